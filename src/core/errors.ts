@@ -1,0 +1,100 @@
+const DESCENT_ERROR = Symbol.for('descent.error')
+
+/**
+ * Base class of every error descent throws on purpose.
+ *
+ * Messages name the pytree path involved (`params.layers[1].w`) and say how to fix the problem.
+ * `HyperparameterError` extends `RangeError` (the house convention for bad options) and still answers
+ * `instanceof DescentError`, so one `catch` can test for either.
+ *
+ * @example
+ * import { DescentError, tree, tensor } from 'descent'
+ * let caught: unknown
+ * try { tree.add({ w: tensor([1, 2]) }, { w: tensor([1, 2, 3]) }) } catch (e) { caught = e }
+ * assert.ok(caught instanceof DescentError)
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class DescentError extends Error {
+  // Subclasses keep ordinary prototype checks; only the base class also recognises HyperparameterError.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== DescentError) return Function.prototype[Symbol.hasInstance].call(this, value)
+    return typeof value === 'object' && value !== null && (value as { [DESCENT_ERROR]?: true })[DESCENT_ERROR] === true
+  }
+  constructor(message: string) {
+    super(message)
+    this.name = new.target.name
+    Object.defineProperty(this, DESCENT_ERROR, { value: true })
+  }
+}
+
+/**
+ * Two pytrees that must have the same structure do not: different keys, lengths, or leaf kinds.
+ * @example
+ * import { StructureError, tree } from 'descent'
+ * assert.throws(() => tree.add({ a: 1 }, { b: 1 }), StructureError)
+ * @category errors
+ * @since 0.1.0
+ */
+export class StructureError extends DescentError {}
+
+/**
+ * Two leaves at the same path have different shapes, or a tensor was built with a shape that does not fit its data.
+ * @example
+ * import { ShapeError, tree, tensor } from 'descent'
+ * assert.throws(() => tree.add(tensor([1, 2]), tensor([1, 2, 3])), ShapeError)
+ * @category errors
+ * @since 0.1.0
+ */
+export class ShapeError extends DescentError {}
+
+/**
+ * A dtype that descent does not support, or a dtype conflict that cannot be resolved.
+ * @example
+ * import { DTypeError, zeros } from 'descent'
+ * assert.throws(() => zeros([2], 'int32' as never), DTypeError)
+ * @category errors
+ * @since 0.1.0
+ */
+export class DTypeError extends DescentError {}
+
+/**
+ * A value inside a pytree that is neither a leaf (`Tensor`, `number`) nor a node (array, plain object, `null`).
+ * @example
+ * import { InvalidTreeError, tree } from 'descent'
+ * assert.throws(() => tree.leaves({ w: 'oops' } as never), InvalidTreeError)
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidTreeError extends DescentError {}
+
+/**
+ * A non-finite value (NaN or ±Infinity) where the caller asked for finite values.
+ * @example
+ * import { NonFiniteError } from 'descent'
+ * assert.ok(new NonFiniteError('x') instanceof Error)
+ * @category errors
+ * @since 0.1.0
+ */
+export class NonFiniteError extends DescentError {}
+
+/**
+ * An invalid hyperparameter, thrown when a transform, optimizer or schedule is constructed (never during `update`).
+ * It is a `RangeError` and also `instanceof DescentError`.
+ * @example
+ * import { HyperparameterError, DescentError, scaleByAdam } from 'descent'
+ * assert.throws(() => scaleByAdam({ b1: 1.2 }), /scaleByAdam options.b1 must be in \[0, 1\); got 1.2/)
+ * let caught: unknown
+ * try { scaleByAdam({ b1: 1.2 }) } catch (e) { caught = e }
+ * assert.ok(caught instanceof HyperparameterError && caught instanceof RangeError && caught instanceof DescentError)
+ * @category errors
+ * @since 0.1.0
+ */
+export class HyperparameterError extends RangeError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'HyperparameterError'
+    Object.defineProperty(this, DESCENT_ERROR, { value: true })
+  }
+}

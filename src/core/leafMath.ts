@@ -1,0 +1,86 @@
+import { cpuBackend } from '../kernels/cpu'
+import type { TypedArray } from '../kernels/backend'
+import { DTypeError, ShapeError, StructureError } from './errors'
+import { type DType, type Tensor, arrayTypeOf, fromStorage, isTensor } from './tensor'
+import { type KeyPath, keystr } from './treeTraversal'
+import type { Leaf } from './types'
+
+const shapeStr = (t: Tensor): string => `[${t.shape.join(',')}]`
+
+const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
+
+/** @internal The dtype of a result: float64 if any input is float64 (NumPy promotion). */
+export const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32')
+
+/**
+ * @internal Checks that the leaves found at one path can be combined element by element: all numbers, or all
+ * tensors of one shape. Anything else is an error naming the path in every tree.
+ */
+export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: readonly string[]): 'number' | 'tensor' {
+  const first = leaves[0]
+  for (let i = 0; i < leaves.length; i++) {
+    const x = leaves[i]
+    if (typeof x === 'boolean') {
+      throw new DTypeError(`${keystr(path, names[i])} is a boolean; numeric tree operations need Tensor or number leaves.`)
+    }
+  }
+  if (typeof first === 'number') {
+    const j = leaves.findIndex((x) => typeof x !== 'number')
+    if (j >= 0) {
+      throw new StructureError(
+        `${keystr(path, names[0])} is a number but ${keystr(path, names[j])} is a Tensor of shape ${shapeStr(leaves[j] as Tensor)}. ` +
+          `Use tensors (or numbers) on both sides.`,
+      )
+    }
+    return 'number'
+  }
+  const t0 = first as Tensor
+  for (let i = 1; i < leaves.length; i++) {
+    const x = leaves[i]
+    if (!isTensor(x)) {
+      throw new StructureError(`${keystr(path, names[0])} is a Tensor of shape ${shapeStr(t0)} but ${keystr(path, names[i])} is a number. Use tensors (or numbers) on both sides.`)
+    }
+    if (!sameShape(t0, x)) {
+      throw new ShapeError(
+        `${keystr(path, names[0])}: shape ${shapeStr(t0)} vs ${names[i]} ${shapeStr(x)}. Leaves at the same path must have the same shape; ` +
+          `check that ${names[i]} was computed from the same params.`,
+      )
+    }
+  }
+  return 'tensor'
+}
+
+/** @internal Applies a scalar function element by element to leaves that {@link checkLeaves} accepted. */
+export function zipLeaves(f: (...xs: number[]) => number, leaves: readonly unknown[], path: KeyPath, names: readonly string[], dtype?: DType): Leaf {
+  if (checkLeaves(leaves, path, names) === 'number') return f(...(leaves as number[]))
+  const ts = leaves as readonly Tensor[]
+  const Out = arrayTypeOf(dtype ?? promote(ts))
+  const t0 = ts[0]!
+  let data: TypedArray
+  switch (ts.length) {
+    case 1:
+      data = cpuBackend.map1(f, t0.data, Out)
+      break
+    case 2:
+      data = cpuBackend.map2(f, t0.data, ts[1]!.data, Out)
+      break
+    case 3:
+      data = cpuBackend.map3(f, t0.data, ts[1]!.data, ts[2]!.data, Out)
+      break
+    default:
+      data = cpuBackend.mapN(f, ts.map((t) => t.data), Out)
+  }
+  return fromStorage(data, t0.shape)
+}
+
+/** @internal Σ f(x) over a numeric leaf, accumulated in float64. */
+export function sumLeaf(f: (x: number) => number, leaf: unknown, path: KeyPath, name: string): number {
+  checkLeaves([leaf], path, [name])
+  return typeof leaf === 'number' ? f(leaf) : cpuBackend.sumOf(f, (leaf as Tensor).data)
+}
+
+/** @internal max f(x) over a numeric leaf (−Infinity for an empty tensor, NaN if any value is NaN). */
+export function maxLeaf(f: (x: number) => number, leaf: unknown, path: KeyPath, name: string): number {
+  checkLeaves([leaf], path, [name])
+  return typeof leaf === 'number' ? f(leaf) : cpuBackend.maxOf(f, (leaf as Tensor).data)
+}

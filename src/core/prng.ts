@@ -1,0 +1,139 @@
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus'
+import { type DType, type Tensor, arrayTypeOf, fromStorage } from './tensor'
+import { HyperparameterError } from './errors'
+
+/**
+ * A functional PRNG key, as in JAX: two unsigned 32-bit words. Keys are plain pytrees (arrays of numbers), so they
+ * can live in optimizer state and be serialised. The same key always gives the same numbers; split it to get new ones.
+ * @category random
+ * @since 0.1.0
+ */
+export type PRNGKey = readonly [number, number]
+
+/**
+ * A key from an integer seed (any safe integer).
+ * @example
+ * import { prngKey } from 'descent'
+ * assert.deepStrictEqual(prngKey(42), [0, 42])
+ * @category random
+ * @since 0.1.0
+ */
+export function prngKey(seed: number): PRNGKey {
+  if (!Number.isSafeInteger(seed)) throw new HyperparameterError(`prngKey seed must be a safe integer; got ${seed}`)
+  return [Math.floor(seed / 2 ** 32) >>> 0, seed >>> 0]
+}
+
+// xoroshiro's first outputs from low-entropy states are poor, so the key is spread over all four state words and
+// the generator is advanced a few steps before use.
+function generator(key: PRNGKey) {
+  const [a, b] = key
+  const g = xoroshiro128plusFromState([a | 0, b | 0, (a ^ 0x9e3779b9) | 0, (b ^ 0x6a09e667) | 0])
+  for (let i = 0; i < 8; i++) g.next()
+  return g
+}
+
+/**
+ * `num` new independent keys from one key (the key itself should not be used again).
+ * @example
+ * import { prngKey, splitKey } from 'descent'
+ * const [k1, k2] = splitKey(prngKey(0))
+ * assert.notDeepStrictEqual(k1, k2)
+ * assert.deepStrictEqual(splitKey(prngKey(0)), splitKey(prngKey(0)))
+ * @category random
+ * @since 0.1.0
+ */
+export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
+  const g = generator(key)
+  return Array.from({ length: num }, () => [g.next() >>> 0, g.next() >>> 0] as const)
+}
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((x, y) => x * y, 1)
+
+/** @internal Draws `n` uniform float64 values in [0, 1) with 53 random bits each. */
+function uniforms(key: PRNGKey, n: number): Float64Array {
+  const g = generator(key)
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) out[i] = ((g.next() >>> 5) * 67108864 + (g.next() >>> 6)) / 9007199254740992
+  return out
+}
+
+/** Options of {@link randomUniform}. @category random @since 0.1.0 */
+export interface UniformOptions {
+  /** Lower bound (inclusive). @defaultValue 0 */
+  readonly minval?: number
+  /** Upper bound (exclusive). @defaultValue 1 */
+  readonly maxval?: number
+  /** @defaultValue 'float32' */
+  readonly dtype?: DType
+}
+
+/**
+ * Uniform samples in `[minval, maxval)`.
+ * @example
+ * import { prngKey, randomUniform } from 'descent'
+ * const x = randomUniform(prngKey(1), [1000], { minval: -1, maxval: 1 })
+ * assert.ok(x.dataSync().every((v) => v >= -1 && v < 1))
+ * @category random
+ * @since 0.1.0
+ */
+export function randomUniform(key: PRNGKey, shape: readonly number[], options: UniformOptions = {}): Tensor {
+  const { minval = 0, maxval = 1, dtype = 'float32' } = options
+  const u = uniforms(key, sizeOf(shape))
+  const out = new (arrayTypeOf(dtype))(u.length)
+  for (let i = 0; i < u.length; i++) out[i] = minval + (maxval - minval) * u[i]!
+  return fromStorage(out, shape)
+}
+
+/** Options of {@link randomNormal}. @category random @since 0.1.0 */
+export interface NormalOptions {
+  /** @defaultValue 0 */
+  readonly mean?: number
+  /** @defaultValue 1 */
+  readonly stddev?: number
+  /** @defaultValue 'float32' */
+  readonly dtype?: DType
+}
+
+/**
+ * Normal samples (Box–Muller).
+ * ```text
+ * x = mean + stddev·√(−2 ln u₁)·cos(2π u₂),  u₁ ∈ (0, 1], u₂ ∈ [0, 1)
+ * ```
+ * @example
+ * import { prngKey, randomNormal } from 'descent'
+ * const x = randomNormal(prngKey(2), [20000]).dataSync()
+ * const mean = x.reduce((a, b) => a + b, 0) / x.length
+ * assert.ok(Math.abs(mean) < 0.05)
+ * @category random
+ * @since 0.1.0
+ */
+export function randomNormal(key: PRNGKey, shape: readonly number[], options: NormalOptions = {}): Tensor {
+  const { mean = 0, stddev = 1, dtype = 'float32' } = options
+  const n = sizeOf(shape)
+  const u = uniforms(key, 2 * Math.ceil(n / 2))
+  const out = new (arrayTypeOf(dtype))(n)
+  for (let i = 0; i < n; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - u[i]!))
+    const theta = 2 * Math.PI * u[i + 1]!
+    out[i] = mean + stddev * r * Math.cos(theta)
+    if (i + 1 < n) out[i + 1] = mean + stddev * r * Math.sin(theta)
+  }
+  return fromStorage(out, shape)
+}
+
+/**
+ * Bernoulli samples: 1 with probability `p`, else 0.
+ * @example
+ * import { prngKey, randomBernoulli } from 'descent'
+ * const x = randomBernoulli(prngKey(3), 0.25, [4000]).dataSync()
+ * assert.ok(Math.abs(x.reduce((a, b) => a + b, 0) / 4000 - 0.25) < 0.03)
+ * @category random
+ * @since 0.1.0
+ */
+export function randomBernoulli(key: PRNGKey, p: number, shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new HyperparameterError(`randomBernoulli p must be in [0, 1]; got ${p}`)
+  const u = uniforms(key, sizeOf(shape))
+  const out = new (arrayTypeOf(dtype))(u.length)
+  for (let i = 0; i < u.length; i++) out[i] = u[i]! < p ? 1 : 0
+  return fromStorage(out, shape)
+}

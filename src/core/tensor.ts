@@ -1,0 +1,239 @@
+import type { TypedArray, TypedArrayConstructor } from '../kernels/backend'
+import { DTypeError, ShapeError } from './errors'
+
+/**
+ * Element type of a tensor. `'float32'` is the default; `'float64'` is there for reference computations and tests.
+ * @category tensor
+ * @since 0.1.0
+ */
+export type DType = 'float32' | 'float64'
+
+/**
+ * A nested JS array of numbers (or a single number), as accepted by {@link tensor} and returned by `toArray()`.
+ * @category tensor
+ * @since 0.1.0
+ */
+export type NestedArray = number | readonly NestedArray[]
+
+/**
+ * An immutable n-d array of floats in row-major order.
+ *
+ * No descent function writes to `data` after the tensor is made, and every operation returns a new tensor.
+ * Read it with `shape`, `dtype`, `size`, `toArray()` (nested), `item()` (a 0-d or one-element tensor) or
+ * `dataSync()` (a copy of the storage).
+ *
+ * @example
+ * import { tensor } from 'descent'
+ * const t = tensor([[1, 2, 3], [4, 5, 6]])
+ * assert.deepStrictEqual(t.shape, [2, 3])
+ * assert.strictEqual(t.dtype, 'float32')
+ * assert.deepStrictEqual(t.toArray(), [[1, 2, 3], [4, 5, 6]])
+ *
+ * @category tensor
+ * @since 0.1.0
+ */
+export interface Tensor {
+  readonly _tag: 'Tensor'
+  readonly dtype: DType
+  readonly shape: readonly number[]
+  readonly size: number
+  /** The storage. Read it, never write it: other tensors and optimizer states may share it. */
+  readonly data: Float32Array | Float64Array
+  /** The values as nested arrays (a plain number for a 0-d tensor). */
+  toArray(): NestedArray
+  /** The single value of a tensor with one element. */
+  item(): number
+  /** A fresh copy of the storage, safe to modify. */
+  dataSync(): Float32Array | Float64Array
+}
+
+class TensorImpl implements Tensor {
+  readonly _tag = 'Tensor' as const
+  readonly dtype: DType
+  readonly shape: readonly number[]
+  readonly size: number
+  readonly data: Float32Array | Float64Array
+  constructor(data: TypedArray, shape: readonly number[]) {
+    this.data = data
+    this.dtype = data instanceof Float64Array ? 'float64' : 'float32'
+    this.shape = Object.freeze([...shape])
+    this.size = data.length
+    Object.freeze(this)
+  }
+  toArray(): NestedArray {
+    return nest(this.data, this.shape, 0, 0)
+  }
+  item(): number {
+    if (this.size !== 1) {
+      throw new ShapeError(`item() needs a tensor with exactly one element; got shape [${this.shape.join(',')}]. Index or reduce it first.`)
+    }
+    return this.data[0]!
+  }
+  dataSync(): Float32Array | Float64Array {
+    return this.data.slice()
+  }
+  toString(): string {
+    return `Tensor(${this.dtype}, [${this.shape.join(',')}]) ${JSON.stringify(this.toArray())}`
+  }
+}
+
+function nest(data: TypedArray, shape: readonly number[], dim: number, offset: number): NestedArray {
+  if (dim === shape.length) return data[offset]!
+  const n = shape[dim]!
+  let stride = 1
+  for (let d = dim + 1; d < shape.length; d++) stride *= shape[d]!
+  const out: NestedArray[] = []
+  for (let i = 0; i < n; i++) out.push(nest(data, shape, dim + 1, offset + i * stride))
+  return out
+}
+
+/** True for descent tensors (checked by their `_tag`, so a tensor is never mistaken for a dict node). */
+export const isTensor = (x: unknown): x is Tensor =>
+  typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'Tensor'
+
+/** @internal Storage constructor of a dtype, with a clear error for anything else. */
+export function arrayTypeOf(dtype: DType): TypedArrayConstructor {
+  if (dtype === 'float32') return Float32Array
+  if (dtype === 'float64') return Float64Array
+  throw new DTypeError(`dtype must be 'float32' or 'float64'; got ${JSON.stringify(dtype)}.`)
+}
+
+/** @internal Wraps library-owned storage without copying; the caller must never write to `data` again. */
+export function fromStorage(data: TypedArray, shape: readonly number[]): Tensor {
+  return new TensorImpl(data, shape)
+}
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)
+
+function checkShape(shape: readonly number[]): void {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`shape [${shape.join(',')}] is invalid: dimensions must be non-negative integers.`)
+    }
+  }
+}
+
+function inferShape(values: NestedArray, path: string): number[] {
+  if (typeof values === 'number') return []
+  if (!Array.isArray(values)) {
+    throw new DTypeError(`tensor(): ${path || 'value'} is ${typeof values}; expected a number or a nested array of numbers.`)
+  }
+  const first = values[0]
+  return [values.length, ...(first === undefined ? [] : inferShape(first, `${path}[0]`))]
+}
+
+function fill(values: NestedArray, shape: readonly number[], dim: number, out: number[], path: string): void {
+  if (dim === shape.length) {
+    if (typeof values !== 'number') {
+      throw new ShapeError(`tensor(): ${path} is nested deeper than its siblings; the array is ragged.`)
+    }
+    out.push(values)
+    return
+  }
+  if (!Array.isArray(values) || values.length !== shape[dim]) {
+    const got = Array.isArray(values) ? `length ${values.length}` : typeof values
+    throw new ShapeError(`tensor(): ${path || 'value'} has ${got}, expected length ${shape[dim]}; the array is ragged.`)
+  }
+  values.forEach((v, i) => fill(v, shape, dim + 1, out, `${path}[${i}]`))
+}
+
+/**
+ * Makes a tensor from a number, a nested array, or flat data plus a shape.
+ *
+ * Data is always copied, so later changes to the caller's array never reach the tensor. A `Float64Array` gives a
+ * float64 tensor unless `dtype` says otherwise; everything else defaults to float32.
+ *
+ * @example
+ * import { tensor } from 'descent'
+ * assert.deepStrictEqual(tensor(3).shape, [])
+ * assert.deepStrictEqual(tensor([1, 2, 3, 4, 5, 6], [2, 3]).toArray(), [[1, 2, 3], [4, 5, 6]])
+ * assert.strictEqual(tensor([0.1], 'float64').item(), 0.1)
+ * assert.strictEqual(tensor(new Float64Array([1, 2]), [2]).dtype, 'float64')
+ *
+ * @category tensor
+ * @since 0.1.0
+ */
+export function tensor(values: NestedArray, dtype?: DType): Tensor
+export function tensor(data: TypedArray | readonly number[], shape: readonly number[], dtype?: DType): Tensor
+export function tensor(values: NestedArray | TypedArray, shapeOrDType?: readonly number[] | DType, maybeDType?: DType): Tensor {
+  if (Array.isArray(shapeOrDType)) {
+    const shape = shapeOrDType as readonly number[]
+    checkShape(shape)
+    const flat = values as TypedArray | readonly number[]
+    const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
+    if (flat.length !== sizeOf(shape)) {
+      throw new ShapeError(`tensor(): ${flat.length} values do not fit shape [${shape.join(',')}] (size ${sizeOf(shape)}).`)
+    }
+    return fromStorage(arrayTypeOf(dtype).from(flat), shape)
+  }
+  const dtype = (shapeOrDType as DType | undefined) ?? 'float32'
+  const Ctor = arrayTypeOf(dtype)
+  if (ArrayBuffer.isView(values)) {
+    return fromStorage(Ctor.from(values as TypedArray), [(values as TypedArray).length])
+  }
+  const shape = inferShape(values as NestedArray, '')
+  const flat: number[] = []
+  fill(values as NestedArray, shape, 0, flat, '')
+  return fromStorage(Ctor.from(flat), shape)
+}
+
+/**
+ * A tensor of the given shape filled with `value`.
+ * @example
+ * import { full } from 'descent'
+ * assert.deepStrictEqual(full([2], 7).toArray(), [7, 7])
+ * @category tensor
+ * @since 0.1.0
+ */
+export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+  checkShape(shape)
+  return fromStorage(new (arrayTypeOf(dtype))(sizeOf(shape)).fill(value), shape)
+}
+
+/**
+ * A tensor of zeros.
+ * @example
+ * import { zeros } from 'descent'
+ * assert.deepStrictEqual(zeros([2, 2]).toArray(), [[0, 0], [0, 0]])
+ * @category tensor
+ * @since 0.1.0
+ */
+export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 0, dtype)
+
+/**
+ * A tensor of ones.
+ * @example
+ * import { ones } from 'descent'
+ * assert.deepStrictEqual(ones([3]).toArray(), [1, 1, 1])
+ * @category tensor
+ * @since 0.1.0
+ */
+export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor => full(shape, 1, dtype)
+
+/**
+ * Zeros with the shape and dtype of `t` (or the given dtype).
+ * @example
+ * import { zerosLike, tensor } from 'descent'
+ * assert.deepStrictEqual(zerosLike(tensor([[1, 2]], 'float64')).toArray(), [[0, 0]])
+ * @category tensor
+ * @since 0.1.0
+ */
+export const zerosLike = (t: Tensor, dtype: DType = t.dtype): Tensor => full(t.shape, 0, dtype)
+
+/**
+ * Evenly spaced values in `[start, stop)`, as `numpy.arange`. With one argument it counts from 0.
+ * @example
+ * import { arange } from 'descent'
+ * assert.deepStrictEqual(arange(4).toArray(), [0, 1, 2, 3])
+ * assert.deepStrictEqual(arange(1, 2, 0.25, 'float64').toArray(), [1, 1.25, 1.5, 1.75])
+ * @category tensor
+ * @since 0.1.0
+ */
+export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  const [lo, hi] = stop === undefined ? [0, start] : [start, stop]
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange step must be a finite non-zero number; got ${step}`)
+  const n = Math.max(0, Math.ceil((hi - lo) / step))
+  const out = new (arrayTypeOf(dtype))(n)
+  for (let i = 0; i < n; i++) out[i] = lo + i * step
+  return fromStorage(out, [n])
+}

@@ -1,0 +1,699 @@
+/**
+ * Pytree utilities, in optax.tree's vocabulary: `import { tree } from 'descent'`, then `tree.map`, `tree.add`, …
+ *
+ * Leaves are Tensors and numbers; arrays and plain objects are nodes (keys in sorted order); `null` is an empty
+ * subtree. Functions over several trees require the same structure and leaf shapes, and name the path otherwise.
+ * @since 0.1.0
+ */
+import * as E from 'fp-ts/Either'
+import * as O from 'fp-ts/Option'
+import { DescentError, InvalidTreeError, StructureError } from './errors'
+import { checkLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
+import { type DType, type Tensor, full, isTensor } from './tensor'
+import { type KeyPath, type NodeKind, defaultNames, forEachLeaf, keystr, kindOf, mapTrees, sortedKeys } from './treeTraversal'
+import type { Leaf, MaskTree, PyTree } from './types'
+
+export { keystr, type KeyPath }
+
+/**
+ * True for the leaves of a pytree: Tensors and numbers (and booleans, which only appear in masks).
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.ok(tree.isLeaf(1) && tree.isLeaf(tensor([1])) && !tree.isLeaf([1]) && !tree.isLeaf(null))
+ * @category tree
+ * @since 0.1.0
+ */
+export const isLeaf = (x: unknown): x is Leaf => typeof x === 'number' || typeof x === 'boolean' || isTensor(x)
+
+/**
+ * Maps `f` over the leaves of one or more trees of the same structure.
+ * ```text
+ * map(f, t₁, …, tₙ)[path] = f(t₁[path], …, tₙ[path])
+ * ```
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.map((a, b) => (a as number) + (b as number), { x: 1, y: [2] }, { x: 10, y: [20] }), { x: 11, y: [22] })
+ * @category tree
+ * @since 0.1.0
+ */
+export function map<T extends PyTree>(f: (leaf: Leaf, ...rest: Leaf[]) => Leaf, tree: T, ...rest: readonly PyTree[]): T {
+  return mapTrees((_, ls) => f(...(ls as [Leaf, ...Leaf[]])), [tree, ...rest], defaultNames(rest.length + 1)) as T
+}
+
+/**
+ * {@link map} with the key path of each leaf passed first.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.mapWithPath((p) => p.length, { a: [1, 2] }), { a: [2, 2] })
+ * @category tree
+ * @since 0.1.0
+ */
+export function mapWithPath<T extends PyTree>(f: (path: KeyPath, leaf: Leaf, ...rest: Leaf[]) => Leaf, tree: T, ...rest: readonly PyTree[]): T {
+  return mapTrees((p, ls) => f(p, ...(ls as [Leaf, ...Leaf[]])), [tree, ...rest], defaultNames(rest.length + 1)) as T
+}
+
+/**
+ * Applies a scalar function element by element across the leaves of one or more trees (all leaves at one path must
+ * have the same shape). Tensor results take the promoted dtype of the inputs (float64 if any is float64); numbers
+ * stay numbers. This is how transforms express their per-element update rules.
+ * @example
+ * import { tree, tensor } from 'descent'
+ * const out = tree.mapElementwise((m, v) => m / Math.sqrt(v), { w: tensor([2, 3]) }, { w: tensor([4, 9]) })
+ * assert.deepStrictEqual(out.w.toArray(), [1, 1])
+ * @category tree
+ * @since 0.1.0
+ */
+export function mapElementwise<T extends PyTree>(f: (...xs: number[]) => number, tree: T, ...rest: readonly PyTree[]): T {
+  const names = defaultNames(rest.length + 1)
+  return mapTrees((p, ls) => zipLeaves(f, ls, p, names), [tree, ...rest], names) as T
+}
+
+/** @internal {@link mapElementwise} with the trees' names for error messages (`updates`, `state.mu`, …). */
+export function mapElementwiseNamed<T extends PyTree>(names: readonly string[], f: (...xs: number[]) => number, tree: T, ...rest: readonly PyTree[]): T {
+  return mapTrees((p, ls) => zipLeaves(f, ls, p, names), [tree, ...rest], names) as T
+}
+
+/**
+ * The structure of a pytree without its leaves, as jax's `PyTreeDef`.
+ * @category tree
+ * @since 0.1.0
+ */
+export type TreeDef =
+  | { readonly kind: 'leaf' }
+  | { readonly kind: 'null' }
+  | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
+  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
+
+/**
+ * The leaves in flattening order (depth first, object keys sorted).
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.leaves({ b: 2, a: [1, null, 3] }), [1, 3, 2])
+ * @category tree
+ * @since 0.1.0
+ */
+export function leaves(tree: PyTree): Leaf[] {
+  const out: Leaf[] = []
+  forEachLeaf(tree, (l) => out.push(l as Leaf))
+  return out
+}
+
+/**
+ * The structure of a tree.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.structure([1, null]), { kind: 'array', children: [{ kind: 'leaf' }, { kind: 'null' }] })
+ * @category tree
+ * @since 0.1.0
+ */
+export function structure(tree: PyTree | MaskTree): TreeDef {
+  const go = (x: unknown, path: (string | number)[]): TreeDef => {
+    const kind: NodeKind = kindOf(x, path, 'tree')
+    if (kind === 'leaf' || kind === 'null') return { kind }
+    if (kind === 'array') return { kind, children: (x as unknown[]).map((c, i) => go(c, [...path, i])) }
+    const keys = sortedKeys(x as object)
+    return { kind, keys, children: keys.map((k) => go((x as Record<string, unknown>)[k], [...path, k])) }
+  }
+  return go(tree, [])
+}
+
+/**
+ * Leaves and structure of a tree; `unflatten(def, leaves)` inverts it.
+ * @example
+ * import { tree } from 'descent'
+ * const [ls, def] = tree.flatten({ w: 1, b: 2 })
+ * assert.deepStrictEqual(ls, [2, 1])
+ * assert.deepStrictEqual(tree.unflatten(def, [20, 10]), { b: 20, w: 10 })
+ * @category tree
+ * @since 0.1.0
+ */
+export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tree), structure(tree)]
+
+/**
+ * Leaves with their key paths, and the structure.
+ * @example
+ * import { tree } from 'descent'
+ * const [pairs] = tree.flattenWithPath({ layers: [{ w: 1 }] })
+ * assert.deepStrictEqual(pairs, [[['layers', 0, 'w'], 1]])
+ * @category tree
+ * @since 0.1.0
+ */
+export function flattenWithPath(tree: PyTree): readonly [(readonly [KeyPath, Leaf])[], TreeDef] {
+  const out: (readonly [KeyPath, Leaf])[] = []
+  forEachLeaf(tree, (l, p) => out.push([p, l as Leaf]))
+  return [out, structure(tree)]
+}
+
+const countLeaves = (def: TreeDef): number =>
+  def.kind === 'leaf' ? 1 : def.kind === 'null' ? 0 : def.children.reduce((n, c) => n + countLeaves(c), 0)
+
+/**
+ * Rebuilds a tree from its structure and leaves (in flattening order).
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.unflatten(tree.structure([0, { a: 0 }]), [1, 2]), [1, { a: 2 }])
+ * @category tree
+ * @since 0.1.0
+ */
+export function unflatten(def: TreeDef, leafList: readonly Leaf[]): PyTree {
+  const expected = countLeaves(def)
+  if (leafList.length !== expected) {
+    throw new StructureError(`tree.unflatten: the structure has ${expected} leaves but ${leafList.length} were given.`)
+  }
+  let i = 0
+  const go = (d: TreeDef): PyTree => {
+    switch (d.kind) {
+      case 'leaf':
+        return leafList[i++]!
+      case 'null':
+        return null
+      case 'array':
+        return d.children.map(go)
+      case 'object': {
+        const out: Record<string, PyTree> = {}
+        d.keys.forEach((k, j) => (out[k] = go(d.children[j]!)))
+        return out
+      }
+    }
+  }
+  return go(def)
+}
+
+/**
+ * {@link unflatten} that returns a `Left` instead of throwing when the leaf count does not match.
+ * @example
+ * import { tree } from 'descent'
+ * import * as E from 'fp-ts/Either'
+ * assert.ok(E.isLeft(tree.unflattenE(tree.structure([0, 0]), [1])))
+ * @category tree
+ * @since 0.1.0
+ */
+export const unflattenE = (def: TreeDef, leafList: readonly Leaf[]): E.Either<DescentError, PyTree> =>
+  E.tryCatch(() => unflatten(def, leafList), (e) => e as DescentError)
+
+/**
+ * Throws an {@link InvalidTreeError} naming the first value that is neither a leaf nor a node.
+ * @example
+ * import { tree } from 'descent'
+ * assert.throws(() => tree.validate({ a: [1, undefined] } as never, 'params'), /params.a\[1\] is undefined/)
+ * @category tree
+ * @since 0.1.0
+ */
+export function validate(tree: PyTree, name = 'tree'): void {
+  forEachLeaf(tree, (l, p) => {
+    if (typeof l === 'boolean') throw new InvalidTreeError(`${keystr(p, name)} is a boolean; only masks may hold booleans.`)
+  }, name)
+}
+
+/**
+ * {@link validate} as an fp-ts `Either`, for checking user input at the edges.
+ * @example
+ * import { tree } from 'descent'
+ * import * as E from 'fp-ts/Either'
+ * assert.ok(E.isRight(tree.validateE({ w: 1 })))
+ * assert.ok(E.isLeft(tree.validateE({ w: 'x' } as never)))
+ * @category tree
+ * @since 0.1.0
+ */
+export const validateE = <T extends PyTree>(tree: T, name = 'tree'): E.Either<DescentError, T> =>
+  E.tryCatch(() => (validate(tree, name), tree), (e) => e as DescentError)
+
+/**
+ * True when two trees have the same structure (same keys, lengths and null positions).
+ * @example
+ * import { tree } from 'descent'
+ * assert.ok(tree.equalStructure({ a: 1, b: [2] }, { b: [0], a: 5 }))
+ * assert.ok(!tree.equalStructure({ a: 1 }, { a: [1] }))
+ * @category tree
+ * @since 0.1.0
+ */
+export const equalStructure = (a: PyTree, b: PyTree): boolean => JSON.stringify(structure(a)) === JSON.stringify(structure(b))
+
+/**
+ * A tree of the same structure filled with `fillValue` (tensors keep their shape; dtype from the leaf unless given).
+ * @example
+ * import { tree, tensor } from 'descent'
+ * const t = tree.fullLike({ w: tensor([1, 2]), s: 3 }, 7)
+ * assert.deepStrictEqual([t.w.toArray(), t.s], [[7, 7], 7])
+ * @category tree
+ * @since 0.1.0
+ */
+export function fullLike<T extends PyTree>(tree: T, fillValue: number, dtype?: DType): T {
+  return mapTrees((p, [l]) => {
+    checkLeaves([l], p, ['tree'])
+    return typeof l === 'number' ? fillValue : full((l as Tensor).shape, fillValue, dtype ?? (l as Tensor).dtype)
+  }, [tree], ['tree']) as T
+}
+
+/**
+ * Zeros with the structure, shapes and dtypes of `tree`.
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.deepStrictEqual(tree.zerosLike({ w: tensor([1, 2]) }).w.toArray(), [0, 0])
+ * @category tree
+ * @since 0.1.0
+ */
+export const zerosLike = <T extends PyTree>(tree: T, dtype?: DType): T => fullLike(tree, 0, dtype)
+
+/**
+ * Ones with the structure, shapes and dtypes of `tree`.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.onesLike([5, 6]), [1, 1])
+ * @category tree
+ * @since 0.1.0
+ */
+export const onesLike = <T extends PyTree>(tree: T, dtype?: DType): T => fullLike(tree, 1, dtype)
+
+/**
+ * Leaf-wise sum of two or more trees: `a + b + …`.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.add({ a: 1 }, { a: 2 }, { a: 3 }), { a: 6 })
+ * @category tree
+ * @since 0.1.0
+ */
+export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
+  if (more.length === 0) return mapElementwise((x, y) => x + y, a, b)
+  return mapElementwise((...xs) => xs.reduce((s, x) => s + x, 0), a, b, ...more)
+}
+
+/**
+ * Leaf-wise difference `a − b`.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.sub([3], [1]), [2])
+ * @category tree
+ * @since 0.1.0
+ */
+export const sub = <T extends PyTree>(a: T, b: T): T => mapElementwise((x, y) => x - y, a, b)
+
+/**
+ * Leaf-wise product of two or more trees.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.mul([3], [2], [2]), [12])
+ * @category tree
+ * @since 0.1.0
+ */
+export function mul<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
+  if (more.length === 0) return mapElementwise((x, y) => x * y, a, b)
+  return mapElementwise((...xs) => xs.reduce((s, x) => s * x, 1), a, b, ...more)
+}
+
+/**
+ * Leaf-wise quotient `a / b`.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.div([3], [2]), [1.5])
+ * @category tree
+ * @since 0.1.0
+ */
+export const div = <T extends PyTree>(a: T, b: T): T => mapElementwise((x, y) => x / y, a, b)
+
+/**
+ * Multiplies every leaf by the scalar `s`.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.scale(2, { a: 1.5 }), { a: 3 })
+ * @category tree
+ * @since 0.1.0
+ */
+export const scale = <T extends PyTree>(s: number, tree: T): T => mapElementwise((x) => s * x, tree)
+
+/**
+ * `x + s·y`, leaf by leaf (axpy).
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.addScale([1], 2, [3]), [7])
+ * @category tree
+ * @since 0.1.0
+ */
+export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => mapElementwise((a, b) => a + s * b, x, y)
+
+/**
+ * The inner product Σ ⟨a_leaf, b_leaf⟩ over all leaves, accumulated in float64.
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.strictEqual(tree.vdot({ w: tensor([1, 2]), s: 3 }, { w: tensor([3, 4]), s: 2 }), 17)
+ * @category tree
+ * @since 0.1.0
+ */
+export function vdot(a: PyTree, b: PyTree): number {
+  let s = 0
+  mapTrees((p, ls) => {
+    checkLeaves(ls, p, ['a', 'b'])
+    const [x, y] = ls as [Leaf, Leaf]
+    s += typeof x === 'number' ? x * (y as number) : dotTensors(x, y as Tensor)
+    return null
+  }, [a, b], ['a', 'b'])
+  return s
+}
+
+const dotTensors = (x: Tensor, y: Tensor): number => {
+  let s = 0
+  for (let i = 0; i < x.size; i++) s += x.data[i]! * y.data[i]!
+  return s
+}
+
+/**
+ * Σ of all elements of all leaves (float64).
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.strictEqual(tree.sum({ w: tensor([1, 2]), s: 3 }), 6)
+ * @category tree
+ * @since 0.1.0
+ */
+export function sum(tree: PyTree): number {
+  let s = 0
+  forEachLeaf(tree, (l, p) => (s += sumLeaf((x) => x, l, p, 'tree')))
+  return s
+}
+
+/**
+ * The largest element over all leaves (−Infinity for an empty tree; NaN if any element is NaN).
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.strictEqual(tree.max({ w: tensor([1, 5]), s: 3 }), 5)
+ * @category tree
+ * @since 0.1.0
+ */
+export function max(tree: PyTree): number {
+  let m = -Infinity
+  forEachLeaf(tree, (l, p) => {
+    const v = maxLeaf((x) => x, l, p, 'tree')
+    if (v > m || Number.isNaN(v)) m = Number.isNaN(m) ? m : v
+  })
+  return m
+}
+
+/**
+ * The smallest element over all leaves (+Infinity for an empty tree; NaN if any element is NaN).
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.strictEqual(tree.min({ w: tensor([1, 5]), s: -3 }), -3)
+ * @category tree
+ * @since 0.1.0
+ */
+export function min(tree: PyTree): number {
+  let m = Infinity
+  forEachLeaf(tree, (l, p) => {
+    const v = -maxLeaf((x) => -x, l, p, 'tree')
+    if (v < m || Number.isNaN(v)) m = Number.isNaN(m) ? m : v
+  })
+  return m
+}
+
+/**
+ * The number of elements over all leaves (a number leaf counts 1).
+ * @example
+ * import { tree, zeros } from 'descent'
+ * assert.strictEqual(tree.size({ w: zeros([2, 3]), s: 1 }), 7)
+ * @category tree
+ * @since 0.1.0
+ */
+export function size(tree: PyTree): number {
+  let n = 0
+  forEachLeaf(tree, (l, p) => {
+    checkLeaves([l], p, ['tree'])
+    n += typeof l === 'number' ? 1 : (l as Tensor).size
+  })
+  return n
+}
+
+/** Options of {@link norm}. @category tree @since 0.1.0 */
+export interface NormOptions {
+  /** Which norm: 2 (Euclidean), 1 or Infinity. @defaultValue 2 */
+  readonly ord?: 1 | 2 | typeof Infinity
+  /** Return the squared norm (only for ord 2). @defaultValue false */
+  readonly squared?: boolean
+}
+
+/**
+ * The global norm of a tree, treating all leaves as one vector.
+ * ```text
+ * ‖t‖₂ = √(Σ_leaves Σ_i x_i²)     ‖t‖₁ = Σ|x_i|     ‖t‖_∞ = max|x_i|
+ * ```
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.strictEqual(tree.norm({ a: tensor([3]), b: 4 }), 5)
+ * assert.strictEqual(tree.norm({ a: tensor([3]), b: 4 }, { squared: true }), 25)
+ * assert.strictEqual(tree.norm([tensor([3, -7])], { ord: Infinity }), 7)
+ * @category tree
+ * @since 0.1.0
+ */
+export function norm(tree: PyTree, options: NormOptions = {}): number {
+  const { ord = 2, squared = false } = options
+  if (ord === Infinity) {
+    let m = 0
+    forEachLeaf(tree, (l, p) => {
+      const v = maxLeaf(Math.abs, l, p, 'tree')
+      if (v > m || Number.isNaN(v)) m = Number.isNaN(m) ? m : v
+    })
+    return m
+  }
+  if (ord === 1) {
+    let s = 0
+    forEachLeaf(tree, (l, p) => (s += sumLeaf(Math.abs, l, p, 'tree')))
+    return s
+  }
+  if (ord !== 2) throw new RangeError(`tree.norm options.ord must be 1, 2 or Infinity; got ${String(ord)}`)
+  let s = 0
+  forEachLeaf(tree, (l, p) => (s += sumLeaf((x) => x * x, l, p, 'tree')))
+  return squared ? s : Math.sqrt(s)
+}
+
+/**
+ * Exponential moving average of the `order`-th power of the updates.
+ * ```text
+ * m ← (1 − decay)·gᵒʳᵈᵉʳ + decay·m
+ * ```
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.updateMoment([2], [1], 0.5, 2), [2.5])
+ * @category tree
+ * @since 0.1.0
+ */
+export function updateMoment<T extends PyTree>(updates: T, moments: T, decay: number, order: number): T {
+  const names = ['updates', 'moments']
+  if (order === 1) return mapElementwiseNamed(names, (g, m) => (1 - decay) * g + decay * m, updates, moments)
+  if (order === 2) return mapElementwiseNamed(names, (g, m) => (1 - decay) * (g * g) + decay * m, updates, moments)
+  return mapElementwiseNamed(names, (g, m) => (1 - decay) * g ** order + decay * m, updates, moments)
+}
+
+/**
+ * {@link updateMoment} on |g|ᵒʳᵈᵉʳ (identical to it for real values and even orders).
+ * ```text
+ * m ← (1 − decay)·|g|ᵒʳᵈᵉʳ + decay·m
+ * ```
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.updateMomentPerElemNorm([-2], [0], 0.5, 1), [1])
+ * @category tree
+ * @since 0.1.0
+ */
+export function updateMomentPerElemNorm<T extends PyTree>(updates: T, moments: T, decay: number, order: number): T {
+  const names = ['updates', 'moments']
+  if (order === 2) return mapElementwiseNamed(names, (g, m) => (1 - decay) * (g * g) + decay * m, updates, moments)
+  return mapElementwiseNamed(names, (g, m) => (1 - decay) * Math.abs(g) ** order + decay * m, updates, moments)
+}
+
+/**
+ * The infinity-norm moment of Adamax: `m ← max(|g| + eps, decay·m)`.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.updateInfinityMoment([-2, 0.5], [1, 4], 0.5, 0), [2, 2])
+ * @category tree
+ * @since 0.1.0
+ */
+export const updateInfinityMoment = <T extends PyTree>(updates: T, moments: T, decay: number, eps: number): T =>
+  mapElementwiseNamed(['updates', 'moments'], (g, m) => Math.max(Math.abs(g) + eps, decay * m), updates, moments)
+
+/**
+ * Adam's bias correction of a moment after `count` steps; the factor is computed once in float64.
+ * ```text
+ * m̂ = m / (1 − decayᶜᵒᵘⁿᵗ)
+ * ```
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.biasCorrection([0.1], 0.9, 1), [0.1 / (1 - 0.9)])
+ * @category tree
+ * @since 0.1.0
+ */
+export function biasCorrection<T extends PyTree>(moment: T, decay: number, count: number): T {
+  const correction = 1 - decay ** count
+  return mapElementwiseNamed(['moment'], (m) => m / correction, moment)
+}
+
+/**
+ * Selects `x` where `condition` is true and `y` where it is false. `condition` is one boolean for the whole tree
+ * or a tree of booleans (a prefix of the trees' structure).
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.where(true, { a: 1 }, { a: 2 }), { a: 1 })
+ * assert.deepStrictEqual(tree.where({ a: false, b: true }, { a: 1, b: 1 }, { a: 2, b: 2 }), { a: 2, b: 1 })
+ * @category tree
+ * @since 0.1.0
+ */
+export function where<T extends PyTree>(condition: MaskTree, x: T, y: T): T {
+  mapTrees(() => null, [x, y], ['x', 'y'])
+  const full = broadcastMask(condition, x, 'condition')
+  return mapTrees((p, [c, a, b]) => {
+    checkLeaves([a, b], p, ['x', 'y'])
+    return c ? a : b
+  }, [full, x, y], ['condition', 'x', 'y']) as T
+}
+
+/**
+ * @internal Expands a mask that is a prefix of `tree` (a boolean may stand for a whole subtree) to a tree of
+ * booleans with exactly the structure of `tree`.
+ */
+export function broadcastMask(mask: MaskTree, tree: PyTree, name = 'mask'): MaskTree {
+  const go = (m: unknown, t: unknown, path: (string | number)[]): MaskTree => {
+    if (typeof m === 'boolean') {
+      return mapTrees(() => m, [t], ['params']) as MaskTree
+    }
+    const km = kindOf(m, path, name)
+    const kt = kindOf(t, path, 'params')
+    if (km === 'leaf') throw new InvalidTreeError(`${keystr(path, name)} must be a boolean; got ${String(m)}.`)
+    if (km !== kt) {
+      throw new StructureError(`${keystr(path, name)} is ${km} but the params at ${keystr(path, 'params')} are ${kt === 'leaf' ? 'a leaf' : kt}. A mask must be a prefix of the params' structure.`)
+    }
+    if (km === 'null') return null
+    if (km === 'array') {
+      const ma = m as unknown[]
+      const ta = t as unknown[]
+      if (ma.length !== ta.length) {
+        throw new StructureError(`${keystr(path, name)} has length ${ma.length} but the params at ${keystr(path, 'params')} have length ${ta.length}.`)
+      }
+      return ma.map((c, i) => go(c, ta[i], [...path, i]))
+    }
+    const mk = sortedKeys(m as object)
+    const tk = sortedKeys(t as object)
+    if (mk.join('\u0000') !== tk.join('\u0000')) {
+      throw new StructureError(`${keystr(path, name)} has keys [${mk.join(', ')}] but the params at ${keystr(path, 'params')} have keys [${tk.join(', ')}].`)
+    }
+    const out: Record<string, MaskTree> = {}
+    for (const k of mk) out[k] = go((m as Record<string, unknown>)[k], (t as Record<string, unknown>)[k], [...path, k])
+    return out
+  }
+  return go(mask, tree, [])
+}
+
+/** Options of {@link allClose}. @category tree @since 0.1.0 */
+export interface AllCloseOptions {
+  /** Relative tolerance. @defaultValue 1e-5 */
+  readonly rtol?: number
+  /** Absolute tolerance. @defaultValue 1e-8 */
+  readonly atol?: number
+}
+
+/**
+ * True when every element satisfies `|a − b| ≤ atol + rtol·|b|` (NaN is never close). Structures must match.
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.ok(tree.allClose({ w: tensor([1, 2]) }, { w: tensor([1, 2.000001]) }))
+ * assert.ok(!tree.allClose([1], [1.1]))
+ * @category tree
+ * @since 0.1.0
+ */
+export function allClose(a: PyTree, b: PyTree, options: AllCloseOptions = {}): boolean {
+  const { rtol = 1e-5, atol = 1e-8 } = options
+  const close = mapElementwiseNamed(['a', 'b'], (x, y) => (Math.abs(x - y) <= atol + rtol * Math.abs(y) ? 1 : 0), a, b)
+  return min(close) === 1 || size(close) === 0
+}
+
+/**
+ * True when every element of every leaf is finite.
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.ok(tree.allFinite({ w: tensor([1, 2]) }))
+ * assert.ok(!tree.allFinite({ w: tensor([1, NaN]) }))
+ * @category tree
+ * @since 0.1.0
+ */
+export function allFinite(tree: PyTree): boolean {
+  let ok = true
+  forEachLeaf(tree, (l, p) => {
+    if (ok) ok = sumLeaf((x) => (Number.isFinite(x) ? 0 : 1), l, p, 'tree') === 0
+  })
+  return ok
+}
+
+/**
+ * Clamps every element to `[minValue, maxValue]`.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.clip([-5, 0.5, 5], -1, 1), [-1, 0.5, 1])
+ * @category tree
+ * @since 0.1.0
+ */
+export const clip = <T extends PyTree>(tree: T, minValue = -Infinity, maxValue = Infinity): T =>
+  mapElementwise((x) => Math.min(Math.max(x, minValue), maxValue), tree)
+
+/**
+ * Converts every tensor leaf to `dtype` (numbers stay numbers).
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.strictEqual(tree.cast({ w: tensor([1]) }, 'float64').w.dtype, 'float64')
+ * @category tree
+ * @since 0.1.0
+ */
+export const cast = <T extends PyTree>(tree: T, dtype: DType): T =>
+  mapTrees((p, ls) => zipLeaves((x) => x, ls, p, ['tree'], dtype), [tree], ['tree']) as T
+
+const parsePath = (path: KeyPath | string): KeyPath => {
+  if (typeof path !== 'string') return path
+  const out: (string | number)[] = []
+  const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([^.[\]]+)/g
+  for (const m of path.matchAll(re)) out.push(m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? JSON.parse(`"${m[2]}"`) : m[3]!)
+  return out
+}
+
+const child = (node: unknown, key: string | number): O.Option<unknown> => {
+  if (Array.isArray(node)) return typeof key === 'number' && key >= 0 && key < node.length ? O.some(node[key]) : O.none
+  if (typeof node === 'object' && node !== null && !isTensor(node) && typeof key === 'string' && Object.hasOwn(node, key)) {
+    return O.some((node as Record<string, unknown>)[key])
+  }
+  return O.none
+}
+
+/**
+ * The subtree at a path (`['layers', 1, 'w']` or `'layers[1].w'`), or `none`.
+ * @example
+ * import { tree } from 'descent'
+ * import * as O from 'fp-ts/Option'
+ * const params = { layers: [{ w: 1 }, { w: 2 }] }
+ * assert.deepStrictEqual(tree.get(params, 'layers[1].w'), O.some(2))
+ * assert.ok(O.isNone(tree.get(params, ['layers', 5])))
+ * @category tree
+ * @since 0.1.0
+ */
+export function get(tree: PyTree, path: KeyPath | string): O.Option<PyTree> {
+  let node: O.Option<unknown> = O.some(tree)
+  for (const k of parsePath(path)) node = O.isSome(node) ? child(node.value, k) : O.none
+  return node as O.Option<PyTree>
+}
+
+/**
+ * A copy of `tree` with the subtree at `path` replaced by `value` (the input is not modified). The path must exist.
+ * @example
+ * import { tree } from 'descent'
+ * const params = { layers: [{ w: 1 }] }
+ * assert.deepStrictEqual(tree.set(params, 'layers[0].w', 5), { layers: [{ w: 5 }] })
+ * assert.deepStrictEqual(params, { layers: [{ w: 1 }] })
+ * @category tree
+ * @since 0.1.0
+ */
+export function set<T extends PyTree>(tree: T, path: KeyPath | string, value: PyTree): T {
+  const keys = parsePath(path)
+  const go = (node: unknown, i: number): unknown => {
+    if (i === keys.length) return value
+    const k = keys[i]!
+    const c = child(node, k)
+    if (O.isNone(c)) throw new StructureError(`tree.set: ${keystr(keys.slice(0, i + 1), 'tree')} does not exist.`)
+    if (Array.isArray(node)) return node.map((x, j) => (j === k ? go(x, i + 1) : x))
+    return { ...(node as object), [k]: go(c.value, i + 1) }
+  }
+  return go(tree, 0) as T
+}

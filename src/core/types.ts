@@ -1,0 +1,90 @@
+import type { Tensor } from './tensor'
+
+/**
+ * A leaf of a pytree: a {@link Tensor} or a JS `number` (a float64 scalar).
+ * @category tree
+ * @since 0.1.0
+ */
+export type Leaf = Tensor | number
+
+/**
+ * A nested structure of leaves: arrays and plain objects are nodes, `null` is an empty subtree.
+ * Object keys are visited in sorted order, so a tree's structure never depends on insertion order.
+ * @example
+ * import { tensor, type PyTree } from 'descent'
+ * const params: PyTree = { layers: [{ w: tensor([[1, 2]]), b: tensor([0]) }], scale: 1, frozen: null }
+ * assert.ok(params !== null)
+ * @category tree
+ * @since 0.1.0
+ */
+export type PyTree = Leaf | null | readonly PyTree[] | { readonly [key: string]: PyTree }
+
+/**
+ * A pytree of booleans (or a prefix of one): `true` selects a leaf or a whole subtree.
+ * @category tree
+ * @since 0.1.0
+ */
+export type MaskTree = boolean | null | readonly MaskTree[] | { readonly [key: string]: MaskTree }
+
+/**
+ * A mask given as a tree of booleans (a prefix of the params' structure) or as a function of the params.
+ * @category transforms
+ * @since 0.1.0
+ */
+export type MaskOrFn = MaskTree | ((params: PyTree) => MaskTree)
+
+/**
+ * A learning-rate (or other hyperparameter) schedule: the value to use at a 0-based step `count`.
+ * @category schedules
+ * @since 0.1.0
+ */
+export type Schedule = (count: number) => number
+
+/**
+ * A constant or a {@link Schedule}.
+ * @category schedules
+ * @since 0.1.0
+ */
+export type ScalarOrSchedule = number | Schedule
+
+/**
+ * Extra arguments to `update`, with optax's keyword names camelCased. Every transform ignores the ones it does not use.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface ExtraArgs {
+  /** The loss value at `params` (used by Polyak step sizes, line searches, reduce-on-plateau). */
+  readonly value?: number
+  /** The gradient at `params`, when different from `updates`. */
+  readonly grad?: PyTree
+  /** The loss as a function of params (used by line searches). */
+  readonly valueFn?: (params: PyTree) => number
+  readonly [key: string]: unknown
+}
+
+/**
+ * A gradient transformation: a pair of pure functions over pytrees, as in optax.
+ *
+ * `init(params)` makes the state; `update(updates, state, params?, extra?)` returns the transformed updates and the
+ * next state. Neither ever modifies its arguments. Optimizers return *updates*; add them to the params with
+ * {@link applyUpdates}.
+ *
+ * ```text
+ * state₀ = init(θ₀)
+ * (u_t, state_{t+1}) = update(g_t, state_t, θ_t)      θ_{t+1} = θ_t + u_t
+ * ```
+ *
+ * @example
+ * import { scale, tensor, applyUpdates, type GradientTransformation } from 'descent'
+ * const tx: GradientTransformation<unknown> = scale(-0.5)
+ * const params = { w: tensor([1, 2]) }
+ * const [updates] = tx.update({ w: tensor([2, 2]) }, tx.init(params), params)
+ * assert.deepStrictEqual((applyUpdates(params, updates).w).toArray(), [0, 1])
+ *
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface GradientTransformation<S = unknown> {
+  readonly init: <P extends PyTree>(params: P) => S
+  readonly update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => readonly [updates: P, state: S]
+}

@@ -1,0 +1,63 @@
+/**
+ * descent: functional, immutable gradient transformations and optimizers for TypeScript, in the style of optax.
+ * Every public export is listed here by name.
+ * @since 0.1.0
+ */
+
+// ---- core ----
+export {
+  DescentError,
+  StructureError,
+  ShapeError,
+  DTypeError,
+  InvalidTreeError,
+  NonFiniteError,
+  HyperparameterError,
+  type DType,
+  type NestedArray,
+  type Tensor,
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  arange,
+  isTensor,
+  type Leaf,
+  type PyTree,
+  type MaskTree,
+  type MaskOrFn,
+  type Schedule,
+  type ScalarOrSchedule,
+  type ExtraArgs,
+  type GradientTransformation,
+  type EmptyState,
+  initEmptyState,
+  identity,
+  setToZero,
+  stateless,
+  statelessWithTreeMap,
+  type StateOf,
+  chain,
+  namedChain,
+  applyUpdates,
+  incrementalUpdate,
+  dual,
+  type PRNGKey,
+  type UniformOptions,
+  type NormalOptions,
+  prngKey,
+  splitKey,
+  randomUniform,
+  randomNormal,
+  randomBernoulli,
+  safeNorm,
+  safeRootMeanSquares,
+  tree,
+} from './core/index'
+
+// ---- transforms (names listed in src/transforms/index.ts) ----
+
+// ---- schedules (names listed in src/schedules/index.ts) ----
+
+// ---- optimizers (names listed in src/optimizers/index.ts) ----

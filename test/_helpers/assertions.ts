@@ -1,0 +1,66 @@
+import { expect } from 'vitest'
+import { type PyTree, type Tensor, isTensor, tree } from '../../src/index'
+
+/** Plain nested numbers for a tree (Tensors become `{ shape, dtype, values }`), for readable diffs. */
+export const toPlain = (t: PyTree): unknown =>
+  tree.map((l) => (isTensor(l) ? ({ shape: l.shape, dtype: l.dtype, values: Array.from(l.data) } as never) : l), t)
+
+/** Asserts identical structure, shapes and dtypes, and values within `|a−b| ≤ atol + rtol·|b|`. */
+export function expectTreesClose(actual: PyTree, expected: PyTree, options: { rtol?: number; atol?: number } = {}): void {
+  expectSameStructure(actual, expected)
+  const { rtol = 1e-6, atol = 1e-7 } = options
+  if (!tree.allClose(actual, expected, { rtol, atol })) {
+    expect(toPlain(actual)).toEqual(toPlain(expected))
+    throw new Error(`trees differ beyond rtol=${rtol}, atol=${atol}`)
+  }
+}
+
+/** Asserts the two trees are bit-identical: same structure, shapes, dtypes and every value (NaN equals NaN). */
+export function expectTreesEqual(actual: unknown, expected: unknown): void {
+  expect(toPlainDeep(actual)).toEqual(toPlainDeep(expected))
+}
+
+const toPlainDeep = (x: unknown): unknown => {
+  if (isTensor(x)) return { shape: x.shape, dtype: x.dtype, bits: Array.from(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength)) }
+  if (typeof x === 'number') return Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : x
+  if (Array.isArray(x)) return x.map(toPlainDeep)
+  if (typeof x === 'object' && x !== null) return Object.fromEntries(Object.keys(x).sort().map((k) => [k, toPlainDeep((x as Record<string, unknown>)[k])]))
+  return x
+}
+
+/** Asserts both trees have the same structure, and the same shape and dtype at every tensor leaf. */
+export function expectSameStructure(actual: PyTree, expected: PyTree): void {
+  expect(tree.structure(actual)).toEqual(tree.structure(expected))
+  const shapes = (t: PyTree) => tree.leaves(t).map((l) => (isTensor(l) ? `${l.dtype}[${l.shape.join(',')}]` : typeof l))
+  expect(shapes(actual)).toEqual(shapes(expected))
+}
+
+const snapshotBytes = (x: unknown, out: Uint8Array[]): void => {
+  if (isTensor(x)) out.push(new Uint8Array(x.data.buffer.slice(x.data.byteOffset, x.data.byteOffset + x.data.byteLength)))
+  else if (ArrayBuffer.isView(x)) out.push(new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength)))
+  else if (Array.isArray(x)) x.forEach((c) => snapshotBytes(c, out))
+  else if (typeof x === 'object' && x !== null) Object.keys(x).sort().forEach((k) => snapshotBytes((x as Record<string, unknown>)[k], out))
+}
+
+/**
+ * Calls `fn` and asserts that none of `inputs` was modified: every typed array reachable from them is byte-compared
+ * before and after (Object.freeze cannot freeze typed arrays), and the JSON shape of plain values is compared too.
+ */
+export function expectInputsUnchanged<R>(fn: () => R, ...inputs: unknown[]): R {
+  const before: Uint8Array[] = []
+  inputs.forEach((x) => snapshotBytes(x, before))
+  const shapeBefore = JSON.stringify(inputs, (_, v) => (ArrayBuffer.isView(v) ? '<data>' : v))
+  const result = fn()
+  const after: Uint8Array[] = []
+  inputs.forEach((x) => snapshotBytes(x, after))
+  expect(after.length).toBe(before.length)
+  before.forEach((b, i) => expect(Buffer.from(after[i]!).equals(Buffer.from(b))).toBe(true))
+  expect(JSON.stringify(inputs, (_, v) => (ArrayBuffer.isView(v) ? '<data>' : v))).toBe(shapeBefore)
+  return result
+}
+
+/** The values of a tensor leaf as a plain number array. */
+export const values = (t: PyTree): number[] => {
+  if (!isTensor(t)) throw new Error('expected a Tensor')
+  return Array.from((t as Tensor).data)
+}
