@@ -87,7 +87,14 @@ function nest(data: TypedArray, shape: readonly number[], dim: number, offset: n
   return out
 }
 
-/** True for descent tensors (checked by their `_tag`, so a tensor is never mistaken for a dict node). */
+/**
+ * True for descent tensors (checked by their `_tag`, so a tensor is never mistaken for a dict node).
+ * @example
+ * import { isTensor, tensor } from 'descent'
+ * assert.ok(isTensor(tensor([1])) && !isTensor({ shape: [1] }))
+ * @category tensor
+ * @since 0.1.0
+ */
 export const isTensor = (x: unknown): x is Tensor =>
   typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'Tensor'
 

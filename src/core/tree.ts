@@ -68,7 +68,15 @@ export function mapElementwise<T extends PyTree>(f: (...xs: number[]) => number,
   return mapTrees((p, ls) => zipLeaves(f, ls, p, names), [tree, ...rest], names) as T
 }
 
-/** @internal {@link mapElementwise} with the trees' names for error messages (`updates`, `state.mu`, …). */
+/**
+ * {@link mapElementwise} with a name for each tree, used in error messages (`updates.w: shape [2] vs state.mu [3]`).
+ * Custom transforms use it so that their errors say which argument was wrong.
+ * @example
+ * import { tree, tensor } from 'descent'
+ * assert.throws(() => tree.mapElementwiseNamed(['updates', 'mu'], (g, m) => g + m, [tensor([1])], [tensor([1, 2])]), /updates\[0\]: shape \[1\] vs mu \[2\]/)
+ * @category tree
+ * @since 0.1.0
+ */
 export function mapElementwiseNamed<T extends PyTree>(names: readonly string[], f: (...xs: number[]) => number, tree: T, ...rest: readonly PyTree[]): T {
   return mapTrees((p, ls) => zipLeaves(f, ls, p, names), [tree, ...rest], names) as T
 }
@@ -545,8 +553,13 @@ export function where<T extends PyTree>(condition: MaskTree, x: T, y: T): T {
 }
 
 /**
- * @internal Expands a mask that is a prefix of `tree` (a boolean may stand for a whole subtree) to a tree of
- * booleans with exactly the structure of `tree`.
+ * Expands a mask that is a prefix of `tree` (a boolean may stand for a whole subtree) to a tree of booleans with
+ * exactly the structure of `tree`. A mask that does not fit throws a StructureError naming the path.
+ * @example
+ * import { tree } from 'descent'
+ * assert.deepStrictEqual(tree.broadcastMask({ enc: true, dec: false }, { enc: [1, 2], dec: { w: 3 } }), { enc: [true, true], dec: { w: false } })
+ * @category tree
+ * @since 0.1.0
  */
 export function broadcastMask(mask: MaskTree, tree: PyTree, name = 'mask'): MaskTree {
   const go = (m: unknown, t: unknown, path: (string | number)[]): MaskTree => {

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path'
+import ts from 'typescript'
+import { describe, expect, it } from 'vitest'
+
+// The equivalent of optax's coverage_check.py: every public export carries TSDoc, and every runtime export
+// (function, constant, class) has a runnable @example and a @since tag.
+const root = resolve(__dirname, '../..')
+const program = ts.createProgram([resolve(root, 'src/index.ts')], { strict: true, target: ts.ScriptTarget.ES2022 })
+const checker = program.getTypeChecker()
+const index = program.getSourceFile(resolve(root, 'src/index.ts'))!
+const moduleSymbol = checker.getSymbolAtLocation(index)!
+
+interface ExportDoc {
+  readonly name: string
+  readonly runtime: boolean
+  readonly doc: string
+  readonly tags: readonly string[]
+}
+
+function describeExport(symbol: ts.Symbol, prefix = ''): ExportDoc[] {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol
+  const name = prefix + symbol.getName()
+  const decl = target.declarations?.[0]
+  if (decl && ts.isSourceFile(decl)) {
+    // A namespace re-export (`export * as tree`): check each of its members instead.
+    return checker.getExportsOfModule(target).flatMap((s) => describeExport(s, `${name}.`))
+  }
+  const runtime = (target.flags & ts.SymbolFlags.Value) !== 0
+  const doc = ts.displayPartsToString(target.getDocumentationComment(checker))
+  const tags = target.getJsDocTags(checker).map((t) => t.name)
+  return [{ name, runtime, doc, tags }]
+}
+
+const exportsDocs = checker.getExportsOfModule(moduleSymbol).flatMap((s) => describeExport(s))
+
+describe('public API documentation', () => {
+  it('has exports to check', () => expect(exportsDocs.length).toBeGreaterThan(40))
+
+  it.each(exportsDocs.map((e) => [e.name, e] as const))('%s has TSDoc', (_, e) => {
+    expect(e.doc.trim().length, `${e.name} needs a TSDoc summary`).toBeGreaterThan(10)
+    expect(e.tags, `${e.name} needs @since`).toContain('since')
+    if (e.runtime) expect(e.tags, `${e.name} needs a runnable @example`).toContain('example')
+  })
+})
