@@ -1,0 +1,122 @@
+import { checkBoolean, checkInRange } from '../core/hyperparams'
+import * as tree from '../core/tree'
+import type { GradientTransformation, PyTree } from '../core/types'
+
+/**
+ * Options of {@link scaleByAdam}.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface ScaleByAdamOptions {
+  /**
+   * Decay rate of the exponential moving average of the gradients (first moment), in [0, 1).
+   * @defaultValue 0.9
+   */
+  readonly b1?: number
+  /**
+   * Decay rate of the exponential moving average of the squared gradients (second moment), in [0, 1).
+   * @defaultValue 0.999
+   */
+  readonly b2?: number
+  /**
+   * Added to the denominator outside the square root, for numerical stability; ≥ 0.
+   * @defaultValue 1e-8
+   */
+  readonly eps?: number
+  /**
+   * Added to the second moment inside the square root (useful when differentiating through the update); ≥ 0.
+   * @defaultValue 0
+   */
+  readonly epsRoot?: number
+  /**
+   * Use Nesterov momentum (NAdam, Dozat 2016) in the first moment.
+   * @defaultValue false
+   */
+  readonly nesterov?: boolean
+}
+
+/**
+ * State of {@link scaleByAdam}: the step count and the two moments (same structure as the params).
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface ScaleByAdamState {
+  /** Number of updates done so far. */
+  readonly count: number
+  /** Exponential moving average of the gradients (not bias corrected). */
+  readonly mu: PyTree
+  /** Exponential moving average of the squared gradients (not bias corrected). */
+  readonly nu: PyTree
+}
+
+/**
+ * Rescales updates by Adam's bias-corrected moment estimates.
+ *
+ * Keeps exponential moving averages of the gradients and of their squares and divides the first by the square root
+ * of the second, both corrected for their zero initialisation. The first update (count 0) is therefore
+ * g/(|g| + ε) ≈ sign(g). There is no learning rate here: chain with `scaleByLearningRate` (or use `adam`).
+ * The bias-correction factors are computed once per step in float64.
+ *
+ * ```text
+ * t = count + 1
+ * m_t = β₁·m_{t−1} + (1−β₁)·g_t          v_t = β₂·v_{t−1} + (1−β₂)·g_t²
+ * m̂_t = m_t/(1−β₁ᵗ)                      (nesterov: m̂_t = β₁·m_t/(1−β₁ᵗ⁺¹) + (1−β₁)·g_t/(1−β₁ᵗ))
+ * v̂_t = v_t/(1−β₂ᵗ)
+ * u_t = m̂_t / (√(v̂_t + ε̄) + ε)           ε̄ = epsRoot
+ * ```
+ *
+ * References: Kingma & Ba 2014, https://arxiv.org/abs/1412.6980; Dozat 2016 (Nesterov variant),
+ * https://openreview.net/pdf?id=OM0jvwB8jIp57ZJjtNEZ
+ *
+ * @param options - {@link ScaleByAdamOptions}; each value is validated here and never during `update`.
+ * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdamState}.
+ * @throws HyperparameterError (a `RangeError`) when an option is out of range,
+ * e.g. `scaleByAdam options.b1 must be in [0, 1); got 1.2`.
+ * @example
+ * import { scaleByAdam, tensor } from 'descent'
+ * const tx = scaleByAdam()
+ * const params = { w: tensor([1, 2, 3]) }
+ * const [u, state] = tx.update({ w: tensor([0.5, -3, 8]) }, tx.init(params))
+ * // The first step is g/(|g| + ε) ≈ sign(g), whatever the gradient's size.
+ * const expected = [1, -1, 1]
+ * u.w.dataSync().forEach((x, i) => assert.ok(Math.abs(x - (expected[i] ?? NaN)) < 1e-6))
+ * assert.strictEqual(state.count, 1)
+ * @see adam, nadam, scaleByAmsgrad, scaleByRms
+ * @category transforms
+ * @since 0.1.0
+ */
+export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> {
+  const owner = 'scaleByAdam'
+  const b1 = checkInRange(owner, 'options.b1', options.b1 ?? 0.9, '[0, 1)')
+  const b2 = checkInRange(owner, 'options.b2', options.b2 ?? 0.999, '[0, 1)')
+  const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
+  const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
+  const nesterov = checkBoolean(owner, 'options.nesterov', options.nesterov ?? false)
+
+  return {
+    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+    update: (updates, state) => {
+      const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
+      const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
+      const t = state.count + 1
+      // Host-side float64 bias corrections; m̂ and v̂ are never materialised as trees.
+      const bc1 = 1 - b1 ** t
+      const bc2 = 1 - b2 ** t
+      const denom = (v: number) => Math.sqrt(v / bc2 + epsRoot) + eps
+      let out: PyTree
+      if (nesterov) {
+        const bc1Next = 1 - b1 ** (t + 1)
+        out = tree.mapElementwiseNamed(
+          ['state.mu', 'state.nu', 'updates'],
+          (m, v, g) => ((b1 * m) / bc1Next + ((1 - b1) * g) / bc1) / denom(v),
+          mu,
+          nu,
+          updates,
+        )
+      } else {
+        out = tree.mapElementwiseNamed(['state.mu', 'state.nu'], (m, v) => m / bc1 / denom(v), mu, nu)
+      }
+      return [out as typeof updates, { count: t, mu, nu }]
+    },
+  }
+}
