@@ -57,6 +57,11 @@ export {
 } from './core/index'
 
 // ---- transforms (names listed in src/transforms/index.ts) ----
+export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './transforms/scaleByAdam'
+export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './transforms/scaleByAmsgrad'
+export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './transforms/scaleByRms'
+export { scaleByStddev, type ScaleByStddevOptions, type ScaleByStddevState } from './transforms/scaleByStddev'
+export { scaleByRss, type ScaleByRssOptions, type ScaleByRssState } from './transforms/scaleByRss'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 
