@@ -64,5 +64,14 @@ export { scaleByStddev, type ScaleByStddevOptions, type ScaleByStddevState } fro
 export { scaleByRss, type ScaleByRssOptions, type ScaleByRssState } from './transforms/scaleByRss'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
+export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
+export { polynomialSchedule, type PolynomialScheduleOptions } from './schedules/polynomialSchedule'
+export { linearSchedule, type LinearScheduleOptions } from './schedules/linearSchedule'
+export { piecewiseConstantSchedule, type PiecewiseConstantScheduleOptions } from './schedules/piecewiseConstantSchedule'
+export { exponentialDecay, type ExponentialDecayOptions } from './schedules/exponentialDecay'
+export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './schedules/cosineDecaySchedule'
+export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './schedules/warmupCosineDecaySchedule'
+export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './schedules/warmupConstantSchedule'
+export { joinSchedules } from './schedules/joinSchedules'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----

@@ -1,0 +1,10 @@
+// Every schedule, listed by name (no `export *`).
+export { constantSchedule, type ConstantScheduleOptions } from './constantSchedule'
+export { polynomialSchedule, type PolynomialScheduleOptions } from './polynomialSchedule'
+export { linearSchedule, type LinearScheduleOptions } from './linearSchedule'
+export { piecewiseConstantSchedule, type PiecewiseConstantScheduleOptions } from './piecewiseConstantSchedule'
+export { exponentialDecay, type ExponentialDecayOptions } from './exponentialDecay'
+export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './cosineDecaySchedule'
+export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './warmupCosineDecaySchedule'
+export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './warmupConstantSchedule'
+export { joinSchedules } from './joinSchedules'

@@ -1,0 +1,62 @@
+import { HyperparameterError } from '../core/errors'
+import { checkInRange } from '../core/hyperparams'
+import type { Schedule } from '../core/types'
+
+/**
+ * Joins schedules end to end: each one takes over at its boundary and sees the steps since that boundary.
+ *
+ * `schedules[0]` runs from step 0; from `boundaries[i]` on, `schedules[i + 1]` runs and receives
+ * `t − boundaries[i]`, so every piece starts at its own step 0. This is how warmup-then-decay schedules are built
+ * ({@link warmupCosineDecaySchedule} is a join of a linear and a cosine piece). Mirrors optax's `join_schedules`.
+ *
+ * ```text
+ * s(t) = s₀(t)               if t < b₀
+ *        s_{i+1}(t − b_i)    if b_i ≤ t < b_{i+1}
+ * ```
+ *
+ * @param schedules - the pieces, at least one.
+ * @param boundaries - the steps at which the next piece takes over: `schedules.length − 1` finite numbers in
+ * strictly increasing order.
+ * @returns a {@link Schedule} that runs the pieces one after another.
+ * @throws HyperparameterError if a piece is not a function, the number of boundaries is not `schedules.length − 1`,
+ * or the boundaries are not finite and strictly increasing.
+ * @example
+ * import { joinSchedules, linearSchedule, constantSchedule } from 'descent'
+ * const warmup = linearSchedule({ initValue: 0, endValue: 1, transitionSteps: 10 })
+ * const s = joinSchedules([warmup, constantSchedule(1), constantSchedule(0.1)], [10, 100])
+ * assert.strictEqual(s(5), 0.5)
+ * assert.strictEqual(s(10), 1)
+ * assert.strictEqual(s(100), 0.1)
+ * @see {@link warmupCosineDecaySchedule}
+ * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.join_schedules
+ * @category schedules
+ * @since 0.1.0
+ */
+export function joinSchedules(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
+  const owner = 'joinSchedules'
+  if (!Array.isArray(schedules) || schedules.length === 0) {
+    throw new HyperparameterError(
+      `${owner} schedules must be a non-empty array of schedules; got ${describe(schedules)}`,
+    )
+  }
+  schedules.forEach((s, i) => {
+    if (typeof s !== 'function') {
+      const got = describe(s)
+      throw new HyperparameterError(`${owner} schedules[${i}] must be a schedule (count) => number; got ${got}`)
+    }
+  })
+  if (!Array.isArray(boundaries) || boundaries.length !== schedules.length - 1) {
+    const n = schedules.length - 1
+    throw new HyperparameterError(`${owner} boundaries must have schedules.length − 1 = ${n} entries; got ${describe(boundaries)}`)
+  }
+  boundaries.forEach((b, i) => {
+    const lo = i === 0 ? '-Infinity' : String(boundaries[i - 1])
+    checkInRange(owner, `boundaries[${i}]`, b, `(${lo}, Infinity)`)
+  })
+  const first = schedules[0] as Schedule
+  const pieces = schedules.slice(1).map((schedule, i) => ({ start: boundaries[i] as number, schedule }))
+  return (count: number): number =>
+    pieces.reduce((out, { start, schedule }) => (count < start ? out : schedule(count - start)), first(count))
+}
+
+const describe = (v: unknown): string => (Array.isArray(v) ? `an array of length ${v.length}` : String(v))
