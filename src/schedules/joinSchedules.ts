@@ -47,7 +47,8 @@ export function joinSchedules(schedules: readonly Schedule[], boundaries: readon
   })
   if (!Array.isArray(boundaries) || boundaries.length !== schedules.length - 1) {
     const n = schedules.length - 1
-    throw new HyperparameterError(`${owner} boundaries must have schedules.length − 1 = ${n} entries; got ${describe(boundaries)}`)
+    const got = describe(boundaries)
+    throw new HyperparameterError(`${owner} boundaries must have schedules.length − 1 = ${n} entries; got ${got}`)
   }
   boundaries.forEach((b, i) => {
     const lo = i === 0 ? '-Infinity' : String(boundaries[i - 1])
