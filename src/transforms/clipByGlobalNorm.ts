@@ -1,0 +1,63 @@
+import { initEmptyState, type EmptyState } from '../core/base'
+import { checkInRange } from '../core/hyperparams'
+import * as tree from '../core/tree'
+import type { GradientTransformation } from '../core/types'
+import { firstArg } from './_internal/firstArg'
+import { globalNorm } from './_internal/globalNorm'
+
+/**
+ * Options of {@link clipByGlobalNorm}.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface ClipByGlobalNormOptions {
+  /**
+   * The largest global L2 norm the updates may have; ≥ 0.
+   * @defaultValue required
+   */
+  readonly maxNorm: number
+}
+
+/**
+ * Rescales the updates so that their global L2 norm is at most `maxNorm`.
+ *
+ * The norm is taken over all leaves together, as one vector, and accumulated in float64. Below the threshold the
+ * updates pass through unchanged (the same tree); above it every element is multiplied by the same factor
+ * maxNorm/‖g‖, so the direction is kept. As in optax there is no ε: the comparison selects one branch or the other.
+ * Two deviations that only matter where optax returns NaN or zeros: a zero gradient is returned as is even when
+ * `maxNorm` is 0, and a norm that overflows float64 (elements above ~1e154) is computed by rescaling.
+ *
+ * ```text
+ * n = √(Σ_leaves Σ_i g_i²)
+ * u = g                  if n < maxNorm
+ * u = g · maxNorm / n    otherwise
+ * ```
+ *
+ * References: Pascanu, Mikolov & Bengio 2012, On the difficulty of training recurrent neural networks,
+ * https://arxiv.org/abs/1211.5063
+ *
+ * @param maxNorm - The threshold, positionally or as {@link ClipByGlobalNormOptions}; in [0, ∞).
+ * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
+ * @throws HyperparameterError when `maxNorm` is negative, infinite or not a number.
+ * @example
+ * import { clipByGlobalNorm, tensor, tree } from 'descent'
+ * const tx = clipByGlobalNorm(1)
+ * const [u] = tx.update({ a: tensor([3]), b: 4 }, tx.init({}))
+ * assert.deepStrictEqual([u.a.toArray(), u.b], [[0.6000000238418579], 0.8])
+ * assert.ok(Math.abs(tree.norm(u) - 1) < 1e-7)
+ * @see clip, chain
+ * @category transforms
+ * @since 0.1.0
+ */
+export function clipByGlobalNorm(maxNorm: number | ClipByGlobalNormOptions): GradientTransformation<EmptyState> {
+  const [options, name] = firstArg<ClipByGlobalNormOptions, 'maxNorm'>(maxNorm, 'maxNorm')
+  const max = checkInRange('clipByGlobalNorm', name, options.maxNorm, '[0, Infinity)')
+  return {
+    init: initEmptyState,
+    update: (updates, state) => {
+      const n = globalNorm(updates)
+      if (n < max || n === 0) return [updates, state]
+      return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), state]
+    },
+  }
+}

@@ -1,0 +1,69 @@
+import { HyperparameterError } from '../core/errors'
+import { dual } from '../core/function'
+import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
+import { applyMask, checkMaskOrFn, mergeMasked, resolveMask } from './_internal/maskTree'
+
+/**
+ * State of {@link masked}: the inner transform's state, which only holds the selected leaves.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface MaskedState<S> {
+  /** The state of the wrapped transform, built from the params with the unselected subtrees set to `null`. */
+  readonly innerState: S
+}
+
+const isTransformation = (x: unknown): x is GradientTransformation<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as { init?: unknown }).init === 'function' &&
+  typeof (x as { update?: unknown }).update === 'function'
+
+function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): GradientTransformation<MaskedState<S>> {
+  if (!isTransformation(inner)) throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
+  const m = checkMaskOrFn('masked', 'mask', mask)
+  return {
+    init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
+    update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
+      const maskTree = resolveMask(m, updates)
+      const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
+      const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
+      return [mergeMasked(maskTree, inner_, updates), { innerState }] as const
+    },
+  }
+}
+
+/**
+ * Applies a transform to a subset of the parameters; the other updates pass through unchanged.
+ *
+ * The mask is a tree of booleans with the structure of the params, or a prefix of it (one boolean stands for a
+ * whole subtree), or a function returning such a tree. The inner transform sees the updates and params with every
+ * unselected subtree replaced by `null` (the empty subtree), so its state holds nothing for them. A mask function
+ * is called on the params at `init` and on the updates at `update` (as in optax; both have the params' structure).
+ * Masks nest: in `masked(masked(t, inner), outer)` the inner mask may be written for the full params.
+ * Call it data-first, `masked(inner, mask)`, or data-last, `pipe(inner, masked(mask))`.
+ *
+ * ```text
+ * u[path] = inner(g|mask)[path]    where mask[path] is true
+ * u[path] = g[path]                elsewhere
+ * ```
+ *
+ * @param inner - The transform to apply to the selected leaves.
+ * @param mask - A {@link MaskTree} that is a prefix of the params' structure, or `(params) => MaskTree`.
+ * @returns A {@link GradientTransformation} whose state is a {@link MaskedState} of the inner state.
+ * @throws HyperparameterError or InvalidTreeError when `mask` has a non-boolean leaf; StructureError (at init or
+ * update) naming the path when the mask does not fit the params' structure.
+ * @example
+ * import { masked, scale, tensor } from 'descent'
+ * import { pipe } from 'fp-ts/function'
+ * const tx = masked(scale(10), { w: true, b: false })
+ * const [u] = tx.update({ w: tensor([1]), b: tensor([1]) }, tx.init({ w: tensor([0]), b: tensor([0]) }))
+ * assert.deepStrictEqual([u.w.toArray(), u.b.toArray()], [[10], [1]])
+ * const same = pipe(scale(10), masked({ w: true, b: false }))
+ * assert.deepStrictEqual(same.update({ w: 1, b: 1 }, same.init({ w: 0, b: 0 }))[0], { w: 10, b: 1 })
+ * @see addDecayedWeights, multiTransform
+ * @category transforms
+ * @since 0.1.0
+ */
+export const masked: {
+  <S>(inner: GradientTransformation<S>, mask: MaskOrFn): GradientTransformation<MaskedState<S>>
+  (mask: MaskOrFn): <S>(inner: GradientTransformation<S>) => GradientTransformation<MaskedState<S>>
+} = dual((args) => args.length >= 2 || isTransformation(args[0]), maskedBody)

@@ -1,0 +1,73 @@
+import type { EmptyState } from '../core/base'
+import { checkBoolean, checkScalarOrSchedule } from '../core/hyperparams'
+import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core/types'
+import { scale } from './scale'
+import { type ScaleByScheduleState, scaleBySchedule } from './scaleBySchedule'
+
+/**
+ * Options of {@link scaleByLearningRate}.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface ScaleByLearningRateOptions {
+  /**
+   * Multiply by −learningRate (descent) instead of +learningRate.
+   * @defaultValue true
+   */
+  readonly flipSign?: boolean
+}
+
+/**
+ * State of {@link scaleByLearningRate}: empty for a constant learning rate, a step count for a schedule.
+ * @category transforms
+ * @since 0.1.0
+ */
+export type ScaleByLearningRateState = EmptyState | ScaleByScheduleState
+
+/**
+ * Multiplies updates by the (negated) learning rate: the last link of every optimizer.
+ *
+ * Optimizers return updates to be *added* to the params, so the descent direction comes from this sign flip.
+ * A constant learning rate gives {@link scale}(−lr) with no state; a schedule gives
+ * {@link scaleBySchedule}(c ↦ −lr(c)), whose first update uses `lr(0)`.
+ *
+ * ```text
+ * u_t = −α_t · g_t          (+α_t · g_t when flipSign is false)
+ * α_t = learningRate, or learningRate(count) for a schedule (count starts at 0)
+ * ```
+ *
+ * @param learningRate - A finite number or a schedule `(count) => number`.
+ * @param options - {@link ScaleByLearningRateOptions}.
+ * @returns A {@link GradientTransformation}: stateless for a number, with a {@link ScaleByScheduleState} for a schedule.
+ * @throws HyperparameterError when the learning rate is neither a finite number nor a function, or `flipSign` is
+ * not a boolean.
+ * @example
+ * import { scaleByLearningRate, tensor } from 'descent'
+ * const sgd = scaleByLearningRate(0.5)
+ * const [u] = sgd.update({ w: tensor([1, -2]) }, sgd.init({ w: tensor([0, 0]) }))
+ * assert.deepStrictEqual(u.w.toArray(), [-0.5, 1])
+ * const decayed = scaleByLearningRate((count) => 1 / (count + 1))
+ * const [u0, s1] = decayed.update([4], decayed.init([0]))
+ * assert.deepStrictEqual([u0, decayed.update([4], s1)[0]], [[-4], [-2]])
+ * @see scale, scaleBySchedule, sgd, adam
+ * @category transforms
+ * @since 0.1.0
+ */
+export function scaleByLearningRate(learningRate: number, options?: ScaleByLearningRateOptions): GradientTransformation<EmptyState>
+export function scaleByLearningRate(learningRate: Schedule, options?: ScaleByLearningRateOptions): GradientTransformation<ScaleByScheduleState>
+export function scaleByLearningRate(
+  learningRate: ScalarOrSchedule,
+  options?: ScaleByLearningRateOptions,
+): GradientTransformation<ScaleByLearningRateState>
+export function scaleByLearningRate(
+  learningRate: ScalarOrSchedule,
+  options: ScaleByLearningRateOptions = {},
+):
+  | GradientTransformation<EmptyState>
+  | GradientTransformation<ScaleByScheduleState>
+  | GradientTransformation<ScaleByLearningRateState> {
+  const owner = 'scaleByLearningRate'
+  const lr = checkScalarOrSchedule(owner, 'learningRate', learningRate)
+  const sign = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true) ? -1 : 1
+  return typeof lr === 'number' ? scale(sign * lr) : scaleBySchedule((count) => sign * lr(count))
+}
