@@ -57,6 +57,24 @@ export {
 } from './core/index'
 
 // ---- transforms (names listed in src/transforms/index.ts) ----
+export { scale, type ScaleOptions } from './transforms/scale'
+export { scaleBySchedule, type ScaleByScheduleOptions, type ScaleByScheduleState } from './transforms/scaleBySchedule'
+export {
+  scaleByLearningRate,
+  type ScaleByLearningRateOptions,
+  type ScaleByLearningRateState,
+} from './transforms/scaleByLearningRate'
+export { clip, type ClipOptions } from './transforms/clip'
+export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './transforms/clipByGlobalNorm'
+export { trace, type TraceOptions, type TraceState } from './transforms/trace'
+export { ema, type EmaOptions, type EmaState } from './transforms/ema'
+export {
+  addDecayedWeights,
+  addDecoupledWeightDecay,
+  type AddDecayedWeightsOptions,
+  type AddDecayedWeightsState,
+} from './transforms/addDecayedWeights'
+export { masked, type MaskedState } from './transforms/masked'
 export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './transforms/scaleByAdam'
 export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './transforms/scaleByAmsgrad'
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './transforms/scaleByRms'
