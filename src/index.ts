@@ -93,3 +93,9 @@ export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './sc
 export { joinSchedules } from './schedules/joinSchedules'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----
+export { sgd, type SgdOptions, type SgdState } from './optimizers/sgd'
+export { adam, nadam, type AdamOptions, type AdamState } from './optimizers/adam'
+export { adamw, nadamw, type AdamWOptions, type AdamWState } from './optimizers/adamw'
+export { amsgrad, type AmsgradOptions, type AmsgradState } from './optimizers/amsgrad'
+export { rmsprop, type RmspropOptions, type RmspropState } from './optimizers/rmsprop'
+export { adagrad, type AdagradOptions, type AdagradState } from './optimizers/adagrad'
