@@ -63,7 +63,8 @@ export interface ScaleByAmsgradState {
  * The moments are Adam's; the denominator uses the element-wise running maximum of the second moment, so the
  * effective per-coordinate step size never grows. As in optax, the maximum is taken **after** bias correction
  * (`ν̂max_t = max(ν̂max_{t−1}, v_t/(1−β₂ᵗ))`); PyTorch's `amsgrad=True` instead takes the maximum of the raw
- * `v_t` and bias-corrects afterwards, so the two differ in the first steps (optax issue #1389).
+ * `v_t` and bias-corrects afterwards, so the two differ in the first steps (optax issue #1389). Because the state
+ * stores v̂ = g²-sized values, float32 gradients beyond about 1.8e19 overflow `nuMax` to ∞ and give zero updates.
  *
  * ```text
  * t = count + 1
