@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type DType, HyperparameterError, type ScaleByAmsgradOptions, scaleByAdam, scaleByAmsgrad, tensor } from '../../src/index'
+import { type DType, HyperparameterError, type PyTree, type ScaleByAmsgradOptions, scaleByAdam, scaleByAmsgrad, tensor } from '../../src/index'
 import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
 
 /** Runs `scaleByAmsgrad(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
@@ -42,7 +42,7 @@ describe('scaleByAmsgrad', () => {
     const state = scaleByAmsgrad().init(params)
     expect(state.count).toBe(0)
     for (const k of ['mu', 'nu', 'nuMax'] as const) expectSameStructure(state[k], params)
-    expect(values(state.nuMax.w)).toEqual([0, 0])
+    expect(values((state.nuMax as { w: PyTree }).w)).toEqual([0, 0])
   })
 
   it('golden 4-step trace (b1 = 0.5, b2 = 0.75, eps = 0), derived by hand', () => {
