@@ -1,6 +1,6 @@
 import { cpuBackend } from '../kernels/cpu'
 import type { TypedArray } from '../kernels/backend'
-import { DTypeError, ShapeError, StructureError } from './errors'
+import { InvalidTreeError, ShapeError, StructureError } from './errors'
 import { type DType, type Tensor, arrayTypeOf, fromStorage, isTensor } from './tensor'
 import { type KeyPath, keystr } from './treeTraversal'
 import type { Leaf } from './types'
@@ -21,7 +21,7 @@ export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: re
   for (let i = 0; i < leaves.length; i++) {
     const x = leaves[i]
     if (typeof x === 'boolean') {
-      throw new DTypeError(`${keystr(path, names[i])} is a boolean; numeric tree operations need Tensor or number leaves.`)
+      throw new InvalidTreeError(`${keystr(path, names[i])} is a boolean; only masks may hold booleans, numeric tree operations need Tensor or number leaves.`)
     }
   }
   if (typeof first === 'number') {

@@ -602,7 +602,8 @@ export interface AllCloseOptions {
 }
 
 /**
- * True when every element satisfies `|a − b| ≤ atol + rtol·|b|` (NaN is never close). Structures must match.
+ * True when every element satisfies `a = b` or `|a − b| ≤ atol + rtol·|b|` (equal infinities are close, NaN never is).
+ * Structures must match.
  * @example
  * import { tree, tensor } from 'descent'
  * assert.ok(tree.allClose({ w: tensor([1, 2]) }, { w: tensor([1, 2.000001]) }))
@@ -612,7 +613,10 @@ export interface AllCloseOptions {
  */
 export function allClose(a: PyTree, b: PyTree, options: AllCloseOptions = {}): boolean {
   const { rtol = 1e-5, atol = 1e-8 } = options
-  const close = mapElementwiseNamed(['a', 'b'], (x, y) => (Math.abs(x - y) <= atol + rtol * Math.abs(y) ? 1 : 0), a, b)
+  // As numpy.isclose: non-finite values are close only when equal (so NaN never is), finite ones within tolerance.
+  const isClose = (x: number, y: number): boolean =>
+    x === y || (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= atol + rtol * Math.abs(y))
+  const close = mapElementwiseNamed(['a', 'b'], (x, y) => (isClose(x, y) ? 1 : 0), a, b)
   return min(close) === 1 || size(close) === 0
 }
 
