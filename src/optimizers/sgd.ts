@@ -50,7 +50,7 @@ export type SgdState = readonly [TraceState | EmptyState, ScaleByLearningRateSta
  * @throws HyperparameterError (a `RangeError`) when the learning rate or the momentum is invalid.
  * @example
  * import { applyUpdates, sgd, tensor, tree } from 'descent'
- * const opt = sgd(0.1, { momentum: 0.9 })
+ * const opt = sgd(0.1, { momentum: 0.5 })
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])
  * let state = opt.init(params)
@@ -59,7 +59,7 @@ export type SgdState = readonly [TraceState | EmptyState, ScaleByLearningRateSta
  *   params = applyUpdates(params, updates)
  *   state = next
  * }
- * assert.ok(loss(params) < 0.1 * loss(tensor([1, -2, 3])))
+ * assert.ok(loss(params) < 1e-3 * loss(tensor([1, -2, 3])))
  * @see trace, scaleByLearningRate, applyUpdates
  * @category optimizers
  * @since 0.1.0
