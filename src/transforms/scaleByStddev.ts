@@ -54,15 +54,18 @@ export interface ScaleByStddevState {
  * Rescales updates by the root of the centred moving variance of the gradients (centred RMSProp).
  *
  * Like {@link scaleByRms}, but subtracts the squared moving mean from the moving mean of squares, so each
- * coordinate is divided by an estimate of its gradient's standard deviation. As in optax the difference
- * ν − μ² is not clamped at zero: with `eps = 0` and a constant gradient it can round to a tiny negative number.
+ * coordinate is divided by an estimate of its gradient's standard deviation. ν̂ − μ̂² is a variance, ≥ 0 in exact
+ * arithmetic, but rounding can make it slightly negative (always at the first step with `biasCorrection`, where it is
+ * exactly 0, or with a constant gradient); it is clamped at 0, so `epsInSqrt: false` never takes √ of a negative
+ * number. This is the one difference from optax, which returns NaN there.
  *
  * ```text
  * t = count + 1
  * μ_t = decay·μ_{t−1} + (1−decay)·g_t        μ_0 = 0
  * ν_t = decay·ν_{t−1} + (1−decay)·g_t²       ν_0 = initialScale
  * μ̂_t, ν̂_t = μ_t/(1−decayᵗ), ν_t/(1−decayᵗ) if biasCorrection, else μ_t, ν_t
- * u_t = g_t / √(ν̂_t − μ̂_t² + ε)   (epsInSqrt)     or     u_t = g_t / (√(ν̂_t − μ̂_t²) + ε)
+ * σ̂²_t = max(0, ν̂_t − μ̂_t²)
+ * u_t = g_t / √(σ̂²_t + ε)   (epsInSqrt)     or     u_t = g_t / (√σ̂²_t + ε)
  * ```
  *
  * References: Graves 2013, "Generating Sequences With Recurrent Neural Networks", https://arxiv.org/abs/1308.0850
@@ -95,7 +98,8 @@ export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTrans
       const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)
       const t = state.count + 1
       const bc = biasCorrection ? 1 - decay ** t : 1
-      const variance = (m: number, v: number) => v / bc - (m / bc) ** 2
+      // Clamped: rounding can push this variance below 0, and √ of it would be NaN.
+      const variance = (m: number, v: number) => Math.max(0, v / bc - (m / bc) ** 2)
       const names = ['updates', 'state.mu', 'state.nu']
       const out = epsInSqrt
         ? tree.mapElementwiseNamed(names, (g, m, v) => g / Math.sqrt(variance(m, v) + eps), updates, mu, nu)
