@@ -28,6 +28,9 @@ import { expectInputsUnchanged, expectSameStructure, expectTreesEqual } from './
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyTransformation = GradientTransformation<any>
 
+/** A named subtree of a state and the tree whose structure, shapes and dtypes it must have. */
+export type Moment = readonly [name: string, subtree: PyTree, like: PyTree]
+
 /** One row of the law table. */
 export interface LawCase {
   /** The row's name in the test report. */
@@ -39,7 +42,7 @@ export interface LawCase {
    * whose structure, shapes and dtypes it must have (the params unless said otherwise, e.g. a masked inner state).
    * Stateless transforms return `[]`.
    */
-  readonly moments?: (state: unknown, params: PyTree) => readonly (readonly [name: string, subtree: PyTree, like: PyTree])[]
+  readonly moments?: (state: unknown, params: PyTree) => readonly Moment[]
   /** Whether the params tree has a JS number leaf. @defaultValue true */
   readonly numberLeaf?: boolean
   /** Number of steps the trajectory laws run. @defaultValue 5 */
@@ -87,6 +90,18 @@ export function lawMask(options: { readonly numberLeaf?: boolean } = {}): MaskTr
 /** A mask function of the params: selects the tensors of rank ≥ 2 (the "weight matrices"). */
 export const lawMaskFn = (params: PyTree): MaskTree =>
   tree.map((l) => (isTensor(l) && l.shape.length >= 2) as never, params) as unknown as MaskTree
+
+/**
+ * The tree a masked inner transform sees: `params` with every subtree where the prefix `mask` is false replaced by
+ * `null` (written here independently of the library's masking helpers).
+ */
+export function maskedLike(params: PyTree, mask: MaskTree): PyTree {
+  if (typeof mask === 'boolean') return mask ? params : null
+  if (mask === null || params === null) return null
+  if (Array.isArray(mask)) return (params as readonly PyTree[]).map((p, i) => maskedLike(p, mask[i]!))
+  const m = mask as Record<string, MaskTree>
+  return Object.fromEntries(Object.entries(params as Record<string, PyTree>).map(([k, p]) => [k, maskedLike(p, m[k]!)]))
+}
 
 /**
  * A random gradient tree with the structure, shapes and dtypes of `params`: standard normals times `scale`, a fresh

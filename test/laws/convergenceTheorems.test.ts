@@ -10,8 +10,7 @@
  */
 import { describe, expect } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
-import { type GradientTransformation, type Tensor, applyUpdates, chain, tensor } from '../../src/index'
-import { scaleByLearningRate } from '../../src/transforms/scaleByLearningRate'
+import { type GradientTransformation, type Tensor, applyUpdates, sgd, tensor } from '../../src/index'
 
 const U = 2 ** -53
 // LAW_RUNS=1000 runs the theorems harder (they passed 3 seeds × 1000 runs when written).
@@ -24,8 +23,7 @@ type Problem = {
   readonly grad: (x: Vec) => Vec
 }
 
-// sgd(η) without momentum is chain(identity(), scaleByLearningRate(η)); see src/optimizers/sgd.ts.
-const optimizer = (eta: number): GradientTransformation<unknown> => chain(scaleByLearningRate(eta)) as GradientTransformation<unknown>
+const optimizer = (eta: number) => sgd(eta) as GradientTransformation<unknown>
 
 /** Runs T steps of the optimizer from x₀ and returns x₀, x₁, …, x_T. */
 function iterates(tx: GradientTransformation<unknown>, problem: Problem, x0: Vec, T: number): Vec[] {
@@ -85,7 +83,9 @@ function symmetricFromSpectrum(Q: readonly Vec[], lambda: readonly number[]): Ve
 // ---- problem families ---------------------------------------------------------------------------------------
 
 const vec = (n: number, bound: number) =>
-  fc.array(fc.double({ min: -bound, max: bound, noNaN: true }), { minLength: n, maxLength: n }).map((a) => Float64Array.from(a))
+  fc
+    .array(fc.double({ min: -bound, max: bound, noNaN: true }), { minLength: n, maxLength: n })
+    .map((a) => Float64Array.from(a))
 const unit = fc.double({ min: 0, max: 1, noNaN: true })
 
 /**
@@ -97,9 +97,13 @@ const quadraticArb = (options: { readonly stronglyConvex: boolean }) =>
   fc.integer({ min: 1, max: 6 }).chain((n) =>
     fc.record({
       n: fc.constant(n),
-      reflections: fc.array(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n }), { maxLength: n }),
+      reflections: fc.array(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n, maxLength: n }), {
+        maxLength: n,
+      }),
       s: fc.array(fc.oneof(fc.constant(0), fc.constant(1), unit), { minLength: n, maxLength: n }),
-      m: options.stronglyConvex ? fc.oneof(fc.constant(1), fc.double({ min: 1e-3, max: 1, noNaN: true })) : fc.constant(0),
+      m: options.stronglyConvex
+        ? fc.oneof(fc.constant(1), fc.double({ min: 1e-3, max: 1, noNaN: true }))
+        : fc.constant(0),
       L: fc.double({ min: -3, max: 3, noNaN: true }).map((e) => 10 ** e),
       xStar: vec(n, 10),
       x0: vec(n, 10),
@@ -108,8 +112,14 @@ const quadraticArb = (options: { readonly stronglyConvex: boolean }) =>
     }),
   )
 
-type QuadraticCase = { readonly n: number; readonly reflections: readonly (readonly number[])[]; readonly s: readonly number[];
-  readonly m: number; readonly L: number; readonly xStar: Vec }
+type QuadraticCase = {
+  readonly n: number
+  readonly reflections: readonly (readonly number[])[]
+  readonly s: readonly number[]
+  readonly m: number
+  readonly L: number
+  readonly xStar: Vec
+}
 
 function quadratic(c: QuadraticCase): Problem & { readonly mu: number } {
   const lambda = c.s.map((si) => c.L * (c.m + (1 - c.m) * si))
@@ -136,7 +146,11 @@ const waveArb = fc.integer({ min: 1, max: 5 }).chain((n) =>
   fc.record({
     n: fc.constant(n),
     terms: fc.array(
-      fc.record({ a: fc.double({ min: -3, max: 3, noNaN: true }), w: vec(n, 2), b: fc.double({ min: -4, max: 4, noNaN: true }) }),
+      fc.record({
+        a: fc.double({ min: -3, max: 3, noNaN: true }),
+        w: vec(n, 2),
+        b: fc.double({ min: -4, max: 4, noNaN: true }),
+      }),
       { minLength: 1, maxLength: 5 },
     ),
     c: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
@@ -147,7 +161,9 @@ const waveArb = fc.integer({ min: 1, max: 5 }).chain((n) =>
 
 type WaveCase = { readonly n: number; readonly terms: readonly { a: number; w: Vec; b: number }[]; readonly c: number }
 
-function wave(c: WaveCase): Problem & { readonly L: number; readonly fInf: number; readonly gradScale: (x: Vec) => number } {
+type Wave = Problem & { readonly L: number; readonly fInf: number; readonly gradScale: (x: Vec) => number }
+
+function wave(c: WaveCase): Wave {
   return {
     n: c.n,
     L: c.terms.reduce((s, { a, w }) => s + Math.abs(a) * norm2(w), 0) + c.c,

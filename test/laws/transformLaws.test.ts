@@ -1,13 +1,222 @@
 import { describe, expect, it } from 'vitest'
-import { type GradientTransformation, type PyTree, identity, setToZero, stateless, tree } from '../../src/index'
-import { type AnyTransformation, type LawCase, LAWS, describeTransformLaws, fields } from '../_helpers/lawSuite'
+import {
+  type GradientTransformation,
+  type MaskTree,
+  type PyTree,
+  adagrad,
+  adam,
+  adamw,
+  addDecayedWeights,
+  amsgrad,
+  chain,
+  clip,
+  clipByGlobalNorm,
+  cosineDecaySchedule,
+  ema,
+  identity,
+  masked,
+  nadam,
+  nadamw,
+  rmsprop,
+  scale,
+  scaleByAdam,
+  scaleByAmsgrad,
+  scaleByLearningRate,
+  scaleByRms,
+  scaleByRss,
+  scaleBySchedule,
+  scaleByStddev,
+  setToZero,
+  sgd,
+  stateless,
+  trace,
+  tree,
+} from '../../src/index'
+import {
+  type AnyTransformation,
+  type LawCase,
+  LAWS,
+  describeTransformLaws,
+  fields,
+  lawMask,
+  lawMaskFn,
+  lawParams,
+  maskedLike,
+  part,
+} from '../_helpers/lawSuite'
 
-const stateless0: LawCase = { name: 'identity()', make: identity, moments: () => [] }
+type Moments = NonNullable<LawCase['moments']>
+const none: Moments = () => []
+/** The moments of a masked inner state, compared with the params the inner transform sees. */
+const maskedFields =
+  (mask: MaskTree | ((p: PyTree) => MaskTree), ...names: readonly string[]): Moments =>
+  (state, params) => {
+    const inner = (state as { readonly innerState: Record<string, PyTree> }).innerState
+    const like = maskedLike(params, typeof mask === 'function' ? mask(params) : mask)
+    return names.map((n) => [`innerState.${n}`, inner[n] as PyTree, like] as const)
+  }
+
+const decaying = (count: number) => 0.1 / (1 + count)
+const cosine = cosineDecaySchedule({ initValue: 0.1, decaySteps: 3 }) // runs past its end within 5 steps
+const stateless0: LawCase = { name: 'identity()', make: identity, moments: none }
 
 const CASES: readonly LawCase[] = [
+  // core
   stateless0,
-  { name: 'setToZero()', make: setToZero, moments: () => [] },
-  { name: 'stateless(g ↦ 2g)', make: () => stateless((g) => tree.scale(2, g)), moments: () => [] },
+  { name: 'setToZero()', make: setToZero, moments: none },
+  { name: 'stateless(g ↦ 2g)', make: () => stateless((g) => tree.scale(2, g)), moments: none },
+  // scaling
+  { name: 'scale(-0.1)', make: () => scale(-0.1), moments: none },
+  { name: 'scale({ stepSize: 3 })', make: () => scale({ stepSize: 3 }), moments: none },
+  { name: 'scaleByLearningRate(0.1)', make: () => scaleByLearningRate(0.1), moments: none },
+  {
+    name: 'scaleByLearningRate(0.1, { flipSign: false })',
+    make: () => scaleByLearningRate(0.1, { flipSign: false }),
+    moments: none,
+  },
+  { name: 'scaleByLearningRate(c ↦ 0.1/(1+c))', make: () => scaleByLearningRate(decaying), moments: none },
+  { name: 'scaleByLearningRate(cosineDecaySchedule)', make: () => scaleByLearningRate(cosine), moments: none },
+  { name: 'scaleBySchedule(c ↦ 0.1/(1+c))', make: () => scaleBySchedule(decaying), moments: none },
+  { name: 'scaleBySchedule({ stepSizeFn })', make: () => scaleBySchedule({ stepSizeFn: cosine }), moments: none },
+  // clipping
+  { name: 'clip(0.5)', make: () => clip(0.5), moments: none },
+  { name: 'clipByGlobalNorm(1) (clips)', make: () => clipByGlobalNorm(1), moments: none },
+  {
+    name: 'clipByGlobalNorm({ maxNorm: 1e6 }) (passes)',
+    make: () => clipByGlobalNorm({ maxNorm: 1e6 }),
+    moments: none,
+  },
+  // accumulation
+  { name: 'trace(0.9)', make: () => trace(0.9), moments: fields('trace') },
+  { name: 'trace(0.9, { nesterov: true })', make: () => trace(0.9, { nesterov: true }), moments: fields('trace') },
+  { name: 'trace({ decay: 0 })', make: () => trace({ decay: 0 }), moments: fields('trace') },
+  { name: 'ema(0.9)', make: () => ema(0.9), moments: fields('ema') },
+  { name: 'ema(0.9, { debias: false })', make: () => ema(0.9, { debias: false }), moments: fields('ema') },
+  // weight decay and masking
+  {
+    name: 'addDecayedWeights({ weightDecay: 0.01 })',
+    make: () => addDecayedWeights({ weightDecay: 0.01 }),
+    moments: none,
+  },
+  { name: 'addDecayedWeights(0)', make: () => addDecayedWeights(0), moments: none },
+  { name: 'addDecayedWeights(schedule)', make: () => addDecayedWeights(decaying), moments: none },
+  {
+    name: 'addDecayedWeights({ weightDecay, mask: prefix tree })',
+    make: () => addDecayedWeights({ weightDecay: 0.01, mask: lawMask() }),
+    moments: none,
+  },
+  {
+    name: 'addDecayedWeights({ weightDecay: schedule, mask: fn })',
+    make: () => addDecayedWeights({ weightDecay: decaying, mask: lawMaskFn }),
+    moments: none,
+  },
+  {
+    name: 'masked(scaleByAdam(), prefix tree)',
+    make: () => masked(scaleByAdam(), lawMask()),
+    moments: maskedFields(lawMask(), 'mu', 'nu'),
+  },
+  {
+    name: 'masked(trace(0.9), fn)',
+    make: () => masked(trace(0.9), lawMaskFn),
+    moments: maskedFields(lawMaskFn, 'trace'),
+  },
+  { name: 'masked(setToZero(), prefix tree)', make: () => masked(setToZero(), lawMask()), moments: none },
+  {
+    name: 'masked(masked(scaleByAdam(), fn), prefix tree)',
+    make: () => masked(masked(scaleByAdam(), lawMaskFn), lawMask()),
+    moments: (state, params) => {
+      const inner = (state as { innerState: { innerState: Record<string, PyTree> } }).innerState.innerState
+      const like = maskedLike(maskedLike(params, lawMask()), lawMaskFn(params))
+      return [['mu', inner.mu as PyTree, like], ['nu', inner.nu as PyTree, like]]
+    },
+  },
+  // adaptive
+  { name: 'scaleByAdam()', make: () => scaleByAdam(), moments: fields('mu', 'nu') },
+  { name: 'scaleByAdam({ nesterov: true })', make: () => scaleByAdam({ nesterov: true }), moments: fields('mu', 'nu') },
+  {
+    name: 'scaleByAdam({ b1: 0, eps: 0, epsRoot: 1e-8 })',
+    make: () => scaleByAdam({ b1: 0, eps: 0, epsRoot: 1e-8 }),
+    moments: fields('mu', 'nu'),
+  },
+  { name: 'scaleByAmsgrad()', make: () => scaleByAmsgrad(), moments: fields('mu', 'nu', 'nuMax') },
+  {
+    name: 'scaleByAmsgrad({ biasCorrectionMu: false, biasCorrectionNu: false })',
+    make: () => scaleByAmsgrad({ biasCorrectionMu: false, biasCorrectionNu: false }),
+    moments: fields('mu', 'nu', 'nuMax'),
+  },
+  { name: 'scaleByRms()', make: () => scaleByRms(), moments: fields('nu') },
+  {
+    name: 'scaleByRms({ biasCorrection: true, epsInSqrt: false })',
+    make: () => scaleByRms({ biasCorrection: true, epsInSqrt: false }),
+    moments: fields('nu'),
+  },
+  {
+    name: 'scaleByRms({ initialScale: 1, decay: 0.5 })',
+    make: () => scaleByRms({ initialScale: 1, decay: 0.5 }),
+    moments: fields('nu'),
+  },
+  { name: 'scaleByStddev()', make: () => scaleByStddev(), moments: fields('mu', 'nu') },
+  {
+    name: 'scaleByStddev({ biasCorrection: true, epsInSqrt: false })',
+    make: () => scaleByStddev({ biasCorrection: true, epsInSqrt: false }),
+    moments: fields('mu', 'nu'),
+  },
+  { name: 'scaleByRss()', make: () => scaleByRss(), moments: fields('sumOfSquares') },
+  {
+    name: 'scaleByRss({ initialAccumulatorValue: 0 })',
+    make: () => scaleByRss({ initialAccumulatorValue: 0 }),
+    moments: fields('sumOfSquares'),
+  },
+  // optimizers
+  { name: 'sgd(0.1)', make: () => sgd(0.1), moments: none },
+  {
+    name: 'sgd(0.1, { momentum: 0.9, nesterov: true })',
+    make: () => sgd(0.1, { momentum: 0.9, nesterov: true }),
+    moments: part(0, fields('trace')),
+  },
+  {
+    name: 'sgd(schedule, { momentum: 0.5 })',
+    make: () => sgd(cosine, { momentum: 0.5 }),
+    moments: part(0, fields('trace')),
+  },
+  { name: 'adam(1e-3)', make: () => adam(1e-3), moments: part(0, fields('mu', 'nu')) },
+  { name: 'nadam(schedule)', make: () => nadam(decaying), moments: part(0, fields('mu', 'nu')) },
+  {
+    name: 'adamw(1e-3, { weightDecay: 0.01 })',
+    make: () => adamw(1e-3, { weightDecay: 0.01 }),
+    moments: part(0, fields('mu', 'nu')),
+  },
+  {
+    name: 'adamw(1e-3, { mask: prefix tree })',
+    make: () => adamw(1e-3, { mask: lawMask() }),
+    moments: part(0, fields('mu', 'nu')),
+  },
+  {
+    name: 'nadamw(1e-3, { mask: fn })',
+    make: () => nadamw(1e-3, { mask: lawMaskFn }),
+    moments: part(0, fields('mu', 'nu')),
+  },
+  { name: 'amsgrad(1e-3)', make: () => amsgrad(1e-3), moments: part(0, fields('mu', 'nu', 'nuMax')) },
+  { name: 'rmsprop(1e-3)', make: () => rmsprop(1e-3), moments: part(0, fields('nu')) },
+  {
+    name: 'rmsprop(1e-3, { centered: true, momentum: 0.9, nesterov: true })',
+    make: () => rmsprop(1e-3, { centered: true, momentum: 0.9, nesterov: true }),
+    moments: (s, p) => [...part(0, fields('mu', 'nu'))(s, p), ...part(2, fields('trace'))(s, p)],
+  },
+  { name: 'adagrad(0.1)', make: () => adagrad(0.1), moments: part(0, fields('sumOfSquares')) },
+  // a long chain of everything (the chain laws then nest chains three deep)
+  {
+    name: 'chain(clipByGlobalNorm, addDecayedWeights(mask), scaleByAdam, trace, scaleByLearningRate(schedule))',
+    make: () =>
+      chain(
+        clipByGlobalNorm(1),
+        addDecayedWeights({ weightDecay: 1e-4, mask: lawMask() }),
+        scaleByAdam(),
+        trace(0.5),
+        scaleByLearningRate(cosine),
+      ),
+    moments: (s, p) => [...part(2, fields('mu', 'nu'))(s, p), ...part(3, fields('trace'))(s, p)],
+  },
 ]
 
 describeTransformLaws(CASES)
@@ -38,10 +247,11 @@ const initCounting = (): AnyTransformation => {
   return breakIt({ init: (p) => (n++, tx.init(p)), update: (g, s) => [tree.scale(n, g), s] })
 }
 
+const INIT = 'init gives a finite state whose moments mirror the params'
 const broken: readonly (readonly [keyof typeof LAWS, AnyTransformation])[] = [
   // init: a non-finite state leaf; a moment without the params' dtypes
-  ['init gives a finite state whose moments mirror the params', breakIt({ init: (p) => ({ count: NaN, m: tree.zerosLike(p) }) })],
-  ['init gives a finite state whose moments mirror the params', breakIt({ init: (p) => ({ count: 0, m: tree.cast(p, 'float64') }) })],
+  [INIT, breakIt({ init: (p) => ({ count: NaN, m: tree.zerosLike(p) }) })],
+  [INIT, breakIt({ init: (p) => ({ count: 0, m: tree.cast(p, 'float64') }) })],
   // update: changes the dtypes / overflows
   ['update keeps structure, shapes and dtypes', breakIt({ update: (g, s) => [tree.cast(g, 'float64'), s] })],
   ['update keeps structure, shapes and dtypes', breakIt({ update: (g, s) => [tree.scale(Infinity, g), s] })],
@@ -56,9 +266,9 @@ const broken: readonly (readonly [keyof typeof LAWS, AnyTransformation])[] = [
     return [g, s]
   } })],
   // the state grows a field after the first step
-  ['state structure is stable across steps', breakIt({ update: (g, s) => [g, s.count === 0 ? { count: 1, m: s.m, extra: 1 } : s] })],
+  ['state structure is stable across steps', breakIt({ update: (g, s) => [g, s.count === 0 ? { ...s, x: 1 } : s] })],
   // reacts to an extra argument it does not know
-  ['unknown extra args are ignored', breakIt({ update: (g, s, _p, extra) => [extra === undefined ? g : tree.scale(2, g), s] })],
+  ['unknown extra args are ignored', breakIt({ update: (g, s, _p, x) => [x === undefined ? g : tree.scale(2, g), s] })],
   ['chain(identity(), t) ≡ t ≡ chain(t, identity())', initCounting()],
   ['chain is associative', initCounting()],
 ]
@@ -74,8 +284,7 @@ describe('the laws catch broken transforms', () => {
 
 // `stateless0` is reused by the helper's own sanity test below: identity is its own chain unit.
 describe('law suite helpers', () => {
-  it('lawParams has a null subtree, a float64 leaf, a 0-d tensor and a number leaf', async () => {
-    const { lawParams } = await import('../_helpers/lawSuite')
+  it('lawParams has a null subtree, a float64 leaf, a 0-d tensor and a number leaf', () => {
     const p = lawParams() as Record<string, PyTree>
     expect(p.frozen).toBeNull()
     const leaves = tree.leaves(p)
@@ -83,6 +292,8 @@ describe('law suite helpers', () => {
     expect(leaves.some((l) => typeof l !== 'number' && l.dtype === 'float64')).toBe(true)
     expect(leaves.some((l) => typeof l !== 'number' && l.shape.length === 0)).toBe(true)
     expect(tree.leaves(lawParams({ numberLeaf: false })).some((l) => typeof l === 'number')).toBe(false)
+    const mask = { a: [true, false], b: false, d: null }
+    expect(maskedLike({ a: [1, 2], b: { c: 3 }, d: null }, mask)).toEqual({ a: [1, null], b: null, d: null })
     expect(stateless0.make().init(p)).toEqual({})
   })
 })
