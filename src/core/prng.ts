@@ -80,8 +80,30 @@ export function randomUniform(key: PRNGKey, shape: readonly number[], options: U
   const { minval = 0, maxval = 1, dtype = 'float32' } = options
   const u = uniforms(key, sizeOf(shape))
   const out = new (arrayTypeOf(dtype))(u.length)
-  for (let i = 0; i < u.length; i++) out[i] = minval + (maxval - minval) * u[i]!
+  // Rounding to the dtype can land exactly on maxval (e.g. u > 1 − 2⁻²⁵ in float32); keep the bound exclusive.
+  const top = maxval > minval ? nextDown(maxval, dtype) : maxval
+  for (let i = 0; i < u.length; i++) {
+    out[i] = minval + (maxval - minval) * u[i]!
+    if (out[i]! >= maxval) out[i] = top
+  }
   return fromStorage(out, shape)
+}
+
+/** The largest value of `dtype` strictly below the finite number `x`. */
+function nextDown(x: number, dtype: DType): number {
+  if (dtype === 'float32') {
+    const f = new Float32Array([x])
+    if (f[0]! < x) return f[0]!
+    if (f[0] === 0) return -(2 ** -149)
+    const bits = new Int32Array(f.buffer)
+    bits[0] = bits[0]! + (f[0]! > 0 ? -1 : 1)
+    return f[0]!
+  }
+  if (x === 0) return -Number.MIN_VALUE
+  const f = new Float64Array([x])
+  const bits = new BigInt64Array(f.buffer)
+  bits[0] = bits[0]! + (x > 0 ? -1n : 1n)
+  return f[0]!
 }
 
 /** Options of {@link randomNormal}. @category random @since 0.1.0 */
