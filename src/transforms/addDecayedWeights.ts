@@ -62,8 +62,8 @@ function unmasked(wd: ScalarOrSchedule): GradientTransformation<Unmasked> {
 /**
  * Adds the params, scaled by a weight-decay rate, to the updates: decoupled weight decay (AdamW).
  *
- * Chained *before* `scaleByLearningRate`, as in every optax alias (`adamw`, `lion`, …), the decay is multiplied by the
- * learning rate: the PyTorch AdamW convention rather than the paper's. It needs the params: pass them to `update`.
+ * Chained *before* `scaleByLearningRate`, as in every optax alias (`adamw`, `lion`, …), the decay is multiplied by
+ * the learning rate: the PyTorch AdamW convention rather than the paper's. It needs the params: pass them to `update`.
  * A schedule rate is evaluated at the transform's own count, starting at 0. With a `mask` only the selected params
  * are decayed (commonly: not biases and norm scales). Tensor updates keep their dtype.
  *
@@ -95,7 +95,8 @@ export function addDecayedWeights(
   const wd = checkScalarOrSchedule('addDecayedWeights', name, options.weightDecay ?? 0)
   const tx = unmasked(wd)
   if (options.mask === undefined || options.mask === null) return tx as GradientTransformation<AddDecayedWeightsState>
-  return masked(tx, checkMaskOrFn('addDecayedWeights', 'options.mask', options.mask)) as GradientTransformation<AddDecayedWeightsState>
+  const mask = checkMaskOrFn('addDecayedWeights', 'options.mask', options.mask)
+  return masked(tx, mask) as GradientTransformation<AddDecayedWeightsState>
 }
 
 /**

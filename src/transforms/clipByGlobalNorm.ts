@@ -23,7 +23,8 @@ export interface ClipByGlobalNormOptions {
  *
  * The norm is taken over all leaves together, as one vector, and accumulated in float64. Below the threshold the
  * updates pass through unchanged (the same tree); above it every element is multiplied by the same factor
- * maxNorm/‖g‖, so the direction is kept. As in optax there is no ε: the comparison selects one branch or the other.
+ * maxNorm/‖g‖, so the direction is kept. As in optax there is no ε: the comparison selects one branch or the
+ * other.
  * Two deviations that only matter where optax returns NaN or zeros: a zero gradient is returned as is even when
  * `maxNorm` is 0, and a norm that overflows float64 (elements above ~1e154) is computed by rescaling.
  *

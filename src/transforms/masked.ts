@@ -18,7 +18,9 @@ const isTransformation = (x: unknown): x is GradientTransformation<unknown> =>
   typeof (x as { update?: unknown }).update === 'function'
 
 function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): GradientTransformation<MaskedState<S>> {
-  if (!isTransformation(inner)) throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
+  if (!isTransformation(inner)) {
+    throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
+  }
   const m = checkMaskOrFn('masked', 'mask', mask)
   return {
     init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
@@ -49,8 +51,8 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
  * @param inner - The transform to apply to the selected leaves.
  * @param mask - A {@link MaskTree} that is a prefix of the params' structure, or `(params) => MaskTree`.
  * @returns A {@link GradientTransformation} whose state is a {@link MaskedState} of the inner state.
- * @throws HyperparameterError or InvalidTreeError when `mask` has a non-boolean leaf; StructureError (at init or
- * update) naming the path when the mask does not fit the params' structure.
+ * @throws HyperparameterError when `mask` has a non-boolean leaf (InvalidTreeError for a value that is not a tree
+ * at all); StructureError (at init or update) naming the path when the mask does not fit the params' structure.
  * @example
  * import { masked, scale, tensor } from 'descent'
  * import { pipe } from 'fp-ts/function'

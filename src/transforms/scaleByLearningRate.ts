@@ -38,7 +38,8 @@ export type ScaleByLearningRateState = EmptyState | ScaleByScheduleState
  *
  * @param learningRate - A finite number or a schedule `(count) => number`.
  * @param options - {@link ScaleByLearningRateOptions}.
- * @returns A {@link GradientTransformation}: stateless for a number, with a {@link ScaleByScheduleState} for a schedule.
+ * @returns A {@link GradientTransformation}: stateless for a number, with a {@link ScaleByScheduleState} for a
+ * schedule.
  * @throws HyperparameterError when the learning rate is neither a finite number nor a function, or `flipSign` is
  * not a boolean.
  * @example
@@ -53,8 +54,14 @@ export type ScaleByLearningRateState = EmptyState | ScaleByScheduleState
  * @category transforms
  * @since 0.1.0
  */
-export function scaleByLearningRate(learningRate: number, options?: ScaleByLearningRateOptions): GradientTransformation<EmptyState>
-export function scaleByLearningRate(learningRate: Schedule, options?: ScaleByLearningRateOptions): GradientTransformation<ScaleByScheduleState>
+export function scaleByLearningRate(
+  learningRate: number,
+  options?: ScaleByLearningRateOptions,
+): GradientTransformation<EmptyState>
+export function scaleByLearningRate(
+  learningRate: Schedule,
+  options?: ScaleByLearningRateOptions,
+): GradientTransformation<ScaleByScheduleState>
 export function scaleByLearningRate(
   learningRate: ScalarOrSchedule,
   options?: ScaleByLearningRateOptions,

@@ -49,7 +49,9 @@ export interface ScaleByScheduleState {
  * @category transforms
  * @since 0.1.0
  */
-export function scaleBySchedule(stepSizeFn: Schedule | ScaleByScheduleOptions): GradientTransformation<ScaleByScheduleState> {
+export function scaleBySchedule(
+  stepSizeFn: Schedule | ScaleByScheduleOptions,
+): GradientTransformation<ScaleByScheduleState> {
   const [options, name] = firstArg<ScaleByScheduleOptions, 'stepSizeFn'>(stepSizeFn, 'stepSizeFn')
   const fn = options.stepSizeFn
   if (typeof fn !== 'function') {

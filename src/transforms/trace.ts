@@ -64,7 +64,10 @@ export interface TraceState {
  */
 export function trace(decay: number, options?: Omit<TraceOptions, 'decay'>): GradientTransformation<TraceState>
 export function trace(options: TraceOptions): GradientTransformation<TraceState>
-export function trace(decay: number | TraceOptions, rest?: Omit<TraceOptions, 'decay'>): GradientTransformation<TraceState> {
+export function trace(
+  decay: number | TraceOptions,
+  rest?: Omit<TraceOptions, 'decay'>,
+): GradientTransformation<TraceState> {
   const [options, name] = firstArg<TraceOptions, 'decay'>(decay, 'decay', rest)
   const d = checkInRange('trace', name, options.decay, '[0, 1]')
   const nesterov = checkBoolean('trace', 'options.nesterov', options.nesterov ?? false)

@@ -71,7 +71,9 @@ describe('clipByGlobalNorm', () => {
     expect(() => clipByGlobalNorm(-1)).toThrow(HyperparameterError)
     expect(() => clipByGlobalNorm(-1)).toThrow('clipByGlobalNorm maxNorm must be in [0, Infinity); got -1')
     expect(() => clipByGlobalNorm(Infinity)).toThrow('clipByGlobalNorm maxNorm must be in [0, Infinity); got Infinity')
-    expect(() => clipByGlobalNorm({ maxNorm: NaN })).toThrow('clipByGlobalNorm options.maxNorm must be in [0, Infinity); got NaN')
+    expect(() => clipByGlobalNorm({ maxNorm: NaN })).toThrow(
+      'clipByGlobalNorm options.maxNorm must be in [0, Infinity); got NaN',
+    )
   })
 
   const maxNorm = fc.double({ min: 0.01, max: 100, noNaN: true })

@@ -57,11 +57,17 @@ describe('scale', () => {
     expect(() => scale(NaN)).toThrow(HyperparameterError)
     expect(() => scale(NaN)).toThrow('scale stepSize must be in (-Infinity, Infinity); got NaN')
     expect(() => scale(Infinity)).toThrow('scale stepSize must be in (-Infinity, Infinity); got Infinity')
-    expect(() => scale({ stepSize: '1' as never })).toThrow('scale options.stepSize must be in (-Infinity, Infinity); got "1"')
+    expect(() => scale({ stepSize: '1' as never })).toThrow(
+      'scale options.stepSize must be in (-Infinity, Infinity); got "1"',
+    )
     expect(() => scale({} as never)).toThrow('scale options.stepSize must be in (-Infinity, Infinity); got undefined')
   })
 
-  const factor = fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.double({ min: -10, max: -1e-3, noNaN: true }))
+  const factor = fc.oneof(
+    fc.constant(0),
+    fc.double({ min: 1e-3, max: 10, noNaN: true }),
+    fc.double({ min: -10, max: -1e-3, noNaN: true }),
+  )
 
   test.prop([factor, factor, arbPyTree()])('chain(scale(a), scale(b)) ≡ scale(a·b)', (a, b, g) => {
     const ab = chain(scale(a), scale(b))

@@ -79,10 +79,14 @@ describe('scaleByLearningRate', () => {
 
   it('rejects invalid learning rates and options', () => {
     expect(() => scaleByLearningRate(NaN)).toThrow(HyperparameterError)
-    expect(() => scaleByLearningRate(NaN)).toThrow('scaleByLearningRate learningRate must be in (-Infinity, Infinity); got NaN')
+    expect(() => scaleByLearningRate(NaN)).toThrow(
+      'scaleByLearningRate learningRate must be in (-Infinity, Infinity); got NaN',
+    )
     expect(() => scaleByLearningRate('0.1' as never)).toThrow(
       'scaleByLearningRate learningRate must be a number or a schedule (count) => number; got "0.1"',
     )
-    expect(() => scaleByLearningRate(0.1, { flipSign: 1 as never })).toThrow('scaleByLearningRate options.flipSign must be true or false; got 1')
+    expect(() => scaleByLearningRate(0.1, { flipSign: 1 as never })).toThrow(
+      'scaleByLearningRate options.flipSign must be true or false; got 1',
+    )
   })
 })

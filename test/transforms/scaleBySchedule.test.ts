@@ -51,7 +51,11 @@ describe('scaleBySchedule', () => {
 
   it('rejects a step size that is not a function', () => {
     expect(() => scaleBySchedule(0.1 as never)).toThrow(HyperparameterError)
-    expect(() => scaleBySchedule(0.1 as never)).toThrow('scaleBySchedule stepSizeFn must be a schedule (count) => number; got 0.1')
-    expect(() => scaleBySchedule({} as never)).toThrow('scaleBySchedule options.stepSizeFn must be a schedule (count) => number; got undefined')
+    expect(() => scaleBySchedule(0.1 as never)).toThrow(
+      'scaleBySchedule stepSizeFn must be a schedule (count) => number; got 0.1',
+    )
+    expect(() => scaleBySchedule({} as never)).toThrow(
+      'scaleBySchedule options.stepSizeFn must be a schedule (count) => number; got undefined',
+    )
   })
 })
