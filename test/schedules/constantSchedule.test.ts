@@ -21,8 +21,9 @@ describe('constantSchedule', () => {
   })
 
   it('rejects non-finite or missing values, naming the option', () => {
-    expectHyperparameterError(() => constantSchedule(NaN), 'constantSchedule value must be in (-Infinity, Infinity); got NaN')
-    expectHyperparameterError(() => constantSchedule(Infinity), 'constantSchedule value must be in (-Infinity, Infinity); got Infinity')
+    const message = 'constantSchedule value must be in (-Infinity, Infinity); got'
+    expectHyperparameterError(() => constantSchedule(NaN), `${message} NaN`)
+    expectHyperparameterError(() => constantSchedule(Infinity), `${message} Infinity`)
     expectHyperparameterError(
       () => constantSchedule({ value: '0.1' as never }),
       'constantSchedule options.value must be in (-Infinity, Infinity); got "0.1"',

@@ -63,12 +63,15 @@ describe('cosineDecaySchedule', () => {
     fc.double({ min: 0, max: 1, noNaN: true }),
     fc.double({ min: 0, max: 4, noNaN: true }),
     fc.double({ min: 0, max: 20_000, noNaN: true }),
-  ])('stays within [alpha·initValue, initValue] for positive initValue', (initValue, decaySteps, alpha, exponent, t) => {
-    const v = cosineDecaySchedule({ initValue, decaySteps, alpha, exponent })(t)
-    const tol = 4 * Number.EPSILON * initValue
-    expect(v).toBeGreaterThanOrEqual(alpha * initValue - tol)
-    expect(v).toBeLessThanOrEqual(initValue + tol)
-  })
+  ])(
+    'stays within [alpha·initValue, initValue] for positive initValue',
+    (initValue, decaySteps, alpha, exponent, t) => {
+      const v = cosineDecaySchedule({ initValue, decaySteps, alpha, exponent })(t)
+      const tol = 4 * Number.EPSILON * initValue
+      expect(v).toBeGreaterThanOrEqual(alpha * initValue - tol)
+      expect(v).toBeLessThanOrEqual(initValue + tol)
+    },
+  )
 
   test.prop([
     fc.double({ min: -1e3, max: 1e3, noNaN: true }),

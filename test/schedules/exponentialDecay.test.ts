@@ -43,7 +43,9 @@ describe('exponentialDecay', () => {
     const ceiling = exponentialDecay({ initValue: 1, transitionSteps: 1, decayRate: 2, endValue: 3 })
     expect([0, 1, 2, 10].map(ceiling)).toEqual([1, 2, 3, 3]) // 4 and above are lowered to 3
     // optax applies the bound before transitionBegin too: max(1, 2) = 2 at every step.
-    const early = exponentialDecay({ initValue: 1, transitionSteps: 10, decayRate: 0.5, transitionBegin: 100, endValue: 2 })
+    const early = exponentialDecay({
+      initValue: 1, transitionSteps: 10, decayRate: 0.5, transitionBegin: 100, endValue: 2,
+    })
     expect([0, 50, 100].map(early)).toEqual([2, 2, 2])
   })
 
@@ -107,9 +109,12 @@ describe('exponentialDecay', () => {
     fc.double({ min: 0.01, max: 0.99, noNaN: true }),
     fc.double({ min: 0, max: 1e4, noNaN: true }),
     fc.double({ min: 0, max: 1e4, noNaN: true }),
-  ])('without staircase is non-increasing for 0 < decayRate < 1 and positive initValue', (initValue, T, decayRate, a, b) => {
-    const s = exponentialDecay({ initValue, transitionSteps: T, decayRate })
-    const [lo, hi] = a <= b ? [a, b] : [b, a]
-    expect(s(hi)).toBeLessThanOrEqual(s(lo))
-  })
+  ])(
+    'without staircase is non-increasing for 0 < decayRate < 1 and positive initValue',
+    (initValue, T, decayRate, a, b) => {
+      const s = exponentialDecay({ initValue, transitionSteps: T, decayRate })
+      const [lo, hi] = a <= b ? [a, b] : [b, a]
+      expect(s(hi)).toBeLessThanOrEqual(s(lo))
+    },
+  )
 })
