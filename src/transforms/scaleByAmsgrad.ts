@@ -113,7 +113,8 @@ export function scaleByAmsgrad(options: ScaleByAmsgradOptions = {}): GradientTra
       const t = state.count + 1
       const bc1 = correctMu ? 1 - b1 ** t : 1
       const bc2 = correctNu ? 1 - b2 ** t : 1
-      const nuMax = tree.mapElementwiseNamed(['state.nuMax', 'state.nu'], (vMax, v) => Math.max(vMax, v / bc2), state.nuMax, nu)
+      const maxNames = ['state.nuMax', 'state.nu']
+      const nuMax = tree.mapElementwiseNamed(maxNames, (vMax, v) => Math.max(vMax, v / bc2), state.nuMax, nu)
       const out = tree.mapElementwiseNamed(
         ['state.mu', 'state.nuMax'],
         (m, vMax) => m / bc1 / (Math.sqrt(vMax + epsRoot) + eps),

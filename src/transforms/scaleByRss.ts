@@ -59,20 +59,18 @@ export interface ScaleByRssState {
  */
 export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformation<ScaleByRssState> {
   const owner = 'scaleByRss'
-  const initial = checkInRange(owner, 'options.initialAccumulatorValue', options.initialAccumulatorValue ?? 0.1, '[0, Infinity)')
+  const initial = options.initialAccumulatorValue ?? 0.1
+  checkInRange(owner, 'options.initialAccumulatorValue', initial, '[0, Infinity)')
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-7, '[0, Infinity)')
 
   return {
     init: (params) => ({ sumOfSquares: tree.fullLike(params, initial) }),
     update: (updates, state) => {
-      const sumOfSquares = tree.mapElementwiseNamed(['updates', 'state.sumOfSquares'], (g, s) => g * g + s, updates, state.sumOfSquares)
+      const names = ['updates', 'state.sumOfSquares']
+      const sumOfSquares = tree.mapElementwiseNamed(names, (g, s) => g * g + s, updates, state.sumOfSquares)
       // g·0 rather than a literal 0 so that a NaN gradient still shows up as NaN, as in optax.
-      const out = tree.mapElementwiseNamed(
-        ['updates', 'state.sumOfSquares'],
-        (g, s) => (s > 0 ? g / Math.sqrt(s + eps) : g * 0),
-        updates,
-        sumOfSquares,
-      )
+      const scaled = (g: number, s: number) => (s > 0 ? g / Math.sqrt(s + eps) : g * 0)
+      const out = tree.mapElementwiseNamed(names, scaled, updates, sumOfSquares)
       return [out, { sumOfSquares }]
     },
   }

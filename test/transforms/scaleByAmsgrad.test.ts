@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { type DType, HyperparameterError, type PyTree, type ScaleByAmsgradOptions, scaleByAdam, scaleByAmsgrad, tensor } from '../../src/index'
+import {
+  type DType,
+  HyperparameterError,
+  type PyTree,
+  type ScaleByAmsgradOptions,
+  scaleByAdam,
+  scaleByAmsgrad,
+  tensor,
+} from '../../src/index'
 import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
 
+type Grads = readonly (readonly number[])[]
+
+/** Asserts |actual − expected| ≤ rtol·|expected| + 1e-12 at every step and coordinate. */
+const expectAllClose = (actual: number[][], expected: number[][], rtol: number): void =>
+  actual.forEach((u, t) =>
+    u.forEach((x, i) => {
+      const e = expected[t]![i]!
+      expect(Math.abs(x - e)).toBeLessThanOrEqual(rtol * Math.abs(e) + 1e-12)
+    }),
+  )
+
 /** Runs `scaleByAmsgrad(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
-function runVector(options: ScaleByAmsgradOptions, grads: readonly (readonly number[])[], dtype: DType = 'float64'): number[][] {
+function runVector(options: ScaleByAmsgradOptions, grads: Grads, dtype: DType = 'float64'): number[][] {
   const tx = scaleByAmsgrad(options)
   let state = tx.init(tensor(new Array(grads[0]!.length).fill(0), dtype))
   return grads.map((g) => {
@@ -14,7 +33,7 @@ function runVector(options: ScaleByAmsgradOptions, grads: readonly (readonly num
 }
 
 /** AMSGrad as optax defines it, recomputed in float64: the running max is taken after bias correction. */
-function referenceAmsgrad(grads: readonly (readonly number[])[], o: Required<ScaleByAmsgradOptions>): number[][] {
+function referenceAmsgrad(grads: Grads, o: Required<ScaleByAmsgradOptions>): number[][] {
   const n = grads[0]!.length
   const m = new Array<number>(n).fill(0)
   const v = new Array<number>(n).fill(0)
@@ -66,7 +85,8 @@ describe('scaleByAmsgrad', () => {
 
   it('without bias correction the max runs over the raw second moment', () => {
     // m = 1, 1, −0.5 and v = 1, 1, 1.75 (see above); ν̂max = 1, 1, 1.75; u = 1, 1, −0.5/√1.75
-    const us = runVector({ b1: 0.5, b2: 0.75, eps: 0, biasCorrectionMu: false, biasCorrectionNu: false }, [[2], [1], [-2]])
+    const options = { b1: 0.5, b2: 0.75, eps: 0, biasCorrectionMu: false, biasCorrectionNu: false }
+    const us = runVector(options, [[2], [1], [-2]])
     const expected = [1, 1, -0.5 / Math.sqrt(1.75)]
     us.forEach((u, i) => expect(u[0]).toBeCloseTo(expected[i]!, 14))
   })
@@ -79,9 +99,7 @@ describe('scaleByAmsgrad', () => {
         const expected = referenceAmsgrad(grads, o)
         for (const dtype of ['float32', 'float64'] as const) {
           const rtol = dtype === 'float32' ? 2e-6 : 1e-13
-          runVector(o, grads, dtype).forEach((u, t) =>
-            u.forEach((x, i) => expect(Math.abs(x - expected[t]![i]!)).toBeLessThanOrEqual(rtol * Math.abs(expected[t]![i]!) + 1e-12)),
-          )
+          expectAllClose(runVector(o, grads, dtype), expected, rtol)
         }
       }
     }

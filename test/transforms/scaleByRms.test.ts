@@ -1,9 +1,29 @@
 import { describe, expect, it } from 'vitest'
-import { type DType, HyperparameterError, type PyTree, type ScaleByRmsOptions, scaleByAdam, scaleByRms, tensor, tree } from '../../src/index'
+import {
+  type DType,
+  HyperparameterError,
+  type PyTree,
+  type ScaleByRmsOptions,
+  scaleByAdam,
+  scaleByRms,
+  tensor,
+  tree,
+} from '../../src/index'
 import { expectInputsUnchanged, expectSameStructure, expectTreesEqual, values } from '../_helpers/assertions'
 
+type Grads = readonly (readonly number[])[]
+
+/** Asserts |actual − expected| ≤ rtol·|expected| + 1e-12 at every step and coordinate. */
+const expectAllClose = (actual: number[][], expected: number[][], rtol: number): void =>
+  actual.forEach((u, t) =>
+    u.forEach((x, i) => {
+      const e = expected[t]![i]!
+      expect(Math.abs(x - e)).toBeLessThanOrEqual(rtol * Math.abs(e) + 1e-12)
+    }),
+  )
+
 /** Runs `scaleByRms(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
-function runVector(options: ScaleByRmsOptions, grads: readonly (readonly number[])[], dtype: DType = 'float64'): number[][] {
+function runVector(options: ScaleByRmsOptions, grads: Grads, dtype: DType = 'float64'): number[][] {
   const tx = scaleByRms(options)
   let state = tx.init(tensor(new Array(grads[0]!.length).fill(0), dtype))
   return grads.map((g) => {
@@ -14,7 +34,7 @@ function runVector(options: ScaleByRmsOptions, grads: readonly (readonly number[
 }
 
 /** RMSProp's scaling recomputed in float64 from the formula. */
-function referenceRms(grads: readonly (readonly number[])[], o: Required<ScaleByRmsOptions>): number[][] {
+function referenceRms(grads: Grads, o: Required<ScaleByRmsOptions>): number[][] {
   const nu = new Array<number>(grads[0]!.length).fill(o.initialScale)
   return grads.map((g, step) =>
     g.map((gi, i) => {
@@ -25,7 +45,13 @@ function referenceRms(grads: readonly (readonly number[])[], o: Required<ScaleBy
   )
 }
 
-const DEFAULTS: Required<ScaleByRmsOptions> = { decay: 0.9, eps: 1e-8, initialScale: 0, epsInSqrt: true, biasCorrection: false }
+const DEFAULTS: Required<ScaleByRmsOptions> = {
+  decay: 0.9,
+  eps: 1e-8,
+  initialScale: 0,
+  epsInSqrt: true,
+  biasCorrection: false,
+}
 
 describe('scaleByRms', () => {
   it('init: count 0 and nu = initialScale mirroring the params', () => {
@@ -66,15 +92,13 @@ describe('scaleByRms', () => {
         const expected = referenceRms(grads, o)
         for (const dtype of ['float32', 'float64'] as const) {
           const rtol = dtype === 'float32' ? 2e-6 : 1e-13
-          runVector(o, grads, dtype).forEach((u, t) =>
-            u.forEach((x, i) => expect(Math.abs(x - expected[t]![i]!)).toBeLessThanOrEqual(rtol * Math.abs(expected[t]![i]!) + 1e-12)),
-          )
+          expectAllClose(runVector(o, grads, dtype), expected, rtol)
         }
       }
     }
   })
 
-  it('{ decay: b2, epsInSqrt: false, biasCorrection: true } gives bit-identical updates to scaleByAdam({ b1: 0, b2 })', () => {
+  it('{ decay: b2, epsInSqrt: false, biasCorrection: true } is bit-identical to scaleByAdam({ b1: 0, b2 })', () => {
     const b2 = 0.95
     const rms = scaleByRms({ decay: b2, epsInSqrt: false, biasCorrection: true })
     const adam = scaleByAdam({ b1: 0, b2 })

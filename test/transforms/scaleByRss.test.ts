@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { type DType, HyperparameterError, type PyTree, type ScaleByRssOptions, scaleByRss, tensor, tree } from '../../src/index'
+import {
+  type DType,
+  HyperparameterError,
+  type PyTree,
+  type ScaleByRssOptions,
+  scaleByRss,
+  tensor,
+  tree,
+} from '../../src/index'
 import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
 
+type Grads = readonly (readonly number[])[]
+
+/** Asserts |actual − expected| ≤ rtol·|expected| + 1e-12 at every step and coordinate. */
+const expectAllClose = (actual: number[][], expected: number[][], rtol: number): void =>
+  actual.forEach((u, t) =>
+    u.forEach((x, i) => {
+      const e = expected[t]![i]!
+      expect(Math.abs(x - e)).toBeLessThanOrEqual(rtol * Math.abs(e) + 1e-12)
+    }),
+  )
+
 /** Runs `scaleByRss(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
-function runVector(options: ScaleByRssOptions, grads: readonly (readonly number[])[], dtype: DType = 'float64'): number[][] {
+function runVector(options: ScaleByRssOptions, grads: Grads, dtype: DType = 'float64'): number[][] {
   const tx = scaleByRss(options)
   let state = tx.init(tensor(new Array(grads[0]!.length).fill(0), dtype))
   return grads.map((g) => {
@@ -14,7 +33,7 @@ function runVector(options: ScaleByRssOptions, grads: readonly (readonly number[
 }
 
 /** AdaGrad's scaling recomputed in float64 from the formula. */
-function referenceRss(grads: readonly (readonly number[])[], o: Required<ScaleByRssOptions>): number[][] {
+function referenceRss(grads: Grads, o: Required<ScaleByRssOptions>): number[][] {
   const s = new Array<number>(grads[0]!.length).fill(o.initialAccumulatorValue)
   return grads.map((g) =>
     g.map((gi, i) => {
@@ -24,13 +43,16 @@ function referenceRss(grads: readonly (readonly number[])[], o: Required<ScaleBy
   )
 }
 
+const ACC = 'scaleByRss options.initialAccumulatorValue'
+
 describe('scaleByRss', () => {
   it('init: sumOfSquares = initialAccumulatorValue mirroring the params, and no count', () => {
     const params = { w: tensor([[1, 2]]), b: tensor([3], 'float64'), s: 4, frozen: null }
     const state = scaleByRss().init(params)
     expect(Object.keys(state)).toEqual(['sumOfSquares'])
     expectSameStructure(state.sumOfSquares, params)
-    expect(tree.leaves(state.sumOfSquares).every((l) => Math.abs(tree.max(l) - 0.1) < 1e-8 && tree.min(l) === tree.max(l))).toBe(true)
+    const isTenth = (l: PyTree) => Math.abs(tree.max(l) - 0.1) < 1e-8 && tree.min(l) === tree.max(l)
+    expect(tree.leaves(state.sumOfSquares).every(isTenth)).toBe(true)
   })
 
   it('golden 4-step trace (initialAccumulatorValue = 0, eps = 0), derived by hand', () => {
@@ -52,9 +74,7 @@ describe('scaleByRss', () => {
       const expected = referenceRss(grads, o)
       for (const dtype of ['float32', 'float64'] as const) {
         const rtol = dtype === 'float32' ? 2e-6 : 1e-13
-        runVector(o, grads, dtype).forEach((u, t) =>
-          u.forEach((x, i) => expect(Math.abs(x - expected[t]![i]!)).toBeLessThanOrEqual(rtol * Math.abs(expected[t]![i]!) + 1e-12)),
-        )
+        expectAllClose(runVector(o, grads, dtype), expected, rtol)
       }
     }
   })
@@ -93,8 +113,8 @@ describe('scaleByRss', () => {
   })
 
   it.each<[ScaleByRssOptions, string]>([
-    [{ initialAccumulatorValue: -0.1 }, 'scaleByRss options.initialAccumulatorValue must be in [0, Infinity); got -0.1'],
-    [{ initialAccumulatorValue: Infinity }, 'scaleByRss options.initialAccumulatorValue must be in [0, Infinity); got Infinity'],
+    [{ initialAccumulatorValue: -0.1 }, `${ACC} must be in [0, Infinity); got -0.1`],
+    [{ initialAccumulatorValue: Infinity }, `${ACC} must be in [0, Infinity); got Infinity`],
     [{ eps: -1 }, 'scaleByRss options.eps must be in [0, Infinity); got -1'],
     [{ eps: '1e-7' as never }, 'scaleByRss options.eps must be in [0, Infinity); got "1e-7"'],
   ])('rejects invalid options at construction: %o', (options, message) => {

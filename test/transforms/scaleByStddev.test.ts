@@ -1,9 +1,29 @@
 import { describe, expect, it } from 'vitest'
-import { type DType, HyperparameterError, type PyTree, type ScaleByStddevOptions, scaleByRms, scaleByStddev, tensor, tree } from '../../src/index'
+import {
+  type DType,
+  HyperparameterError,
+  type PyTree,
+  type ScaleByStddevOptions,
+  scaleByRms,
+  scaleByStddev,
+  tensor,
+  tree,
+} from '../../src/index'
 import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
 
+type Grads = readonly (readonly number[])[]
+
+/** Asserts |actual − expected| ≤ rtol·|expected| + 1e-12 at every step and coordinate. */
+const expectAllClose = (actual: number[][], expected: number[][], rtol: number): void =>
+  actual.forEach((u, t) =>
+    u.forEach((x, i) => {
+      const e = expected[t]![i]!
+      expect(Math.abs(x - e)).toBeLessThanOrEqual(rtol * Math.abs(e) + 1e-12)
+    }),
+  )
+
 /** Runs `scaleByStddev(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
-function runVector(options: ScaleByStddevOptions, grads: readonly (readonly number[])[], dtype: DType = 'float64'): number[][] {
+function runVector(options: ScaleByStddevOptions, grads: Grads, dtype: DType = 'float64'): number[][] {
   const tx = scaleByStddev(options)
   let state = tx.init(tensor(new Array(grads[0]!.length).fill(0), dtype))
   return grads.map((g) => {
@@ -14,7 +34,7 @@ function runVector(options: ScaleByStddevOptions, grads: readonly (readonly numb
 }
 
 /** Centred RMSProp's scaling recomputed in float64 from the formula. */
-function referenceStddev(grads: readonly (readonly number[])[], o: Required<ScaleByStddevOptions>): number[][] {
+function referenceStddev(grads: Grads, o: Required<ScaleByStddevOptions>): number[][] {
   const mu = new Array<number>(grads[0]!.length).fill(0)
   const nu = new Array<number>(grads[0]!.length).fill(o.initialScale)
   return grads.map((g, step) =>
@@ -28,7 +48,13 @@ function referenceStddev(grads: readonly (readonly number[])[], o: Required<Scal
   )
 }
 
-const DEFAULTS: Required<ScaleByStddevOptions> = { decay: 0.9, eps: 1e-8, initialScale: 0, epsInSqrt: true, biasCorrection: false }
+const DEFAULTS: Required<ScaleByStddevOptions> = {
+  decay: 0.9,
+  eps: 1e-8,
+  initialScale: 0,
+  epsInSqrt: true,
+  biasCorrection: false,
+}
 
 describe('scaleByStddev', () => {
   it('init: count 0, mu = 0 and nu = initialScale, both mirroring the params', () => {
@@ -78,9 +104,7 @@ describe('scaleByStddev', () => {
         const expected = referenceStddev(grads, o)
         for (const dtype of ['float32', 'float64'] as const) {
           const rtol = dtype === 'float32' ? 1e-5 : 1e-12
-          runVector(o, grads, dtype).forEach((u, t) =>
-            u.forEach((x, i) => expect(Math.abs(x - expected[t]![i]!)).toBeLessThanOrEqual(rtol * Math.abs(expected[t]![i]!) + 1e-12)),
-          )
+          expectAllClose(runVector(o, grads, dtype), expected, rtol)
         }
       }
     }
