@@ -160,7 +160,7 @@ function fill(values: NestedArray, shape: readonly number[], dim: number, out: n
  * @category tensor
  * @since 0.1.0
  */
-export function tensor(values: NestedArray, dtype?: DType): Tensor
+export function tensor(values: NestedArray | TypedArray, dtype?: DType): Tensor
 export function tensor(data: TypedArray | readonly number[], shape: readonly number[], dtype?: DType): Tensor
 export function tensor(values: NestedArray | TypedArray, shapeOrDType?: readonly number[] | DType, maybeDType?: DType): Tensor {
   if (Array.isArray(shapeOrDType)) {
