@@ -1,0 +1,25 @@
+// Every public transform, listed by name (no `export *`).
+export { scale, type ScaleOptions } from './scale'
+export { scaleBySchedule, type ScaleByScheduleOptions, type ScaleByScheduleState } from './scaleBySchedule'
+export {
+  scaleByLearningRate,
+  type ScaleByLearningRateOptions,
+  type ScaleByLearningRateState,
+} from './scaleByLearningRate'
+export { clip, type ClipOptions } from './clip'
+export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './clipByGlobalNorm'
+export { trace, type TraceOptions, type TraceState } from './trace'
+export { ema, type EmaOptions, type EmaState } from './ema'
+export {
+  addDecayedWeights,
+  addDecoupledWeightDecay,
+  type AddDecayedWeightsOptions,
+  type AddDecayedWeightsState,
+} from './addDecayedWeights'
+export { masked, type MaskedState } from './masked'
+export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './scaleByAdam'
+export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './scaleByAmsgrad'
+export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './scaleByRms'
+export { scaleByStddev, type ScaleByStddevOptions, type ScaleByStddevState } from './scaleByStddev'
+export { scaleByRss, type ScaleByRssOptions, type ScaleByRssState } from './scaleByRss'
+
