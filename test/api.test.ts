@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import * as descent from '../src/index'
+
+// The frozen public surface (optax's __all__): adding or removing an export must change this list on purpose.
+const RUNTIME_EXPORTS = [
+  // errors
+  'DescentError', 'StructureError', 'ShapeError', 'DTypeError', 'InvalidTreeError', 'NonFiniteError', 'HyperparameterError',
+  // tensors and random keys
+  'tensor', 'zeros', 'ones', 'full', 'zerosLike', 'arange', 'isTensor',
+  'prngKey', 'splitKey', 'randomUniform', 'randomNormal', 'randomBernoulli',
+  // core
+  'tree', 'chain', 'namedChain', 'applyUpdates', 'incrementalUpdate', 'identity', 'setToZero', 'stateless',
+  'statelessWithTreeMap', 'initEmptyState', 'dual', 'safeNorm', 'safeRootMeanSquares',
+  // transforms
+  'scale', 'scaleByLearningRate', 'scaleBySchedule', 'clip', 'clipByGlobalNorm', 'trace', 'ema', 'scaleByAdam',
+  'scaleByAmsgrad', 'scaleByRms', 'scaleByStddev', 'scaleByRss', 'addDecayedWeights', 'addDecoupledWeightDecay', 'masked',
+  // schedules
+  'constantSchedule', 'linearSchedule', 'polynomialSchedule', 'exponentialDecay', 'cosineDecaySchedule',
+  'warmupCosineDecaySchedule', 'warmupConstantSchedule', 'piecewiseConstantSchedule', 'joinSchedules',
+  // optimizers
+  'sgd', 'adam', 'nadam', 'adamw', 'nadamw', 'amsgrad', 'rmsprop', 'adagrad',
+]
+
+const TREE_EXPORTS = [
+  'map', 'mapWithPath', 'mapElementwise', 'mapElementwiseNamed', 'leaves', 'flatten', 'flattenWithPath', 'unflatten',
+  'unflattenE', 'structure', 'equalStructure', 'keystr', 'isLeaf', 'validate', 'validateE', 'zerosLike', 'onesLike',
+  'fullLike', 'add', 'sub', 'mul', 'div', 'scale', 'addScale', 'vdot', 'sum', 'max', 'min', 'size', 'norm',
+  'updateMoment', 'updateMomentPerElemNorm', 'updateInfinityMoment', 'biasCorrection', 'where', 'broadcastMask',
+  'allClose', 'allFinite', 'clip', 'cast', 'get', 'set',
+]
+
+describe('public API surface', () => {
+  it('exports exactly the documented names', () => {
+    expect(Object.keys(descent).sort()).toEqual([...RUNTIME_EXPORTS].sort())
+  })
+
+  it('exports the tree namespace with optax.tree vocabulary', () => {
+    expect(Object.keys(descent.tree).sort()).toEqual([...TREE_EXPORTS].sort())
+  })
+
+  it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {
+    expect(descent.addDecoupledWeightDecay).toBe(descent.addDecayedWeights)
+  })
+})
