@@ -55,7 +55,8 @@ const columns = Array.from({ length: n }, (_, j) => {
   return h1(Array.from({ length: m }, (_, i) => (i < n ? sigma[i]! * hv[i]! : 0)))
 })
 const a = Float64Array.from({ length: m * n }, (_, k) => columns[k % n]![Math.floor(k / n)]!)
-const matVec = (x: ArrayLike<number>) => Float64Array.from({ length: m }, (_, i) => dot(a.subarray(i * n, (i + 1) * n), x))
+const matVec = (x: ArrayLike<number>) =>
+  Float64Array.from({ length: m }, (_, i) => dot(a.subarray(i * n, (i + 1) * n), x))
 const b = matVec(normal(k3, n))
 const residual = (x: Tensor) => matVec(x.data).map((ri, i) => ri - b[i]!)
 const leastSquares: Problem = {
@@ -107,7 +108,8 @@ console.log(''.padEnd(10) + problems.map((p) => cell(`${p.name}, N = ${p.steps}`
 console.log('optimizer'.padEnd(10) + problems.map(() => cell('lr', 16) + cell('loss')).join(''))
 console.log('(start)'.padEnd(10) + problems.map((p) => cell('', 16) + cell(p.loss(p.x0).toExponential(2))).join(''))
 for (const r of results) {
-  console.log(r.name.padEnd(10) + r.losses.map((l, i) => cell(String(r.lrs[i]), 16) + cell(l.toExponential(2))).join(''))
+  const row = r.losses.map((l, i) => cell(String(r.lrs[i]), 16) + cell(l.toExponential(2)))
+  console.log(r.name.padEnd(10) + row.join(''))
 }
 problems.forEach((p, i) => {
   for (const r of results) assert.ok(r.losses[i]! < p.loss(p.x0), `${r.name} did not decrease the ${p.name} loss`)

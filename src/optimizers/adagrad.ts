@@ -54,6 +54,9 @@ export type AdagradState = readonly [ScaleByRssState, ScaleByLearningRateState]
  * @category optimizers
  * @since 0.1.0
  */
-export function adagrad(learningRate: ScalarOrSchedule, options: AdagradOptions = {}): GradientTransformation<AdagradState> {
+export function adagrad(
+  learningRate: ScalarOrSchedule,
+  options: AdagradOptions = {},
+): GradientTransformation<AdagradState> {
   return chain(scaleByRss(options), scaleByLearningRate(learningRate))
 }

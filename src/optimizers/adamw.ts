@@ -105,5 +105,8 @@ export function adamw(learningRate: ScalarOrSchedule, options: AdamWOptions = {}
  * @category optimizers
  * @since 0.1.0
  */
-export const nadamw = (learningRate: ScalarOrSchedule, options: AdamWOptions = {}): GradientTransformation<AdamWState> =>
+export const nadamw = (
+  learningRate: ScalarOrSchedule,
+  options: AdamWOptions = {},
+): GradientTransformation<AdamWState> =>
   adamw(learningRate, { ...options, nesterov: true })

@@ -55,6 +55,9 @@ export type AmsgradState = readonly [ScaleByAmsgradState, ScaleByLearningRateSta
  * @category optimizers
  * @since 0.1.0
  */
-export function amsgrad(learningRate: ScalarOrSchedule, options: AmsgradOptions = {}): GradientTransformation<AmsgradState> {
+export function amsgrad(
+  learningRate: ScalarOrSchedule,
+  options: AmsgradOptions = {},
+): GradientTransformation<AmsgradState> {
   return chain(scaleByAmsgrad(options), scaleByLearningRate(learningRate))
 }

@@ -34,15 +34,19 @@ export interface RmspropOptions extends ScaleByRmsOptions, ScaleByStddevOptions,
  * @category optimizers
  * @since 0.1.0
  */
-export type RmspropState = readonly [ScaleByRmsState | ScaleByStddevState, ScaleByLearningRateState, TraceState | EmptyState]
+export type RmspropState = readonly [
+  ScaleByRmsState | ScaleByStddevState,
+  ScaleByLearningRateState,
+  TraceState | EmptyState,
+]
 
 /**
  * RMSProp: per-coordinate steps divided by the root of a moving average of squared gradients, optionally centred and
  * with momentum.
  *
- * `chain(centered ? scaleByStddev(o) : scaleByRms(o), scaleByLearningRate(learningRate), trace(momentum, { nesterov }))`
- * (`identity()` in place of the trace without momentum), exactly as optax's `rmsprop`. The momentum acts on the
- * already-scaled step, as in Tieleman & Hinton's and TensorFlow's RMSProp.
+ * `chain(centered ? scaleByStddev(o) : scaleByRms(o), scaleByLearningRate(learningRate),
+ * trace(momentum, { nesterov }))` (`identity()` in place of the trace without momentum), exactly as optax's
+ * `rmsprop`. The momentum acts on the already-scaled step, as in Tieleman & Hinton's and TensorFlow's RMSProp.
  *
  * Differences from PyTorch's `RMSprop` (optax issue #532): PyTorch's default decay is `alpha = 0.99` (here 0.9), and
  * it puts ε outside the square root (`g/(√ν + ε)`, here `g/√(ν + ε)`: pass `epsInSqrt: false` to match); to reproduce
@@ -85,9 +89,14 @@ export type RmspropState = readonly [ScaleByRmsState | ScaleByStddevState, Scale
  * @category optimizers
  * @since 0.1.0
  */
-export function rmsprop(learningRate: ScalarOrSchedule, options: RmspropOptions = {}): GradientTransformation<RmspropState> {
+export function rmsprop(
+  learningRate: ScalarOrSchedule,
+  options: RmspropOptions = {},
+): GradientTransformation<RmspropState> {
   return chain(
-    checkBoolean('rmsprop', 'options.centered', options.centered ?? false) ? scaleByStddev(options) : scaleByRms(options),
+    checkBoolean('rmsprop', 'options.centered', options.centered ?? false)
+      ? scaleByStddev(options)
+      : scaleByRms(options),
     scaleByLearningRate(learningRate),
     options.momentum === undefined ? identity() : trace(options.momentum, { nesterov: options.nesterov ?? false }),
   )

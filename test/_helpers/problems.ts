@@ -1,4 +1,4 @@
-import { type DType, type Tensor, prngKey, randomNormal, splitKey, tensor } from '../../src/index'
+import { type DType, type PRNGKey, type Tensor, prngKey, randomNormal, splitKey, tensor } from '../../src/index'
 
 /**
  * An optimisation target with a hand-written gradient, for convergence tests (optax's `alias_test.py` targets).
@@ -33,7 +33,8 @@ export function parabola(dtype: DType = 'float32'): Problem {
 }
 
 /**
- * optax's `_setup_rosenbrock` with a = 1, b = 100: `f(x, y) = (a − x)² + b·(y − x²)²` from `[0, 0]` to `[a, a²] = [1, 1]`.
+ * optax's `_setup_rosenbrock` with a = 1, b = 100: `f(x, y) = (a − x)² + b·(y − x²)²`,
+ * from `[0, 0]` to `[a, a²] = [1, 1]`.
  * ```text
  * ∂f/∂x = −2·(a − x) − 4b·x·(y − x²)      ∂f/∂y = 2b·(y − x²)
  * ```
@@ -110,7 +111,7 @@ function orthonormalColumns(g: Float64Array, rows: number, cols: number): Float6
  */
 export function leastSquares(options: LeastSquaresOptions = {}): LeastSquaresProblem {
   const { n = 10, m = 20, conditionNumber = 1e3, seed = 0, dtype = 'float64' } = options
-  const [k1, k2, k3] = splitKey(prngKey(seed), 3) as [ReturnType<typeof prngKey>, ReturnType<typeof prngKey>, ReturnType<typeof prngKey>]
+  const [k1, k2, k3] = splitKey(prngKey(seed), 3) as [PRNGKey, PRNGKey, PRNGKey]
   const u = orthonormalColumns(Float64Array.from(randomNormal(k1, [m, n], { dtype: 'float64' }).data), m, n)
   const v = orthonormalColumns(Float64Array.from(randomNormal(k2, [n, n], { dtype: 'float64' }).data), n, n)
   const sigma = Array.from({ length: n }, (_, i) => conditionNumber ** (-i / (2 * Math.max(n - 1, 1))))

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   type AdamState,
   type GradientTransformation,
+  type ScalarOrSchedule,
   type StateOf,
   HyperparameterError,
   adam,
@@ -17,7 +18,11 @@ const custom = { b1: 0.8, b2: 0.99, eps: 1e-6, epsRoot: 1e-10 }
 
 aliasSuite('adam', [
   { label: 'defaults', alias: (lr) => adam(lr), reference: (lr) => chain(scaleByAdam(), scaleByLearningRate(lr)) },
-  { label: 'custom options', alias: (lr) => adam(lr, custom), reference: (lr) => chain(scaleByAdam(custom), scaleByLearningRate(lr)) },
+  {
+    label: 'custom options',
+    alias: (lr) => adam(lr, custom),
+    reference: (lr) => chain(scaleByAdam(custom), scaleByLearningRate(lr)),
+  },
   {
     label: 'nesterov',
     alias: (lr) => adam(lr, { ...custom, nesterov: true }),
@@ -26,7 +31,11 @@ aliasSuite('adam', [
 ])
 
 aliasSuite('nadam', [
-  { label: 'defaults', alias: (lr) => nadam(lr), reference: (lr) => chain(scaleByAdam({ nesterov: true }), scaleByLearningRate(lr)) },
+  {
+    label: 'defaults',
+    alias: (lr) => nadam(lr),
+    reference: (lr) => chain(scaleByAdam({ nesterov: true }), scaleByLearningRate(lr)),
+  },
   {
     label: 'custom options',
     alias: (lr) => nadam(lr, custom),
@@ -66,7 +75,7 @@ describe('adam / nadam', () => {
   it('has the state type of its chain', () => {
     expectTypeOf(adam(0.1)).toEqualTypeOf<GradientTransformation<AdamState>>()
     expectTypeOf(nadam).toEqualTypeOf(adam)
-    const hand = chain(scaleByAdam(), scaleByLearningRate(0.1 as number | ((c: number) => number)))
-    expectTypeOf<StateOf<typeof hand>>().toEqualTypeOf<AdamState>()
+    const hand = (lr: ScalarOrSchedule) => chain(scaleByAdam(), scaleByLearningRate(lr))
+    expectTypeOf<StateOf<ReturnType<typeof hand>>>().toEqualTypeOf<AdamState>()
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   type AdamWState,
   type GradientTransformation,
+  type ScalarOrSchedule,
   type StateOf,
   HyperparameterError,
   addDecayedWeights,
@@ -17,6 +18,7 @@ import { expectTreesEqual } from '../_helpers/assertions'
 import { aliasSuite, makeParams, schedule, trajectory } from './_aliasSuite'
 
 const custom = { b1: 0.8, b2: 0.99, eps: 1e-6, epsRoot: 1e-10 }
+const mask = { w: true, b: false }
 
 aliasSuite('adamw', [
   {
@@ -31,8 +33,8 @@ aliasSuite('adamw', [
   },
   {
     label: 'masked weight decay',
-    alias: (lr) => adamw(lr, { weightDecay: 0.1, mask: { w: true, b: false } }),
-    reference: (lr) => chain(scaleByAdam(), addDecayedWeights({ weightDecay: 0.1, mask: { w: true, b: false } }), scaleByLearningRate(lr)),
+    alias: (lr) => adamw(lr, { weightDecay: 0.1, mask }),
+    reference: (lr) => chain(scaleByAdam(), addDecayedWeights({ weightDecay: 0.1, mask }), scaleByLearningRate(lr)),
   },
   {
     label: 'weight-decay schedule',
@@ -55,7 +57,8 @@ aliasSuite('nadamw', [
   {
     label: 'custom options',
     alias: (lr) => nadamw(lr, { ...custom, weightDecay: 0.05 }),
-    reference: (lr) => chain(scaleByAdam({ ...custom, nesterov: true }), addDecayedWeights(0.05), scaleByLearningRate(lr)),
+    reference: (lr) =>
+      chain(scaleByAdam({ ...custom, nesterov: true }), addDecayedWeights(0.05), scaleByLearningRate(lr)),
   },
 ])
 
@@ -99,7 +102,7 @@ describe('adamw / nadamw', () => {
   it('has the state type of its chain', () => {
     expectTypeOf(adamw(0.1)).toEqualTypeOf<GradientTransformation<AdamWState>>()
     expectTypeOf(nadamw).toEqualTypeOf(adamw)
-    const hand = chain(scaleByAdam(), addDecayedWeights(1e-4), scaleByLearningRate(0.1 as number | ((c: number) => number)))
-    expectTypeOf<StateOf<typeof hand>>().toEqualTypeOf<AdamWState>()
+    const hand = (lr: ScalarOrSchedule) => chain(scaleByAdam(), addDecayedWeights(1e-4), scaleByLearningRate(lr))
+    expectTypeOf<StateOf<ReturnType<typeof hand>>>().toEqualTypeOf<AdamWState>()
   })
 })

@@ -13,7 +13,11 @@ import { aliasSuite } from './_aliasSuite'
 const custom = { b1: 0.8, b2: 0.99, eps: 1e-6, epsRoot: 1e-10 }
 
 aliasSuite('amsgrad', [
-  { label: 'defaults', alias: (lr) => amsgrad(lr), reference: (lr) => chain(scaleByAmsgrad(), scaleByLearningRate(lr)) },
+  {
+    label: 'defaults',
+    alias: (lr) => amsgrad(lr),
+    reference: (lr) => chain(scaleByAmsgrad(), scaleByLearningRate(lr)),
+  },
   {
     label: 'custom options',
     alias: (lr) => amsgrad(lr, custom),
@@ -22,7 +26,8 @@ aliasSuite('amsgrad', [
   {
     label: 'no bias corrections',
     alias: (lr) => amsgrad(lr, { biasCorrectionMu: false, biasCorrectionNu: false }),
-    reference: (lr) => chain(scaleByAmsgrad({ biasCorrectionMu: false, biasCorrectionNu: false }), scaleByLearningRate(lr)),
+    reference: (lr) =>
+      chain(scaleByAmsgrad({ biasCorrectionMu: false, biasCorrectionNu: false }), scaleByLearningRate(lr)),
   },
 ])
 

@@ -12,9 +12,10 @@ import {
   nadamw,
   rmsprop,
   sgd,
+  tensor,
   tree,
 } from '../../src/index'
-import { type Problem, parabola, rosenbrock } from '../_helpers/problems'
+import { type Problem, leastSquares, parabola, rosenbrock } from '../_helpers/problems'
 import { toPlain } from '../_helpers/assertions'
 
 /**
@@ -64,5 +65,56 @@ describe.each(OPTIMIZERS_UNDER_TEST)('$name', ({ make }) => {
       expect(toPlain(params)).toEqual(toPlain(problem.finalParams))
     }
     expect(tree.allClose(params, problem.finalParams, TOLERANCE)).toBe(true)
+  })
+})
+
+describe('test problems (test/_helpers/problems.ts)', () => {
+  const problems = [parabola('float64'), rosenbrock('float64'), leastSquares({ seed: 3 })]
+
+  it.each(problems)('$name: hand-written gradient matches central finite differences in float64', (p) => {
+    const x = tensor(Array.from(p.initialParams.data, (v, i) => v + 0.3 + 0.1 * i), 'float64')
+    const g = p.grad(x).data
+    const h = 1e-6
+    x.data.forEach((_, i) => {
+      const shifted = (d: number) => tensor(Array.from(x.data, (v, j) => (j === i ? v + d : v)), 'float64')
+      const fd = (p.loss(shifted(h)) - p.loss(shifted(-h))) / (2 * h)
+      expect(Math.abs(fd - g[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(fd)))
+    })
+  })
+
+  it.each(problems)('$name: zero gradient and zero loss at the minimiser', (p) => {
+    expect(p.loss(p.finalParams)).toBeLessThan(1e-20)
+    expect(tree.norm(p.grad(p.finalParams))).toBeLessThan(1e-10)
+  })
+
+  it('gradients come back in the params dtype', () => {
+    expect(parabola().grad(parabola().initialParams).dtype).toBe('float32')
+    expect(rosenbrock().grad(rosenbrock().initialParams).dtype).toBe('float32')
+    const ls = leastSquares({ dtype: 'float32' })
+    expect(ls.grad(ls.initialParams).dtype).toBe('float32')
+  })
+
+  it('leastSquares: the Hessian AᵀA has eigenvalues in [1/κ, 1] with both ends attained (power iteration)', () => {
+    const p = leastSquares({ n: 6, m: 9, conditionNumber: 100, seed: 7 })
+    // H·v = ∇f(x* + v) − ∇f(x*) = ∇f(x* + v) for a quadratic with ∇f(x*) = 0.
+    const hv = (v: Float64Array) => {
+      const x = tensor(Array.from(p.finalParams.data, (xi, i) => xi + v[i]!), 'float64')
+      return Float64Array.from(p.grad(x).data)
+    }
+    const power = (apply: (v: Float64Array) => Float64Array) => {
+      let v = Float64Array.from({ length: 6 }, (_, i) => 1 + 0.1 * i)
+      let lambda = 0
+      for (let k = 0; k < 3000; k++) {
+        const w = apply(v)
+        const nrm = Math.hypot(...w)
+        lambda = w.reduce((s, wi, i) => s + wi * v[i]!, 0) / v.reduce((s, vi) => s + vi * vi, 0)
+        v = w.map((wi) => wi / nrm)
+      }
+      return lambda
+    }
+    const lmax = power(hv)
+    const lmin = lmax - power((v) => { const h = hv(v); return v.map((vi, i) => lmax * vi - h[i]!) })
+    expect(lmax).toBeCloseTo(p.lipschitz, 6)
+    expect(lmin).toBeCloseTo(p.mu, 6)
   })
 })

@@ -68,7 +68,9 @@ describe('rmsprop', () => {
     expect(() => rmsprop(0.1, { decay: 1.5 })).toThrow(HyperparameterError)
     expect(() => rmsprop(0.1, { decay: 1.5, centered: true })).toThrow(/options\.decay/)
     expect(() => rmsprop(0.1, { momentum: -0.5 })).toThrow(/decay/)
-    expect(() => rmsprop(0.1, { centered: 1 as unknown as boolean })).toThrow('rmsprop options.centered must be true or false; got 1')
+    expect(() => rmsprop(0.1, { centered: 1 as unknown as boolean })).toThrow(
+      'rmsprop options.centered must be true or false; got 1',
+    )
     expect(() => rmsprop(Number.NaN)).toThrow(/learningRate/)
   })
 
