@@ -80,6 +80,20 @@ export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } 
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './transforms/scaleByRms'
 export { scaleByStddev, type ScaleByStddevOptions, type ScaleByStddevState } from './transforms/scaleByStddev'
 export { scaleByRss, type ScaleByRssOptions, type ScaleByRssState } from './transforms/scaleByRss'
+export { scaleByAdamax, type ScaleByAdamaxOptions, type ScaleByAdamaxState } from './transforms/scaleByAdamax'
+export { scaleByRadam, type ScaleByRadamOptions, type ScaleByRadamState } from './transforms/scaleByRadam'
+export { scaleByBelief, type ScaleByBeliefOptions, type ScaleByBeliefState } from './transforms/scaleByBelief'
+export { scaleByYogi, type ScaleByYogiOptions, type ScaleByYogiState } from './transforms/scaleByYogi'
+export { scaleByLion, type ScaleByLionOptions, type ScaleByLionState } from './transforms/scaleByLion'
+export { scaleByNovograd, type ScaleByNovogradOptions, type ScaleByNovogradState } from './transforms/scaleByNovograd'
+export { scaleByAdadelta, type ScaleByAdadeltaOptions, type ScaleByAdadeltaState } from './transforms/scaleByAdadelta'
+export { scaleByRprop, type ScaleByRpropOptions, type ScaleByRpropState } from './transforms/scaleByRprop'
+export {
+  scaleByOptimisticGradient,
+  type ScaleByOptimisticGradientOptions,
+  type ScaleByOptimisticGradientState,
+} from './transforms/scaleByOptimisticGradient'
+export { scaleBySign } from './transforms/scaleBySign'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
@@ -99,3 +113,25 @@ export { adamw, nadamw, type AdamWOptions, type AdamWState } from './optimizers/
 export { amsgrad, type AmsgradOptions, type AmsgradState } from './optimizers/amsgrad'
 export { rmsprop, type RmspropOptions, type RmspropState } from './optimizers/rmsprop'
 export { adagrad, type AdagradOptions, type AdagradState } from './optimizers/adagrad'
+export {
+  adamax,
+  adamaxw,
+  type AdamaxOptions,
+  type AdamaxState,
+  type AdamaxWOptions,
+  type AdamaxWState,
+} from './optimizers/adamax'
+export { radam, type RadamOptions, type RadamState } from './optimizers/radam'
+export { adabelief, type AdabeliefOptions, type AdabeliefState } from './optimizers/adabelief'
+export { yogi, type YogiOptions, type YogiState } from './optimizers/yogi'
+export { lion, type LionOptions, type LionState } from './optimizers/lion'
+export { novograd, type NovogradOptions, type NovogradState } from './optimizers/novograd'
+export { adadelta, type AdadeltaOptions, type AdadeltaState } from './optimizers/adadelta'
+export { signSgd, type SignSgdState } from './optimizers/signSgd'
+export { signum, type SignumOptions, type SignumState } from './optimizers/signum'
+export { rprop, type RpropOptions, type RpropState } from './optimizers/rprop'
+export {
+  optimisticGradientDescent,
+  type OptimisticGradientDescentOptions,
+  type OptimisticGradientDescentState,
+} from './optimizers/optimisticGradientDescent'

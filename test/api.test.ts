@@ -14,11 +14,15 @@ const RUNTIME_EXPORTS = [
   // transforms
   'scale', 'scaleByLearningRate', 'scaleBySchedule', 'clip', 'clipByGlobalNorm', 'trace', 'ema', 'scaleByAdam',
   'scaleByAmsgrad', 'scaleByRms', 'scaleByStddev', 'scaleByRss', 'addDecayedWeights', 'addDecoupledWeightDecay', 'masked',
+  'scaleByAdamax', 'scaleByRadam', 'scaleByBelief', 'scaleByYogi', 'scaleByLion', 'scaleByNovograd', 'scaleByAdadelta',
+  'scaleBySign', 'scaleByRprop', 'scaleByOptimisticGradient',
   // schedules
   'constantSchedule', 'linearSchedule', 'polynomialSchedule', 'exponentialDecay', 'cosineDecaySchedule',
   'warmupCosineDecaySchedule', 'warmupConstantSchedule', 'piecewiseConstantSchedule', 'joinSchedules',
   // optimizers
   'sgd', 'adam', 'nadam', 'adamw', 'nadamw', 'amsgrad', 'rmsprop', 'adagrad',
+  'adamax', 'adamaxw', 'radam', 'adabelief', 'yogi', 'lion', 'novograd', 'adadelta', 'signSgd', 'signum', 'rprop',
+  'optimisticGradientDescent',
 ]
 
 const TREE_EXPORTS = [

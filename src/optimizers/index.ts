@@ -5,3 +5,18 @@ export { adamw, nadamw, type AdamWOptions, type AdamWState } from './adamw'
 export { amsgrad, type AmsgradOptions, type AmsgradState } from './amsgrad'
 export { rmsprop, type RmspropOptions, type RmspropState } from './rmsprop'
 export { adagrad, type AdagradOptions, type AdagradState } from './adagrad'
+export { adamax, adamaxw, type AdamaxOptions, type AdamaxState, type AdamaxWOptions, type AdamaxWState } from './adamax'
+export { radam, type RadamOptions, type RadamState } from './radam'
+export { adabelief, type AdabeliefOptions, type AdabeliefState } from './adabelief'
+export { yogi, type YogiOptions, type YogiState } from './yogi'
+export { lion, type LionOptions, type LionState } from './lion'
+export { novograd, type NovogradOptions, type NovogradState } from './novograd'
+export { adadelta, type AdadeltaOptions, type AdadeltaState } from './adadelta'
+export { signSgd, type SignSgdState } from './signSgd'
+export { signum, type SignumOptions, type SignumState } from './signum'
+export { rprop, type RpropOptions, type RpropState } from './rprop'
+export {
+  optimisticGradientDescent,
+  type OptimisticGradientDescentOptions,
+  type OptimisticGradientDescentState,
+} from './optimisticGradientDescent'

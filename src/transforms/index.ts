@@ -22,4 +22,18 @@ export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } 
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './scaleByRms'
 export { scaleByStddev, type ScaleByStddevOptions, type ScaleByStddevState } from './scaleByStddev'
 export { scaleByRss, type ScaleByRssOptions, type ScaleByRssState } from './scaleByRss'
+export { scaleByAdamax, type ScaleByAdamaxOptions, type ScaleByAdamaxState } from './scaleByAdamax'
+export { scaleByRadam, type ScaleByRadamOptions, type ScaleByRadamState } from './scaleByRadam'
+export { scaleByBelief, type ScaleByBeliefOptions, type ScaleByBeliefState } from './scaleByBelief'
+export { scaleByYogi, type ScaleByYogiOptions, type ScaleByYogiState } from './scaleByYogi'
+export { scaleByLion, type ScaleByLionOptions, type ScaleByLionState } from './scaleByLion'
+export { scaleByNovograd, type ScaleByNovogradOptions, type ScaleByNovogradState } from './scaleByNovograd'
+export { scaleByAdadelta, type ScaleByAdadeltaOptions, type ScaleByAdadeltaState } from './scaleByAdadelta'
+export { scaleByRprop, type ScaleByRpropOptions, type ScaleByRpropState } from './scaleByRprop'
+export {
+  scaleByOptimisticGradient,
+  type ScaleByOptimisticGradientOptions,
+  type ScaleByOptimisticGradientState,
+} from './scaleByOptimisticGradient'
+export { scaleBySign } from './scaleBySign'
 
