@@ -75,6 +75,35 @@ export {
   type AddDecayedWeightsState,
 } from './transforms/addDecayedWeights'
 export { masked, type MaskedState } from './transforms/masked'
+export { applyIfFinite, type ApplyIfFiniteOptions, type ApplyIfFiniteState } from './transforms/applyIfFinite'
+export { applyEvery, type ApplyEveryOptions, type ApplyEveryState } from './transforms/applyEvery'
+export {
+  conditionallyTransform,
+  type ConditionFn,
+  type ConditionallyTransformOptions,
+  type ConditionallyTransformState,
+} from './transforms/conditionallyTransform'
+export { conditionallyMask, type ConditionallyMaskState } from './transforms/conditionallyMask'
+export {
+  multiSteps,
+  multiStepsHasUpdated,
+  type MultiStepsOptions,
+  type MultiStepsState,
+  type ShouldSkipUpdateFn,
+} from './transforms/multiSteps'
+export { multiTransform, partition, type LabelTree, type MultiTransformState } from './transforms/multiTransform'
+export { freeze } from './transforms/freeze'
+export { selectiveTransform, type SelectiveTransformOptions } from './transforms/selectiveTransform'
+export { lookahead, type LookaheadOptions, type LookaheadParams, type LookaheadState } from './transforms/lookahead'
+export { lookaheadParams } from './transforms/lookaheadParams'
+export { withExtraArgs } from './transforms/withExtraArgs'
+export {
+  injectHyperparams,
+  type InjectableArgs,
+  type InjectHyperparamsOptions,
+  type InjectHyperparamsState,
+} from './transforms/injectHyperparams'
+export { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from './transforms/reduceOnPlateau'
 export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './transforms/scaleByAdam'
 export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './transforms/scaleByAmsgrad'
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './transforms/scaleByRms'
@@ -105,6 +134,14 @@ export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './schedule
 export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './schedules/warmupCosineDecaySchedule'
 export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './schedules/warmupConstantSchedule'
 export { joinSchedules } from './schedules/joinSchedules'
+export { piecewiseInterpolateSchedule, type PiecewiseInterpolateScheduleOptions } from './schedules/piecewiseInterpolateSchedule'
+export { linearOnecycleSchedule, type LinearOnecycleScheduleOptions } from './schedules/linearOnecycleSchedule'
+export { cosineOnecycleSchedule, type CosineOnecycleScheduleOptions } from './schedules/cosineOnecycleSchedule'
+export {
+  warmupExponentialDecaySchedule,
+  type WarmupExponentialDecayScheduleOptions,
+} from './schedules/warmupExponentialDecaySchedule'
+export { sgdrSchedule } from './schedules/sgdrSchedule'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----
 export { sgd, type SgdOptions, type SgdState } from './optimizers/sgd'

@@ -14,11 +14,16 @@ const RUNTIME_EXPORTS = [
   // transforms
   'scale', 'scaleByLearningRate', 'scaleBySchedule', 'clip', 'clipByGlobalNorm', 'trace', 'ema', 'scaleByAdam',
   'scaleByAmsgrad', 'scaleByRms', 'scaleByStddev', 'scaleByRss', 'addDecayedWeights', 'addDecoupledWeightDecay', 'masked',
+  'applyIfFinite', 'applyEvery', 'conditionallyTransform', 'conditionallyMask', 'multiSteps', 'multiStepsHasUpdated',
+  'multiTransform', 'partition', 'freeze', 'selectiveTransform', 'lookahead', 'lookaheadParams', 'withExtraArgs',
+  'injectHyperparams', 'reduceOnPlateau',
   'scaleByAdamax', 'scaleByRadam', 'scaleByBelief', 'scaleByYogi', 'scaleByLion', 'scaleByNovograd', 'scaleByAdadelta',
   'scaleBySign', 'scaleByRprop', 'scaleByOptimisticGradient',
   // schedules
   'constantSchedule', 'linearSchedule', 'polynomialSchedule', 'exponentialDecay', 'cosineDecaySchedule',
   'warmupCosineDecaySchedule', 'warmupConstantSchedule', 'piecewiseConstantSchedule', 'joinSchedules',
+  'piecewiseInterpolateSchedule', 'linearOnecycleSchedule', 'cosineOnecycleSchedule', 'warmupExponentialDecaySchedule',
+  'sgdrSchedule',
   // optimizers
   'sgd', 'adam', 'nadam', 'adamw', 'nadamw', 'amsgrad', 'rmsprop', 'adagrad',
   'adamax', 'adamaxw', 'radam', 'adabelief', 'yogi', 'lion', 'novograd', 'adadelta', 'signSgd', 'signum', 'rprop',

@@ -8,3 +8,11 @@ export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './cosineDe
 export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './warmupCosineDecaySchedule'
 export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './warmupConstantSchedule'
 export { joinSchedules } from './joinSchedules'
+export { piecewiseInterpolateSchedule, type PiecewiseInterpolateScheduleOptions } from './piecewiseInterpolateSchedule'
+export { linearOnecycleSchedule, type LinearOnecycleScheduleOptions } from './linearOnecycleSchedule'
+export { cosineOnecycleSchedule, type CosineOnecycleScheduleOptions } from './cosineOnecycleSchedule'
+export {
+  warmupExponentialDecaySchedule,
+  type WarmupExponentialDecayScheduleOptions,
+} from './warmupExponentialDecaySchedule'
+export { sgdrSchedule } from './sgdrSchedule'

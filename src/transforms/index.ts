@@ -17,6 +17,35 @@ export {
   type AddDecayedWeightsState,
 } from './addDecayedWeights'
 export { masked, type MaskedState } from './masked'
+export { applyIfFinite, type ApplyIfFiniteOptions, type ApplyIfFiniteState } from './applyIfFinite'
+export { applyEvery, type ApplyEveryOptions, type ApplyEveryState } from './applyEvery'
+export {
+  conditionallyTransform,
+  type ConditionFn,
+  type ConditionallyTransformOptions,
+  type ConditionallyTransformState,
+} from './conditionallyTransform'
+export { conditionallyMask, type ConditionallyMaskState } from './conditionallyMask'
+export {
+  multiSteps,
+  multiStepsHasUpdated,
+  type MultiStepsOptions,
+  type MultiStepsState,
+  type ShouldSkipUpdateFn,
+} from './multiSteps'
+export { multiTransform, partition, type LabelTree, type MultiTransformState } from './multiTransform'
+export { freeze } from './freeze'
+export { selectiveTransform, type SelectiveTransformOptions } from './selectiveTransform'
+export { lookahead, type LookaheadOptions, type LookaheadParams, type LookaheadState } from './lookahead'
+export { lookaheadParams } from './lookaheadParams'
+export { withExtraArgs } from './withExtraArgs'
+export {
+  injectHyperparams,
+  type InjectableArgs,
+  type InjectHyperparamsOptions,
+  type InjectHyperparamsState,
+} from './injectHyperparams'
+export { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from './reduceOnPlateau'
 export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './scaleByAdam'
 export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './scaleByAmsgrad'
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './scaleByRms'

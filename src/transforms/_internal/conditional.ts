@@ -1,0 +1,32 @@
+import { HyperparameterError } from '../../core/errors'
+import { checkBoolean } from '../../core/hyperparams'
+import type { ExtraArgs, GradientTransformation, PyTree } from '../../core/types'
+import type { ConditionFn, ConditionallyTransformOptions, ConditionallyTransformState } from '../conditionallyTransform'
+import { checkTransformation } from './isTransformation'
+
+/** @internal The shared body of conditionallyTransform / conditionallyMask. */
+export function conditionalBody<S>(
+  owner: string,
+  inner: GradientTransformation<S>,
+  shouldTransformFn: ConditionFn,
+  options: ConditionallyTransformOptions,
+  reject: <P extends PyTree>(updates: P) => P,
+): GradientTransformation<ConditionallyTransformState<S>> {
+  checkTransformation(owner, 'inner', inner)
+  if (typeof shouldTransformFn !== 'function') {
+    throw new HyperparameterError(
+      `${owner} shouldTransformFn must be a function (step, extra?) => boolean; got ${String(shouldTransformFn)}`,
+    )
+  }
+  const forward = checkBoolean(owner, 'options.forwardExtraArgs', options.forwardExtraArgs ?? false)
+  return {
+    init: (params) => ({ innerState: inner.init(params), step: 0 }),
+    update: <P extends PyTree>(updates: P, state: ConditionallyTransformState<S>, params?: P, extra?: ExtraArgs) => {
+      const run = forward ? shouldTransformFn(state.step, extra ?? {}) : shouldTransformFn(state.step)
+      const [u, innerState] = run
+        ? inner.update(updates, state.innerState, params, extra)
+        : [reject(updates), state.innerState] as const
+      return [u, { innerState, step: state.step + 1 }] as const
+    },
+  }
+}

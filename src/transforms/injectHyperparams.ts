@@ -1,0 +1,157 @@
+import { HyperparameterError } from '../core/errors'
+import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../core/types'
+import { isOptionsObject } from './_internal/firstArg'
+
+/**
+ * Options of {@link injectHyperparams}.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface InjectHyperparamsOptions {
+  /**
+   * Names of options that stay static even though they are numbers or functions (e.g. a `mask` function, which
+   * would otherwise be taken for a schedule).
+   * @defaultValue []
+   */
+  readonly staticArgs?: readonly string[]
+  /**
+   * Names of the factory's positional numeric arguments, in order: an optimizer's first argument is its learning
+   * rate, so `adam(1e-3)` stores `hyperparams.learningRate`.
+   * @defaultValue ['learningRate']
+   */
+  readonly positionalNames?: readonly string[]
+}
+
+/**
+ * State of {@link injectHyperparams}.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface InjectHyperparamsState<S> {
+  /** The number of updates so far; schedules are evaluated at it. */
+  readonly count: number
+  /**
+   * The numeric hyperparameters, by name: the values used by the last update (at init, the initial values and
+   * `schedule(0)`). Replace a constant one between steps to change it: `{ ...state, hyperparams: { ...h, b1: 0.8 } }`
+   * (scheduled ones are recomputed at every update, so overriding them has no effect).
+   */
+  readonly hyperparams: { readonly [name: string]: number }
+  /** The state of the transform built from the hyperparameters. */
+  readonly innerState: S
+}
+
+type Sched<T> = [Extract<T, number>] extends [never] ? T : T | Schedule
+type InjectArg<T> = [Extract<T, number>] extends [never]
+  ? [NonNullable<T>] extends [object]
+    ? [NonNullable<T>] extends [(...a: never[]) => unknown]
+      ? T
+      : { [K in keyof NonNullable<T>]: Sched<NonNullable<T>[K]> } | Extract<T, undefined>
+    : T
+  : T | Schedule
+/**
+ * The arguments of a factory wrapped by {@link injectHyperparams}: every numeric argument or option may also be a
+ * {@link Schedule}.
+ * @category transforms
+ * @since 0.1.0
+ */
+export type InjectableArgs<A extends readonly unknown[]> = { [K in keyof A]: InjectArg<A[K]> }
+
+type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'option', index: number, key: string]
+
+/**
+ * Makes the numeric hyperparameters of a transform factory part of the state, so they can follow schedules or be
+ * changed between steps.
+ *
+ * `injectHyperparams(factory)(...args)` takes the same arguments as `factory`, where any numeric argument or
+ * option may be a schedule. Numbers and schedule values are kept in `state.hyperparams` (in float64), booleans,
+ * non-numeric options and `staticArgs` stay fixed. Each update evaluates the schedules at the wrapper's `count`,
+ * rebuilds `factory(...)` with the current numbers and runs its update on the inner state, so the updates are
+ * bit-identical to the unwrapped transform's. Positional numbers are named by `positionalNames` (an optimizer's
+ * first argument is `learningRate`). Mirrors optax's `inject_hyperparams` (without its dtype casting: hyperparameters
+ * stay float64 numbers, as every hyperparameter in descent).
+ *
+ * ```text
+ * h_t[k] = schedule_k(t) for a scheduled k,  state.hyperparams[k] otherwise
+ * (u_t, s_t) = factory(h_t).update(g_t, s_{t−1})     state.hyperparams ← h_t,  count ← t + 1
+ * ```
+ *
+ * @param factory - A function returning a transform, such as an optimizer (`adam`) or a transform (`scaleByAdam`).
+ * @param options - {@link InjectHyperparamsOptions}.
+ * @returns A factory with the same arguments, returning a transform whose state is an
+ * {@link InjectHyperparamsState}.
+ * @throws HyperparameterError (when the returned factory is called) for a positional number without a name in
+ * `positionalNames`, two hyperparameters with the same name, or invalid hyperparameters (checked by `factory`).
+ * @example
+ * import { adam, injectHyperparams, tensor } from 'descent'
+ * const tx = injectHyperparams(adam)((count: number) => 0.1 / (1 + count), { b1: 0.9 })
+ * const params = { w: tensor([1]) }
+ * let state = tx.init(params)
+ * assert.deepStrictEqual(state.hyperparams, { learningRate: 0.1, b1: 0.9 })
+ * state = tx.update({ w: tensor([1]) }, state, params)[1]
+ * state = { ...state, hyperparams: { ...state.hyperparams, b1: 0.5 } } // used from the next step on
+ * state = tx.update({ w: tensor([1]) }, state, params)[1]
+ * assert.deepStrictEqual(state.hyperparams, { learningRate: 0.05, b1: 0.5 })
+ * @see adam, scaleByLearningRate
+ * @category transforms
+ * @since 0.1.0
+ */
+export function injectHyperparams<A extends readonly unknown[], S>(
+  factory: (...args: A) => GradientTransformation<S>,
+  options: InjectHyperparamsOptions = {},
+): (...args: InjectableArgs<A>) => GradientTransformation<InjectHyperparamsState<S>> {
+  const owner = 'injectHyperparams'
+  if (typeof factory !== 'function') {
+    throw new HyperparameterError(`${owner} factory must be a function returning a transform; got ${String(factory)}`)
+  }
+  const staticArgs = new Set(options.staticArgs ?? [])
+  const positionalNames = options.positionalNames ?? ['learningRate']
+  return (...args) => {
+    const slots = new Map<string, Slot>()
+    const schedules = new Map<string, Schedule>()
+    const initial: Record<string, number> = {}
+    const add = (name: string, value: unknown, slot: Slot) => {
+      if (typeof value !== 'number' && typeof value !== 'function') return
+      if (staticArgs.has(name)) return
+      if (slots.has(name)) throw new HyperparameterError(`${owner} has two hyperparameters named ${name}`)
+      slots.set(name, slot)
+      if (typeof value === 'function') schedules.set(name, value as Schedule)
+      else initial[name] = value
+    }
+    args.forEach((arg, i) => {
+      if (isOptionsObject(arg)) {
+        Object.entries(arg).forEach(([key, v]) => add(key, v, ['option', i, key]))
+      } else if (typeof arg === 'number' || typeof arg === 'function') {
+        const name = positionalNames[i]
+        if (name === undefined) {
+          throw new HyperparameterError(
+            `${owner} argument ${i} is a number or a schedule but has no name: pass options.positionalNames`,
+          )
+        }
+        add(name, arg, ['positional', i])
+      }
+    })
+    const build = (h: { readonly [name: string]: number }): GradientTransformation<S> => {
+      const built: unknown[] = args.map((a) => (isOptionsObject(a) ? { ...a } : a))
+      slots.forEach((slot, name) => {
+        if (slot[0] === 'positional') built[slot[1]] = h[name]
+        else (built[slot[1]] as Record<string, unknown>)[slot[2]] = h[name]
+      })
+      return factory(...(built as unknown as A))
+    }
+    const at = (h: { readonly [name: string]: number }, count: number) => {
+      const out: Record<string, number> = { ...h }
+      schedules.forEach((f, name) => (out[name] = f(count)))
+      return out
+    }
+    const h0 = at(initial, 0)
+    build(h0) // validates the hyperparameters now rather than at the first update
+    return {
+      init: (params) => ({ count: 0, hyperparams: h0, innerState: build(h0).init(params) }),
+      update: <P extends PyTree>(updates: P, state: InjectHyperparamsState<S>, params?: P, extra?: ExtraArgs) => {
+        const hyperparams = at(state.hyperparams, state.count)
+        const [u, innerState] = build(hyperparams).update(updates, state.innerState, params, extra)
+        return [u, { count: state.count + 1, hyperparams, innerState }] as const
+      },
+    }
+  }
+}
