@@ -109,6 +109,24 @@ export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } 
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './transforms/scaleByRms'
 export { scaleByStddev, type ScaleByStddevOptions, type ScaleByStddevState } from './transforms/scaleByStddev'
 export { scaleByRss, type ScaleByRssOptions, type ScaleByRssState } from './transforms/scaleByRss'
+export {
+  scaleByFactoredRms,
+  type ScaleByFactoredRmsOptions,
+  type ScaleByFactoredRmsState,
+} from './transforms/scaleByFactoredRms'
+export { clipByBlockRms, type ClipByBlockRmsOptions } from './transforms/clipByBlockRms'
+export { scaleByParamBlockRms, type ScaleByParamBlockRmsOptions } from './transforms/scaleByParamBlockRms'
+export { scaleByParamBlockNorm, type ScaleByParamBlockNormOptions } from './transforms/scaleByParamBlockNorm'
+export { scaleByTrustRatio, type ScaleByTrustRatioOptions } from './transforms/scaleByTrustRatio'
+export { addNoise, type AddNoiseOptions, type AddNoiseState } from './transforms/addNoise'
+export { centralize } from './transforms/centralize'
+export { keepParamsNonnegative } from './transforms/keepParamsNonnegative'
+export { zeroNans, type ZeroNansState } from './transforms/zeroNans'
+export { adaptiveGradClip, type AdaptiveGradClipOptions } from './transforms/adaptiveGradClip'
+export { normalizeByUpdateNorm, type NormalizeByUpdateNormOptions } from './transforms/normalizeByUpdateNorm'
+export { snapshot, type SnapshotOptions, type SnapshotState } from './transforms/snapshot'
+export { monitor, type Measure, type MonitorState } from './transforms/monitor'
+export { scaleBySm3, type ScaleBySm3Options, type ScaleBySm3State } from './transforms/scaleBySm3'
 export { scaleByAdamax, type ScaleByAdamaxOptions, type ScaleByAdamaxState } from './transforms/scaleByAdamax'
 export { scaleByRadam, type ScaleByRadamOptions, type ScaleByRadamState } from './transforms/scaleByRadam'
 export { scaleByBelief, type ScaleByBeliefOptions, type ScaleByBeliefState } from './transforms/scaleByBelief'
@@ -150,6 +168,12 @@ export { adamw, nadamw, type AdamWOptions, type AdamWState } from './optimizers/
 export { amsgrad, type AmsgradOptions, type AmsgradState } from './optimizers/amsgrad'
 export { rmsprop, type RmspropOptions, type RmspropState } from './optimizers/rmsprop'
 export { adagrad, type AdagradOptions, type AdagradState } from './optimizers/adagrad'
+export { lamb, type LambOptions, type LambState } from './optimizers/lamb'
+export { lars, type LarsOptions, type LarsState } from './optimizers/lars'
+export { fromage, type FromageOptions, type FromageState } from './optimizers/fromage'
+export { adafactor, type AdafactorOptions, type AdafactorState } from './optimizers/adafactor'
+export { noisySgd, type NoisySgdOptions, type NoisySgdState } from './optimizers/noisySgd'
+export { sm3, type Sm3Options, type Sm3State } from './optimizers/sm3'
 export {
   adamax,
   adamaxw,

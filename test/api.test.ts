@@ -14,6 +14,9 @@ const RUNTIME_EXPORTS = [
   // transforms
   'scale', 'scaleByLearningRate', 'scaleBySchedule', 'clip', 'clipByGlobalNorm', 'trace', 'ema', 'scaleByAdam',
   'scaleByAmsgrad', 'scaleByRms', 'scaleByStddev', 'scaleByRss', 'addDecayedWeights', 'addDecoupledWeightDecay', 'masked',
+  'scaleByFactoredRms', 'clipByBlockRms', 'scaleByParamBlockRms', 'scaleByParamBlockNorm', 'scaleByTrustRatio', 'addNoise',
+  'centralize', 'keepParamsNonnegative', 'zeroNans', 'adaptiveGradClip', 'normalizeByUpdateNorm', 'snapshot', 'monitor',
+  'scaleBySm3',
   'applyIfFinite', 'applyEvery', 'conditionallyTransform', 'conditionallyMask', 'multiSteps', 'multiStepsHasUpdated',
   'multiTransform', 'partition', 'freeze', 'selectiveTransform', 'lookahead', 'lookaheadParams', 'withExtraArgs',
   'injectHyperparams', 'reduceOnPlateau',
@@ -26,6 +29,7 @@ const RUNTIME_EXPORTS = [
   'sgdrSchedule',
   // optimizers
   'sgd', 'adam', 'nadam', 'adamw', 'nadamw', 'amsgrad', 'rmsprop', 'adagrad',
+  'lamb', 'lars', 'fromage', 'adafactor', 'noisySgd', 'sm3',
   'adamax', 'adamaxw', 'radam', 'adabelief', 'yogi', 'lion', 'novograd', 'adadelta', 'signSgd', 'signum', 'rprop',
   'optimisticGradientDescent',
 ]
