@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   type GradientTransformation,
+  type LabelTree,
   type MaskTree,
   type PyTree,
   adagrad,
@@ -15,6 +16,15 @@ import {
   ema,
   identity,
   masked,
+  applyEvery,
+  conditionallyMask,
+  conditionallyTransform,
+  freeze,
+  injectHyperparams,
+  multiSteps,
+  multiTransform,
+  selectiveTransform,
+  withExtraArgs,
   nadam,
   nadamw,
   rmsprop,
@@ -57,6 +67,10 @@ const maskedFields =
   }
 
 const decaying = (count: number) => 0.1 / (1 + count)
+/** A label tree ('a' where the mask is true, 's' elsewhere) for the multiTransform rows. */
+const labelsOf = (m: MaskTree): LabelTree =>
+  typeof m === 'boolean' ? (m ? 'a' : 's') : m === null ? null : Array.isArray(m) ? m.map(labelsOf)
+    : Object.fromEntries(Object.entries(m).map(([k, v]) => [k, labelsOf(v as MaskTree)]))
 const cosine = cosineDecaySchedule({ initValue: 0.1, decaySteps: 3 }) // runs past its end within 5 steps
 const stateless0: LawCase = { name: 'identity()', make: identity, moments: none }
 
@@ -130,6 +144,35 @@ const CASES: readonly LawCase[] = [
       return [['mu', inner.mu as PyTree, like], ['nu', inner.nu as PyTree, like]]
     },
   },
+  // wrappers
+  // applyIfFinite is not here: its state holds the boolean lastFinite, which numeric tree checks reject.
+  { name: 'applyEvery(2)', make: () => applyEvery(2), moments: fields('gradAcc') },
+  {
+    name: 'conditionallyTransform(trace(0.9), even)',
+    make: () => conditionallyTransform(trace(0.9), (step) => step % 2 === 0),
+    moments: (st, p) => fields('trace')((st as { innerState: unknown }).innerState, p),
+  },
+  { name: 'conditionallyMask(scaleByAdam(), step ≥ 1)', make: () => conditionallyMask(scaleByAdam(), (t) => t >= 1) },
+  { name: 'freeze(prefix tree)', make: () => freeze(lawMask()), moments: none },
+  {
+    name: 'multiSteps(adam(1e-3), 2)',
+    make: () => multiSteps(adam(1e-3), 2),
+    moments: (st, p) => [['accGrads', (st as { accGrads: PyTree }).accGrads, p] as const],
+  },
+  {
+    name: 'multiTransform({ a: adam, s: sgd }, mask-derived labels)',
+    make: () => multiTransform({ a: adam(1e-3), s: sgd(0.1, { momentum: 0.9 }) }, labelsOf(lawMask())),
+  },
+  {
+    name: 'selectiveTransform(adam(1e-3), { freezeMask: prefix tree })',
+    make: () => selectiveTransform(adam(1e-3), { freezeMask: lawMask() }),
+  },
+  {
+    name: 'injectHyperparams(adam)(schedule, { b1: 0.8 })',
+    make: () => injectHyperparams(adam)(decaying, { b1: 0.8 }),
+    moments: (st, p) => part(0, fields('mu', 'nu'))((st as { innerState: unknown }).innerState, p),
+  },
+  { name: 'withExtraArgs(trace(0.9))', make: () => withExtraArgs(trace(0.9)), moments: fields('trace') },
   // adaptive
   { name: 'scaleByAdam()', make: () => scaleByAdam(), moments: fields('mu', 'nu') },
   { name: 'scaleByAdam({ nesterov: true })', make: () => scaleByAdam({ nesterov: true }), moments: fields('mu', 'nu') },

@@ -13,7 +13,7 @@ function run(tx: GradientTransformation<any>, steps: number, edit?: (s: any, t: 
   for (let t = 0; t < steps; t++) {
     const g = { w: tensor([t + 1, -0.5, 2 ** -t]), b: tensor([Math.sin(t)], 'float64') }
     if (edit) state = edit(state, t)
-    const [u, next] = tx.update(g, state, params)
+    const [u, next]: readonly [PyTree, unknown] = tx.update(g, state, params)
     out.push(u)
     params = applyUpdates(params, u)
     state = next

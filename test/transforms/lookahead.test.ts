@@ -9,8 +9,8 @@ describe('lookahead', () => {
     let s = tx.init(p)
     const trail: number[][] = []
     for (let t = 0; t < 6; t++) {
-      const [u, n] = tx.update([p.fast[0]!], s, p)
-      p = applyUpdates(p, u)
+      const [u, n] = tx.update([p.fast[0]!], s, p as never)
+      p = applyUpdates(p, u as never)
       s = n
       trail.push([p.fast[0]!, p.slow[0]!])
     }
@@ -21,9 +21,9 @@ describe('lookahead', () => {
     const tx = lookahead(trace(0.9), { syncPeriod: 2, slowStepSize: 1, resetState: true })
     const p = lookaheadParams([0])
     let s = tx.init(p)
-    s = tx.update([1], s, p)[1]
+    s = tx.update([1], s, p as never)[1]
     expect(s.fastState).toEqual({ trace: [1] })
-    s = tx.update([1], s, p)[1]
+    s = tx.update([1], s, p as never)[1]
     expect(s.fastState).toEqual({ trace: [0] })
     expect(tx.init([0])).toEqual({ fastState: { trace: [0] }, stepsSinceSync: 0 })
     expect(() => lookahead(sgd(1), { syncPeriod: 0, slowStepSize: 0.5 })).toThrow(HyperparameterError)

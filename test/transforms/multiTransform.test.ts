@@ -18,9 +18,9 @@ describe('multiTransform / partition / freeze / selectiveTransform', () => {
     expect(Object.keys(s.innerStates).sort()).toEqual(['a', 's'])
     for (let t = 0; t < 4; t++) {
       const g = { w1: tensor([t, 1]), w2: tensor([-t]), b: tensor([1, t * t]) }
-      const [u, n] = tx.update(g, s, p)
-      const [ua, na] = A.update({ w1: g.w1, w2: g.w2 }, sa, pa)
-      const [us, ns] = S.update({ b: g.b }, ss, ps)
+      const [u, n]: readonly [PyTree, typeof s] = tx.update(g, s, p)
+      const [ua, na]: readonly [PyTree, typeof sa] = A.update({ w1: g.w1, w2: g.w2 }, sa, pa)
+      const [us, ns]: readonly [PyTree, typeof ss] = S.update({ b: g.b }, ss, ps)
       expectTreesEqual(u, { ...(ua as object), ...(us as object) })
       p = applyUpdates(p, u); pa = applyUpdates(pa, ua); ps = applyUpdates(ps, us)
       s = n; sa = na; ss = ns
