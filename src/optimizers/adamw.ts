@@ -1,12 +1,8 @@
-import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
-import {
-  type AddDecayedWeightsOptions,
-  type AddDecayedWeightsState,
-  addDecayedWeights,
-} from '../transforms/addDecayedWeights'
-import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../transforms/scaleByAdam'
-import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { fusedAdamw } from '../transforms/_internal/fusedAdamw'
+import type { AddDecayedWeightsOptions, AddDecayedWeightsState } from '../transforms/addDecayedWeights'
+import type { ScaleByAdamOptions, ScaleByAdamState } from '../transforms/scaleByAdam'
+import type { ScaleByLearningRateState } from '../transforms/scaleByLearningRate'
 
 /**
  * Options of {@link adamw} and {@link nadamw}: those of {@link scaleByAdam} and of {@link addDecayedWeights}, with
@@ -72,11 +68,9 @@ export type AdamWState = readonly [ScaleByAdamState, AddDecayedWeightsState, Sca
  * @since 0.1.0
  */
 export function adamw(learningRate: ScalarOrSchedule, options: AdamWOptions = {}): GradientTransformation<AdamWState> {
-  return chain(
-    scaleByAdam(options),
-    addDecayedWeights({ weightDecay: options.weightDecay ?? 1e-4, mask: options.mask }),
-    scaleByLearningRate(learningRate),
-  )
+  // chain(scaleByAdam(options), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate)),
+  // with one fused kernel pass per float32 leaf (bit-identical; see transforms/_internal/fusedAdamw).
+  return fusedAdamw(learningRate, options)
 }
 
 /**

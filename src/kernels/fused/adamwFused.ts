@@ -1,0 +1,48 @@
+import { type AdamwOut, type AdamwScalars, adamwWasm, wasmAvailable } from '../wasm/index'
+import { adamwFusedTs } from './adamwFusedTs'
+
+/**
+ * Leaf size from which the SIMD WebAssembly kernel beats the plain-TS loop (measured with bench/adamKernels.ts on the
+ * 2-vCPU bench machine: the copy into and out of the module's memory costs more than it saves below this).
+ */
+export const ADAMW_WASM_MIN = 2048
+
+/** Which implementation runs a fused step: `'auto'` picks by size. */
+export type FusedKernel = 'auto' | 'ts' | 'wasm'
+
+/** Options of {@link adamwFused}. */
+export interface AdamwFusedOptions {
+  /** Also compute p′ = p + u (the applied step). @defaultValue false */
+  readonly applyParams?: boolean
+  /** Force an implementation. @defaultValue 'auto' */
+  readonly kernel?: FusedKernel
+}
+
+/**
+ * One fused Adam/AdamW step over a float32 leaf: returns fresh m′, v′, u (and p′ when `applyParams`) computed in a
+ * single pass, bit-identical whichever kernel runs. The inputs are never written.
+ */
+export function adamwFused(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  scalars: AdamwScalars,
+  options: AdamwFusedOptions = {},
+): AdamwOut {
+  const n = g.length
+  if (p.length !== n || m.length !== n || v.length !== n) {
+    throw new RangeError(`adamwFused: lengths differ (p ${p.length}, g ${n}, m ${m.length}, v ${v.length})`)
+  }
+  const out: AdamwOut = {
+    m: new Float32Array(n),
+    v: new Float32Array(n),
+    u: new Float32Array(n),
+    p: options.applyParams === true ? new Float32Array(n) : undefined,
+  }
+  const kernel = options.kernel ?? 'auto'
+  const useWasm = kernel === 'wasm' || (kernel === 'auto' && n >= ADAMW_WASM_MIN && wasmAvailable())
+  if (useWasm) adamwWasm(p, g, m, v, scalars, out)
+  else adamwFusedTs(p, g, m, v, scalars, out)
+  return out
+}

@@ -1,0 +1,168 @@
+// @ts-nocheck — AssemblyScript source (compiled by scripts/build-wasm.mjs with asc), not TypeScript for tsc.
+// Pointers are byte offsets into this module's linear memory; the JS side (src/kernels/wasm/index.ts) lays out the
+// buffers, copies inputs in and outputs out. Runtime "stub": nothing here allocates.
+
+// ---- matmul ----------------------------------------------------------------------------------------------------
+// C[M×Np] = op(A)[M×K] · op(B)[K×N], f32, Np = N rounded up to 8 (the caller copies the first N columns out).
+// op(A) is packed into 4-row panels Ap[ib][k][r] (rows past M are zero), op(B) into 8-column panels
+// Bp[jb][k][c] (columns past N are zero), so the inner kernel reads both sequentially. The micro-kernel keeps a
+// 4×8 block of C in 8 v128 accumulators: per k, 2 loads of B, 4 splats of A, 8 mul + 8 add.
+
+function packA(a: usize, ap: usize, M: i32, K: i32, transA: i32): void {
+  const Mp = (M + 3) & ~3
+  for (let ib = 0; ib < Mp; ib += 4) {
+    const base = ap + (<usize>ib * <usize>K) * 4
+    for (let k = 0; k < K; k++) {
+      for (let r = 0; r < 4; r++) {
+        const i = ib + r
+        let x: f32 = 0
+        if (i < M) x = transA ? load<f32>(a + (<usize>k * <usize>M + <usize>i) * 4) : load<f32>(a + (<usize>i * <usize>K + <usize>k) * 4)
+        store<f32>(base + (<usize>k * 4 + <usize>r) * 4, x)
+      }
+    }
+  }
+}
+
+function packB(b: usize, bp: usize, K: i32, N: i32, transB: i32): void {
+  const Np = (N + 7) & ~7
+  for (let jb = 0; jb < Np; jb += 8) {
+    const base = bp + (<usize>jb * <usize>K) * 4
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < 8; c++) {
+        const j = jb + c
+        let x: f32 = 0
+        if (j < N) x = transB ? load<f32>(b + (<usize>j * <usize>K + <usize>k) * 4) : load<f32>(b + (<usize>k * <usize>N + <usize>j) * 4)
+        store<f32>(base + (<usize>k * 8 + <usize>c) * 4, x)
+      }
+    }
+  }
+}
+
+// One 4×8 block of C over k in [k0, k1), accumulated into C when acc != 0.
+function micro(ap: usize, bp: usize, c: usize, ldc: i32, k0: i32, k1: i32, acc: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+  let pa = ap + <usize>k0 * 16
+  let pb = bp + <usize>k0 * 32
+  for (let k = k0; k < k1; k++) {
+    const b0 = v128.load(pb)
+    const b1 = v128.load(pb, 16)
+    const a0 = v128.load32_splat(pa)
+    c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1))
+    const a1 = v128.load32_splat(pa, 4)
+    c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1))
+    const a2 = v128.load32_splat(pa, 8)
+    c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1))
+    const a3 = v128.load32_splat(pa, 12)
+    c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1))
+    pa += 16
+    pb += 32
+  }
+  const row = <usize>ldc * 4
+  if (acc) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16))
+    c10 = f32x4.add(c10, v128.load(c + row)); c11 = f32x4.add(c11, v128.load(c + row, 16))
+    c20 = f32x4.add(c20, v128.load(c + 2 * row)); c21 = f32x4.add(c21, v128.load(c + 2 * row, 16))
+    c30 = f32x4.add(c30, v128.load(c + 3 * row)); c31 = f32x4.add(c31, v128.load(c + 3 * row, 16))
+  }
+  v128.store(c, c00); v128.store(c, c01, 16)
+  v128.store(c + row, c10); v128.store(c + row, c11, 16)
+  v128.store(c + 2 * row, c20); v128.store(c + 2 * row, c21, 16)
+  v128.store(c + 3 * row, c30); v128.store(c + 3 * row, c31, 16)
+}
+
+const KC: i32 = 256
+
+/**
+ * C (Mp×Np, row stride Np, Mp = M rounded up to 4) = op(A)·op(B). `ap` needs Mp·K floats, `bp` K·Np floats.
+ * The k loop is split in blocks of KC so that a B panel block (KC·8 floats = 8 KiB) stays in L1 across row blocks.
+ */
+export function matmul(a: usize, b: usize, c: usize, ap: usize, bp: usize, M: i32, K: i32, N: i32, transA: i32, transB: i32): void {
+  packA(a, ap, M, K, transA)
+  packB(b, bp, K, N, transB)
+  const Mp = (M + 3) & ~3
+  const Np = (N + 7) & ~7
+  if (K == 0) {
+    memory.fill(c, 0, <usize>Mp * <usize>Np * 4)
+    return
+  }
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const k1 = min(k0 + KC, K)
+    for (let jb = 0; jb < Np; jb += 8) {
+      const pb = bp + <usize>jb * <usize>K * 4
+      for (let ib = 0; ib < Mp; ib += 4) {
+        micro(ap + <usize>ib * <usize>K * 4, pb, c + (<usize>ib * <usize>Np + <usize>jb) * 4, Np, k0, k1, k0 > 0 ? 1 : 0)
+      }
+    }
+  }
+}
+
+// ---- fused Adam / AdamW ----------------------------------------------------------------------------------------
+// Bit-identical to the unfused float32 chain scaleByAdam → addDecayedWeights → scaleByLearningRate (→ applyUpdates):
+// every stage is computed in float64 (f64x2) from float32 inputs and rounded to float32 exactly where the unfused
+// path stores a Float32Array, with the same operation order. Scalars come from the host in float64.
+//   m' = f32(c1·g + b1·m)            c1 = 1 − b1
+//   v' = f32(c2·(g·g) + b2·v)        c2 = 1 − b2
+//   d  = √(v'/bc2 + epsRoot) + eps
+//   u1 = f32(m'/bc1/d)                            (nesterov: f32((b1·m'/bc1n + c1·g/bc1)/d))
+//   u2 = applyWd ? f32(u1 + wd·p) : u1
+//   u  = f32(s·u2)                               s = −lr
+//   p' = f32(p + u)                              (only when pOut != 0)
+// n must be a multiple of 4 here; the JS wrapper finishes the tail with the TS kernel.
+
+export function adamw(
+  p: usize, g: usize, m: usize, v: usize, mOut: usize, vOut: usize, uOut: usize, pOut: usize, n: i32,
+  b1: f64, b2: f64, bc1: f64, bc2: f64, bc1n: f64, eps: f64, epsRoot: f64, wd: f64, s: f64,
+  applyWd: i32, nesterov: i32,
+): void {
+  const c1 = f64x2.splat(1 - b1), vb1 = f64x2.splat(b1)
+  const c2 = f64x2.splat(1 - b2), vb2 = f64x2.splat(b2)
+  const vbc1 = f64x2.splat(bc1), vbc2 = f64x2.splat(bc2), vbc1n = f64x2.splat(bc1n)
+  const veps = f64x2.splat(eps), vroot = f64x2.splat(epsRoot), vwd = f64x2.splat(wd), vs = f64x2.splat(s)
+  for (let i: usize = 0; i < <usize>n * 4; i += 16) {
+    const gf = v128.load(g + i), mf = v128.load(m + i), vf = v128.load(v + i), pf = v128.load(p + i)
+    // low and high halves, promoted to f64x2
+    const gl = f64x2.promote_low_f32x4(gf), gh = f64x2.promote_low_f32x4(v128.shuffle<i32>(gf, gf, 2, 3, 0, 1))
+    const ml = f64x2.promote_low_f32x4(mf), mh = f64x2.promote_low_f32x4(v128.shuffle<i32>(mf, mf, 2, 3, 0, 1))
+    const vl = f64x2.promote_low_f32x4(vf), vh = f64x2.promote_low_f32x4(v128.shuffle<i32>(vf, vf, 2, 3, 0, 1))
+    // m', v' rounded to f32 (then back to f64 for the next stage)
+    const mNew = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c1, gl), f64x2.mul(vb1, ml)))
+    const mNewH = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c1, gh), f64x2.mul(vb1, mh)))
+    const vNew = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c2, f64x2.mul(gl, gl)), f64x2.mul(vb2, vl)))
+    const vNewH = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c2, f64x2.mul(gh, gh)), f64x2.mul(vb2, vh)))
+    const m4 = v128.shuffle<i32>(mNew, mNewH, 0, 1, 4, 5)
+    const v4 = v128.shuffle<i32>(vNew, vNewH, 0, 1, 4, 5)
+    v128.store(mOut + i, m4)
+    v128.store(vOut + i, v4)
+    const m2l = f64x2.promote_low_f32x4(mNew), m2h = f64x2.promote_low_f32x4(mNewH)
+    const v2l = f64x2.promote_low_f32x4(vNew), v2h = f64x2.promote_low_f32x4(vNewH)
+    const dl = f64x2.add(f64x2.sqrt(f64x2.add(f64x2.div(v2l, vbc2), vroot)), veps)
+    const dh = f64x2.add(f64x2.sqrt(f64x2.add(f64x2.div(v2h, vbc2), vroot)), veps)
+    let ul: v128, uh: v128
+    if (nesterov) {
+      ul = f64x2.div(f64x2.add(f64x2.div(f64x2.mul(vb1, m2l), vbc1n), f64x2.div(f64x2.mul(c1, gl), vbc1)), dl)
+      uh = f64x2.div(f64x2.add(f64x2.div(f64x2.mul(vb1, m2h), vbc1n), f64x2.div(f64x2.mul(c1, gh), vbc1)), dh)
+    } else {
+      ul = f64x2.div(f64x2.div(m2l, vbc1), dl)
+      uh = f64x2.div(f64x2.div(m2h, vbc1), dh)
+    }
+    // round u1 to f32 and back
+    ul = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(ul))
+    uh = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(uh))
+    const pl = f64x2.promote_low_f32x4(pf), ph = f64x2.promote_low_f32x4(v128.shuffle<i32>(pf, pf, 2, 3, 0, 1))
+    if (applyWd) {
+      ul = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(ul, f64x2.mul(vwd, pl))))
+      uh = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(uh, f64x2.mul(vwd, ph))))
+    }
+    const uf = f32x4.demote_f64x2_zero(f64x2.mul(vs, ul))
+    const ufh = f32x4.demote_f64x2_zero(f64x2.mul(vs, uh))
+    v128.store(uOut + i, v128.shuffle<i32>(uf, ufh, 0, 1, 4, 5))
+    if (pOut) {
+      const ql = f32x4.demote_f64x2_zero(f64x2.add(pl, f64x2.promote_low_f32x4(uf)))
+      const qh = f32x4.demote_f64x2_zero(f64x2.add(ph, f64x2.promote_low_f32x4(ufh)))
+      v128.store(pOut + i, v128.shuffle<i32>(ql, qh, 0, 1, 4, 5))
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import { KERNELS_WASM_BASE64 } from './kernelsWasm'
+
+/** The slice of the WebAssembly JS API used here (tsconfig's lib has no DOM/WebAssembly typings). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown }
+}
+
+/** Exports of the compiled module (see assembly/kernels.ts for the contracts). */
+interface KernelExports {
+  readonly memory: WasmMemory
+  readonly matmul: (
+    a: number, b: number, c: number, ap: number, bp: number, M: number, K: number, N: number, transA: number, transB: number,
+  ) => void
+  readonly adamw: (
+    p: number, g: number, m: number, v: number, mOut: number, vOut: number, uOut: number, pOut: number, n: number,
+    b1: number, b2: number, bc1: number, bc2: number, bc1n: number, eps: number, epsRoot: number, wd: number, s: number,
+    applyWd: number, nesterov: number,
+  ) => void
+}
+
+const BASE = 65536 // first byte the JS side lays buffers out from (the module has no data of its own)
+const PAGE = 65536
+
+let instance: KernelExports | null | undefined
+
+function decode(b64: string): Uint8Array {
+  const bin = atob(b64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+/** @internal The instantiated SIMD module, or null where WebAssembly SIMD is unavailable. Compiled once, lazily. */
+export function wasmExports(): KernelExports | null {
+  if (instance !== undefined) return instance
+  try {
+    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
+    if (api === undefined) return (instance = null)
+    // Synchronous compile: the module is ~2 KB, under every engine's limit for sync compilation on the main thread.
+    // An engine without SIMD rejects the module here, and the TS kernels take over.
+    const mod = new api.Module(decode(KERNELS_WASM_BASE64))
+    instance = new api.Instance(mod, {}).exports as KernelExports
+  } catch {
+    instance = null
+  }
+  return instance
+}
+
+/** True when the SIMD WebAssembly kernels can run here. */
+export const wasmAvailable = (): boolean => wasmExports() !== null
+
+/** Grows the module's memory to hold `bytes` bytes past BASE; returns a fresh Float32Array view of all of it. */
+function heap(k: KernelExports, bytes: number): Float32Array {
+  const need = BASE + bytes
+  const have = k.memory.buffer.byteLength
+  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE))
+  return new Float32Array(k.memory.buffer)
+}
+
+/** Options of {@link matmulWasm}. */
+export interface MatmulOptions {
+  /** Read `a` as the transpose of a stored K×M matrix. */
+  readonly transA?: boolean
+  /** Read `b` as the transpose of a stored N×K matrix. */
+  readonly transB?: boolean
+}
+
+const align16 = (floats: number): number => Math.ceil(floats / 4) * 4
+
+/**
+ * C = op(A)·op(B) for row-major float32 matrices, op(A) M×K and op(B) K×N, through the SIMD kernel.
+ * Inputs are copied into the module's memory (never written); the result is a fresh M×N Float32Array, or `out`.
+ */
+export function matmulWasm(
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  options: MatmulOptions = {},
+  out?: Float32Array,
+): Float32Array {
+  const k = wasmExports()
+  if (k === null) throw new Error('matmulWasm: WebAssembly SIMD is not available')
+  if (a.length !== M * K || b.length !== K * N) {
+    throw new RangeError(`matmulWasm: sizes ${a.length} and ${b.length} do not match ${M}×${K} · ${K}×${N}`)
+  }
+  const Mp = (M + 3) & ~3
+  const Np = (N + 7) & ~7
+  const oa = 0
+  const ob = oa + align16(M * K)
+  const oc = ob + align16(K * N)
+  const oap = oc + align16(Mp * Np)
+  const obp = oap + align16(Mp * K)
+  const end = obp + align16(K * Np)
+  const f = heap(k, end * 4)
+  const base = BASE / 4
+  f.set(a, base + oa)
+  f.set(b, base + ob)
+  k.matmul(BASE + oa * 4, BASE + ob * 4, BASE + oc * 4, BASE + oap * 4, BASE + obp * 4, M, K, N, options.transA ? 1 : 0, options.transB ? 1 : 0)
+  const result = out ?? new Float32Array(M * N)
+  if (Np === N) result.set(f.subarray(base + oc, base + oc + M * N))
+  else for (let i = 0; i < M; i++) result.set(f.subarray(base + oc + i * Np, base + oc + i * Np + N), i * N)
+  return result
+}
+
+/** Host-side (float64) scalars of one fused Adam/AdamW step; see {@link adamwFusedTs} for the formula. */
+export interface AdamwScalars {
+  readonly b1: number
+  readonly b2: number
+  /** 1 − b1ᵗ */
+  readonly bc1: number
+  /** 1 − b2ᵗ */
+  readonly bc2: number
+  /** 1 − b1ᵗ⁺¹ (nesterov only) */
+  readonly bc1Next: number
+  readonly eps: number
+  readonly epsRoot: number
+  /** Weight-decay rate at this step; applied when `applyWd`. */
+  readonly wd: number
+  readonly applyWd: boolean
+  /** The final scale: −learning rate at this step. */
+  readonly s: number
+  readonly nesterov: boolean
+}
+
+/** Output buffers of a fused step; `p` is optional (the update is then not applied). */
+export interface AdamwOut {
+  readonly m: Float32Array
+  readonly v: Float32Array
+  readonly u: Float32Array
+  readonly p?: Float32Array | undefined
+}
+
+/**
+ * The fused Adam/AdamW step through the SIMD kernel (f64x2 arithmetic, bit-identical to {@link adamwFusedTs}).
+ * Reads p, g, m, v (copied into the module's memory, never written) and writes m′, v′, u (and p′ = p + u when
+ * `out.p` is given) into `out`.
+ */
+export function adamwWasm(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  c: AdamwScalars,
+  out: AdamwOut,
+): void {
+  const k = wasmExports()
+  if (k === null) throw new Error('adamwWasm: WebAssembly SIMD is not available')
+  const n = g.length
+  const n4 = n & ~3
+  const len = align16(n)
+  const [op, og, om, ov, omo, ovo, ouo, opo] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => i * len) as [
+    number, number, number, number, number, number, number, number,
+  ]
+  const withP = out.p !== undefined
+  const f = heap(k, (withP ? 8 : 7) * len * 4)
+  const base = BASE / 4
+  f.set(p, base + op)
+  f.set(g, base + og)
+  f.set(m, base + om)
+  f.set(v, base + ov)
+  const at = (o: number) => BASE + o * 4
+  k.adamw(
+    at(op), at(og), at(om), at(ov), at(omo), at(ovo), at(ouo), withP ? at(opo) : 0, n4,
+    c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0,
+  )
+  out.m.set(f.subarray(base + omo, base + omo + n4))
+  out.v.set(f.subarray(base + ovo, base + ovo + n4))
+  out.u.set(f.subarray(base + ouo, base + ouo + n4))
+  if (out.p !== undefined) out.p.set(f.subarray(base + opo, base + opo + n4))
+  if (n4 < n) tail(p, g, m, v, c, out, n4, n)
+}
+
+/** Scalar tail, the same arithmetic as the SIMD loop (and as adamwFusedTs). */
+function tail(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamwScalars, out: AdamwOut, from: number, to: number): void {
+  const fr = Math.fround
+  const c1 = 1 - c.b1
+  const c2 = 1 - c.b2
+  for (let i = from; i < to; i++) {
+    const gi = g[i]!
+    const mi = fr(c1 * gi + c.b1 * m[i]!)
+    const vi = fr(c2 * (gi * gi) + c.b2 * v[i]!)
+    out.m[i] = mi
+    out.v[i] = vi
+    const d = Math.sqrt(vi / c.bc2 + c.epsRoot) + c.eps
+    let u = c.nesterov ? fr(((c.b1 * mi) / c.bc1Next + (c1 * gi) / c.bc1) / d) : fr(mi / c.bc1 / d)
+    if (c.applyWd) u = fr(u + c.wd * p[i]!)
+    u = fr(c.s * u)
+    out.u[i] = u
+    if (out.p !== undefined) out.p[i] = p[i]! + u
+  }
+}
