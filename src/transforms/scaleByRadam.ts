@@ -29,7 +29,9 @@ export interface ScaleByRadamOptions {
    */
   readonly epsRoot?: number
   /**
-   * The variance is treated as tractable, and the step rectified, once ρ_t ≥ threshold (Infinity: never).
+   * The variance is treated as tractable, and the step rectified, once ρ_t ≥ threshold (Infinity: never); ≥ 4.
+   * Below 4 the rectification factor would be √ of a negative number for ρ_t ∈ (2, 4), a NaN; optax does not
+   * check this, descent rejects it at construction.
    * @defaultValue 5
    */
   readonly threshold?: number
@@ -93,7 +95,7 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   const b2 = checkInRange(owner, 'options.b2', options.b2 ?? 0.999, '[0, 1)')
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
-  const threshold = checkInRange(owner, 'options.threshold', options.threshold ?? 5, '[-Infinity, Infinity]')
+  const threshold = checkInRange(owner, 'options.threshold', options.threshold ?? 5, '[4, Infinity]')
   const nesterov = checkBoolean(owner, 'options.nesterov', options.nesterov ?? false)
   const roInf = 2 / (1 - b2) - 1
 

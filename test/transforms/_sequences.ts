@@ -29,7 +29,7 @@ export function expectSeqClose(actual: number[][], expected: number[][], rtol = 
     expect(u.length).toBe(expected[t]!.length)
     u.forEach((x, i) => {
       const e = expected[t]![i]!
-      const ok = Math.abs(x - e) <= rtol * Math.abs(e) + atol || Object.is(x, e)
+      const ok = Math.abs(x - e) <= rtol * Math.abs(e) + atol || (x === e && !Number.isNaN(e))
       if (!ok) expect({ step: t, index: i, value: x }).toEqual({ step: t, index: i, value: e })
     })
   })
