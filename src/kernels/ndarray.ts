@@ -1,0 +1,359 @@
+/**
+ * Strided n-d kernels on row-major typed arrays: NumPy broadcasting, reductions over axes, transposes, batched
+ * matmul, concat / slice / pad, gather and its scatter-add transpose. Every kernel allocates its output with the
+ * given constructor and never writes to its inputs. Shapes are validated by the callers (src/grad), so these
+ * kernels assume consistent arguments.
+ */
+import type { TypedArray, TypedArrayConstructor } from './backend'
+
+/** A row-major shape. */
+export type Shape = readonly number[]
+
+/** Number of elements of a shape. */
+export const sizeOf = (shape: Shape): number => {
+  let n = 1
+  for (const d of shape) n *= d
+  return n
+}
+
+/** Row-major strides of a shape (in elements). */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length)
+  let acc = 1
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc
+    acc *= shape[i]!
+  }
+  return s
+}
+
+/** The NumPy broadcast of several shapes, or `null` when they are incompatible. */
+export function broadcastShapes(...shapes: readonly Shape[]): number[] | null {
+  const rank = Math.max(0, ...shapes.map((s) => s.length))
+  const out = new Array<number>(rank).fill(1)
+  for (const s of shapes) {
+    const off = rank - s.length
+    for (let i = 0; i < s.length; i++) {
+      const d = s[i]!
+      const o = out[off + i]!
+      if (d === o || d === 1) continue
+      if (o === 1) out[off + i] = d
+      else return null
+    }
+  }
+  return out
+}
+
+/** Strides of `shape` seen as broadcast to `outShape` (0 along broadcast axes). */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const st = stridesOf(shape)
+  const off = outShape.length - shape.length
+  return outShape.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : st[i - off]!))
+}
+
+/**
+ * Visits every index of `shape` (row-major); for each *row* (all but the last axis) calls
+ * `row(offsets, n)` where `offsets[k]` is the offset of operand k at the row start. Operand k moves by
+ * `strides[k][last]` along the row.
+ */
+function forEachRow(shape: Shape, strides: readonly (readonly number[])[], row: (offsets: number[], n: number) => void): void {
+  const r = shape.length
+  const k = strides.length
+  const offsets = new Array<number>(k).fill(0)
+  if (r === 0) {
+    row(offsets, 1)
+    return
+  }
+  if (sizeOf(shape) === 0) return
+  const n = shape[r - 1]!
+  const idx = new Array<number>(r - 1).fill(0)
+  for (;;) {
+    row(offsets, n)
+    let d = r - 2
+    for (; d >= 0; d--) {
+      idx[d]!++
+      for (let j = 0; j < k; j++) offsets[j]! += strides[j]![d]!
+      if (idx[d]! < shape[d]!) break
+      for (let j = 0; j < k; j++) offsets[j]! -= strides[j]![d]! * shape[d]!
+      idx[d] = 0
+    }
+    if (d < 0) return
+  }
+}
+
+/** `out[i] = f(a[i'], b[i''])` with NumPy broadcasting of `a` and `b` to `outShape`. */
+export function binary(
+  f: (a: number, b: number) => number,
+  a: TypedArray,
+  aShape: Shape,
+  b: TypedArray,
+  bShape: Shape,
+  outShape: Shape,
+  Out: TypedArrayConstructor,
+): TypedArray {
+  const n = sizeOf(outShape)
+  const out = new Out(n)
+  if (a.length === n && b.length === n) {
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!)
+    return out
+  }
+  if (b.length === 1 && a.length === n) {
+    const bv = b[0]!
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, bv)
+    return out
+  }
+  if (a.length === 1 && b.length === n) {
+    const av = a[0]!
+    for (let i = 0; i < n; i++) out[i] = f(av, b[i]!)
+    return out
+  }
+  const sa = broadcastStrides(aShape, outShape)
+  const sb = broadcastStrides(bShape, outShape)
+  const last = outShape.length - 1
+  const ia = last >= 0 ? sa[last]! : 0
+  const ib = last >= 0 ? sb[last]! : 0
+  let o = 0
+  forEachRow(outShape, [sa, sb], (offs, len) => {
+    let pa = offs[0]!
+    let pb = offs[1]!
+    for (let i = 0; i < len; i++, pa += ia, pb += ib) out[o++] = f(a[pa]!, b[pb]!)
+  })
+  return out
+}
+
+/** `out[i] = c[i] ≠ 0 ? a[i] : b[i]` with NumPy broadcasting of all three to `outShape`. */
+export function select(
+  c: TypedArray,
+  cShape: Shape,
+  a: TypedArray,
+  aShape: Shape,
+  b: TypedArray,
+  bShape: Shape,
+  outShape: Shape,
+  Out: TypedArrayConstructor,
+): TypedArray {
+  const out = new Out(sizeOf(outShape))
+  const st = [broadcastStrides(cShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]
+  const last = outShape.length - 1
+  const [ic, ia, ib] = st.map((s) => (last >= 0 ? s[last]! : 0)) as [number, number, number]
+  let o = 0
+  forEachRow(outShape, st, (offs, len) => {
+    let pc = offs[0]!
+    let pa = offs[1]!
+    let pb = offs[2]!
+    for (let i = 0; i < len; i++, pc += ic, pa += ia, pb += ib) out[o++] = c[pc]! !== 0 ? a[pa]! : b[pb]!
+  })
+  return out
+}
+
+/** Copies `a` (of `shape`) broadcast to `outShape`. */
+export function broadcastTo(a: TypedArray, shape: Shape, outShape: Shape, Out: TypedArrayConstructor): TypedArray {
+  const n = sizeOf(outShape)
+  if (a.length === n) return Out.from(a)
+  if (a.length === 1) return new Out(n).fill(a[0]!)
+  const out = new Out(n)
+  const sa = broadcastStrides(shape, outShape)
+  const ia = outShape.length > 0 ? sa[outShape.length - 1]! : 0
+  let o = 0
+  forEachRow(outShape, [sa], (offs, len) => {
+    let p = offs[0]!
+    for (let i = 0; i < len; i++, p += ia) out[o++] = a[p]!
+  })
+  return out
+}
+
+/** Which reduction {@link reduce} computes. */
+export type ReduceOp = 'sum' | 'max' | 'min'
+
+/**
+ * Reduces `a` (of `shape`) over `axes` (sorted, distinct, in range); the output has the shape with those axes
+ * removed. Sums accumulate in float64; max and min propagate NaN.
+ */
+export function reduce(op: ReduceOp, a: TypedArray, shape: Shape, axes: readonly number[], Out: TypedArrayConstructor): TypedArray {
+  const outShape = shape.filter((_, i) => !axes.includes(i))
+  const m = sizeOf(outShape)
+  const acc = new Float64Array(m).fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity)
+  // Output strides laid over the input's axes (0 along reduced axes).
+  const ost = stridesOf(outShape)
+  const st: number[] = []
+  let j = 0
+  for (let i = 0; i < shape.length; i++) st.push(axes.includes(i) ? 0 : ost[j++]!)
+  const inc = shape.length > 0 ? st[shape.length - 1]! : 0
+  let p = 0
+  forEachRow(shape, [st], (offs, len) => {
+    let q = offs[0]!
+    if (op === 'sum') {
+      if (inc === 0) {
+        let s = 0
+        for (let i = 0; i < len; i++) s += a[p++]!
+        acc[q]! += s
+      } else for (let i = 0; i < len; i++, q += inc) acc[q]! += a[p++]!
+    } else if (op === 'max') {
+      for (let i = 0; i < len; i++, q += inc) {
+        const v = a[p++]!
+        if (v > acc[q]! || Number.isNaN(v)) acc[q] = v
+      }
+    } else {
+      for (let i = 0; i < len; i++, q += inc) {
+        const v = a[p++]!
+        if (v < acc[q]! || Number.isNaN(v)) acc[q] = v
+      }
+    }
+  })
+  // Once a group holds NaN no comparison replaces it, so NaN propagates.
+  return Out.from(acc)
+}
+
+/** Permutes the axes of `a`: `out.shape[i] = shape[perm[i]]`. */
+export function transpose(a: TypedArray, shape: Shape, perm: readonly number[], Out: TypedArrayConstructor): TypedArray {
+  const outShape = perm.map((p) => shape[p]!)
+  const st = stridesOf(shape)
+  const pst = perm.map((p) => st[p]!)
+  const out = new Out(a.length)
+  const inc = outShape.length > 0 ? pst[outShape.length - 1]! : 0
+  let o = 0
+  forEachRow(outShape, [pst], (offs, len) => {
+    let p = offs[0]!
+    for (let i = 0; i < len; i++, p += inc) out[o++] = a[p]!
+  })
+  return out
+}
+
+/**
+ * Batched matrix product of `a` (`[..., m, k]`) and `b` (`[..., k, n]`, batch axes broadcast). Uses the
+ * cache-friendly i-k-j loop and accumulates each output row in float64.
+ */
+export function matmul(
+  a: TypedArray,
+  aShape: Shape,
+  b: TypedArray,
+  bShape: Shape,
+  Out: TypedArrayConstructor,
+): { data: TypedArray; shape: number[] } {
+  const ra = aShape.length
+  const rb = bShape.length
+  const m = aShape[ra - 2]!
+  const k = aShape[ra - 1]!
+  const n = bShape[rb - 1]!
+  const batchA = aShape.slice(0, ra - 2)
+  const batchB = bShape.slice(0, rb - 2)
+  const batch = broadcastShapes(batchA, batchB)!
+  const outShape = [...batch, m, n]
+  const out = new Out(sizeOf(outShape))
+  const nb = sizeOf(batch)
+  const sa = broadcastStrides(batchA, batch)
+  const sb = broadcastStrides(batchB, batch)
+  const bstr = stridesOf(batch)
+  const row = new Float64Array(n)
+  for (let t = 0; t < nb; t++) {
+    let offA = 0
+    let offB = 0
+    let rem = t
+    for (let d = 0; d < batch.length; d++) {
+      const i = Math.floor(rem / bstr[d]!)
+      rem -= i * bstr[d]!
+      offA += i * sa[d]!
+      offB += i * sb[d]!
+    }
+    offA *= m * k
+    offB *= k * n
+    const offO = t * m * n
+    for (let i = 0; i < m; i++) {
+      row.fill(0)
+      const ai = offA + i * k
+      for (let p = 0; p < k; p++) {
+        const av = a[ai + p]!
+        if (av === 0) continue
+        const bp = offB + p * n
+        for (let j = 0; j < n; j++) row[j]! += av * b[bp + j]!
+      }
+      const oi = offO + i * n
+      for (let j = 0; j < n; j++) out[oi + j] = row[j]!
+    }
+  }
+  return { data: out, shape: outShape }
+}
+
+/** Concatenates arrays along `axis` (all other axes equal). */
+export function concat(arrays: readonly TypedArray[], shapes: readonly Shape[], axis: number, Out: TypedArrayConstructor): TypedArray {
+  const first = shapes[0]!
+  const outer = sizeOf(first.slice(0, axis))
+  const inner = sizeOf(first.slice(axis + 1))
+  const total = shapes.reduce((s, sh) => s + sh[axis]!, 0)
+  const out = new Out(outer * total * inner)
+  let o = 0
+  for (let i = 0; i < outer; i++) {
+    arrays.forEach((arr, j) => {
+      const len = shapes[j]![axis]! * inner
+      const start = i * len
+      for (let q = 0; q < len; q++) out[o++] = arr[start + q]!
+    })
+  }
+  return out
+}
+
+/** The block `starts[i] ≤ index[i] < starts[i] + sizes[i]` of `a`. */
+export function slice(a: TypedArray, shape: Shape, starts: readonly number[], sizes: readonly number[], Out: TypedArrayConstructor): TypedArray {
+  const st = stridesOf(shape)
+  const base = starts.reduce((s, v, i) => s + v * st[i]!, 0)
+  const out = new Out(sizeOf(sizes))
+  const inc = shape.length > 0 ? st[shape.length - 1]! : 0
+  let o = 0
+  forEachRow(sizes, [st], (offs, len) => {
+    let p = base + offs[0]!
+    for (let i = 0; i < len; i++, p += inc) out[o++] = a[p]!
+  })
+  return out
+}
+
+/** Pads `a` with `before[i]` zeros before and `after[i]` zeros after along every axis i. */
+export function pad(a: TypedArray, shape: Shape, before: readonly number[], after: readonly number[], Out: TypedArrayConstructor): TypedArray {
+  const outShape = shape.map((d, i) => d + before[i]! + after[i]!)
+  const ost = stridesOf(outShape)
+  const base = before.reduce((s, v, i) => s + v * ost[i]!, 0)
+  const out = new Out(sizeOf(outShape))
+  const inc = shape.length > 0 ? ost[shape.length - 1]! : 0
+  let p = 0
+  forEachRow(shape, [ost], (offs, len) => {
+    let o = base + offs[0]!
+    for (let i = 0; i < len; i++, o += inc) out[o] = a[p++]!
+  })
+  return out
+}
+
+/**
+ * `take` along `axis`: the output has shape `shape[:axis] ++ [indices.length] ++ shape[axis+1:]` (the caller
+ * reshapes the index axis). Indices are integers in `[0, shape[axis])`.
+ */
+export function gather(a: TypedArray, shape: Shape, indices: ArrayLike<number>, axis: number, Out: TypedArrayConstructor): TypedArray {
+  const outer = sizeOf(shape.slice(0, axis))
+  const inner = sizeOf(shape.slice(axis + 1))
+  const d = shape[axis]!
+  const ni = indices.length
+  const out = new Out(outer * ni * inner)
+  let o = 0
+  for (let i = 0; i < outer; i++) {
+    for (let j = 0; j < ni; j++) {
+      const start = (i * d + indices[j]!) * inner
+      for (let q = 0; q < inner; q++) out[o++] = a[start + q]!
+    }
+  }
+  return out
+}
+
+/** The transpose of {@link gather}: adds each slice of `src` into zeros of `outShape` at its index (duplicates add). */
+export function scatterAdd(src: TypedArray, indices: ArrayLike<number>, axis: number, outShape: Shape, Out: TypedArrayConstructor): TypedArray {
+  const outer = sizeOf(outShape.slice(0, axis))
+  const inner = sizeOf(outShape.slice(axis + 1))
+  const d = outShape[axis]!
+  const ni = indices.length
+  const acc = new Float64Array(sizeOf(outShape))
+  let p = 0
+  for (let i = 0; i < outer; i++) {
+    for (let j = 0; j < ni; j++) {
+      const start = (i * d + indices[j]!) * inner
+      for (let q = 0; q < inner; q++) acc[start + q]! += src[p++]!
+    }
+  }
+  return Out.from(acc)
+}
