@@ -1,0 +1,128 @@
+/**
+ * Eager implementations of the primitives on concrete tensors, with the kernels of `src/kernels/ndarray.ts`.
+ * Results take the promoted dtype of their inputs (float64 if any input is float64). Shapes were validated by
+ * the ops that bind these primitives.
+ * @internal
+ */
+import { type DType, type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
+import { cpuBackend } from '../kernels/cpu'
+import * as K from '../kernels/ndarray'
+import type { Primitive, PrimitiveParams } from './primitives'
+
+const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32')
+
+const unary =
+  (f: (x: number) => number) =>
+  (xs: readonly Tensor[]): Tensor => {
+    const x = xs[0]!
+    return fromStorage(cpuBackend.map1(f, x.data, arrayTypeOf(x.dtype)), x.shape)
+  }
+
+const binary =
+  (f: (a: number, b: number) => number) =>
+  (xs: readonly Tensor[]): Tensor => {
+    const a = xs[0]!
+    const b = xs[1]!
+    const shape = K.broadcastShapes(a.shape, b.shape)!
+    return fromStorage(K.binary(f, a.data, a.shape, b.data, b.shape, shape, arrayTypeOf(promote(xs))), shape)
+  }
+
+const reduce =
+  (op: K.ReduceOp) =>
+  (xs: readonly Tensor[], p: PrimitiveParams['sum']): Tensor => {
+    const x = xs[0]!
+    const data = K.reduce(op, x.data, x.shape, p.axes, arrayTypeOf(x.dtype))
+    const shape = p.keepDims ? x.shape.map((d, i) => (p.axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !p.axes.includes(i))
+    return fromStorage(data, shape)
+  }
+
+const logistic = (x: number): number => {
+  if (x >= 0) return 1 / (1 + Math.exp(-x))
+  const e = Math.exp(x)
+  return e / (1 + e)
+}
+
+const indicesOf = (t: Tensor): Int32Array => Int32Array.from(t.data, (v) => Math.trunc(v))
+
+/** The eager implementation of every primitive. */
+export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], params: PrimitiveParams[K]) => Tensor } = {
+  add: binary((a, b) => a + b),
+  mul: binary((a, b) => a * b),
+  neg: unary((x) => -x),
+  div: binary((a, b) => a / b),
+  pow: binary(Math.pow),
+  exp: unary(Math.exp),
+  log: unary(Math.log),
+  log1p: unary(Math.log1p),
+  expm1: unary(Math.expm1),
+  sin: unary(Math.sin),
+  cos: unary(Math.cos),
+  tanh: unary(Math.tanh),
+  logistic: unary(logistic),
+  sqrt: unary(Math.sqrt),
+  rsqrt: unary((x) => 1 / Math.sqrt(x)),
+  abs: unary(Math.abs),
+  sign: unary((x) => (x > 0 ? 1 : x < 0 ? -1 : x)),
+  maximum: binary((a, b) => (a > b || Number.isNaN(a) ? a : b)),
+  minimum: binary((a, b) => (a < b || Number.isNaN(a) ? a : b)),
+  select: (xs) => {
+    const [c, a, b] = xs as [Tensor, Tensor, Tensor]
+    const shape = K.broadcastShapes(c.shape, a.shape, b.shape)!
+    return fromStorage(K.select(c.data, c.shape, a.data, a.shape, b.data, b.shape, shape, arrayTypeOf(promote([a, b]))), shape)
+  },
+  gt: binary((a, b) => (a > b ? 1 : 0)),
+  ge: binary((a, b) => (a >= b ? 1 : 0)),
+  lt: binary((a, b) => (a < b ? 1 : 0)),
+  le: binary((a, b) => (a <= b ? 1 : 0)),
+  eq: binary((a, b) => (a === b ? 1 : 0)),
+  ne: binary((a, b) => (a !== b ? 1 : 0)),
+  sum: reduce('sum'),
+  reduceMax: reduce('max'),
+  reduceMin: reduce('min'),
+  // Reshape shares the (immutable) storage.
+  reshape: (xs, p) => fromStorage(xs[0]!.data, p.shape),
+  broadcastTo: (xs, p) => {
+    const x = xs[0]!
+    return fromStorage(K.broadcastTo(x.data, x.shape, p.shape, arrayTypeOf(x.dtype)), p.shape)
+  },
+  transpose: (xs, p) => {
+    const x = xs[0]!
+    return fromStorage(K.transpose(x.data, x.shape, p.perm, arrayTypeOf(x.dtype)), p.perm.map((i) => x.shape[i]!))
+  },
+  matmul: (xs) => {
+    const [a, b] = xs as [Tensor, Tensor]
+    const { data, shape } = K.matmul(a.data, a.shape, b.data, b.shape, arrayTypeOf(promote(xs)))
+    return fromStorage(data, shape)
+  },
+  concat: (xs, p) => {
+    const Out = arrayTypeOf(promote(xs))
+    const shape = [...xs[0]!.shape]
+    shape[p.axis] = xs.reduce((s, x) => s + x.shape[p.axis]!, 0)
+    return fromStorage(K.concat(xs.map((x) => x.data), xs.map((x) => x.shape), p.axis, Out), shape)
+  },
+  slice: (xs, p) => {
+    const x = xs[0]!
+    return fromStorage(K.slice(x.data, x.shape, p.starts, p.sizes, arrayTypeOf(x.dtype)), p.sizes)
+  },
+  pad: (xs, p) => {
+    const x = xs[0]!
+    const shape = x.shape.map((d, i) => d + p.before[i]! + p.after[i]!)
+    return fromStorage(K.pad(x.data, x.shape, p.before, p.after, arrayTypeOf(x.dtype)), shape)
+  },
+  gather: (xs, p) => {
+    const [x, idx] = xs as [Tensor, Tensor]
+    const shape = [...x.shape.slice(0, p.axis), ...idx.shape, ...x.shape.slice(p.axis + 1)]
+    return fromStorage(K.gather(x.data, x.shape, indicesOf(idx), p.axis, arrayTypeOf(x.dtype)), shape)
+  },
+  scatterAdd: (xs, p) => {
+    const [src, idx] = xs as [Tensor, Tensor]
+    return fromStorage(K.scatterAdd(src.data, indicesOf(idx), p.axis, p.shape, arrayTypeOf(src.dtype)), p.shape)
+  },
+  stopGradient: (xs) => xs[0]!,
+  cast: (xs, p) => {
+    const x = xs[0]!
+    return x.dtype === p.dtype ? x : fromStorage(arrayTypeOf(p.dtype).from(x.data), x.shape)
+  },
+  customJvpCall: (xs, p) => p.f(...xs),
+  customVjpCall: (xs, p) => p.f(...xs),
+}

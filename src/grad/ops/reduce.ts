@@ -1,0 +1,213 @@
+/**
+ * Reductions over axes. `axis` is a number, a list of axes, or `undefined` for all axes; `keepDims` keeps the
+ * reduced axes with size 1. A second argument may be the axis itself or an options object.
+ * @since 0.1.0
+ */
+import type { Tensor } from '../../core/tensor'
+import { bind } from '../trace'
+import { type TensorLike, liftAll, normAxes, sameShape } from '../tensorLike'
+import { add, div, mul, neg, square } from './arithmetic'
+import { equal, where } from './compare'
+import { abs, exp, log, sqrt, stopGradient } from './unary'
+import { broadcastTo, concat, reshape, slice, transpose } from './shape'
+import { full } from '../../core/tensor'
+
+/**
+ * Options of the reductions.
+ * @category grad
+ * @since 0.1.0
+ */
+export interface ReduceOptions {
+  /** The axes to reduce (negative values count from the end). @defaultValue all axes */
+  readonly axis?: number | readonly number[]
+  /** Keep reduced axes with size 1, so the result broadcasts against the input. @defaultValue false */
+  readonly keepDims?: boolean
+}
+
+/** An axis, a list of axes, or the options object. */
+export type AxisOrOptions = number | readonly number[] | ReduceOptions
+
+const options = (a: AxisOrOptions | undefined): ReduceOptions =>
+  a === undefined ? {} : typeof a === 'number' || Array.isArray(a) ? { axis: a as number | readonly number[] } : (a as ReduceOptions)
+
+function reduceOp(prim: 'sum' | 'reduceMax' | 'reduceMin', name: string, x: TensorLike, o: AxisOrOptions | undefined): Tensor {
+  const t = liftAll(x)[0]!
+  const { axis, keepDims = false } = options(o)
+  const axes = normAxes(name, axis, t.shape.length)
+  if (axes.length === 0) return t
+  return bind(prim, [t], { axes, keepDims })
+}
+
+/** @internal The shape of `x` with `axes` set to 1. */
+export const keptShape = (shape: readonly number[], axes: readonly number[]): number[] =>
+  shape.map((d, i) => (axes.includes(i) ? 1 : d))
+
+/**
+ * Sums over the given axes (all by default), accumulating in float64. Exported only as `ops.sum`, so that it is
+ * never confused with `tree.sum` (the sum of every leaf of a pytree, as a number).
+ * ```text
+ * sum(x, A)[j] = Σ_{i ∈ A} x[i, j]      ∂/∂x = 1 (broadcast back)
+ * ```
+ * @returns the reduced tensor.
+ * @example
+ * import { ops, tensor } from 'descent'
+ * const x = tensor([[1, 2], [3, 4]])
+ * assert.strictEqual(ops.sum(x).item(), 10)
+ * assert.deepStrictEqual(ops.sum(x, 0).toArray(), [4, 6])
+ * assert.deepStrictEqual(ops.sum(x, { axis: 1, keepDims: true }).toArray(), [[3], [7]])
+ * @category grad
+ * @since 0.1.0
+ */
+export const sum = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('sum', 'sum', x, axis)
+
+/**
+ * Maximum over axes. Ties share the derivative evenly (JAX's rule), so the derivative of `max([1, 1])` is `[½, ½]`.
+ * Exported only as `ops.max`.
+ * ```text
+ * ∂max/∂xᵢ = [xᵢ = max] / #{j : xⱼ = max}
+ * ```
+ * @returns the reduced tensor.
+ * @example
+ * import { grad, ops, tensor } from 'descent'
+ * assert.strictEqual(ops.max(tensor([1, 5, 3])).item(), 5)
+ * assert.deepStrictEqual(grad((x) => ops.max(x))(tensor([2, 2])).toArray(), [0.5, 0.5])
+ * @category grad
+ * @since 0.1.0
+ */
+export const max = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('reduceMax', 'max', x, axis)
+
+/**
+ * Minimum over axes; ties share the derivative evenly. Exported only as `ops.min`.
+ * ```text
+ * ∂min/∂xᵢ = [xᵢ = min] / #{j : xⱼ = min}
+ * ```
+ * @returns the reduced tensor.
+ * @example
+ * import { ops, tensor } from 'descent'
+ * assert.deepStrictEqual(ops.min(tensor([[1, 5], [0, 7]]), 1).toArray(), [1, 0])
+ * @category grad
+ * @since 0.1.0
+ */
+export const min = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('reduceMin', 'min', x, axis)
+
+/**
+ * Arithmetic mean over axes.
+ * ```text
+ * mean(x, A) = sum(x, A) / Π_{a ∈ A} nₐ
+ * ```
+ * @returns the reduced tensor.
+ * @example
+ * import { mean, tensor } from 'descent'
+ * assert.strictEqual(mean(tensor([1, 2, 3, 6])).item(), 3)
+ * @category grad
+ * @since 0.1.0
+ */
+export function mean(x: TensorLike, axis?: AxisOrOptions): Tensor {
+  const t = liftAll(x)[0]!
+  const axes = normAxes('mean', options(axis).axis, t.shape.length)
+  const n = axes.reduce((p, a) => p * t.shape[a]!, 1)
+  return div(sum(t, { ...options(axis), axis: axes }), n)
+}
+
+/**
+ * Product over axes, by pairwise multiplication of halves (exact derivatives, also with zeros in `x`).
+ * ```text
+ * prod(x, A) = Π_{i ∈ A} xᵢ
+ * ```
+ * @returns the reduced tensor.
+ * @example
+ * import { prod, tensor } from 'descent'
+ * assert.deepStrictEqual(prod(tensor([[1, 2, 3], [4, 5, 6]]), 1).toArray(), [6, 120])
+ * @category grad
+ * @since 0.1.0
+ */
+export function prod(x: TensorLike, axis?: AxisOrOptions): Tensor {
+  const t = liftAll(x)[0]!
+  const o = options(axis)
+  const axes = normAxes('prod', o.axis, t.shape.length)
+  const rest = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
+  const outer = rest.map((i) => t.shape[i]!)
+  const n = axes.reduce((p, a) => p * t.shape[a]!, 1)
+  let y = reshape(transpose(t, [...rest, ...axes]), [...outer, n])
+  let len = n
+  while (len > 1) {
+    if (len % 2 === 1) {
+      y = concat([y, full([...outer, 1], 1, y.dtype)], outer.length)
+      len++
+    }
+    const h = len / 2
+    y = mul(slice(y, [...outer.map(() => 0), 0], [...outer, h]), slice(y, [...outer.map(() => 0), h], [...outer, h]))
+    len = h
+  }
+  const r = len === 0 ? full(outer, 1, t.dtype) : reshape(y, outer)
+  return o.keepDims ? reshape(r, keptShape(t.shape, axes)) : r
+}
+
+/**
+ * `log Σ exp(x)` over axes, computed stably: the maximum is subtracted first (under {@link stopGradient}, so it
+ * does not change the derivatives), and an all −∞ slice gives −∞ rather than NaN.
+ * ```text
+ * logsumexp(x) = m + log Σᵢ exp(xᵢ − m),  m = max x      ∂/∂x = softmax(x)
+ * ```
+ * @returns the reduced tensor.
+ * @example
+ * import { logsumexp, tensor } from 'descent'
+ * assert.ok(Math.abs(logsumexp(tensor([1000, 1000], 'float64')).item() - (1000 + Math.log(2))) < 1e-9)
+ * @category grad
+ * @since 0.1.0
+ */
+export function logsumexp(x: TensorLike, axis?: AxisOrOptions): Tensor {
+  const t = liftAll(x)[0]!
+  const o = options(axis)
+  const axes = normAxes('logsumexp', o.axis, t.shape.length)
+  const m0 = stopGradient(max(t, { axis: axes, keepDims: true }))
+  const m = where(equal(abs(m0), Infinity), 0, m0)
+  const s = add(log(sum(exp(add(t, neg(m))), { axis: axes, keepDims: true })), m)
+  return o.keepDims ? s : reshape(s, t.shape.filter((_, i) => !axes.includes(i)))
+}
+
+/**
+ * Options of {@link norm}.
+ * @category grad
+ * @since 0.1.0
+ */
+export interface NormOptions extends ReduceOptions {
+  /** 1, 2 (Euclidean / Frobenius) or Infinity. @defaultValue 2 */
+  readonly ord?: 1 | 2 | typeof Infinity
+}
+
+/**
+ * The vector norm over axes (all by default, so a matrix gets its Frobenius norm). The 2-norm's gradient `x/‖x‖`
+ * is NaN at x = 0, as in JAX; use `safeNorm` style guards if that matters.
+ * ```text
+ * ‖x‖₁ = Σ|xᵢ|      ‖x‖₂ = √(Σ xᵢ²)      ‖x‖∞ = max |xᵢ|
+ * ```
+ * @returns the reduced tensor.
+ * @example
+ * import { norm, tensor } from 'descent'
+ * assert.strictEqual(norm(tensor([3, 4])).item(), 5)
+ * assert.strictEqual(norm(tensor([3, -4]), { ord: 1 }).item(), 7)
+ * @category grad
+ * @since 0.1.0
+ */
+export function norm(x: TensorLike, opts: NormOptions = {}): Tensor {
+  const { ord = 2, ...rest } = opts
+  if (ord === 1) return sum(abs(x), rest)
+  if (ord === Infinity) return max(abs(x), rest)
+  return sqrt(sum(square(x), rest))
+}
+
+/** @internal Sums `x` down to `shape` (the transpose of broadcasting `shape` to `x.shape`). */
+export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(x.shape, shape)) return x
+  const lead = x.shape.length - shape.length
+  const axes: number[] = []
+  x.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)
+  })
+  const s = axes.length === 0 ? x : bind('sum', [x], { axes, keepDims: true })
+  return reshape(s, shape)
+}
+
+/** @internal Broadcasts `t` to `shape` when it differs (a helper for rules). */
+export const broadcastIfNeeded = (t: Tensor, shape: readonly number[]): Tensor => (sameShape(t.shape, shape) ? t : broadcastTo(t, shape))

@@ -1,0 +1,119 @@
+/**
+ * JVP and VJP rules of the reductions, shape primitives, matmul and gather / scatter-add. Linear primitives have
+ * the same map for the tangent; their VJP is the transpose (sum ↔ broadcast, slice ↔ pad, gather ↔ scatter-add).
+ * @internal
+ */
+import type { Tensor } from '../../core/tensor'
+import { impls } from '../eager'
+import { div, mul } from '../ops/arithmetic'
+import { equal } from '../ops/compare'
+import { keptShape, sumTo } from '../ops/reduce'
+import { broadcastTo, concat, pad, reshape, slice, transpose } from '../ops/shape'
+import type { AxesParams, PrimitiveParams, Rule } from '../primitives'
+import { bind } from '../trace'
+import { addTangents, zerosOf } from './elementwise'
+
+/** The cotangent of a reduction's output, broadcast back to the input's shape. */
+const expand = (ct: Tensor, x: Tensor, p: AxesParams): Tensor =>
+  broadcastTo(p.keepDims ? ct : reshape(ct, keptShape(x.shape, p.axes)), x.shape)
+
+/** Weights of the elements that attain a max / min: 1/count where attained, 0 elsewhere (ties split evenly). */
+function chooserWeights(x: Tensor, y: Tensor, p: AxesParams): Tensor {
+  const yk = p.keepDims ? y : reshape(y, keptShape(x.shape, p.axes))
+  const mask = equal(x, yk)
+  return div(mask, bind('sum', [mask], { axes: p.axes, keepDims: true }))
+}
+
+const chooser = (prim: 'reduceMax' | 'reduceMin'): Rule<AxesParams> => ({
+  impl: impls[prim],
+  jvp: ([x], [t], p) => {
+    const y = bind(prim, [x!], p)
+    return [y, t ? bind('sum', [mul(t, chooserWeights(x!, y, p))], p) : null]
+  },
+  vjp: (ct, [x], y, p) => [mul(expand(ct, x!, p), chooserWeights(x!, y, p))],
+})
+
+const swapLast = (x: Tensor): Tensor => {
+  const r = x.shape.length
+  return transpose(x, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2])
+}
+
+/** Rules of the structural primitives. */
+export const structuralRules = {
+  sum: {
+    impl: impls.sum,
+    jvp: ([x], [t], p) => [bind('sum', [x!], p), t ? bind('sum', [t], p) : null],
+    vjp: (ct, [x], _y, p) => [expand(ct, x!, p)],
+  },
+  reduceMax: chooser('reduceMax'),
+  reduceMin: chooser('reduceMin'),
+  reshape: {
+    impl: impls.reshape,
+    jvp: ([x], [t], p) => [reshape(x!, p.shape), t ? reshape(t, p.shape) : null],
+    vjp: (ct, [x]) => [reshape(ct, x!.shape)],
+  },
+  broadcastTo: {
+    impl: impls.broadcastTo,
+    jvp: ([x], [t], p) => [broadcastTo(x!, p.shape), t ? broadcastTo(t, p.shape) : null],
+    vjp: (ct, [x]) => [sumTo(ct, x!.shape)],
+  },
+  transpose: {
+    impl: impls.transpose,
+    jvp: ([x], [t], p) => [transpose(x!, p.perm), t ? transpose(t, p.perm) : null],
+    vjp: (ct, _xs, _y, p) => {
+      const inv = new Array<number>(p.perm.length)
+      p.perm.forEach((a, i) => (inv[a] = i))
+      return [transpose(ct, inv)]
+    },
+  },
+  matmul: {
+    impl: impls.matmul,
+    jvp: ([a, b], [ta, tb]) => {
+      const y = bind('matmul', [a!, b!], {})
+      return [y, addTangents(ta ? bind('matmul', [ta, b!], {}) : null, tb ? bind('matmul', [a!, tb], {}) : null, y.shape)]
+    },
+    vjp: (ct, [a, b], _y, _p, needs) => [
+      needs[0] ? sumTo(bind('matmul', [ct, swapLast(b!)], {}), a!.shape) : null,
+      needs[1] ? sumTo(bind('matmul', [swapLast(a!), ct], {}), b!.shape) : null,
+    ],
+  },
+  concat: {
+    impl: impls.concat,
+    jvp: (xs, ts, p) => [concat(xs, p.axis), concat(xs.map((x, i) => ts[i] ?? zerosOf(x)), p.axis)],
+    vjp: (ct, xs, _y, p, needs) => {
+      let start = 0
+      return xs.map((x, i) => {
+        const starts = ct.shape.map((_, j) => (j === p.axis ? start : 0))
+        start += x.shape[p.axis]!
+        return needs[i] ? slice(ct, starts, x.shape) : null
+      })
+    },
+  },
+  slice: {
+    impl: impls.slice,
+    jvp: ([x], [t], p) => [slice(x!, p.starts, p.sizes), t ? slice(t, p.starts, p.sizes) : null],
+    vjp: (ct, [x], _y, p) => [pad(ct, x!.shape.map((d, i) => [p.starts[i]!, d - p.starts[i]! - p.sizes[i]!] as const))],
+  },
+  pad: {
+    impl: impls.pad,
+    jvp: ([x], [t], p) => {
+      const w = p.before.map((b, i) => [b, p.after[i]!] as const)
+      return [pad(x!, w), t ? pad(t, w) : null]
+    },
+    vjp: (ct, [x], _y, p) => [slice(ct, p.before, x!.shape)],
+  },
+  gather: {
+    impl: impls.gather,
+    jvp: ([x, idx], [t], p) => [bind('gather', [x!, idx!], p), t ? bind('gather', [t, idx!], p) : null],
+    vjp: (ct, [x, idx], _y, p) => [bind('scatterAdd', [ct, idx!], { axis: p.axis, shape: x!.shape }), null],
+  },
+  scatterAdd: {
+    impl: impls.scatterAdd,
+    jvp: ([src, idx], [t], p) => [bind('scatterAdd', [src!, idx!], p), t ? bind('scatterAdd', [t, idx!], p) : null],
+    vjp: (ct, [, idx], _y, p) => [bind('gather', [ct, idx!], { axis: p.axis }), null],
+  },
+} satisfies { readonly [K in StructuralName]: Rule<PrimitiveParams[K]> }
+
+type StructuralName =
+  | 'sum' | 'reduceMax' | 'reduceMin' | 'reshape' | 'broadcastTo' | 'transpose' | 'matmul' | 'concat' | 'slice' | 'pad'
+  | 'gather' | 'scatterAdd'

@@ -1,0 +1,120 @@
+/**
+ * The interpreter stack of the autodiff core (JAX's design, as in "autodidax").
+ *
+ * Every op calls {@link bind}. Among its inputs, `bind` looks for the tracer whose trace has the highest level; with
+ * none it runs the primitive's eager implementation, otherwise it hands the primitive to that trace, which treats
+ * every other input as a constant. Each `jvp` / `vjp` call opens a fresh main trace with a higher level, so a tracer
+ * of an outer transformation is a constant to an inner one: that is what rules out perturbation confusion.
+ *
+ * Module-level mutable state, on purpose: `nextLevel` and `stack` describe the dynamic extent of the
+ * transformations currently running (JAX keeps the same state in a thread-local). A trace is marked inactive
+ * when its transformation returns; a tracer that escapes it then behaves as its primal value.
+ * @internal
+ */
+import { DescentError } from '../core/errors'
+import type { DType, NestedArray, Tensor } from '../core/tensor'
+import { impls } from './eager'
+import type { Primitive, PrimitiveParams } from './primitives'
+
+/** One active transformation (a JVP or a VJP main trace). */
+export interface MainTrace {
+  readonly level: number
+  readonly kind: 'jvp' | 'vjp'
+  active: boolean
+  /** Applies `prim` to inputs of which at least one is a tracer of this trace. */
+  processPrimitive<K extends Primitive>(prim: K, inputs: readonly Tensor[], params: PrimitiveParams[K]): Tensor
+}
+
+/**
+ * A traced value: satisfies the `Tensor` interface, and its `data` / `toArray()` / `item()` read the concrete
+ * value underneath, so debugging and data-dependent control flow work inside transformations.
+ */
+export abstract class Tracer implements Tensor {
+  readonly _tag = 'Tensor' as const
+  abstract readonly _trace: MainTrace
+  /** The value one level down (a tensor or a tracer of an outer trace). */
+  abstract readonly primal: Tensor
+  get dtype(): DType {
+    return this.primal.dtype
+  }
+  get shape(): readonly number[] {
+    return this.primal.shape
+  }
+  get size(): number {
+    return this.primal.size
+  }
+  get data(): Float32Array | Float64Array {
+    return this.primal.data
+  }
+  toArray(): NestedArray {
+    return this.primal.toArray()
+  }
+  item(): number {
+    return this.primal.item()
+  }
+  dataSync(): Float32Array | Float64Array {
+    return this.primal.dataSync()
+  }
+  toString(): string {
+    return `Tracer<${this._trace.kind}@${this._trace.level}>(${String(this.primal)})`
+  }
+}
+
+let nextLevel = 1
+const stack: MainTrace[] = []
+
+/** A fresh level, above every trace created so far. */
+export const newLevel = (): number => nextLevel++
+
+/** Runs `body` with `trace` active, and deactivates it afterwards (also on error). */
+export function withTrace<R>(trace: MainTrace, body: () => R): R {
+  stack.push(trace)
+  try {
+    return body()
+  } finally {
+    trace.active = false
+    stack.splice(stack.lastIndexOf(trace), 1)
+  }
+}
+
+/** The number of transformations currently running (for tests and messages). */
+export const depth = (): number => stack.length
+
+/** Strips the tracers of transformations that have already returned. */
+export function live(x: Tensor): Tensor {
+  let y = x
+  while (y instanceof Tracer && !y._trace.active) y = y.primal
+  return y
+}
+
+/** The concrete tensor underneath every tracer. */
+export function concrete(x: Tensor): Tensor {
+  let y = x
+  while (y instanceof Tracer) y = y.primal
+  return y
+}
+
+/** Applies a primitive: eagerly on concrete tensors, or through the highest-level trace among the inputs. */
+export function bind<K extends Primitive>(prim: K, inputs: readonly Tensor[], params: PrimitiveParams[K]): Tensor {
+  let top: MainTrace | null = null
+  let xs = inputs
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!
+    if (!(x instanceof Tracer)) continue
+    const y = live(x)
+    if (y !== x) {
+      if (xs === inputs) xs = [...inputs]
+      ;(xs as Tensor[])[i] = y
+    }
+    if (y instanceof Tracer && (top === null || y._trace.level > top.level)) top = y._trace
+  }
+  if (top === null) return impls[prim](xs, params)
+  return top.processPrimitive(prim, xs, params)
+}
+
+/** The error raised when a customVjp function is differentiated in forward mode (as JAX). */
+export const customVjpForwardError = (name: string): DescentError =>
+  new DescentError(
+    `can't apply forward-mode autodiff (jvp, jacfwd, hessian, hvp) to ${name}, a customVjp function: it only defines ` +
+      'a reverse-mode rule. Use vjp / grad / jacrev, or define it with customJvp instead.',
+  )

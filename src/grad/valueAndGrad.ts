@@ -1,0 +1,122 @@
+/**
+ * `valueAndGrad`: the value of a scalar function and its gradient, by reverse mode.
+ * @since 0.1.0
+ */
+import { DescentError } from '../core/errors'
+import { type Tensor, full } from '../core/tensor'
+import { keystr } from '../core/treeTraversal'
+import { checkArgnums, clean, flattenArg, leafToTensor, like, rebuild, zerosFor } from './args'
+import { checkScalar, vjpFlat } from './vjp'
+
+/**
+ * Options of {@link grad} and {@link valueAndGrad}.
+ * @category grad
+ * @since 0.1.0
+ */
+export interface GradOptions<N extends number | readonly number[] = number | readonly number[]> {
+  /** Which positional argument(s) to differentiate; an array gives a tuple of gradients. @defaultValue 0 */
+  readonly argnums?: N
+  /** `f` returns `[loss, aux]`; aux is passed through undifferentiated. @defaultValue false */
+  readonly hasAux?: boolean
+  /** Throw a DescentError listing the paths of differentiated leaves that do not reach the loss. @defaultValue false */
+  readonly reportUnused?: boolean
+}
+
+/** The gradient type for `argnums` N of arguments A. */
+export type GradOf<A extends readonly unknown[], N> = N extends number
+  ? A[N]
+  : { -readonly [K in keyof N]: N[K] extends number ? A[N[K]] : never }
+
+/** A scalar value: a 0-d tensor or a number. */
+export type Scalar = Tensor | number
+
+export type AnyFn = (...args: any[]) => unknown
+
+/** @internal The shared implementation of grad and valueAndGrad. */
+export function valueAndGradImpl(
+  owner: string,
+  f: AnyFn,
+  options: GradOptions,
+): (...args: readonly unknown[]) => readonly [Scalar, unknown, unknown] {
+  const { argnums = 0, hasAux = false, reportUnused = false } = options
+  return (...args) => {
+    const nums = checkArgnums(owner, argnums, args.length)
+    const flats = nums.map((i) => flattenArg(args[i], `args[${i}]`))
+    const counts = flats.map((ft) => ft.leaves.length)
+    const xs = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
+    const call = (...ys: Tensor[]): unknown => {
+      const a = [...args]
+      let k = 0
+      nums.forEach((n, j) => (a[n] = rebuild(flats[j]!, ys.slice(k, (k += counts[j]!)))))
+      return f(...a)
+    }
+    const pb = vjpFlat(call, xs)
+    let lossRaw: unknown = pb.rawOut
+    let aux: unknown = undefined
+    if (hasAux) {
+      if (!Array.isArray(pb.rawOut) || pb.rawOut.length !== 2) {
+        throw new DescentError(`${owner}: with { hasAux: true } the function must return a pair [loss, aux].`)
+      }
+      lossRaw = pb.rawOut[0]
+      aux = clean(pb.rawOut[1])
+    }
+    const loss = checkScalar(owner, lossRaw)
+    const grads = typeof loss === 'number' ? xs.map(() => null) : pb.pullback([loss], [full([], 1, loss.dtype)])
+    if (reportUnused) {
+      const unused: string[] = []
+      let k = 0
+      flats.forEach((ft) => ft.paths.forEach((p) => grads[k++] === null && unused.push(keystr(p, ft.root))))
+      if (unused.length > 0) {
+        throw new DescentError(`${owner}: ${unused.length} differentiated leaf/leaves do not reach the output, so their ` +
+          `gradient is zero: ${unused.join(', ')}. Remove them from the arguments or pass reportUnused: false.`)
+      }
+    }
+    let k = 0
+    const trees = flats.map((ft) => rebuild(ft, ft.leaves.map((l) => like(l, clean(grads[k++] ?? zerosFor(l))))))
+    const value = typeof loss === 'number' ? loss : clean(loss)
+    return [value, typeof argnums === 'number' ? trees[0] : trees, aux]
+  }
+}
+
+/**
+ * The value of a scalar function and its gradient with respect to the arguments chosen by `argnums`
+ * (jax.value_and_grad), computed in one forward and one backward pass.
+ *
+ * Arguments are pytrees; the gradient has the structure of the differentiated argument (a tuple of them when
+ * `argnums` is an array). Number leaves get number gradients (computed in float64). A leaf that does not reach the
+ * loss gets zeros of its own shape, or an error listing its path with `{ reportUnused: true }`. With
+ * `{ hasAux: true }`, `f` returns `[loss, aux]` and the result is `[[loss, aux], grads]`. A non-scalar loss is a
+ * DescentError.
+ * ```text
+ * valueAndGrad(f)(x) = (f(x), ∇ₓf(x))
+ * ```
+ * @returns a function of the same arguments as `f`, returning `[value, grads]` (or `[[value, aux], grads]`).
+ * @example
+ * import { ops, square, tensor, valueAndGrad } from 'descent'
+ * const loss = (p: { w: ReturnType<typeof tensor> }) => ops.sum(square(p.w))
+ * const [value, g] = valueAndGrad(loss)({ w: tensor([1, 2]) })
+ * assert.strictEqual((value as ReturnType<typeof tensor>).item(), 5)
+ * assert.deepStrictEqual(g.w.toArray(), [2, 4])
+ * const [[v2, aux], g2] = valueAndGrad((x: number) => [square(x), 'aux'] as const, { hasAux: true })(3)
+ * assert.strictEqual((v2 as ReturnType<typeof tensor>).item(), 9)
+ * assert.strictEqual(aux, 'aux')
+ * assert.strictEqual(g2, 6)
+ * @see {@link grad}, {@link vjp}
+ * @category grad
+ * @since 0.1.0
+ */
+export function valueAndGrad<F extends (...args: any[]) => readonly [Scalar, unknown], const N extends number | readonly number[] = 0>(
+  f: F,
+  options: GradOptions<N> & { readonly hasAux: true },
+): (...args: Parameters<F>) => readonly [readonly [ReturnType<F>[0], ReturnType<F>[1]], GradOf<Parameters<F>, N>]
+export function valueAndGrad<F extends (...args: any[]) => Scalar, const N extends number | readonly number[] = 0>(
+  f: F,
+  options?: GradOptions<N> & { readonly hasAux?: false },
+): (...args: Parameters<F>) => readonly [ReturnType<F>, GradOf<Parameters<F>, N>]
+export function valueAndGrad(f: AnyFn, options: GradOptions = {}): (...args: readonly unknown[]) => readonly [unknown, unknown] {
+  const impl = valueAndGradImpl('valueAndGrad', f, options)
+  return (...args) => {
+    const [value, grads, aux] = impl(...args)
+    return options.hasAux ? [[value, aux], grads] : [value, grads]
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Reverse mode: a tape of the primitives applied to traced values, walked backwards with the VJP rules.
+ * @since 0.1.0
+ */
+import { DescentError } from '../core/errors'
+import type { Tensor } from '../core/tensor'
+import type { PyTree } from '../core/types'
+import { clean, flattenArg, leafToTensor, like, matchTree, rebuild, zerosFor } from './args'
+import { add } from './ops/arithmetic'
+import { cast } from './ops/shape'
+import type { CustomVjpParams, Primitive, PrimitiveParams, Rule } from './primitives'
+import { rules } from './rules'
+import { type MainTrace, Tracer, bind, newLevel, withTrace } from './trace'
+
+interface Node {
+  readonly prim: Primitive | null
+  readonly params: unknown
+  readonly inputs: readonly (Node | null)[]
+  readonly primals: readonly Tensor[]
+  readonly out: Tensor
+}
+
+class VJPTracer extends Tracer {
+  constructor(
+    readonly _trace: VJPTrace,
+    readonly primal: Tensor,
+    readonly node: Node,
+  ) {
+    super()
+  }
+}
+
+class VJPTrace implements MainTrace {
+  readonly kind = 'vjp' as const
+  active = true
+  readonly nodes: Node[] = []
+  constructor(readonly level: number) {}
+
+  processPrimitive<K extends Primitive>(prim: K, inputs: readonly Tensor[], params: PrimitiveParams[K]): Tensor {
+    const primals: Tensor[] = []
+    const parents: (Node | null)[] = []
+    for (const x of inputs) {
+      const own = x instanceof VJPTracer && x._trace === this
+      primals.push(own ? x.primal : x)
+      parents.push(own ? x.node : null)
+    }
+    let p: unknown = params
+    let out: Tensor
+    if (prim === 'customVjpCall') {
+      // Run the user's forward rule and keep its residuals for the backward pass.
+      const cp = params as CustomVjpParams
+      const [o, res] = cp.fwd(...primals)
+      out = o
+      p = { ...cp, residuals: { value: res } }
+    } else {
+      out = bind(prim, primals, params)
+    }
+    const node: Node = { prim, params: p, inputs: parents, primals, out }
+    this.nodes.push(node)
+    return new VJPTracer(this, out, node)
+  }
+}
+
+/** @internal The result of tracing `f` for reverse mode. */
+export interface Pullback<T> {
+  /** `f`'s result; its tensors are the values (tracers of outer transformations at most). */
+  readonly out: T
+  /** The raw result, whose tensors identify the differentiable outputs. */
+  readonly rawOut: T
+  /** Input cotangents (`null`: the input does not reach the given outputs) for cotangents of some raw outputs. */
+  readonly pullback: (outputs: readonly Tensor[], cts: readonly Tensor[]) => (Tensor | null)[]
+}
+
+/** @internal Traces `f` at `primals` (tensors) for reverse mode. */
+export function vjpFlat<T>(f: (...xs: Tensor[]) => T, primals: readonly Tensor[]): Pullback<T> {
+  const trace = new VJPTrace(newLevel())
+  const inputs: Node[] = primals.map((x) => ({ prim: null, params: null, inputs: [], primals: [], out: x }))
+  const rawOut = withTrace(trace, () => f(...primals.map((x, i) => new VJPTracer(trace, x, inputs[i]!))))
+  const pullback = (outputs: readonly Tensor[], cts: readonly Tensor[]): (Tensor | null)[] => {
+    const acc = new Map<Node, Tensor>()
+    const accumulate = (node: Node, ct: Tensor): void => {
+      const c = ct.dtype === node.out.dtype ? ct : cast(ct, node.out.dtype)
+      const prev = acc.get(node)
+      acc.set(node, prev === undefined ? c : add(prev, c))
+    }
+    outputs.forEach((o, i) => {
+      if (o instanceof VJPTracer && o._trace === trace) accumulate(o.node, cts[i]!)
+    })
+    for (let j = trace.nodes.length - 1; j >= 0; j--) {
+      const node = trace.nodes[j]!
+      const ct = acc.get(node)
+      if (ct === undefined) continue
+      acc.delete(node)
+      const rule = rules[node.prim!] as unknown as Rule<unknown>
+      const needs = node.inputs.map((n) => n !== null)
+      const inCts = rule.vjp(ct, node.primals, node.out, node.params, needs)
+      node.inputs.forEach((parent, i) => {
+        const c = inCts[i]
+        if (parent !== null && c !== null && c !== undefined) accumulate(parent, c)
+      })
+    }
+    return inputs.map((n) => acc.get(n) ?? null)
+  }
+  return { out: clean(rawOut), rawOut, pullback }
+}
+
+/**
+ * The cotangent function returned by {@link vjp}: maps a cotangent of `f`'s output (same structure and shapes)
+ * to one cotangent per primal argument.
+ * @category grad
+ * @since 0.1.0
+ */
+export type VjpFn<A extends readonly PyTree[], R> = (cotangent: R) => { -readonly [K in keyof A]: A[K] }
+
+/**
+ * Reverse-mode differentiation (jax.vjp): evaluates `f` at the primals and returns its value with a function that
+ * pulls an output cotangent back to the arguments. Arguments and results are pytrees; number leaves are differentiated
+ * as float64 scalars and get number cotangents. An argument that does not reach the output gets zeros of its shape.
+ * `vjpFn` can be called many times, and is itself differentiable (its rules are written with ops).
+ * ```text
+ * vjp(f, x) = (f(x), u ↦ uᵀ·J_f(x))
+ * ```
+ * @returns `[f(...primals), vjpFn]`.
+ * @example
+ * import { mul, tensor, vjp } from 'descent'
+ * // f(x) = x², so uᵀJ = 2x·u elementwise
+ * const [y, vjpFn] = vjp((x) => mul(x, x), tensor([1, 2, 3]))
+ * assert.deepStrictEqual(y.toArray(), [1, 4, 9])
+ * const [g] = vjpFn(tensor([1, 1, 0]))
+ * assert.deepStrictEqual(g.toArray(), [2, 4, 0])
+ * @see {@link grad}, {@link jvp}
+ * @category grad
+ * @since 0.1.0
+ */
+export function vjp<const A extends readonly PyTree[], R extends PyTree>(
+  f: (...args: A) => R,
+  ...primals: A
+): readonly [R, VjpFn<A, R>] {
+  const flats = primals.map((p, i) => flattenArg(p, `primals[${i}]`))
+  const counts = flats.map((ft) => ft.leaves.length)
+  const all = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
+  const call = (...xs: Tensor[]): R => {
+    let k = 0
+    const args = flats.map((ft, i) => rebuild(ft, xs.slice(k, (k += counts[i]!))))
+    const out = f(...(args as unknown as A))
+    return out
+  }
+  const pb = vjpFlat(call, all)
+  const outFlat = flattenArg(pb.rawOut, 'output')
+  const vjpFn = (ct: R): { -readonly [K in keyof A]: A[K] } => {
+    const ctLeaves = matchTree(outFlat, ct, 'vjpFn', 'cotangent')
+    const outs: Tensor[] = []
+    const cts: Tensor[] = []
+    outFlat.leaves.forEach((o, i) => {
+      if (typeof o === 'number') return
+      const c = ctLeaves[i]!
+      outs.push(o)
+      cts.push(typeof c === 'number' ? cast(c, o.dtype) : c)
+    })
+    const grads = pb.pullback(outs, cts)
+    let k = 0
+    return flats.map((ft) =>
+      rebuild(ft, ft.leaves.map((l) => {
+        const g = grads[k++]
+        return like(l, clean(g ?? zerosFor(l)))
+      })),
+    ) as unknown as { -readonly [K in keyof A]: A[K] }
+  }
+  return [pb.out, vjpFn]
+}
+
+/** @internal A scalar check for grad-like transformations. */
+export function checkScalar(owner: string, out: unknown): Tensor | number {
+  if (typeof out === 'number') return out
+  if (out instanceof Tracer || (typeof out === 'object' && out !== null && (out as { _tag?: unknown })._tag === 'Tensor')) {
+    const t = out as Tensor
+    if (t.shape.length === 0) return t
+    throw new DescentError(`${owner}: the function must return a scalar (a 0-d tensor or a number); got a tensor of shape ` +
+      `[${t.shape.join(',')}]. Reduce it (e.g. ops.sum or mean), or use vjp / jacrev for non-scalar outputs.`)
+  }
+  throw new DescentError(`${owner}: the function must return a scalar (a 0-d tensor or a number); got ${describe(out)}. ` +
+    'With { hasAux: true } it must return [loss, aux].')
+}
+
+const describe = (x: unknown): string =>
+  Array.isArray(x) ? `an array of length ${x.length}` : x === null ? 'null' : typeof x === 'object' ? 'an object' : typeof x
