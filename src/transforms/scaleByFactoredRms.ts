@@ -23,7 +23,8 @@ export interface ScaleByFactoredRmsOptions {
    */
   readonly decayRate?: number
   /**
-   * Step at which the decay schedule starts again (for fine-tuning); an integer ≥ 0.
+   * Step at which the decay schedule starts again (for fine-tuning, when the count is restored from a checkpoint);
+   * an integer ≥ 0. While count < stepOffset the default schedule gives NaN, as in optax.
    * @defaultValue 0
    */
   readonly stepOffset?: number
