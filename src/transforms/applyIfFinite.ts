@@ -27,8 +27,11 @@ export interface ApplyIfFiniteOptions {
 export interface ApplyIfFiniteState<S> {
   /** Number of consecutive updates with an Inf or NaN; reset to 0 by a finite update. */
   readonly notfiniteCount: number
-  /** Whether the last update was finite. */
-  readonly lastFinite: boolean
+  /**
+   * 1 if the last update was finite, else 0 (a number rather than optax's bool, so that the state stays a numeric
+   * pytree that tree functions and checkpoints accept).
+   */
+  readonly lastFinite: number
   /** Number of updates with an Inf or NaN since init; never reset. */
   readonly totalNotfinite: number
   /** The wrapped transform's state, kept unchanged on skipped steps. */
@@ -46,7 +49,7 @@ function applyIfFiniteBody<S>(
   const name = positional ? 'maxConsecutiveErrors' : 'options.maxConsecutiveErrors'
   const max = raw === Infinity ? Infinity : checkInteger(owner, name, raw, '[0, Infinity)')
   return {
-    init: (params) => ({ notfiniteCount: 0, lastFinite: true, totalNotfinite: 0, innerState: inner.init(params) }),
+    init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
     update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
       const finite = tree.allFinite(updates)
       const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
@@ -54,7 +57,7 @@ function applyIfFiniteBody<S>(
         ? inner.update(updates, state.innerState, params, extra)
         : [tree.zerosLike(updates), state.innerState] as const
       const totalNotfinite = finite ? state.totalNotfinite : state.totalNotfinite + 1
-      return [u, { notfiniteCount, lastFinite: finite, totalNotfinite, innerState }] as const
+      return [u, { notfiniteCount, lastFinite: finite ? 1 : 0, totalNotfinite, innerState }] as const
     },
   }
 }
@@ -86,7 +89,7 @@ function applyIfFiniteBody<S>(
  * const s0 = tx.init({ w: tensor([1, 1]) })
  * const [u, s1] = tx.update({ w: tensor([NaN, 1]) }, s0)
  * assert.deepStrictEqual(u.w.toArray(), [0, 0])
- * assert.deepStrictEqual([s1.notfiniteCount, s1.lastFinite, s1.totalNotfinite], [1, false, 1])
+ * assert.deepStrictEqual([s1.notfiniteCount, s1.lastFinite, s1.totalNotfinite], [1, 0, 1])
  * assert.strictEqual(s1.innerState, s0.innerState) // Adam's moments untouched
  * @see masked, multiSteps
  * @category transforms

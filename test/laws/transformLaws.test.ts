@@ -17,6 +17,7 @@ import {
   identity,
   masked,
   applyEvery,
+  applyIfFinite,
   conditionallyMask,
   conditionallyTransform,
   freeze,
@@ -145,7 +146,7 @@ const CASES: readonly LawCase[] = [
     },
   },
   // wrappers
-  // applyIfFinite is not here: its state holds the boolean lastFinite, which numeric tree checks reject.
+  { name: 'applyIfFinite(adam(1e-3), 2)', make: () => applyIfFinite(adam(1e-3), 2), moments: (st, p) => fields('mu', 'nu')((st as { innerState: readonly unknown[] }).innerState[0], p) },
   { name: 'applyEvery(2)', make: () => applyEvery(2), moments: fields('gradAcc') },
   {
     name: 'conditionallyTransform(trace(0.9), even)',

@@ -12,11 +12,11 @@ describe('applyIfFinite', () => {
     for (const g of inputs) {
       const [u, n] = tx.update({ w: tensor(g) }, s)
       expect(tree.allFinite(u)).toBe(true)
-      if (!n.lastFinite) {
+      if (n.lastFinite === 0) {
         expect(u.w.toArray()).toEqual([0, 0])
         expect(n.innerState).toBe(s.innerState)
       }
-      counts.push([n.notfiniteCount, n.totalNotfinite, Number(n.lastFinite)])
+      counts.push([n.notfiniteCount, n.totalNotfinite, n.lastFinite])
       s = n
     }
     expect(counts).toEqual([[0, 0, 1], [1, 1, 0], [2, 2, 0], [0, 2, 1], [1, 3, 0]])
