@@ -14,12 +14,12 @@ const RUNTIME_EXPORTS = [
   // transforms
   'scale', 'scaleByLearningRate', 'scaleBySchedule', 'clip', 'clipByGlobalNorm', 'trace', 'ema', 'scaleByAdam',
   'scaleByAmsgrad', 'scaleByRms', 'scaleByStddev', 'scaleByRss', 'addDecayedWeights', 'addDecoupledWeightDecay', 'masked',
-  'scaleByFactoredRms', 'clipByBlockRms', 'scaleByParamBlockRms', 'scaleByParamBlockNorm', 'scaleByTrustRatio', 'addNoise',
-  'centralize', 'keepParamsNonnegative', 'zeroNans', 'adaptiveGradClip', 'normalizeByUpdateNorm', 'snapshot', 'monitor',
-  'scaleBySm3',
   'applyIfFinite', 'applyEvery', 'conditionallyTransform', 'conditionallyMask', 'multiSteps', 'multiStepsHasUpdated',
   'multiTransform', 'partition', 'freeze', 'selectiveTransform', 'lookahead', 'lookaheadParams', 'withExtraArgs',
   'injectHyperparams', 'reduceOnPlateau',
+  'scaleByFactoredRms', 'clipByBlockRms', 'scaleByParamBlockRms', 'scaleByParamBlockNorm', 'scaleByTrustRatio', 'addNoise',
+  'centralize', 'keepParamsNonnegative', 'zeroNans', 'adaptiveGradClip', 'normalizeByUpdateNorm', 'snapshot', 'monitor',
+  'scaleBySm3',
   'scaleByAdamax', 'scaleByRadam', 'scaleByBelief', 'scaleByYogi', 'scaleByLion', 'scaleByNovograd', 'scaleByAdadelta',
   'scaleBySign', 'scaleByRprop', 'scaleByOptimisticGradient',
   // schedules
@@ -32,6 +32,14 @@ const RUNTIME_EXPORTS = [
   'lamb', 'lars', 'fromage', 'adafactor', 'noisySgd', 'sm3',
   'adamax', 'adamaxw', 'radam', 'adabelief', 'yogi', 'lion', 'novograd', 'adadelta', 'signSgd', 'signum', 'rprop',
   'optimisticGradientDescent',
+  // grad: ops (clip, where, sum, max, min only as ops.*) and transformations
+  'ops', 'add', 'sub', 'mul', 'div', 'neg', 'pow', 'square', 'reciprocal', 'maximum', 'minimum',
+  'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'stopGradient',
+  'greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual',
+  'reshape', 'transpose', 'broadcastTo', 'expandDims', 'squeeze', 'concat', 'stack', 'slice', 'pad', 'take', 'oneHot', 'cast',
+  'mean', 'prod', 'logsumexp', 'norm', 'matmul', 'dot', 'outer',
+  'relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'softplus', 'softmax', 'logSoftmax',
+  'grad', 'valueAndGrad', 'jvp', 'vjp', 'linearize', 'jacfwd', 'jacrev', 'hessian', 'hvp', 'customJvp', 'customVjp',
 ]
 
 const TREE_EXPORTS = [

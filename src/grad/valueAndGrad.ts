@@ -22,7 +22,11 @@ export interface GradOptions<N extends number | readonly number[] = number | rea
   readonly reportUnused?: boolean
 }
 
-/** The gradient type for `argnums` N of arguments A. */
+/**
+ * The type of a gradient: the type of argument `N` of `A`, or a tuple of them when `N` is a tuple of indices.
+ * @category grad
+ * @since 0.1.0
+ */
 export type GradOf<A extends readonly unknown[], N> = N extends number
   ? A[N]
   : { -readonly [K in keyof N]: N[K] extends number ? A[N[K]] : never }

@@ -24,7 +24,11 @@ export interface ReduceOptions {
   readonly keepDims?: boolean
 }
 
-/** An axis, a list of axes, or the options object. */
+/**
+ * The second argument of a reduction: an axis, a list of axes, or a {@link ReduceOptions} object.
+ * @category grad
+ * @since 0.1.0
+ */
 export type AxisOrOptions = number | readonly number[] | ReduceOptions
 
 const options = (a: AxisOrOptions | undefined): ReduceOptions =>

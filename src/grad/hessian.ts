@@ -1,0 +1,28 @@
+/**
+ * `hessian`: forward-over-reverse second derivatives.
+ * @since 0.1.0
+ */
+import type { PyTree } from '../core/types'
+import { type JacobianOptions, jacfwdImpl } from './jacfwd'
+import { jacrev } from './jacrev'
+
+/**
+ * The Hessian of a scalar function (jax.hessian), as `jacfwd(jacrev(f))`: forward mode over reverse mode. For an
+ * argument of shape `s` the result has shape `s ++ s`.
+ * ```text
+ * H[i, j] = ∂²f / ∂xᵢ∂xⱼ
+ * ```
+ * @returns the Hessian function.
+ * @example
+ * import { hessian, mul, ops, tensor } from 'descent'
+ * // f(x) = x₀²·x₁ → H = [[2x₁, 2x₀], [2x₀, 0]]
+ * const f = (x: ReturnType<typeof tensor>) => ops.sum(mul(mul(ops.take(x, 0), ops.take(x, 0)), ops.take(x, 1)))
+ * assert.deepStrictEqual(hessian(f)(tensor([1, 3])).toArray(), [[6, 2], [2, 0]])
+ * @see {@link hvp}, {@link jacfwd}, {@link jacrev}
+ * @category grad
+ * @since 0.1.0
+ */
+export function hessian<F extends (...args: any[]) => PyTree>(f: F, options: JacobianOptions = {}): (...args: Parameters<F>) => any {
+  const argnums = options.argnums ?? 0
+  return jacfwdImpl('hessian', jacrev(f, { argnums }), argnums) as (...args: Parameters<F>) => any
+}

@@ -1,0 +1,53 @@
+/**
+ * `jacrev`: the Jacobian by reverse mode, one VJP per output element.
+ * @since 0.1.0
+ */
+import type { Tensor } from '../core/tensor'
+import type { PyTree } from '../core/types'
+import { checkArgnums, clean, flattenArg, leafToTensor, rebuild, zerosFor } from './args'
+import { assemble, basis, block, shapeOf, sizeOfLeaf } from './jacobian'
+import type { JacobianOptions } from './jacfwd'
+import { vjpFlat } from './vjp'
+
+/**
+ * The Jacobian of `f` by reverse mode (jax.jacrev): one backward pass per element of the output, so it is the cheap
+ * direction for "wide" Jacobians (many inputs, few outputs). Block shapes and pytree layout as {@link jacfwd}.
+ * ```text
+ * J[o, i] = ∂f(x)_o / ∂x_i
+ * ```
+ * @returns the Jacobian function.
+ * @example
+ * import { jacrev, mul, tensor } from 'descent'
+ * const J = jacrev((x) => mul(x, x))(tensor([1, 2]))
+ * assert.deepStrictEqual(J.toArray(), [[2, 0], [0, 4]])
+ * @see {@link jacfwd}, {@link grad}
+ * @category grad
+ * @since 0.1.0
+ */
+export function jacrev<F extends (...args: any[]) => PyTree>(f: F, options: JacobianOptions = {}): (...args: Parameters<F>) => any {
+  const argnum = options.argnums ?? 0
+  return ((...args: readonly unknown[]): PyTree => {
+    const [n] = checkArgnums('jacrev', argnum, args.length) as [number]
+    const inp = flattenArg(args[n], `args[${n}]`)
+    const xs = inp.leaves.map(leafToTensor)
+    const pb = vjpFlat((...ys: Tensor[]) => {
+      const a = [...args]
+      a[n] = rebuild(inp, ys)
+      return f(...a)
+    }, xs)
+    const out = flattenArg(pb.rawOut, 'output')
+    const blocks = out.leaves.map((ol) => {
+      const rows: Tensor[][] = inp.leaves.map(() => [])
+      if (typeof ol !== 'number') {
+        for (let j = 0; j < sizeOfLeaf(ol); j++) {
+          const cts = pb.pullback([ol], [basis(ol, j)])
+          inp.leaves.forEach((l, i) => rows[i]!.push(clean(cts[i] ?? leafToTensor(zerosFor(l)))))
+        }
+      }
+      return inp.leaves.map((l, i) =>
+        typeof ol === 'number' ? leafToTensor(zerosFor(l)) : block(rows[i]!, shapeOf(ol), shapeOf(l), true),
+      )
+    })
+    return assemble(out, inp, blocks)
+  }) as (...args: Parameters<F>) => any
+}
