@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { chain, optimisticGradientDescent, scaleByLearningRate, scaleByOptimisticGradient } from '../../src/index'
+import {
+  type GradientTransformation,
+  chain,
+  optimisticGradientDescent,
+  scaleByLearningRate,
+  scaleByOptimisticGradient,
+} from '../../src/index'
 import { aliasSuite } from './_aliasSuite'
 
 aliasSuite('optimisticGradientDescent', [
@@ -17,7 +23,8 @@ aliasSuite('optimisticGradientDescent', [
 
 describe('optimisticGradientDescent', () => {
   it('converges on the bilinear game min_x max_y x·y, where gradient descent–ascent diverges', () => {
-    const run = (opt: ReturnType<typeof optimisticGradientDescent> | ReturnType<typeof scaleByLearningRate>) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const run = (opt: GradientTransformation<any>) => {
       let [x, y] = [1, 1]
       let state: unknown = opt.init([x, y])
       for (let i = 0; i < 3000; i++) {
