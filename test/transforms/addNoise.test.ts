@@ -48,7 +48,7 @@ describe('addNoise', () => {
     const [, s1] = tx.update([zero], tx.init([zero]))
     const [u] = tx.update([zero], s1)
     const xs = u[0]!.dataSync()
-    const variance = xs.reduce((a, x) => a + x * x, 0) / xs.length
+    const variance = Array.from(xs).reduce((a, x) => a + x * x, 0) / xs.length
     expect(Math.abs(variance - 2)).toBeLessThan(0.1)
   })
 
