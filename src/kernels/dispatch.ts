@@ -1,0 +1,127 @@
+import * as E from 'fp-ts/Either'
+import { adamwFused } from './fused/adamwFused'
+import { type GpuKernels, gpuBackend } from './gpu'
+import { type AdamwOut, type AdamwScalars, matmulWasm, wasmAvailable } from './wasm/index'
+
+/**
+ * Which backend the dispatched kernels use: `'js'` = the CPU path (plain TS, or the SIMD WebAssembly kernels from the
+ * sizes below), `'gpu'` = gpu.js wherever it is available (the CPU path otherwise), `'auto'` = per op and size from
+ * the measured thresholds below.
+ */
+export type BackendChoice = 'js' | 'gpu' | 'auto'
+
+/** The kernel that runs one call; a per-call override. */
+export type KernelChoice = 'ts' | 'wasm' | 'gpu'
+
+/**
+ * Measured crossover points (bench/kernels.ts on the 2-vCPU bench machine, Node 20; see docs/performance.md).
+ * - matmul: the SIMD kernel beats the TS loop from about 16×16×16 multiply-adds (the copy in/out is the only overhead).
+ * - matmul on gpu.js: in Node its `webasm` mode (112–150 ms at 512³) never beats the SIMD kernel (8–16 ms), so
+ *   'auto' sends matmul to gpu.js only on a hardware GPU (WebGL2/WebGPU, not a software renderer) from 256³ up.
+ * - fused AdamW: the SIMD kernel from 2048 elements (ADAMW_WASM_MIN in fused/adamwFused.ts).
+ */
+export const THRESHOLDS = {
+  matmulWasmMinMacs: 4096,
+  matmulGpuMinMacs: 256 * 256 * 256,
+} as const
+
+let current: BackendChoice = 'auto'
+let gpuCache: GpuKernels | null | undefined
+
+/** Sets the backend for every dispatched kernel (global; `'auto'` by default). */
+export function setBackend(choice: BackendChoice): void {
+  if (choice !== 'js' && choice !== 'gpu' && choice !== 'auto') {
+    throw new RangeError(`setBackend: expected 'js', 'gpu' or 'auto'; got ${JSON.stringify(choice)}`)
+  }
+  current = choice
+}
+
+/** The backend set by {@link setBackend}. */
+export const getBackend = (): BackendChoice => current
+
+/** The gpu.js kernels, created on first use; null when gpu.js is unavailable here. */
+export function gpuKernels(): GpuKernels | null {
+  if (gpuCache === undefined) {
+    const r = gpuBackend()
+    gpuCache = E.isRight(r) ? r.right : null
+  }
+  return gpuCache
+}
+
+const hardwareGpu = (g: GpuKernels | null): boolean => g !== null && !g.software && g.mode !== 'webasm' && g.mode !== 'cpu'
+
+/** The kernel {@link matmul} runs for an M×K·K×N product under the current backend (or `override`). */
+export function chooseMatmulKernel(M: number, K: number, N: number, override?: KernelChoice): KernelChoice {
+  if (override !== undefined) return override
+  const macs = M * K * N
+  const cpu: KernelChoice = macs >= THRESHOLDS.matmulWasmMinMacs && wasmAvailable() ? 'wasm' : 'ts'
+  if (current === 'js') return cpu
+  if (current === 'gpu') return gpuKernels() !== null ? 'gpu' : cpu
+  return macs >= THRESHOLDS.matmulGpuMinMacs && hardwareGpu(gpuKernels()) ? 'gpu' : cpu
+}
+
+/** Options of {@link matmul}. */
+export interface MatmulCallOptions {
+  readonly transA?: boolean
+  readonly transB?: boolean
+  /** Force a kernel for this call. */
+  readonly kernel?: KernelChoice
+}
+
+/** Transposes a row-major r×c matrix (fresh array). */
+function transpose(a: Float32Array, r: number, c: number): Float32Array {
+  const out = new Float32Array(r * c)
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = a[i * c + j]!
+  return out
+}
+
+/** The plain-TS reference: float64 accumulation, float32 result. */
+export function matmulTs(a: Float32Array, b: Float32Array, M: number, K: number, N: number, options: MatmulCallOptions = {}): Float32Array {
+  const A = options.transA === true ? transpose(a, K, M) : a
+  const B = options.transB === true ? transpose(b, N, K) : b
+  const out = new Float32Array(M * N)
+  const row = new Float64Array(N)
+  for (let i = 0; i < M; i++) {
+    row.fill(0)
+    for (let k = 0; k < K; k++) {
+      const x = A[i * K + k]!
+      if (x === 0) continue
+      const off = k * N
+      for (let j = 0; j < N; j++) row[j]! += x * B[off + j]!
+    }
+    out.set(row, i * N)
+  }
+  return out
+}
+
+/**
+ * C = op(A)·op(B) over row-major float32 storage, op(A) M×K and op(B) K×N (`transA`: `a` holds the K×M matrix;
+ * `transB`: `b` holds N×K). Dispatched to the TS loop, the SIMD WebAssembly kernel or gpu.js by
+ * {@link chooseMatmulKernel}. Inputs are never written; the result is fresh.
+ */
+export function matmul(a: Float32Array, b: Float32Array, M: number, K: number, N: number, options: MatmulCallOptions = {}): Float32Array {
+  if (a.length !== M * K || b.length !== K * N) {
+    throw new RangeError(`matmul: sizes ${a.length} and ${b.length} do not match ${M}×${K} · ${K}×${N}`)
+  }
+  const kernel = chooseMatmulKernel(M, K, N, options.kernel)
+  if (kernel === 'wasm' && wasmAvailable()) return matmulWasm(a, b, M, K, N, options)
+  if (kernel === 'gpu') {
+    const g = gpuKernels()
+    if (g !== null) {
+      const A = options.transA === true ? transpose(a, K, M) : a
+      const B = options.transB === true ? transpose(b, N, K) : b
+      return g.matmul(A, B, M, K, N)
+    }
+  }
+  return matmulTs(a, b, M, K, N, options)
+}
+
+/** The fused Adam/AdamW step on the CPU path (TS or SIMD by size); see fused/adamwFused.ts. */
+export const adamwStep = (
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  scalars: AdamwScalars,
+  options: { readonly applyParams?: boolean; readonly kernel?: 'ts' | 'wasm' } = {},
+): AdamwOut => adamwFused(p, g, m, v, scalars, options)

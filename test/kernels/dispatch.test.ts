@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { THRESHOLDS, chooseMatmulKernel, getBackend, gpuKernels, matmul, matmulTs, setBackend } from '../../src/kernels/dispatch'
+import { wasmAvailable } from '../../src/kernels/wasm/index'
+
+const rand = (n: number, seed: number): Float32Array => {
+  let x = seed
+  return Float32Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1)
+}
+
+describe('dispatch', () => {
+  afterEach(() => setBackend('auto'))
+
+  it('defaults to auto and validates the choice', () => {
+    expect(getBackend()).toBe('auto')
+    expect(() => setBackend('cuda' as 'js')).toThrow("setBackend: expected 'js', 'gpu' or 'auto'; got \"cuda\"")
+  })
+
+  it('auto: TS below the wasm threshold, wasm above, never gpu.js webasm in Node', () => {
+    expect(chooseMatmulKernel(2, 2, 2)).toBe('ts')
+    const big = chooseMatmulKernel(512, 512, 512)
+    expect(big).toBe(wasmAvailable() ? 'wasm' : 'ts')
+    expect(THRESHOLDS.matmulWasmMinMacs).toBeGreaterThan(8)
+  })
+
+  it('js never picks gpu; gpu picks gpu.js when it is available; a per-call override wins', () => {
+    setBackend('js')
+    expect(chooseMatmulKernel(512, 512, 512)).not.toBe('gpu')
+    setBackend('gpu')
+    expect(chooseMatmulKernel(4, 4, 4)).toBe(gpuKernels() !== null ? 'gpu' : 'ts')
+    expect(chooseMatmulKernel(4, 4, 4, 'ts')).toBe('ts')
+  })
+
+  it('every kernel gives the TS reference result within float32 tolerance, with transposes', () => {
+    const [M, K, N] = [9, 31, 6]
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a = rand(M * K, 1)
+      const b = rand(K * N, 2)
+      const want = matmulTs(a, b, M, K, N, { transA, transB })
+      for (const kernel of ['ts', 'wasm', 'gpu'] as const) {
+        const got = matmul(a, b, M, K, N, { transA, transB, kernel })
+        for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-4)
+      }
+    }
+  })
+
+  it('matmulTs by hand: [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]; transposed A gives [[26,30],[38,44]]', () => {
+    const a = new Float32Array([1, 2, 3, 4])
+    const b = new Float32Array([5, 6, 7, 8])
+    expect([...matmulTs(a, b, 2, 2, 2)]).toEqual([19, 22, 43, 50])
+    // Aᵀ = [[1,3],[2,4]]: [1·5+3·7, 1·6+3·8; 2·5+4·7, 2·6+4·8]
+    expect([...matmul(a, b, 2, 2, 2, { transA: true })]).toEqual([26, 30, 38, 44])
+  })
+
+  it('rejects mismatched sizes', () => {
+    expect(() => matmul(new Float32Array(3), new Float32Array(4), 2, 2, 2)).toThrow(RangeError)
+  })
+})
