@@ -80,11 +80,11 @@ export interface ScaleByRadamState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByRadamState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByRadam, tensor } from 'descent'
+ * import { scaleByRadam } from 'descent'
  * const tx = scaleByRadam()
  * // ρ₁ = 1 < 5: the first update is the bias-corrected momentum, i.e. the gradient itself.
- * const [u] = tx.update(tensor([0.5, -3]), tx.init(tensor([0, 0])))
- * assert.deepStrictEqual(u.toArray(), [0.5, -3])
+ * const [u] = tx.update([0.5, -3], tx.init([0, 0]))
+ * u.forEach((x, i) => assert.ok(Math.abs(x - [0.5, -3][i]!) < 1e-12))
  * @see radam, scaleByAdam
  * @category transforms
  * @since 0.1.0
