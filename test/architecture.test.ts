@@ -16,9 +16,10 @@ const walk = (dir: string): string[] =>
 const files = walk(src)
 const layerOf = (file: string): string => relative(src, file).split('/')[0]!.replace(/\.ts$/, '')
 
-function importsOf(file: string): string[] {
+function importsOf(file: string, { typeOnly = true } = {}): string[] {
   const text = readFileSync(file, 'utf8')
-  return [...text.matchAll(/^(?:import|export)[^'"]*from\s+'(\.[^']+)'/gm)].map((m) => {
+  const pattern = typeOnly ? /^(?:import|export)[^'"]*from\s+'(\.[^']+)'/gm : /^(?:import|export)(?! type )[^'"]*from\s+'(\.[^']+)'/gm
+  return [...text.matchAll(pattern)].map((m) => {
     const base = resolve(dirname(file), m[1]!)
     for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) if (files.includes(candidate)) return candidate
     throw new Error(`${relative(src, file)} imports ${m[1]}, which does not resolve to a file in src/`)
@@ -26,6 +27,8 @@ function importsOf(file: string): string[] {
 }
 
 const graph = new Map(files.map((f) => [f, importsOf(f)]))
+// Cycles only matter at run time, so `import type` edges are left out of the cycle check (as dpdm -T does).
+const runtimeGraph = new Map(files.map((f) => [f, importsOf(f, { typeOnly: false })]))
 
 describe('architecture', () => {
   it.each(files.filter((f) => layerOf(f) !== 'index').map((f) => [relative(src, f), f] as const))('%s only imports from its own or lower layers', (_, file) => {
@@ -58,7 +61,7 @@ describe('architecture', () => {
       if (state.get(f) === 'done') return
       if (state.get(f) === 'visiting') throw new Error(`import cycle: ${[...stack, f].map((x) => relative(src, x)).join(' → ')}`)
       state.set(f, 'visiting')
-      for (const d of graph.get(f)!) visit(d, [...stack, f])
+      for (const d of runtimeGraph.get(f)!) visit(d, [...stack, f])
       state.set(f, 'done')
     }
     for (const f of files) visit(f, [])
