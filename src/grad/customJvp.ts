@@ -40,7 +40,7 @@ export type JvpRule = (primals: readonly Tensor[], tangents: readonly Tensor[]) 
 export function customJvp(
   f: (...args: Tensor[]) => Tensor,
   jvpRule: JvpRule,
-  name = f.name || 'customJvp function',
+  name = f.name || 'anonymous',
 ): (...args: TensorLike[]) => Tensor {
   const transpose = (primals: readonly Tensor[], ct: Tensor): (Tensor | null)[] => {
     const pb = vjpFlat((...ts: Tensor[]) => jvpRule(primals, ts)[1], primals.map(zerosOf))

@@ -10,8 +10,9 @@ import { bind } from './trace'
  * Defines a function with a custom reverse-mode rule (jax.custom_vjp). Evaluating it runs `f`. Under `vjp` /
  * `grad`, `fwd(...args)` returns `[output, residuals]` and `bwd(residuals, ct)` returns one cotangent per argument
  * (a tensor of the argument's shape, a number broadcast to it, or `null` for zero). As in JAX, forward mode
- * (`jvp`, `jacfwd`, `hessian`, `hvp`) of such a function raises a clear DescentError. Arguments are tensors or
- * numbers; the result is one tensor.
+ * (`jvp`, `jacfwd`, `linearize`) of such a function raises a clear DescentError, while forward-over-reverse
+ * (`hessian`, `hvp`, `jvp` of `grad`) differentiates through `fwd` and `bwd`, which are written with ops.
+ * Arguments are tensors or numbers; the result is one tensor.
  * ```text
  * vjp(f, x)(u) := bwd(fwd(x)[1], u)
  * ```
@@ -33,7 +34,7 @@ export function customVjp<R>(
   f: (...args: Tensor[]) => Tensor,
   fwd: (...args: Tensor[]) => readonly [Tensor, R],
   bwd: (residuals: R, ct: Tensor) => readonly (Tensor | number | null)[],
-  name = f.name || 'customVjp function',
+  name = f.name || 'anonymous',
 ): (...args: TensorLike[]) => Tensor {
   const params = { name, f, fwd, bwd: bwd as (res: unknown, ct: Tensor) => readonly (Tensor | number | null)[] }
   return (...args) => bind('customVjpCall', liftAll(...args), params)

@@ -24,12 +24,12 @@ import type { Scalar } from './valueAndGrad'
  * @category grad
  * @since 0.1.0
  */
-export function hvp<const A extends readonly PyTree[]>(
-  f: (...args: A) => Scalar,
-  primals: A,
-  tangents: A,
-): A extends readonly [infer X] ? X : A {
+export function hvp<F extends (...args: any[]) => Scalar>(
+  f: F,
+  primals: Parameters<F>,
+  tangents: Parameters<F>,
+): Parameters<F> extends readonly [infer X] ? X : Parameters<F> {
   const argnums = primals.length === 1 ? 0 : primals.map((_, i) => i)
-  const g = grad(f as (...args: any[]) => Scalar, { argnums }) as (...args: A) => PyTree
-  return jvp(g, primals, tangents)[1] as A extends readonly [infer X] ? X : A
+  const g = grad(f as (...args: any[]) => Scalar, { argnums }) as (...args: any[]) => PyTree
+  return jvp(g, primals, tangents)[1] as Parameters<F> extends readonly [infer X] ? X : Parameters<F>
 }

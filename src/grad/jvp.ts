@@ -73,11 +73,13 @@ export function jvpFlat<T>(
  * @category grad
  * @since 0.1.0
  */
-export function jvp<const A extends readonly PyTree[], R extends PyTree>(
-  f: (...args: A) => R,
-  primals: A,
-  tangents: A,
-): readonly [R, R] {
+export function jvp<F extends (...args: any[]) => PyTree>(
+  f: F,
+  primals: Parameters<F>,
+  tangents: Parameters<F>,
+): readonly [ReturnType<F>, ReturnType<F>] {
+  type R = ReturnType<F>
+  type A = Parameters<F>
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new StructureError('jvp: primals and tangents must be arrays with one pytree per argument of f, e.g. jvp(f, [x], [v]).')
   }
@@ -91,7 +93,7 @@ export function jvp<const A extends readonly PyTree[], R extends PyTree>(
   const ts = tans.map((t, i) => (typeof t === 'number' ? leafToTensor(t) : cast(t, xs[i]!.dtype)))
   const call = (...ys: Tensor[]): R => {
     let k = 0
-    return f(...(flats.map((ft, i) => rebuild(ft, ys.slice(k, (k += counts[i]!)))) as unknown as A))
+    return f(...(flats.map((ft, i) => rebuild(ft, ys.slice(k, (k += counts[i]!)))) as unknown as A)) as R
   }
   const { rawOut, tangentOf } = jvpFlat(call, xs, ts)
   const outFlat = flattenArg(rawOut, 'output')

@@ -22,10 +22,10 @@ import { jvp } from './jvp'
  * @category grad
  * @since 0.1.0
  */
-export function linearize<const A extends readonly PyTree[], R extends PyTree>(
-  f: (...args: A) => R,
-  ...primals: A
-): readonly [R, (...tangents: A) => R] {
+export function linearize<F extends (...args: any[]) => PyTree>(
+  f: F,
+  ...primals: Parameters<F>
+): readonly [ReturnType<F>, (...tangents: Parameters<F>) => ReturnType<F>] {
   const [out] = jvp(f, primals, primals)
-  return [out, (...tangents: A) => jvp(f, primals, tangents)[1]]
+  return [out, (...tangents: Parameters<F>) => jvp(f, primals, tangents)[1]]
 }

@@ -110,7 +110,7 @@ export function vjpFlat<T>(f: (...xs: Tensor[]) => T, primals: readonly Tensor[]
  * @category grad
  * @since 0.1.0
  */
-export type VjpFn<A extends readonly PyTree[], R> = (cotangent: R) => { -readonly [K in keyof A]: A[K] }
+export type VjpFn<A extends readonly unknown[], R> = (cotangent: R) => { -readonly [K in keyof A]: A[K] }
 
 /**
  * Reverse-mode differentiation (jax.vjp): evaluates `f` at the primals and returns its value with a function that
@@ -132,18 +132,19 @@ export type VjpFn<A extends readonly PyTree[], R> = (cotangent: R) => { -readonl
  * @category grad
  * @since 0.1.0
  */
-export function vjp<const A extends readonly PyTree[], R extends PyTree>(
-  f: (...args: A) => R,
-  ...primals: A
-): readonly [R, VjpFn<A, R>] {
+export function vjp<F extends (...args: any[]) => PyTree>(
+  f: F,
+  ...primals: Parameters<F>
+): readonly [ReturnType<F>, VjpFn<Parameters<F>, ReturnType<F>>] {
+  type R = ReturnType<F>
+  type A = Parameters<F>
   const flats = primals.map((p, i) => flattenArg(p, `primals[${i}]`))
   const counts = flats.map((ft) => ft.leaves.length)
   const all = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
   const call = (...xs: Tensor[]): R => {
     let k = 0
     const args = flats.map((ft, i) => rebuild(ft, xs.slice(k, (k += counts[i]!))))
-    const out = f(...(args as unknown as A))
-    return out
+    return f(...(args as unknown as A)) as R
   }
   const pb = vjpFlat(call, all)
   const outFlat = flattenArg(pb.rawOut, 'output')

@@ -91,7 +91,7 @@ const CASES: readonly Case[] = [
   // activations and softmax
   { name: 'relu', f: relu, shapes: [[6]] },
   { name: 'leakyRelu', f: (x) => leakyRelu(x, 0.1), shapes: [[6]] },
-  { name: 'elu', f: elu, shapes: [[6]] },
+  { name: 'elu', f: (x) => elu(x!), shapes: [[6]] },
   { name: 'gelu', f: gelu, shapes: [[6]] },
   { name: 'silu', f: silu, shapes: [[6]] },
   { name: 'softplus', f: softplus, shapes: [[6]], lo: -5, hi: 5 },
