@@ -21,7 +21,10 @@ export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: re
   for (let i = 0; i < leaves.length; i++) {
     const x = leaves[i]
     if (typeof x === 'boolean') {
-      throw new InvalidTreeError(`${keystr(path, names[i])} is a boolean; only masks may hold booleans, numeric tree operations need Tensor or number leaves.`)
+      throw new InvalidTreeError(
+        `${keystr(path, names[i])} is a boolean; only masks may hold booleans. ` +
+          'Numeric tree operations need Tensor or number leaves.',
+      )
     }
   }
   if (typeof first === 'number') {

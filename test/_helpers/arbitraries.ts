@@ -47,7 +47,8 @@ export interface PyTreeOptions extends TensorOptions {
 /** Keys used for object nodes: identifiers plus one that needs quoting in a key path. */
 export const TREE_KEYS = ['a', 'b', 'c', 'w', 'bias', 'layer 1'] as const
 
-// Tiny magnitudes are flushed to zero: subnormals lose relative precision under scaling and would need special tolerances.
+// Tiny magnitudes are flushed to zero: subnormals lose relative precision under scaling and would need special
+// tolerances.
 const flush = (x: number): number => (Math.abs(x) < 1e-20 ? 0 : x)
 
 /** A float64 value in `[min, max]` (finite, no NaN, no subnormals). */
@@ -67,7 +68,9 @@ export const arbFloat = (dtype: DType, options: ValueOptions = {}): fc.Arbitrary
   dtype === 'float32' ? arbFloat32(options) : arbFloat64(options)
 
 /** A shape of rank 0..maxRank with dimensions in [minDim, maxDim]. */
-export const arbShape = (options: { maxRank?: number; maxDim?: number; minDim?: number } = {}): fc.Arbitrary<number[]> => {
+export const arbShape = (
+  options: { readonly maxRank?: number; readonly maxDim?: number; readonly minDim?: number } = {},
+): fc.Arbitrary<number[]> => {
   const { maxRank = 2, maxDim = 3, minDim = 1 } = options
   return fc.array(fc.integer({ min: minDim, max: maxDim }), { maxLength: maxRank })
 }
@@ -78,7 +81,11 @@ export const arbDType: fc.Arbitrary<DType> = fc.constantFrom<DType>('float32', '
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)
 
 /** A tensor of a fixed shape and dtype. */
-export const arbTensorOf = (shape: readonly number[], dtype: DType, options: ValueOptions = {}): fc.Arbitrary<Tensor> => {
+export const arbTensorOf = (
+  shape: readonly number[],
+  dtype: DType,
+  options: ValueOptions = {},
+): fc.Arbitrary<Tensor> => {
   const n = sizeOf(shape)
   return fc.array(arbFloat(dtype, options), { minLength: n, maxLength: n }).map((xs) => tensor(xs, shape, dtype))
 }

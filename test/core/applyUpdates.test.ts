@@ -1,6 +1,15 @@
 import { test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { InvalidTreeError, ShapeError, StructureError, applyUpdates, incrementalUpdate, tensor, tree, zeros } from '../../src/index'
+import {
+  InvalidTreeError,
+  ShapeError,
+  StructureError,
+  applyUpdates,
+  incrementalUpdate,
+  tensor,
+  tree,
+  zeros,
+} from '../../src/index'
 import { arbFloat64, arbPyTree, arbTreePair } from '../_helpers/arbitraries'
 import { expectInputsUnchanged, expectTreesClose, expectTreesEqual, values } from '../_helpers/assertions'
 
@@ -8,7 +17,8 @@ describe('applyUpdates', () => {
   test('adds updates to params leaf by leaf', () => {
     const p = { w: tensor([1, 2], 'float64'), b: 1, layers: [{ k: tensor([[1]], 'float64') }] }
     const u = { w: tensor([0.5, -1], 'float64'), b: -1, layers: [{ k: tensor([[2]], 'float64') }] }
-    expectTreesEqual(applyUpdates(p, u), { w: tensor([1.5, 1], 'float64'), b: 0, layers: [{ k: tensor([[3]], 'float64') }] })
+    const expected = { w: tensor([1.5, 1], 'float64'), b: 0, layers: [{ k: tensor([[3]], 'float64') }] }
+    expectTreesEqual(applyUpdates(p, u), expected)
   })
 
   test('float32 params stay float32 with float64 updates, rounded once from the float64 sum', () => {
@@ -48,10 +58,18 @@ describe('applyUpdates', () => {
   test('a structure mismatch names params and updates', () => {
     const call = () => applyUpdates({ layers: [1, 2] }, { layers: [1] })
     expect(call).toThrow(StructureError)
-    expect(call).toThrow('params.layers: params has an array of length 2 but updates has an array of length 1 (at updates.layers)')
-    expect(() => applyUpdates({ w: 1 }, { v: 1 })).toThrow(/params has an object with keys \[w\] but updates has an object with keys \[v\]/)
-    expect(() => applyUpdates({ w: tensor([1]) }, { w: 1 })).toThrow('params.w is a Tensor of shape [1] but updates.w is a number')
-    expect(() => applyUpdates({ w: 1 }, { w: tensor([1]) })).toThrow('params.w is a number but updates.w is a Tensor of shape [1]')
+    expect(call).toThrow(
+      'params.layers: params has an array of length 2 but updates has an array of length 1 (at updates.layers)',
+    )
+    expect(() => applyUpdates({ w: 1 }, { v: 1 })).toThrow(
+      /params has an object with keys \[w\] but updates has an object with keys \[v\]/,
+    )
+    expect(() => applyUpdates({ w: tensor([1]) }, { w: 1 })).toThrow(
+      'params.w is a Tensor of shape [1] but updates.w is a number',
+    )
+    expect(() => applyUpdates({ w: 1 }, { w: tensor([1]) })).toThrow(
+      'params.w is a number but updates.w is a Tensor of shape [1]',
+    )
   })
 
   test('invalid values are named on their side', () => {
@@ -64,7 +82,7 @@ describe('applyUpdates', () => {
     expectTreesEqual(applyUpdates(p, tree.zerosLike(p)), p)
   })
 
-  test.prop([arbTreePair()])('applyUpdates keeps the structure, shapes and dtypes of params and adds in float64', ([p, u]) => {
+  test.prop([arbTreePair()])('keeps the structure, shapes and dtypes of params and adds in float64', ([p, u]) => {
     // updates in the other precision must not change the params' dtypes
     const u64 = tree.cast(u, 'float64')
     const out = expectInputsUnchanged(() => applyUpdates(p, u64), p, u64)
@@ -103,7 +121,9 @@ describe('incrementalUpdate', () => {
   })
 
   test('mismatches name new and old', () => {
-    expect(() => incrementalUpdate({ w: tensor([1, 2]) }, { w: tensor([1]) }, 0.5)).toThrow('new.w: shape [2] vs old [1]')
+    expect(() => incrementalUpdate({ w: tensor([1, 2]) }, { w: tensor([1]) }, 0.5)).toThrow(
+      'new.w: shape [2] vs old [1]',
+    )
   })
 
   test.prop([arbTreePair({ dtype: 'float64' }), arbFloat64({ min: 0, max: 1 })])(

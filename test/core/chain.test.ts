@@ -24,7 +24,10 @@ interface CountState {
 /** u ↦ a·u + b (on every element), with a step counter in its state. */
 const affine = (a: number, b: number, tag = `${a}x+${b}`): GradientTransformation<CountState> => ({
   init: () => ({ count: 0, tag }),
-  update: (updates, state) => [tree.mapElementwise((x) => a * x + b, updates), { count: state.count + 1, tag: state.tag }],
+  update: (updates, state) => [
+    tree.mapElementwise((x) => a * x + b, updates),
+    { count: state.count + 1, tag: state.tag },
+  ],
 })
 
 interface Call {
@@ -110,7 +113,8 @@ describe('chain', () => {
     const tx = chain(identity(), setToZero())
     expect(() => tx.update([1], [{}] as never)).toThrow(StructureError)
     expect(() => tx.update([1], [{}] as never)).toThrow(
-      "chain: expected a state tuple of length 2 (one per transform); got length 1. Pass the state returned by this chain's init or update.",
+      'chain: expected a state tuple of length 2 (one per transform); got length 1. ' +
+        "Pass the state returned by this chain's init or update.",
     )
     expect(() => tx.update([1], [{}, {}, {}] as never)).toThrow('got length 3')
     expect(() => tx.update([1], {} as never)).toThrow('got object')
@@ -187,7 +191,9 @@ describe('namedChain', () => {
 
   test('duplicate names are rejected at construction', () => {
     expect(() => namedChain(['a', identity()], ['b', identity()], ['a', setToZero()])).toThrow(RangeError)
-    expect(() => namedChain(['a', identity()], ['a', identity()])).toThrow('namedChain names must be unique; "a" appears twice')
+    expect(() => namedChain(['a', identity()], ['a', identity()])).toThrow(
+      'namedChain names must be unique; "a" appears twice',
+    )
   })
 
   test('a state without an entry for a part is a StructureError naming it', () => {

@@ -14,7 +14,8 @@ import {
 const subclasses = [StructureError, ShapeError, DTypeError, InvalidTreeError, NonFiniteError] as const
 
 describe('DescentError and its subclasses', () => {
-  test.each(subclasses.map((C) => [C.name, C] as const))('%s is an Error and a DescentError, named after its class', (name, C) => {
+  const cases = subclasses.map((C) => [C.name, C] as const)
+  test.each(cases)('%s is an Error and a DescentError, named after its class', (name, C) => {
     const e = new C('the message')
     expect(e).toBeInstanceOf(Error)
     expect(e).toBeInstanceOf(DescentError)

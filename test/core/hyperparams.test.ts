@@ -19,7 +19,9 @@ describe('checkInRange', () => {
     expect(e).toBeInstanceOf(HyperparameterError)
     expect(e).toBeInstanceOf(RangeError)
     expect(e instanceof DescentError).toBe(true)
-    expect(thrown(() => checkInRange('owner', 'name', 1.2, '[0, 1)')).message).toBe('owner name must be in [0, 1); got 1.2')
+    expect(thrown(() => checkInRange('owner', 'name', 1.2, '[0, 1)')).message).toBe(
+      'owner name must be in [0, 1); got 1.2',
+    )
   })
 
   test('returns the value when it is valid', () => {
@@ -40,7 +42,9 @@ describe('checkInRange', () => {
 
   test('infinite bounds', () => {
     expect(checkInRange('o', 'n', 1e308, '(0, Infinity)')).toBe(1e308)
-    expect(() => checkInRange('o', 'n', Infinity, '(0, Infinity)')).toThrow('o n must be in (0, Infinity); got Infinity')
+    expect(() => checkInRange('o', 'n', Infinity, '(0, Infinity)')).toThrow(
+      'o n must be in (0, Infinity); got Infinity',
+    )
     expect(checkInRange('o', 'n', Infinity, '[0, Infinity]')).toBe(Infinity)
     expect(checkInRange('o', 'n', -5, '(-Infinity, 0]')).toBe(-5)
     expect(() => checkInRange('o', 'n', -Infinity, '(-Infinity, 0]')).toThrow(HyperparameterError)
@@ -55,7 +59,9 @@ describe('checkInRange', () => {
   })
 
   test('NaN is never in range', () => {
-    expect(() => checkInRange('o', 'n', NaN, '(-Infinity, Infinity)')).toThrow('o n must be in (-Infinity, Infinity); got NaN')
+    expect(() => checkInRange('o', 'n', NaN, '(-Infinity, Infinity)')).toThrow(
+      'o n must be in (-Infinity, Infinity); got NaN',
+    )
     expect(() => checkInRange('o', 'n', NaN, '[0, 1]')).toThrow(HyperparameterError)
   })
 
@@ -106,7 +112,9 @@ describe('checkScalarOrSchedule', () => {
     expect(() => checkScalarOrSchedule('sgd', 'learningRate', -0.1, '(0, Infinity)')).toThrow(
       'sgd learningRate must be in (0, Infinity); got -0.1',
     )
-    expect(() => checkScalarOrSchedule('sgd', 'learningRate', NaN)).toThrow('sgd learningRate must be in (-Infinity, Infinity); got NaN')
+    expect(() => checkScalarOrSchedule('sgd', 'learningRate', NaN)).toThrow(
+      'sgd learningRate must be in (-Infinity, Infinity); got NaN',
+    )
     expect(() => checkScalarOrSchedule('sgd', 'learningRate', Infinity)).toThrow(HyperparameterError)
   })
 
@@ -128,8 +136,12 @@ describe('checkBoolean', () => {
   })
 
   test('anything else is rejected', () => {
-    expect(() => checkBoolean('trace', 'options.nesterov', 'true')).toThrow('trace options.nesterov must be true or false; got "true"')
-    expect(() => checkBoolean('trace', 'options.nesterov', 1)).toThrow('trace options.nesterov must be true or false; got 1')
+    expect(() => checkBoolean('trace', 'options.nesterov', 'true')).toThrow(
+      'trace options.nesterov must be true or false; got "true"',
+    )
+    expect(() => checkBoolean('trace', 'options.nesterov', 1)).toThrow(
+      'trace options.nesterov must be true or false; got 1',
+    )
     expect(() => checkBoolean('trace', 'options.nesterov', undefined)).toThrow(HyperparameterError)
   })
 })

@@ -39,7 +39,7 @@ describe('prngKey', () => {
     expect(() => prngKey(1.5)).toThrow('prngKey seed must be a safe integer; got 1.5')
   })
 
-  test.prop([fc.maxSafeInteger().filter((s) => s >= Number.MIN_SAFE_INTEGER)])('keys hold unsigned 32-bit integers', (seed) => {
+  test.prop([fc.maxSafeInteger()])('keys hold unsigned 32-bit integers', (seed) => {
     const key = prngKey(seed)
     expect(key).toHaveLength(2)
     for (const w of key) expect(Number.isInteger(w) && w >= 0 && w < 2 ** 32).toBe(true)
@@ -120,7 +120,9 @@ describe('splitKey', () => {
 describe('randomUniform', () => {
   test('is deterministic: same key, same numbers (bit for bit)', () => {
     expectTreesEqual(randomUniform(prngKey(11), [3, 4]), randomUniform(prngKey(11), [3, 4]))
-    expect(Array.from(randomUniform(prngKey(11), [5]).data)).not.toEqual(Array.from(randomUniform(prngKey(12), [5]).data))
+    expect(Array.from(randomUniform(prngKey(11), [5]).data)).not.toEqual(
+      Array.from(randomUniform(prngKey(12), [5]).data),
+    )
   })
 
   test('shape and dtype follow the arguments (float32 by default)', () => {

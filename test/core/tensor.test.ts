@@ -81,7 +81,9 @@ describe('tensor()', () => {
 
   test('a value that is not a number or array is a DTypeError', () => {
     expect(() => tensor('1' as never)).toThrow(DTypeError)
-    expect(() => tensor('1' as never)).toThrow('tensor(): value is string; expected a number or a nested array of numbers.')
+    expect(() => tensor('1' as never)).toThrow(
+      'tensor(): value is string; expected a number or a nested array of numbers.',
+    )
     expect(() => tensor([1, 2], 'int32' as never)).toThrow(DTypeError)
   })
 
@@ -96,7 +98,7 @@ describe('tensor()', () => {
     expect(() => full([NaN], 0)).toThrow(ShapeError)
   })
 
-  test.prop([arbShape({ maxRank: 3, minDim: 0 })])('toArray is row-major and tensor(toArray()) round-trips', (shape) => {
+  test.prop([arbShape({ maxRank: 3, minDim: 0 })])('toArray is row-major; tensor(toArray()) round-trips', (shape) => {
     const n = shape.reduce((a, b) => a * b, 1)
     const flat = Array.from({ length: n }, (_, i) => i)
     const t = tensor(flat, shape)
