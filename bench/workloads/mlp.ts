@@ -1,0 +1,114 @@
+// (b)/(c) one training step of an MLP with softmax cross-entropy: descent (valueAndGrad + adamw + applyUpdates) vs
+// TF.js (variableGrads + applyGradients, cpu and wasm) vs jax-js (jit of the whole step).
+// Usage: tsx bench/workloads/mlp.ts <in,hidden,out> <batch> [--quick]
+import { adamw, applyUpdates, ops, tensor, valueAndGrad } from '../../src/index'
+import { type Row, emit, loadJax, loadTf, quick, randomF32, time } from '../lib'
+
+const [din, dh, dout] = (process.argv[2] ?? '784,256,10').split(',').map(Number) as [number, number, number]
+const batch = Number(process.argv[3] ?? 128)
+const workload = `mlp-${din}-${dh}-${dout}-b${batch}`
+const lr = 1e-3
+const small = din * dh < 1e4
+const reps = quick ? (small ? 10 : 3) : small ? 101 : 21
+const warm = quick ? 2 : small ? 20 : 5
+const rows: Row[] = []
+const add = (impl: string, kind: Row['kind'], t: { median: number; min: number }, note?: string) =>
+  rows.push({ workload, impl, kind, medianMs: t.median, minMs: t.min, reps, ...(note === undefined ? {} : { note }) })
+
+const w1 = randomF32(din * dh, 1, Math.sqrt(2 / din))
+const w2 = randomF32(dh * dout, 2, Math.sqrt(2 / dh))
+const xs = randomF32(batch * din, 3)
+const labels = Array.from({ length: batch }, (_, i) => (i * 7) % dout)
+const onehot = new Float32Array(batch * dout)
+labels.forEach((c, i) => (onehot[i * dout + c] = 1))
+
+// descent
+{
+  type P = { w1: ReturnType<typeof tensor>; b1: ReturnType<typeof tensor>; w2: ReturnType<typeof tensor>; b2: ReturnType<typeof tensor> }
+  let params: P = {
+    w1: tensor(w1.slice(), [din, dh]), b1: tensor(new Float32Array(dh), [dh]),
+    w2: tensor(w2.slice(), [dh, dout]), b2: tensor(new Float32Array(dout), [dout]),
+  }
+  const x = tensor(xs, [batch, din])
+  const y = tensor(onehot, [batch, dout])
+  const loss = (p: P) => {
+    const h = ops.relu(ops.add(ops.matmul(x, p.w1), p.b1))
+    const logits = ops.add(ops.matmul(h, p.w2), p.b2)
+    return ops.neg(ops.mean(ops.sum(ops.mul(ops.logSoftmax(logits, -1), y), { axis: 1 })))
+  }
+  const vg = valueAndGrad(loss)
+  const tx = adamw(lr)
+  let state = tx.init(params)
+  add('descent valueAndGrad + adamw + applyUpdates', 'descent', await time(() => {
+    const [, g] = vg(params)
+    const [u, s] = tx.update(g as P, state, params)
+    params = applyUpdates(params, u)
+    state = s
+  }, warm, reps))
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  if (backend === 'cpu' && quick && !small) continue
+  const tf = await loadTf(backend)
+  const vars = [tf.variable(tf.tensor2d(w1.slice(), [din, dh])), tf.variable(tf.zeros([dh])),
+    tf.variable(tf.tensor2d(w2.slice(), [dh, dout])), tf.variable(tf.zeros([dout]))] as const
+  const x = tf.tensor2d(xs, [batch, din])
+  const y = tf.tensor2d(onehot, [batch, dout])
+  const opt = tf.train.adam(lr)
+  add(`TF.js ${backend} variableGrads + applyGradients`, 'peer', await time(() => {
+    tf.tidy(() => {
+      const { grads, value } = tf.variableGrads(() => {
+        const h = tf.relu(tf.add(tf.matMul(x, vars[0]), vars[1]))
+        const logits = tf.add(tf.matMul(h, vars[2]), vars[3])
+        return tf.losses.softmaxCrossEntropy(y, logits) as import('@tensorflow/tfjs').Scalar
+      })
+      opt.applyGradients(grads)
+      value.dataSync()
+    })
+  }, warm, backend === 'cpu' && !small ? Math.min(reps, 5) : reps))
+}
+
+{
+  const jax = await loadJax()
+  const np = jax.numpy
+  const nn = jax.nn
+  const [b1_, b2_, eps] = [0.9, 0.999, 1e-8]
+  const x = np.array(xs).reshape([batch, din])
+  const y = np.array(onehot).reshape([batch, dout])
+  const lossFn = (p: any, xb: any, yb: any) => {
+    const h = nn.relu(np.matmul(xb, p.w1.ref).add(p.b1.ref))
+    const logits = np.matmul(h, p.w2.ref).add(p.b2.ref)
+    return nn.logSoftmax(logits, -1).mul(yb).sum(1).mean().mul(-1)
+  }
+  const step = jax.jit((p: any, m: any, v: any, xb: any, yb: any, ibc1: any, ibc2: any) => {
+    const [lossV, g] = jax.valueAndGrad(lossFn)(p, xb, yb) as [any, any]
+    const keys = ['w1', 'b1', 'w2', 'b2'] as const
+    const P: any = {}, M: any = {}, V: any = {}
+    for (const k of keys) {
+      const gk = g[k]
+      M[k] = m[k].mul(b1_).add(gk.ref.mul(1 - b1_))
+      V[k] = v[k].mul(b2_).add(gk.ref.mul(gk).mul(1 - b2_))
+      const u = M[k].ref.mul(ibc1.ref).div(np.sqrt(V[k].ref.mul(ibc2.ref)).add(eps)).add(p[k].ref.mul(1e-4)).mul(-lr)
+      P[k] = p[k].add(u)
+    }
+    ibc1.dispose()
+    ibc2.dispose()
+    return [P, M, V, lossV]
+  })
+  let p: any = { w1: np.array(w1).reshape([din, dh]), b1: np.zeros([dh]), w2: np.array(w2).reshape([dh, dout]), b2: np.zeros([dout]) }
+  let m: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
+  let v: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
+  let t = 0
+  try {
+    add('jax-js jit(valueAndGrad + adamw) (wasm)', 'peer', await time(async () => {
+      t++
+      const out = step(p, m, v, x.ref, y.ref, np.array(1 / (1 - b1_ ** t)), np.array(1 / (1 - b2_ ** t))) as any[]
+      ;[p, m, v] = out
+      await out[3].blockUntilReady()
+      out[3].dispose()
+    }, warm, reps))
+  } catch (e) {
+    process.stderr.write(`jax-js mlp failed: ${(e as Error).message}\n`)
+  }
+}
+emit(rows)
