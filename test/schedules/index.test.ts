@@ -7,13 +7,18 @@ describe('schedules barrel', () => {
     expect(Object.keys(schedules).sort()).toEqual([
       'constantSchedule',
       'cosineDecaySchedule',
+      'cosineOnecycleSchedule',
       'exponentialDecay',
       'joinSchedules',
+      'linearOnecycleSchedule',
       'linearSchedule',
       'piecewiseConstantSchedule',
+      'piecewiseInterpolateSchedule',
       'polynomialSchedule',
+      'sgdrSchedule',
       'warmupConstantSchedule',
       'warmupCosineDecaySchedule',
+      'warmupExponentialDecaySchedule',
     ])
     for (const [name, f] of Object.entries(schedules)) expect((root as Record<string, unknown>)[name]).toBe(f)
   })
