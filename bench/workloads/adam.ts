@@ -42,6 +42,18 @@ const p0 = randomF32(n, 2)
   }, warm, reps))
 }
 
+// The same kernel with donated buffers: m, v, p updated in place (no allocation), u in one reused scratch buffer.
+{
+  const [p, m, v, u] = [p0.slice(), new Float32Array(n), new Float32Array(n), new Float32Array(n)]
+  let t = 0
+  add('descent fused kernel, donated buffers (in place)', 'descent', await time(() => {
+    t++
+    adamwFused(p, g0, m, v, {
+      b1, b2, bc1: 1 - b1 ** t, bc2: 1 - b2 ** t, bc1Next: 1 - b1 ** (t + 1), eps, epsRoot: 0, wd, applyWd: true, s: -lr, nesterov: false,
+    }, { applyParams: true, out: { m, v, u, p } })
+  }, warm, reps))
+}
+
 // The limit line: a plain-JS fused in-place loop, bias corrections hoisted (1 division + 1 sqrt per element).
 {
   const [p, m, v] = [p0.slice(), new Float32Array(n), new Float32Array(n)]

@@ -146,3 +146,16 @@ describe('adamw through the public API uses the fused path and stays bit-identic
     }
   })
 })
+
+describe('adamwFused with donated buffers', () => {
+  it.each(['ts', 'wasm'] as const)('%s: writing m′, v′, p′ over m, v, p in place gives the fresh-output result', (kernel) => {
+    if (kernel === 'wasm' && !wasmAvailable()) return
+    const n = 20_003
+    const [p, g, m, v] = [f32(n, 1), f32(n, 2), f32(n, 3), f32(n, 4).map(Math.abs)]
+    const c = scalars(2)
+    const fresh = adamwFused(p, g, m, v, c, { applyParams: true, kernel })
+    const u = new Float32Array(n)
+    adamwFused(p, g, m, v, c, { applyParams: true, kernel, out: { m, v, u, p } })
+    expect([m, v, u, p]).toEqual([fresh.m, fresh.v, fresh.u, fresh.p])
+  })
+})

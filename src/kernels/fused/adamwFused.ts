@@ -16,11 +16,16 @@ export interface AdamwFusedOptions {
   readonly applyParams?: boolean
   /** Force an implementation. @defaultValue 'auto' */
   readonly kernel?: FusedKernel
+  /**
+   * Library-owned buffers to write into instead of fresh ones (donation, as with JAX's `donate_argnums`): they may
+   * be the very m and v passed in (the kernels read each element before writing it), never an array a caller holds.
+   */
+  readonly out?: AdamwOut
 }
 
 /**
  * One fused Adam/AdamW step over a float32 leaf: returns fresh m′, v′, u (and p′ when `applyParams`) computed in a
- * single pass, bit-identical whichever kernel runs. The inputs are never written.
+ * single pass, bit-identical whichever kernel runs. The inputs are never written (unless donated through `out`).
  */
 export function adamwFused(
   p: Float32Array,
@@ -34,7 +39,7 @@ export function adamwFused(
   if (p.length !== n || m.length !== n || v.length !== n) {
     throw new RangeError(`adamwFused: lengths differ (p ${p.length}, g ${n}, m ${m.length}, v ${v.length})`)
   }
-  const out: AdamwOut = {
+  const out: AdamwOut = options.out ?? {
     m: new Float32Array(n),
     v: new Float32Array(n),
     u: new Float32Array(n),

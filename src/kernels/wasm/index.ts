@@ -72,6 +72,9 @@ export interface MatmulOptions {
 
 const align16 = (floats: number): number => Math.ceil(floats / 4) * 4
 
+/** Elements per chunk of the streamed fused kernels (a multiple of 4). */
+const CHUNK = 8192
+
 /**
  * C = op(A)·op(B) for row-major float32 matrices, op(A) M×K and op(B) K×N, through the SIMD kernel.
  * Inputs are copied into the module's memory (never written); the result is a fresh M×N Float32Array, or `out`.
@@ -154,26 +157,30 @@ export function adamwWasm(
   if (k === null) throw new Error('adamwWasm: WebAssembly SIMD is not available')
   const n = g.length
   const n4 = n & ~3
-  const len = align16(n)
-  const [op, og, om, ov, omo, ovo, ouo, opo] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => i * len) as [
-    number, number, number, number, number, number, number, number,
-  ]
+  // Streamed in chunks through a small scratch area (8 arrays × CHUNK floats = 256 KiB, L2-resident), so the module's
+  // memory stays small and the kernel reads what the copy-in just brought into cache.
+  const chunk = Math.min(CHUNK, n4)
   const withP = out.p !== undefined
-  const f = heap(k, (withP ? 8 : 7) * len * 4)
+  const f = heap(k, 8 * chunk * 4)
   const base = BASE / 4
-  f.set(p, base + op)
-  f.set(g, base + og)
-  f.set(m, base + om)
-  f.set(v, base + ov)
-  const at = (o: number) => BASE + o * 4
-  k.adamw(
-    at(op), at(og), at(om), at(ov), at(omo), at(ovo), at(ouo), withP ? at(opo) : 0, n4,
-    c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0,
-  )
-  out.m.set(f.subarray(base + omo, base + omo + n4))
-  out.v.set(f.subarray(base + ovo, base + ovo + n4))
-  out.u.set(f.subarray(base + ouo, base + ouo + n4))
-  if (out.p !== undefined) out.p.set(f.subarray(base + opo, base + opo + n4))
+  const slot = (i: number) => base + i * chunk
+  const at = (i: number) => BASE + i * chunk * 4
+  for (let lo = 0; lo < n4; lo += chunk) {
+    const len = Math.min(chunk, n4 - lo)
+    const hi = lo + len
+    f.set(p.subarray(lo, hi), slot(0))
+    f.set(g.subarray(lo, hi), slot(1))
+    f.set(m.subarray(lo, hi), slot(2))
+    f.set(v.subarray(lo, hi), slot(3))
+    k.adamw(
+      at(0), at(1), at(2), at(3), at(4), at(5), at(6), withP ? at(7) : 0, len,
+      c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0,
+    )
+    out.m.set(f.subarray(slot(4), slot(4) + len), lo)
+    out.v.set(f.subarray(slot(5), slot(5) + len), lo)
+    out.u.set(f.subarray(slot(6), slot(6) + len), lo)
+    if (out.p !== undefined) out.p.set(f.subarray(slot(7), slot(7) + len), lo)
+  }
   if (n4 < n) tail(p, g, m, v, c, out, n4, n)
 }
 
