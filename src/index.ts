@@ -277,3 +277,23 @@ export {
   type JvpRule,
   customVjp,
 } from './grad/index'
+
+// ---- losses and initializers (src/grad/losses, src/grad/initializers; zeros only as initializers.zeros) ----
+export {
+  l2Loss,
+  squaredError,
+  mse,
+  softmaxCrossEntropy,
+  type SoftmaxCrossEntropyOptions,
+  softmaxCrossEntropyWithIntegerLabels,
+  type SoftmaxCrossEntropyWithIntegerLabelsOptions,
+  sigmoidBinaryCrossEntropy,
+  huberLoss,
+  type HuberLossOptions,
+  logCosh,
+  initializers,
+  type InitializerOptions,
+  glorotUniform,
+  heNormal,
+  lecunNormal,
+} from './grad/index'
