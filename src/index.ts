@@ -276,6 +276,10 @@ export {
   customJvp,
   type JvpRule,
   customVjp,
+  checkGrads,
+  checkGradsE,
+  GradCheckError,
+  type CheckGradsOptions,
 } from './grad/index'
 
 // ---- losses and initializers (src/grad/losses, src/grad/initializers; zeros only as initializers.zeros) ----

@@ -40,6 +40,7 @@ const RUNTIME_EXPORTS = [
   'mean', 'prod', 'logsumexp', 'norm', 'matmul', 'dot', 'outer',
   'relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'softplus', 'softmax', 'logSoftmax',
   'grad', 'valueAndGrad', 'jvp', 'vjp', 'linearize', 'jacfwd', 'jacrev', 'hessian', 'hvp', 'customJvp', 'customVjp',
+  'checkGrads', 'checkGradsE', 'GradCheckError',
   // losses and initializers (zeros only as initializers.zeros)
   'l2Loss', 'squaredError', 'mse', 'softmaxCrossEntropy', 'softmaxCrossEntropyWithIntegerLabels',
   'sigmoidBinaryCrossEntropy', 'huberLoss', 'logCosh', 'initializers', 'glorotUniform', 'heNormal', 'lecunNormal',
