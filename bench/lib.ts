@@ -67,3 +67,37 @@ export async function loadJax(): Promise<typeof import('@jax-js/jax')> {
   jax.defaultDevice('wasm')
   return jax
 }
+
+export interface Impl {
+  readonly impl: string
+  readonly kind: Row['kind']
+  readonly step: () => unknown | Promise<unknown>
+  /** fewer repetitions for very slow implementations */
+  readonly reps?: number
+  readonly note?: string
+}
+
+/**
+ * Times several implementations round-robin (warm-up for each, then one step of each per round), so that load
+ * drifting on a shared machine hits all of them alike and the ratios stay meaningful.
+ */
+export async function interleaved(workload: string, impls: readonly Impl[], warmup: number, reps: number): Promise<Row[]> {
+  for (const x of impls) for (let i = 0; i < warmup; i++) await x.step()
+  const times = impls.map(() => [] as number[])
+  for (let r = 0; r < reps; r++) {
+    for (let j = 0; j < impls.length; j++) {
+      const x = impls[j]!
+      if (r >= (x.reps ?? reps)) continue
+      const t0 = performance.now()
+      await x.step()
+      times[j]!.push(performance.now() - t0)
+    }
+  }
+  return impls.map((x, j) => {
+    const ts = times[j]!.sort((a, b) => a - b)
+    return {
+      workload, impl: x.impl, kind: x.kind, medianMs: ts[Math.floor(ts.length / 2)]!, minMs: ts[0]!, reps: ts.length,
+      ...(x.note === undefined ? {} : { note: x.note }),
+    }
+  })
+}

@@ -19,15 +19,16 @@ interface Workload {
   readonly id: string
   readonly script: string
   readonly args: readonly string[]
-  /** the descent row the ratios are taken from */
+  /** the descent rows the ratios are taken from (one ratio column each, in order) */
   readonly headline: string
+  readonly second?: string
   readonly inQuick: boolean
 }
 
 const WORKLOADS: readonly Workload[] = [
-  { id: 'adam-1e5', script: 'adam.ts', args: ['100000'], headline: 'descent adamw', inQuick: true },
-  { id: 'adam-1e6', script: 'adam.ts', args: ['1000000'], headline: 'descent adamw', inQuick: true },
-  { id: 'adam-1e7', script: 'adam.ts', args: ['10000000'], headline: 'descent adamw', inQuick: false },
+  { id: 'adam-1e5', script: 'adam.ts', args: ['100000'], headline: 'descent adamw:', second: 'descent adamw({ donate', inQuick: true },
+  { id: 'adam-1e6', script: 'adam.ts', args: ['1000000'], headline: 'descent adamw:', second: 'descent adamw({ donate', inQuick: true },
+  { id: 'adam-1e7', script: 'adam.ts', args: ['10000000'], headline: 'descent adamw:', second: 'descent adamw({ donate', inQuick: false },
   { id: 'mlp-784-256-10-b128', script: 'mlp.ts', args: ['784,256,10', '128'], headline: 'descent', inQuick: true },
   { id: 'mlp-64-64-10-b32', script: 'mlp.ts', args: ['64,64,10', '32'], headline: 'descent', inQuick: true },
   { id: 'matmul-512', script: 'matmul.ts', args: ['512'], headline: 'descent matmul (SIMD', inQuick: true },
@@ -53,19 +54,22 @@ for (const w of selected) {
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
 const ratios: { workload: string; descent: string; versus: string; ratio: number }[] = []
-const lines: string[] = ['| workload | implementation | median ms | min ms | GFLOP/s | descent ÷ this |', '|---|---|---|---|---|---|']
+const lines: string[] = [
+  '| workload | implementation | median ms | min ms | GFLOP/s | descent ÷ this | descent (donate) ÷ this |',
+  '|---|---|---|---|---|---|---|',
+]
 for (const w of selected) {
-  const rs = rows.filter((r) => r.workload === w.id || (w.id.startsWith('adam') && r.workload === w.id))
-  const head = rs.find((r) => r.kind === 'descent' && r.impl.startsWith(w.headline))
+  const rs = rows.filter((r) => r.workload === w.id)
+  const heads = [w.headline, w.second].map((h) => (h === undefined ? undefined : rs.find((r) => r.kind === 'descent' && r.impl.startsWith(h))))
   for (const r of rs) {
-    let ratio = ''
-    if (head !== undefined && r !== head && r.kind !== 'descent') {
+    const cells = heads.map((head) => {
+      if (head === undefined || r.kind === 'descent') return ''
       const q = head.medianMs / r.medianMs
       ratios.push({ workload: w.id, descent: head.impl, versus: r.impl, ratio: q })
-      ratio = `${q.toFixed(2)}×`
-    }
-    const name = r === head ? `**${r.impl}**` : r.impl
-    lines.push(`| ${w.id} | ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} | ${ratio} |`)
+      return `${q.toFixed(2)}×`
+    })
+    const name = heads.includes(r) ? `**${r.impl}**` : r.impl
+    lines.push(`| ${w.id} | ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} | ${cells.join(' | ')} |`)
   }
 }
 const table = lines.join('\n')

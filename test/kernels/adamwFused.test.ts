@@ -159,3 +159,51 @@ describe('adamwFused with donated buffers', () => {
     expect([m, v, u, p]).toEqual([fresh.m, fresh.v, fresh.u, fresh.p])
   })
 })
+
+describe('adamw({ donate: true })', () => {
+  const mk = (step: number) => ({ w: tensor(f32(9000, 40 + step, 2), [90, 100]), b: tensor(f32(3000, 60 + step)) })
+
+  it('gives bit-identical params and moments to the default over 6 steps', () => {
+    const p0 = { w: tensor(f32(9000, 1), [90, 100]), b: tensor(f32(3000, 2)) }
+    const pure = adamw(0.01, { weightDecay: 0.05 })
+    const don = adamw(0.01, { weightDecay: 0.05, donate: true })
+    let [pp, pd] = [p0 as PyTree, p0 as PyTree]
+    let [sp, sd] = [pure.init(p0), don.init(p0)]
+    for (let k = 0; k < 6; k++) {
+      const [up, np] = pure.update(mk(k), sp, pp)
+      const [ud, nd] = don.update(mk(k), sd, pd)
+      expectTreesEqual(ud, up)
+      expectTreesEqual(nd, np)
+      pp = applyUpdates(pp, up)
+      pd = applyUpdates(pd, ud)
+      ;[sp, sd] = [np, nd]
+    }
+    expectTreesEqual(pd, pp)
+  })
+
+  it('reuses the donated moment buffers and refuses a donated state a second time', () => {
+    const p = { w: tensor(f32(5000, 1)) }
+    const tx = adamw(1e-3, { donate: true })
+    const s0 = tx.init(p)
+    const [, s1] = tx.update({ w: tensor(f32(5000, 3)) }, s0, p)
+    expect((s1[0].mu as { w: Tensor }).w.data).toBe((s0[0].mu as { w: Tensor }).w.data)
+    expect(() => tx.update({ w: tensor(f32(5000, 4)) }, s0, p)).toThrow(/donated to an earlier update/)
+    expect(() => tx.update({ w: tensor(f32(5000, 4)) }, s1, p)).not.toThrow()
+  })
+
+  it('never writes the params or gradients, even when a tensor is used as both', () => {
+    const t = tensor(f32(4000, 7))
+    const snapshot = t.data.slice()
+    const tx = adamw(1e-2, { donate: true })
+    const [u, s1] = tx.update({ w: t }, tx.init({ w: t }), { w: t })
+    const uSnapshot = (u.w as Tensor).data.slice()
+    // The updates fed back as params and grads: their (scratch) buffer must not be written by this call.
+    tx.update(u, s1, u)
+    expect(t.data).toEqual(snapshot)
+    expect((u.w as Tensor).data).toEqual(uSnapshot)
+  })
+
+  it('rejects a non-boolean donate', () => {
+    expect(() => adamw(0.1, { donate: 1 as unknown as boolean })).toThrow('adamw options.donate')
+  })
+})

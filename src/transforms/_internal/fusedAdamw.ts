@@ -1,8 +1,11 @@
 import { chain } from '../../core/chain'
+import { DescentError } from '../../core/errors'
+import { checkBoolean } from '../../core/hyperparams'
 import { type Tensor, fromStorage, isTensor } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, Leaf, ScalarOrSchedule } from '../../core/types'
 import { adamwFused } from '../../kernels/fused/adamwFused'
+import type { AdamwOut } from '../../kernels/wasm/index'
 import { type AddDecayedWeightsOptions, type AddDecayedWeightsState, addDecayedWeights } from '../addDecayedWeights'
 import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../scaleByAdam'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../scaleByLearningRate'
@@ -12,7 +15,13 @@ type State = readonly [ScaleByAdamState, AddDecayedWeightsState, ScaleByLearning
 /** Options of the adamw chain (the same as AdamWOptions in optimizers/adamw). */
 export interface FusedAdamwOptions extends ScaleByAdamOptions, AddDecayedWeightsOptions {
   readonly weightDecay?: ScalarOrSchedule | undefined
+  /** Donate the state passed to update (see AdamWOptions.donate). */
+  readonly donate?: boolean | undefined
 }
+
+const DONATED =
+  'adamw({ donate: true }): this state was donated to an earlier update and its buffers now hold newer moments. ' +
+  'Pass the state returned by the last update, or create the optimizer without donate.'
 
 const isF32 = (x: Leaf): x is Tensor => isTensor(x) && x.dtype === 'float32'
 
@@ -35,6 +44,10 @@ export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOp
   const wdTx = addDecayedWeights({ weightDecay: wdOption, mask: options.mask })
   const lrTx = scaleByLearningRate(learningRate)
   const chained = chain(adamTx, wdTx, lrTx)
+  const donate = checkBoolean('adamw', 'options.donate', options.donate ?? false)
+  // donate: states already consumed, and the optimizer-owned update buffers (one per leaf position).
+  const consumed = new WeakSet<object>()
+  const scratch: Float32Array[] = []
   const b1 = options.b1 ?? 0.9
   const b2 = options.b2 ?? 0.999
   const eps = options.eps ?? 1e-8
@@ -45,6 +58,7 @@ export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOp
   const applyWd = !(typeof wdOption === 'number' && wdOption === 0)
 
   const update: GradientTransformation<State>['update'] = (updates, state, params, extra) => {
+    if (donate && consumed.has(state)) throw new DescentError(DONATED)
     if (masked || params === undefined || params === null) return chained.update(updates, state, params, extra)
     const [adamState, wdState, lrState] = state
     const gs = tree.leaves(updates)
@@ -86,18 +100,27 @@ export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOp
       s: (lrProbe as number[])[0]!,
       nesterov,
     }
+    const seen = new Set<ArrayBufferLike>()
+    for (const x of [...ps, ...gs]) seen.add((x as Tensor).data.buffer)
     const mOut: Leaf[] = []
     const vOut: Leaf[] = []
     const uOut: Leaf[] = []
     for (let i = 0; i < n; i++) {
       const g = gs[i] as Tensor
-      const r = adamwFused(
-        (ps[i] as Tensor).data as Float32Array,
-        g.data as Float32Array,
-        (ms[i] as Tensor).data as Float32Array,
-        (vs[i] as Tensor).data as Float32Array,
-        scalars,
-      )
+      const [pd, gd, md, vd] = [ps[i], g, ms[i], vs[i]].map((t) => (t as Tensor).data as Float32Array) as [
+        Float32Array, Float32Array, Float32Array, Float32Array,
+      ]
+      let out: AdamwOut | undefined
+      // Donate only moment buffers that alias nothing else in this step (not each other, the params, the gradients
+      // or another leaf's moments).
+      if (donate && md.buffer !== vd.buffer && !seen.has(md.buffer) && !seen.has(vd.buffer)) {
+        seen.add(md.buffer)
+        seen.add(vd.buffer)
+        let u = scratch[i]
+        if (u === undefined || u.length !== gd.length || seen.has(u.buffer)) scratch[i] = u = new Float32Array(gd.length)
+        out = { m: md, v: vd, u }
+      }
+      const r = adamwFused(pd, gd, md, vd, scalars, out === undefined ? {} : { out })
       mOut.push(fromStorage(r.m, g.shape))
       vOut.push(fromStorage(r.v, g.shape))
       uOut.push(fromStorage(r.u, g.shape))
@@ -107,6 +130,7 @@ export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOp
       wdNext as AddDecayedWeightsState,
       lrNext as ScaleByLearningRateState,
     ]
+    if (donate) consumed.add(state)
     return [tree.unflatten(def, uOut) as typeof updates, next]
   }
   return { init: chained.init, update }
