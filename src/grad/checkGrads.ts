@@ -6,6 +6,7 @@ import * as E from 'fp-ts/Either'
 import { DescentError, HyperparameterError } from '../core/errors'
 import { checkInRange, checkInteger } from '../core/hyperparams'
 import { type PRNGKey, prngKey, splitKey } from '../core/prng'
+import type { DType } from '../core/tensor'
 import { unflatten } from '../core/tree'
 import { type KeyPath, keystr } from '../core/treeTraversal'
 import type { Leaf, PyTree } from '../core/types'
@@ -26,7 +27,10 @@ import { vjp } from './vjp'
 export interface CheckGradsOptions {
   /** Highest derivative order checked (JAX's required `order`). @defaultValue 1 */
   readonly order?: number
-  /** `'fwd'` checks `jvp`, `'rev'` checks `vjp`; each level of a higher order uses the same modes. @defaultValue ['fwd', 'rev'] */
+  /**
+   * `'fwd'` checks `jvp`, `'rev'` checks `vjp`; each level of a higher order uses the same modes.
+   * @defaultValue ['fwd', 'rev']
+   */
   readonly modes?: readonly ('fwd' | 'rev')[]
   /** Central-difference step. @defaultValue 1e-4 (JAX's EPS) when some argument leaf is float32, else 1e-6 */
   readonly eps?: number
@@ -67,7 +71,10 @@ export class GradCheckError extends DescentError {
   readonly analytic: number
   /** The central-difference (or, for the primal, the f(...args)) value at the worst entry. */
   readonly numeric: number
-  constructor(message: string, details: Pick<GradCheckError, 'mode' | 'order' | 'check' | 'path' | 'analytic' | 'numeric'>) {
+  constructor(
+    message: string,
+    details: Pick<GradCheckError, 'mode' | 'order' | 'check' | 'path' | 'analytic' | 'numeric'>,
+  ) {
     super(message)
     this.mode = details.mode
     this.order = details.order
@@ -148,7 +155,8 @@ export function checkGrads<F extends Fn>(f: F, args: Parameters<F>, options: Che
           args: [level.args, level.args],
           order: level.order + 1,
           inner: fwd.label,
-          describe: (path, index) => `${level.describe(path.slice(1), index)} (as ${path[0] === 0 ? 'primal' : 'tangent'})`,
+          describe: (path, index) =>
+            `${level.describe(path.slice(1), index)} (as ${path[0] === 0 ? 'primal' : 'tangent'})`,
         })
       }
     }
@@ -205,22 +213,30 @@ function checkTolerance(name: string, tol: unknown): Tolerance | undefined {
     for (const [k, v] of Object.entries(tol)) checkInRange('checkGrads', `options.${name}.${k}`, v, '[0, Infinity)')
     return tol as Tolerance
   }
-  throw new HyperparameterError(`checkGrads options.${name} must be a number or { float32?, float64? }; got ${String(tol)}`)
+  throw new HyperparameterError(
+    `checkGrads options.${name} must be a number or { float32?, float64? }; got ${JSON.stringify(tol)}`,
+  )
 }
 
 function validate(args: unknown, o: CheckGradsOptions): Settings {
   if (!Array.isArray(args)) {
-    throw new DescentError('checkGrads: args must be an array with one pytree per argument of f, e.g. checkGrads(f, [x]).')
+    throw new DescentError(
+      'checkGrads: args must be an array with one pytree per argument of f, e.g. checkGrads(f, [x]).',
+    )
   }
   const order = checkInteger('checkGrads', 'options.order', o.order ?? 1, '[1, Infinity)')
   const modes = o.modes ?? ['fwd', 'rev']
   if (!Array.isArray(modes) || modes.length === 0 || !modes.every((m) => m === 'fwd' || m === 'rev')) {
-    throw new HyperparameterError(`checkGrads options.modes must be a non-empty array of 'fwd' and 'rev'; got ${JSON.stringify(modes)}`)
+    throw new HyperparameterError(
+      `checkGrads options.modes must be a non-empty array of 'fwd' and 'rev'; got ${JSON.stringify(modes)}`,
+    )
   }
   const leaves = flattenArg(args, 'args').leaves
   const eps = o.eps ?? DEFAULT_EPS[loosest(leaves.map(dtypeOf))]
   checkInRange('checkGrads', 'options.eps', eps, '(0, Infinity)')
-  return { order, modes, eps, atol: checkTolerance('atol', o.atol), rtol: checkTolerance('rtol', o.rtol), key: o.key ?? prngKey(0) }
+  const atol = checkTolerance('atol', o.atol)
+  const rtol = checkTolerance('rtol', o.rtol)
+  return { order, modes, eps, atol, rtol, key: o.key ?? prngKey(0) }
 }
 
 // ---- the checks -------------------------------------------------------------------------------------------
@@ -232,25 +248,36 @@ interface Flat {
   readonly outFlat: FlatTree
   readonly rebuild: (leaves: readonly Leaf[]) => PyTree[]
   readonly call: (leaves: readonly Leaf[]) => Leaf[]
+  /** The lowest precision among the argument leaves. */
+  readonly argDType: DType
 }
 
 function flat(level: Level): Flat {
   const inFlat = flattenArg(level.args, 'args')
   const rebuild = (leaves: readonly Leaf[]) => unflatten(inFlat.def, leaves) as PyTree[]
-  // Number leaves are evaluated as float64 0-d tensors, as jvp and vjp see them (ops would lift a bare number to float32).
+  // Number leaves are evaluated as float64 0-d tensors, as jvp and vjp see them (ops lift a bare number to float32).
   const evaluate = (leaves: readonly Leaf[]) => level.f(...rebuild(leaves.map(leafToTensor)))
   const outFlat = flattenArg(evaluate(inFlat.leaves), 'output')
-  const call = (leaves: readonly Leaf[]) => matchTree(outFlat, evaluate(leaves), 'checkGrads', 'the output at perturbed arguments')
-  return { xs: inFlat.leaves, inFlat, outFlat, rebuild, call }
+  const call = (leaves: readonly Leaf[]) =>
+    matchTree(outFlat, evaluate(leaves), 'checkGrads', 'the output at perturbed arguments')
+  return { xs: inFlat.leaves, inFlat, outFlat, rebuild, call, argDType: loosest(inFlat.leaves.map(dtypeOf)) }
 }
 
-const outPath = (p: Flat, m: Mismatch) => keystr(p.outFlat.paths[m.leaf]!, 'output') + indexStr(shapeOf(p.outFlat.leaves[m.leaf]!), m.index)
+const outPath = (p: Flat, m: Mismatch) =>
+  keystr(p.outFlat.paths[m.leaf]!, 'output') + indexStr(shapeOf(p.outFlat.leaves[m.leaf]!), m.index)
 const argPath = (level: Level, p: Flat, i: number, k?: number) =>
   level.describe(p.inFlat.paths[i]!, k === undefined ? '' : indexStr(shapeOf(p.xs[i]!), k))
 const heading = (level: Level, mode: Mode) =>
   `checkGrads: the ${level.label} check (${mode === 'fwd' ? 'forward' : 'reverse'} mode, order ${level.order}) failed`
-const bound = (m: { readonly actual: number; readonly expected: number; readonly atol: number; readonly rtol: number }) =>
-  `|difference| = ${fmt(Math.abs(m.actual - m.expected))} > atol + rtol·|numerical| = ${fmt(m.atol + m.rtol * Math.abs(m.expected))}`
+interface Compared {
+  readonly actual: number
+  readonly expected: number
+  readonly atol: number
+  readonly rtol: number
+}
+const bound = (m: Compared) =>
+  `|difference| = ${fmt(Math.abs(m.actual - m.expected))} > atol + rtol·|numerical| = ` +
+  fmt(m.atol + m.rtol * Math.abs(m.expected))
 
 const SMOOTHNESS_HINT =
   'If f is not smooth at this point (relu or abs at 0, ties in max or min) or is badly scaled, move the point, ' +
@@ -259,15 +286,16 @@ const orderHint = (level: Level) =>
   level.order === 1
     ? ''
     : ` The order-${level.order - 1} checks passed, so the derivative rule itself is not differentiable as written: ` +
-      'write jvpRule / bwd with descent ops (no .item(), .data or host arithmetic on tensors, no stopGradient on values ' +
-      'the derivative depends on).'
+      'write jvpRule / bwd with descent ops (no .item(), .data or host arithmetic on tensors, no stopGradient on ' +
+      'values the derivative depends on).'
 
 function checkPrimal(level: Level, mode: Mode, p: Flat, primal: readonly Leaf[], s: Settings): void {
-  const m = worstMismatch(primal, p.outFlat.leaves, s.atol, s.rtol)
+  const m = worstMismatch(primal, p.outFlat.leaves, s.atol, s.rtol, p.argDType)
   if (m === null || m.score <= 1) return
   const path = outPath(p, m)
   throw new GradCheckError(
-    `${heading(level, mode)}: the primal output of ${mode === 'fwd' ? 'jvp' : 'vjp'} differs from f(...args) at ${path}: ` +
+    `${heading(level, mode)}: the primal output of ${mode === 'fwd' ? 'jvp' : 'vjp'} differs from f(...args) at ` +
+      `${path}: ` +
       `${fmt(m.actual)} vs ${fmt(m.expected)} (${bound(m)}).\nHow to fix: a customJvp rule must return f(x) as its ` +
       'primal and a customVjp fwd must return f(x) as its output; f must be deterministic.',
     { mode, order: level.order, check: 'primal', path, analytic: m.actual, numeric: m.expected },
@@ -277,10 +305,11 @@ function checkPrimal(level: Level, mode: Mode, p: Flat, primal: readonly Leaf[],
 function checkJvp(level: Level, s: Settings): void {
   const p = flat(level)
   const t = randLike(s.key, p.xs)
-  const tangentOut = (ts: readonly Leaf[]) => matchTree(p.outFlat, jvp(level.f, level.args, p.rebuild(ts))[1], 'checkGrads', 'tangent')
+  const tangentOut = (ts: readonly Leaf[]) =>
+    matchTree(p.outFlat, jvp(level.f, level.args, p.rebuild(ts))[1], 'checkGrads', 'tangent')
   const [primal] = jvp(level.f, level.args, p.rebuild(t))
   checkPrimal(level, 'fwd', p, matchTree(p.outFlat, primal, 'checkGrads', 'primal'), s)
-  const m = worstMismatch(tangentOut(t), numericalJvp(p.call, p.xs, t, s.eps), s.atol, s.rtol)
+  const m = worstMismatch(tangentOut(t), numericalJvp(p.call, p.xs, t, s.eps), s.atol, s.rtol, p.argDType)
   if (m === null || m.score <= 1) return
 
   // The JVP is linear in t: compare J_i·t_i one argument leaf at a time, then that leaf's Jacobian columns.
@@ -288,11 +317,12 @@ function checkJvp(level: Level, s: Settings): void {
   p.xs.forEach((x, i) => {
     if (sizeOf(x) === 0) return
     const ti = onlyLeaf(t, i)
-    const mi = worstMismatch(tangentOut(ti), numericalJvp(p.call, p.xs, ti, s.eps), s.atol, s.rtol)
+    const mi = worstMismatch(tangentOut(ti), numericalJvp(p.call, p.xs, ti, s.eps), s.atol, s.rtol, p.argDType)
     if (mi !== null && (worst.i < 0 || mi.score > worst.m.score)) worst = { i, m: mi }
   })
   const { i } = worst
-  let detail = `Along a random tangent of that argument alone, ${outPath(p, worst.m)} is ${fmt(worst.m.actual)} by jvp and ` +
+  let detail =
+    `Along a random tangent of that argument alone, ${outPath(p, worst.m)} is ${fmt(worst.m.actual)} by jvp and ` +
     `${fmt(worst.m.expected)} by central differences (${bound(worst.m)}).`
   let analytic = worst.m.actual
   let numeric = worst.m.expected
@@ -300,11 +330,12 @@ function checkJvp(level: Level, s: Settings): void {
     let entry: { k: number; m: Mismatch } | null = null
     for (let k = 0; k < sizeOf(p.xs[i]!); k++) {
       const e = basis(p.xs, i, k)
-      const mk = worstMismatch(tangentOut(e), numericalJvp(p.call, p.xs, e, s.eps), s.atol, s.rtol)
+      const mk = worstMismatch(tangentOut(e), numericalJvp(p.call, p.xs, e, s.eps), s.atol, s.rtol, p.argDType)
       if (mk !== null && (entry === null || mk.score > entry.m.score)) entry = { k, m: mk }
     }
     if (entry !== null && entry.m.score > 1) {
-      detail = `Worst entry: ∂${outPath(p, entry.m)}/∂${argPath(level, p, i, entry.k)} is ${fmt(entry.m.actual)} by jvp and ` +
+      detail =
+        `Worst entry: ∂${outPath(p, entry.m)}/∂${argPath(level, p, i, entry.k)} is ${fmt(entry.m.actual)} by jvp and ` +
         `${fmt(entry.m.expected)} by central differences (${bound(entry.m)}).`
       analytic = entry.m.actual
       numeric = entry.m.expected

@@ -108,7 +108,9 @@ export function inner(a: readonly Leaf[], b: readonly Leaf[]): number {
  * scores Infinity.
  */
 export function score(actual: number, expected: number, atol: number, rtol: number): number {
-  if (Number.isNaN(actual) || Number.isNaN(expected)) return Number.isNaN(actual) && Number.isNaN(expected) ? 0 : Infinity
+  if (Number.isNaN(actual) || Number.isNaN(expected)) {
+    return Number.isNaN(actual) && Number.isNaN(expected) ? 0 : Infinity
+  }
   if (actual === expected) return 0
   if (!Number.isFinite(actual) || !Number.isFinite(expected)) return Infinity
   const bound = atol + rtol * Math.abs(expected)
@@ -130,17 +132,20 @@ export interface Mismatch {
 /**
  * JAX's check_close over leaves: per leaf, the tolerances of the looser of the two dtypes, multiplied by the leaf's
  * size (`assert_allclose(a, b, atol·a.size, rtol·b.size)`). Returns the worst element (null when there are none).
+ * `argDType` is the lowest precision among the arguments: a float64 output of float32 arguments (promoted by a number
+ * argument, say) is only known to float32 accuracy, so it gets the float32 tolerance (JAX would use float64's).
  */
 export function worstMismatch(
   actual: readonly Leaf[],
   expected: readonly Leaf[],
   atol: Tolerance | undefined,
   rtol: Tolerance | undefined,
+  argDType: DType,
 ): Mismatch | null {
   let worst: Mismatch | null = null
   actual.forEach((a, i) => {
     const b = expected[i]!
-    const dtype = loosest([dtypeOf(a), dtypeOf(b)])
+    const dtype = loosest([dtypeOf(a), dtypeOf(b), argDType])
     const n = sizeOf(a)
     const at = toleranceFor(atol, dtype) * n
     const rt = toleranceFor(rtol, dtype) * n
@@ -148,7 +153,9 @@ export function worstMismatch(
     const bv = valuesOf(b)
     for (let k = 0; k < n; k++) {
       const s = score(av[k]!, bv[k]!, at, rt)
-      if (worst === null || s > worst.score) worst = { leaf: i, index: k, actual: av[k]!, expected: bv[k]!, atol: at, rtol: rt, score: s }
+      if (worst === null || s > worst.score) {
+        worst = { leaf: i, index: k, actual: av[k]!, expected: bv[k]!, atol: at, rtol: rt, score: s }
+      }
     }
   })
   return worst
