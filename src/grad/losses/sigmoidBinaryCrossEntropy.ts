@@ -1,8 +1,7 @@
 import type { Tensor } from '../../core/tensor'
 import { add, mul, neg, sub } from '../ops/arithmetic'
 import { softplus } from '../ops/activations'
-import type { TensorLike } from '../tensorLike'
-import { asTensor } from './_internal'
+import { type TensorLike, liftAll } from '../tensorLike'
 
 /**
  * Binary cross-entropy between `labels` in [0, 1] and σ(`logits`) (optax.sigmoid_binary_cross_entropy), element-wise
@@ -26,6 +25,7 @@ import { asTensor } from './_internal'
  * @since 0.1.0
  */
 export function sigmoidBinaryCrossEntropy(logits: TensorLike, labels: TensorLike): Tensor {
-  const x = asTensor(logits)
-  return add(mul(labels, softplus(neg(x))), mul(sub(1, labels), softplus(x)))
+  // Lift both together, so that a number label takes the logits' dtype before 1 − y is formed.
+  const [x, y] = liftAll(logits, labels) as [Tensor, Tensor]
+  return add(mul(y, softplus(neg(x))), mul(sub(1, y), softplus(x)))
 }
