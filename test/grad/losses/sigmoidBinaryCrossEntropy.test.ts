@@ -37,7 +37,9 @@ describe('sigmoidBinaryCrossEntropy', () => {
   })
 
   it('has second derivative σ(x)(1 − σ(x)) in x', () => {
-    for (const x of [-3, -0.5, 0, 1, 4]) expect(grad(grad((z) => bce(z, 0.7)))(x)).toBeCloseTo(sigma(x) * (1 - sigma(x)), 14)
+    for (const x of [-3, -0.5, 0, 1, 4]) {
+      expect(grad(grad((z) => bce(z, 0.7)))(x)).toBeCloseTo(sigma(x) * (1 - sigma(x)), 14)
+    }
   })
 
   it('is finite and exact for logits ±1e4 in float32, values and gradients', () => {
