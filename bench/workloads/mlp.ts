@@ -2,7 +2,7 @@
 // TF.js (variableGrads + applyGradients, cpu and wasm) vs jax-js (jit of the whole step).
 // Usage: tsx bench/workloads/mlp.ts <in,hidden,out> <batch> [--quick]
 import { adamw, applyUpdates, ops, tensor, valueAndGrad } from '../../src/index'
-import { type Row, emit, loadJax, loadTf, quick, randomF32, time } from '../lib'
+import { type Impl, type Row, emit, interleaved, loadJax, loadTf, quick, randomF32, time } from '../lib'
 
 const [din, dh, dout] = (process.argv[2] ?? '784,256,10').split(',').map(Number) as [number, number, number]
 const batch = Number(process.argv[3] ?? 128)
@@ -11,9 +11,7 @@ const lr = 1e-3
 const small = din * dh < 1e4
 const reps = quick ? (small ? 10 : 3) : small ? 101 : 21
 const warm = quick ? 2 : small ? 20 : 5
-const rows: Row[] = []
-const add = (impl: string, kind: Row['kind'], t: { median: number; min: number }, note?: string) =>
-  rows.push({ workload, impl, kind, medianMs: t.median, minMs: t.min, reps, ...(note === undefined ? {} : { note }) })
+const impls: Impl[] = []
 
 const w1 = randomF32(din * dh, 1, Math.sqrt(2 / din))
 const w2 = randomF32(dh * dout, 2, Math.sqrt(2 / dh))
@@ -39,23 +37,22 @@ labels.forEach((c, i) => (onehot[i * dout + c] = 1))
   const vg = valueAndGrad(loss)
   const tx = adamw(lr)
   let state = tx.init(params)
-  add('descent valueAndGrad + adamw + applyUpdates', 'descent', await time(() => {
+  impls.push({ impl: 'descent valueAndGrad + adamw + applyUpdates', kind: 'descent', step: () => {
     const [, g] = vg(params)
     const [u, s] = tx.update(g as P, state, params)
     params = applyUpdates(params, u)
     state = s
-  }, warm, reps))
+  } })
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  if (backend === 'cpu' && quick && !small) continue
+async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
   const tf = await loadTf(backend)
   const vars = [tf.variable(tf.tensor2d(w1.slice(), [din, dh])), tf.variable(tf.zeros([dh])),
     tf.variable(tf.tensor2d(w2.slice(), [dh, dout])), tf.variable(tf.zeros([dout]))] as const
   const x = tf.tensor2d(xs, [batch, din])
   const y = tf.tensor2d(onehot, [batch, dout])
   const opt = tf.train.adam(lr)
-  add(`TF.js ${backend} variableGrads + applyGradients`, 'peer', await time(() => {
+  return () => {
     tf.tidy(() => {
       const { grads, value } = tf.variableGrads(() => {
         const h = tf.relu(tf.add(tf.matMul(x, vars[0]), vars[1]))
@@ -65,8 +62,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       opt.applyGradients(grads)
       value.dataSync()
     })
-  }, warm, backend === 'cpu' && !small ? Math.min(reps, 5) : reps))
+  }
 }
+impls.push({ impl: 'TF.js wasm variableGrads + applyGradients', kind: 'peer', step: await tfStep('wasm') })
 
 {
   const jax = await loadJax()
@@ -99,16 +97,21 @@ for (const backend of ['cpu', 'wasm'] as const) {
   let m: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
   let v: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
   let t = 0
-  try {
-    add('jax-js jit(valueAndGrad + adamw) (wasm)', 'peer', await time(async () => {
-      t++
-      const out = step(p, m, v, x.ref, y.ref, np.array(1 / (1 - b1_ ** t)), np.array(1 / (1 - b2_ ** t))) as any[]
-      ;[p, m, v] = out
-      await out[3].blockUntilReady()
-      out[3].dispose()
-    }, warm, reps))
-  } catch (e) {
-    process.stderr.write(`jax-js mlp failed: ${(e as Error).message}\n`)
-  }
+  impls.push({ impl: 'jax-js jit(valueAndGrad + adamw) (wasm)', kind: 'peer', step: async () => {
+    t++
+    const out = step(p, m, v, x.ref, y.ref, np.array(1 / (1 - b1_ ** t)), np.array(1 / (1 - b2_ ** t))) as any[]
+    ;[p, m, v] = out
+    await out[3].blockUntilReady()
+    out[3].dispose()
+  } })
+}
+
+const rows: Row[] = await interleaved(workload, impls, warm, reps)
+// TF.js cpu on its own, after the others (switching TF.js backends per step would move the variables).
+if (!(quick && !small)) {
+  const step = await tfStep('cpu')
+  const n = small ? reps : Math.min(reps, 5)
+  const r = await time(step, warm, n)
+  rows.push({ workload, impl: 'TF.js cpu variableGrads + applyGradients', kind: 'peer', medianMs: r.median, minMs: r.min, reps: n })
 }
 emit(rows)
