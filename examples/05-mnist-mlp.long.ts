@@ -55,14 +55,9 @@ console.log(`data:      ${train.count} train / ${test.count} test digits (npm pa
 const imagesOf = (set: MnistSet): Tensor => tensor(set.images, [set.count, IMAGE_SIZE])
 
 // ---- model ------------------------------------------------------------------------------------------------------
-interface Dense {
-  readonly w: Tensor
-  readonly b: Tensor
-}
-interface Params {
-  readonly hidden: Dense
-  readonly out: Dense
-}
+// Type aliases (not interfaces) so that the parameters are assignable to PyTree.
+type Dense = { readonly w: Tensor; readonly b: Tensor }
+type Params = { readonly hidden: Dense; readonly out: Dense }
 
 /** He-normal weights (for a relu layer): w ~ N(0, 2 / fanIn). */
 const heNormal = (key: PRNGKey, fanIn: number, fanOut: number): Tensor =>
@@ -138,7 +133,7 @@ for (let epoch = 0; epoch < EPOCHS; epoch++) {
   for (let start = 0; start < train.count; start += BATCH) {
     const picked = subset(train, order.subarray(start, Math.min(start + BATCH, train.count)))
     const batch = randomShift(picked, batchKeys[start / BATCH]!)
-    const [value, grads] = lossAndGrad(params, imagesOf(batch), oneHot(batch.labels, NUM_CLASSES))
+    const [value, grads] = lossAndGrad(params, imagesOf(batch), oneHot(Array.from(batch.labels), NUM_CLASSES))
     const [updates, nextState] = optimizer.update(grads, state, params)
     params = applyUpdates(params, updates)
     state = nextState
