@@ -104,7 +104,7 @@ console.log(
     `0 → ${PEAK_LR} in ${stepsPerEpoch} steps, cosine to ${PEAK_LR / 100} at ${totalSteps}), ` +
     `{ weightDecay: ${WEIGHT_DECAY} }))`,
 )
-console.log(`training:  ${EPOCHS} epochs × ${stepsPerEpoch} minibatches of ${BATCH}, digits shifted ±1 pixel at random`)
+console.log(`training:  ${EPOCHS} epochs × ${stepsPerEpoch} minibatches of ${BATCH}, random ±1 pixel shifts`)
 console.log('-'.repeat(72))
 
 // ---- training ---------------------------------------------------------------------------------------------------
