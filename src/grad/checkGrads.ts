@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/Either'
 import { DescentError, HyperparameterError } from '../core/errors'
-import { checkInRange, checkInteger } from '../core/hyperparams'
+import { checkBoolean, checkInRange, checkInteger } from '../core/hyperparams'
 import { type PRNGKey, prngKey, splitKey } from '../core/prng'
 import type { DType } from '../core/tensor'
 import { unflatten } from '../core/tree'
@@ -40,6 +40,14 @@ export interface CheckGradsOptions {
   readonly rtol?: number | { readonly float32?: number; readonly float64?: number }
   /** Key of the random tangents and cotangents (standard normal). @defaultValue prngKey(0) */
   readonly key?: PRNGKey
+  /**
+   * Compare full Jacobians instead of random projections, as PyTorch's gradcheck: every column J·eₖ by `jvp` ('fwd'),
+   * every row eₘᵀJ by `vjp` ('rev'), against central differences along each input coordinate eₖ. Costs one pair of
+   * evaluations of f per input element and one jvp per input element or one vjp per output element: for small
+   * inputs. Tolerances are JAX's (scaled by the output leaf's size for 'fwd', unscaled for 'rev').
+   * @defaultValue false
+   */
+  readonly full?: boolean
 }
 
 /**
@@ -95,6 +103,7 @@ interface Settings {
   readonly atol: Tolerance | undefined
   readonly rtol: Tolerance | undefined
   readonly key: PRNGKey
+  readonly full: boolean
 }
 
 /** One level of the recursion: a function, its arguments, and how to name their leaves in messages. */
@@ -127,7 +136,8 @@ const ENTRYWISE_LIMIT = 256
  * tolerances, 2e-3 in float32 and 1e-5 in float64, and eps 1e-4 (JAX) when an argument is float32, 1e-6
  * (PyTorch) otherwise. Check in float64 where you can. A function built with `customVjp` has no forward mode:
  * check it with `{ modes: ['rev'] }`. On failure the worst argument leaf is found by checking one leaf at a time
- * (the checks are linear in t), then, for leaves of up to 256 elements, one entry at a time.
+ * (the checks are linear in t), then, for leaves of up to 256 elements, one entry at a time. With `{ full: true }`
+ * every Jacobian entry is compared instead (PyTorch's gradcheck), which suits small inputs.
  * @returns nothing; throws a {@link GradCheckError} on a mismatch (other errors of `f` propagate).
  * @example
  * import { GradCheckError, checkGrads, customJvp, mul, ops, tanh, tensor } from 'descent'
@@ -236,7 +246,8 @@ function validate(args: unknown, o: CheckGradsOptions): Settings {
   checkInRange('checkGrads', 'options.eps', eps, '(0, Infinity)')
   const atol = checkTolerance('atol', o.atol)
   const rtol = checkTolerance('rtol', o.rtol)
-  return { order, modes, eps, atol, rtol, key: o.key ?? prngKey(0) }
+  const full = o.full === undefined ? false : checkBoolean('checkGrads', 'options.full', o.full)
+  return { order, modes, eps, atol, rtol, key: o.key ?? prngKey(0), full }
 }
 
 // ---- the checks -------------------------------------------------------------------------------------------
@@ -263,7 +274,7 @@ function flat(level: Level): Flat {
   return { xs: inFlat.leaves, inFlat, outFlat, rebuild, call, argDType: loosest(inFlat.leaves.map(dtypeOf)) }
 }
 
-const outPath = (p: Flat, m: Mismatch) =>
+const outPath = (p: Flat, m: { readonly leaf: number; readonly index: number }) =>
   keystr(p.outFlat.paths[m.leaf]!, 'output') + indexStr(shapeOf(p.outFlat.leaves[m.leaf]!), m.index)
 const argPath = (level: Level, p: Flat, i: number, k?: number) =>
   level.describe(p.inFlat.paths[i]!, k === undefined ? '' : indexStr(shapeOf(p.xs[i]!), k))
@@ -309,6 +320,25 @@ function checkJvp(level: Level, s: Settings): void {
     matchTree(p.outFlat, jvp(level.f, level.args, p.rebuild(ts))[1], 'checkGrads', 'tangent')
   const [primal] = jvp(level.f, level.args, p.rebuild(t))
   checkPrimal(level, 'fwd', p, matchTree(p.outFlat, primal, 'checkGrads', 'primal'), s)
+  const column = (i: number, k: number) => {
+    const e = basis(p.xs, i, k)
+    return worstMismatch(tangentOut(e), numericalJvp(p.call, p.xs, e, s.eps), s.atol, s.rtol, p.argDType)
+  }
+  const entryDetail = (i: number, k: number, m: Mismatch) =>
+    `Worst entry: ∂${outPath(p, m)}/∂${argPath(level, p, i, k)} is ${fmt(m.actual)} by jvp and ` +
+    `${fmt(m.expected)} by central differences (${bound(m)}).`
+  if (s.full) {
+    let worst: { i: number; k: number; m: Mismatch } | null = null
+    p.xs.forEach((x, i) => {
+      for (let k = 0; k < sizeOf(x); k++) {
+        const m = column(i, k)
+        if (m !== null && (worst === null || m.score > worst.m.score)) worst = { i, k, m }
+      }
+    })
+    const w = worst as { i: number; k: number; m: Mismatch } | null
+    if (w === null || w.m.score <= 1) return
+    throw fwdFailure(level, s, argPath(level, p, w.i), 'the Jacobian by jvp', entryDetail(w.i, w.k, w.m), w.m)
+  }
   const m = worstMismatch(tangentOut(t), numericalJvp(p.call, p.xs, t, s.eps), s.atol, s.rtol, p.argDType)
   if (m === null || m.score <= 1) return
 
@@ -329,25 +359,33 @@ function checkJvp(level: Level, s: Settings): void {
   if (i >= 0 && sizeOf(p.xs[i]!) <= ENTRYWISE_LIMIT) {
     let entry: { k: number; m: Mismatch } | null = null
     for (let k = 0; k < sizeOf(p.xs[i]!); k++) {
-      const e = basis(p.xs, i, k)
-      const mk = worstMismatch(tangentOut(e), numericalJvp(p.call, p.xs, e, s.eps), s.atol, s.rtol, p.argDType)
+      const mk = column(i, k)
       if (mk !== null && (entry === null || mk.score > entry.m.score)) entry = { k, m: mk }
     }
     if (entry !== null && entry.m.score > 1) {
-      detail =
-        `Worst entry: ∂${outPath(p, entry.m)}/∂${argPath(level, p, i, entry.k)} is ${fmt(entry.m.actual)} by jvp and ` +
-        `${fmt(entry.m.expected)} by central differences (${bound(entry.m)}).`
+      detail = entryDetail(i, entry.k, entry.m)
       analytic = entry.m.actual
       numeric = entry.m.expected
     }
   }
   const path = i >= 0 ? argPath(level, p, i) : outPath(p, m)
-  throw new GradCheckError(
-    `${heading(level, 'fwd')} for ${path}: the tangent output of jvp does not match central differences ` +
-      `(eps = ${fmt(s.eps)}). ${detail}\nHow to fix: the forward-mode derivative with respect to ${path} is wrong. ` +
-      'If f uses customJvp, check its jvpRule: the tangent must be J·t (for w², mul(mul(2, w), t)); a customVjp ' +
-      `function has no forward mode, check it with { modes: ['rev'] }. ${SMOOTHNESS_HINT}${orderHint(level)}`,
-    { mode: 'fwd', order: level.order, check: 'tangent', path, analytic, numeric },
+  throw fwdFailure(level, s, path, 'the tangent output of jvp', detail, { actual: analytic, expected: numeric })
+}
+
+function fwdFailure(
+  level: Level,
+  s: Settings,
+  path: string,
+  what: string,
+  detail: string,
+  m: { readonly actual: number; readonly expected: number },
+): GradCheckError {
+  return new GradCheckError(
+    `${heading(level, 'fwd')} for ${path}: ${what} does not match central differences (eps = ${fmt(s.eps)}). ` +
+      `${detail}\nHow to fix: the forward-mode derivative with respect to ${path} is wrong. If f uses customJvp, ` +
+      'check its jvpRule: the tangent must be J·t (for w², mul(mul(2, w), t)); a customVjp function has no forward ' +
+      `mode, check it with { modes: ['rev'] }. ${SMOOTHNESS_HINT}${orderHint(level)}`,
+    { mode: 'fwd', order: level.order, check: 'tangent', path, analytic: m.actual, numeric: m.expected },
   )
 }
 
@@ -360,12 +398,13 @@ function checkVjp(level: Level, s: Settings): void {
   const t = randLike(kt, p.xs)
   const c = randLike(kc, outs)
   const pull = (ct: readonly Leaf[]) => flattenArg(vjpFn(unflatten(p.outFlat.def, ct)), 'args').leaves
-  const g = pull(c)
-  const ip = inner(t, g)
-  const ipExpected = inner(numericalJvp(p.call, p.xs, t, s.eps), c)
   const dtype = loosest([...p.xs, ...outs].map(dtypeOf))
   const atol = toleranceFor(s.atol, dtype)
   const rtol = toleranceFor(s.rtol, dtype)
+  if (s.full) return fullVjp(level, p, s, outs, pull, atol, rtol)
+  const g = pull(c)
+  const ip = inner(t, g)
+  const ipExpected = inner(numericalJvp(p.call, p.xs, t, s.eps), c)
   if (score(ip, ipExpected, atol, rtol) <= 1) return
 
   // ⟨t, vjp(c)⟩ = Σ_i ⟨t_i, vjp(c)_i⟩: find the argument leaf whose term is off, then its worst entry.
@@ -402,12 +441,63 @@ function checkVjp(level: Level, s: Settings): void {
     }
   }
   const path = i >= 0 ? argPath(level, p, i) : 'args'
-  throw new GradCheckError(
-    `${heading(level, 'rev')} for ${path}: the cotangent projection ⟨t, vjp(c)⟩ = ${fmt(ip)} does not match ` +
-      `⟨J·t, c⟩ = ${fmt(ipExpected)} by central differences (eps = ${fmt(s.eps)}). ${detail}\nHow to fix: the ` +
-      `reverse-mode derivative with respect to ${path} is wrong. If f uses customVjp, check its bwd: it must return ` +
-      'ct·∂f/∂x for each argument (for w², mul(ct, mul(2, w))); if f uses customJvp, its jvpRule must be linear in ' +
-      `the tangents and equal to the derivative. ${SMOOTHNESS_HINT}${orderHint(level)}`,
-    { mode: 'rev', order: level.order, check: 'cotangent', path, analytic, numeric },
+  const what = `the cotangent projection ⟨t, vjp(c)⟩ = ${fmt(ip)} vs ⟨J·t, c⟩ = ${fmt(ipExpected)}`
+  throw revFailure(level, s, path, what, detail, { actual: analytic, expected: numeric })
+}
+
+/** The full-Jacobian reverse check: every row eₘᵀJ by vjp against the central-difference Jacobian. */
+function fullVjp(
+  level: Level,
+  p: Flat,
+  s: Settings,
+  outs: readonly Leaf[],
+  pull: (ct: readonly Leaf[]) => readonly Leaf[],
+  atol: number,
+  rtol: number,
+): void {
+  const columns = p.xs.map((x, i) =>
+    Array.from({ length: sizeOf(x) }, (_, k) => numericalJvp(p.call, p.xs, basis(p.xs, i, k), s.eps)),
+  )
+  type Entry = { i: number; k: number; leaf: number; index: number; actual: number; expected: number; score: number }
+  let worst: Entry | null = null
+  outs.forEach((o, leaf) => {
+    for (let index = 0; index < sizeOf(o); index++) {
+      const oneHot = outs.map((l, j) => {
+        const v = new Float64Array(sizeOf(l))
+        if (j === leaf) v[index] = 1
+        return leafLike(l, v)
+      })
+      const row = pull(oneHot)
+      p.xs.forEach((x, i) => {
+        const a = valuesOf(row[i]!)
+        for (let k = 0; k < sizeOf(x); k++) {
+          const expected = valuesOf(columns[i]![k]![leaf]!)[index]!
+          const sc = score(a[k]!, expected, atol, rtol)
+          if (worst === null || sc > worst.score) worst = { i, k, leaf, index, actual: a[k]!, expected, score: sc }
+        }
+      })
+    }
+  })
+  const w = worst as Entry | null
+  if (w === null || w.score <= 1) return
+  const detail = `Worst entry: ∂${outPath(p, w)}/∂${argPath(level, p, w.i, w.k)} is ${fmt(w.actual)} by vjp and ` +
+    `${fmt(w.expected)} by central differences (${bound({ ...w, atol, rtol })}).`
+  throw revFailure(level, s, argPath(level, p, w.i), 'the Jacobian by vjp', detail, w)
+}
+
+function revFailure(
+  level: Level,
+  s: Settings,
+  path: string,
+  what: string,
+  detail: string,
+  m: { readonly actual: number; readonly expected: number },
+): GradCheckError {
+  return new GradCheckError(
+    `${heading(level, 'rev')} for ${path}: ${what} does not match central differences (eps = ${fmt(s.eps)}). ` +
+      `${detail}\nHow to fix: the reverse-mode derivative with respect to ${path} is wrong. If f uses customVjp, ` +
+      'check its bwd: it must return ct·∂f/∂x for each argument (for w², mul(ct, mul(2, w))); if f uses customJvp, ' +
+      `its jvpRule must be linear in the tangents and equal to the derivative. ${SMOOTHNESS_HINT}${orderHint(level)}`,
+    { mode: 'rev', order: level.order, check: 'cotangent', path, analytic: m.actual, numeric: m.expected },
   )
 }

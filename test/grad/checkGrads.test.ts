@@ -245,3 +245,29 @@ describe('invalid options', () => {
     expect(() => checkGrads(f, tensor([1]) as never)).toThrow(/args must be an array/)
   })
 })
+
+describe('full: true (PyTorch gradcheck: every Jacobian entry)', () => {
+  // f(x) = (x₀·x₁, sin(x₂)): J = [[x₁, x₀, 0], [0, 0, cos(x₂)]], 6 entries, each compared.
+  const f = (x: Tensor) =>
+    ops.concat([mul(ops.slice(x, [0], [1]), ops.slice(x, [1], [1])), sin(ops.slice(x, [2], [1]))])
+  const x: [Tensor] = [tensor([0.5, -1.5, 0.3], 'float64')]
+
+  it('passes correct Jacobians, orders 1 and 2, both modes', () => {
+    expect(() => checkGrads(f, x, { full: true })).not.toThrow()
+    expect(() => checkGrads(f, x, { full: true, order: 2 })).not.toThrow()
+  })
+
+  it.each(['fwd', 'rev'] as const)('%s: names the wrong Jacobian entry, ∂output[1]/∂args[0][1]', (mode) => {
+    // rule for w² uses w: ∂(w²)/∂w_1 = w_1 = −1.5 by the rule, 2·w_1 = −3 numerically (the largest error).
+    const sq = jvpSquare(1)
+    const e = caught(() => checkGrads((w: Tensor) => sq(w), x, { full: true, modes: [mode] }))
+    expect([e.mode, e.path, e.analytic]).toEqual([mode, 'args[0]', -1.5])
+    expect(e.numeric).toBeCloseTo(-3, 8)
+    expect(e.message).toContain(`∂output[1]/∂args[0][1] is -1.5 by ${mode === 'fwd' ? 'jvp' : 'vjp'}`)
+    expect(e.message).toContain('the Jacobian by')
+  })
+
+  it('rejects a non-boolean', () => {
+    expect(() => checkGrads(f, x, { full: 1 as never })).toThrow('checkGrads options.full must be true or false; got 1')
+  })
+})
