@@ -27,7 +27,8 @@ describe('examples/_mnist/loadMnist', () => {
     expect(a.train.labels).toEqual(b.train.labels)
     expect(a.test.images).toEqual(b.test.images)
     // Per-digit counts of train + test equal the package's counts: a partition, nothing repeated or lost.
-    const counts = (labels: Int32Array) => labels.reduce((c, l) => ((c[l] = c[l]! + 1), c), new Array<number>(10).fill(0))
+    const counts = (labels: Int32Array) =>
+      labels.reduce((c, l) => ((c[l] = c[l]! + 1), c), new Array<number>(10).fill(0))
     const total = counts(all.labels)
     const [tr, te] = [counts(a.train.labels), counts(a.test.labels)]
     expect(tr.map((n, d) => n + te[d]!)).toEqual(total)
