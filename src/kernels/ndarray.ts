@@ -5,6 +5,7 @@
  * kernels assume consistent arguments.
  */
 import type { TypedArray, TypedArrayConstructor } from './backend'
+import { chooseMatmulKernel, matmul as dispatchMatmul } from './dispatch'
 
 /** A row-major shape. */
 export type Shape = readonly number[]
@@ -244,19 +245,22 @@ export function matmul(
   const sa = broadcastStrides(batchA, batch)
   const sb = broadcastStrides(batchB, batch)
   const bstr = stridesOf(batch)
+  // float32 products go through the dispatcher (SIMD wasm, gpu.js or this loop, by size and setBackend); the
+  // reference loop below accumulates in float64 and serves float64 and small products.
+  const dispatched = Out === Float32Array && a instanceof Float32Array && b instanceof Float32Array && chooseMatmulKernel(m, k, n) !== 'ts'
+  if (dispatched) {
+    for (let t = 0; t < nb; t++) {
+      const [offA, offB] = batchOffsets(t, batch, bstr, sa, sb)
+      const slice = dispatchMatmul(a.subarray(offA * m * k, (offA + 1) * m * k), b.subarray(offB * k * n, (offB + 1) * k * n), m, k, n)
+      out.set(slice, t * m * n)
+    }
+    return { data: out, shape: outShape }
+  }
   const row = new Float64Array(n)
   for (let t = 0; t < nb; t++) {
-    let offA = 0
-    let offB = 0
-    let rem = t
-    for (let d = 0; d < batch.length; d++) {
-      const i = Math.floor(rem / bstr[d]!)
-      rem -= i * bstr[d]!
-      offA += i * sa[d]!
-      offB += i * sb[d]!
-    }
-    offA *= m * k
-    offB *= k * n
+    const [ia, ib] = batchOffsets(t, batch, bstr, sa, sb)
+    const offA = ia * m * k
+    const offB = ib * k * n
     const offO = t * m * n
     for (let i = 0; i < m; i++) {
       row.fill(0)
@@ -272,6 +276,20 @@ export function matmul(
     }
   }
   return { data: out, shape: outShape }
+}
+
+/** The batch indices into `a` and `b` of output batch `t`, under broadcasting. */
+function batchOffsets(t: number, batch: Shape, bstr: readonly number[], sa: readonly number[], sb: readonly number[]): [number, number] {
+  let offA = 0
+  let offB = 0
+  let rem = t
+  for (let d = 0; d < batch.length; d++) {
+    const i = Math.floor(rem / bstr[d]!)
+    rem -= i * bstr[d]!
+    offA += i * sa[d]!
+    offB += i * sb[d]!
+  }
+  return [offA, offB]
 }
 
 /** Concatenates arrays along `axis` (all other axes equal). */
