@@ -19,7 +19,11 @@ export interface Row {
   readonly note?: string
 }
 
-export async function time(fn: () => unknown | Promise<unknown>, warmup: number, reps: number): Promise<{ median: number; min: number }> {
+export async function time(
+  fn: () => unknown | Promise<unknown>,
+  warmup: number,
+  reps: number,
+): Promise<{ median: number; min: number }> {
   for (let i = 0; i < warmup; i++) await fn()
   const ts: number[] = []
   for (let i = 0; i < reps; i++) {
@@ -81,7 +85,12 @@ export interface Impl {
  * Times several implementations round-robin (warm-up for each, then one step of each per round), so that load
  * drifting on a shared machine hits all of them alike and the ratios stay meaningful.
  */
-export async function interleaved(workload: string, impls: readonly Impl[], warmup: number, reps: number): Promise<Row[]> {
+export async function interleaved(
+  workload: string,
+  impls: readonly Impl[],
+  warmup: number,
+  reps: number,
+): Promise<Row[]> {
   for (const x of impls) for (let i = 0; i < warmup; i++) await x.step()
   const times = impls.map(() => [] as number[])
   for (let r = 0; r < reps; r++) {
@@ -96,7 +105,12 @@ export async function interleaved(workload: string, impls: readonly Impl[], warm
   return impls.map((x, j) => {
     const ts = times[j]!.sort((a, b) => a - b)
     return {
-      workload, impl: x.impl, kind: x.kind, medianMs: ts[Math.floor(ts.length / 2)]!, minMs: ts[0]!, reps: ts.length,
+      workload,
+      impl: x.impl,
+      kind: x.kind,
+      medianMs: ts[Math.floor(ts.length / 2)]!,
+      minMs: ts[0]!,
+      reps: ts.length,
       ...(x.note === undefined ? {} : { note: x.note }),
     }
   })

@@ -26,9 +26,30 @@ interface Workload {
 }
 
 const WORKLOADS: readonly Workload[] = [
-  { id: 'adam-1e5', script: 'adam.ts', args: ['100000'], headline: 'descent adamw:', second: 'descent adamw({ donate', inQuick: true },
-  { id: 'adam-1e6', script: 'adam.ts', args: ['1000000'], headline: 'descent adamw:', second: 'descent adamw({ donate', inQuick: true },
-  { id: 'adam-1e7', script: 'adam.ts', args: ['10000000'], headline: 'descent adamw:', second: 'descent adamw({ donate', inQuick: false },
+  {
+    id: 'adam-1e5',
+    script: 'adam.ts',
+    args: ['100000'],
+    headline: 'descent adamw:',
+    second: 'descent adamw({ donate',
+    inQuick: true,
+  },
+  {
+    id: 'adam-1e6',
+    script: 'adam.ts',
+    args: ['1000000'],
+    headline: 'descent adamw:',
+    second: 'descent adamw({ donate',
+    inQuick: true,
+  },
+  {
+    id: 'adam-1e7',
+    script: 'adam.ts',
+    args: ['10000000'],
+    headline: 'descent adamw:',
+    second: 'descent adamw({ donate',
+    inQuick: false,
+  },
   { id: 'mlp-784-256-10-b128', script: 'mlp.ts', args: ['784,256,10', '128'], headline: 'descent', inQuick: true },
   { id: 'mlp-64-64-10-b32', script: 'mlp.ts', args: ['64,64,10', '32'], headline: 'descent', inQuick: true },
   { id: 'matmul-512', script: 'matmul.ts', args: ['512'], headline: 'descent matmul (SIMD', inQuick: true },
@@ -60,7 +81,9 @@ const lines: string[] = [
 ]
 for (const w of selected) {
   const rs = rows.filter((r) => r.workload === w.id)
-  const heads = [w.headline, w.second].map((h) => (h === undefined ? undefined : rs.find((r) => r.kind === 'descent' && r.impl.startsWith(h))))
+  const heads = [w.headline, w.second].map((h) =>
+    h === undefined ? undefined : rs.find((r) => r.kind === 'descent' && r.impl.startsWith(h)),
+  )
   for (const r of rs) {
     const cells = heads.map((head) => {
       if (head === undefined || r.kind === 'descent') return ''
@@ -69,7 +92,9 @@ for (const w of selected) {
       return `${q.toFixed(2)}×`
     })
     const name = heads.includes(r) ? `**${r.impl}**` : r.impl
-    lines.push(`| ${w.id} | ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} | ${cells.join(' | ')} |`)
+    lines.push(
+      `| ${w.id} | ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} | ${cells.join(' | ')} |`,
+    )
   }
 }
 const table = lines.join('\n')
@@ -86,9 +111,23 @@ const machine = {
 }
 mkdirSync(join(here, 'results'), { recursive: true })
 const out = join(here, 'results', quick ? 'quick.tmp' : only !== null ? 'partial.tmp' : 'latest.json')
-writeFileSync(out, JSON.stringify({
-  date: new Date().toISOString(), command: `npm run bench${quick ? ' -- --quick' : ''}`, quick, machine,
-  seconds: (Date.now() - started) / 1000, rows, ratios, table, failures,
-}, null, 2) + '\n')
+writeFileSync(
+  out,
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      command: `npm run bench${quick ? ' -- --quick' : ''}`,
+      quick,
+      machine,
+      seconds: (Date.now() - started) / 1000,
+      rows,
+      ratios,
+      table,
+      failures,
+    },
+    null,
+    2,
+  ) + '\n',
+)
 console.log(`\nwrote ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)`)
 if (failures.length > 0) process.exit(1)

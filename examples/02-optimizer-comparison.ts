@@ -66,7 +66,10 @@ const leastSquares: Problem = {
   loss: (x) => 0.5 * dot(residual(x), residual(x)),
   grad: (x) => {
     const r = residual(x)
-    return tensor(Array.from({ length: n }, (_, j) => dot(columns[j]!, r)), 'float64') // Aᵀ·r
+    return tensor(
+      Array.from({ length: n }, (_, j) => dot(columns[j]!, r)),
+      'float64',
+    ) // Aᵀ·r
   },
 }
 

@@ -1,7 +1,18 @@
 // The classic first example: fit y = w·x + b to noisy samples of y = 2x + 1 with plain SGD, gradients from grad.
 import assert from 'node:assert/strict'
 import {
-  add, applyUpdates, grad, mul, ops, prngKey, randomNormal, randomUniform, sgd, splitKey, square, sub,
+  add,
+  applyUpdates,
+  grad,
+  mul,
+  ops,
+  prngKey,
+  randomNormal,
+  randomUniform,
+  sgd,
+  splitKey,
+  square,
+  sub,
 } from '../src/index'
 
 // 200 points x ∈ [−1, 1), y = 2x + 1 + noise (σ = 0.1), all from one PRNG key, in float64.
@@ -22,8 +33,10 @@ for (let step = 1; step <= 300; step++) {
   params = applyUpdates(params, updates)
   state = nextState
   if (step === 1 || step % 50 === 0) {
-    console.log(`step ${String(step).padStart(3)}: w = ${params.w.toFixed(4)}  b = ${params.b.toFixed(4)}  ` +
-      `loss = ${loss(params).item().toExponential(3)}`)
+    console.log(
+      `step ${String(step).padStart(3)}: w = ${params.w.toFixed(4)}  b = ${params.b.toFixed(4)}  ` +
+        `loss = ${loss(params).item().toExponential(3)}`,
+    )
   }
 }
 

@@ -28,8 +28,15 @@ import {
   warmupCosineDecaySchedule,
   zeros,
 } from '../src/index'
-import { IMAGE_SIZE, NUM_CLASSES, type MnistSet, loadMnistSplit, permutation, randomShift, subset }
-  from './_mnist/loadMnist'
+import {
+  IMAGE_SIZE,
+  NUM_CLASSES,
+  type MnistSet,
+  loadMnistSplit,
+  permutation,
+  randomShift,
+  subset,
+} from './_mnist/loadMnist'
 
 const HIDDEN = 128
 const EPOCHS = 15

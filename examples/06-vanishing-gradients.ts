@@ -36,7 +36,8 @@ type Init = (key: PRNGKey, shape: readonly number[]) => Tensor
 const [dataKey, labelKey, initKey] = splitKey(prngKey(7), 3) as [PRNGKey, PRNGKey, PRNGKey]
 const x = randomNormal(dataKey, [BATCH, WIDTH])
 const labels = Array.from(randomUniform(labelKey, [BATCH], { dtype: 'float64' }).dataSync(), (u) =>
-  Math.floor(u * CLASSES))
+  Math.floor(u * CLASSES),
+)
 
 /** DEPTH dense layers: DEPTH − 1 hidden layers of WIDTH → WIDTH and an output layer WIDTH → CLASSES. */
 const makeLayers = (init: Init): Layer[] =>

@@ -152,7 +152,10 @@ export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './schedule
 export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './schedules/warmupCosineDecaySchedule'
 export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './schedules/warmupConstantSchedule'
 export { joinSchedules } from './schedules/joinSchedules'
-export { piecewiseInterpolateSchedule, type PiecewiseInterpolateScheduleOptions } from './schedules/piecewiseInterpolateSchedule'
+export {
+  piecewiseInterpolateSchedule,
+  type PiecewiseInterpolateScheduleOptions,
+} from './schedules/piecewiseInterpolateSchedule'
 export { linearOnecycleSchedule, type LinearOnecycleScheduleOptions } from './schedules/linearOnecycleSchedule'
 export { cosineOnecycleSchedule, type CosineOnecycleScheduleOptions } from './schedules/cosineOnecycleSchedule'
 export {

@@ -12,7 +12,10 @@ describe('examples/', () => {
   it('has examples', () => expect(examples.length).toBeGreaterThan(0))
 
   it.each(examples)('%s runs and its assertions hold', (file) => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(dir, file)], { encoding: 'utf8', timeout: 120_000 })
+    const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(dir, file)], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    })
     expect(result.status, `${file} failed:\n${result.stdout}\n${result.stderr}`).toBe(0)
   })
 })

@@ -14,8 +14,12 @@ const b = randomF32(n * n, 2)
 
 for (const kernel of ['wasm', 'ts', 'gpu'] as const) {
   const reps = kernel === 'wasm' ? (quick ? 5 : 21) : quick ? 2 : 5
-  add(`descent matmul (${kernel === 'gpu' ? 'gpu.js webasm' : kernel === 'wasm' ? 'SIMD wasm, 1 thread' : 'plain TS'})`, 'descent',
-    await time(() => matmul(a, b, n, n, n, { kernel }), quick ? 1 : 2, reps), reps)
+  add(
+    `descent matmul (${kernel === 'gpu' ? 'gpu.js webasm' : kernel === 'wasm' ? 'SIMD wasm, 1 thread' : 'plain TS'})`,
+    'descent',
+    await time(() => matmul(a, b, n, n, n, { kernel }), quick ? 1 : 2, reps),
+    reps,
+  )
 }
 for (const backend of ['wasm', 'cpu'] as const) {
   const tf = await loadTf(backend)
@@ -29,10 +33,19 @@ for (const backend of ['wasm', 'cpu'] as const) {
   const [x, y] = [np.array(a).reshape([n, n]), np.array(b).reshape([n, n])]
   const mm = jax.jit((p: any, q: any) => np.matmul(p, q))
   const reps = quick ? 5 : 21
-  add('jax-js jit matmul (wasm)', 'peer', await time(async () => {
-    const c = mm(x.ref, y.ref) as any
-    await c.blockUntilReady()
-    c.dispose()
-  }, quick ? 1 : 2, reps), reps)
+  add(
+    'jax-js jit matmul (wasm)',
+    'peer',
+    await time(
+      async () => {
+        const c = mm(x.ref, y.ref) as any
+        await c.blockUntilReady()
+        c.dispose()
+      },
+      quick ? 1 : 2,
+      reps,
+    ),
+    reps,
+  )
 }
 emit(rows)

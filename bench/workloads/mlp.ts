@@ -22,10 +22,17 @@ labels.forEach((c, i) => (onehot[i * dout + c] = 1))
 
 // descent
 {
-  type P = { w1: ReturnType<typeof tensor>; b1: ReturnType<typeof tensor>; w2: ReturnType<typeof tensor>; b2: ReturnType<typeof tensor> }
+  type P = {
+    w1: ReturnType<typeof tensor>
+    b1: ReturnType<typeof tensor>
+    w2: ReturnType<typeof tensor>
+    b2: ReturnType<typeof tensor>
+  }
   let params: P = {
-    w1: tensor(w1.slice(), [din, dh]), b1: tensor(new Float32Array(dh), [dh]),
-    w2: tensor(w2.slice(), [dh, dout]), b2: tensor(new Float32Array(dout), [dout]),
+    w1: tensor(w1.slice(), [din, dh]),
+    b1: tensor(new Float32Array(dh), [dh]),
+    w2: tensor(w2.slice(), [dh, dout]),
+    b2: tensor(new Float32Array(dout), [dout]),
   }
   const x = tensor(xs, [batch, din])
   const y = tensor(onehot, [batch, dout])
@@ -37,18 +44,26 @@ labels.forEach((c, i) => (onehot[i * dout + c] = 1))
   const vg = valueAndGrad(loss)
   const tx = adamw(lr)
   let state = tx.init(params)
-  impls.push({ impl: 'descent valueAndGrad + adamw + applyUpdates', kind: 'descent', step: () => {
-    const [, g] = vg(params)
-    const [u, s] = tx.update(g as P, state, params)
-    params = applyUpdates(params, u)
-    state = s
-  } })
+  impls.push({
+    impl: 'descent valueAndGrad + adamw + applyUpdates',
+    kind: 'descent',
+    step: () => {
+      const [, g] = vg(params)
+      const [u, s] = tx.update(g as P, state, params)
+      params = applyUpdates(params, u)
+      state = s
+    },
+  })
 }
 
 async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
   const tf = await loadTf(backend)
-  const vars = [tf.variable(tf.tensor2d(w1.slice(), [din, dh])), tf.variable(tf.zeros([dh])),
-    tf.variable(tf.tensor2d(w2.slice(), [dh, dout])), tf.variable(tf.zeros([dout]))] as const
+  const vars = [
+    tf.variable(tf.tensor2d(w1.slice(), [din, dh])),
+    tf.variable(tf.zeros([dh])),
+    tf.variable(tf.tensor2d(w2.slice(), [dh, dout])),
+    tf.variable(tf.zeros([dout])),
+  ] as const
   const x = tf.tensor2d(xs, [batch, din])
   const y = tf.tensor2d(onehot, [batch, dout])
   const opt = tf.train.adam(lr)
@@ -81,29 +96,44 @@ impls.push({ impl: 'TF.js wasm variableGrads + applyGradients', kind: 'peer', st
   const step = jax.jit((p: any, m: any, v: any, xb: any, yb: any, ibc1: any, ibc2: any) => {
     const [lossV, g] = jax.valueAndGrad(lossFn)(p, xb, yb) as [any, any]
     const keys = ['w1', 'b1', 'w2', 'b2'] as const
-    const P: any = {}, M: any = {}, V: any = {}
+    const P: any = {},
+      M: any = {},
+      V: any = {}
     for (const k of keys) {
       const gk = g[k]
       M[k] = m[k].mul(b1_).add(gk.ref.mul(1 - b1_))
       V[k] = v[k].mul(b2_).add(gk.ref.mul(gk).mul(1 - b2_))
-      const u = M[k].ref.mul(ibc1.ref).div(np.sqrt(V[k].ref.mul(ibc2.ref)).add(eps)).add(p[k].ref.mul(1e-4)).mul(-lr)
+      const u = M[k].ref
+        .mul(ibc1.ref)
+        .div(np.sqrt(V[k].ref.mul(ibc2.ref)).add(eps))
+        .add(p[k].ref.mul(1e-4))
+        .mul(-lr)
       P[k] = p[k].add(u)
     }
     ibc1.dispose()
     ibc2.dispose()
     return [P, M, V, lossV]
   })
-  let p: any = { w1: np.array(w1).reshape([din, dh]), b1: np.zeros([dh]), w2: np.array(w2).reshape([dh, dout]), b2: np.zeros([dout]) }
+  let p: any = {
+    w1: np.array(w1).reshape([din, dh]),
+    b1: np.zeros([dh]),
+    w2: np.array(w2).reshape([dh, dout]),
+    b2: np.zeros([dout]),
+  }
   let m: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
   let v: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
   let t = 0
-  impls.push({ impl: 'jax-js jit(valueAndGrad + adamw) (wasm)', kind: 'peer', step: async () => {
-    t++
-    const out = step(p, m, v, x.ref, y.ref, np.array(1 / (1 - b1_ ** t)), np.array(1 / (1 - b2_ ** t))) as any[]
-    ;[p, m, v] = out
-    await out[3].blockUntilReady()
-    out[3].dispose()
-  } })
+  impls.push({
+    impl: 'jax-js jit(valueAndGrad + adamw) (wasm)',
+    kind: 'peer',
+    step: async () => {
+      t++
+      const out = step(p, m, v, x.ref, y.ref, np.array(1 / (1 - b1_ ** t)), np.array(1 / (1 - b2_ ** t))) as any[]
+      ;[p, m, v] = out
+      await out[3].blockUntilReady()
+      out[3].dispose()
+    },
+  })
 }
 
 const rows: Row[] = await interleaved(workload, impls, warm, reps)
@@ -112,6 +142,13 @@ if (!(quick && !small)) {
   const step = await tfStep('cpu')
   const n = small ? reps : Math.min(reps, 5)
   const r = await time(step, warm, n)
-  rows.push({ workload, impl: 'TF.js cpu variableGrads + applyGradients', kind: 'peer', medianMs: r.median, minMs: r.min, reps: n })
+  rows.push({
+    workload,
+    impl: 'TF.js cpu variableGrads + applyGradients',
+    kind: 'peer',
+    medianMs: r.median,
+    minMs: r.min,
+    reps: n,
+  })
 }
 emit(rows)

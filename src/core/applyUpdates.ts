@@ -19,7 +19,14 @@ import type { PyTree } from './types'
 export function applyUpdates<P extends PyTree>(params: P, updates: PyTree): P {
   const names = ['params', 'updates']
   return mapTrees(
-    (path, leaves) => zipLeaves((p, u) => p + u, leaves, path, names, typeof leaves[0] === 'number' ? undefined : (leaves[0] as Tensor).dtype),
+    (path, leaves) =>
+      zipLeaves(
+        (p, u) => p + u,
+        leaves,
+        path,
+        names,
+        typeof leaves[0] === 'number' ? undefined : (leaves[0] as Tensor).dtype,
+      ),
     [params, updates],
     names,
   ) as P
@@ -38,5 +45,9 @@ export function applyUpdates<P extends PyTree>(params: P, updates: PyTree): P {
  */
 export function incrementalUpdate<P extends PyTree>(newTensors: P, oldTensors: P, stepSize: number): P {
   const names = ['new', 'old']
-  return mapTrees((path, leaves) => zipLeaves((n, o) => stepSize * n + (1 - stepSize) * o, leaves, path, names), [newTensors, oldTensors], names) as P
+  return mapTrees(
+    (path, leaves) => zipLeaves((n, o) => stepSize * n + (1 - stepSize) * o, leaves, path, names),
+    [newTensors, oldTensors],
+    names,
+  ) as P
 }

@@ -67,7 +67,9 @@ export const setToZero = (): GradientTransformation<EmptyState> => ({
  * @category transforms
  * @since 0.1.0
  */
-export const stateless = (f: <P extends PyTree>(updates: P, params: P | undefined) => P): GradientTransformation<EmptyState> => ({
+export const stateless = (
+  f: <P extends PyTree>(updates: P, params: P | undefined) => P,
+): GradientTransformation<EmptyState> => ({
   init: initEmptyState,
   update: (updates, state, params) => [f(updates, params), state],
 })
@@ -82,12 +84,15 @@ export const stateless = (f: <P extends PyTree>(updates: P, params: P | undefine
  * @category transforms
  * @since 0.1.0
  */
-export const statelessWithTreeMap = (f: (update: Leaf, param: Leaf | undefined) => Leaf): GradientTransformation<EmptyState> => ({
+export const statelessWithTreeMap = (
+  f: (update: Leaf, param: Leaf | undefined) => Leaf,
+): GradientTransformation<EmptyState> => ({
   init: initEmptyState,
   update: (updates, state, params) => {
-    const out = params === undefined
-      ? mapTrees((_, [u]) => f(u as Leaf, undefined), [updates], ['updates'])
-      : mapTrees((_, [u, p]) => f(u as Leaf, p as Leaf), [updates, params], ['updates', 'params'])
+    const out =
+      params === undefined
+        ? mapTrees((_, [u]) => f(u as Leaf, undefined), [updates], ['updates'])
+        : mapTrees((_, [u, p]) => f(u as Leaf, p as Leaf), [updates, params], ['updates', 'params'])
     return [out as typeof updates, state]
   },
 })

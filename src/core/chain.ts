@@ -76,7 +76,9 @@ export function namedChain<const T extends readonly (readonly [string, GradientT
       const next: Record<string, unknown> = {}
       for (const [n, tx] of txs) {
         if (!(typeof states === 'object' && states !== null && Object.hasOwn(states, n))) {
-          throw new StructureError(`namedChain: the state has no entry "${n}". Pass the state returned by this chain's init or update.`)
+          throw new StructureError(
+            `namedChain: the state has no entry "${n}". Pass the state returned by this chain's init or update.`,
+          )
         }
         const [ui, si] = tx.update(u, states[n], params, extra)
         u = ui

@@ -13,7 +13,10 @@
  * @since 0.1.0
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function dual<F extends (...args: any[]) => unknown>(isDataFirst: (args: readonly unknown[]) => boolean, body: (...args: any[]) => unknown): F {
+export function dual<F extends (...args: any[]) => unknown>(
+  isDataFirst: (args: readonly unknown[]) => boolean,
+  body: (...args: any[]) => unknown,
+): F {
   return function (...args: unknown[]) {
     if (isDataFirst(args)) return body(...args)
     return (self: unknown) => body(self, ...args)

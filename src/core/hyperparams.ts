@@ -23,22 +23,31 @@ export function checkInRange(owner: string, name: string, value: unknown, interv
 /** @internal Checks that a hyperparameter is an integer in an interval (e.g. a number of steps). */
 export function checkInteger(owner: string, name: string, value: unknown, interval: string): number {
   checkInRange(owner, name, value, interval)
-  if (!Number.isInteger(value)) throw new HyperparameterError(`${owner} ${name} must be an integer in ${interval}; got ${describe(value)}`)
+  if (!Number.isInteger(value))
+    throw new HyperparameterError(`${owner} ${name} must be an integer in ${interval}; got ${describe(value)}`)
   return value as number
 }
 
 /** @internal Checks a value that may be a constant (in an interval) or a schedule function. */
-export function checkScalarOrSchedule(owner: string, name: string, value: unknown, interval = '(-Infinity, Infinity)'): ScalarOrSchedule {
+export function checkScalarOrSchedule(
+  owner: string,
+  name: string,
+  value: unknown,
+  interval = '(-Infinity, Infinity)',
+): ScalarOrSchedule {
   if (typeof value === 'function') return value as ScalarOrSchedule
   if (typeof value !== 'number') {
-    throw new HyperparameterError(`${owner} ${name} must be a number or a schedule (count) => number; got ${describe(value)}`)
+    throw new HyperparameterError(
+      `${owner} ${name} must be a number or a schedule (count) => number; got ${describe(value)}`,
+    )
   }
   return checkInRange(owner, name, value, interval)
 }
 
 /** @internal Checks a boolean option. */
 export function checkBoolean(owner: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new HyperparameterError(`${owner} ${name} must be true or false; got ${describe(value)}`)
+  if (typeof value !== 'boolean')
+    throw new HyperparameterError(`${owner} ${name} must be true or false; got ${describe(value)}`)
   return value
 }
 

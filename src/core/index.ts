@@ -1,6 +1,34 @@
-export { DescentError, StructureError, ShapeError, DTypeError, InvalidTreeError, NonFiniteError, HyperparameterError } from './errors'
-export { type DType, type NestedArray, type Tensor, tensor, zeros, ones, full, zerosLike, arange, isTensor } from './tensor'
-export type { Leaf, PyTree, MaskTree, MaskOrFn, Schedule, ScalarOrSchedule, ExtraArgs, GradientTransformation } from './types'
+export {
+  DescentError,
+  StructureError,
+  ShapeError,
+  DTypeError,
+  InvalidTreeError,
+  NonFiniteError,
+  HyperparameterError,
+} from './errors'
+export {
+  type DType,
+  type NestedArray,
+  type Tensor,
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  arange,
+  isTensor,
+} from './tensor'
+export type {
+  Leaf,
+  PyTree,
+  MaskTree,
+  MaskOrFn,
+  Schedule,
+  ScalarOrSchedule,
+  ExtraArgs,
+  GradientTransformation,
+} from './types'
 export { type EmptyState, initEmptyState, identity, setToZero, stateless, statelessWithTreeMap } from './base'
 export { type StateOf, chain, namedChain } from './chain'
 export { applyUpdates, incrementalUpdate } from './applyUpdates'

@@ -7,7 +7,8 @@ import type { Leaf } from './types'
 
 const shapeStr = (t: Tensor): string => `[${t.shape.join(',')}]`
 
-const sameShape = (a: Tensor, b: Tensor): boolean => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
+const sameShape = (a: Tensor, b: Tensor): boolean =>
+  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
 
 /** @internal The dtype of a result: float64 if any input is float64 (NumPy promotion). */
 export const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32')
@@ -41,7 +42,9 @@ export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: re
   for (let i = 1; i < leaves.length; i++) {
     const x = leaves[i]
     if (!isTensor(x)) {
-      throw new StructureError(`${keystr(path, names[0])} is a Tensor of shape ${shapeStr(t0)} but ${keystr(path, names[i])} is a number. Use tensors (or numbers) on both sides.`)
+      throw new StructureError(
+        `${keystr(path, names[0])} is a Tensor of shape ${shapeStr(t0)} but ${keystr(path, names[i])} is a number. Use tensors (or numbers) on both sides.`,
+      )
     }
     if (!sameShape(t0, x)) {
       throw new ShapeError(
@@ -54,7 +57,13 @@ export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: re
 }
 
 /** @internal Applies a scalar function element by element to leaves that {@link checkLeaves} accepted. */
-export function zipLeaves(f: (...xs: number[]) => number, leaves: readonly unknown[], path: KeyPath, names: readonly string[], dtype?: DType): Leaf {
+export function zipLeaves(
+  f: (...xs: number[]) => number,
+  leaves: readonly unknown[],
+  path: KeyPath,
+  names: readonly string[],
+  dtype?: DType,
+): Leaf {
   if (checkLeaves(leaves, path, names) === 'number') return f(...(leaves as number[]))
   const ts = leaves as readonly Tensor[]
   const Out = arrayTypeOf(dtype ?? promote(ts))
@@ -71,7 +80,11 @@ export function zipLeaves(f: (...xs: number[]) => number, leaves: readonly unkno
       data = cpuBackend.map3(f, t0.data, ts[1]!.data, ts[2]!.data, Out)
       break
     default:
-      data = cpuBackend.mapN(f, ts.map((t) => t.data), Out)
+      data = cpuBackend.mapN(
+        f,
+        ts.map((t) => t.data),
+        Out,
+      )
   }
   return fromStorage(data, t0.shape)
 }

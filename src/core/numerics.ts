@@ -14,7 +14,8 @@ import type { Leaf } from './types'
  * @category numerics
  * @since 0.1.0
  */
-export const safeNorm = (x: Leaf, minNorm: number): number => Math.max(Math.sqrt(sumLeaf((v) => v * v, x, [], 'x')), minNorm)
+export const safeNorm = (x: Leaf, minNorm: number): number =>
+  Math.max(Math.sqrt(sumLeaf((v) => v * v, x, [], 'x')), minNorm)
 
 /**
  * The root mean square of one leaf, floored at `minRms` (optax's `safe_root_mean_squares`).

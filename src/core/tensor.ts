@@ -65,7 +65,9 @@ class TensorImpl implements Tensor {
   }
   item(): number {
     if (this.size !== 1) {
-      throw new ShapeError(`item() needs a tensor with exactly one element; got shape [${this.shape.join(',')}]. Index or reduce it first.`)
+      throw new ShapeError(
+        `item() needs a tensor with exactly one element; got shape [${this.shape.join(',')}]. Index or reduce it first.`,
+      )
     }
     return this.data[0]!
   }
@@ -123,7 +125,9 @@ function checkShape(shape: readonly number[]): void {
 function inferShape(values: NestedArray, path: string): number[] {
   if (typeof values === 'number') return []
   if (!Array.isArray(values)) {
-    throw new DTypeError(`tensor(): ${path || 'value'} is ${typeof values}; expected a number or a nested array of numbers.`)
+    throw new DTypeError(
+      `tensor(): ${path || 'value'} is ${typeof values}; expected a number or a nested array of numbers.`,
+    )
   }
   const first = values[0]
   return [values.length, ...(first === undefined ? [] : inferShape(first, `${path}[0]`))]
@@ -162,14 +166,20 @@ function fill(values: NestedArray, shape: readonly number[], dim: number, out: n
  */
 export function tensor(values: NestedArray | TypedArray, dtype?: DType): Tensor
 export function tensor(data: TypedArray | readonly number[], shape: readonly number[], dtype?: DType): Tensor
-export function tensor(values: NestedArray | TypedArray, shapeOrDType?: readonly number[] | DType, maybeDType?: DType): Tensor {
+export function tensor(
+  values: NestedArray | TypedArray,
+  shapeOrDType?: readonly number[] | DType,
+  maybeDType?: DType,
+): Tensor {
   if (Array.isArray(shapeOrDType)) {
     const shape = shapeOrDType as readonly number[]
     checkShape(shape)
     const flat = values as TypedArray | readonly number[]
     const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
     if (flat.length !== sizeOf(shape)) {
-      throw new ShapeError(`tensor(): ${flat.length} values do not fit shape [${shape.join(',')}] (size ${sizeOf(shape)}).`)
+      throw new ShapeError(
+        `tensor(): ${flat.length} values do not fit shape [${shape.join(',')}] (size ${sizeOf(shape)}).`,
+      )
     }
     return fromStorage(arrayTypeOf(dtype).from(flat), shape)
   }
@@ -238,7 +248,8 @@ export const zerosLike = (t: Tensor, dtype: DType = t.dtype): Tensor => full(t.s
  */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop]
-  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange step must be a finite non-zero number; got ${step}`)
+  if (step === 0 || !Number.isFinite(step))
+    throw new RangeError(`arange step must be a finite non-zero number; got ${step}`)
   const n = Math.max(0, Math.ceil((hi - lo) / step))
   const out = new (arrayTypeOf(dtype))(n)
   for (let i = 0; i < n; i++) out[i] = lo + i * step

@@ -10,7 +10,16 @@ import * as O from 'fp-ts/Option'
 import { DescentError, InvalidTreeError, StructureError } from './errors'
 import { checkLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
 import { type DType, type Tensor, full, isTensor } from './tensor'
-import { type KeyPath, type NodeKind, defaultNames, forEachLeaf, keystr, kindOf, mapTrees, sortedKeys } from './treeTraversal'
+import {
+  type KeyPath,
+  type NodeKind,
+  defaultNames,
+  forEachLeaf,
+  keystr,
+  kindOf,
+  mapTrees,
+  sortedKeys,
+} from './treeTraversal'
 import type { Leaf, MaskTree, PyTree } from './types'
 
 export { keystr, type KeyPath }
@@ -36,7 +45,11 @@ export const isLeaf = (x: unknown): x is Leaf => typeof x === 'number' || typeof
  * @category tree
  * @since 0.1.0
  */
-export function map<T extends PyTree>(f: (leaf: Leaf, ...rest: Leaf[]) => Leaf, tree: T, ...rest: readonly PyTree[]): T {
+export function map<T extends PyTree>(
+  f: (leaf: Leaf, ...rest: Leaf[]) => Leaf,
+  tree: T,
+  ...rest: readonly PyTree[]
+): T {
   return mapTrees((_, ls) => f(...(ls as [Leaf, ...Leaf[]])), [tree, ...rest], defaultNames(rest.length + 1)) as T
 }
 
@@ -48,7 +61,11 @@ export function map<T extends PyTree>(f: (leaf: Leaf, ...rest: Leaf[]) => Leaf, 
  * @category tree
  * @since 0.1.0
  */
-export function mapWithPath<T extends PyTree>(f: (path: KeyPath, leaf: Leaf, ...rest: Leaf[]) => Leaf, tree: T, ...rest: readonly PyTree[]): T {
+export function mapWithPath<T extends PyTree>(
+  f: (path: KeyPath, leaf: Leaf, ...rest: Leaf[]) => Leaf,
+  tree: T,
+  ...rest: readonly PyTree[]
+): T {
   return mapTrees((p, ls) => f(p, ...(ls as [Leaf, ...Leaf[]])), [tree, ...rest], defaultNames(rest.length + 1)) as T
 }
 
@@ -63,7 +80,11 @@ export function mapWithPath<T extends PyTree>(f: (path: KeyPath, leaf: Leaf, ...
  * @category tree
  * @since 0.1.0
  */
-export function mapElementwise<T extends PyTree>(f: (...xs: number[]) => number, tree: T, ...rest: readonly PyTree[]): T {
+export function mapElementwise<T extends PyTree>(
+  f: (...xs: number[]) => number,
+  tree: T,
+  ...rest: readonly PyTree[]
+): T {
   const names = defaultNames(rest.length + 1)
   return mapTrees((p, ls) => zipLeaves(f, ls, p, names), [tree, ...rest], names) as T
 }
@@ -77,7 +98,12 @@ export function mapElementwise<T extends PyTree>(f: (...xs: number[]) => number,
  * @category tree
  * @since 0.1.0
  */
-export function mapElementwiseNamed<T extends PyTree>(names: readonly string[], f: (...xs: number[]) => number, tree: T, ...rest: readonly PyTree[]): T {
+export function mapElementwiseNamed<T extends PyTree>(
+  names: readonly string[],
+  f: (...xs: number[]) => number,
+  tree: T,
+  ...rest: readonly PyTree[]
+): T {
   return mapTrees((p, ls) => zipLeaves(f, ls, p, names), [tree, ...rest], names) as T
 }
 
@@ -197,7 +223,10 @@ export function unflatten(def: TreeDef, leafList: readonly Leaf[]): PyTree {
  * @since 0.1.0
  */
 export const unflattenE = (def: TreeDef, leafList: readonly Leaf[]): E.Either<DescentError, PyTree> =>
-  E.tryCatch(() => unflatten(def, leafList), (e) => e as DescentError)
+  E.tryCatch(
+    () => unflatten(def, leafList),
+    (e) => e as DescentError,
+  )
 
 /**
  * Throws an {@link InvalidTreeError} naming the first value that is neither a leaf nor a node.
@@ -208,9 +237,14 @@ export const unflattenE = (def: TreeDef, leafList: readonly Leaf[]): E.Either<De
  * @since 0.1.0
  */
 export function validate(tree: PyTree, name = 'tree'): void {
-  forEachLeaf(tree, (l, p) => {
-    if (typeof l === 'boolean') throw new InvalidTreeError(`${keystr(p, name)} is a boolean; only masks may hold booleans.`)
-  }, name)
+  forEachLeaf(
+    tree,
+    (l, p) => {
+      if (typeof l === 'boolean')
+        throw new InvalidTreeError(`${keystr(p, name)} is a boolean; only masks may hold booleans.`)
+    },
+    name,
+  )
 }
 
 /**
@@ -224,7 +258,10 @@ export function validate(tree: PyTree, name = 'tree'): void {
  * @since 0.1.0
  */
 export const validateE = <T extends PyTree>(tree: T, name = 'tree'): E.Either<DescentError, T> =>
-  E.tryCatch(() => (validate(tree, name), tree), (e) => e as DescentError)
+  E.tryCatch(
+    () => (validate(tree, name), tree),
+    (e) => e as DescentError,
+  )
 
 /**
  * True when two trees have the same structure (same keys, lengths and null positions).
@@ -235,7 +272,8 @@ export const validateE = <T extends PyTree>(tree: T, name = 'tree'): E.Either<De
  * @category tree
  * @since 0.1.0
  */
-export const equalStructure = (a: PyTree, b: PyTree): boolean => JSON.stringify(structure(a)) === JSON.stringify(structure(b))
+export const equalStructure = (a: PyTree, b: PyTree): boolean =>
+  JSON.stringify(structure(a)) === JSON.stringify(structure(b))
 
 /**
  * A tree of the same structure filled with `fillValue` (tensors keep their shape; dtype from the leaf unless given).
@@ -247,10 +285,14 @@ export const equalStructure = (a: PyTree, b: PyTree): boolean => JSON.stringify(
  * @since 0.1.0
  */
 export function fullLike<T extends PyTree>(tree: T, fillValue: number, dtype?: DType): T {
-  return mapTrees((p, [l]) => {
-    checkLeaves([l], p, ['tree'])
-    return typeof l === 'number' ? fillValue : full((l as Tensor).shape, fillValue, dtype ?? (l as Tensor).dtype)
-  }, [tree], ['tree']) as T
+  return mapTrees(
+    (p, [l]) => {
+      checkLeaves([l], p, ['tree'])
+      return typeof l === 'number' ? fillValue : full((l as Tensor).shape, fillValue, dtype ?? (l as Tensor).dtype)
+    },
+    [tree],
+    ['tree'],
+  ) as T
 }
 
 /**
@@ -349,12 +391,16 @@ export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => mapEleme
  */
 export function vdot(a: PyTree, b: PyTree): number {
   let s = 0
-  mapTrees((p, ls) => {
-    checkLeaves(ls, p, ['a', 'b'])
-    const [x, y] = ls as [Leaf, Leaf]
-    s += typeof x === 'number' ? x * (y as number) : dotTensors(x, y as Tensor)
-    return null
-  }, [a, b], ['a', 'b'])
+  mapTrees(
+    (p, ls) => {
+      checkLeaves(ls, p, ['a', 'b'])
+      const [x, y] = ls as [Leaf, Leaf]
+      s += typeof x === 'number' ? x * (y as number) : dotTensors(x, y as Tensor)
+      return null
+    },
+    [a, b],
+    ['a', 'b'],
+  )
   return s
 }
 
@@ -546,10 +592,14 @@ export function biasCorrection<T extends PyTree>(moment: T, decay: number, count
 export function where<T extends PyTree>(condition: MaskTree, x: T, y: T): T {
   mapTrees(() => null, [x, y], ['x', 'y'])
   const full = broadcastMask(condition, x, 'condition')
-  return mapTrees((p, [c, a, b]) => {
-    checkLeaves([a, b], p, ['x', 'y'])
-    return c ? a : b
-  }, [full, x, y], ['condition', 'x', 'y']) as T
+  return mapTrees(
+    (p, [c, a, b]) => {
+      checkLeaves([a, b], p, ['x', 'y'])
+      return c ? a : b
+    },
+    [full, x, y],
+    ['condition', 'x', 'y'],
+  ) as T
 }
 
 /**
@@ -570,21 +620,27 @@ export function broadcastMask(mask: MaskTree, tree: PyTree, name = 'mask'): Mask
     const kt = kindOf(t, path, 'params')
     if (km === 'leaf') throw new InvalidTreeError(`${keystr(path, name)} must be a boolean; got ${String(m)}.`)
     if (km !== kt) {
-      throw new StructureError(`${keystr(path, name)} is ${km} but the params at ${keystr(path, 'params')} are ${kt === 'leaf' ? 'a leaf' : kt}. A mask must be a prefix of the params' structure.`)
+      throw new StructureError(
+        `${keystr(path, name)} is ${km} but the params at ${keystr(path, 'params')} are ${kt === 'leaf' ? 'a leaf' : kt}. A mask must be a prefix of the params' structure.`,
+      )
     }
     if (km === 'null') return null
     if (km === 'array') {
       const ma = m as unknown[]
       const ta = t as unknown[]
       if (ma.length !== ta.length) {
-        throw new StructureError(`${keystr(path, name)} has length ${ma.length} but the params at ${keystr(path, 'params')} have length ${ta.length}.`)
+        throw new StructureError(
+          `${keystr(path, name)} has length ${ma.length} but the params at ${keystr(path, 'params')} have length ${ta.length}.`,
+        )
       }
       return ma.map((c, i) => go(c, ta[i], [...path, i]))
     }
     const mk = sortedKeys(m as object)
     const tk = sortedKeys(t as object)
     if (mk.join('\u0000') !== tk.join('\u0000')) {
-      throw new StructureError(`${keystr(path, name)} has keys [${mk.join(', ')}] but the params at ${keystr(path, 'params')} have keys [${tk.join(', ')}].`)
+      throw new StructureError(
+        `${keystr(path, name)} has keys [${mk.join(', ')}] but the params at ${keystr(path, 'params')} have keys [${tk.join(', ')}].`,
+      )
     }
     const out: Record<string, MaskTree> = {}
     for (const k of mk) out[k] = go((m as Record<string, unknown>)[k], (t as Record<string, unknown>)[k], [...path, k])
@@ -663,13 +719,20 @@ const parsePath = (path: KeyPath | string): KeyPath => {
   if (typeof path !== 'string') return path
   const out: (string | number)[] = []
   const re = /\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([^.[\]]+)/g
-  for (const m of path.matchAll(re)) out.push(m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? JSON.parse(`"${m[2]}"`) : m[3]!)
+  for (const m of path.matchAll(re))
+    out.push(m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? JSON.parse(`"${m[2]}"`) : m[3]!)
   return out
 }
 
 const child = (node: unknown, key: string | number): O.Option<unknown> => {
   if (Array.isArray(node)) return typeof key === 'number' && key >= 0 && key < node.length ? O.some(node[key]) : O.none
-  if (typeof node === 'object' && node !== null && !isTensor(node) && typeof key === 'string' && Object.hasOwn(node, key)) {
+  if (
+    typeof node === 'object' &&
+    node !== null &&
+    !isTensor(node) &&
+    typeof key === 'string' &&
+    Object.hasOwn(node, key)
+  ) {
     return O.some((node as Record<string, unknown>)[key])
   }
   return O.none

@@ -53,7 +53,9 @@ export function kindOf(x: unknown, path: KeyPath, root: string): NodeKind {
     if (Array.isArray(x)) return 'array'
     if (!ArrayBuffer.isView(x) && isPlainObject(x)) return 'object'
   }
-  throw new InvalidTreeError(`${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes are arrays, plain objects and null.`)
+  throw new InvalidTreeError(
+    `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes are arrays, plain objects and null.`,
+  )
 }
 
 /** @internal Sorted keys of a dict node (jax flattens dicts in sorted key order). */
@@ -66,7 +68,13 @@ const kindName = (kind: NodeKind, x: unknown): string => {
   return `an object with keys [${sortedKeys(x as object).join(', ')}]`
 }
 
-function mismatch(path: KeyPath, names: readonly string[], i: number, a: [NodeKind, unknown], b: [NodeKind, unknown]): never {
+function mismatch(
+  path: KeyPath,
+  names: readonly string[],
+  i: number,
+  a: [NodeKind, unknown],
+  b: [NodeKind, unknown],
+): never {
   throw new StructureError(
     `${keystr(path, names[0])}: ${names[0]} has ${kindName(a[0], a[1])} but ${names[i]} has ${kindName(b[0], b[1])} ` +
       `(at ${keystr(path, names[i])}). The trees must have the same structure; build one from the other (e.g. tree.zerosLike) or fix the keys.`,
@@ -74,13 +82,18 @@ function mismatch(path: KeyPath, names: readonly string[], i: number, a: [NodeKi
 }
 
 /** @internal Default names of the trees in error messages. */
-export const defaultNames = (n: number): string[] => Array.from({ length: n }, (_, i) => (i === 0 ? 'tree' : `tree#${i + 1}`))
+export const defaultNames = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => (i === 0 ? 'tree' : `tree#${i + 1}`))
 
 /**
  * @internal The one traversal every multi-tree operation goes through: the first tree fixes the structure and the
  * others must match it node for node. `f` receives the path and the leaves found at it.
  */
-export function mapTrees(f: (path: KeyPath, leaves: readonly unknown[]) => unknown, trees: readonly unknown[], names: readonly string[]): unknown {
+export function mapTrees(
+  f: (path: KeyPath, leaves: readonly unknown[]) => unknown,
+  trees: readonly unknown[],
+  names: readonly string[],
+): unknown {
   const go = (path: (string | number)[], nodes: readonly unknown[]): unknown => {
     const x = nodes[0]
     const kind = kindOf(x, path, names[0]!)
@@ -88,7 +101,8 @@ export function mapTrees(f: (path: KeyPath, leaves: readonly unknown[]) => unkno
       const y = nodes[i]
       const kindY = kindOf(y, path, names[i]!)
       if (kindY !== kind) mismatch(path, names, i, [kind, x], [kindY, y])
-      if (kind === 'array' && (y as unknown[]).length !== (x as unknown[]).length) mismatch(path, names, i, [kind, x], [kindY, y])
+      if (kind === 'array' && (y as unknown[]).length !== (x as unknown[]).length)
+        mismatch(path, names, i, [kind, x], [kindY, y])
       if (kind === 'object') {
         const kx = sortedKeys(x as object)
         const ky = sortedKeys(y as object)
@@ -101,10 +115,19 @@ export function mapTrees(f: (path: KeyPath, leaves: readonly unknown[]) => unkno
       case 'null':
         return null
       case 'array':
-        return (x as unknown[]).map((_, j) => go([...path, j], nodes.map((n) => (n as unknown[])[j])))
+        return (x as unknown[]).map((_, j) =>
+          go(
+            [...path, j],
+            nodes.map((n) => (n as unknown[])[j]),
+          ),
+        )
       case 'object': {
         const out: Record<string, unknown> = {}
-        for (const k of sortedKeys(x as object)) out[k] = go([...path, k], nodes.map((n) => (n as Record<string, unknown>)[k]))
+        for (const k of sortedKeys(x as object))
+          out[k] = go(
+            [...path, k],
+            nodes.map((n) => (n as Record<string, unknown>)[k]),
+          )
         return out
       }
     }

@@ -86,5 +86,10 @@ export interface ExtraArgs {
  */
 export interface GradientTransformation<S = unknown> {
   readonly init: <P extends PyTree>(params: P) => S
-  readonly update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => readonly [updates: P, state: S]
+  readonly update: <P extends PyTree>(
+    updates: P,
+    state: S,
+    params?: P,
+    extra?: ExtraArgs,
+  ) => readonly [updates: P, state: S]
 }

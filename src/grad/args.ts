@@ -25,7 +25,8 @@ export function flattenArg(x: unknown, root: string): FlatTree {
   forEachLeaf(
     x,
     (l, p) => {
-      if (typeof l === 'boolean') throw new InvalidTreeError(`${keystr(p, root)} is a boolean; only Tensors and numbers can be differentiated.`)
+      if (typeof l === 'boolean')
+        throw new InvalidTreeError(`${keystr(p, root)} is a boolean; only Tensors and numbers can be differentiated.`)
       leaves.push(l as Leaf)
       paths.push(p)
     },
@@ -63,16 +64,20 @@ export function clean<T>(x: T): T {
 export function matchTree(ref: FlatTree, t: unknown, what: string, root: string): Leaf[] {
   const ft = flattenArg(t, root)
   if (JSON.stringify(ft.def) !== JSON.stringify(ref.def)) {
-    throw new StructureError(`${what}: ${root} has a different tree structure than ${ref.root}; they must match (same keys, ` +
-      `same array lengths, same null subtrees). ${root}: ${JSON.stringify(ft.def)} vs ${ref.root}: ${JSON.stringify(ref.def)}`)
+    throw new StructureError(
+      `${what}: ${root} has a different tree structure than ${ref.root}; they must match (same keys, ` +
+        `same array lengths, same null subtrees). ${root}: ${JSON.stringify(ft.def)} vs ${ref.root}: ${JSON.stringify(ref.def)}`,
+    )
   }
   ref.leaves.forEach((l, i) => {
     const u = ft.leaves[i]!
     const ls = typeof l === 'number' ? [] : l.shape
     const us = typeof u === 'number' ? [] : u.shape
     if (!sameShape(ls, us)) {
-      throw new ShapeError(`${what}: ${keystr(ft.paths[i]!, root)} has shape ${shapeStr(us)} but ${keystr(ref.paths[i]!, ref.root)} ` +
-        `has shape ${shapeStr(ls)}.`)
+      throw new ShapeError(
+        `${what}: ${keystr(ft.paths[i]!, root)} has shape ${shapeStr(us)} but ${keystr(ref.paths[i]!, ref.root)} ` +
+          `has shape ${shapeStr(ls)}.`,
+      )
     }
   })
   return [...ft.leaves]
@@ -83,10 +88,13 @@ export function checkArgnums(owner: string, argnums: number | readonly number[],
   const list = typeof argnums === 'number' ? [argnums] : [...argnums]
   for (const a of list) {
     if (!Number.isInteger(a) || a < 0 || a >= nargs) {
-      throw new DescentError(`${owner}: argnums ${JSON.stringify(argnums)} refers to argument ${a}, but the function was called ` +
-        `with ${nargs} argument${nargs === 1 ? '' : 's'}.`)
+      throw new DescentError(
+        `${owner}: argnums ${JSON.stringify(argnums)} refers to argument ${a}, but the function was called ` +
+          `with ${nargs} argument${nargs === 1 ? '' : 's'}.`,
+      )
     }
   }
-  if (new Set(list).size !== list.length) throw new DescentError(`${owner}: argnums ${JSON.stringify(argnums)} has duplicates.`)
+  if (new Set(list).size !== list.length)
+    throw new DescentError(`${owner}: argnums ${JSON.stringify(argnums)} has duplicates.`)
   return list
 }

@@ -11,8 +11,25 @@ import { unflatten } from '../core/tree'
 import { type KeyPath, keystr } from '../core/treeTraversal'
 import type { Leaf, PyTree } from '../core/types'
 import {
-  DEFAULT_EPS, type Mismatch, type Tolerance, basis, dtypeOf, fmt, indexStr, inner, leafLike, loosest, numericalJvp,
-  onlyLeaf, randLike, score, shapeOf, sizeOf, toleranceFor, valuesOf, worstMismatch,
+  DEFAULT_EPS,
+  type Mismatch,
+  type Tolerance,
+  basis,
+  dtypeOf,
+  fmt,
+  indexStr,
+  inner,
+  leafLike,
+  loosest,
+  numericalJvp,
+  onlyLeaf,
+  randLike,
+  score,
+  shapeOf,
+  sizeOf,
+  toleranceFor,
+  valuesOf,
+  worstMismatch,
 } from './_internal/gradCheckNumerics'
 import { type FlatTree, flattenArg, leafToTensor, matchTree } from './args'
 import { jvp } from './jvp'
@@ -418,7 +435,8 @@ function checkVjp(level: Level, s: Settings): void {
   })
   const { i } = worst
   const scalarOut = outs.reduce((n: number, l) => n + sizeOf(l), 0) === 1
-  let detail = `For that argument alone, ⟨t, vjp(c)⟩ = ${fmt(worst.actual)} but ⟨J·t, c⟩ = ${fmt(worst.expected)} by ` +
+  let detail =
+    `For that argument alone, ⟨t, vjp(c)⟩ = ${fmt(worst.actual)} but ⟨J·t, c⟩ = ${fmt(worst.expected)} by ` +
     `central differences (${bound({ ...worst, atol, rtol })}).`
   let analytic = worst.actual
   let numeric = worst.expected
@@ -434,7 +452,8 @@ function checkVjp(level: Level, s: Settings): void {
     }
     if (entry !== null && entry.score > 1) {
       const of = scalarOut ? 'output' : '⟨c, output⟩ (c a random cotangent)'
-      detail = `Worst entry: ∂${of}/∂${argPath(level, p, i, entry.k)} is ${fmt(entry.actual)} by vjp and ` +
+      detail =
+        `Worst entry: ∂${of}/∂${argPath(level, p, i, entry.k)} is ${fmt(entry.actual)} by vjp and ` +
         `${fmt(entry.expected)} by central differences (${bound({ ...entry, atol, rtol })}).`
       analytic = entry.actual
       numeric = entry.expected
@@ -480,7 +499,8 @@ function fullVjp(
   })
   const w = worst as Entry | null
   if (w === null || w.score <= 1) return
-  const detail = `Worst entry: ∂${outPath(p, w)}/∂${argPath(level, p, w.i, w.k)} is ${fmt(w.actual)} by vjp and ` +
+  const detail =
+    `Worst entry: ∂${outPath(p, w)}/∂${argPath(level, p, w.i, w.k)} is ${fmt(w.actual)} by vjp and ` +
     `${fmt(w.expected)} by central differences (${bound({ ...w, atol, rtol })}).`
   throw revFailure(level, s, argPath(level, p, w.i), 'the Jacobian by vjp', detail, w)
 }

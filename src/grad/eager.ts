@@ -32,7 +32,9 @@ const reduce =
   (xs: readonly Tensor[], p: PrimitiveParams['sum']): Tensor => {
     const x = xs[0]!
     const data = K.reduce(op, x.data, x.shape, p.axes, arrayTypeOf(x.dtype))
-    const shape = p.keepDims ? x.shape.map((d, i) => (p.axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !p.axes.includes(i))
+    const shape = p.keepDims
+      ? x.shape.map((d, i) => (p.axes.includes(i) ? 1 : d))
+      : x.shape.filter((_, i) => !p.axes.includes(i))
     return fromStorage(data, shape)
   }
 
@@ -68,7 +70,10 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   select: (xs) => {
     const [c, a, b] = xs as [Tensor, Tensor, Tensor]
     const shape = K.broadcastShapes(c.shape, a.shape, b.shape)!
-    return fromStorage(K.select(c.data, c.shape, a.data, a.shape, b.data, b.shape, shape, arrayTypeOf(promote([a, b]))), shape)
+    return fromStorage(
+      K.select(c.data, c.shape, a.data, a.shape, b.data, b.shape, shape, arrayTypeOf(promote([a, b]))),
+      shape,
+    )
   },
   gt: binary((a, b) => (a > b ? 1 : 0)),
   ge: binary((a, b) => (a >= b ? 1 : 0)),
@@ -87,7 +92,10 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   },
   transpose: (xs, p) => {
     const x = xs[0]!
-    return fromStorage(K.transpose(x.data, x.shape, p.perm, arrayTypeOf(x.dtype)), p.perm.map((i) => x.shape[i]!))
+    return fromStorage(
+      K.transpose(x.data, x.shape, p.perm, arrayTypeOf(x.dtype)),
+      p.perm.map((i) => x.shape[i]!),
+    )
   },
   matmul: (xs) => {
     const [a, b] = xs as [Tensor, Tensor]
@@ -98,7 +106,15 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
     const Out = arrayTypeOf(promote(xs))
     const shape = [...xs[0]!.shape]
     shape[p.axis] = xs.reduce((s, x) => s + x.shape[p.axis]!, 0)
-    return fromStorage(K.concat(xs.map((x) => x.data), xs.map((x) => x.shape), p.axis, Out), shape)
+    return fromStorage(
+      K.concat(
+        xs.map((x) => x.data),
+        xs.map((x) => x.shape),
+        p.axis,
+        Out,
+      ),
+      shape,
+    )
   },
   slice: (xs, p) => {
     const x = xs[0]!

@@ -28,7 +28,10 @@ import { type AnyFn, type GradOf, type GradOptions, type Scalar, valueAndGradImp
  * @category grad
  * @since 0.1.0
  */
-export function grad<F extends (...args: any[]) => readonly [Scalar, unknown], const N extends number | readonly number[] = 0>(
+export function grad<
+  F extends (...args: any[]) => readonly [Scalar, unknown],
+  const N extends number | readonly number[] = 0,
+>(
   f: F,
   options: GradOptions<N> & { readonly hasAux: true },
 ): (...args: Parameters<F>) => readonly [GradOf<Parameters<F>, N>, ReturnType<F>[1]]

@@ -22,7 +22,10 @@ import { jacrev } from './jacrev'
  * @category grad
  * @since 0.1.0
  */
-export function hessian<F extends (...args: any[]) => PyTree>(f: F, options: JacobianOptions = {}): (...args: Parameters<F>) => any {
+export function hessian<F extends (...args: any[]) => PyTree>(
+  f: F,
+  options: JacobianOptions = {},
+): (...args: Parameters<F>) => any {
   const argnums = options.argnums ?? 0
   return jacfwdImpl('hessian', jacrev(f, { argnums }), argnums) as (...args: Parameters<F>) => any
 }

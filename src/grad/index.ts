@@ -7,8 +7,32 @@ export * as ops from './ops/index'
 export { add, sub, mul, div, neg, pow, square, reciprocal, maximum, minimum, clip } from './ops/arithmetic'
 export { exp, expm1, log, log1p, sqrt, rsqrt, abs, sign, sin, cos, tanh, sigmoid, stopGradient } from './ops/unary'
 export { greater, greaterEqual, less, lessEqual, equal, notEqual, where } from './ops/compare'
-export { reshape, transpose, broadcastTo, expandDims, squeeze, concat, stack, slice, pad, take, oneHot, cast } from './ops/shape'
-export { type ReduceOptions, type AxisOrOptions, type NormOptions, sum, max, min, mean, prod, logsumexp, norm } from './ops/reduce'
+export {
+  reshape,
+  transpose,
+  broadcastTo,
+  expandDims,
+  squeeze,
+  concat,
+  stack,
+  slice,
+  pad,
+  take,
+  oneHot,
+  cast,
+} from './ops/shape'
+export {
+  type ReduceOptions,
+  type AxisOrOptions,
+  type NormOptions,
+  sum,
+  max,
+  min,
+  mean,
+  prod,
+  logsumexp,
+  norm,
+} from './ops/reduce'
 export { matmul, dot, outer } from './ops/linalg'
 export { relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax } from './ops/activations'
 export { type TensorLike } from './tensorLike'

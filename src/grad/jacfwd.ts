@@ -70,6 +70,9 @@ export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnum
  * @category grad
  * @since 0.1.0
  */
-export function jacfwd<F extends (...args: any[]) => PyTree>(f: F, options: JacobianOptions = {}): (...args: Parameters<F>) => any {
+export function jacfwd<F extends (...args: any[]) => PyTree>(
+  f: F,
+  options: JacobianOptions = {},
+): (...args: Parameters<F>) => any {
   return jacfwdImpl('jacfwd', f, options.argnums ?? 0) as (...args: Parameters<F>) => any
 }

@@ -24,7 +24,12 @@ export const sizeOfLeaf = (l: Leaf): number => shapeOf(l).reduce((a, b) => a * b
  * Stacks `rows` (one per element of a leaf of shape `lead`, each of shape `tail`) into a block of shape
  * `lead ++ tail` (`leadFirst`) or `tail ++ lead`.
  */
-export function block(rows: readonly Tensor[], lead: readonly number[], tail: readonly number[], leadFirst: boolean): Tensor {
+export function block(
+  rows: readonly Tensor[],
+  lead: readonly number[],
+  tail: readonly number[],
+  leadFirst: boolean,
+): Tensor {
   if (rows.length === 0) return fromStorage(new Float32Array(0), leadFirst ? [...lead, ...tail] : [...tail, ...lead])
   const s = stack(rows, leadFirst ? 0 : tail.length)
   return reshape(s, leadFirst ? [...lead, ...tail] : [...tail, ...lead])
@@ -32,4 +37,7 @@ export function block(rows: readonly Tensor[], lead: readonly number[], tail: re
 
 /** The Jacobian tree: `out`'s structure, each leaf replaced by a tree of `inp`'s structure holding `blocks[o][i]`. */
 export const assemble = (out: FlatTree, inp: FlatTree, blocks: readonly (readonly Tensor[])[]): PyTree =>
-  rebuild(out, blocks.map((row) => rebuild(inp, row) as Leaf))
+  rebuild(
+    out,
+    blocks.map((row) => rebuild(inp, row) as Leaf),
+  )

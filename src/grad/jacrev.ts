@@ -24,7 +24,10 @@ import { vjpFlat } from './vjp'
  * @category grad
  * @since 0.1.0
  */
-export function jacrev<F extends (...args: any[]) => PyTree>(f: F, options: JacobianOptions = {}): (...args: Parameters<F>) => any {
+export function jacrev<F extends (...args: any[]) => PyTree>(
+  f: F,
+  options: JacobianOptions = {},
+): (...args: Parameters<F>) => any {
   const argnum = options.argnums ?? 0
   return ((...args: readonly unknown[]): PyTree => {
     const [n] = checkArgnums('jacrev', argnum, args.length) as [number]

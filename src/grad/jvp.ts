@@ -52,7 +52,11 @@ export function jvpFlat<T>(
 ): { readonly rawOut: T; readonly tangentOf: (o: Tensor) => Tensor | null } {
   const trace = new JVPTrace(newLevel())
   const rawOut = withTrace(trace, () =>
-    f(...primals.map((x, i) => new JVPTracer(trace, x, tangents[i]!.dtype === x.dtype ? tangents[i]! : cast(tangents[i]!, x.dtype)))),
+    f(
+      ...primals.map(
+        (x, i) => new JVPTracer(trace, x, tangents[i]!.dtype === x.dtype ? tangents[i]! : cast(tangents[i]!, x.dtype)),
+      ),
+    ),
   )
   return { rawOut, tangentOf: (o) => (o instanceof JVPTracer && o._trace === trace ? o.tangent : null) }
 }
@@ -81,10 +85,14 @@ export function jvp<F extends (...args: any[]) => PyTree>(
   type R = ReturnType<F>
   type A = Parameters<F>
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
-    throw new StructureError('jvp: primals and tangents must be arrays with one pytree per argument of f, e.g. jvp(f, [x], [v]).')
+    throw new StructureError(
+      'jvp: primals and tangents must be arrays with one pytree per argument of f, e.g. jvp(f, [x], [v]).',
+    )
   }
   if (primals.length !== tangents.length) {
-    throw new StructureError(`jvp: ${primals.length} primal arguments but ${tangents.length} tangents; give one tangent per argument.`)
+    throw new StructureError(
+      `jvp: ${primals.length} primal arguments but ${tangents.length} tangents; give one tangent per argument.`,
+    )
   }
   const flats = primals.map((p, i) => flattenArg(p, `primals[${i}]`))
   const tans = flats.flatMap((ft, i) => matchTree(ft, tangents[i], 'jvp', `tangents[${i}]`))

@@ -95,12 +95,22 @@ export interface Rule<P> {
    * Forward mode: the output and its tangent, given input tangents (`null` = symbolically zero). Written with ops,
    * so outer transformations trace through it.
    */
-  readonly jvp: (primals: readonly Tensor[], tangents: readonly (Tensor | null)[], params: P) => readonly [Tensor, Tensor | null]
+  readonly jvp: (
+    primals: readonly Tensor[],
+    tangents: readonly (Tensor | null)[],
+    params: P,
+  ) => readonly [Tensor, Tensor | null]
   /**
    * Reverse mode: the cotangent of each input (`null` = zero, or not needed) from the output cotangent `ct`.
    * `needs[i]` says whether input i needs one. Written with ops, so it is itself differentiable.
    */
-  readonly vjp: (ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P, needs: readonly boolean[]) => readonly (Tensor | null)[]
+  readonly vjp: (
+    ct: Tensor,
+    primals: readonly Tensor[],
+    out: Tensor,
+    params: P,
+    needs: readonly boolean[],
+  ) => readonly (Tensor | null)[]
 }
 
 /** The rule table type: one entry per primitive. */

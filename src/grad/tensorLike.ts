@@ -38,8 +38,10 @@ export const shapeStr = (s: readonly number[]): string => `[${s.join(',')}]`
 export function broadcastOrThrow(op: string, ...shapes: readonly (readonly number[])[]): number[] {
   const s = broadcastShapes(...shapes)
   if (s === null) {
-    throw new ShapeError(`${op}: shapes ${shapes.map(shapeStr).join(' and ')} cannot be broadcast together (NumPy rules: ` +
-      'trailing dimensions must be equal or 1).')
+    throw new ShapeError(
+      `${op}: shapes ${shapes.map(shapeStr).join(' and ')} cannot be broadcast together (NumPy rules: ` +
+        'trailing dimensions must be equal or 1).',
+    )
   }
   return s
 }
@@ -56,7 +58,8 @@ export function normAxis(op: string, axis: number, rank: number): number {
 export function normAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i)
   const list = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normAxis(op, a, rank)).sort((a, b) => a - b)
-  if (list.some((a, i) => i > 0 && a === list[i - 1])) throw new ShapeError(`${op}: repeated axis in [${String(axis)}].`)
+  if (list.some((a, i) => i > 0 && a === list[i - 1]))
+    throw new ShapeError(`${op}: repeated axis in [${String(axis)}].`)
   return list
 }
 

@@ -71,12 +71,19 @@ export function valueAndGradImpl(
       let k = 0
       flats.forEach((ft) => ft.paths.forEach((p) => grads[k++] === null && unused.push(keystr(p, ft.root))))
       if (unused.length > 0) {
-        throw new DescentError(`${owner}: ${unused.length} differentiated leaf/leaves do not reach the output, so their ` +
-          `gradient is zero: ${unused.join(', ')}. Remove them from the arguments or pass reportUnused: false.`)
+        throw new DescentError(
+          `${owner}: ${unused.length} differentiated leaf/leaves do not reach the output, so their ` +
+            `gradient is zero: ${unused.join(', ')}. Remove them from the arguments or pass reportUnused: false.`,
+        )
       }
     }
     let k = 0
-    const trees = flats.map((ft) => rebuild(ft, ft.leaves.map((l) => like(l, clean(grads[k++] ?? zerosFor(l))))))
+    const trees = flats.map((ft) =>
+      rebuild(
+        ft,
+        ft.leaves.map((l) => like(l, clean(grads[k++] ?? zerosFor(l)))),
+      ),
+    )
     const value = typeof loss === 'number' ? loss : clean(loss)
     return [value, typeof argnums === 'number' ? trees[0] : trees, aux]
   }
@@ -109,7 +116,10 @@ export function valueAndGradImpl(
  * @category grad
  * @since 0.1.0
  */
-export function valueAndGrad<F extends (...args: any[]) => readonly [Scalar, unknown], const N extends number | readonly number[] = 0>(
+export function valueAndGrad<
+  F extends (...args: any[]) => readonly [Scalar, unknown],
+  const N extends number | readonly number[] = 0,
+>(
   f: F,
   options: GradOptions<N> & { readonly hasAux: true },
 ): (...args: Parameters<F>) => readonly [readonly [ReturnType<F>[0], ReturnType<F>[1]], GradOf<Parameters<F>, N>]
@@ -117,7 +127,10 @@ export function valueAndGrad<F extends (...args: any[]) => Scalar, const N exten
   f: F,
   options?: GradOptions<N> & { readonly hasAux?: false },
 ): (...args: Parameters<F>) => readonly [ReturnType<F>, GradOf<Parameters<F>, N>]
-export function valueAndGrad(f: AnyFn, options: GradOptions = {}): (...args: readonly unknown[]) => readonly [unknown, unknown] {
+export function valueAndGrad(
+  f: AnyFn,
+  options: GradOptions = {},
+): (...args: readonly unknown[]) => readonly [unknown, unknown] {
   const impl = valueAndGradImpl('valueAndGrad', f, options)
   return (...args) => {
     const [value, grads, aux] = impl(...args)

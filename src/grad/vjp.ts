@@ -161,10 +161,13 @@ export function vjp<F extends (...args: any[]) => PyTree>(
     const grads = pb.pullback(outs, cts)
     let k = 0
     return flats.map((ft) =>
-      rebuild(ft, ft.leaves.map((l) => {
-        const g = grads[k++]
-        return like(l, clean(g ?? zerosFor(l)))
-      })),
+      rebuild(
+        ft,
+        ft.leaves.map((l) => {
+          const g = grads[k++]
+          return like(l, clean(g ?? zerosFor(l)))
+        }),
+      ),
     ) as unknown as { -readonly [K in keyof A]: A[K] }
   }
   return [pb.out, vjpFn]
@@ -173,15 +176,28 @@ export function vjp<F extends (...args: any[]) => PyTree>(
 /** @internal A scalar check for grad-like transformations. */
 export function checkScalar(owner: string, out: unknown): Tensor | number {
   if (typeof out === 'number') return out
-  if (out instanceof Tracer || (typeof out === 'object' && out !== null && (out as { _tag?: unknown })._tag === 'Tensor')) {
+  if (
+    out instanceof Tracer ||
+    (typeof out === 'object' && out !== null && (out as { _tag?: unknown })._tag === 'Tensor')
+  ) {
     const t = out as Tensor
     if (t.shape.length === 0) return t
-    throw new DescentError(`${owner}: the function must return a scalar (a 0-d tensor or a number); got a tensor of shape ` +
-      `[${t.shape.join(',')}]. Reduce it (e.g. ops.sum or mean), or use vjp / jacrev for non-scalar outputs.`)
+    throw new DescentError(
+      `${owner}: the function must return a scalar (a 0-d tensor or a number); got a tensor of shape ` +
+        `[${t.shape.join(',')}]. Reduce it (e.g. ops.sum or mean), or use vjp / jacrev for non-scalar outputs.`,
+    )
   }
-  throw new DescentError(`${owner}: the function must return a scalar (a 0-d tensor or a number); got ${describe(out)}. ` +
-    'With { hasAux: true } it must return [loss, aux].')
+  throw new DescentError(
+    `${owner}: the function must return a scalar (a 0-d tensor or a number); got ${describe(out)}. ` +
+      'With { hasAux: true } it must return [loss, aux].',
+  )
 }
 
 const describe = (x: unknown): string =>
-  Array.isArray(x) ? `an array of length ${x.length}` : x === null ? 'null' : typeof x === 'object' ? 'an object' : typeof x
+  Array.isArray(x)
+    ? `an array of length ${x.length}`
+    : x === null
+      ? 'null'
+      : typeof x === 'object'
+        ? 'an object'
+        : typeof x

@@ -13,7 +13,12 @@ export interface Backend {
   /** `out[i] = f(a[i])` */
   readonly map1: (f: (a: number) => number, a: TypedArray, out: TypedArrayConstructor) => TypedArray
   /** `out[i] = f(a[i], b[i])` */
-  readonly map2: (f: (a: number, b: number) => number, a: TypedArray, b: TypedArray, out: TypedArrayConstructor) => TypedArray
+  readonly map2: (
+    f: (a: number, b: number) => number,
+    a: TypedArray,
+    b: TypedArray,
+    out: TypedArrayConstructor,
+  ) => TypedArray
   /** `out[i] = f(a[i], b[i], c[i])` */
   readonly map3: (
     f: (a: number, b: number, c: number) => number,

@@ -7,7 +7,12 @@ const map1 = (f: (a: number) => number, a: TypedArray, Out: TypedArrayConstructo
   return out
 }
 
-const map2 = (f: (a: number, b: number) => number, a: TypedArray, b: TypedArray, Out: TypedArrayConstructor): TypedArray => {
+const map2 = (
+  f: (a: number, b: number) => number,
+  a: TypedArray,
+  b: TypedArray,
+  Out: TypedArrayConstructor,
+): TypedArray => {
   const n = a.length
   const out = new Out(n)
   for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!)

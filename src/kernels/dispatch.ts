@@ -48,7 +48,8 @@ export function gpuKernels(): GpuKernels | null {
   return gpuCache
 }
 
-const hardwareGpu = (g: GpuKernels | null): boolean => g !== null && !g.software && g.mode !== 'webasm' && g.mode !== 'cpu'
+const hardwareGpu = (g: GpuKernels | null): boolean =>
+  g !== null && !g.software && g.mode !== 'webasm' && g.mode !== 'cpu'
 
 /** The kernel {@link matmul} runs for an M×K·K×N product under the current backend (or `override`). */
 export function chooseMatmulKernel(M: number, K: number, N: number, override?: KernelChoice): KernelChoice {
@@ -76,7 +77,14 @@ function transpose(a: Float32Array, r: number, c: number): Float32Array {
 }
 
 /** The plain-TS reference: float64 accumulation, float32 result. */
-export function matmulTs(a: Float32Array, b: Float32Array, M: number, K: number, N: number, options: MatmulCallOptions = {}): Float32Array {
+export function matmulTs(
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  options: MatmulCallOptions = {},
+): Float32Array {
   const A = options.transA === true ? transpose(a, K, M) : a
   const B = options.transB === true ? transpose(b, N, K) : b
   const out = new Float32Array(M * N)
@@ -99,7 +107,14 @@ export function matmulTs(a: Float32Array, b: Float32Array, M: number, K: number,
  * `transB`: `b` holds N×K). Dispatched to the TS loop, the SIMD WebAssembly kernel or gpu.js by
  * {@link chooseMatmulKernel}. Inputs are never written; the result is fresh.
  */
-export function matmul(a: Float32Array, b: Float32Array, M: number, K: number, N: number, options: MatmulCallOptions = {}): Float32Array {
+export function matmul(
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  options: MatmulCallOptions = {},
+): Float32Array {
   if (a.length !== M * K || b.length !== K * N) {
     throw new RangeError(`matmul: sizes ${a.length} and ${b.length} do not match ${M}×${K} · ${K}×${N}`)
   }

@@ -109,7 +109,9 @@ function makeKernels(gpu: GPU, mode: string, software: boolean): GpuKernels {
       k = gpu.createKernel(
         'function (a, b) { let s = 0; for (let i = 0; i < this.constants.K; i++) { s += a[this.thread.y][i] * b[i][this.thread.x]; } return s; }',
         // loopMaxIterations is a gpu.js setting missing from its typings.
-        { output: [N, M], constants: { K }, loopMaxIterations: K + 1, tactic: 'precision' } as Parameters<GPU['createKernel']>[1],
+        { output: [N, M], constants: { K }, loopMaxIterations: K + 1, tactic: 'precision' } as Parameters<
+          GPU['createKernel']
+        >[1],
       )
       matmuls.set(key, k)
     }
@@ -148,7 +150,8 @@ function makeKernels(gpu: GPU, mode: string, software: boolean): GpuKernels {
     mode,
     software,
     matmul: (a, b, M, K, N) => {
-      if (a.length !== M * K || b.length !== K * N) throw new RangeError(`gpu matmul: sizes do not match ${M}×${K} · ${K}×${N}`)
+      if (a.length !== M * K || b.length !== K * N)
+        throw new RangeError(`gpu matmul: sizes do not match ${M}×${K} · ${K}×${N}`)
       if (M === 0 || N === 0) return new Float32Array(M * N)
       if (K === 0) return new Float32Array(M * N)
       const rows = matmulKernel(M, K, N)(input(a, [K, M]) as number[][], input(b, [N, K]) as number[][])
@@ -164,7 +167,9 @@ function makeKernels(gpu: GPU, mode: string, software: boolean): GpuKernels {
       if (a.length === 0) return new Float32Array(0)
       let k = axpys.get(a.length)
       if (k === undefined) {
-        k = gpu.createKernel('function (s, a, b) { return s * a[this.thread.x] + b[this.thread.x] }', { output: [a.length] })
+        k = gpu.createKernel('function (s, a, b) { return s * a[this.thread.x] + b[this.thread.x] }', {
+          output: [a.length],
+        })
         axpys.set(a.length, k)
       }
       return Float32Array.from(k(s, a, b) as ArrayLike<number>)

@@ -57,7 +57,11 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
  * `row(offsets, n)` where `offsets[k]` is the offset of operand k at the row start. Operand k moves by
  * `strides[k][last]` along the row.
  */
-function forEachRow(shape: Shape, strides: readonly (readonly number[])[], row: (offsets: number[], n: number) => void): void {
+function forEachRow(
+  shape: Shape,
+  strides: readonly (readonly number[])[],
+  row: (offsets: number[], n: number) => void,
+): void {
   const r = shape.length
   const k = strides.length
   const offsets = new Array<number>(k).fill(0)
@@ -134,7 +138,11 @@ export function select(
   Out: TypedArrayConstructor,
 ): TypedArray {
   const out = new Out(sizeOf(outShape))
-  const st = [broadcastStrides(cShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]
+  const st = [
+    broadcastStrides(cShape, outShape),
+    broadcastStrides(aShape, outShape),
+    broadcastStrides(bShape, outShape),
+  ]
   const last = outShape.length - 1
   const [ic, ia, ib] = st.map((s) => (last >= 0 ? s[last]! : 0)) as [number, number, number]
   let o = 0
@@ -170,7 +178,13 @@ export type ReduceOp = 'sum' | 'max' | 'min'
  * Reduces `a` (of `shape`) over `axes` (sorted, distinct, in range); the output has the shape with those axes
  * removed. Sums accumulate in float64; max and min propagate NaN.
  */
-export function reduce(op: ReduceOp, a: TypedArray, shape: Shape, axes: readonly number[], Out: TypedArrayConstructor): TypedArray {
+export function reduce(
+  op: ReduceOp,
+  a: TypedArray,
+  shape: Shape,
+  axes: readonly number[],
+  Out: TypedArrayConstructor,
+): TypedArray {
   const outShape = shape.filter((_, i) => !axes.includes(i))
   const m = sizeOf(outShape)
   const acc = new Float64Array(m).fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity)
@@ -206,7 +220,12 @@ export function reduce(op: ReduceOp, a: TypedArray, shape: Shape, axes: readonly
 }
 
 /** Permutes the axes of `a`: `out.shape[i] = shape[perm[i]]`. */
-export function transpose(a: TypedArray, shape: Shape, perm: readonly number[], Out: TypedArrayConstructor): TypedArray {
+export function transpose(
+  a: TypedArray,
+  shape: Shape,
+  perm: readonly number[],
+  Out: TypedArrayConstructor,
+): TypedArray {
   const outShape = perm.map((p) => shape[p]!)
   const st = stridesOf(shape)
   const pst = perm.map((p) => st[p]!)
@@ -247,11 +266,21 @@ export function matmul(
   const bstr = stridesOf(batch)
   // float32 products go through the dispatcher (SIMD wasm, gpu.js or this loop, by size and setBackend); the
   // reference loop below accumulates in float64 and serves float64 and small products.
-  const dispatched = Out === Float32Array && a instanceof Float32Array && b instanceof Float32Array && chooseMatmulKernel(m, k, n) !== 'ts'
+  const dispatched =
+    Out === Float32Array &&
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    chooseMatmulKernel(m, k, n) !== 'ts'
   if (dispatched) {
     for (let t = 0; t < nb; t++) {
       const [offA, offB] = batchOffsets(t, batch, bstr, sa, sb)
-      const slice = dispatchMatmul(a.subarray(offA * m * k, (offA + 1) * m * k), b.subarray(offB * k * n, (offB + 1) * k * n), m, k, n)
+      const slice = dispatchMatmul(
+        a.subarray(offA * m * k, (offA + 1) * m * k),
+        b.subarray(offB * k * n, (offB + 1) * k * n),
+        m,
+        k,
+        n,
+      )
       out.set(slice, t * m * n)
     }
     return { data: out, shape: outShape }
@@ -279,7 +308,13 @@ export function matmul(
 }
 
 /** The batch indices into `a` and `b` of output batch `t`, under broadcasting. */
-function batchOffsets(t: number, batch: Shape, bstr: readonly number[], sa: readonly number[], sb: readonly number[]): [number, number] {
+function batchOffsets(
+  t: number,
+  batch: Shape,
+  bstr: readonly number[],
+  sa: readonly number[],
+  sb: readonly number[],
+): [number, number] {
   let offA = 0
   let offB = 0
   let rem = t
@@ -293,7 +328,12 @@ function batchOffsets(t: number, batch: Shape, bstr: readonly number[], sa: read
 }
 
 /** Concatenates arrays along `axis` (all other axes equal). */
-export function concat(arrays: readonly TypedArray[], shapes: readonly Shape[], axis: number, Out: TypedArrayConstructor): TypedArray {
+export function concat(
+  arrays: readonly TypedArray[],
+  shapes: readonly Shape[],
+  axis: number,
+  Out: TypedArrayConstructor,
+): TypedArray {
   const first = shapes[0]!
   const outer = sizeOf(first.slice(0, axis))
   const inner = sizeOf(first.slice(axis + 1))
@@ -311,7 +351,13 @@ export function concat(arrays: readonly TypedArray[], shapes: readonly Shape[], 
 }
 
 /** The block `starts[i] ≤ index[i] < starts[i] + sizes[i]` of `a`. */
-export function slice(a: TypedArray, shape: Shape, starts: readonly number[], sizes: readonly number[], Out: TypedArrayConstructor): TypedArray {
+export function slice(
+  a: TypedArray,
+  shape: Shape,
+  starts: readonly number[],
+  sizes: readonly number[],
+  Out: TypedArrayConstructor,
+): TypedArray {
   const st = stridesOf(shape)
   const base = starts.reduce((s, v, i) => s + v * st[i]!, 0)
   const out = new Out(sizeOf(sizes))
@@ -325,7 +371,13 @@ export function slice(a: TypedArray, shape: Shape, starts: readonly number[], si
 }
 
 /** Pads `a` with `before[i]` zeros before and `after[i]` zeros after along every axis i. */
-export function pad(a: TypedArray, shape: Shape, before: readonly number[], after: readonly number[], Out: TypedArrayConstructor): TypedArray {
+export function pad(
+  a: TypedArray,
+  shape: Shape,
+  before: readonly number[],
+  after: readonly number[],
+  Out: TypedArrayConstructor,
+): TypedArray {
   const outShape = shape.map((d, i) => d + before[i]! + after[i]!)
   const ost = stridesOf(outShape)
   const base = before.reduce((s, v, i) => s + v * ost[i]!, 0)
@@ -343,7 +395,13 @@ export function pad(a: TypedArray, shape: Shape, before: readonly number[], afte
  * `take` along `axis`: the output has shape `shape[:axis] ++ [indices.length] ++ shape[axis+1:]` (the caller
  * reshapes the index axis). Indices are integers in `[0, shape[axis])`.
  */
-export function gather(a: TypedArray, shape: Shape, indices: ArrayLike<number>, axis: number, Out: TypedArrayConstructor): TypedArray {
+export function gather(
+  a: TypedArray,
+  shape: Shape,
+  indices: ArrayLike<number>,
+  axis: number,
+  Out: TypedArrayConstructor,
+): TypedArray {
   const outer = sizeOf(shape.slice(0, axis))
   const inner = sizeOf(shape.slice(axis + 1))
   const d = shape[axis]!
@@ -360,7 +418,13 @@ export function gather(a: TypedArray, shape: Shape, indices: ArrayLike<number>, 
 }
 
 /** The transpose of {@link gather}: adds each slice of `src` into zeros of `outShape` at its index (duplicates add). */
-export function scatterAdd(src: TypedArray, indices: ArrayLike<number>, axis: number, outShape: Shape, Out: TypedArrayConstructor): TypedArray {
+export function scatterAdd(
+  src: TypedArray,
+  indices: ArrayLike<number>,
+  axis: number,
+  outShape: Shape,
+  Out: TypedArrayConstructor,
+): TypedArray {
   const outer = sizeOf(outShape.slice(0, axis))
   const inner = sizeOf(outShape.slice(axis + 1))
   const d = outShape[axis]!

@@ -2,11 +2,7 @@ import { type EmptyState, identity } from '../core/base'
 import { chain } from '../core/chain'
 import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../core/types'
 import { type AddDecayedWeightsState, addDecayedWeights } from '../transforms/addDecayedWeights'
-import {
-  type ScaleByAdadeltaOptions,
-  type ScaleByAdadeltaState,
-  scaleByAdadelta,
-} from '../transforms/scaleByAdadelta'
+import { type ScaleByAdadeltaOptions, type ScaleByAdadeltaState, scaleByAdadelta } from '../transforms/scaleByAdadelta'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 
 /**

@@ -19,7 +19,10 @@ import { scaleByParamBlockRms } from '../transforms/scaleByParamBlockRms'
  * @category optimizers
  * @since 0.1.0
  */
-export interface AdafactorOptions extends Pick<ScaleByFactoredRmsOptions, 'factored' | 'decayRate' | 'minDimSizeToFactor'> {
+export interface AdafactorOptions extends Pick<
+  ScaleByFactoredRmsOptions,
+  'factored' | 'decayRate' | 'minDimSizeToFactor'
+> {
   /**
    * A leaf is factored only when its second-largest dimension is at least this.
    * @defaultValue 128
@@ -140,7 +143,7 @@ export function adafactor(
     }),
     ...(threshold === null ? [] : [clipByBlockRms(threshold)]),
     ...(learningRate === undefined ? [] : [scaleByLearningRate(learningRate, { flipSign: false })]),
-    ...(options.multiplyByParameterScale ?? true ? [scaleByParamBlockRms()] : []),
+    ...((options.multiplyByParameterScale ?? true) ? [scaleByParamBlockRms()] : []),
     ...(options.momentum === undefined ? [] : [ema(options.momentum, { debias: false })]),
     ...(options.weightDecayRate === undefined
       ? []

@@ -72,7 +72,10 @@ export type AdamaxWState = readonly [ScaleByAdamaxState, AddDecayedWeightsState,
  * @category optimizers
  * @since 0.1.0
  */
-export function adamax(learningRate: ScalarOrSchedule, options: AdamaxOptions = {}): GradientTransformation<AdamaxState> {
+export function adamax(
+  learningRate: ScalarOrSchedule,
+  options: AdamaxOptions = {},
+): GradientTransformation<AdamaxState> {
   return chain(scaleByAdamax(options), scaleByLearningRate(learningRate))
 }
 

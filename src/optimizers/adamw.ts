@@ -111,5 +111,4 @@ export function adamw(learningRate: ScalarOrSchedule, options: AdamWOptions = {}
 export const nadamw = (
   learningRate: ScalarOrSchedule,
   options: AdamWOptions = {},
-): GradientTransformation<AdamWState> =>
-  adamw(learningRate, { ...options, nesterov: true })
+): GradientTransformation<AdamWState> => adamw(learningRate, { ...options, nesterov: true })

@@ -58,7 +58,10 @@ export type FromageState = readonly [EmptyState, ScaleByLearningRateState, AddDe
  * @category optimizers
  * @since 0.1.0
  */
-export function fromage(learningRate: ScalarOrSchedule, options: FromageOptions = {}): GradientTransformation<FromageState> {
+export function fromage(
+  learningRate: ScalarOrSchedule,
+  options: FromageOptions = {},
+): GradientTransformation<FromageState> {
   const lr = checkScalarOrSchedule('fromage', 'learningRate', learningRate)
   const mult = (c: number) => 1 / Math.sqrt(1 + (typeof lr === 'number' ? lr : lr(c)) ** 2)
   return chain(

@@ -68,7 +68,10 @@ export type NoisySgdState = readonly [AddNoiseState, ScaleByLearningRateState]
  * @category optimizers
  * @since 0.1.0
  */
-export function noisySgd(learningRate: ScalarOrSchedule, options: NoisySgdOptions = {}): GradientTransformation<NoisySgdState> {
+export function noisySgd(
+  learningRate: ScalarOrSchedule,
+  options: NoisySgdOptions = {},
+): GradientTransformation<NoisySgdState> {
   return chain(
     addNoise({ eta: options.eta ?? 0.01, gamma: options.gamma ?? 0.55, key: options.key }),
     scaleByLearningRate(learningRate),

@@ -1,11 +1,7 @@
 import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
-import {
-  type ScaleByNovogradOptions,
-  type ScaleByNovogradState,
-  scaleByNovograd,
-} from '../transforms/scaleByNovograd'
+import { type ScaleByNovogradOptions, type ScaleByNovogradState, scaleByNovograd } from '../transforms/scaleByNovograd'
 
 /**
  * Options of {@link novograd}: those of {@link scaleByNovograd}, with the alias's own default ε.

@@ -57,6 +57,9 @@ export type SignumState = readonly [EmaState, EmptyState, ScaleByLearningRateSta
  * @category optimizers
  * @since 0.1.0
  */
-export function signum(learningRate: ScalarOrSchedule, options: SignumOptions = {}): GradientTransformation<SignumState> {
+export function signum(
+  learningRate: ScalarOrSchedule,
+  options: SignumOptions = {},
+): GradientTransformation<SignumState> {
   return chain(ema(options.beta ?? 0.9, { debias: false }), scaleBySign(), scaleByLearningRate(learningRate))
 }

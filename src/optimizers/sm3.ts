@@ -61,6 +61,11 @@ export type Sm3State = readonly [ScaleBySm3State, EmptyState]
  * @since 0.1.0
  */
 export function sm3(learningRate: number, options: Sm3Options = {}): GradientTransformation<Sm3State> {
-  const lr = checkInRange('sm3', 'learningRate (a number; schedules are not supported)', learningRate, '(-Infinity, Infinity)')
+  const lr = checkInRange(
+    'sm3',
+    'learningRate (a number; schedules are not supported)',
+    learningRate,
+    '(-Infinity, Infinity)',
+  )
   return chain(scaleBySm3({ b1: options.momentum ?? 0.9 }), scale(-lr))
 }

@@ -72,8 +72,9 @@ export function cosineOnecycleSchedule(
 ): Schedule {
   const owner = 'cosineOnecycleSchedule'
   const positional = typeof transitionSteps === 'number'
-  const o = (positional ? { ...options, transitionSteps, peakValue } : (transitionSteps ?? {})) as
-    Partial<CosineOnecycleScheduleOptions>
+  const o = (
+    positional ? { ...options, transitionSteps, peakValue } : (transitionSteps ?? {})
+  ) as Partial<CosineOnecycleScheduleOptions>
   const p = positional ? '' : 'options.'
   const any = '(-Infinity, Infinity)'
   const steps = checkInRange(owner, `${p}transitionSteps`, o.transitionSteps, '(0, Infinity)')

@@ -85,8 +85,12 @@ export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const staircase = checkBoolean(owner, 'options.staircase', o.staircase ?? false)
   const endValue = o.endValue === undefined ? undefined : checkInRange(owner, 'options.endValue', o.endValue, any)
   if (transitionSteps <= 0 || decayRate === 0) return (_count: number): number => initValue
-  const clip = endValue === undefined ? (v: number) => v : decayRate < 1 ? (v: number) => Math.max(v, endValue) :
-    (v: number) => Math.min(v, endValue)
+  const clip =
+    endValue === undefined
+      ? (v: number) => v
+      : decayRate < 1
+        ? (v: number) => Math.max(v, endValue)
+        : (v: number) => Math.min(v, endValue)
   return (count: number): number => {
     const d = count - begin
     const p = staircase ? Math.floor(d / transitionSteps) : d / transitionSteps

@@ -79,8 +79,9 @@ export function linearOnecycleSchedule(
 ): Schedule {
   const owner = 'linearOnecycleSchedule'
   const positional = typeof transitionSteps === 'number'
-  const o = (positional ? { ...options, transitionSteps, peakValue } : (transitionSteps ?? {})) as
-    Partial<LinearOnecycleScheduleOptions>
+  const o = (
+    positional ? { ...options, transitionSteps, peakValue } : (transitionSteps ?? {})
+  ) as Partial<LinearOnecycleScheduleOptions>
   const p = positional ? '' : 'options.'
   const any = '(-Infinity, Infinity)'
   const steps = checkInRange(owner, `${p}transitionSteps`, o.transitionSteps, '(0, Infinity)')

@@ -54,8 +54,9 @@ export function piecewiseConstantSchedule(
 ): Schedule {
   const owner = 'piecewiseConstantSchedule'
   const positional = typeof initValueOrOptions === 'number'
-  const o = (positional ? { ...options, initValue: initValueOrOptions } : (initValueOrOptions ?? {})) as
-    Partial<PiecewiseConstantScheduleOptions>
+  const o = (
+    positional ? { ...options, initValue: initValueOrOptions } : (initValueOrOptions ?? {})
+  ) as Partial<PiecewiseConstantScheduleOptions>
   const name = positional ? 'initValue' : 'options.initValue'
   const initValue = checkInRange(owner, name, o.initValue, '(-Infinity, Infinity)')
   const pieces = readBoundariesAndScales(owner, o.boundariesAndScales)

@@ -70,8 +70,9 @@ export function piecewiseInterpolateSchedule(
 ): Schedule {
   const owner = 'piecewiseInterpolateSchedule'
   const positional = typeof interpolateType !== 'object' || interpolateType === null
-  const o = (positional ? { interpolateType, initValue, boundariesAndScales } : interpolateType) as
-    Partial<PiecewiseInterpolateScheduleOptions>
+  const o = (
+    positional ? { interpolateType, initValue, boundariesAndScales } : interpolateType
+  ) as Partial<PiecewiseInterpolateScheduleOptions>
   const prefix = positional ? '' : 'options.'
   const type = o.interpolateType
   if (type !== 'linear' && type !== 'cosine') {
@@ -105,12 +106,12 @@ function readPairs(owner: string, name: string, raw: unknown): readonly (readonl
   }
   const entries: readonly (readonly [unknown, unknown, string])[] = Array.isArray(raw)
     ? raw.map((pair: unknown, i) => {
-      if (!Array.isArray(pair) || pair.length !== 2) {
-        const got = JSON.stringify(pair)
-        throw new HyperparameterError(`${owner} ${name}[${i}] must be a [step, scale] pair; got ${got}`)
-      }
-      return [pair[0], pair[1], `${name}[${i}]`] as const
-    })
+        if (!Array.isArray(pair) || pair.length !== 2) {
+          const got = JSON.stringify(pair)
+          throw new HyperparameterError(`${owner} ${name}[${i}] must be a [step, scale] pair; got ${got}`)
+        }
+        return [pair[0], pair[1], `${name}[${i}]`] as const
+      })
     : Object.entries(raw).map(([k, v]) => [k.trim() === '' ? NaN : Number(k), v, `${name}[${k}]`] as const)
   return entries
     .map(([b, f, at]) => {

@@ -50,7 +50,9 @@ const unitwiseNorm = (x: Tensor | number, axis: readonly number[] | undefined): 
   if (typeof x === 'number') return Math.abs(x)
   const axes = axis === undefined ? defaultAxes(x.shape) : axis.map((a) => (a < 0 ? a + x.shape.length : a))
   if (axes.some((a) => !(a >= 0 && a < x.shape.length))) {
-    throw new ShapeError(`adaptiveGradClip options.axis [${axis?.join(',')}] is out of range for shape [${x.shape.join(',')}]`)
+    throw new ShapeError(
+      `adaptiveGradClip options.axis [${axis?.join(',')}] is out of range for shape [${x.shape.join(',')}]`,
+    )
   }
   const sumSq = reduceOver(x, axes, 'sum', (v) => v * v, 'float64')
   return tree.mapElementwise(Math.sqrt, broadcastOver(sumSq, x.shape, axes))
@@ -104,22 +106,34 @@ export function adaptiveGradClip(
   const axisOpt = options.axis
   const axis = axisOpt === undefined ? undefined : typeof axisOpt === 'number' ? [axisOpt] : axisOpt
   if (axis !== undefined && (!Array.isArray(axis) || axis.some((a) => !Number.isInteger(a)))) {
-    throw new HyperparameterError(`${owner} options.axis must be an integer or an array of integers; got ${String(axisOpt)}`)
+    throw new HyperparameterError(
+      `${owner} options.axis must be an integer or an array of integers; got ${String(axisOpt)}`,
+    )
   }
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
       const p = paramsRequired(owner, params)
-      const out = tree.map((g, w) => {
-        const gNorm = unitwiseNorm(g, axis)
-        const pNorm = unitwiseNorm(w, axis)
-        const clipped = tree.mapElementwiseNamed(['updates', 'unit norm', 'param unit norm'], (x, gn, pn) => {
-          const max = c * Math.max(pn, eps)
-          return gn < max ? x : x * (max / Math.max(gn, 1e-6))
-        }, g, gNorm, pNorm)
-        // The norms are float64; the result is rounded once to the updates' dtype.
-        return typeof g === 'number' ? clipped : tree.cast(clipped, g.dtype)
-      }, updates, p)
+      const out = tree.map(
+        (g, w) => {
+          const gNorm = unitwiseNorm(g, axis)
+          const pNorm = unitwiseNorm(w, axis)
+          const clipped = tree.mapElementwiseNamed(
+            ['updates', 'unit norm', 'param unit norm'],
+            (x, gn, pn) => {
+              const max = c * Math.max(pn, eps)
+              return gn < max ? x : x * (max / Math.max(gn, 1e-6))
+            },
+            g,
+            gNorm,
+            pNorm,
+          )
+          // The norms are float64; the result is rounded once to the updates' dtype.
+          return typeof g === 'number' ? clipped : tree.cast(clipped, g.dtype)
+        },
+        updates,
+        p,
+      )
       return [out, state]
     },
   }

@@ -38,7 +38,7 @@ export type AddDecayedWeightsState = Unmasked | MaskedState<Unmasked>
 
 const NO_PARAMS =
   'addDecayedWeights needs the params: call update(updates, state, params). When it is part of a chain (e.g. adamw), ' +
-  'pass params as the third argument of the chain\'s update.'
+  "pass params as the third argument of the chain's update."
 
 function unmasked(wd: ScalarOrSchedule): GradientTransformation<Unmasked> {
   const decay = <P extends PyTree>(updates: P, params: P | undefined, s: number): P => {

@@ -41,11 +41,15 @@ export interface AddNoiseState {
 
 const checkKey = (key: unknown): PRNGKey => {
   if (typeof key === 'number') {
-    if (!Number.isSafeInteger(key)) throw new HyperparameterError(`addNoise options.key must be a safe integer seed or a PRNGKey; got ${key}`)
+    if (!Number.isSafeInteger(key))
+      throw new HyperparameterError(`addNoise options.key must be a safe integer seed or a PRNGKey; got ${key}`)
     return prngKey(key)
   }
   const ok = Array.isArray(key) && key.length === 2 && key.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)
-  if (!ok) throw new HyperparameterError(`addNoise options.key must be an integer seed or a PRNGKey [uint32, uint32]; got ${String(key)}`)
+  if (!ok)
+    throw new HyperparameterError(
+      `addNoise options.key must be an integer seed or a PRNGKey [uint32, uint32]; got ${String(key)}`,
+    )
   return [key[0], key[1]] as PRNGKey
 }
 
@@ -56,7 +60,9 @@ function normalLike<T extends PyTree>(key: PRNGKey, t: T): T {
   let i = 0
   return tree.map((l: Leaf) => {
     const k = keys[i++]!
-    return typeof l === 'number' ? randomNormal(k, [], { dtype: 'float64' }).item() : randomNormal(k, l.shape, { dtype: l.dtype })
+    return typeof l === 'number'
+      ? randomNormal(k, [], { dtype: 'float64' }).item()
+      : randomNormal(k, l.shape, { dtype: l.dtype })
   }, t)
 }
 
@@ -95,7 +101,11 @@ function normalLike<T extends PyTree>(key: PRNGKey, t: T): T {
  * @category transforms
  * @since 0.1.0
  */
-export function addNoise(eta: number, gamma: number, options?: Pick<AddNoiseOptions, 'key'>): GradientTransformation<AddNoiseState>
+export function addNoise(
+  eta: number,
+  gamma: number,
+  options?: Pick<AddNoiseOptions, 'key'>,
+): GradientTransformation<AddNoiseState>
 export function addNoise(options: AddNoiseOptions): GradientTransformation<AddNoiseState>
 export function addNoise(
   eta: number | AddNoiseOptions,

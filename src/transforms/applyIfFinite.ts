@@ -45,7 +45,7 @@ function applyIfFiniteBody<S>(
   const owner = 'applyIfFinite'
   checkTransformation(owner, 'inner', inner)
   const positional = !isOptionsObject(options)
-  const raw = positional ? options : (options as ApplyIfFiniteOptions).maxConsecutiveErrors ?? Infinity
+  const raw = positional ? options : ((options as ApplyIfFiniteOptions).maxConsecutiveErrors ?? Infinity)
   const name = positional ? 'maxConsecutiveErrors' : 'options.maxConsecutiveErrors'
   const max = raw === Infinity ? Infinity : checkInteger(owner, name, raw, '[0, Infinity)')
   return {
@@ -53,9 +53,10 @@ function applyIfFiniteBody<S>(
     update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
       const finite = tree.allFinite(updates)
       const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
-      const [u, innerState] = finite || notfiniteCount > max
-        ? inner.update(updates, state.innerState, params, extra)
-        : [tree.zerosLike(updates), state.innerState] as const
+      const [u, innerState] =
+        finite || notfiniteCount > max
+          ? inner.update(updates, state.innerState, params, extra)
+          : ([tree.zerosLike(updates), state.innerState] as const)
       const totalNotfinite = finite ? state.totalNotfinite : state.totalNotfinite + 1
       return [u, { notfiniteCount, lastFinite: finite ? 1 : 0, totalNotfinite, innerState }] as const
     },
@@ -96,10 +97,11 @@ function applyIfFiniteBody<S>(
  * @since 0.1.0
  */
 export const applyIfFinite: {
-  <S>(inner: GradientTransformation<S>, options?: number | ApplyIfFiniteOptions): GradientTransformation<
-    ApplyIfFiniteState<S>
-  >
-  (options?: number | ApplyIfFiniteOptions): <S>(inner: GradientTransformation<S>) => GradientTransformation<
-    ApplyIfFiniteState<S>
-  >
+  <S>(
+    inner: GradientTransformation<S>,
+    options?: number | ApplyIfFiniteOptions,
+  ): GradientTransformation<ApplyIfFiniteState<S>>
+  (
+    options?: number | ApplyIfFiniteOptions,
+  ): <S>(inner: GradientTransformation<S>) => GradientTransformation<ApplyIfFiniteState<S>>
 } = dual((args) => isTransformation(args[0]), applyIfFiniteBody)

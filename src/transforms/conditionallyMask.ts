@@ -51,9 +51,10 @@ export const conditionallyMask: {
     shouldTransformFn: ConditionFn,
     options?: ConditionallyTransformOptions,
   ): GradientTransformation<ConditionallyMaskState<S>>
-  (shouldTransformFn: ConditionFn, options?: ConditionallyTransformOptions): <S>(
-    inner: GradientTransformation<S>,
-  ) => GradientTransformation<ConditionallyMaskState<S>>
+  (
+    shouldTransformFn: ConditionFn,
+    options?: ConditionallyTransformOptions,
+  ): <S>(inner: GradientTransformation<S>) => GradientTransformation<ConditionallyMaskState<S>>
 } = dual(
   (args) => isTransformation(args[0]),
   <S>(inner: GradientTransformation<S>, fn: ConditionFn, options: ConditionallyTransformOptions = {}) =>

@@ -71,9 +71,10 @@ export const conditionallyTransform: {
     shouldTransformFn: ConditionFn,
     options?: ConditionallyTransformOptions,
   ): GradientTransformation<ConditionallyTransformState<S>>
-  (shouldTransformFn: ConditionFn, options?: ConditionallyTransformOptions): <S>(
-    inner: GradientTransformation<S>,
-  ) => GradientTransformation<ConditionallyTransformState<S>>
+  (
+    shouldTransformFn: ConditionFn,
+    options?: ConditionallyTransformOptions,
+  ): <S>(inner: GradientTransformation<S>) => GradientTransformation<ConditionallyTransformState<S>>
 } = dual(
   (args) => isTransformation(args[0]),
   <S>(inner: GradientTransformation<S>, fn: ConditionFn, options: ConditionallyTransformOptions = {}) =>

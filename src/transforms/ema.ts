@@ -64,10 +64,7 @@ export interface EmaState {
  */
 export function ema(decay: number, options?: Omit<EmaOptions, 'decay'>): GradientTransformation<EmaState>
 export function ema(options: EmaOptions): GradientTransformation<EmaState>
-export function ema(
-  decay: number | EmaOptions,
-  rest?: Omit<EmaOptions, 'decay'>,
-): GradientTransformation<EmaState> {
+export function ema(decay: number | EmaOptions, rest?: Omit<EmaOptions, 'decay'>): GradientTransformation<EmaState> {
   const [options, name] = firstArg<EmaOptions, 'decay'>(decay, 'decay', rest)
   const debias = checkBoolean('ema', 'options.debias', options.debias ?? true)
   const d = checkInRange('ema', name, options.decay, debias ? '[0, 1)' : '[0, 1]')

@@ -79,4 +79,3 @@ export {
   type ScaleByOptimisticGradientState,
 } from './scaleByOptimisticGradient'
 export { scaleBySign } from './scaleBySign'
-

@@ -74,9 +74,9 @@ function lookaheadBody<S>(
       const sync = state.stepsSinceSync === k - 1
       const out = sync
         ? {
-          fast: tree.mapElementwise((f, uu, s) => uu - (1 - alpha) * (f + uu - s), p.fast, u, p.slow),
-          slow: tree.mapElementwise((f, uu, s) => alpha * (f + uu - s), p.fast, u, p.slow),
-        }
+            fast: tree.mapElementwise((f, uu, s) => uu - (1 - alpha) * (f + uu - s), p.fast, u, p.slow),
+            slow: tree.mapElementwise((f, uu, s) => alpha * (f + uu - s), p.fast, u, p.slow),
+          }
         : { fast: u, slow: tree.zerosLike(p.slow) }
       const stepsSinceSync = (state.stepsSinceSync + 1) % k
       const next = { fastState: sync && reset ? fast.init(p.fast) : fastState, stepsSinceSync }
@@ -125,7 +125,7 @@ function lookaheadBody<S>(
  */
 export const lookahead: {
   <S>(fastOptimizer: GradientTransformation<S>, options: LookaheadOptions): GradientTransformation<LookaheadState<S>>
-  (options: LookaheadOptions): <S>(fastOptimizer: GradientTransformation<S>) => GradientTransformation<
-    LookaheadState<S>
-  >
+  (
+    options: LookaheadOptions,
+  ): <S>(fastOptimizer: GradientTransformation<S>) => GradientTransformation<LookaheadState<S>>
 } = dual((args) => isTransformation(args[0]), lookaheadBody)

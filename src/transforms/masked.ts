@@ -14,7 +14,9 @@ export interface MaskedState<S> {
 }
 
 const isTransformation = (x: unknown): x is GradientTransformation<unknown> =>
-  typeof x === 'object' && x !== null && typeof (x as { init?: unknown }).init === 'function' &&
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as { init?: unknown }).init === 'function' &&
   typeof (x as { update?: unknown }).update === 'function'
 
 function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): GradientTransformation<MaskedState<S>> {

@@ -23,7 +23,9 @@ export interface MonitorState {
 }
 
 const isTransformation = (x: unknown): x is GradientTransformation<unknown> =>
-  typeof x === 'object' && x !== null && typeof (x as { init?: unknown }).init === 'function' &&
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as { init?: unknown }).init === 'function' &&
   typeof (x as { update?: unknown }).update === 'function'
 
 /**
@@ -58,12 +60,16 @@ export function monitor(measures: { readonly [name: string]: Measure }): Gradien
   if (typeof measures !== 'object' || measures === null || Object.keys(measures).length === 0) {
     throw new HyperparameterError('monitor measures must be a non-empty record { name: function or transform }')
   }
-  const entries = Object.keys(measures).sort().map((name) => {
-    const m = measures[name]
-    if (typeof m === 'function') return [name, m as (u: PyTree) => PyTree] as const
-    if (isTransformation(m)) return [name, m] as const
-    throw new HyperparameterError(`monitor measures.${name} must be a function (updates) => pytree or a GradientTransformation`)
-  })
+  const entries = Object.keys(measures)
+    .sort()
+    .map((name) => {
+      const m = measures[name]
+      if (typeof m === 'function') return [name, m as (u: PyTree) => PyTree] as const
+      if (isTransformation(m)) return [name, m] as const
+      throw new HyperparameterError(
+        `monitor measures.${name} must be a function (updates) => pytree or a GradientTransformation`,
+      )
+    })
   const run = (updates: PyTree, states: MonitorState['measureStates'], params?: PyTree, extra?: ExtraArgs) => {
     const measurements: Record<string, PyTree> = {}
     const measureStates: Record<string, unknown> = {}
@@ -81,7 +87,9 @@ export function monitor(measures: { readonly [name: string]: Measure }): Gradien
   }
   return {
     init: (params) => {
-      const initial = Object.fromEntries(entries.map(([name, m]) => [name, typeof m === 'function' ? {} : m.init(params)]))
+      const initial = Object.fromEntries(
+        entries.map(([name, m]) => [name, typeof m === 'function' ? {} : m.init(params)]),
+      )
       return { measurements: run(params, initial, params).measurements, measureStates: initial }
     },
     update: (updates, state, params, extra) => [updates, run(updates, state.measureStates, params, extra)],

@@ -70,9 +70,13 @@ function multiStepsBody<S>(
   checkTransformation(owner, 'inner', inner)
   const o = (isOptionsObject(options) ? options : { everyKSchedule: options }) as Partial<MultiStepsOptions>
   const every = o.everyKSchedule
-  const everyK = typeof every === 'function'
-    ? every
-    : ((k) => () => k)(checkInteger(owner, 'options.everyKSchedule', every, '[1, Infinity)'))
+  const everyK =
+    typeof every === 'function'
+      ? every
+      : (
+          (k) => () =>
+            k
+        )(checkInteger(owner, 'options.everyKSchedule', every, '[1, Infinity)'))
   const mean = checkBoolean(owner, 'options.useGradMean', o.useGradMean ?? true)
   const skipFn = o.shouldSkipUpdateFn ?? noSkip
   if (typeof skipFn !== 'function') {
@@ -143,9 +147,9 @@ function multiStepsBody<S>(
  */
 export const multiSteps: {
   <S>(inner: GradientTransformation<S>, options: number | MultiStepsOptions): GradientTransformation<MultiStepsState<S>>
-  (options: number | MultiStepsOptions): <S>(inner: GradientTransformation<S>) => GradientTransformation<
-    MultiStepsState<S>
-  >
+  (
+    options: number | MultiStepsOptions,
+  ): <S>(inner: GradientTransformation<S>) => GradientTransformation<MultiStepsState<S>>
 } = dual((args) => isTransformation(args[0]), multiStepsBody)
 
 /**

@@ -117,8 +117,12 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions = {}): GradientT
     throw new HyperparameterError(`${owner} options.rtol and options.atol must not both be 0; got rtol = 0, atol = 0`)
   }
   const cooldown = checkInteger(owner, 'options.cooldown', options.cooldown ?? 0, '[0, Infinity)')
-  const accumulationSize =
-    checkInteger(owner, 'options.accumulationSize', options.accumulationSize ?? 1, '[1, Infinity)')
+  const accumulationSize = checkInteger(
+    owner,
+    'options.accumulationSize',
+    options.accumulationSize ?? 1,
+    '[1, Infinity)',
+  )
   const minScale = checkInRange(owner, 'options.minScale', options.minScale ?? 0, '[0, Infinity)')
 
   const evaluate = (s: ReduceOnPlateauState): ReduceOnPlateauState => {

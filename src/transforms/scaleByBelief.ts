@@ -108,7 +108,13 @@ export function scaleByBelief(options: ScaleByBeliefOptions = {}): GradientTrans
       const denom = (s: number) => Math.sqrt(s / bc2) + eps
       const names = ['state.mu', 'state.nu', 'updates']
       const out = nesterov
-        ? tree.mapElementwiseNamed(names, (m, s, g) => ((b1 * m) / bc1Next + ((1 - b1) * g) / bc1) / denom(s), mu, nu, updates)
+        ? tree.mapElementwiseNamed(
+            names,
+            (m, s, g) => ((b1 * m) / bc1Next + ((1 - b1) * g) / bc1) / denom(s),
+            mu,
+            nu,
+            updates,
+          )
         : tree.mapElementwiseNamed(names.slice(0, 2), (m, s) => m / bc1 / denom(s), mu, nu)
       return [out as typeof updates, { count: t, mu, nu }]
     },

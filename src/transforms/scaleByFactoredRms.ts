@@ -112,7 +112,9 @@ const placeholder = (p: Leaf): Leaf => (typeof p === 'number' ? 0 : full([1], 0,
  * @category transforms
  * @since 0.1.0
  */
-export function scaleByFactoredRms(options: ScaleByFactoredRmsOptions = {}): GradientTransformation<ScaleByFactoredRmsState> {
+export function scaleByFactoredRms(
+  options: ScaleByFactoredRmsOptions = {},
+): GradientTransformation<ScaleByFactoredRmsState> {
   const owner = 'scaleByFactoredRms'
   const factored = checkBoolean(owner, 'options.factored', options.factored ?? true)
   const decayRate = checkInRange(owner, 'options.decayRate', options.decayRate ?? 0.8, '(-Infinity, Infinity)')
@@ -126,21 +128,28 @@ export function scaleByFactoredRms(options: ScaleByFactoredRmsOptions = {}): Gra
 
   return {
     init: (params) => {
-      const part = (which: 'row' | 'col' | 'v') => tree.map((p) => {
-        const d = dims(p)
-        if (d === null) return which === 'v' ? tree.zerosLike(p) : placeholder(p)
-        const t = p as Tensor
-        if (which === 'v') return placeholder(p)
-        return full(dropAxes(t.shape, [which === 'row' ? d[1] : d[0]]), 0, t.dtype)
-      }, params)
+      const part = (which: 'row' | 'col' | 'v') =>
+        tree.map((p) => {
+          const d = dims(p)
+          if (d === null) return which === 'v' ? tree.zerosLike(p) : placeholder(p)
+          const t = p as Tensor
+          if (which === 'v') return placeholder(p)
+          return full(dropAxes(t.shape, [which === 'row' ? d[1] : d[0]]), 0, t.dtype)
+        }, params)
       return { count: 0, vRow: part('row'), vCol: part('col'), v: part('v') }
     },
     update: (updates, state, params) => {
       const p = paramsRequired(owner, params)
       const beta = fn(state.count - stepOffset, decayRate)
-      const ema = (old: Leaf, mean: Leaf) => tree.mapElementwiseNamed(['state', 'mean'], (o, m) => beta * o + (1 - beta) * m, old, mean)
+      const ema = (old: Leaf, mean: Leaf) =>
+        tree.mapElementwiseNamed(['state', 'mean'], (o, m) => beta * o + (1 - beta) * m, old, mean)
       const [gs, def] = tree.flatten(updates)
-      const [ps, rows, cols, vs] = [tree.leaves(p), tree.leaves(state.vRow), tree.leaves(state.vCol), tree.leaves(state.v)]
+      const [ps, rows, cols, vs] = [
+        tree.leaves(p),
+        tree.leaves(state.vRow),
+        tree.leaves(state.vCol),
+        tree.leaves(state.v),
+      ]
       const results = gs.map((g, i) => {
         const d = dims(ps[i]!)
         if (d === null) {
@@ -164,7 +173,11 @@ export function scaleByFactoredRms(options: ScaleByFactoredRmsOptions = {}): Gra
         )
         return [u, row, col, vs[i]!] as const
       })
-      const rebuild = (k: 0 | 1 | 2 | 3) => tree.unflatten(def, results.map((r) => r[k]))
+      const rebuild = (k: 0 | 1 | 2 | 3) =>
+        tree.unflatten(
+          def,
+          results.map((r) => r[k]),
+        )
       const next = { count: state.count + 1, vRow: rebuild(1), vCol: rebuild(2), v: rebuild(3) }
       return [rebuild(0) as typeof updates, next]
     },

@@ -52,7 +52,7 @@ export interface ScaleByNovogradState {
 
 const NO_PARAMS =
   'scaleByNovograd needs the params (for weight decay): call update(updates, state, params). When it is part of a ' +
-  'chain (e.g. novograd), pass params as the third argument of the chain\'s update.'
+  "chain (e.g. novograd), pass params as the third argument of the chain's update."
 
 /**
  * Rescales updates by NovoGrad: layer-wise second moments and a momentum of normalised gradients.

@@ -48,10 +48,14 @@ export function scaleByParamBlockNorm(options: ScaleByParamBlockNormOptions = {}
     init: initEmptyState,
     update: (updates, state, params) => {
       const p = paramsRequired('scaleByParamBlockNorm', params)
-      const out = tree.map((g, w) => {
-        const s = safeNorm(w, minScale)
-        return tree.mapElementwiseNamed(['updates'], (x) => x * s, g)
-      }, updates, p)
+      const out = tree.map(
+        (g, w) => {
+          const s = safeNorm(w, minScale)
+          return tree.mapElementwiseNamed(['updates'], (x) => x * s, g)
+        },
+        updates,
+        p,
+      )
       return [out, state]
     },
   }

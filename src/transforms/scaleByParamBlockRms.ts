@@ -51,10 +51,14 @@ export function scaleByParamBlockRms(options: ScaleByParamBlockRmsOptions = {}):
     init: initEmptyState,
     update: (updates, state, params) => {
       const p = paramsRequired('scaleByParamBlockRms', params)
-      const out = tree.map((g, w) => {
-        const s = safeRootMeanSquares(w, minScale)
-        return tree.mapElementwiseNamed(['updates'], (x) => x * s, g)
-      }, updates, p)
+      const out = tree.map(
+        (g, w) => {
+          const s = safeRootMeanSquares(w, minScale)
+          return tree.mapElementwiseNamed(['updates'], (x) => x * s, g)
+        },
+        updates,
+        p,
+      )
       return [out, state]
     },
   }

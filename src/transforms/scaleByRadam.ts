@@ -115,7 +115,13 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
       const step = (mHat: number, v: number) => (rectified ? (r * mHat) / (Math.sqrt(v / bc2 + epsRoot) + eps) : mHat)
       const names = ['state.mu', 'state.nu', 'updates']
       const out = nesterov
-        ? tree.mapElementwiseNamed(names, (m, v, g) => step((b1 * m) / bc1Next + ((1 - b1) * g) / bc1, v), mu, nu, updates)
+        ? tree.mapElementwiseNamed(
+            names,
+            (m, v, g) => step((b1 * m) / bc1Next + ((1 - b1) * g) / bc1, v),
+            mu,
+            nu,
+            updates,
+          )
         : tree.mapElementwiseNamed(names.slice(0, 2), (m, v) => step(m / bc1, v), mu, nu)
       return [out as typeof updates, { count: t, mu, nu }]
     },

@@ -106,8 +106,18 @@ export function scaleBySm3(options: ScaleBySm3Options = {}): GradientTransformat
       nu: tree.zerosLike(params),
     }),
     update: (updates, state) => {
-      const accum = mapLeafPrefix((g, mu) => newAccumulator(g, mu as Leaf[]), ['updates', 'state.mu'], updates, state.mu) as PyTree
-      const up = tree.mapElementwiseNamed(['updates', 'accumulator'], (g, a) => (a > 0 ? g / Math.sqrt(a + eps) : 0), updates, accum)
+      const accum = mapLeafPrefix(
+        (g, mu) => newAccumulator(g, mu as Leaf[]),
+        ['updates', 'state.mu'],
+        updates,
+        state.mu,
+      ) as PyTree
+      const up = tree.mapElementwiseNamed(
+        ['updates', 'accumulator'],
+        (g, a) => (a > 0 ? g / Math.sqrt(a + eps) : 0),
+        updates,
+        accum,
+      )
       const nu = tree.updateMoment<PyTree>(up, state.nu, b1, 1)
       const mu = mapLeafPrefix(newMu, ['accumulator'], accum) as PyTree
       return [nu as typeof updates, { mu, nu }]

@@ -61,18 +61,27 @@ export interface ScaleByTrustRatioOptions {
 export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): GradientTransformation<EmptyState> {
   const owner = 'scaleByTrustRatio'
   const minNorm = checkInRange(owner, 'options.minNorm', options.minNorm ?? 0, '[0, Infinity)')
-  const coefficient = checkInRange(owner, 'options.trustCoefficient', options.trustCoefficient ?? 1, '(-Infinity, Infinity)')
+  const coefficient = checkInRange(
+    owner,
+    'options.trustCoefficient',
+    options.trustCoefficient ?? 1,
+    '(-Infinity, Infinity)',
+  )
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 0, '[0, Infinity)')
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
       const p = paramsRequired(owner, params)
-      const out = tree.map((g, w) => {
-        const pn = safeNorm(w, minNorm)
-        const un = safeNorm(g, minNorm)
-        const ratio = pn === 0 || un === 0 ? 1 : (coefficient * pn) / (un + eps)
-        return tree.mapElementwiseNamed(['updates'], (x) => x * ratio, g)
-      }, updates, p)
+      const out = tree.map(
+        (g, w) => {
+          const pn = safeNorm(w, minNorm)
+          const un = safeNorm(g, minNorm)
+          const ratio = pn === 0 || un === 0 ? 1 : (coefficient * pn) / (un + eps)
+          return tree.mapElementwiseNamed(['updates'], (x) => x * ratio, g)
+        },
+        updates,
+        p,
+      )
       return [out, state]
     },
   }

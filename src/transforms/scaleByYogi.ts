@@ -85,8 +85,12 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
   const b2 = checkInRange(owner, 'options.b2', options.b2 ?? 0.999, '[0, 1)')
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-3, '[0, Infinity)')
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
-  const init = checkInRange(owner, 'options.initialAccumulatorValue', options.initialAccumulatorValue ?? 1e-6,
-    '[0, Infinity)')
+  const init = checkInRange(
+    owner,
+    'options.initialAccumulatorValue',
+    options.initialAccumulatorValue ?? 1e-6,
+    '[0, Infinity)',
+  )
 
   return {
     init: (params) => ({ count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }),

@@ -19,10 +19,15 @@ export interface SelectiveTransformOptions {
 }
 
 const labelsOf = (mask: MaskTree): LabelTree =>
-  typeof mask === 'boolean' ? (mask ? 'freeze' : 'train')
-    : mask === null ? null
-    : Array.isArray(mask) ? mask.map(labelsOf)
-    : Object.fromEntries(Object.entries(mask).map(([k, m]) => [k, labelsOf(m as MaskTree)]))
+  typeof mask === 'boolean'
+    ? mask
+      ? 'freeze'
+      : 'train'
+    : mask === null
+      ? null
+      : Array.isArray(mask)
+        ? mask.map(labelsOf)
+        : Object.fromEntries(Object.entries(mask).map(([k, m]) => [k, labelsOf(m as MaskTree)]))
 
 /**
  * Runs an optimizer on the trainable parameters only; the frozen ones get zero updates and no optimizer state.

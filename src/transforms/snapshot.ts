@@ -54,7 +54,10 @@ export interface SnapshotState {
  * @category transforms
  * @since 0.1.0
  */
-export function snapshot(measureName: string, measure: (updates: PyTree) => PyTree): GradientTransformation<SnapshotState>
+export function snapshot(
+  measureName: string,
+  measure: (updates: PyTree) => PyTree,
+): GradientTransformation<SnapshotState>
 export function snapshot(options: SnapshotOptions): GradientTransformation<SnapshotState>
 export function snapshot(
   measureName: string | SnapshotOptions,
@@ -65,10 +68,14 @@ export function snapshot(
   const name = options.measureName
   const fn = options.measure
   if (typeof name !== 'string' || name === '') {
-    throw new HyperparameterError(`snapshot ${positional ? '' : 'options.'}measureName must be a non-empty string; got ${String(name)}`)
+    throw new HyperparameterError(
+      `snapshot ${positional ? '' : 'options.'}measureName must be a non-empty string; got ${String(name)}`,
+    )
   }
   if (typeof fn !== 'function') {
-    throw new HyperparameterError(`snapshot ${positional ? '' : 'options.'}measure must be a function (updates) => pytree; got ${String(fn)}`)
+    throw new HyperparameterError(
+      `snapshot ${positional ? '' : 'options.'}measure must be a function (updates) => pytree; got ${String(fn)}`,
+    )
   }
   return {
     init: (params) => ({ measurement: { [name]: fn(params) } }),

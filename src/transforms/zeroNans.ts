@@ -38,7 +38,10 @@ export function zeroNans(): GradientTransformation<ZeroNansState> {
   return {
     init: (params) => ({ foundNan: tree.map(() => 0, params) }),
     update: (updates, _state) => {
-      const foundNan = tree.map((g) => (tree.sum(tree.mapElementwise((x) => (Number.isNaN(x) ? 1 : 0), g)) > 0 ? 1 : 0), updates)
+      const foundNan = tree.map(
+        (g) => (tree.sum(tree.mapElementwise((x) => (Number.isNaN(x) ? 1 : 0), g)) > 0 ? 1 : 0),
+        updates,
+      )
       const out = tree.mapElementwiseNamed(['updates'], (x) => (Number.isNaN(x) ? 0 : x), updates)
       return [out, { foundNan }]
     },

@@ -6,7 +6,11 @@ export const toPlain = (t: PyTree): unknown =>
   tree.map((l) => (isTensor(l) ? ({ shape: l.shape, dtype: l.dtype, values: Array.from(l.data) } as never) : l), t)
 
 /** Asserts identical structure, shapes and dtypes, and values within `|a−b| ≤ atol + rtol·|b|`. */
-export function expectTreesClose(actual: PyTree, expected: PyTree, options: { rtol?: number; atol?: number } = {}): void {
+export function expectTreesClose(
+  actual: PyTree,
+  expected: PyTree,
+  options: { rtol?: number; atol?: number } = {},
+): void {
   expectSameStructure(actual, expected)
   const { rtol = 1e-6, atol = 1e-7 } = options
   if (!tree.allClose(actual, expected, { rtol, atol })) {
@@ -21,10 +25,20 @@ export function expectTreesEqual(actual: unknown, expected: unknown): void {
 }
 
 const toPlainDeep = (x: unknown): unknown => {
-  if (isTensor(x)) return { shape: x.shape, dtype: x.dtype, bits: Array.from(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength)) }
+  if (isTensor(x))
+    return {
+      shape: x.shape,
+      dtype: x.dtype,
+      bits: Array.from(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength)),
+    }
   if (typeof x === 'number') return Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : x
   if (Array.isArray(x)) return x.map(toPlainDeep)
-  if (typeof x === 'object' && x !== null) return Object.fromEntries(Object.keys(x).sort().map((k) => [k, toPlainDeep((x as Record<string, unknown>)[k])]))
+  if (typeof x === 'object' && x !== null)
+    return Object.fromEntries(
+      Object.keys(x)
+        .sort()
+        .map((k) => [k, toPlainDeep((x as Record<string, unknown>)[k])]),
+    )
   return x
 }
 
@@ -36,10 +50,14 @@ export function expectSameStructure(actual: PyTree, expected: PyTree): void {
 }
 
 const snapshotBytes = (x: unknown, out: Uint8Array[]): void => {
-  if (isTensor(x)) out.push(new Uint8Array(x.data.buffer.slice(x.data.byteOffset, x.data.byteOffset + x.data.byteLength)))
+  if (isTensor(x))
+    out.push(new Uint8Array(x.data.buffer.slice(x.data.byteOffset, x.data.byteOffset + x.data.byteLength)))
   else if (ArrayBuffer.isView(x)) out.push(new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength)))
   else if (Array.isArray(x)) x.forEach((c) => snapshotBytes(c, out))
-  else if (typeof x === 'object' && x !== null) Object.keys(x).sort().forEach((k) => snapshotBytes((x as Record<string, unknown>)[k], out))
+  else if (typeof x === 'object' && x !== null)
+    Object.keys(x)
+      .sort()
+      .forEach((k) => snapshotBytes((x as Record<string, unknown>)[k], out))
 }
 
 /**

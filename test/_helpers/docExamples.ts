@@ -41,20 +41,23 @@ export function collectExamples(root: string, base: string): DocExample[] {
  */
 export function rewriteImports(code: string): { code: string; modules: string[] } {
   const modules: string[] = []
-  const rewritten = code.replace(/^import\s+([\s\S]+?)\s+from\s+'([^']+)'\s*;?\s*$/gm, (_, clause: string, mod: string) => {
-    modules.push(mod)
-    const src = `__mods[${JSON.stringify(mod)}]`
-    const star = /^\*\s+as\s+(\w+)$/.exec(clause.trim())
-    if (star) return `const ${star[1]} = ${src}`
-    const named = /^(type\s+)?\{([\s\S]*)\}$/.exec(clause.trim())
-    if (!named) throw new Error(`unsupported import in example: import ${clause} from '${mod}'`)
-    if (named[1]) return ''
-    const names = named[2]!
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '' && !s.startsWith('type '))
-      .map((s) => s.replace(/\s+as\s+/, ': '))
-    return names.length === 0 ? '' : `const { ${names.join(', ')} } = ${src}`
-  })
+  const rewritten = code.replace(
+    /^import\s+([\s\S]+?)\s+from\s+'([^']+)'\s*;?\s*$/gm,
+    (_, clause: string, mod: string) => {
+      modules.push(mod)
+      const src = `__mods[${JSON.stringify(mod)}]`
+      const star = /^\*\s+as\s+(\w+)$/.exec(clause.trim())
+      if (star) return `const ${star[1]} = ${src}`
+      const named = /^(type\s+)?\{([\s\S]*)\}$/.exec(clause.trim())
+      if (!named) throw new Error(`unsupported import in example: import ${clause} from '${mod}'`)
+      if (named[1]) return ''
+      const names = named[2]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && !s.startsWith('type '))
+        .map((s) => s.replace(/\s+as\s+/, ': '))
+      return names.length === 0 ? '' : `const { ${names.join(', ')} } = ${src}`
+    },
+  )
   return { code: rewritten, modules }
 }

@@ -304,7 +304,5 @@ export const fields =
     names.map((n) => [n, (state as Record<string, PyTree>)[n] as PyTree, params] as const)
 
 /** Moment accessor for the i-th part of a chain's state. */
-export const part =
-  (i: number, inner: NonNullable<LawCase['moments']>) =>
-  (state: unknown, params: PyTree) =>
-    inner((state as readonly unknown[])[i], params)
+export const part = (i: number, inner: NonNullable<LawCase['moments']>) => (state: unknown, params: PyTree) =>
+  inner((state as readonly unknown[])[i], params)

@@ -28,7 +28,11 @@ export function parabola(dtype: DType = 'float32'): Problem {
     initialParams: tensor([-1, 10, 1], dtype),
     finalParams: tensor(target, dtype),
     loss: (x) => vec(x).reduce((s, xi, i) => s + (xi - target[i]!) ** 2, 0),
-    grad: (x) => tensor(Array.from(vec(x), (xi, i) => 2 * (xi - target[i]!)), dtype),
+    grad: (x) =>
+      tensor(
+        Array.from(vec(x), (xi, i) => 2 * (xi - target[i]!)),
+        dtype,
+      ),
   }
 }
 

@@ -134,7 +134,13 @@ describe('chain', () => {
   test('chains nest: the inner chain’s state is a tuple inside the tuple', () => {
     const tx = chain(chain(affine(2, 0), affine(1, 1)), affine(3, 0))
     const s = tx.init([0])
-    expect(s).toEqual([[{ count: 0, tag: '2x+0' }, { count: 0, tag: '1x+1' }], { count: 0, tag: '3x+0' }])
+    expect(s).toEqual([
+      [
+        { count: 0, tag: '2x+0' },
+        { count: 0, tag: '1x+1' },
+      ],
+      { count: 0, tag: '3x+0' },
+    ])
     // ((1·2) + 1)·3 = 9
     expect(tx.update([1], s)[0]).toEqual([9])
   })
@@ -149,7 +155,10 @@ describe('chain', () => {
   })
 
   test.prop([arbPyTree()])('chain never modifies its inputs', (g) => {
-    const tx = chain(affine(2, 1), stateless((u) => tree.scale(-1, u)))
+    const tx = chain(
+      affine(2, 1),
+      stateless((u) => tree.scale(-1, u)),
+    )
     const state = tx.init(g)
     expectInputsUnchanged(() => tx.update(g, state, g, { value: 1 }), g, state)
   })

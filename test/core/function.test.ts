@@ -5,7 +5,10 @@ import { dual } from '../../src/index'
 type Sub = { (a: number, b: number): number; (b: number): (a: number) => number }
 
 describe('dual', () => {
-  const sub: Sub = dual((args) => args.length === 2, (a: number, b: number) => a - b)
+  const sub: Sub = dual(
+    (args) => args.length === 2,
+    (a: number, b: number) => a - b,
+  )
 
   test('data-first calls the body directly', () => {
     expect(sub(5, 2)).toBe(3)
@@ -28,7 +31,10 @@ describe('dual', () => {
     )
     expect(f('x', 1, 2)).toBe('x:1:2')
     expect(f(1, 2)('y')).toBe('y:1:2')
-    expect(seen).toEqual([['x', 1, 2], [1, 2]])
+    expect(seen).toEqual([
+      ['x', 1, 2],
+      [1, 2],
+    ])
   })
 
   test('the data-last form can be reused', () => {

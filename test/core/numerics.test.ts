@@ -7,7 +7,18 @@ describe('safeNorm', () => {
   test('the L2 norm of a leaf when it is above minNorm', () => {
     expect(safeNorm(tensor([3, 4]), 0)).toBe(5)
     // √(1 + 4 + 4 + 16) = 5
-    expect(safeNorm(tensor([[1, 2], [2, 4]], 'float64'), 1)).toBe(5)
+    expect(
+      safeNorm(
+        tensor(
+          [
+            [1, 2],
+            [2, 4],
+          ],
+          'float64',
+        ),
+        1,
+      ),
+    ).toBe(5)
     expect(safeNorm(-3, 0)).toBe(3)
   })
 

@@ -160,7 +160,7 @@ describe('randomUniform', () => {
     const x = randomUniform(prngKey(2), [N], { minval: a, maxval: b, dtype: 'float64' }).data
     const w = b - a
     // sd of the sample mean: w/√(12N); sd of the sample variance: w²·√((1/80 − 1/144)/N)
-    expect(Math.abs(mean(x) - (a + b) / 2)).toBeLessThan(5 * w / Math.sqrt(12 * N))
+    expect(Math.abs(mean(x) - (a + b) / 2)).toBeLessThan((5 * w) / Math.sqrt(12 * N))
     expect(Math.abs(variance(x) - (w * w) / 12)).toBeLessThan(5 * w * w * Math.sqrt((1 / 80 - 1 / 144) / N))
   })
 
@@ -197,7 +197,7 @@ describe('randomNormal', () => {
 
   test('mean and stddev options: mean 3, variance 4', () => {
     const x = randomNormal(prngKey(9), [N], { mean: 3, stddev: 2, dtype: 'float64' }).data
-    expect(Math.abs(mean(x) - 3)).toBeLessThan(5 * 2 / Math.sqrt(N))
+    expect(Math.abs(mean(x) - 3)).toBeLessThan((5 * 2) / Math.sqrt(N))
     expect(Math.abs(variance(x) - 4)).toBeLessThan(5 * 4 * Math.sqrt(2 / N))
   })
 

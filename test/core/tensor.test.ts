@@ -14,12 +14,18 @@ describe('tensor()', () => {
   })
 
   test('nested arrays give their shape; float32 by default', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]])
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(t.shape).toEqual([2, 3])
     expect(t.size).toBe(6)
     expect(t.dtype).toBe('float32')
     expect(t.data).toBeInstanceOf(Float32Array)
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]])
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(tensor([[[1], [2]]]).shape).toEqual([1, 2, 1])
   })
 
@@ -37,7 +43,11 @@ describe('tensor()', () => {
 
   test('flat data plus a shape, row-major', () => {
     const t = tensor([1, 2, 3, 4, 5, 6], [3, 2])
-    expect(t.toArray()).toEqual([[1, 2], [3, 4], [5, 6]])
+    expect(t.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ])
     expect(tensor([7], []).toArray()).toBe(7)
     expect(tensor([1, 2], [2], 'float64').dtype).toBe('float64')
   })
@@ -176,7 +186,10 @@ describe('Tensor', () => {
 
 describe('constructors', () => {
   test('zeros, ones, full', () => {
-    expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]])
+    expect(zeros([2, 2]).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ])
     expect(zeros([2]).dtype).toBe('float32')
     expect(ones([3], 'float64').dtype).toBe('float64')
     expect(ones([3]).toArray()).toEqual([1, 1, 1])

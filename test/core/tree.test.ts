@@ -98,7 +98,10 @@ describe('leaves, flatten and structure', () => {
   })
 
   test('a tensor is a leaf, never a dict node', () => {
-    const t = tensor([[1, 2], [3, 4]])
+    const t = tensor([
+      [1, 2],
+      [3, 4],
+    ])
     expect(tree.leaves({ t })).toEqual([t])
     expect(tree.structure(t)).toEqual({ kind: 'leaf' })
   })
@@ -296,11 +299,18 @@ describe('map, mapWithPath, mapElementwise', () => {
   })
 
   test('mapElementwise keeps shapes and works with 4 or more trees', () => {
-    const t = (v: number) => tensor([[v, v + 1], [v + 2, v + 3]])
+    const t = (v: number) =>
+      tensor([
+        [v, v + 1],
+        [v + 2, v + 3],
+      ])
     const out = tree.mapElementwise((a, b, c, d) => a + b + c + d, t(0), t(10), t(20), t(30))
     expect(out.shape).toEqual([2, 2])
     // element i: i + (10 + i) + (20 + i) + (30 + i) = 60 + 4i
-    expect(out.toArray()).toEqual([[60, 64], [68, 72]])
+    expect(out.toArray()).toEqual([
+      [60, 64],
+      [68, 72],
+    ])
   })
 
   test('empty tensors map to empty tensors', () => {
@@ -593,9 +603,11 @@ describe('where and masks', () => {
   })
 
   test('broadcastMask expands a prefix mask to the full structure', () => {
-    expect(tree.broadcastMask({ a: true, b: false, n: null }, x)).toEqual(
-      { a: { p: true, q: true }, b: false, n: null },
-    )
+    expect(tree.broadcastMask({ a: true, b: false, n: null }, x)).toEqual({
+      a: { p: true, q: true },
+      b: false,
+      n: null,
+    })
     expect(tree.broadcastMask(false, [1, [2, null]])).toEqual([false, [false, null]])
   })
 

@@ -37,9 +37,10 @@ const sections = (): Map<string, string> => {
 describe('docs/optimizers.md', () => {
   it('finds the optimizer aliases, each exported from src/index.ts', () => {
     expect(aliases.length).toBeGreaterThanOrEqual(26)
-    for (const name of aliases) expect(exported[name], `${name} is exported from src/index.ts`).toBe(
-      (optimizers as unknown as Record<string, unknown>)[name],
-    )
+    for (const name of aliases)
+      expect(exported[name], `${name} is exported from src/index.ts`).toBe(
+        (optimizers as unknown as Record<string, unknown>)[name],
+      )
   })
 
   it.each(aliases)('has a section for %s, with its chain, its rule and the PyTorch / TF.js differences', (name) => {

@@ -11,17 +11,29 @@ import { collectExamples, rewriteImports } from '../_helpers/docExamples'
 // Documentation examples that do not run rot (STYLE.md item 22): every @example in src/ is executed here.
 const root = resolve(__dirname, '../..')
 const examples = collectExamples(resolve(root, 'src'), root)
-const mods: Record<string, unknown> = { descent, 'fp-ts/Either': Either, 'fp-ts/Option': Option, 'fp-ts/function': FpFunction }
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>
+const mods: Record<string, unknown> = {
+  descent,
+  'fp-ts/Either': Either,
+  'fp-ts/Option': Option,
+  'fp-ts/function': FpFunction,
+}
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...a: unknown[]) => Promise<void>
 
 describe('TSDoc @example blocks', () => {
   it('finds examples', () => expect(examples.length).toBeGreaterThan(50))
 
-  it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))('%s runs and its assertions hold', async (_, example) => {
-    const { code, modules } = rewriteImports(example.code)
-    for (const m of modules) expect(Object.keys(mods), `example imports '${m}'`).toContain(m)
-    expect(example.code, 'an example must assert its result').toMatch(/assert/)
-    const js = ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText
-    await new AsyncFunction('__mods', 'assert', js)(mods, assert)
-  })
+  it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))(
+    '%s runs and its assertions hold',
+    async (_, example) => {
+      const { code, modules } = rewriteImports(example.code)
+      for (const m of modules) expect(Object.keys(mods), `example imports '${m}'`).toContain(m)
+      expect(example.code, 'an example must assert its result').toMatch(/assert/)
+      const js = ts.transpileModule(code, {
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+      }).outputText
+      await new AsyncFunction('__mods', 'assert', js)(mods, assert)
+    },
+  )
 })

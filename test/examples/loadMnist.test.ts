@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import {
-  IMAGE_SIZE, loadAllDigits, loadMnistSplit, permutation, randomShift, subset,
+  IMAGE_SIZE,
+  loadAllDigits,
+  loadMnistSplit,
+  permutation,
+  randomShift,
+  subset,
 } from '../../examples/_mnist/loadMnist'
 import { prngKey } from '../../src/index'
 
@@ -41,11 +46,14 @@ describe('examples/_mnist/loadMnist', () => {
     expect(shifted.labels).toEqual(set.labels)
     for (let i = 0; i < set.count; i++) {
       const img = (s: typeof set) => s.images.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE)
-      const matches = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => [dx, dy] as const)).filter(([dx, dy]) =>
-        img(shifted).every((v, k) => {
-          const [r, c] = [Math.floor(k / 28) - dy, (k % 28) - dx]
-          return v === (r >= 0 && r < 28 && c >= 0 && c < 28 ? img(set)[r * 28 + c]! : 0)
-        }))
+      const matches = [-1, 0, 1]
+        .flatMap((dy) => [-1, 0, 1].map((dx) => [dx, dy] as const))
+        .filter(([dx, dy]) =>
+          img(shifted).every((v, k) => {
+            const [r, c] = [Math.floor(k / 28) - dy, (k % 28) - dx]
+            return v === (r >= 0 && r < 28 && c >= 0 && c < 28 ? img(set)[r * 28 + c]! : 0)
+          }),
+        )
       expect(matches.length).toBeGreaterThan(0)
     }
   })

@@ -17,7 +17,11 @@ export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) 
 
 /** A float64 tensor with entries uniform in [lo, hi). */
 export const randTensor = (r: () => number, shape: readonly number[], lo = -2, hi = 2): Tensor =>
-  tensor(Array.from({ length: sizeOf(shape) }, () => lo + (hi - lo) * r()), shape, 'float64')
+  tensor(
+    Array.from({ length: sizeOf(shape) }, () => lo + (hi - lo) * r()),
+    shape,
+    'float64',
+  )
 
 export const vals = (t: Tensor): number[] => Array.from(t.data)
 
@@ -27,10 +31,21 @@ export const inner = (a: readonly Tensor[], b: readonly Tensor[]): number =>
 
 /** x + s·v, elementwise, for lists of float64 tensors. */
 export const axpy = (xs: readonly Tensor[], s: number, vs: readonly Tensor[]): Tensor[] =>
-  xs.map((x, k) => tensor(vals(x).map((v, i) => v + s * vs[k]!.data[i]!), x.shape, 'float64'))
+  xs.map((x, k) =>
+    tensor(
+      vals(x).map((v, i) => v + s * vs[k]!.data[i]!),
+      x.shape,
+      'float64',
+    ),
+  )
 
 /** Central difference of f along v: (f(x + εv) − f(x − εv)) / 2ε. */
-export function numericJvp(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], vs: readonly Tensor[], eps = 1e-6): number[] {
+export function numericJvp(
+  f: (...xs: Tensor[]) => Tensor,
+  xs: readonly Tensor[],
+  vs: readonly Tensor[],
+  eps = 1e-6,
+): number[] {
   const p = vals(f(...axpy(xs, eps, vs)))
   const m = vals(f(...axpy(xs, -eps, vs)))
   return p.map((v, i) => (v - m[i]!) / (2 * eps))

@@ -2,8 +2,23 @@ import * as E from 'fp-ts/Either'
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import {
-  DescentError, GradCheckError, HyperparameterError, type Tensor, add, checkGrads, checkGradsE, customJvp, customVjp,
-  exp, matmul, mul, ops, prngKey, sin, tanh, tensor,
+  DescentError,
+  GradCheckError,
+  HyperparameterError,
+  type Tensor,
+  add,
+  checkGrads,
+  checkGradsE,
+  customJvp,
+  customVjp,
+  exp,
+  matmul,
+  mul,
+  ops,
+  prngKey,
+  sin,
+  tanh,
+  tensor,
 } from '../../src/index'
 import { expectInputsUnchanged } from '../_helpers/assertions'
 
@@ -21,7 +36,11 @@ const vjpSquare = (factor: number) =>
     (w) => [mul(w, w), w] as const,
     (w, ct) => [mul(ct, mul(factor, w))],
   )
-const jvpSquare = (factor: number) => customJvp((w) => mul(w, w), ([w], [t]) => [mul(w!, w!), mul(mul(factor, w!), t!)])
+const jvpSquare = (factor: number) =>
+  customJvp(
+    (w) => mul(w, w),
+    ([w], [t]) => [mul(w!, w!), mul(mul(factor, w!), t!)],
+  )
 
 const caught = (body: () => void): GradCheckError => {
   try {
@@ -39,7 +58,17 @@ describe('checkGrads passes correct derivatives', () => {
     ops.sum(mul(tanh(add(matmul(p.m, p.x), b)), sin(p.x)))
   const args = (dtype: DType) =>
     [
-      { m: tensor([[0.3, -0.2, 0.1], [0.5, 0.4, -0.7], [0.2, 0.9, 0.3]], dtype), x: tensor([0.4, -0.8, 1.1], dtype) },
+      {
+        m: tensor(
+          [
+            [0.3, -0.2, 0.1],
+            [0.5, 0.4, -0.7],
+            [0.2, 0.9, 0.3],
+          ],
+          dtype,
+        ),
+        x: tensor([0.4, -0.8, 1.1], dtype),
+      },
       0.3,
     ] as const
 
@@ -71,8 +100,9 @@ describe('checkGrads passes correct derivatives', () => {
       const sv = vjpSquare(2)
       const sj = jvpSquare(2)
       expect(() => checkGrads((p: Params) => ops.sum(sv(p.w)), [params(dtype)], { modes: ['rev'] })).not.toThrow()
-      expect(() => checkGrads((p: Params) => ops.sum(sv(p.w)), [params(dtype)], { modes: ['rev'], order: 2, ...tol }))
-        .not.toThrow()
+      expect(() =>
+        checkGrads((p: Params) => ops.sum(sv(p.w)), [params(dtype)], { modes: ['rev'], order: 2, ...tol }),
+      ).not.toThrow()
       expect(() => checkGrads((p: Params) => ops.sum(sj(p.w)), [params(dtype)])).not.toThrow()
       expect(() => checkGrads((p: Params) => ops.sum(sj(p.w)), [params(dtype)], { order: 2, ...tol })).not.toThrow()
     }
@@ -158,7 +188,10 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
 
   it('forward mode at order 2 names the argument as primal or tangent of the inner jvp', () => {
     // The tangent is read on the host, so the tangent output does not depend on t: JVP of JVP fails on t.
-    const sq = customJvp((w) => mul(w, w), ([w], [t]) => [mul(w!, w!), mul(mul(2, w!), tensor(t!.item(), 'float64'))])
+    const sq = customJvp(
+      (w) => mul(w, w),
+      ([w], [t]) => [mul(w!, w!), mul(mul(2, w!), tensor(t!.item(), 'float64'))],
+    )
     const f = (x: number) => sq(x)
     expect(() => checkGrads(f, [1.5], { modes: ['fwd'] })).not.toThrow()
     const e = caught(() => checkGrads(f, [1.5], { modes: ['fwd'], order: 2 }))
@@ -168,7 +201,10 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
   })
 
   it('a wrong primal in a customJvp rule is reported as a primal mismatch on the output', () => {
-    const sq = customJvp((w) => mul(w, w), ([w], [t]) => [mul(3, mul(w!, w!)), mul(mul(2, w!), t!)])
+    const sq = customJvp(
+      (w) => mul(w, w),
+      ([w], [t]) => [mul(3, mul(w!, w!)), mul(mul(2, w!), t!)],
+    )
     const e = caught(() => checkGrads((w: Tensor) => sq(w), [tensor([1, 2], 'float64')]))
     expect([e.mode, e.check, e.path, e.analytic, e.numeric]).toEqual(['fwd', 'primal', 'output[1]', 12, 4])
   })
@@ -183,7 +219,10 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
 describe('tolerances (JAX: |a − n| ≤ atol·size + rtol·size·|n|, per output leaf)', () => {
   // An elementwise identity whose rule is off by a relative 3e-5: above the float64 tolerance 1e-5 for one element,
   // within it for a leaf of 8 elements (3e-5 ≤ 1e-5·8·(1 + 1/|n|)).
-  const id = customJvp((x) => x, ([x], [t]) => [x!, mul(1 + 3e-5, t!)])
+  const id = customJvp(
+    (x) => x,
+    ([x], [t]) => [x!, mul(1 + 3e-5, t!)],
+  )
 
   it('a relative error of 3e-5 fails for one element and passes for eight', () => {
     expect(() => checkGrads((x: Tensor) => id(x), [tensor([1], 'float64')], { modes: ['fwd'] })).toThrow(GradCheckError)
@@ -195,10 +234,10 @@ describe('tolerances (JAX: |a − n| ≤ atol·size + rtol·size·|n|, per outpu
     const one: [Tensor] = [tensor([1], 'float64')]
     expect(() => checkGrads((x: Tensor) => id(x), one, { modes: ['fwd'], atol: 1e-4, rtol: 1e-4 })).not.toThrow()
     const perDType = { atol: { float64: 1e-4 }, rtol: { float64: 1e-4 } }
-    expect(() => checkGrads((x: Tensor) => id(x), one, { modes: ['fwd'], ...perDType }))
-      .not.toThrow()
-    expect(() => checkGrads((x: Tensor) => id(x), one, { modes: ['fwd'], atol: { float32: 1 }, rtol: { float32: 1 } }))
-      .toThrow(GradCheckError)
+    expect(() => checkGrads((x: Tensor) => id(x), one, { modes: ['fwd'], ...perDType })).not.toThrow()
+    expect(() =>
+      checkGrads((x: Tensor) => id(x), one, { modes: ['fwd'], atol: { float32: 1 }, rtol: { float32: 1 } }),
+    ).toThrow(GradCheckError)
   })
 
   it('the same key gives the same result; the key is an option', () => {

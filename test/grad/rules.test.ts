@@ -6,10 +6,59 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import {
-  type Tensor, abs, add, broadcastTo, concat, cos, customJvp, div, dot, elu, exp, expandDims, expm1, gelu, jvp, leakyRelu,
-  log, log1p, logSoftmax, logsumexp, matmul, maximum, mean, minimum, mul, neg, norm, ops, outer, pad, pow, prod, relu,
-  reshape, rsqrt, sigmoid, silu, sin, slice, softmax, softplus, sqrt, square, squeeze, stack, sub, take, tanh, tensor,
-  transpose, vjp, sign, greater,
+  type Tensor,
+  abs,
+  add,
+  broadcastTo,
+  concat,
+  cos,
+  customJvp,
+  div,
+  dot,
+  elu,
+  exp,
+  expandDims,
+  expm1,
+  gelu,
+  jvp,
+  leakyRelu,
+  log,
+  log1p,
+  logSoftmax,
+  logsumexp,
+  matmul,
+  maximum,
+  mean,
+  minimum,
+  mul,
+  neg,
+  norm,
+  ops,
+  outer,
+  pad,
+  pow,
+  prod,
+  relu,
+  reshape,
+  rsqrt,
+  sigmoid,
+  silu,
+  sin,
+  slice,
+  softmax,
+  softplus,
+  sqrt,
+  square,
+  squeeze,
+  stack,
+  sub,
+  take,
+  tanh,
+  tensor,
+  transpose,
+  vjp,
+  sign,
+  greater,
 } from '../../src/index'
 import { close, inner, numericJvp, randTensor, rng, vals } from './_numeric'
 
@@ -23,7 +72,10 @@ interface Case {
 }
 
 const cond = tensor([1, 0, 1, 0, 0, 1], [2, 3], 'float64')
-const log1pexp = customJvp((x) => log(add(1, exp(x))), ([x], [t]) => [log(add(1, exp(x!))), mul(t!, sigmoid(x!))])
+const log1pexp = customJvp(
+  (x) => log(add(1, exp(x))),
+  ([x], [t]) => [log(add(1, exp(x!))), mul(t!, sigmoid(x!))],
+)
 
 const CASES: readonly Case[] = [
   // elementwise binary, with broadcasting
@@ -31,8 +83,24 @@ const CASES: readonly Case[] = [
   { name: 'add scalar', f: (x) => add(x, 2), shapes: [[3]] },
   { name: 'sub [2,3]-[3]', f: sub, shapes: [[2, 3], [3]] },
   { name: 'mul [2,3]*[3]', f: mul, shapes: [[2, 3], [3]] },
-  { name: 'mul [1,3]*[2,1]', f: mul, shapes: [[1, 3], [2, 1]] },
-  { name: 'div [2,3]/[2,1]', f: div, shapes: [[2, 3], [2, 1]], lo: 0.5, hi: 2 },
+  {
+    name: 'mul [1,3]*[2,1]',
+    f: mul,
+    shapes: [
+      [1, 3],
+      [2, 1],
+    ],
+  },
+  {
+    name: 'div [2,3]/[2,1]',
+    f: div,
+    shapes: [
+      [2, 3],
+      [2, 1],
+    ],
+    lo: 0.5,
+    hi: 2,
+  },
   { name: 'pow x^y', f: pow, shapes: [[4], [4]], lo: 0.5, hi: 2 },
   { name: 'pow x^2 (negative x)', f: (x) => pow(x, 2), shapes: [[4]], lo: -2, hi: -0.5 },
   { name: 'maximum [2,3],[3]', f: maximum, shapes: [[2, 3], [3]] },
@@ -74,16 +142,63 @@ const CASES: readonly Case[] = [
   { name: 'broadcastTo', f: (x) => broadcastTo(x, [2, 3, 4]), shapes: [[3, 1]] },
   { name: 'transpose', f: (x) => transpose(x, [1, 2, 0]), shapes: [[2, 3, 4]] },
   { name: 'expandDims/squeeze', f: (x) => squeeze(mul(expandDims(x, 0), 2)), shapes: [[3]] },
-  { name: 'concat axis 1', f: (a, b) => concat([a!, b!], 1), shapes: [[2, 1], [2, 3]] },
+  {
+    name: 'concat axis 1',
+    f: (a, b) => concat([a!, b!], 1),
+    shapes: [
+      [2, 1],
+      [2, 3],
+    ],
+  },
   { name: 'stack axis 1', f: (a, b) => stack([a!, b!], 1), shapes: [[3], [3]] },
   { name: 'slice', f: (x) => slice(x, [1, 0], [2, 2]), shapes: [[3, 3]] },
-  { name: 'pad', f: (x) => pad(x, [[1, 2], [0, 1]]), shapes: [[2, 2]] },
+  {
+    name: 'pad',
+    f: (x) =>
+      pad(x, [
+        [1, 2],
+        [0, 1],
+      ]),
+    shapes: [[2, 2]],
+  },
   { name: 'take with duplicates', f: (x) => take(x, [2, 0, 2, -1], 1), shapes: [[2, 3]] },
-  { name: 'take flat', f: (x) => take(x, tensor([[0, 5], [5, 1]])), shapes: [[2, 3]] },
+  {
+    name: 'take flat',
+    f: (x) =>
+      take(
+        x,
+        tensor([
+          [0, 5],
+          [5, 1],
+        ]),
+      ),
+    shapes: [[2, 3]],
+  },
   // linear algebra
-  { name: 'matmul 2-D', f: matmul, shapes: [[2, 3], [3, 4]] },
-  { name: 'matmul batched broadcast', f: matmul, shapes: [[2, 2, 3], [3, 2]] },
-  { name: 'matmul batch both', f: matmul, shapes: [[2, 1, 2, 3], [3, 3, 2]] },
+  {
+    name: 'matmul 2-D',
+    f: matmul,
+    shapes: [
+      [2, 3],
+      [3, 4],
+    ],
+  },
+  {
+    name: 'matmul batched broadcast',
+    f: matmul,
+    shapes: [
+      [2, 2, 3],
+      [3, 2],
+    ],
+  },
+  {
+    name: 'matmul batch both',
+    f: matmul,
+    shapes: [
+      [2, 1, 2, 3],
+      [3, 3, 2],
+    ],
+  },
   { name: 'matmul vector-matrix', f: matmul, shapes: [[3], [3, 2]] },
   { name: 'matmul matrix-vector', f: matmul, shapes: [[2, 3], [3]] },
   { name: 'dot', f: dot, shapes: [[4], [4]] },
@@ -119,16 +234,19 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
     expect(close(vals(t), numericJvp(c.f, xs, vs), 1e-5, 1e-6)).toBe(true)
   })
 
-  test.prop([arbSeed], { numRuns: 15 })('VJP matches central differences: ⟨Jᵀu, v⟩ = ⟨u, (f(x+εv) − f(x−εv))/2ε⟩', (seed) => {
-    const { xs, vs, u } = setup(seed)
-    const [y, back] = vjp((...a: Tensor[]) => c.f(...a), ...xs)
-    expect(vals(y)).toEqual(vals(c.f(...xs)))
-    const g = back(u) as Tensor[]
-    g.forEach((gi, i) => expect(gi.shape).toEqual(xs[i]!.shape))
-    const lhs = inner(g, vs)
-    const rhs = numericJvp(c.f, xs, vs).reduce((s, v, i) => s + v * u.data[i]!, 0)
-    expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(rhs)))
-  })
+  test.prop([arbSeed], { numRuns: 15 })(
+    'VJP matches central differences: ⟨Jᵀu, v⟩ = ⟨u, (f(x+εv) − f(x−εv))/2ε⟩',
+    (seed) => {
+      const { xs, vs, u } = setup(seed)
+      const [y, back] = vjp((...a: Tensor[]) => c.f(...a), ...xs)
+      expect(vals(y)).toEqual(vals(c.f(...xs)))
+      const g = back(u) as Tensor[]
+      g.forEach((gi, i) => expect(gi.shape).toEqual(xs[i]!.shape))
+      const lhs = inner(g, vs)
+      const rhs = numericJvp(c.f, xs, vs).reduce((s, v, i) => s + v * u.data[i]!, 0)
+      expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(rhs)))
+    },
+  )
 
   test.prop([arbSeed], { numRuns: 15 })('dot-product test ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩', (seed) => {
     const { xs, vs, u } = setup(seed)

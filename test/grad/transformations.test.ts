@@ -1,9 +1,40 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import {
-  DescentError, InvalidTreeError, ShapeError, StructureError, type Tensor, add, customJvp, customVjp, exp, grad, hessian,
-  hvp, jacfwd, jacrev, jvp, linearize, log, logSoftmax, logsumexp, matmul, mul, ops, relu, abs, sigmoid, softplus,
-  square, stopGradient, sub, tanh, tensor, valueAndGrad, vjp, reshape,
+  DescentError,
+  InvalidTreeError,
+  ShapeError,
+  StructureError,
+  type Tensor,
+  add,
+  customJvp,
+  customVjp,
+  exp,
+  grad,
+  hessian,
+  hvp,
+  jacfwd,
+  jacrev,
+  jvp,
+  linearize,
+  log,
+  logSoftmax,
+  logsumexp,
+  matmul,
+  mul,
+  ops,
+  relu,
+  abs,
+  sigmoid,
+  softplus,
+  square,
+  stopGradient,
+  sub,
+  tanh,
+  tensor,
+  valueAndGrad,
+  vjp,
+  reshape,
 } from '../../src/index'
 import { expectInputsUnchanged } from '../_helpers/assertions'
 import { close, randTensor, rng, vals } from './_numeric'
@@ -51,12 +82,25 @@ describe('grad and valueAndGrad', () => {
   })
 
   it('pytrees in, pytrees out; argnums picks arguments; a tuple of argnums gives a tuple', () => {
-    const params = { w: tensor([[1, 2], [3, 4]], 'float64'), b: tensor([1, -1], 'float64'), meta: null }
+    const params = {
+      w: tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'float64',
+      ),
+      b: tensor([1, -1], 'float64'),
+      meta: null,
+    }
     const x = tensor([1, 1], 'float64')
     const loss = (p: typeof params, xin: Tensor) => ops.sum(square(add(matmul(p.w, xin), p.b)))
     // r = Wx + b = [4, 6]; ∂/∂W = 2 r xᵀ, ∂/∂b = 2r, ∂/∂x = 2 Wᵀ r
     const g = grad(loss)(params, x)
-    expect(g.w.toArray()).toEqual([[8, 8], [12, 12]])
+    expect(g.w.toArray()).toEqual([
+      [8, 8],
+      [12, 12],
+    ])
     expect(g.b.toArray()).toEqual([8, 12])
     expect(g.meta).toBeNull()
     const [gp, gx] = grad(loss, { argnums: [0, 1] })(params, x)
@@ -104,7 +148,13 @@ describe('grad and valueAndGrad', () => {
   })
 
   it('never modifies its inputs', () => {
-    const p = { w: tensor([[1, -2], [3, 4]]), b: tensor([0.5, -0.5]) }
+    const p = {
+      w: tensor([
+        [1, -2],
+        [3, 4],
+      ]),
+      b: tensor([0.5, -0.5]),
+    }
     const f = (q: typeof p) => ops.sum(relu(add(matmul(q.w, q.b), q.b)))
     expectInputsUnchanged(() => grad(f)(p), p)
     expectInputsUnchanged(() => hessian((b: Tensor) => ops.sum(exp(b)))(p.b), p)
@@ -132,7 +182,14 @@ describe('second derivatives match closed forms (issue 3: TF.js fails these)', (
     expect(close(vals(hessian((v: Tensor) => logsumexp(v))(x)), expected, 1e-10, 1e-12)).toBe(true)
     // logSoftmax(x)₀ = x₀ − logsumexp(x): its Hessian is −(diag(p) − ppᵀ)
     const h = hessian((v: Tensor) => ops.take(logSoftmax(v), 0))(x)
-    expect(close(vals(h), expected.map((e) => -e), 1e-10, 1e-12)).toBe(true)
+    expect(
+      close(
+        vals(h),
+        expected.map((e) => -e),
+        1e-10,
+        1e-12,
+      ),
+    ).toBe(true)
   })
 
   test.prop([arbSeed])('hessian of ½xᵀAx + bᵀx is ½(A + Aᵀ) (A non-symmetric); jacrev ∘ grad agrees', (seed) => {
@@ -163,7 +220,10 @@ describe('jvp, vjp, linearize, jacfwd, jacrev', () => {
     const f = (x: number) => mul(mul(x, x), x)
     // d/dx (3x²) · 1 = 6x
     expect((jvp((x: number) => grad(f)(x), [2], [1])[1] as unknown as Tensor).item()).toBe(12)
-    const [, back] = vjp((x: Tensor) => jvp((y: Tensor) => mul(y, y), [x], [tensor(1, 'float64')])[1], tensor(3, 'float64'))
+    const [, back] = vjp(
+      (x: Tensor) => jvp((y: Tensor) => mul(y, y), [x], [tensor(1, 'float64')])[1],
+      tensor(3, 'float64'),
+    )
     expect(back(tensor(1, 'float64'))[0].item()).toBe(2)
   })
 
@@ -178,7 +238,9 @@ describe('jvp, vjp, linearize, jacfwd, jacrev', () => {
       /tangents\[0\]\.a has shape \[2\]/,
     )
     expect(() => jvp(f, [{ a: tensor([1]), b: tensor([2]) }], [] as never)).toThrow(StructureError)
-    expect(() => jvp(f, [{ a: tensor([1]), b: tensor([2]) }], [{ a: tensor([1]), b: tensor([0]) }]).toString()).not.toThrow()
+    expect(() =>
+      jvp(f, [{ a: tensor([1]), b: tensor([2]) }], [{ a: tensor([1]), b: tensor([0]) }]).toString(),
+    ).not.toThrow()
   })
 
   it('vjpFn checks the cotangent structure; outputs that do not depend on inputs give zero cotangents', () => {
@@ -213,10 +275,19 @@ describe('jvp, vjp, linearize, jacfwd, jacrev', () => {
   it('jacobians of pytrees: output structure holding the input structure', () => {
     const f = (p: { a: Tensor; b: Tensor }) => ({ y: mul(p.a, p.b) })
     const j = jacrev(f)({ a: tensor([1, 2], 'float64'), b: tensor([3, 4], 'float64') })
-    expect(j.y.a.toArray()).toEqual([[3, 0], [0, 4]])
-    expect(j.y.b.toArray()).toEqual([[1, 0], [0, 2]])
+    expect(j.y.a.toArray()).toEqual([
+      [3, 0],
+      [0, 4],
+    ])
+    expect(j.y.b.toArray()).toEqual([
+      [1, 0],
+      [0, 2],
+    ])
     const jf = jacfwd(f)({ a: tensor([1, 2], 'float64'), b: tensor([3, 4], 'float64') })
-    expect(jf.y.b.toArray()).toEqual([[1, 0], [0, 2]])
+    expect(jf.y.b.toArray()).toEqual([
+      [1, 0],
+      [0, 2],
+    ])
   })
 })
 
@@ -258,7 +329,11 @@ describe('stopGradient, customJvp, customVjp', () => {
     expect(() => jvp((x: number) => f(x), [3], [1])).toThrow(/customVjp function/)
     // forward-over-reverse differentiates through fwd and bwd: d/dx (10·x) = 10
     expect(hessian((x: Tensor) => ops.sum(f(x)))(tensor([1], 'float64')).toArray()).toEqual([[10]])
-    const bad = customVjp((x) => x, (x) => [x, null] as const, () => [tensor([1, 2])])
+    const bad = customVjp(
+      (x) => x,
+      (x) => [x, null] as const,
+      () => [tensor([1, 2])],
+    )
     expect(() => grad((x: Tensor) => ops.sum(bad(x)))(tensor([1, 2, 3]))).toThrow(ShapeError)
   })
 })
@@ -268,7 +343,17 @@ describe('kinks follow the documented conventions', () => {
     expect(grad((x: number) => relu(x))(0)).toBe(0)
     expect(grad((x: number) => abs(x))(0)).toBe(0)
     expect(grad((x: Tensor) => ops.max(x))(tensor([3, 1, 3, 3], 'float64')).toArray()).toEqual([1 / 3, 0, 1 / 3, 1 / 3])
-    expect(grad((x: Tensor) => ops.sum(ops.min(x, 1)))(tensor([[0, 0], [1, 2]])).toArray()).toEqual([[0.5, 0.5], [1, 0]])
+    expect(
+      grad((x: Tensor) => ops.sum(ops.min(x, 1)))(
+        tensor([
+          [0, 0],
+          [1, 2],
+        ]),
+      ).toArray(),
+    ).toEqual([
+      [0.5, 0.5],
+      [1, 0],
+    ])
     expect(grad((a: number, b: number) => ops.sum(ops.maximum(a, b)), { argnums: [0, 1] })(2, 2)).toEqual([0.5, 0.5])
   })
 })

@@ -14,12 +14,25 @@ import { expectTreesEqual } from '../_helpers/assertions'
 
 const f32 = (n: number, seed: number, scale = 1): Float32Array => {
   let x = seed
-  return Float32Array.from({ length: n }, () => (((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1) * scale)
+  return Float32Array.from(
+    { length: n },
+    () => (((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1) * scale,
+  )
 }
 
 const scalars = (t: number, o: Partial<AdamwScalars> = {}): AdamwScalars => ({
-  b1: 0.9, b2: 0.999, bc1: 1 - 0.9 ** t, bc2: 1 - 0.999 ** t, bc1Next: 1 - 0.9 ** (t + 1),
-  eps: 1e-8, epsRoot: 0, wd: 1e-2, applyWd: true, s: -1e-3, nesterov: false, ...o,
+  b1: 0.9,
+  b2: 0.999,
+  bc1: 1 - 0.9 ** t,
+  bc2: 1 - 0.999 ** t,
+  bc1Next: 1 - 0.9 ** (t + 1),
+  eps: 1e-8,
+  epsRoot: 0,
+  wd: 1e-2,
+  applyWd: true,
+  s: -1e-3,
+  nesterov: false,
+  ...o,
 })
 
 /** The formula written independently, in float64 with the float32 roundings of the unfused chain. */
@@ -37,7 +50,11 @@ function reference(p: number, g: number, m: number, v: number, c: AdamwScalars):
 
 describe('adamwFused kernels', () => {
   it.each([
-    ['ts', 1000], ['wasm', 1003], ['wasm', 8], ['auto', 5], ['auto', 50_001],
+    ['ts', 1000],
+    ['wasm', 1003],
+    ['wasm', 8],
+    ['auto', 5],
+    ['auto', 50_001],
   ] as const)('%s kernel over %i elements equals the float32-rounded formula bit for bit', (kernel, n) => {
     if (kernel === 'wasm' && !wasmAvailable()) return
     for (const o of [{}, { nesterov: true }, { applyWd: false }, { epsRoot: 1e-6, eps: 0 }] as const) {
@@ -77,7 +94,11 @@ describe('adamwFused kernels', () => {
 
 describe('adamw through the public API uses the fused path and stays bit-identical to the chain', () => {
   const unfused = (lr: number, o: Parameters<typeof adamw>[1] = {}) =>
-    chain(scaleByAdam(o), addDecayedWeights({ weightDecay: o?.weightDecay ?? 1e-4, mask: o?.mask }), scaleByLearningRate(lr))
+    chain(
+      scaleByAdam(o),
+      addDecayedWeights({ weightDecay: o?.weightDecay ?? 1e-4, mask: o?.mask }),
+      scaleByLearningRate(lr),
+    )
 
   it.each([
     ['defaults', {}],
@@ -86,13 +107,21 @@ describe('adamw through the public API uses the fused path and stays bit-identic
     ['scheduled weight decay', { weightDecay: (c: number) => 0.01 * (c + 1) }],
     ['nesterov', { nesterov: true, epsRoot: 1e-8 }],
   ] as const)('%s: 5 steps, large and small leaves', (_, options) => {
-    const params0: PyTree = { w: tensor(f32(10_000, 1), [100, 100]), b: tensor(f32(7, 2)), nested: [tensor(f32(4099, 3))] }
+    const params0: PyTree = {
+      w: tensor(f32(10_000, 1), [100, 100]),
+      b: tensor(f32(7, 2)),
+      nested: [tensor(f32(4099, 3))],
+    }
     const fused = adamw(0.01, options)
     const ref = unfused(0.01, options)
     let [pf, pr] = [params0, params0]
     let [sf, sr] = [fused.init(params0), ref.init(params0)]
     for (let step = 0; step < 5; step++) {
-      const g: PyTree = { w: tensor(f32(10_000, 10 + step, 3), [100, 100]), b: tensor(f32(7, 20 + step)), nested: [tensor(f32(4099, 30 + step))] }
+      const g: PyTree = {
+        w: tensor(f32(10_000, 10 + step, 3), [100, 100]),
+        b: tensor(f32(7, 20 + step)),
+        nested: [tensor(f32(4099, 30 + step))],
+      }
       const [uf, sf2] = fused.update(g, sf, pf)
       const [ur, sr2] = ref.update(g, sr, pr)
       expectTreesEqual(uf, ur)
@@ -148,16 +177,19 @@ describe('adamw through the public API uses the fused path and stays bit-identic
 })
 
 describe('adamwFused with donated buffers', () => {
-  it.each(['ts', 'wasm'] as const)('%s: writing m′, v′, p′ over m, v, p in place gives the fresh-output result', (kernel) => {
-    if (kernel === 'wasm' && !wasmAvailable()) return
-    const n = 20_003
-    const [p, g, m, v] = [f32(n, 1), f32(n, 2), f32(n, 3), f32(n, 4).map(Math.abs)]
-    const c = scalars(2)
-    const fresh = adamwFused(p, g, m, v, c, { applyParams: true, kernel })
-    const u = new Float32Array(n)
-    adamwFused(p, g, m, v, c, { applyParams: true, kernel, out: { m, v, u, p } })
-    expect([m, v, u, p]).toEqual([fresh.m, fresh.v, fresh.u, fresh.p])
-  })
+  it.each(['ts', 'wasm'] as const)(
+    '%s: writing m′, v′, p′ over m, v, p in place gives the fresh-output result',
+    (kernel) => {
+      if (kernel === 'wasm' && !wasmAvailable()) return
+      const n = 20_003
+      const [p, g, m, v] = [f32(n, 1), f32(n, 2), f32(n, 3), f32(n, 4).map(Math.abs)]
+      const c = scalars(2)
+      const fresh = adamwFused(p, g, m, v, c, { applyParams: true, kernel })
+      const u = new Float32Array(n)
+      adamwFused(p, g, m, v, c, { applyParams: true, kernel, out: { m, v, u, p } })
+      expect([m, v, u, p]).toEqual([fresh.m, fresh.v, fresh.u, fresh.p])
+    },
+  )
 })
 
 describe('adamw({ donate: true })', () => {

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { THRESHOLDS, chooseMatmulKernel, getBackend, gpuKernels, matmul, matmulTs, setBackend } from '../../src/kernels/dispatch'
+import {
+  THRESHOLDS,
+  chooseMatmulKernel,
+  getBackend,
+  gpuKernels,
+  matmul,
+  matmulTs,
+  setBackend,
+} from '../../src/kernels/dispatch'
 import { wasmAvailable } from '../../src/kernels/wasm/index'
 
 const rand = (n: number, seed: number): Float32Array => {
@@ -32,7 +40,12 @@ describe('dispatch', () => {
 
   it('every kernel gives the TS reference result within float32 tolerance, with transposes', () => {
     const [M, K, N] = [9, 31, 6]
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       const a = rand(M * K, 1)
       const b = rand(K * N, 2)
       const want = matmulTs(a, b, M, K, N, { transA, transB })

@@ -16,7 +16,8 @@ describe('gpuBackend', () => {
   afterAll(() => g?.destroy())
 
   it('returns Right with a gpu.js mode, or Left with a reason', () => {
-    if (E.isLeft(backend)) expect(backend.left).toMatchObject({ _tag: 'BackendUnavailable', backend: 'gpu', reason: expect.any(String) })
+    if (E.isLeft(backend))
+      expect(backend.left).toMatchObject({ _tag: 'BackendUnavailable', backend: 'gpu', reason: expect.any(String) })
     else expect(typeof backend.right.mode).toBe('string')
   })
 
@@ -25,7 +26,12 @@ describe('gpuBackend', () => {
     expect(g!.software).toBe(false)
   })
 
-  it.runIf(available).each([[1, 1, 1], [3, 5, 2], [33, 70, 17], [64, 64, 64]])('matmul %i×%i·%i matches the TS reference (f32 tolerance)', (M, K, N) => {
+  it.runIf(available).each([
+    [1, 1, 1],
+    [3, 5, 2],
+    [33, 70, 17],
+    [64, 64, 64],
+  ])('matmul %i×%i·%i matches the TS reference (f32 tolerance)', (M, K, N) => {
     const a = rand(M * K, M + 3 * K)
     const b = rand(K * N, K + 5 * N)
     const [a0, b0] = [a.slice(), b.slice()]
@@ -40,8 +46,14 @@ describe('gpuBackend', () => {
   it.runIf(available)('elementwise kernels match the float32-rounded formula', () => {
     const a = rand(1000, 1)
     const b = rand(1000, 2).map((x) => x + 3)
-    const ops = { add: (x: number, y: number) => x + y, sub: (x: number, y: number) => x - y, mul: (x: number, y: number) => x * y,
-      div: (x: number, y: number) => x / y, max: Math.max, min: Math.min } as const
+    const ops = {
+      add: (x: number, y: number) => x + y,
+      sub: (x: number, y: number) => x - y,
+      mul: (x: number, y: number) => x * y,
+      div: (x: number, y: number) => x / y,
+      max: Math.max,
+      min: Math.min,
+    } as const
     for (const [op, f] of Object.entries(ops)) {
       const got = g!.binary(op as keyof typeof ops, a, b)
       for (let i = 0; i < a.length; i++) expect(got[i]).toBeCloseTo(Math.fround(f(a[i]!, b[i]!)), 6)

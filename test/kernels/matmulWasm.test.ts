@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { matmulWasm, wasmAvailable } from '../../src/kernels/wasm/index'
 
 /** float64 reference of op(A)·op(B), A stored M×K (or K×M when transA), B stored K×N (or N×K when transB). */
-function reference(a: Float32Array, b: Float32Array, M: number, K: number, N: number, tA = false, tB = false): Float64Array {
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  tA = false,
+  tB = false,
+): Float64Array {
   const c = new Float64Array(M * N)
   for (let i = 0; i < M; i++)
     for (let j = 0; j < N; j++) {
@@ -34,9 +42,20 @@ describe.runIf(wasmAvailable())('matmulWasm', () => {
   })
 
   it.each([
-    [1, 1, 1], [4, 8, 8], [5, 7, 9], [17, 300, 33], [64, 513, 10], [128, 784, 256], [3, 0, 5],
+    [1, 1, 1],
+    [4, 8, 8],
+    [5, 7, 9],
+    [17, 300, 33],
+    [64, 513, 10],
+    [128, 784, 256],
+    [3, 0, 5],
   ])('%i×%i·%i×? against a float64 reference, all four transposition modes', (M, K, N) => {
-    for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [tA, tB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       const a = rand(M * K, M + K)
       const b = rand(K * N, K + N + 1)
       expectClose(matmulWasm(a, b, M, K, N, { transA: tA, transB: tB }), reference(a, b, M, K, N, tA, tB), K)

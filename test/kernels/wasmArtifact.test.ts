@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest'
 describe('src/kernels/wasm/kernelsWasm.ts', () => {
   it('matches a fresh build of src/kernels/wasm/assembly/kernels.ts', async () => {
     // @ts-expect-error -- plain .mjs build script without type declarations
-    const { buildModuleSource } = (await import('../../scripts/build-wasm.mjs')) as { buildModuleSource: () => Promise<string> }
+    const { buildModuleSource } = (await import('../../scripts/build-wasm.mjs')) as {
+      buildModuleSource: () => Promise<string>
+    }
     const fresh = await buildModuleSource()
     const committed = readFileSync(resolve(__dirname, '../../src/kernels/wasm/kernelsWasm.ts'), 'utf8')
     expect(committed).toBe(fresh)

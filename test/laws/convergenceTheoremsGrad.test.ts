@@ -9,7 +9,13 @@ import { describe, expect } from 'vitest'
 import { test } from '@fast-check/vitest'
 import { type Tensor, add, cos, dot, grad, matmul, mul, ops, sub, tensor } from '../../src/index'
 import {
-  type Vec, type WaveCase, convergenceTheorems, quadraticArb, quadraticProblem, waveArb, waveProblem,
+  type Vec,
+  type WaveCase,
+  convergenceTheorems,
+  quadraticArb,
+  quadraticProblem,
+  waveArb,
+  waveProblem,
 } from '../_helpers/theoremProblems'
 
 // Few runs: every step differentiates the loss (the hand-written run covers the problem space more widely).

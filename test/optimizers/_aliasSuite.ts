@@ -28,7 +28,13 @@ export interface Params {
 }
 
 export const makeParams = (dtype: DType = 'float32'): Params => ({
-  w: tensor([[0.5, -1, 2], [3, -0.25, 0]], dtype),
+  w: tensor(
+    [
+      [0.5, -1, 2],
+      [3, -0.25, 0],
+    ],
+    dtype,
+  ),
   b: tensor([1, -2, 0.125], dtype),
 })
 

@@ -12,7 +12,8 @@ aliasSuite('adabelief', [
   },
   {
     label: 'nesterov, weight decay and mask',
-    alias: (lr) => adabelief(lr, { ...custom, nesterov: true, weightDecay: 1e-2, weightDecayMask: { w: true, b: false } }),
+    alias: (lr) =>
+      adabelief(lr, { ...custom, nesterov: true, weightDecay: 1e-2, weightDecayMask: { w: true, b: false } }),
     reference: (lr) =>
       chain(
         scaleByBelief({ ...custom, nesterov: true }),

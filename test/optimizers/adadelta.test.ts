@@ -3,23 +3,27 @@ import { adadelta, addDecayedWeights, chain, identity, scaleByAdadelta, scaleByL
 import { aliasSuite, makeParams, trajectory } from './_aliasSuite'
 import { expectTreesEqual } from '../_helpers/assertions'
 
-aliasSuite('adadelta', [
-  {
-    label: 'defaults',
-    alias: (lr) => adadelta(lr),
-    reference: (lr) => chain(addDecayedWeights(0), scaleByAdadelta(), scaleByLearningRate(lr)),
-  },
-  {
-    label: 'custom options, weight decay and mask',
-    alias: (lr) => adadelta(lr, { rho: 0.5, eps: 1e-3, weightDecay: 0.1, weightDecayMask: { w: true, b: false } }),
-    reference: (lr) =>
-      chain(
-        addDecayedWeights({ weightDecay: 0.1, mask: { w: true, b: false } }),
-        scaleByAdadelta({ rho: 0.5, eps: 1e-3 }),
-        scaleByLearningRate(lr),
-      ),
-  },
-], 5)
+aliasSuite(
+  'adadelta',
+  [
+    {
+      label: 'defaults',
+      alias: (lr) => adadelta(lr),
+      reference: (lr) => chain(addDecayedWeights(0), scaleByAdadelta(), scaleByLearningRate(lr)),
+    },
+    {
+      label: 'custom options, weight decay and mask',
+      alias: (lr) => adadelta(lr, { rho: 0.5, eps: 1e-3, weightDecay: 0.1, weightDecayMask: { w: true, b: false } }),
+      reference: (lr) =>
+        chain(
+          addDecayedWeights({ weightDecay: 0.1, mask: { w: true, b: false } }),
+          scaleByAdadelta({ rho: 0.5, eps: 1e-3 }),
+          scaleByLearningRate(lr),
+        ),
+    },
+  ],
+  5,
+)
 
 describe('adadelta', () => {
   it('without a learning rate it is the identity after Adadelta: no sign flip, so it ascends', () => {

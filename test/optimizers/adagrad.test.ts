@@ -10,14 +10,18 @@ import {
 } from '../../src/index'
 import { aliasSuite } from './_aliasSuite'
 
-aliasSuite('adagrad', [
-  { label: 'defaults', alias: (lr) => adagrad(lr), reference: (lr) => chain(scaleByRss(), scaleByLearningRate(lr)) },
-  {
-    label: 'custom options',
-    alias: (lr) => adagrad(lr, { initialAccumulatorValue: 1, eps: 1e-3 }),
-    reference: (lr) => chain(scaleByRss({ initialAccumulatorValue: 1, eps: 1e-3 }), scaleByLearningRate(lr)),
-  },
-], 0.5)
+aliasSuite(
+  'adagrad',
+  [
+    { label: 'defaults', alias: (lr) => adagrad(lr), reference: (lr) => chain(scaleByRss(), scaleByLearningRate(lr)) },
+    {
+      label: 'custom options',
+      alias: (lr) => adagrad(lr, { initialAccumulatorValue: 1, eps: 1e-3 }),
+      reference: (lr) => chain(scaleByRss({ initialAccumulatorValue: 1, eps: 1e-3 }), scaleByLearningRate(lr)),
+    },
+  ],
+  0.5,
+)
 
 describe('adagrad', () => {
   it('two steps by hand', () => {

@@ -85,7 +85,10 @@ describe('adamw / nadamw', () => {
   it('weightDecay 0 equals adam (the literal 0 is skipped)', () => {
     const a = trajectory(adam(0.05), makeParams(), 4)
     const w = trajectory(adamw(0.05, { weightDecay: 0 }), makeParams(), 4)
-    expectTreesEqual(w.steps.map((s) => s.updates), a.steps.map((s) => s.updates))
+    expectTreesEqual(
+      w.steps.map((s) => s.updates),
+      a.steps.map((s) => s.updates),
+    )
   })
 
   it('needs the params', () => {

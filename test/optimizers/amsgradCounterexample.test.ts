@@ -50,7 +50,7 @@ describe('AMSGrad counterexample (Reddi et al. 2018, Theorem 1)', () => {
     expect(meanLastThird).toBeLessThan(-0.95)
   })
 
-  it('the setup is the paper\'s: the average loss (C − 2)/3·x is minimised at −1, and β₂ = 1/(1 + C²) = 0.1', () => {
+  it("the setup is the paper's: the average loss (C − 2)/3·x is minimised at −1, and β₂ = 1/(1 + C²) = 0.1", () => {
     expect(options.b2).toBeCloseTo(0.1, 15)
     const averageLoss = (x: number) => (C * x - x - x) / 3
     expect(averageLoss(-1)).toBeLessThan(averageLoss(1))

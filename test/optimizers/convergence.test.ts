@@ -74,7 +74,11 @@ const OPTIMIZERS_UNDER_TEST: readonly {
   },
   { name: 'radam(5e-3)', make: () => radam(5e-3) },
   { name: 'rprop(1e-1)', make: () => rprop(1e-1) },
-  { name: 'signSgd(1e-1)', make: () => signSgd(1e-1), exempt: { rosenbrock: 'needs a learning-rate schedule (optax)' } },
+  {
+    name: 'signSgd(1e-1)',
+    make: () => signSgd(1e-1),
+    exempt: { rosenbrock: 'needs a learning-rate schedule (optax)' },
+  },
   { name: 'signum(1e-2)', make: () => signum(1e-2), exempt: { rosenbrock: 'needs a learning-rate schedule (optax)' } },
   { name: 'yogi(1e-1)', make: () => yogi(1e-1) },
   { name: 'adafactor(5e-3)', make: () => adafactor(5e-3) },
@@ -112,26 +116,36 @@ function optimize(opt: GradientTransformation<unknown>, problem: Problem): Tenso
 }
 
 describe.each(OPTIMIZERS_UNDER_TEST)('$name', ({ make, exempt }) => {
-  it.each(TARGETS.filter((t) => exempt?.[t.name] === undefined))('converges on the $name in float32 (optax alias_test protocol)', ({ setup }) => {
-    const problem = setup('float32')
-    const params = optimize(make(), problem)
-    expect(params.dtype).toBe('float32')
-    if (!tree.allClose(params, problem.finalParams, TOLERANCE)) {
-      expect(toPlain(params)).toEqual(toPlain(problem.finalParams))
-    }
-    expect(tree.allClose(params, problem.finalParams, TOLERANCE)).toBe(true)
-  })
+  it.each(TARGETS.filter((t) => exempt?.[t.name] === undefined))(
+    'converges on the $name in float32 (optax alias_test protocol)',
+    ({ setup }) => {
+      const problem = setup('float32')
+      const params = optimize(make(), problem)
+      expect(params.dtype).toBe('float32')
+      if (!tree.allClose(params, problem.finalParams, TOLERANCE)) {
+        expect(toPlain(params)).toEqual(toPlain(problem.finalParams))
+      }
+      expect(tree.allClose(params, problem.finalParams, TOLERANCE)).toBe(true)
+    },
+  )
 })
 
 describe('test problems (test/_helpers/problems.ts)', () => {
   const problems = [parabola('float64'), rosenbrock('float64'), leastSquares({ seed: 3 })]
 
   it.each(problems)('$name: hand-written gradient matches central finite differences in float64', (p) => {
-    const x = tensor(Array.from(p.initialParams.data, (v, i) => v + 0.3 + 0.1 * i), 'float64')
+    const x = tensor(
+      Array.from(p.initialParams.data, (v, i) => v + 0.3 + 0.1 * i),
+      'float64',
+    )
     const g = p.grad(x).data
     const h = 1e-6
     x.data.forEach((_, i) => {
-      const shifted = (d: number) => tensor(Array.from(x.data, (v, j) => (j === i ? v + d : v)), 'float64')
+      const shifted = (d: number) =>
+        tensor(
+          Array.from(x.data, (v, j) => (j === i ? v + d : v)),
+          'float64',
+        )
       const fd = (p.loss(shifted(h)) - p.loss(shifted(-h))) / (2 * h)
       expect(Math.abs(fd - g[i]!)).toBeLessThan(1e-5 * (1 + Math.abs(fd)))
     })
@@ -153,7 +167,10 @@ describe('test problems (test/_helpers/problems.ts)', () => {
     const p = leastSquares({ n: 6, m: 9, conditionNumber: 100, seed: 7 })
     // H·v = ∇f(x* + v) − ∇f(x*) = ∇f(x* + v) for a quadratic with ∇f(x*) = 0.
     const hv = (v: Float64Array) => {
-      const x = tensor(Array.from(p.finalParams.data, (xi, i) => xi + v[i]!), 'float64')
+      const x = tensor(
+        Array.from(p.finalParams.data, (xi, i) => xi + v[i]!),
+        'float64',
+      )
       return Float64Array.from(p.grad(x).data)
     }
     const power = (apply: (v: Float64Array) => Float64Array) => {
@@ -168,7 +185,12 @@ describe('test problems (test/_helpers/problems.ts)', () => {
       return lambda
     }
     const lmax = power(hv)
-    const lmin = lmax - power((v) => { const h = hv(v); return v.map((vi, i) => lmax * vi - h[i]!) })
+    const lmin =
+      lmax -
+      power((v) => {
+        const h = hv(v)
+        return v.map((vi, i) => lmax * vi - h[i]!)
+      })
     expect(lmax).toBeCloseTo(p.lipschitz, 6)
     expect(lmin).toBeCloseTo(p.mu, 6)
   })

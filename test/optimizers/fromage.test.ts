@@ -11,24 +11,32 @@ aliasSuite('fromage', [
     alias: (lr) => fromage(lr),
     reference: (lr) =>
       typeof lr === 'number'
-        ? chain(scaleByTrustRatio({ minNorm: 1e-6 }), scaleByLearningRate(lr * mult(lr)), addDecayedWeights(mult(lr) - 1))
+        ? chain(
+            scaleByTrustRatio({ minNorm: 1e-6 }),
+            scaleByLearningRate(lr * mult(lr)),
+            addDecayedWeights(mult(lr) - 1),
+          )
         : chain(
-          scaleByTrustRatio({ minNorm: 1e-6 }),
-          scaleByLearningRate((c) => mult(lr(c)) * lr(c)),
-          addDecayedWeights((c) => mult(lr(c)) - 1),
-        ),
+            scaleByTrustRatio({ minNorm: 1e-6 }),
+            scaleByLearningRate((c) => mult(lr(c)) * lr(c)),
+            addDecayedWeights((c) => mult(lr(c)) - 1),
+          ),
   },
   {
     label: 'minNorm 0.1',
     alias: (lr) => fromage(lr, { minNorm: 0.1 }),
     reference: (lr) =>
       typeof lr === 'number'
-        ? chain(scaleByTrustRatio({ minNorm: 0.1 }), scaleByLearningRate(lr * mult(lr)), addDecayedWeights(mult(lr) - 1))
+        ? chain(
+            scaleByTrustRatio({ minNorm: 0.1 }),
+            scaleByLearningRate(lr * mult(lr)),
+            addDecayedWeights(mult(lr) - 1),
+          )
         : chain(
-          scaleByTrustRatio({ minNorm: 0.1 }),
-          scaleByLearningRate((c) => mult(lr(c)) * lr(c)),
-          addDecayedWeights((c) => mult(lr(c)) - 1),
-        ),
+            scaleByTrustRatio({ minNorm: 0.1 }),
+            scaleByLearningRate((c) => mult(lr(c)) * lr(c)),
+            addDecayedWeights((c) => mult(lr(c)) - 1),
+          ),
   },
 ])
 
@@ -44,6 +52,8 @@ describe('fromage', () => {
 
   it('rejects invalid hyperparameters', () => {
     expect(() => fromage(NaN)).toThrow('fromage learningRate must be in (-Infinity, Infinity); got NaN')
-    expect(() => fromage(0.1, { minNorm: -1 })).toThrow('scaleByTrustRatio options.minNorm must be in [0, Infinity); got -1')
+    expect(() => fromage(0.1, { minNorm: -1 })).toThrow(
+      'scaleByTrustRatio options.minNorm must be in [0, Infinity); got -1',
+    )
   })
 })

@@ -6,11 +6,13 @@ aliasSuite('lamb', [
   {
     label: 'defaults (eps 1e-6, no weight decay)',
     alias: (lr) => lamb(lr),
-    reference: (lr) => chain(scaleByAdam({ eps: 1e-6 }), addDecayedWeights(0), scaleByTrustRatio(), scaleByLearningRate(lr)),
+    reference: (lr) =>
+      chain(scaleByAdam({ eps: 1e-6 }), addDecayedWeights(0), scaleByTrustRatio(), scaleByLearningRate(lr)),
   },
   {
     label: 'custom moments, masked weight decay',
-    alias: (lr) => lamb(lr, { b1: 0.8, b2: 0.99, eps: 1e-8, epsRoot: 1e-12, weightDecay: 0.1, mask: { w: true, b: false } }),
+    alias: (lr) =>
+      lamb(lr, { b1: 0.8, b2: 0.99, eps: 1e-8, epsRoot: 1e-12, weightDecay: 0.1, mask: { w: true, b: false } }),
     reference: (lr) =>
       chain(
         scaleByAdam({ b1: 0.8, b2: 0.99, eps: 1e-8, epsRoot: 1e-12 }),

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { addDecayedWeights, chain, lars, masked, scaleByLearningRate, scaleByTrustRatio, tensor, trace } from '../../src/index'
+import {
+  addDecayedWeights,
+  chain,
+  lars,
+  masked,
+  scaleByLearningRate,
+  scaleByTrustRatio,
+  tensor,
+  trace,
+} from '../../src/index'
 import { aliasSuite } from './_aliasSuite'
 
 aliasSuite('lars', [
@@ -18,8 +27,13 @@ aliasSuite('lars', [
     label: 'weight decay, masks, nesterov',
     alias: (lr) =>
       lars(lr, {
-        weightDecay: 0.01, weightDecayMask: { w: true, b: false }, trustCoefficient: 0.02, eps: 1e-6,
-        trustRatioMask: { w: true, b: false }, momentum: 0.5, nesterov: true,
+        weightDecay: 0.01,
+        weightDecayMask: { w: true, b: false },
+        trustCoefficient: 0.02,
+        eps: 1e-6,
+        trustRatioMask: { w: true, b: false },
+        momentum: 0.5,
+        nesterov: true,
       }),
     reference: (lr) =>
       chain(

@@ -10,7 +10,8 @@ aliasSuite('lion', [
   },
   {
     label: 'custom options, smooth mode, mask',
-    alias: (lr) => lion(lr, { b1: 0.5, b2: 0.9, mode: 'smooth', smoothBeta: 2, weightDecay: 0.1, mask: { w: true, b: false } }),
+    alias: (lr) =>
+      lion(lr, { b1: 0.5, b2: 0.9, mode: 'smooth', smoothBeta: 2, weightDecay: 0.1, mask: { w: true, b: false } }),
     reference: (lr) =>
       chain(
         scaleByLion({ b1: 0.5, b2: 0.9, mode: 'smooth', smoothBeta: 2 }),

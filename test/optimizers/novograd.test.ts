@@ -12,12 +12,15 @@ aliasSuite('novograd', [
     label: 'custom options',
     alias: (lr) => novograd(lr, { b1: 0.5, b2: 0.5, eps: 1e-4, epsRoot: 1e-8, weightDecay: 1e-2 }),
     reference: (lr) =>
-      chain(scaleByNovograd({ b1: 0.5, b2: 0.5, eps: 1e-4, epsRoot: 1e-8, weightDecay: 1e-2 }), scaleByLearningRate(lr)),
+      chain(
+        scaleByNovograd({ b1: 0.5, b2: 0.5, eps: 1e-4, epsRoot: 1e-8, weightDecay: 1e-2 }),
+        scaleByLearningRate(lr),
+      ),
   },
 ])
 
 describe('novograd', () => {
-  it('the alias default eps is 1e-6, not the transform\'s 1e-8', () => {
+  it("the alias default eps is 1e-6, not the transform's 1e-8", () => {
     const [u] = novograd(1).update([1e-6], novograd(1).init([0]), [0])
     expect(u[0]).toBeCloseTo(-1e-6 / (1e-6 + 1e-6), 12)
   })

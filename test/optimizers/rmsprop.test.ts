@@ -15,38 +15,42 @@ import { aliasSuite } from './_aliasSuite'
 
 const custom = { decay: 0.95, eps: 1e-6, initialScale: 0.1, epsInSqrt: false, biasCorrection: true }
 
-aliasSuite('rmsprop', [
-  {
-    label: 'defaults',
-    alias: (lr) => rmsprop(lr),
-    reference: (lr) => chain(scaleByRms({ decay: 0.9, eps: 1e-8 }), scaleByLearningRate(lr), identity()),
-  },
-  {
-    label: 'custom options',
-    alias: (lr) => rmsprop(lr, custom),
-    reference: (lr) => chain(scaleByRms(custom), scaleByLearningRate(lr), identity()),
-  },
-  {
-    label: 'centered',
-    alias: (lr) => rmsprop(lr, { centered: true }),
-    reference: (lr) => chain(scaleByStddev(), scaleByLearningRate(lr), identity()),
-  },
-  {
-    label: 'centered, custom options',
-    alias: (lr) => rmsprop(lr, { ...custom, centered: true }),
-    reference: (lr) => chain(scaleByStddev(custom), scaleByLearningRate(lr), identity()),
-  },
-  {
-    label: 'momentum (after the learning rate)',
-    alias: (lr) => rmsprop(lr, { momentum: 0.9 }),
-    reference: (lr) => chain(scaleByRms(), scaleByLearningRate(lr), trace(0.9)),
-  },
-  {
-    label: 'centered, nesterov momentum',
-    alias: (lr) => rmsprop(lr, { centered: true, momentum: 0.5, nesterov: true }),
-    reference: (lr) => chain(scaleByStddev(), scaleByLearningRate(lr), trace(0.5, { nesterov: true })),
-  },
-], 0.01)
+aliasSuite(
+  'rmsprop',
+  [
+    {
+      label: 'defaults',
+      alias: (lr) => rmsprop(lr),
+      reference: (lr) => chain(scaleByRms({ decay: 0.9, eps: 1e-8 }), scaleByLearningRate(lr), identity()),
+    },
+    {
+      label: 'custom options',
+      alias: (lr) => rmsprop(lr, custom),
+      reference: (lr) => chain(scaleByRms(custom), scaleByLearningRate(lr), identity()),
+    },
+    {
+      label: 'centered',
+      alias: (lr) => rmsprop(lr, { centered: true }),
+      reference: (lr) => chain(scaleByStddev(), scaleByLearningRate(lr), identity()),
+    },
+    {
+      label: 'centered, custom options',
+      alias: (lr) => rmsprop(lr, { ...custom, centered: true }),
+      reference: (lr) => chain(scaleByStddev(custom), scaleByLearningRate(lr), identity()),
+    },
+    {
+      label: 'momentum (after the learning rate)',
+      alias: (lr) => rmsprop(lr, { momentum: 0.9 }),
+      reference: (lr) => chain(scaleByRms(), scaleByLearningRate(lr), trace(0.9)),
+    },
+    {
+      label: 'centered, nesterov momentum',
+      alias: (lr) => rmsprop(lr, { centered: true, momentum: 0.5, nesterov: true }),
+      reference: (lr) => chain(scaleByStddev(), scaleByLearningRate(lr), trace(0.5, { nesterov: true })),
+    },
+  ],
+  0.01,
+)
 
 describe('rmsprop', () => {
   it('two steps by hand (decay 0.5, eps 0, momentum 0.5 after the learning rate)', () => {

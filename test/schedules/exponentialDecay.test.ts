@@ -44,7 +44,11 @@ describe('exponentialDecay', () => {
     expect([0, 1, 2, 10].map(ceiling)).toEqual([1, 2, 3, 3]) // 4 and above are lowered to 3
     // optax applies the bound before transitionBegin too: max(1, 2) = 2 at every step.
     const early = exponentialDecay({
-      initValue: 1, transitionSteps: 10, decayRate: 0.5, transitionBegin: 100, endValue: 2,
+      initValue: 1,
+      transitionSteps: 10,
+      decayRate: 0.5,
+      transitionBegin: 100,
+      endValue: 2,
     })
     expect([0, 50, 100].map(early)).toEqual([2, 2, 2])
   })

@@ -16,7 +16,10 @@ const expectHyperparameterError = (f: () => unknown, message: string): void => {
 
 describe('joinSchedules', () => {
   // Pieces that reveal which one ran and which count it saw: piece i returns 1000·i + its count.
-  const tagged = (i: number): Schedule => (c) => 1000 * i + c
+  const tagged =
+    (i: number): Schedule =>
+    (c) =>
+      1000 * i + c
 
   it('runs each piece from its boundary on, with the count restarted at 0', () => {
     const s = joinSchedules([tagged(0), tagged(1), tagged(2)], [10, 25])

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
-  HyperparameterError, cosineOnecycleSchedule, linearOnecycleSchedule, piecewiseInterpolateSchedule, sgdrSchedule,
-  warmupCosineDecaySchedule, warmupExponentialDecaySchedule,
+  HyperparameterError,
+  cosineOnecycleSchedule,
+  linearOnecycleSchedule,
+  piecewiseInterpolateSchedule,
+  sgdrSchedule,
+  warmupCosineDecaySchedule,
+  warmupExponentialDecaySchedule,
 } from '../../src/index'
 
 const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThan(1e-12 * Math.max(1, Math.abs(b)))
@@ -36,8 +41,15 @@ describe('piecewise-interpolated, one-cycle, warmup-exponential and SGDR schedul
     near(s(10), e)
   })
   it('warmupExponentialDecaySchedule and sgdrSchedule are continuous where expected', () => {
-    const s = warmupExponentialDecaySchedule({ initValue: 0.1, peakValue: 1, warmupSteps: 4, transitionSteps: 2,
-      decayRate: 0.25, transitionBegin: 2, endValue: 0.1 })
+    const s = warmupExponentialDecaySchedule({
+      initValue: 0.1,
+      peakValue: 1,
+      warmupSteps: 4,
+      transitionSteps: 2,
+      decayRate: 0.25,
+      transitionBegin: 2,
+      endValue: 0.1,
+    })
     ;[0.1, 0.55, 1, 1, 0.25, 0.1].forEach((v, i) => near(s([0, 2, 4, 6, 8, 100][i]!), v)) // (0.1 − 1)·1 + 1 at 0
     const cycle = { initValue: 0, peakValue: 1, warmupSteps: 2, decaySteps: 6 }
     const sg = sgdrSchedule([cycle, cycle])

@@ -23,7 +23,12 @@ describe('piecewiseConstantSchedule', () => {
   })
 
   it('accepts the initial value positionally and the boundaries as pairs, in any order', () => {
-    const a = piecewiseConstantSchedule(2, { boundariesAndScales: [[30, 0.5], [10, 0.5]] })
+    const a = piecewiseConstantSchedule(2, {
+      boundariesAndScales: [
+        [30, 0.5],
+        [10, 0.5],
+      ],
+    })
     const b = piecewiseConstantSchedule({ initValue: 2, boundariesAndScales: { 30: 0.5, 10: 0.5 } })
     for (const t of [0, 9, 10, 29, 30, 100]) expect(a(t)).toBe(b(t))
     expect([0, 10, 30].map(a)).toEqual([2, 1, 0.5])
@@ -34,7 +39,12 @@ describe('piecewiseConstantSchedule', () => {
     expect(piecewiseConstantSchedule({ initValue: 0.3, boundariesAndScales: {} })(1000)).toBe(0.3)
     const zero = piecewiseConstantSchedule(1, { boundariesAndScales: { 5: 0 } })
     expect([zero(4), zero(5), zero(6)]).toEqual([1, 0, 0])
-    const twice = piecewiseConstantSchedule(1, { boundariesAndScales: [[5, 0.5], [5, 0.5]] })
+    const twice = piecewiseConstantSchedule(1, {
+      boundariesAndScales: [
+        [5, 0.5],
+        [5, 0.5],
+      ],
+    })
     expect([twice(4), twice(5)]).toEqual([1, 0.25])
     // Scales above 1 raise the value.
     expect(piecewiseConstantSchedule(1, { boundariesAndScales: { 3: 4 } })(3)).toBe(4)
@@ -46,7 +56,13 @@ describe('piecewiseConstantSchedule', () => {
       'piecewiseConstantSchedule options.boundariesAndScales[100] must be in [0, Infinity); got -0.5',
     )
     expectHyperparameterError(
-      () => piecewiseConstantSchedule(1, { boundariesAndScales: [[10, 0.5], [20, -1]] }),
+      () =>
+        piecewiseConstantSchedule(1, {
+          boundariesAndScales: [
+            [10, 0.5],
+            [20, -1],
+          ],
+        }),
       'piecewiseConstantSchedule options.boundariesAndScales[1][1] must be in [0, Infinity); got -1',
     )
     expectHyperparameterError(

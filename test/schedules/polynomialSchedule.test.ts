@@ -68,8 +68,14 @@ describe('polynomialSchedule', () => {
   })
 
   const value = fc.double({ min: -1e3, max: 1e3, noNaN: true })
-  test.prop([value, value, fc.double({ min: 0.01, max: 4, noNaN: true }), fc.integer({ min: 1, max: 1000 }),
-    fc.integer({ min: 0, max: 100 }), fc.double({ min: 0, max: 2000, noNaN: true })])(
+  test.prop([
+    value,
+    value,
+    fc.double({ min: 0.01, max: 4, noNaN: true }),
+    fc.integer({ min: 1, max: 1000 }),
+    fc.integer({ min: 0, max: 100 }),
+    fc.double({ min: 0, max: 2000, noNaN: true }),
+  ])(
     'stays between initValue and endValue, and equals the closed form',
     (initValue, endValue, power, transitionSteps, transitionBegin, count) => {
       const s = polynomialSchedule({ initValue, endValue, power, transitionSteps, transitionBegin })
@@ -78,8 +84,12 @@ describe('polynomialSchedule', () => {
       expect(v).toBeGreaterThanOrEqual(Math.min(initValue, endValue) - tol)
       expect(v).toBeLessThanOrEqual(Math.max(initValue, endValue) + tol)
       // Closed form written piecewise (optax's docstring): I before B, E after B + T.
-      const expected = count < transitionBegin ? initValue : count >= transitionBegin + transitionSteps ? endValue
-        : endValue + (initValue - endValue) * (1 - (count - transitionBegin) / transitionSteps) ** power
+      const expected =
+        count < transitionBegin
+          ? initValue
+          : count >= transitionBegin + transitionSteps
+            ? endValue
+            : endValue + (initValue - endValue) * (1 - (count - transitionBegin) / transitionSteps) ** power
       expect(Math.abs(v - expected)).toBeLessThanOrEqual(1e-12 * (Math.abs(initValue) + Math.abs(endValue)) + 1e-300)
     },
   )

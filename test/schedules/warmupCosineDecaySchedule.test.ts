@@ -11,7 +11,11 @@ describe('warmupCosineDecaySchedule', () => {
   it('warms up linearly, then decays along a cosine to endValue at decaySteps (warmup included)', () => {
     // I = 0, P = 1, W = 10, D = 110, E = 0.1: warmup t/10; then α = 0.1 and a cosine over D − W = 100 steps.
     const s = warmupCosineDecaySchedule({
-      initValue: 0, peakValue: 1, warmupSteps: 10, decaySteps: 110, endValue: 0.1,
+      initValue: 0,
+      peakValue: 1,
+      warmupSteps: 10,
+      decaySteps: 110,
+      endValue: 0.1,
     })
     expect(s(0)).toBe(0)
     expect(s(5)).toBe(0.5)

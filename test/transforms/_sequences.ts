@@ -49,9 +49,20 @@ export const MIXED: Seq = [
 
 /** The common contract of a transform: no input modified, dtype kept, structure kept with null and number leaves. */
 export function describeContract(make: () => AnyTx): void {
-  const params = (): PyTree => ({ w: tensor([[1, -2], [0.5, 3]]), b: tensor([0.25, -1], 'float64'), s: 1.5, n: null })
+  const params = (): PyTree => ({
+    w: tensor([
+      [1, -2],
+      [0.5, 3],
+    ]),
+    b: tensor([0.25, -1], 'float64'),
+    s: 1.5,
+    n: null,
+  })
   const grads = (k: number): PyTree => ({
-    w: tensor([[0.5 * k, -1], [2, -0.25 * k]]),
+    w: tensor([
+      [0.5 * k, -1],
+      [2, -0.25 * k],
+    ]),
     b: tensor([-3 * k, 0.125], 'float64'),
     s: 0.75 - k,
     n: null,

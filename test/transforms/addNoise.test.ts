@@ -18,10 +18,17 @@ describe('addNoise', () => {
       const na = randomNormal(ka, [3], { dtype: 'float64' }).dataSync()
       const nb = randomNormal(kb, [1, 1], { dtype: 'float64' }).dataSync()
       const [u, s] = tx.update(g, state)
-      expectTreesClose(u, {
-        a: tensor([1, -2, 3].map((x, i) => x + sd * na[i]!), 'float64'),
-        b: tensor([[0.5 + sd * nb[0]!]], 'float64'),
-      }, { rtol: 1e-15, atol: 1e-15 })
+      expectTreesClose(
+        u,
+        {
+          a: tensor(
+            [1, -2, 3].map((x, i) => x + sd * na[i]!),
+            'float64',
+          ),
+          b: tensor([[0.5 + sd * nb[0]!]], 'float64'),
+        },
+        { rtol: 1e-15, atol: 1e-15 },
+      )
       expect(s).toEqual({ count: t, rngKey: next })
       state = s
       key = next

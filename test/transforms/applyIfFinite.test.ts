@@ -7,7 +7,13 @@ describe('applyIfFinite', () => {
   it('never lets a NaN or Inf through while under the limit, counts skipped steps, keeps the inner state', () => {
     const tx = applyIfFinite(adam(0.1), { maxConsecutiveErrors: 3 })
     let s = tx.init({ w: tensor([1, 1]) })
-    const inputs = [[1, 1], [NaN, 1], [Infinity, 0], [1, 2], [-Infinity, 1]]
+    const inputs = [
+      [1, 1],
+      [NaN, 1],
+      [Infinity, 0],
+      [1, 2],
+      [-Infinity, 1],
+    ]
     const counts: number[][] = []
     for (const g of inputs) {
       const [u, n] = tx.update({ w: tensor(g) }, s)
@@ -19,7 +25,13 @@ describe('applyIfFinite', () => {
       counts.push([n.notfiniteCount, n.totalNotfinite, n.lastFinite])
       s = n
     }
-    expect(counts).toEqual([[0, 0, 1], [1, 1, 0], [2, 2, 0], [0, 2, 1], [1, 3, 0]])
+    expect(counts).toEqual([
+      [0, 0, 1],
+      [1, 1, 0],
+      [2, 2, 0],
+      [0, 2, 1],
+      [1, 3, 0],
+    ])
   })
   it('gives up after maxConsecutiveErrors and applies the non-finite update', () => {
     const tx = pipe(sgd(1), applyIfFinite(2))

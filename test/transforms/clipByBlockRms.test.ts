@@ -8,7 +8,10 @@ describe('clipByBlockRms', () => {
     // Step 2: a = (0, 0) passes (rms 0); b = (100, −300, 0, 0): rms = √(100000/4) = 158.11 → b·2/158.11.
     const tx = clipByBlockRms(2)
     const steps = [
-      [{ a: tensor([3, -4], 'float64'), b: tensor([1, -1], 'float64') }, { a: [3, -4].map((x) => (x * 2) / Math.sqrt(12.5)), b: [1, -1] }],
+      [
+        { a: tensor([3, -4], 'float64'), b: tensor([1, -1], 'float64') },
+        { a: [3, -4].map((x) => (x * 2) / Math.sqrt(12.5)), b: [1, -1] },
+      ],
       [
         { a: tensor([0, 0], 'float64'), b: tensor([100, -300, 0, 0], 'float64') },
         { a: [0, 0], b: [100, -300, 0, 0].map((x) => (x * 2) / Math.sqrt(25000)) },
@@ -36,7 +39,9 @@ describe('clipByBlockRms', () => {
 
   it('rejects invalid thresholds at construction', () => {
     expect(() => clipByBlockRms(0)).toThrow('clipByBlockRms threshold must be in (0, Infinity); got 0')
-    expect(() => clipByBlockRms({ threshold: -1 })).toThrow('clipByBlockRms options.threshold must be in (0, Infinity); got -1')
+    expect(() => clipByBlockRms({ threshold: -1 })).toThrow(
+      'clipByBlockRms options.threshold must be in (0, Infinity); got -1',
+    )
     expect(() => clipByBlockRms(NaN)).toThrow(HyperparameterError)
   })
 })

@@ -13,10 +13,16 @@ describe('conditionallyTransform / conditionallyMask / applyEvery', () => {
       const [ua, na] = ct.update([g], a)
       const [ub, nb] = cm.update([g], b)
       outs.push([ua[0] as number, ub[0] as number])
-      a = na; b = nb
+      a = na
+      b = nb
     }
     // trace(1) sums the gradients it sees: steps 0 and 2 see 1 and 3.
-    expect(outs).toEqual([[1, 1], [2, 0], [4, 4], [4, 0]])
+    expect(outs).toEqual([
+      [1, 1],
+      [2, 0],
+      [4, 4],
+      [4, 0],
+    ])
     expect([a.step, b.step, a.innerState, b.innerState]).toEqual([4, 4, { trace: [4] }, { trace: [4] }])
   })
   it('forwardExtraArgs passes extra to the condition; validates', () => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import {
-  HyperparameterError, adam, adamw, applyUpdates, injectHyperparams, scaleByAdam, tensor, warmupCosineDecaySchedule,
-  type GradientTransformation, type PyTree,
+  HyperparameterError,
+  adam,
+  adamw,
+  applyUpdates,
+  injectHyperparams,
+  scaleByAdam,
+  tensor,
+  warmupCosineDecaySchedule,
+  type GradientTransformation,
+  type PyTree,
 } from '../../src/index'
 import { expectInputsUnchanged, expectTreesEqual } from '../_helpers/assertions'
 
@@ -24,16 +32,23 @@ function run(tx: GradientTransformation<any>, steps: number, edit?: (s: any, t: 
 describe('injectHyperparams', () => {
   it('adam(1e-3) injected equals adam(1e-3) bit for bit', () => {
     expectTreesEqual(run(injectHyperparams(adam)(1e-3), 6), run(adam(1e-3), 6))
-    expectTreesEqual(run(injectHyperparams(adam)(1e-3, { b1: 0.8, nesterov: true }), 6),
-      run(adam(1e-3, { b1: 0.8, nesterov: true }), 6))
+    expectTreesEqual(
+      run(injectHyperparams(adam)(1e-3, { b1: 0.8, nesterov: true }), 6),
+      run(adam(1e-3, { b1: 0.8, nesterov: true }), 6),
+    )
   })
   it('adamw with a schedule learning rate equals adamw(schedule) bit for bit', () => {
     const lr = warmupCosineDecaySchedule({ initValue: 0, peakValue: 1e-2, warmupSteps: 2, decaySteps: 6 })
-    expectTreesEqual(run(injectHyperparams(adamw)(lr, { weightDecay: 0.1 }), 8), run(adamw(lr, { weightDecay: 0.1 }), 8))
+    expectTreesEqual(
+      run(injectHyperparams(adamw)(lr, { weightDecay: 0.1 }), 8),
+      run(adamw(lr, { weightDecay: 0.1 }), 8),
+    )
   })
   it('a transform factory taking one options object', () => {
-    expectTreesEqual(run(injectHyperparams(scaleByAdam)({ b1: 0.5, eps: 1e-3 }), 4),
-      run(scaleByAdam({ b1: 0.5, eps: 1e-3 }), 4))
+    expectTreesEqual(
+      run(injectHyperparams(scaleByAdam)({ b1: 0.5, eps: 1e-3 }), 4),
+      run(scaleByAdam({ b1: 0.5, eps: 1e-3 }), 4),
+    )
   })
   it('stores numbers and schedule values (float64), evaluated at the wrapper count; booleans stay static', () => {
     const tx = injectHyperparams(adam)((c: number) => 0.1 / 3 ** c, { b1: 0.9, nesterov: true })
@@ -47,9 +62,13 @@ describe('injectHyperparams', () => {
   })
   it('a user-replaced constant hyperparameter is used by the next update', () => {
     const edited = run(injectHyperparams(adam)(1e-3), 4, (s, t) =>
-      (t === 2 ? { ...s, hyperparams: { ...s.hyperparams, learningRate: 1e-1 } } : s))
+      t === 2 ? { ...s, hyperparams: { ...s.hyperparams, learningRate: 1e-1 } } : s,
+    )
     // Reference: adam with lr 1e-3 for two steps then 1e-1: the same moments, since lr is the last link.
-    const ref = run(injectHyperparams(adam)((c: number) => (c < 2 ? 1e-3 : 1e-1)), 4)
+    const ref = run(
+      injectHyperparams(adam)((c: number) => (c < 2 ? 1e-3 : 1e-1)),
+      4,
+    )
     expectTreesEqual(edited, ref)
   })
   it('staticArgs keeps a function option static', () => {

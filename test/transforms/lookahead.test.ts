@@ -15,7 +15,14 @@ describe('lookahead', () => {
       trail.push([p.fast[0]!, p.slow[0]!])
     }
     // fast 4, 2, (1 → sync: slow = 8 + 0.5(1 − 8) = 4.5, fast = 4.5), 2.25, 1.125, (0.5625 → slow = 4.5 + 0.5(0.5625 − 4.5))
-    expect(trail).toEqual([[4, 8], [2, 8], [4.5, 4.5], [2.25, 4.5], [1.125, 4.5], [2.53125, 2.53125]])
+    expect(trail).toEqual([
+      [4, 8],
+      [2, 8],
+      [4.5, 4.5],
+      [2.25, 4.5],
+      [1.125, 4.5],
+      [2.53125, 2.53125],
+    ])
   })
   it('resetState re-initialises the fast state at a sync; init accepts plain params; validates', () => {
     const tx = lookahead(trace(0.9), { syncPeriod: 2, slowStepSize: 1, resetState: true })

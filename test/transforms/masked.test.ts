@@ -61,7 +61,11 @@ describe('masked', () => {
       out.push([values(u.w)[0]!, values(u.b)[0]!])
       state = s
     }
-    expect(out).toEqual([[2, 1], [3, 2], [3.5, 3]])
+    expect(out).toEqual([
+      [2, 1],
+      [3, 2],
+      [3.5, 3],
+    ])
     expect((state.innerState.trace as { b: unknown }).b).toBeNull()
   })
 
@@ -122,7 +126,10 @@ describe('masked', () => {
     expect(state.innerState.innerState.trace).toEqual({ x: null, y: 0 })
     const [u1, s1] = tx.update({ x: { p: 1, q: 1 }, y: 2 }, state)
     const [u2] = tx.update({ x: { p: 1, q: 1 }, y: 2 }, s1)
-    expect([u1, u2]).toEqual([{ x: { p: 1, q: 1 }, y: 2 }, { x: { p: 1, q: 1 }, y: 3 }])
+    expect([u1, u2]).toEqual([
+      { x: { p: 1, q: 1 }, y: 2 },
+      { x: { p: 1, q: 1 }, y: 3 },
+    ])
   })
 
   it('masks the params given to the inner transform (weight decay skips the biases)', () => {

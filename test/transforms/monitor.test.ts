@@ -30,6 +30,8 @@ describe('monitor', () => {
 
   it('rejects invalid measures', () => {
     expect(() => monitor({})).toThrow(HyperparameterError)
-    expect(() => monitor({ x: 1 as never })).toThrow('monitor measures.x must be a function (updates) => pytree or a GradientTransformation')
+    expect(() => monitor({ x: 1 as never })).toThrow(
+      'monitor measures.x must be a function (updates) => pytree or a GradientTransformation',
+    )
   })
 })

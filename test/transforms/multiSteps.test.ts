@@ -1,11 +1,23 @@
 import { pipe } from 'fp-ts/function'
 import { describe, expect, it } from 'vitest'
 import {
-  HyperparameterError, adam, multiSteps, multiStepsHasUpdated, sgd, tensor, tree, type PyTree,
+  HyperparameterError,
+  adam,
+  multiSteps,
+  multiStepsHasUpdated,
+  sgd,
+  tensor,
+  tree,
+  type PyTree,
 } from '../../src/index'
 import { expectInputsUnchanged, expectTreesClose, expectTreesEqual } from '../_helpers/assertions'
 
-const grads = [[1, -2], [3, 0], [-0.5, 4], [2, 2]].map((g) => ({ w: tensor(g, 'float64') }))
+const grads = [
+  [1, -2],
+  [3, 0],
+  [-0.5, 4],
+  [2, 2],
+].map((g) => ({ w: tensor(g, 'float64') }))
 
 describe('multiSteps', () => {
   it('k micro-batches give one step of the inner optimizer on their mean; inner state advances once', () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import {
-  HyperparameterError, adam, applyUpdates, chain, freeze, multiTransform, partition, selectiveTransform, sgd, tensor,
+  HyperparameterError,
+  adam,
+  applyUpdates,
+  chain,
+  freeze,
+  multiTransform,
+  partition,
+  selectiveTransform,
+  sgd,
+  tensor,
   type PyTree,
 } from '../../src/index'
 import { expectTreesEqual } from '../_helpers/assertions'
@@ -8,7 +17,8 @@ import { expectTreesEqual } from '../_helpers/assertions'
 describe('multiTransform / partition / freeze / selectiveTransform', () => {
   it('equals running the two optimizers on the two halves; state only for own leaves', () => {
     const tx = multiTransform({ a: adam(0.1), s: sgd(0.5, { momentum: 0.9 }) }, (p: PyTree) =>
-      Object.fromEntries(Object.keys(p as object).map((k) => [k, k.startsWith('w') ? 'a' : 's'])))
+      Object.fromEntries(Object.keys(p as object).map((k) => [k, k.startsWith('w') ? 'a' : 's'])),
+    )
     const A = adam(0.1)
     const S = sgd(0.5, { momentum: 0.9 })
     let p: PyTree = { w1: tensor([1, 2]), w2: tensor([-1]), b: tensor([3, 4]) }
@@ -22,8 +32,12 @@ describe('multiTransform / partition / freeze / selectiveTransform', () => {
       const [ua, na]: readonly [PyTree, typeof sa] = A.update({ w1: g.w1, w2: g.w2 }, sa, pa)
       const [us, ns]: readonly [PyTree, typeof ss] = S.update({ b: g.b }, ss, ps)
       expectTreesEqual(u, { ...(ua as object), ...(us as object) })
-      p = applyUpdates(p, u); pa = applyUpdates(pa, ua); ps = applyUpdates(ps, us)
-      s = n; sa = na; ss = ns
+      p = applyUpdates(p, u)
+      pa = applyUpdates(pa, ua)
+      ps = applyUpdates(ps, us)
+      s = n
+      sa = na
+      ss = ns
     }
   })
   it('a label without a transform throws at init, naming it; partition is multiTransform', () => {

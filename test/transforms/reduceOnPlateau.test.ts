@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { DescentError, HyperparameterError, chain, reduceOnPlateau, sgd, withExtraArgs, type GradientTransformation } from '../../src/index'
+import {
+  DescentError,
+  HyperparameterError,
+  chain,
+  reduceOnPlateau,
+  sgd,
+  withExtraArgs,
+  type GradientTransformation,
+} from '../../src/index'
 
 const scales = (tx: ReturnType<typeof reduceOnPlateau>, losses: readonly number[]) => {
   let s = tx.init([0])
@@ -8,19 +16,24 @@ const scales = (tx: ReturnType<typeof reduceOnPlateau>, losses: readonly number[
 
 describe('reduceOnPlateau', () => {
   it('reduces after patience evaluations without improvement (positive losses)', () => {
-    expect(scales(reduceOnPlateau({ patience: 2, factor: 0.5 }), [3, 2, 2, 2, 2, 1, 1, 1]))
-      .toEqual([1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25])
+    expect(scales(reduceOnPlateau({ patience: 2, factor: 0.5 }), [3, 2, 2, 2, 2, 1, 1, 1])).toEqual([
+      1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25,
+    ])
   })
   it('reduces for negative losses too (optax PR #1767)', () => {
-    expect(scales(reduceOnPlateau({ patience: 2, factor: 0.5 }), [-1, -1, -1, -2, -2, -2]))
-      .toEqual([1, 1, 0.5, 0.5, 0.5, 0.25])
+    expect(scales(reduceOnPlateau({ patience: 2, factor: 0.5 }), [-1, -1, -1, -2, -2, -2])).toEqual([
+      1, 1, 0.5, 0.5, 0.5, 0.25,
+    ])
   })
   it('cooldown, minScale, accumulationSize and tolerances', () => {
-    expect(scales(reduceOnPlateau({ patience: 1, factor: 0.5, cooldown: 2 }), [1, 1, 1, 1, 1]))
-      .toEqual([1, 0.5, 0.5, 0.5, 0.25])
+    expect(scales(reduceOnPlateau({ patience: 1, factor: 0.5, cooldown: 2 }), [1, 1, 1, 1, 1])).toEqual([
+      1, 0.5, 0.5, 0.5, 0.25,
+    ])
     expect(scales(reduceOnPlateau({ patience: 1, factor: 0.1, minScale: 0.05 }), [1, 1, 1])).toEqual([1, 0.1, 0.05])
     // accumulation 2: evaluations of mean(4, 2) = 3, then mean(3, 3) = 3 (no improvement): reduce at the 4th call
-    expect(scales(reduceOnPlateau({ patience: 1, accumulationSize: 2, factor: 0.5 }), [4, 2, 3, 3])).toEqual([1, 1, 1, 0.5])
+    expect(scales(reduceOnPlateau({ patience: 1, accumulationSize: 2, factor: 0.5 }), [4, 2, 3, 3])).toEqual([
+      1, 1, 1, 0.5,
+    ])
     // atol 0.5: 1 → 0.6 is not an improvement
     expect(scales(reduceOnPlateau({ patience: 1, factor: 0.5, atol: 0.5, rtol: 0 }), [1, 0.6])).toEqual([1, 0.5])
   })

@@ -33,7 +33,7 @@ describe('scaleByAdadelta', () => {
 
   it('first step ≈ √ε/√((1−ρ)g²)·g: tiny and independent of the gradient scale for large g', () => {
     const [u] = runSeq(scaleByAdadelta(), [[1e10, -1e10]])
-    const expected = Math.sqrt(1e-6) / Math.sqrt(0.1 * 1e20 + 1e-6) * 1e10
+    const expected = (Math.sqrt(1e-6) / Math.sqrt(0.1 * 1e20 + 1e-6)) * 1e10
     expectSeqClose([u!], [[expected, -expected]])
   })
 

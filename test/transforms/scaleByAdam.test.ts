@@ -90,7 +90,14 @@ describe('scaleByAdam', () => {
   })
 
   it.each([false, true])('matches a float64 recomputation over 6 steps with the defaults (nesterov %s)', (nesterov) => {
-    const grads = [[0.3, -1.5, 4], [0.1, 2, -4], [-0.7, 0, 3], [0.2, -0.1, 0.5], [5, 1, -2], [0, 0, 0]]
+    const grads = [
+      [0.3, -1.5, 4],
+      [0.1, 2, -4],
+      [-0.7, 0, 3],
+      [0.2, -0.1, 0.5],
+      [5, 1, -2],
+      [0, 0, 0],
+    ]
     const expected = referenceAdam(grads, { ...DEFAULTS, nesterov })
     for (const dtype of ['float32', 'float64'] as const) {
       const rtol = dtype === 'float32' ? 2e-6 : 1e-13
@@ -113,15 +120,34 @@ describe('scaleByAdam', () => {
   })
 
   it('zero gradients give zero updates and no NaN (also after nonzero ones)', () => {
-    const us = runVector({}, [[0, 0], [0, 1], [0, 0]], 'float32')
+    const us = runVector(
+      {},
+      [
+        [0, 0],
+        [0, 1],
+        [0, 0],
+      ],
+      'float32',
+    )
     expect(us[0]).toEqual([0, 0])
     expect(us[2]![0]).toBe(0)
     expect(us.flat().every(Number.isFinite)).toBe(true)
   })
 
   it('huge gradients stay finite: 1e30 in float64, 1e20 in float32', () => {
-    for (const [dtype, big] of [['float64', 1e30], ['float32', 1e20]] as const) {
-      const us = runVector({}, [[big, -big], [big, big], [-big, big]], dtype)
+    for (const [dtype, big] of [
+      ['float64', 1e30],
+      ['float32', 1e20],
+    ] as const) {
+      const us = runVector(
+        {},
+        [
+          [big, -big],
+          [big, big],
+          [-big, big],
+        ],
+        dtype,
+      )
       expect(us.flat().every(Number.isFinite)).toBe(true)
       expect(us[0]![0]).toBeCloseTo(1, 5)
       expect(us[0]![1]).toBeCloseTo(-1, 5)

@@ -45,8 +45,11 @@ describe('scaleByAdamax', () => {
 
   it('init gives count 0 and zero moments', () => {
     const s = scaleByAdamax().init(tensor([1, 2]))
-    expect([s.count, (s.mu as ReturnType<typeof tensor>).toArray(), (s.nu as ReturnType<typeof tensor>).toArray()])
-      .toEqual([0, [0, 0], [0, 0]])
+    expect([
+      s.count,
+      (s.mu as ReturnType<typeof tensor>).toArray(),
+      (s.nu as ReturnType<typeof tensor>).toArray(),
+    ]).toEqual([0, [0, 0], [0, 0]])
   })
 
   it('rejects invalid hyperparameters at construction', () => {

@@ -52,7 +52,12 @@ function referenceAmsgrad(grads: Grads, o: Required<ScaleByAmsgradOptions>): num
 }
 
 const DEFAULTS: Required<ScaleByAmsgradOptions> = {
-  b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0, biasCorrectionMu: true, biasCorrectionNu: true,
+  b1: 0.9,
+  b2: 0.999,
+  eps: 1e-8,
+  epsRoot: 0,
+  biasCorrectionMu: true,
+  biasCorrectionNu: true,
 }
 
 describe('scaleByAmsgrad', () => {
@@ -92,7 +97,14 @@ describe('scaleByAmsgrad', () => {
   })
 
   it('matches a float64 recomputation over 6 steps (every bias-correction combination)', () => {
-    const grads = [[0.3, -1.5, 4], [0.1, 2, -4], [-0.7, 0, 3], [0.2, -0.1, 0.5], [5, 1, -2], [0, 0, 0]]
+    const grads = [
+      [0.3, -1.5, 4],
+      [0.1, 2, -4],
+      [-0.7, 0, 3],
+      [0.2, -0.1, 0.5],
+      [5, 1, -2],
+      [0, 0, 0],
+    ]
     for (const biasCorrectionMu of [true, false]) {
       for (const biasCorrectionNu of [true, false]) {
         const o = { ...DEFAULTS, biasCorrectionMu, biasCorrectionNu }
@@ -106,7 +118,12 @@ describe('scaleByAmsgrad', () => {
   })
 
   it('equals Adam while the corrected second moment does not decrease (constant gradients)', () => {
-    const grads = [[1, -2], [1, -2], [1, -2], [1, -2]]
+    const grads = [
+      [1, -2],
+      [1, -2],
+      [1, -2],
+      [1, -2],
+    ]
     const tx = scaleByAdam()
     let s = tx.init(tensor([0, 0], 'float64'))
     const adam = grads.map((g) => {
@@ -120,14 +137,34 @@ describe('scaleByAmsgrad', () => {
   it('first update is ≈ sign(g); zero gradients give zeros and no NaN', () => {
     const [u] = runVector({}, [[1e-3, -0.5, 2e6]], 'float32')
     expect(u!.map((x) => Math.round(x * 1e4) / 1e4)).toEqual([1, -1, 1])
-    const us = runVector({}, [[0, 0], [0, 3], [0, 0]], 'float32')
+    const us = runVector(
+      {},
+      [
+        [0, 0],
+        [0, 3],
+        [0, 0],
+      ],
+      'float32',
+    )
     expect(us[0]).toEqual([0, 0])
     expect(us.flat().every(Number.isFinite)).toBe(true)
   })
 
   it('huge gradients stay finite: 1e30 in float64, 1e20 in float32', () => {
-    for (const [dtype, big] of [['float64', 1e30], ['float32', 1e20], ['float32', 1e18]] as const) {
-      const us = runVector({}, [[big, -big], [big, big], [-big, big]], dtype)
+    for (const [dtype, big] of [
+      ['float64', 1e30],
+      ['float32', 1e20],
+      ['float32', 1e18],
+    ] as const) {
+      const us = runVector(
+        {},
+        [
+          [big, -big],
+          [big, big],
+          [-big, big],
+        ],
+        dtype,
+      )
       expect(us.flat().every(Number.isFinite)).toBe(true)
       // In float32 the stored ν̂max = g² overflows to ∞ once |g| ≳ 1.8e19, and the update becomes 0 (as in optax).
       if (big !== 1e20) expect(us[0]![1]).toBeCloseTo(-1, 5)

@@ -59,7 +59,9 @@ describe('scaleByLion', () => {
     expect(() => scaleByLion({ mode: 'soft' as 'hard' })).toThrow(
       `scaleByLion options.mode must be 'hard', 'smooth' or 'refined'; got "soft"`,
     )
-    expect(() => scaleByLion({ mode: 'smooth', smoothBeta: 0 })).toThrow(/options\.smoothBeta must be in \(0, Infinity\)/)
+    expect(() => scaleByLion({ mode: 'smooth', smoothBeta: 0 })).toThrow(
+      /options\.smoothBeta must be in \(0, Infinity\)/,
+    )
   })
 
   describeContract(() => scaleByLion())

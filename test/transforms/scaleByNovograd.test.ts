@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { DescentError, HyperparameterError, type ScaleByNovogradOptions, scaleByNovograd, tensor } from '../../src/index'
+import {
+  DescentError,
+  HyperparameterError,
+  type ScaleByNovogradOptions,
+  scaleByNovograd,
+  tensor,
+} from '../../src/index'
 import { values } from '../_helpers/assertions'
 import { MIXED, type Seq, describeContract, expectSeqClose, runSeq } from './_sequences'
 
@@ -23,8 +29,16 @@ describe('scaleByNovograd', () => {
     // g = [3, 4]:  ν = 25;                         m = g/5 = [0.6, 0.8]
     // g = [0, 1]:  ν = 12.5 + 0.5 = 13;            m = [0.3, 0.4] + [0, 1/√13]
     // g = [0, 0]:  ν = 6.5;                        m = [0.15, 0.2 + 0.5/√13]
-    const us = runSeq(scaleByNovograd({ b1: 0.5, b2: 0.5, eps: 0 }), [[3, 4], [0, 1], [0, 0]])
-    expectSeqClose(us, [[0.6, 0.8], [0.3, 0.4 + 1 / Math.sqrt(13)], [0.15, 0.2 + 0.5 / Math.sqrt(13)]])
+    const us = runSeq(scaleByNovograd({ b1: 0.5, b2: 0.5, eps: 0 }), [
+      [3, 4],
+      [0, 1],
+      [0, 0],
+    ])
+    expectSeqClose(us, [
+      [0.6, 0.8],
+      [0.3, 0.4 + 1 / Math.sqrt(13)],
+      [0.15, 0.2 + 0.5 / Math.sqrt(13)],
+    ])
   })
 
   it('ν is one float64 number per leaf; weight decay adds λ·θ inside the momentum', () => {

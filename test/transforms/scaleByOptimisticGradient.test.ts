@@ -14,7 +14,10 @@ describe('scaleByOptimisticGradient', () => {
 
   it('matches the recomputation on mixed, zero and large gradients (8 steps)', () => {
     expectSeqClose(runSeq(scaleByOptimisticGradient({ alpha: 0.7, beta: 0.1 }), MIXED), reference(MIXED, 0.7, 0.1))
-    expectSeqClose(runSeq(scaleByOptimisticGradient({ beta: 0 }), MIXED), MIXED.map((g) => [...g]))
+    expectSeqClose(
+      runSeq(scaleByOptimisticGradient({ beta: 0 }), MIXED),
+      MIXED.map((g) => [...g]),
+    )
   })
 
   it('stores the received gradient and counts steps', () => {

@@ -6,9 +6,44 @@ describe('scaleByParamBlockNorm', () => {
   it('multiplies each leaf by the L2 (Frobenius) norm of its param, floored at minScale (golden)', () => {
     // w: ‖[[1, 2], [2, 4]]‖ = √25 = 5. b: θ = 0 → 1e-3.
     const tx = scaleByParamBlockNorm()
-    const params = { w: tensor([[1, 2], [2, 4]], 'float64'), b: tensor([0], 'float64') }
-    const [u] = tx.update({ w: tensor([[1, -1], [0, -3]], 'float64'), b: tensor([-7], 'float64') }, tx.init(params), params)
-    expectTreesClose(u, { w: tensor([[5, -5], [0, -15]], 'float64'), b: tensor([-7e-3], 'float64') }, { rtol: 1e-15 })
+    const params = {
+      w: tensor(
+        [
+          [1, 2],
+          [2, 4],
+        ],
+        'float64',
+      ),
+      b: tensor([0], 'float64'),
+    }
+    const [u] = tx.update(
+      {
+        w: tensor(
+          [
+            [1, -1],
+            [0, -3],
+          ],
+          'float64',
+        ),
+        b: tensor([-7], 'float64'),
+      },
+      tx.init(params),
+      params,
+    )
+    expectTreesClose(
+      u,
+      {
+        w: tensor(
+          [
+            [5, -5],
+            [0, -15],
+          ],
+          'float64',
+        ),
+        b: tensor([-7e-3], 'float64'),
+      },
+      { rtol: 1e-15 },
+    )
   })
 
   it('keeps float32, leaves inputs alone, needs params, validates minScale', () => {

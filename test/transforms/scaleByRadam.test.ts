@@ -62,7 +62,9 @@ describe('scaleByRadam', () => {
     expect(() => scaleByRadam({ b2: 1 })).toThrow(HyperparameterError)
     expect(() => scaleByRadam({ b2: 1 })).toThrow('scaleByRadam options.b2 must be in [0, 1); got 1')
     expect(() => scaleByRadam({ threshold: NaN })).toThrow(/options\.threshold/)
-    expect(() => scaleByRadam({ threshold: 3 })).toThrow('scaleByRadam options.threshold must be in [4, Infinity]; got 3')
+    expect(() => scaleByRadam({ threshold: 3 })).toThrow(
+      'scaleByRadam options.threshold must be in [4, Infinity]; got 3',
+    )
     expect(() => scaleByRadam({ nesterov: 1 as unknown as boolean })).toThrow(/options\.nesterov must be true or false/)
   })
 

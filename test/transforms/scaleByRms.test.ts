@@ -85,7 +85,14 @@ describe('scaleByRms', () => {
   })
 
   it('matches a float64 recomputation over 6 steps for every epsInSqrt / biasCorrection combination', () => {
-    const grads = [[0.3, -1.5, 4], [0.1, 2, -4], [-0.7, 0, 3], [0.2, -0.1, 0.5], [5, 1, -2], [0, 0, 0]]
+    const grads = [
+      [0.3, -1.5, 4],
+      [0.1, 2, -4],
+      [-0.7, 0, 3],
+      [0.2, -0.1, 0.5],
+      [5, 1, -2],
+      [0, 0, 0],
+    ]
     for (const epsInSqrt of [true, false]) {
       for (const biasCorrection of [true, false]) {
         const o = { ...DEFAULTS, epsInSqrt, biasCorrection, initialScale: 0.01 }
@@ -117,7 +124,15 @@ describe('scaleByRms', () => {
 
   it('zero gradients give zero updates and no NaN (default eps, and eps outside the root)', () => {
     for (const epsInSqrt of [true, false]) {
-      const us = runVector({ epsInSqrt }, [[0, 0], [0, 2], [0, 0]], 'float32')
+      const us = runVector(
+        { epsInSqrt },
+        [
+          [0, 0],
+          [0, 2],
+          [0, 0],
+        ],
+        'float32',
+      )
       expect(us[0]).toEqual([0, 0])
       expect(us[2]![0]).toBe(0)
       expect(us.flat().every(Number.isFinite)).toBe(true)
@@ -126,11 +141,26 @@ describe('scaleByRms', () => {
 
   it('huge gradients stay finite: 1e30 in float64, 1e20 in float32', () => {
     // First step: ν = 0.1·g², u = g/√(0.1·g²) = √10·sign(g).
-    const us64 = runVector({}, [[1e30, -1e30], [1e30, 1e30], [-1e30, 1e30]])
+    const us64 = runVector({}, [
+      [1e30, -1e30],
+      [1e30, 1e30],
+      [-1e30, 1e30],
+    ])
     expect(us64.flat().every(Number.isFinite)).toBe(true)
     expect(us64[0]![1]).toBeCloseTo(-Math.sqrt(10), 10)
     // float32: 0.1·(1e20)² = 1e39 overflows ν to ∞ and the update becomes 0 (as in optax); 1e18 is still exact.
-    expect(runVector({}, [[1e20, -1e20], [1e20, 1e20]], 'float32').flat().every(Number.isFinite)).toBe(true)
+    expect(
+      runVector(
+        {},
+        [
+          [1e20, -1e20],
+          [1e20, 1e20],
+        ],
+        'float32',
+      )
+        .flat()
+        .every(Number.isFinite),
+    ).toBe(true)
     expect(runVector({}, [[1e18, -1e18]], 'float32')[0]![1]).toBeCloseTo(-Math.sqrt(10), 5)
   })
 

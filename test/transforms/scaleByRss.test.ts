@@ -69,8 +69,18 @@ describe('scaleByRss', () => {
   })
 
   it('matches a float64 recomputation over 6 steps', () => {
-    const grads = [[0.3, -1.5, 4], [0.1, 2, -4], [-0.7, 0, 3], [0.2, -0.1, 0.5], [5, 1, -2], [0, 0, 0]]
-    for (const o of [{ initialAccumulatorValue: 0.1, eps: 1e-7 }, { initialAccumulatorValue: 0, eps: 1e-3 }]) {
+    const grads = [
+      [0.3, -1.5, 4],
+      [0.1, 2, -4],
+      [-0.7, 0, 3],
+      [0.2, -0.1, 0.5],
+      [5, 1, -2],
+      [0, 0, 0],
+    ]
+    for (const o of [
+      { initialAccumulatorValue: 0.1, eps: 1e-7 },
+      { initialAccumulatorValue: 0, eps: 1e-3 },
+    ]) {
       const expected = referenceRss(grads, o)
       for (const dtype of ['float32', 'float64'] as const) {
         const rtol = dtype === 'float32' ? 2e-6 : 1e-13
@@ -80,8 +90,20 @@ describe('scaleByRss', () => {
   })
 
   it('a zero accumulator with zero gradients gives 0, not NaN, even with eps = 0', () => {
-    const us = runVector({ initialAccumulatorValue: 0, eps: 0 }, [[0, 0], [0, 2], [0, 0]], 'float32')
-    expect(us).toEqual([[0, 0], [0, 1], [0, 0]])
+    const us = runVector(
+      { initialAccumulatorValue: 0, eps: 0 },
+      [
+        [0, 0],
+        [0, 2],
+        [0, 0],
+      ],
+      'float32',
+    )
+    expect(us).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 0],
+    ])
   })
 
   it('propagates a NaN gradient instead of hiding it', () => {
@@ -90,12 +112,27 @@ describe('scaleByRss', () => {
   })
 
   it('huge gradients stay finite: 1e30 in float64, 1e20 in float32', () => {
-    const us64 = runVector({}, [[1e30, -1e30], [1e30, 1e30], [-1e30, 1e30]])
+    const us64 = runVector({}, [
+      [1e30, -1e30],
+      [1e30, 1e30],
+      [-1e30, 1e30],
+    ])
     expect(us64.flat().every(Number.isFinite)).toBe(true)
     // s = 0.1 + 1e60 + 1e60 at t = 2: u = 1e30/√2e60 = 1/√2
     expect(us64[1]![0]).toBeCloseTo(Math.SQRT1_2, 12)
     // float32: (1e20)² overflows s to ∞ and the update becomes 0 (as in optax); 1e18 is still accurate.
-    expect(runVector({}, [[1e20, -1e20], [1e20, 1e20]], 'float32').flat().every(Number.isFinite)).toBe(true)
+    expect(
+      runVector(
+        {},
+        [
+          [1e20, -1e20],
+          [1e20, 1e20],
+        ],
+        'float32',
+      )
+        .flat()
+        .every(Number.isFinite),
+    ).toBe(true)
     expect(runVector({}, [[1e18, -1e18]], 'float32')[0]![1]).toBeCloseTo(-1, 5)
   })
 

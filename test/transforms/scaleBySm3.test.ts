@@ -14,10 +14,12 @@ function sm3Reference(gs: readonly M[], b1: number, eps: number) {
   const out: { u: M; row: number[]; col: number[] }[] = []
   for (const g of gs) {
     const a = g.map((r, i) => r.map((x, j) => x * x + Math.min(row[i]!, col[j]!)))
-    nu = g.map((r, i) => r.map((x, j) => {
-      const p = a[i]![j]! > 0 ? x / Math.sqrt(a[i]![j]! + eps) : 0
-      return b1 * nu[i]![j]! + (1 - b1) * p
-    }))
+    nu = g.map((r, i) =>
+      r.map((x, j) => {
+        const p = a[i]![j]! > 0 ? x / Math.sqrt(a[i]![j]! + eps) : 0
+        return b1 * nu[i]![j]! + (1 - b1) * p
+      }),
+    )
     row = a.map((r) => Math.max(...r))
     col = a[0]!.map((_, j) => Math.max(...a.map((r) => r[j]!)))
     out.push({ u: nu, row, col })
@@ -27,7 +29,20 @@ function sm3Reference(gs: readonly M[], b1: number, eps: number) {
 
 describe('scaleBySm3', () => {
   it('matches the per-axis cover recursion on a 2×3 leaf over 3 steps (mixed signs, a zero gradient step)', () => {
-    const gs: M[] = [[[1, -2, 0], [3, 0.5, -1]], [[0, 0, 0], [0, 0, 0]], [[-4, 1, 2], [0.25, -3, 5]]]
+    const gs: M[] = [
+      [
+        [1, -2, 0],
+        [3, 0.5, -1],
+      ],
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      [
+        [-4, 1, 2],
+        [0.25, -3, 5],
+      ],
+    ]
     const expected = sm3Reference(gs, 0.9, 1e-8)
     const tx = scaleBySm3()
     let state = tx.init({ w: tensor(gs[0]!, 'float64') })
@@ -57,14 +72,42 @@ describe('scaleBySm3', () => {
 
   it('a zero accumulator gives a zero update (no 0/0), large gradients stay finite; dtype kept; inputs unchanged', () => {
     const tx = scaleBySm3()
-    const p = { w: tensor([[0, 0], [0, 0]]) }
+    const p = {
+      w: tensor([
+        [0, 0],
+        [0, 0],
+      ]),
+    }
     const s = tx.init(p)
-    const [z] = tx.update({ w: tensor([[0, 0], [0, 0]]) }, s)
-    expect(z.w.toArray()).toEqual([[0, 0], [0, 0]])
-    const g = { w: tensor([[1e18, -1e18], [0, 1]]) }
+    const [z] = tx.update(
+      {
+        w: tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+      },
+      s,
+    )
+    expect(z.w.toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ])
+    const g = {
+      w: tensor([
+        [1e18, -1e18],
+        [0, 1],
+      ]),
+    }
     const [u] = expectInputsUnchanged(() => tx.update(g, s), g, s)
     expect(u.w.dtype).toBe('float32')
-    expectTreesClose(u.w, tensor([[0.1, -0.1], [0, 0.1]]), { rtol: 1e-6 })
+    expectTreesClose(
+      u.w,
+      tensor([
+        [0.1, -0.1],
+        [0, 0.1],
+      ]),
+      { rtol: 1e-6 },
+    )
   })
 
   it('rejects invalid options', () => {

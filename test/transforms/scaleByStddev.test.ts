@@ -95,7 +95,14 @@ describe('scaleByStddev', () => {
   })
 
   it('matches a float64 recomputation over 6 steps for every epsInSqrt / biasCorrection combination', () => {
-    const grads = [[0.3, -1.5, 4], [0.1, 2, -4], [-0.7, 0, 3], [0.2, -0.1, 0.5], [5, 1, -2], [0, 0, 0]]
+    const grads = [
+      [0.3, -1.5, 4],
+      [0.1, 2, -4],
+      [-0.7, 0, 3],
+      [0.2, -0.1, 0.5],
+      [5, 1, -2],
+      [0, 0, 0],
+    ]
     for (const epsInSqrt of [true, false]) {
       for (const biasCorrection of [true, false]) {
         // With bias correction the first step has ν̂ − μ̂² = 0 exactly, so the update is g/√eps and float32's rounding
@@ -114,14 +121,21 @@ describe('scaleByStddev', () => {
     // Exactly, ν̂ − μ̂² = g² − g² = 0 at t = 1, so u = g/(0 + eps); float32 rounding of μ and ν must not give NaN.
     // (A positive rounding error e still shows up as √e ≈ |g|·3e-4 in the denominator: hence the 1e-2 tolerance.)
     const g = [0.3, -1.5, 4, 0.1, -0.7, 1e-3, 3.3]
-    for (const [dtype, rtol] of [['float32', 1e-2], ['float64', 1e-6]] as const) {
+    for (const [dtype, rtol] of [
+      ['float32', 1e-2],
+      ['float64', 1e-6],
+    ] as const) {
       const [u] = runVector({ biasCorrection: true, epsInSqrt: false, eps: 0.5 }, [g], dtype)
       u!.forEach((x, i) => expect(Math.abs(x - g[i]! / 0.5)).toBeLessThanOrEqual((rtol * Math.abs(g[i]!)) / 0.5))
     }
   })
 
   it('is at least as large as scaleByRms with the same options (ν − μ² ≤ ν)', () => {
-    const grads = [[0.3, -1.5], [0.1, 2], [-0.7, 0.4]]
+    const grads = [
+      [0.3, -1.5],
+      [0.1, 2],
+      [-0.7, 0.4],
+    ]
     const rmsTx = scaleByRms()
     let s = rmsTx.init(tensor([0, 0], 'float64'))
     const centred = runVector({}, grads)
@@ -134,7 +148,15 @@ describe('scaleByStddev', () => {
 
   it('zero gradients give zero updates and no NaN (default eps, and eps outside the root)', () => {
     for (const epsInSqrt of [true, false]) {
-      const us = runVector({ epsInSqrt }, [[0, 0], [0, 2], [0, 0]], 'float32')
+      const us = runVector(
+        { epsInSqrt },
+        [
+          [0, 0],
+          [0, 2],
+          [0, 0],
+        ],
+        'float32',
+      )
       expect(us[0]).toEqual([0, 0])
       expect(us[2]![0]).toBe(0)
       expect(us.flat().every(Number.isFinite)).toBe(true)
@@ -143,11 +165,26 @@ describe('scaleByStddev', () => {
 
   it('huge gradients stay finite: 1e30 in float64, 1e20 in float32', () => {
     // First step: μ = 0.1·g, ν = 0.1·g², ν − μ² = 0.09·g², u = g/(0.3·|g|) = sign(g)/0.3.
-    const us64 = runVector({}, [[1e30, -1e30], [1e30, 1e30], [-1e30, 1e30]])
+    const us64 = runVector({}, [
+      [1e30, -1e30],
+      [1e30, 1e30],
+      [-1e30, 1e30],
+    ])
     expect(us64.flat().every(Number.isFinite)).toBe(true)
     expect(us64[0]![1]).toBeCloseTo(-1 / 0.3, 10)
     // float32: 0.1·(1e20)² overflows ν to ∞ and the update becomes 0 (as in optax); 1e18 is still accurate.
-    expect(runVector({}, [[1e20, -1e20], [1e20, 1e20]], 'float32').flat().every(Number.isFinite)).toBe(true)
+    expect(
+      runVector(
+        {},
+        [
+          [1e20, -1e20],
+          [1e20, 1e20],
+        ],
+        'float32',
+      )
+        .flat()
+        .every(Number.isFinite),
+    ).toBe(true)
     expect(runVector({}, [[1e18, -1e18]], 'float32')[0]![1]).toBeCloseTo(-1 / 0.3, 4)
   })
 

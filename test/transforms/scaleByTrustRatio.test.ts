@@ -34,8 +34,12 @@ describe('scaleByTrustRatio', () => {
 
   it('needs params; rejects invalid options', () => {
     expect(() => scaleByTrustRatio().update([1], {})).toThrow(DescentError)
-    expect(() => scaleByTrustRatio({ minNorm: -1 })).toThrow('scaleByTrustRatio options.minNorm must be in [0, Infinity); got -1')
-    expect(() => scaleByTrustRatio({ eps: -1 })).toThrow('scaleByTrustRatio options.eps must be in [0, Infinity); got -1')
+    expect(() => scaleByTrustRatio({ minNorm: -1 })).toThrow(
+      'scaleByTrustRatio options.minNorm must be in [0, Infinity); got -1',
+    )
+    expect(() => scaleByTrustRatio({ eps: -1 })).toThrow(
+      'scaleByTrustRatio options.eps must be in [0, Infinity); got -1',
+    )
     expect(() => scaleByTrustRatio({ trustCoefficient: NaN })).toThrow(HyperparameterError)
   })
 })

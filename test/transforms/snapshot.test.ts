@@ -5,10 +5,17 @@ import * as O from 'fp-ts/Option'
 
 describe('snapshot', () => {
   it('stores measure(params) at init and measure(updates) at each step, leaving updates unchanged', () => {
-    const tx = chain(scale(2), snapshot('norm', (u) => tree.norm(u)), scale(-1))
+    const tx = chain(
+      scale(2),
+      snapshot('norm', (u) => tree.norm(u)),
+      scale(-1),
+    )
     let state = tx.init([3, 4])
     expect(state[1]).toEqual({ measurement: { norm: 5 } })
-    for (const [g, n] of [[[1, 0], 2], [[0, -6], 12]] as const) {
+    for (const [g, n] of [
+      [[1, 0], 2],
+      [[0, -6], 12],
+    ] as const) {
       const [u, s] = tx.update([...g], state)
       expect(u).toEqual(g.map((x) => -2 * x))
       expect(s[1].measurement.norm).toBe(n)

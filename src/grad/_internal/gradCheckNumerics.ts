@@ -68,7 +68,10 @@ export function axpy(xs: readonly Leaf[], s: number, ts: readonly Leaf[]): Leaf[
   return xs.map((x, i) => {
     const r = rounder(dtypeOf(x))
     const t = valuesOf(ts[i]!)
-    return leafLike(x, Array.from(valuesOf(x), (v, k) => r(v + r(s * t[k]!))))
+    return leafLike(
+      x,
+      Array.from(valuesOf(x), (v, k) => r(v + r(s * t[k]!))),
+    )
   })
 }
 
@@ -88,7 +91,10 @@ export function numericalJvp(
     const r = rounder(dtypeOf(p))
     const n = valuesOf(neg[j]!)
     const half = r(0.5 / eps)
-    return leafLike(p, Array.from(valuesOf(p), (v, k) => r((v === n[k] ? 0 : r(v - n[k]!)) * half)))
+    return leafLike(
+      p,
+      Array.from(valuesOf(p), (v, k) => r((v === n[k] ? 0 : r(v - n[k]!)) * half)),
+    )
   })
 }
 

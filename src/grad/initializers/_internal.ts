@@ -21,8 +21,10 @@ const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1)
 export function computeFans(owner: string, shape: readonly number[], options: InitializerOptions): [number, number] {
   const { inAxis, outAxis = -1, batchAxis = [] } = options
   if (inAxis === undefined && shape.length <= 1) {
-    throw new ShapeError(`${owner}: cannot compute fan_in and fan_out of a ${shape.length}-d shape ` +
-      `${shapeStr(shape)} with the default inAxis; use a shape of rank ≥ 2 or give options.inAxis.`)
+    throw new ShapeError(
+      `${owner}: cannot compute fan_in and fan_out of a ${shape.length}-d shape ` +
+        `${shapeStr(shape)} with the default inAxis; use a shape of rank ≥ 2 or give options.inAxis.`,
+    )
   }
   const axes = (a: number | readonly number[]): number[] =>
     (typeof a === 'number' ? [a] : [...a]).map((i) => normAxis(owner, i, shape.length))

@@ -19,8 +19,10 @@ export function errors(owner: string, predictions: TensorLike, targets: TensorLi
   if (typeof predictions !== 'number' && typeof targets !== 'number') {
     const [p, t] = [predictions.shape, targets.shape]
     if (p.length !== t.length || p.some((d, i) => d !== t[i])) {
-      throw new ShapeError(`${owner}: predictions shape ${shapeStr(p)} vs targets ${shapeStr(t)}; losses do not ` +
-        'broadcast, pass tensors of the same shape (reshape or broadcastTo first).')
+      throw new ShapeError(
+        `${owner}: predictions shape ${shapeStr(p)} vs targets ${shapeStr(t)}; losses do not ` +
+          'broadcast, pass tensors of the same shape (reshape or broadcastTo first).',
+      )
     }
   }
   return sub(predictions, targets)

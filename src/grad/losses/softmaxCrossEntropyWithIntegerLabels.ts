@@ -53,12 +53,14 @@ export function softmaxCrossEntropyWithIntegerLabels(
   const ax = normAxis(owner, options.axis ?? -1, rank)
   const k = z.shape[ax]!
   const batch = z.shape.filter((_, i) => i !== ax)
-  const ids = typeof labels === 'number' ? [labels]
-    : isTensor(labels) ? Array.from(concrete(labels).data) : Array.from(labels)
+  const ids =
+    typeof labels === 'number' ? [labels] : isTensor(labels) ? Array.from(concrete(labels).data) : Array.from(labels)
   const idShape = typeof labels === 'number' ? [] : isTensor(labels) ? labels.shape : [ids.length]
   if (idShape.length !== batch.length || idShape.some((d, i) => d !== batch[i])) {
-    throw new ShapeError(`${owner}: labels shape ${shapeStr(idShape)} must be the logits shape ${shapeStr(z.shape)} ` +
-      `without axis ${ax}, i.e. ${shapeStr(batch)}.`)
+    throw new ShapeError(
+      `${owner}: labels shape ${shapeStr(idShape)} must be the logits shape ${shapeStr(z.shape)} ` +
+        `without axis ${ax}, i.e. ${shapeStr(batch)}.`,
+    )
   }
   const bad = ids.find((v) => !Number.isInteger(v) || v < 0 || v >= k)
   if (bad !== undefined) throw new ShapeError(`${owner}: label ${bad} is not an integer class id in [0, ${k}).`)

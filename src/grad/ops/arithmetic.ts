@@ -10,7 +10,10 @@ import { type TensorLike, broadcastOrThrow, liftAll } from '../tensorLike'
 
 /** @internal A broadcasting binary primitive as an op. */
 export const binaryOp =
-  (prim: Primitive & ('add' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne'), name: string) =>
+  (
+    prim: Primitive & ('add' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne'),
+    name: string,
+  ) =>
   (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y] = liftAll(a, b) as [Tensor, Tensor]
     broadcastOrThrow(name, x.shape, y.shape)

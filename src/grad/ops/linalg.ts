@@ -31,7 +31,9 @@ import { reshape } from './shape'
 export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = liftAll(a, b) as [Tensor, Tensor]
   if (x.shape.length === 0 || y.shape.length === 0) {
-    throw new ShapeError(`matmul: operands must have rank ≥ 1; got ${shapeStr(x.shape)} and ${shapeStr(y.shape)}. Use mul for scalars.`)
+    throw new ShapeError(
+      `matmul: operands must have rank ≥ 1; got ${shapeStr(x.shape)} and ${shapeStr(y.shape)}. Use mul for scalars.`,
+    )
   }
   const xv = x.shape.length === 1
   const yv = y.shape.length === 1
@@ -40,10 +42,14 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const k = x2.shape[x2.shape.length - 1]!
   const k2 = y2.shape[y2.shape.length - 2]!
   if (k !== k2) {
-    throw new ShapeError(`matmul: inner dimensions differ: ${shapeStr(x.shape)} @ ${shapeStr(y.shape)} (${k} vs ${k2}).`)
+    throw new ShapeError(
+      `matmul: inner dimensions differ: ${shapeStr(x.shape)} @ ${shapeStr(y.shape)} (${k} vs ${k2}).`,
+    )
   }
   if (broadcastShapes(x2.shape.slice(0, -2), y2.shape.slice(0, -2)) === null) {
-    throw new ShapeError(`matmul: batch dimensions of ${shapeStr(x.shape)} and ${shapeStr(y.shape)} cannot be broadcast.`)
+    throw new ShapeError(
+      `matmul: batch dimensions of ${shapeStr(x.shape)} and ${shapeStr(y.shape)} cannot be broadcast.`,
+    )
   }
   const c = bind('matmul', [x2, y2], {})
   if (!xv && !yv) return c
@@ -68,7 +74,8 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = liftAll(a, b) as [Tensor, Tensor]
   if (x.shape.length === 0 || y.shape.length === 0) return mul(x, y)
   if (x.shape.length === 1 && y.shape.length === 1) {
-    if (x.shape[0] !== y.shape[0]) throw new ShapeError(`dot: lengths differ: ${shapeStr(x.shape)} and ${shapeStr(y.shape)}.`)
+    if (x.shape[0] !== y.shape[0])
+      throw new ShapeError(`dot: lengths differ: ${shapeStr(x.shape)} and ${shapeStr(y.shape)}.`)
     return sum(mul(x, y))
   }
   return matmul(x, y)

@@ -32,9 +32,18 @@ export interface ReduceOptions {
 export type AxisOrOptions = number | readonly number[] | ReduceOptions
 
 const options = (a: AxisOrOptions | undefined): ReduceOptions =>
-  a === undefined ? {} : typeof a === 'number' || Array.isArray(a) ? { axis: a as number | readonly number[] } : (a as ReduceOptions)
+  a === undefined
+    ? {}
+    : typeof a === 'number' || Array.isArray(a)
+      ? { axis: a as number | readonly number[] }
+      : (a as ReduceOptions)
 
-function reduceOp(prim: 'sum' | 'reduceMax' | 'reduceMin', name: string, x: TensorLike, o: AxisOrOptions | undefined): Tensor {
+function reduceOp(
+  prim: 'sum' | 'reduceMax' | 'reduceMin',
+  name: string,
+  x: TensorLike,
+  o: AxisOrOptions | undefined,
+): Tensor {
   const t = liftAll(x)[0]!
   const { axis, keepDims = false } = options(o)
   const axes = normAxes(name, axis, t.shape.length)
@@ -167,7 +176,12 @@ export function logsumexp(x: TensorLike, axis?: AxisOrOptions): Tensor {
   const m0 = stopGradient(max(t, { axis: axes, keepDims: true }))
   const m = where(equal(abs(m0), Infinity), 0, m0)
   const s = add(log(sum(exp(add(t, neg(m))), { axis: axes, keepDims: true })), m)
-  return o.keepDims ? s : reshape(s, t.shape.filter((_, i) => !axes.includes(i)))
+  return o.keepDims
+    ? s
+    : reshape(
+        s,
+        t.shape.filter((_, i) => !axes.includes(i)),
+      )
 }
 
 /**
@@ -214,4 +228,5 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** @internal Broadcasts `t` to `shape` when it differs (a helper for rules). */
-export const broadcastIfNeeded = (t: Tensor, shape: readonly number[]): Tensor => (sameShape(t.shape, shape) ? t : broadcastTo(t, shape))
+export const broadcastIfNeeded = (t: Tensor, shape: readonly number[]): Tensor =>
+  sameShape(t.shape, shape) ? t : broadcastTo(t, shape)

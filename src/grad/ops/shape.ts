@@ -33,11 +33,14 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
     throw new ShapeError(`reshape: invalid target shape ${shapeStr(shape)} (non-negative integers, at most one −1).`)
   }
   if (free === 1) {
-    if (k === 0 || t.size % k !== 0) throw new ShapeError(`reshape: cannot reshape ${shapeStr(t.shape)} into ${shapeStr(shape)}.`)
+    if (k === 0 || t.size % k !== 0)
+      throw new ShapeError(`reshape: cannot reshape ${shapeStr(t.shape)} into ${shapeStr(shape)}.`)
     out = shape.map((d) => (d === -1 ? t.size / k : d))
   }
   if (sizeOf(out) !== t.size) {
-    throw new ShapeError(`reshape: cannot reshape ${shapeStr(t.shape)} (size ${t.size}) into ${shapeStr(shape)} (size ${sizeOf(out)}).`)
+    throw new ShapeError(
+      `reshape: cannot reshape ${shapeStr(t.shape)} (size ${t.size}) into ${shapeStr(shape)} (size ${sizeOf(out)}).`,
+    )
   }
   return sameShape(out, t.shape) ? t : bind('reshape', [t], { shape: out })
 }
@@ -57,9 +60,12 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = asTensor(x)
   const r = t.shape.length
-  const p = perm === undefined ? Array.from({ length: r }, (_, i) => r - 1 - i) : perm.map((a) => normAxis('transpose', a, r))
+  const p =
+    perm === undefined ? Array.from({ length: r }, (_, i) => r - 1 - i) : perm.map((a) => normAxis('transpose', a, r))
   if (p.length !== r || new Set(p).size !== r) {
-    throw new ShapeError(`transpose: perm [${String(perm)}] is not a permutation of the ${r} axes of ${shapeStr(t.shape)}.`)
+    throw new ShapeError(
+      `transpose: perm [${String(perm)}] is not a permutation of the ${r} axes of ${shapeStr(t.shape)}.`,
+    )
   }
   return p.every((a, i) => a === i) ? t : bind('transpose', [t], { perm: p })
 }
@@ -121,11 +127,16 @@ export function expandDims(x: TensorLike, axis: number | readonly number[]): Ten
  */
 export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
   const t = asTensor(x)
-  const axes = axis === undefined ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes('squeeze', axis, t.shape.length)
+  const axes =
+    axis === undefined ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes('squeeze', axis, t.shape.length)
   for (const a of axes) {
-    if (t.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of ${shapeStr(t.shape)} has size ${t.shape[a]}, not 1.`)
+    if (t.shape[a] !== 1)
+      throw new ShapeError(`squeeze: axis ${a} of ${shapeStr(t.shape)} has size ${t.shape[a]}, not 1.`)
   }
-  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)))
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  )
 }
 
 /**
@@ -148,7 +159,9 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const ax = normAxis('concat', axis, r)
   xs.forEach((x, i) => {
     if (x.shape.length !== r || x.shape.some((d, j) => j !== ax && d !== first.shape[j])) {
-      throw new ShapeError(`concat: tensor ${i} has shape ${shapeStr(x.shape)}, incompatible with ${shapeStr(first.shape)} along axis ${ax}.`)
+      throw new ShapeError(
+        `concat: tensor ${i} has shape ${shapeStr(x.shape)}, incompatible with ${shapeStr(first.shape)} along axis ${ax}.`,
+      )
     }
   })
   return xs.length === 1 ? first : bind('concat', xs, { axis: ax })
@@ -171,7 +184,8 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   const ts = liftAll(...xs)
   const s0 = ts[0]!.shape
   ts.forEach((t, i) => {
-    if (!sameShape(t.shape, s0)) throw new ShapeError(`stack: tensor ${i} has shape ${shapeStr(t.shape)}; expected ${shapeStr(s0)}.`)
+    if (!sameShape(t.shape, s0))
+      throw new ShapeError(`stack: tensor ${i} has shape ${shapeStr(t.shape)}; expected ${shapeStr(s0)}.`)
   })
   const ax = normAxis('stack', axis, s0.length + 1)
   const parts = ts.map((t) => expandDims(t, ax))
@@ -194,12 +208,16 @@ export function slice(x: TensorLike, starts: readonly number[], sizes: readonly 
   const t = asTensor(x)
   const r = t.shape.length
   if (starts.length !== r || sizes.length !== r) {
-    throw new ShapeError(`slice: starts and sizes need ${r} entries for shape ${shapeStr(t.shape)}; got [${String(starts)}], [${String(sizes)}].`)
+    throw new ShapeError(
+      `slice: starts and sizes need ${r} entries for shape ${shapeStr(t.shape)}; got [${String(starts)}], [${String(sizes)}].`,
+    )
   }
   const n = sizes.map((s, i) => (s === -1 ? t.shape[i]! - starts[i]! : s))
   starts.forEach((s, i) => {
     if (!Number.isInteger(s) || !Number.isInteger(n[i]) || s < 0 || n[i]! < 0 || s + n[i]! > t.shape[i]!) {
-      throw new ShapeError(`slice: start ${s} and size ${sizes[i]} are out of bounds for axis ${i} of ${shapeStr(t.shape)}.`)
+      throw new ShapeError(
+        `slice: start ${s} and size ${sizes[i]} are out of bounds for axis ${i} of ${shapeStr(t.shape)}.`,
+      )
     }
   })
   return sameShape(n, t.shape) ? t : bind('slice', [t], { starts: [...starts], sizes: n })
@@ -247,7 +265,8 @@ export function take(x: TensorLike, indices: TensorLike | readonly number[], axi
   if (axis === undefined) t = reshape(t, [-1])
   const ax = normAxis('take', axis ?? 0, t.shape.length)
   const d = t.shape[ax]!
-  const raw = typeof indices === 'number' ? [indices] : isTensor(indices) ? Array.from(concrete(indices).data) : [...indices]
+  const raw =
+    typeof indices === 'number' ? [indices] : isTensor(indices) ? Array.from(concrete(indices).data) : [...indices]
   const shape = typeof indices === 'number' ? [] : isTensor(indices) ? indices.shape : [raw.length]
   const norm = raw.map((v) => {
     if (!Number.isInteger(v) || v < -d || v >= d) {
@@ -273,8 +292,10 @@ export function take(x: TensorLike, indices: TensorLike | readonly number[], axi
  * @since 0.1.0
  */
 export function oneHot(indices: TensorLike | readonly number[], numClasses: number, dtype: DType = 'float32'): Tensor {
-  if (!Number.isInteger(numClasses) || numClasses < 0) throw new ShapeError(`oneHot: numClasses must be a non-negative integer; got ${numClasses}.`)
-  const raw = typeof indices === 'number' ? [indices] : isTensor(indices) ? Array.from(concrete(indices).data) : [...indices]
+  if (!Number.isInteger(numClasses) || numClasses < 0)
+    throw new ShapeError(`oneHot: numClasses must be a non-negative integer; got ${numClasses}.`)
+  const raw =
+    typeof indices === 'number' ? [indices] : isTensor(indices) ? Array.from(concrete(indices).data) : [...indices]
   const shape = typeof indices === 'number' ? [] : isTensor(indices) ? indices.shape : [raw.length]
   const out = new (arrayTypeOf(dtype))(raw.length * numClasses)
   raw.forEach((v, i) => {

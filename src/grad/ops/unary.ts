@@ -8,7 +8,21 @@ import { bind } from '../trace'
 import { type TensorLike, liftAll } from '../tensorLike'
 
 type UnaryPrimitive = Primitive &
-  ('exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tanh' | 'logistic' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'stopGradient')
+  (
+    | 'exp'
+    | 'log'
+    | 'log1p'
+    | 'expm1'
+    | 'sin'
+    | 'cos'
+    | 'tanh'
+    | 'logistic'
+    | 'sqrt'
+    | 'rsqrt'
+    | 'abs'
+    | 'sign'
+    | 'stopGradient'
+  )
 
 /** @internal A unary primitive as an op. */
 export const unaryOp =

@@ -17,8 +17,10 @@ function checkCotangent(name: string, i: number, ct: TensorLike | null | undefin
   const t = lift(ct, x.dtype)
   if (typeof ct === 'number') return broadcastTo(t, x.shape)
   if (!sameShape(t.shape, x.shape)) {
-    throw new ShapeError(`${name}: the backward rule returned a cotangent of shape ${shapeStr(t.shape)} for argument ${i}, ` +
-      `whose shape is ${shapeStr(x.shape)}.`)
+    throw new ShapeError(
+      `${name}: the backward rule returned a cotangent of shape ${shapeStr(t.shape)} for argument ${i}, ` +
+        `whose shape is ${shapeStr(x.shape)}.`,
+    )
   }
   return t
 }
@@ -27,7 +29,11 @@ function checkCotangent(name: string, i: number, ct: TensorLike | null | undefin
 export const customRules = {
   customJvpCall: {
     impl: impls.customJvpCall,
-    jvp: (xs, ts, p) => p.jvp(xs, xs.map((x, i) => ts[i] ?? zerosOf(x))),
+    jvp: (xs, ts, p) =>
+      p.jvp(
+        xs,
+        xs.map((x, i) => ts[i] ?? zerosOf(x)),
+      ),
     vjp: (ct, xs, _y, p) => p.transpose(xs, ct),
   },
   customVjpCall: {
@@ -39,8 +45,10 @@ export const customRules = {
       const res = p.residuals === undefined ? p.fwd(...xs)[1] : p.residuals.value
       const cts = p.bwd(res, ct)
       if (!Array.isArray(cts) || cts.length !== xs.length) {
-        throw new ShapeError(`${p.name}: the backward rule must return one cotangent per argument (${xs.length}); ` +
-          `got ${Array.isArray(cts) ? cts.length : typeof cts}.`)
+        throw new ShapeError(
+          `${p.name}: the backward rule must return one cotangent per argument (${xs.length}); ` +
+            `got ${Array.isArray(cts) ? cts.length : typeof cts}.`,
+        )
       }
       return xs.map((x, i) => checkCotangent(p.name, i, cts[i], x))
     },

@@ -22,7 +22,11 @@ export function addTangents(a: Tensor | null, b: Tensor | null, shape: readonly 
 }
 
 /** A unary primitive whose derivative is `d(x, y)` (y = the output): JVP `t·d`, VJP `ct·d`. */
-const unary = (op: (x: Tensor) => Tensor, impl: NoParamsRule['impl'], d: (x: Tensor, y: Tensor) => Tensor): NoParamsRule => ({
+const unary = (
+  op: (x: Tensor) => Tensor,
+  impl: NoParamsRule['impl'],
+  d: (x: Tensor, y: Tensor) => Tensor,
+): NoParamsRule => ({
   impl,
   jvp: ([x], [t]) => {
     const y = op(x!)
@@ -49,7 +53,11 @@ const chooserWeights = (a: Tensor, b: Tensor, strict: (a: Tensor, b: Tensor) => 
   return [add(strict(a, b), half), add(strict(b, a), half)]
 }
 
-const chooser = (op: (a: Tensor, b: Tensor) => Tensor, impl: NoParamsRule['impl'], strict: (a: Tensor, b: Tensor) => Tensor): NoParamsRule => ({
+const chooser = (
+  op: (a: Tensor, b: Tensor) => Tensor,
+  impl: NoParamsRule['impl'],
+  strict: (a: Tensor, b: Tensor) => Tensor,
+): NoParamsRule => ({
   impl,
   jvp: ([a, b], [ta, tb]) => {
     const y = op(a!, b!)
@@ -157,9 +165,34 @@ export const elementwiseRules = {
 } satisfies { readonly [K in keyof PrimitiveParams & ElementwiseName]: Rule<PrimitiveParams[K]> }
 
 type ElementwiseName =
-  | 'add' | 'mul' | 'neg' | 'div' | 'pow' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sin' | 'cos' | 'tanh' | 'logistic'
-  | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'maximum' | 'minimum' | 'select' | 'gt' | 'ge' | 'lt' | 'le' | 'eq' | 'ne'
-  | 'stopGradient' | 'cast'
+  | 'add'
+  | 'mul'
+  | 'neg'
+  | 'div'
+  | 'pow'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'expm1'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'logistic'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'abs'
+  | 'sign'
+  | 'maximum'
+  | 'minimum'
+  | 'select'
+  | 'gt'
+  | 'ge'
+  | 'lt'
+  | 'le'
+  | 'eq'
+  | 'ne'
+  | 'stopGradient'
+  | 'cast'
 
 /** Zeros with the shape and dtype of `x` (a constant). */
 export const zerosOf = (x: Tensor): Tensor => full(x.shape, 0, x.dtype)

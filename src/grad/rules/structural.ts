@@ -70,7 +70,10 @@ export const structuralRules = {
     impl: impls.matmul,
     jvp: ([a, b], [ta, tb]) => {
       const y = bind('matmul', [a!, b!], {})
-      return [y, addTangents(ta ? bind('matmul', [ta, b!], {}) : null, tb ? bind('matmul', [a!, tb], {}) : null, y.shape)]
+      return [
+        y,
+        addTangents(ta ? bind('matmul', [ta, b!], {}) : null, tb ? bind('matmul', [a!, tb], {}) : null, y.shape),
+      ]
     },
     vjp: (ct, [a, b], _y, _p, needs) => [
       needs[0] ? sumTo(bind('matmul', [ct, swapLast(b!)], {}), a!.shape) : null,
@@ -79,7 +82,13 @@ export const structuralRules = {
   },
   concat: {
     impl: impls.concat,
-    jvp: (xs, ts, p) => [concat(xs, p.axis), concat(xs.map((x, i) => ts[i] ?? zerosOf(x)), p.axis)],
+    jvp: (xs, ts, p) => [
+      concat(xs, p.axis),
+      concat(
+        xs.map((x, i) => ts[i] ?? zerosOf(x)),
+        p.axis,
+      ),
+    ],
     vjp: (ct, xs, _y, p, needs) => {
       let start = 0
       return xs.map((x, i) => {
@@ -92,7 +101,12 @@ export const structuralRules = {
   slice: {
     impl: impls.slice,
     jvp: ([x], [t], p) => [slice(x!, p.starts, p.sizes), t ? slice(t, p.starts, p.sizes) : null],
-    vjp: (ct, [x], _y, p) => [pad(ct, x!.shape.map((d, i) => [p.starts[i]!, d - p.starts[i]! - p.sizes[i]!] as const))],
+    vjp: (ct, [x], _y, p) => [
+      pad(
+        ct,
+        x!.shape.map((d, i) => [p.starts[i]!, d - p.starts[i]! - p.sizes[i]!] as const),
+      ),
+    ],
   },
   pad: {
     impl: impls.pad,
@@ -115,5 +129,15 @@ export const structuralRules = {
 } satisfies { readonly [K in StructuralName]: Rule<PrimitiveParams[K]> }
 
 type StructuralName =
-  | 'sum' | 'reduceMax' | 'reduceMin' | 'reshape' | 'broadcastTo' | 'transpose' | 'matmul' | 'concat' | 'slice' | 'pad'
-  | 'gather' | 'scatterAdd'
+  | 'sum'
+  | 'reduceMax'
+  | 'reduceMin'
+  | 'reshape'
+  | 'broadcastTo'
+  | 'transpose'
+  | 'matmul'
+  | 'concat'
+  | 'slice'
+  | 'pad'
+  | 'gather'
+  | 'scatterAdd'

@@ -14,12 +14,38 @@ interface WasmApi {
 interface KernelExports {
   readonly memory: WasmMemory
   readonly matmul: (
-    a: number, b: number, c: number, ap: number, bp: number, M: number, K: number, N: number, transA: number, transB: number,
+    a: number,
+    b: number,
+    c: number,
+    ap: number,
+    bp: number,
+    M: number,
+    K: number,
+    N: number,
+    transA: number,
+    transB: number,
   ) => void
   readonly adamw: (
-    p: number, g: number, m: number, v: number, mOut: number, vOut: number, uOut: number, pOut: number, n: number,
-    b1: number, b2: number, bc1: number, bc2: number, bc1n: number, eps: number, epsRoot: number, wd: number, s: number,
-    applyWd: number, nesterov: number,
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    mOut: number,
+    vOut: number,
+    uOut: number,
+    pOut: number,
+    n: number,
+    b1: number,
+    b2: number,
+    bc1: number,
+    bc2: number,
+    bc1n: number,
+    eps: number,
+    epsRoot: number,
+    wd: number,
+    s: number,
+    applyWd: number,
+    nesterov: number,
   ) => void
 }
 
@@ -105,7 +131,18 @@ export function matmulWasm(
   const base = BASE / 4
   f.set(a, base + oa)
   f.set(b, base + ob)
-  k.matmul(BASE + oa * 4, BASE + ob * 4, BASE + oc * 4, BASE + oap * 4, BASE + obp * 4, M, K, N, options.transA ? 1 : 0, options.transB ? 1 : 0)
+  k.matmul(
+    BASE + oa * 4,
+    BASE + ob * 4,
+    BASE + oc * 4,
+    BASE + oap * 4,
+    BASE + obp * 4,
+    M,
+    K,
+    N,
+    options.transA ? 1 : 0,
+    options.transB ? 1 : 0,
+  )
   const result = out ?? new Float32Array(M * N)
   if (Np === N) result.set(f.subarray(base + oc, base + oc + M * N))
   else for (let i = 0; i < M; i++) result.set(f.subarray(base + oc + i * Np, base + oc + i * Np + N), i * N)
@@ -173,8 +210,26 @@ export function adamwWasm(
     f.set(m.subarray(lo, hi), slot(2))
     f.set(v.subarray(lo, hi), slot(3))
     k.adamw(
-      at(0), at(1), at(2), at(3), at(4), at(5), at(6), withP ? at(7) : 0, len,
-      c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0,
+      at(0),
+      at(1),
+      at(2),
+      at(3),
+      at(4),
+      at(5),
+      at(6),
+      withP ? at(7) : 0,
+      len,
+      c.b1,
+      c.b2,
+      c.bc1,
+      c.bc2,
+      c.bc1Next,
+      c.eps,
+      c.epsRoot,
+      c.wd,
+      c.s,
+      c.applyWd ? 1 : 0,
+      c.nesterov ? 1 : 0,
     )
     out.m.set(f.subarray(slot(4), slot(4) + len), lo)
     out.v.set(f.subarray(slot(5), slot(5) + len), lo)
@@ -185,7 +240,16 @@ export function adamwWasm(
 }
 
 /** Scalar tail, the same arithmetic as the SIMD loop (and as adamwFusedTs). */
-function tail(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c: AdamwScalars, out: AdamwOut, from: number, to: number): void {
+function tail(
+  p: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  c: AdamwScalars,
+  out: AdamwOut,
+  from: number,
+  to: number,
+): void {
   const fr = Math.fround
   const c1 = 1 - c.b1
   const c2 = 1 - c.b2

@@ -108,7 +108,13 @@ export function mapLeafPrefix(
       ys.forEach((y, i) => {
         if (!Array.isArray(y) || y.length !== x.length) throw mismatch(i)
       })
-      return x.map((c, j) => go(c, ys.map((y) => (y as unknown[])[j]), [...path, j]))
+      return x.map((c, j) =>
+        go(
+          c,
+          ys.map((y) => (y as unknown[])[j]),
+          [...path, j],
+        ),
+      )
     }
     const keys = Object.keys(x as object).sort()
     ys.forEach((y, i) => {
@@ -118,7 +124,11 @@ export function mapLeafPrefix(
     })
     const out: Record<string, unknown> = {}
     for (const k of keys) {
-      out[k] = go((x as Record<string, unknown>)[k], ys.map((y) => (y as Record<string, unknown>)[k]), [...path, k])
+      out[k] = go(
+        (x as Record<string, unknown>)[k],
+        ys.map((y) => (y as Record<string, unknown>)[k]),
+        [...path, k],
+      )
     }
     return out
   }

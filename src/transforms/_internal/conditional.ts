@@ -25,7 +25,7 @@ export function conditionalBody<S>(
       const run = forward ? shouldTransformFn(state.step, extra ?? {}) : shouldTransformFn(state.step)
       const [u, innerState] = run
         ? inner.update(updates, state.innerState, params, extra)
-        : [reject(updates), state.innerState] as const
+        : ([reject(updates), state.innerState] as const)
       return [u, { innerState, step: state.step + 1 }] as const
     },
   }

@@ -38,7 +38,10 @@ function sameShape(a: Tensor, b: Tensor): boolean {
  * float64, masks, missing params, mismatched trees — runs the chain itself, which also raises its errors.
  * The state has exactly the chain's type and values, so the two paths can alternate from step to step.
  */
-export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOptions = {}): GradientTransformation<State> {
+export function fusedAdamw(
+  learningRate: ScalarOrSchedule,
+  options: FusedAdamwOptions = {},
+): GradientTransformation<State> {
   const adamTx = scaleByAdam(options)
   const wdOption = options.weightDecay ?? 1e-4
   const wdTx = addDecayedWeights({ weightDecay: wdOption, mask: options.mask })
@@ -66,13 +69,22 @@ export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOp
     const ms = tree.leaves(adamState.mu)
     const vs = tree.leaves(adamState.nu)
     const n = gs.length
-    if (n === 0 || ps.length !== n || ms.length !== n || vs.length !== n) return chained.update(updates, state, params, extra)
+    if (n === 0 || ps.length !== n || ms.length !== n || vs.length !== n)
+      return chained.update(updates, state, params, extra)
     for (let i = 0; i < n; i++) {
       const g = gs[i]!
       const p = ps[i]!
       const m = ms[i]!
       const v = vs[i]!
-      if (!isF32(g) || !isF32(p) || !isF32(m) || !isF32(v) || !sameShape(g, p) || !sameShape(g, m) || !sameShape(g, v)) {
+      if (
+        !isF32(g) ||
+        !isF32(p) ||
+        !isF32(m) ||
+        !isF32(v) ||
+        !sameShape(g, p) ||
+        !sameShape(g, m) ||
+        !sameShape(g, v)
+      ) {
         return chained.update(updates, state, params, extra)
       }
     }
@@ -108,7 +120,10 @@ export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOp
     for (let i = 0; i < n; i++) {
       const g = gs[i] as Tensor
       const [pd, gd, md, vd] = [ps[i], g, ms[i], vs[i]].map((t) => (t as Tensor).data as Float32Array) as [
-        Float32Array, Float32Array, Float32Array, Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
       ]
       let out: AdamwOut | undefined
       // Donate only moment buffers that alias nothing else in this step (not each other, the params, the gradients
@@ -117,7 +132,8 @@ export function fusedAdamw(learningRate: ScalarOrSchedule, options: FusedAdamwOp
         seen.add(md.buffer)
         seen.add(vd.buffer)
         let u = scratch[i]
-        if (u === undefined || u.length !== gd.length || seen.has(u.buffer)) scratch[i] = u = new Float32Array(gd.length)
+        if (u === undefined || u.length !== gd.length || seen.has(u.buffer))
+          scratch[i] = u = new Float32Array(gd.length)
         out = { m: md, v: vd, u }
       }
       const r = adamwFused(pd, gd, md, vd, scalars, out === undefined ? {} : { out })

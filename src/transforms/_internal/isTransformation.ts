@@ -3,7 +3,9 @@ import type { GradientTransformation } from '../../core/types'
 
 /** @internal True for an object with `init` and `update` functions (how wrappers tell data-first calls apart). */
 export const isTransformation = (x: unknown): x is GradientTransformation<unknown> =>
-  typeof x === 'object' && x !== null && typeof (x as { init?: unknown }).init === 'function' &&
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as { init?: unknown }).init === 'function' &&
   typeof (x as { update?: unknown }).update === 'function'
 
 /** @internal Checks at construction that a wrapper's argument is a transformation. */

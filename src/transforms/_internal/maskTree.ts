@@ -14,13 +14,17 @@ export function checkMaskOrFn(owner: string, name: string, mask: unknown): MaskO
       `${owner} ${name} must be a tree of booleans or a function (params) => tree of booleans; got undefined`,
     )
   }
-  forEachLeaf(mask, (leaf, path) => {
-    if (typeof leaf === 'boolean') return
-    throw new HyperparameterError(
-      `${owner} ${keystr(path, name)} must be a boolean; got ${String(leaf)}. ` +
-        'Mask leaves are true (transform) or false (pass through).',
-    )
-  }, name)
+  forEachLeaf(
+    mask,
+    (leaf, path) => {
+      if (typeof leaf === 'boolean') return
+      throw new HyperparameterError(
+        `${owner} ${keystr(path, name)} must be a boolean; got ${String(leaf)}. ` +
+          'Mask leaves are true (transform) or false (pass through).',
+      )
+    },
+    name,
+  )
   return mask as MaskTree
 }
 
@@ -28,10 +32,21 @@ export function checkMaskOrFn(owner: string, name: string, mask: unknown): MaskO
 function zipPrefix(mask: MaskTree, f: Zipper, trees: readonly unknown[]): unknown {
   if (typeof mask === 'boolean') return f(mask, trees)
   if (mask === null || trees[0] === null) return null
-  if (Array.isArray(mask)) return mask.map((m, i) => zipPrefix(m, f, trees.map((t) => (t as readonly unknown[])[i])))
+  if (Array.isArray(mask))
+    return mask.map((m, i) =>
+      zipPrefix(
+        m,
+        f,
+        trees.map((t) => (t as readonly unknown[])[i]),
+      ),
+    )
   const out: Record<string, unknown> = {}
   for (const k of sortedKeys(mask)) {
-    out[k] = zipPrefix((mask as Node)[k] as MaskTree, f, trees.map((t) => (t as Node)[k]))
+    out[k] = zipPrefix(
+      (mask as Node)[k] as MaskTree,
+      f,
+      trees.map((t) => (t as Node)[k]),
+    )
   }
   return out
 }

@@ -8,6 +8,6 @@ export function paramsRequired<P extends PyTree>(owner: string, params: P | unde
   if (params !== undefined) return params
   throw new DescentError(
     `${owner} needs the params: call update(updates, state, params). When it is part of a chain (or of an optimizer ` +
-      'such as lamb, lars or adafactor), pass params as the third argument of the chain\'s update.',
+      "such as lamb, lars or adafactor), pass params as the third argument of the chain's update.",
   )
 }

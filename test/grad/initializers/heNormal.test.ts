@@ -11,7 +11,7 @@ const TRUNC_SD = Math.sqrt(1 - (4 * phi2) / MASS)
 const variance = (x: ArrayLike<number>): number => Array.from(x).reduce((a, b) => a + b * b, 0) / x.length
 
 describe('heNormal', () => {
-  it('uses JAX\'s constant for the truncated standard deviation', () => {
+  it("uses JAX's constant for the truncated standard deviation", () => {
     expect(TRUNC_SD).toBeCloseTo(0.87962566103423978, 12)
   })
 
@@ -28,13 +28,16 @@ describe('heNormal', () => {
 
   it('has variance 2/fanIn (fanIn = shape[0] for a dense kernel) within statistical tolerance', () => {
     // n = 131072; kurtosis of the truncated normal < 3, so the relative standard error is < √(2/n) ≈ 0.004
-    for (const shape of [[512, 256], [64, 2048]]) {
+    for (const shape of [
+      [512, 256],
+      [64, 2048],
+    ]) {
       const v = variance(heNormal(prngKey(5), shape, { dtype: 'float64' }).dataSync())
       expect(Math.abs(v / (2 / shape[0]!) - 1)).toBeLessThan(0.02)
     }
   })
 
-  it('is truncated at 2σ, σ = √(2/fanIn)/0.8796…, with the truncated normal\'s mass beyond 1σ', () => {
+  it("is truncated at 2σ, σ = √(2/fanIn)/0.8796…, with the truncated normal's mass beyond 1σ", () => {
     const sigma = Math.sqrt(2 / 512) / TRUNC_SD
     const w = heNormal(prngKey(6), [512, 256], { dtype: 'float64' }).dataSync()
     const a = w.map(Math.abs)

@@ -6,7 +6,10 @@ describe('initializers.zeros', () => {
     const b = initializers.zeros(prngKey(0), [2, 3])
     expect(b.shape).toEqual([2, 3])
     expect(b.dtype).toBe('float32')
-    expect(b.toArray()).toEqual([[0, 0, 0], [0, 0, 0]])
+    expect(b.toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ])
     expect(initializers.zeros(prngKey(1), [4], { dtype: 'float64' }).dtype).toBe('float64')
     expect(initializers.zeros(prngKey(1), [2, 3]).dataSync()).toEqual(b.dataSync())
     expect(initializers.zeros(prngKey(0), []).toArray()).toBe(0)

@@ -10,7 +10,9 @@ describe('sigmoidBinaryCrossEntropy', () => {
   it('is log 2 at logit 0 for any label', () => {
     // σ(0) = ½: −y·log ½ − (1 − y)·log ½ = log 2
     expect(bce(tensor([0, 0, 0], 'float64'), tensor([0, 0.3, 1], 'float64')).toArray()).toEqual([
-      Math.LN2, Math.LN2, Math.LN2,
+      Math.LN2,
+      Math.LN2,
+      Math.LN2,
     ])
   })
 
@@ -53,7 +55,13 @@ describe('sigmoidBinaryCrossEntropy', () => {
   })
 
   it('broadcasts labels, keeps the dtype and does not modify its inputs', () => {
-    const x = tensor([[1, -2], [3, 0]], 'float64')
+    const x = tensor(
+      [
+        [1, -2],
+        [3, 0],
+      ],
+      'float64',
+    )
     const y = tensor([1, 0], 'float64')
     const l = expectInputsUnchanged(() => bce(x, y), x, y)
     expect(l.shape).toEqual([2, 2])

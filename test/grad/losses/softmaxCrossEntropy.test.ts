@@ -15,7 +15,10 @@ const softmaxRows = (z: Tensor): number[][] =>
 /** A [B, K] float64 tensor of random distributions (rows summing to 1). */
 const randLabels = (r: () => number, b: number, k: number): Tensor => {
   const rows = Array.from({ length: b }, () => Array.from({ length: k }, () => r() + 0.01))
-  return tensor(rows.map((row) => row.map((v) => v / row.reduce((a, c) => a + c, 0))), 'float64')
+  return tensor(
+    rows.map((row) => row.map((v) => v / row.reduce((a, c) => a + c, 0))),
+    'float64',
+  )
 }
 
 const total = (z: Tensor, y: Tensor): Tensor => ops.sum(softmaxCrossEntropy(z, y))
@@ -74,14 +77,23 @@ describe('softmaxCrossEntropy', () => {
   })
 
   it('is finite and exact for logits ±1e4 in float32, values and gradients', () => {
-    const z = tensor([[1e4, 0, -1e4], [-1e4, 1e4, 0]])
-    const y = tensor([[0, 0, 1], [0, 1, 0]])
+    const z = tensor([
+      [1e4, 0, -1e4],
+      [-1e4, 1e4, 0],
+    ])
+    const y = tensor([
+      [0, 0, 1],
+      [0, 1, 0],
+    ])
     // row 0: logsumexp = 1e4, label logit −1e4 → 2e4; row 1: the label holds the maximum → 0
     const l = softmaxCrossEntropy(z, y)
     expect(l.dtype).toBe('float32')
     expect(vals(l).map((v) => v + 0)).toEqual([2e4, 0]) // + 0: −(0) is −0
     // softmax is one-hot at the maximum: ∂ = softmax − y
-    expect(grad((x) => total(x, y))(z).toArray()).toEqual([[1, 0, -1], [0, 0, 0]])
+    expect(grad((x) => total(x, y))(z).toArray()).toEqual([
+      [1, 0, -1],
+      [0, 0, 0],
+    ])
   })
 
   it('keeps float64, does not modify its inputs', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
-  ShapeError, type Tensor, grad, oneHot, ops, softmaxCrossEntropy, softmaxCrossEntropyWithIntegerLabels as ce, tensor,
+  ShapeError,
+  type Tensor,
+  grad,
+  oneHot,
+  ops,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyWithIntegerLabels as ce,
+  tensor,
   transpose,
 } from '../../../src/index'
 import { expectInputsUnchanged } from '../../_helpers/assertions'
@@ -18,7 +25,18 @@ const softmaxRows = (z: Tensor): number[][] =>
 describe('softmaxCrossEntropyWithIntegerLabels', () => {
   it('of logits [0, 0] is log 2 for either label', () => {
     // log(e⁰ + e⁰) − 0
-    expect(ce(tensor([[0, 0], [0, 0]], 'float64'), [0, 1]).toArray()).toEqual([Math.LN2, Math.LN2])
+    expect(
+      ce(
+        tensor(
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          'float64',
+        ),
+        [0, 1],
+      ).toArray(),
+    ).toEqual([Math.LN2, Math.LN2])
   })
 
   it('is logsumexp(z) − z_y per example (float64, independent recomputation)', () => {
@@ -43,7 +61,13 @@ describe('softmaxCrossEntropyWithIntegerLabels', () => {
   })
 
   it('accepts labels as a tensor, a number[], an Int32Array or (for one example) a number', () => {
-    const z = tensor([[1, 2, 3], [3, 2, 1]], 'float64')
+    const z = tensor(
+      [
+        [1, 2, 3],
+        [3, 2, 1],
+      ],
+      'float64',
+    )
     const want = vals(ce(z, [2, 1]))
     expect(vals(ce(z, tensor([2, 1])))).toEqual(want)
     expect(vals(ce(z, Int32Array.from([2, 1])))).toEqual(want)
@@ -54,7 +78,10 @@ describe('softmaxCrossEntropyWithIntegerLabels', () => {
   it('takes the class axis from options.axis, for any rank', () => {
     const r = rng(22)
     const z = randTensor(r, [2, 3, 4]) // class axis 1 (K = 3), batch [2, 4]
-    const labels = tensor([[0, 1, 2, 1], [2, 2, 0, 0]])
+    const labels = tensor([
+      [0, 1, 2, 1],
+      [2, 2, 0, 0],
+    ])
     const l = ce(z, labels, { axis: 1 })
     expect(l.shape).toEqual([2, 4])
     const last = vals(ce(transpose(z, [0, 2, 1]), labels)) // classes last: [2, 4, 3]
@@ -64,10 +91,16 @@ describe('softmaxCrossEntropyWithIntegerLabels', () => {
   })
 
   it('is finite and exact for logits ±1e4 in float32, values and gradients', () => {
-    const z = tensor([[1e4, 0, -1e4], [-1e4, 1e4, 0]])
+    const z = tensor([
+      [1e4, 0, -1e4],
+      [-1e4, 1e4, 0],
+    ])
     // row 0, label 2: 1e4 − (−1e4) = 2e4; row 1, label 1: the maximum → 0
     expect(vals(ce(z, [2, 1])).map((v) => v + 0)).toEqual([2e4, 0]) // + 0: −(0) is −0
-    expect(grad((x: Tensor) => ops.sum(ce(x, [2, 1])))(z).toArray()).toEqual([[1, 0, -1], [0, 0, 0]])
+    expect(grad((x: Tensor) => ops.sum(ce(x, [2, 1])))(z).toArray()).toEqual([
+      [1, 0, -1],
+      [0, 0, 0],
+    ])
   })
 
   it('labels are not differentiable: a traced labels tensor gets a zero gradient', () => {
@@ -78,7 +111,10 @@ describe('softmaxCrossEntropyWithIntegerLabels', () => {
   })
 
   it('rejects labels of the wrong shape, out of range or not integers, and logits without a class axis', () => {
-    const z = tensor([[1, 2, 3], [3, 2, 1]])
+    const z = tensor([
+      [1, 2, 3],
+      [3, 2, 1],
+    ])
     expect(() => ce(z, [0, 1, 2])).toThrow(
       'softmaxCrossEntropyWithIntegerLabels: labels shape [3] must be the logits shape [2,3] without axis 1, i.e. [2].',
     )
