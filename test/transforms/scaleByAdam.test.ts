@@ -9,29 +9,18 @@ import {
   tensor,
   tree,
 } from '../../src/index'
+import { type Seq, expectSeqClose, runSeq } from './_sequences'
 import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
 
-type Grads = readonly (readonly number[])[]
+type Grads = Seq
 
 /** Asserts |actual − expected| ≤ rtol·|expected| + 1e-12 at every step and coordinate. */
 const expectAllClose = (actual: number[][], expected: number[][], rtol: number): void =>
-  actual.forEach((u, t) =>
-    u.forEach((x, i) => {
-      const e = expected[t]![i]!
-      expect(Math.abs(x - e)).toBeLessThanOrEqual(rtol * Math.abs(e) + 1e-12)
-    }),
-  )
+  expectSeqClose(actual, expected, rtol, 1e-12)
 
-/** Runs `tx` over a sequence of gradient vectors on one tensor leaf and returns the update values of every step. */
-function runVector(options: ScaleByAdamOptions, grads: Grads, dtype: DType = 'float64'): number[][] {
-  const tx = scaleByAdam(options)
-  let state = tx.init(tensor(new Array(grads[0]!.length).fill(0), dtype))
-  return grads.map((g) => {
-    const [u, s] = tx.update(tensor([...g], dtype), state)
-    state = s
-    return values(u)
-  })
-}
+/** Runs `scaleByAdam(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
+const runVector = (options: ScaleByAdamOptions, grads: Grads, dtype: DType = 'float64'): number[][] =>
+  runSeq(scaleByAdam(options), grads, dtype)
 
 /**
  * Adam in float64, written from the paper's algorithm with explicit m̂ and v̂ (independently of the code under test).

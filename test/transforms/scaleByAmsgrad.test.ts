@@ -8,29 +8,18 @@ import {
   scaleByAmsgrad,
   tensor,
 } from '../../src/index'
+import { type Seq, expectSeqClose, runSeq } from './_sequences'
 import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
 
-type Grads = readonly (readonly number[])[]
+type Grads = Seq
 
 /** Asserts |actual − expected| ≤ rtol·|expected| + 1e-12 at every step and coordinate. */
 const expectAllClose = (actual: number[][], expected: number[][], rtol: number): void =>
-  actual.forEach((u, t) =>
-    u.forEach((x, i) => {
-      const e = expected[t]![i]!
-      expect(Math.abs(x - e)).toBeLessThanOrEqual(rtol * Math.abs(e) + 1e-12)
-    }),
-  )
+  expectSeqClose(actual, expected, rtol, 1e-12)
 
 /** Runs `scaleByAmsgrad(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
-function runVector(options: ScaleByAmsgradOptions, grads: Grads, dtype: DType = 'float64'): number[][] {
-  const tx = scaleByAmsgrad(options)
-  let state = tx.init(tensor(new Array(grads[0]!.length).fill(0), dtype))
-  return grads.map((g) => {
-    const [u, s] = tx.update(tensor([...g], dtype), state)
-    state = s
-    return values(u)
-  })
-}
+const runVector = (options: ScaleByAmsgradOptions, grads: Grads, dtype: DType = 'float64'): number[][] =>
+  runSeq(scaleByAmsgrad(options), grads, dtype)
 
 /** AMSGrad as optax defines it, recomputed in float64: the running max is taken after bias correction. */
 function referenceAmsgrad(grads: Grads, o: Required<ScaleByAmsgradOptions>): number[][] {
