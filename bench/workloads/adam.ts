@@ -43,19 +43,20 @@ const impls: Impl[] = []
   })
 }
 
-// The same with adamw({ donate: true }): the moments are written into the donated state's buffers, the updates
-// into one optimizer-owned buffer; applyUpdates still returns fresh params.
+// The same with donation (JAX's donate_argnums): adamw({ donate: true }) writes the moments into the donated state's
+// buffers and the updates into one optimizer-owned buffer; applyUpdates(..., { donate: true }) writes p + u into the
+// donated params' storage. No fresh array per step.
 {
   const tx = adamw(lr, { weightDecay: wd, b1, b2, eps, donate: true })
   let params = { w: tensor(p0.slice(), [n]) }
   const grads = { w: tensor(g0, [n]) }
   let state = tx.init(params)
   impls.push({
-    impl: 'descent adamw({ donate: true }): update + applyUpdates',
+    impl: 'descent adamw({ donate: true }): update + applyUpdates({ donate: true })',
     kind: 'descent',
     step: () => {
       const [u, s] = tx.update(grads, state, params)
-      params = applyUpdates(params, u)
+      params = applyUpdates(params, u, { donate: true })
       state = s
     },
   })

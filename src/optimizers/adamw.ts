@@ -21,7 +21,10 @@ export interface AdamWOptions extends ScaleByAdamOptions, AddDecayedWeightsOptio
    * the new moments are written into the buffers of the state passed in, and the returned updates live in one buffer
    * per leaf that the optimizer owns and rewrites on the next call. A donated state must not be used again (passing
    * it to `update` a second time throws), and the updates must be applied (or copied) before the next `update`.
-   * Saves three fresh arrays per leaf and step; numbers are bit-identical to the default.
+   * The same pass also computes θ + u into a second optimizer-owned buffer, so that
+   * `applyUpdates(params, updates, { donate: true })` returns it without a second pass and hands the old params
+   * storage back for the next step (double buffering). Saves four fresh arrays per leaf and step; numbers are
+   * bit-identical to the default.
    * @defaultValue false
    */
   readonly donate?: boolean | undefined

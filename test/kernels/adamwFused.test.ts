@@ -10,7 +10,7 @@ import { type AdamwScalars, wasmAvailable } from '../../src/kernels/wasm/index'
 import { addDecayedWeights } from '../../src/transforms/addDecayedWeights'
 import { scaleByAdam } from '../../src/transforms/scaleByAdam'
 import { scaleByLearningRate } from '../../src/transforms/scaleByLearningRate'
-import { expectTreesEqual } from '../_helpers/assertions'
+import { expectTreesEqual, values } from '../_helpers/assertions'
 
 const f32 = (n: number, seed: number, scale = 1): Float32Array => {
   let x = seed
@@ -233,6 +233,59 @@ describe('adamw({ donate: true })', () => {
     tx.update(u, s1, u)
     expect(t.data).toEqual(snapshot)
     expect((u.w as Tensor).data).toEqual(uSnapshot)
+  })
+
+  it('with applyUpdates({ donate: true }) gives the pure chain bit for bit over 6 steps, double-buffering the params', () => {
+    const p0 = { w: tensor(f32(9000, 1), [90, 100]), b: tensor(f32(3000, 2)) }
+    const pure = chain(scaleByAdam(), addDecayedWeights({ weightDecay: 0.05 }), scaleByLearningRate(0.01))
+    const don = adamw(0.01, { weightDecay: 0.05, donate: true })
+    const copy = (t: Tensor) => tensor(t.data.slice(), t.shape as number[])
+    let pp: PyTree = p0
+    let pd: PyTree = { w: copy(p0.w), b: copy(p0.b) }
+    let [sp, sd] = [pure.init(p0), don.init(p0)]
+    const buffers = new Set<ArrayBufferLike>()
+    for (let k = 0; k < 6; k++) {
+      const [up, np] = pure.update(mk(k), sp, pp)
+      const [ud, nd] = don.update(mk(k), sd, pd)
+      expectTreesEqual(ud, up)
+      pp = applyUpdates(pp, up)
+      pd = applyUpdates(pd, ud, { donate: true })
+      expectTreesEqual(pd, pp)
+      buffers.add((pd as { w: Tensor }).w.data.buffer)
+      ;[sp, sd] = [np, nd]
+    }
+    // p′ alternates between two buffers: the old params storage is recycled, no fresh array per step.
+    expect(buffers.size).toBe(2)
+    expect(values((p0 as { w: Tensor }).w)).toEqual(Array.from(f32(9000, 1)))
+  })
+
+  it('the precomputed p′ is used once, only for the params it was computed from, and pure applyUpdates agrees', () => {
+    const p = { w: tensor(f32(5000, 1)) }
+    const other = { w: tensor(f32(5000, 9)) }
+    const tx = adamw(1e-2, { donate: true })
+    const [u] = tx.update({ w: tensor(f32(5000, 3)) }, tx.init(p), p)
+    const expected = (q: { w: Tensor }) => Array.from(q.w.data, (x, i) => Math.fround(x + (u.w as Tensor).data[i]!))
+    const a = applyUpdates(p, u)
+    const b = applyUpdates(p, u)
+    const c = applyUpdates(other, u)
+    expect(values(a.w)).toEqual(expected(p))
+    expect(values(b.w)).toEqual(expected(p))
+    expect(b.w.data).not.toBe(a.w.data)
+    expect(values(c.w)).toEqual(expected(other))
+    expect(values(p.w)).toEqual(Array.from(f32(5000, 1)))
+  })
+
+  it('an update not applied before the next update does not leak a stale p′', () => {
+    const p = { w: tensor(f32(5000, 1)) }
+    const tx = adamw(1e-2, { donate: true })
+    const [u1, s1] = tx.update({ w: tensor(f32(5000, 3)) }, tx.init(p), p)
+    const q = { w: tensor(f32(5000, 5)) }
+    const [u2] = tx.update({ w: tensor(f32(5000, 4)) }, s1, q)
+    // u1's buffer was rewritten by the second update (documented); its precomputed p′ must no longer be served.
+    const r1 = applyUpdates(p, u1)
+    expect(values(r1.w)).toEqual(Array.from(p.w.data, (x, i) => Math.fround(x + (u1.w as Tensor).data[i]!)))
+    const r2 = applyUpdates(q, u2, { donate: true })
+    expect(values(r2.w)).toEqual(Array.from(f32(5000, 5), (x, i) => Math.fround(x + (u2.w as Tensor).data[i]!)))
   })
 
   it('rejects a non-boolean donate', () => {

@@ -5,6 +5,7 @@ import { type Tensor, fromStorage, isTensor } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, Leaf, ScalarOrSchedule } from '../../core/types'
 import { adamwFused } from '../../kernels/fused/adamwFused'
+import { type PendingApply, recordPendingApply } from '../../kernels/fused/pendingApply'
 import type { AdamwOut } from '../../kernels/wasm/index'
 import { type AddDecayedWeightsOptions, type AddDecayedWeightsState, addDecayedWeights } from '../addDecayedWeights'
 import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../scaleByAdam'
@@ -51,6 +52,10 @@ export function fusedAdamw(
   // donate: states already consumed, and the optimizer-owned update buffers (one per leaf position).
   const consumed = new WeakSet<object>()
   const scratch: Float32Array[] = []
+  // donate: p′ = p + u computed in the same pass into an optimizer-owned buffer, for applyUpdates to pick up
+  // (kernels/fused/pendingApply): the last entry per leaf, and the params buffer applyUpdates({ donate }) gave back.
+  const lastApply: (PendingApply | undefined)[] = []
+  const recycled: (Float32Array | undefined)[] = []
   const b1 = options.b1 ?? 0.9
   const b2 = options.b2 ?? 0.999
   const eps = options.eps ?? 1e-8
@@ -134,12 +139,37 @@ export function fusedAdamw(
         let u = scratch[i]
         if (u === undefined || u.length !== gd.length || seen.has(u.buffer))
           scratch[i] = u = new Float32Array(gd.length)
-        out = { m: md, v: vd, u }
+        seen.add(u.buffer)
+        const last = lastApply[i]
+        let pNext: Float32Array | undefined
+        if (last !== undefined && last.valid) {
+          last.valid = false // its buffer is about to hold this step's p′
+          pNext = last.out
+        } else pNext = recycled[i]
+        recycled[i] = undefined
+        if (pNext === undefined || pNext.length !== gd.length || seen.has(pNext.buffer))
+          pNext = new Float32Array(gd.length)
+        seen.add(pNext.buffer)
+        out = { m: md, v: vd, u, p: pNext }
       }
       const r = adamwFused(pd, gd, md, vd, scalars, out === undefined ? {} : { out })
       mOut.push(fromStorage(r.m, g.shape))
       vOut.push(fromStorage(r.v, g.shape))
-      uOut.push(fromStorage(r.u, g.shape))
+      const uT = fromStorage(r.u, g.shape)
+      uOut.push(uT)
+      if (out?.p !== undefined) {
+        const slot = i
+        const entry: PendingApply = {
+          p: pd,
+          out: out.p,
+          valid: true,
+          recycle: (b) => {
+            recycled[slot] = b
+          },
+        }
+        lastApply[i] = entry
+        recordPendingApply(uT, entry)
+      }
     }
     const next: State = [
       { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) },
