@@ -1,5 +1,5 @@
-import { checkBoolean, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
+import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
 
 /**
@@ -79,12 +79,7 @@ export interface ScaleByRmsState {
  * @since 0.1.0
  */
 export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
-  const owner = 'scaleByRms'
-  const decay = checkInRange(owner, 'options.decay', options.decay ?? 0.9, '[0, 1)')
-  const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
-  const initialScale = checkInRange(owner, 'options.initialScale', options.initialScale ?? 0, '[0, Infinity)')
-  const epsInSqrt = checkBoolean(owner, 'options.epsInSqrt', options.epsInSqrt ?? true)
-  const biasCorrection = checkBoolean(owner, 'options.biasCorrection', options.biasCorrection ?? false)
+  const { decay, eps, initialScale, epsInSqrt, biasCorrection } = resolveRmsOptions('scaleByRms', options)
 
   return {
     init: (params) => ({ count: 0, nu: tree.fullLike(params, initialScale) }),

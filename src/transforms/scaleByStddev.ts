@@ -1,5 +1,5 @@
-import { checkBoolean, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
+import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
 
 /**
@@ -84,12 +84,7 @@ export interface ScaleByStddevState {
  * @since 0.1.0
  */
 export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTransformation<ScaleByStddevState> {
-  const owner = 'scaleByStddev'
-  const decay = checkInRange(owner, 'options.decay', options.decay ?? 0.9, '[0, 1)')
-  const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
-  const initialScale = checkInRange(owner, 'options.initialScale', options.initialScale ?? 0, '[0, Infinity)')
-  const epsInSqrt = checkBoolean(owner, 'options.epsInSqrt', options.epsInSqrt ?? true)
-  const biasCorrection = checkBoolean(owner, 'options.biasCorrection', options.biasCorrection ?? false)
+  const { decay, eps, initialScale, epsInSqrt, biasCorrection } = resolveRmsOptions('scaleByStddev', options)
 
   return {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.fullLike(params, initialScale) }),
