@@ -4,8 +4,8 @@
  */
 import type { Tensor } from '../core/tensor'
 import type { PyTree } from '../core/types'
-import { type FlatTree, checkArgnums, clean, flattenArg, leafToTensor, rebuild, zerosFor } from './args'
-import { assemble, basis, block, shapeOf, sizeOfLeaf } from './jacobian'
+import { type FlatTree, clean, flattenArg, leafToTensor, zerosFor } from './args'
+import { assemble, basis, block, jacobianInputs, shapeOf, sizeOfLeaf } from './jacobian'
 import { jvpFlat } from './jvp'
 
 /**
@@ -14,21 +14,19 @@ import { jvpFlat } from './jvp'
  * @since 0.1.0
  */
 export interface JacobianOptions {
-  /** The positional argument to differentiate. @defaultValue 0 */
-  readonly argnums?: number
+  /**
+   * The positional argument(s) to differentiate. An array gives, for each output leaf, a tuple of Jacobians (one
+   * per listed argument), as JAX's tuple `argnums`. @defaultValue 0
+   */
+  readonly argnums?: number | readonly number[]
 }
 
-/** @internal Jacobian by forward mode of `f` w.r.t. argument `argnum`. */
-export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnum: number) {
+/** @internal Jacobian by forward mode of `f` w.r.t. the argument(s) `argnums`. */
+export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnums: number | readonly number[]) {
   return (...args: readonly unknown[]): PyTree => {
-    const [n] = checkArgnums(owner, argnum, args.length) as [number]
-    const inp = flattenArg(args[n], `args[${n}]`)
+    const { inp, withLeaves } = jacobianInputs(owner, argnums, args)
     const xs = inp.leaves.map(leafToTensor)
-    const call = (...ys: Tensor[]): unknown => {
-      const a = [...args]
-      a[n] = rebuild(inp, ys)
-      return f(...a)
-    }
+    const call = (...ys: Tensor[]): unknown => f(...withLeaves(ys))
     let out: FlatTree | null = null
     // columns[o][i][j]: d out_o / d x_{i,j}
     const columns: Tensor[][][] = []
@@ -56,16 +54,24 @@ export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnum
 /**
  * The Jacobian of `f` by forward mode (jax.jacfwd): one {@link jvp} per element of the differentiated argument, so
  * it is the cheap direction for "tall" Jacobians (few inputs, many outputs). For an input leaf of shape `sᵢₙ` and
- * an output leaf of shape `sₒᵤₜ` the block has shape `sₒᵤₜ ++ sᵢₙ`; for pytrees the result is the output's
- * structure holding trees of the input's structure.
+ * an output leaf of shape `sₒᵤₜ` the block has shape `sₒᵤₜ ++ sᵢₙ`. For pytrees the result is nested as in JAX:
+ * the output's structure outside, the input's structure inside. `argnums` picks the argument (default 0); an array
+ * of argument indices makes the input structure the tuple of those arguments, so each output leaf holds a tuple of
+ * Jacobians. Number leaves are differentiated as float64 scalars.
  * ```text
  * J[o, i] = ∂f(x)_o / ∂x_i
  * ```
  * @returns the Jacobian function.
  * @example
- * import { jacfwd, mul, tensor } from 'descent'
+ * import { jacfwd, mul, tensor, type Tensor } from 'descent'
  * const J = jacfwd((x) => mul(x, tensor([1, 2])))(tensor([5, 7]))
  * assert.deepStrictEqual(J.toArray(), [[1, 0], [0, 2]])
+ * // f(x, y) = { p: x·y, q: x } with argnums [0, 1]: J.p = [∂p/∂x, ∂p/∂y] = [diag(y), diag(x)], J.q = [I, 0]
+ * const f = (x: Tensor, y: Tensor) => ({ p: mul(x, y), q: x })
+ * const J2 = jacfwd(f, { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4]))
+ * assert.deepStrictEqual(J2.p[0].toArray(), [[3, 0], [0, 4]])
+ * assert.deepStrictEqual(J2.p[1].toArray(), [[1, 0], [0, 2]])
+ * assert.deepStrictEqual(J2.q[1].toArray(), [[0, 0], [0, 0]])
  * @see {@link jacrev}, {@link hessian}
  * @category grad
  * @since 0.1.0

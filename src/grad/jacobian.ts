@@ -4,7 +4,7 @@
  */
 import { type Tensor, fromStorage, arrayTypeOf } from '../core/tensor'
 import type { Leaf, PyTree } from '../core/types'
-import { type FlatTree, rebuild } from './args'
+import { type FlatTree, checkArgnums, flattenArg, rebuild } from './args'
 import { reshape, stack } from './ops/shape'
 
 /** The i-th basis tensor of a leaf's shape (a float64 0-d tensor for a number leaf). */
@@ -41,3 +41,40 @@ export const assemble = (out: FlatTree, inp: FlatTree, blocks: readonly (readonl
     out,
     blocks.map((row) => rebuild(inp, row) as Leaf),
   )
+
+/** The differentiated inputs of a Jacobian: one argument's tree, or the tuple of several arguments' trees. */
+export interface JacobianInputs {
+  readonly inp: FlatTree
+  /** `args` with the differentiated arguments rebuilt from `leaves` (tensors or tracers). */
+  readonly withLeaves: (leaves: readonly Leaf[]) => unknown[]
+}
+
+/**
+ * Flattens the arguments chosen by `argnums`. A number selects one argument (its tree is the input structure); an
+ * array selects a tuple of arguments (the input structure is that tuple, as JAX's tuple `argnums`).
+ */
+export function jacobianInputs(
+  owner: string,
+  argnums: number | readonly number[],
+  args: readonly unknown[],
+): JacobianInputs {
+  const nums = checkArgnums(owner, argnums, args.length)
+  const flats = nums.map((n) => flattenArg(args[n], `args[${n}]`))
+  const inp: FlatTree =
+    typeof argnums === 'number'
+      ? flats[0]!
+      : {
+          leaves: flats.flatMap((ft) => ft.leaves),
+          paths: flats.flatMap((ft, j) => ft.paths.map((p) => [j, ...p])),
+          def: { kind: 'array', children: flats.map((ft) => ft.def) },
+          root: 'args',
+        }
+  const counts = flats.map((ft) => ft.leaves.length)
+  const withLeaves = (leaves: readonly Leaf[]): unknown[] => {
+    const a = [...args]
+    let k = 0
+    nums.forEach((n, j) => (a[n] = rebuild(flats[j]!, leaves.slice(k, (k += counts[j]!)))))
+    return a
+  }
+  return { inp, withLeaves }
+}

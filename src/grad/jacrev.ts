@@ -4,22 +4,29 @@
  */
 import type { Tensor } from '../core/tensor'
 import type { PyTree } from '../core/types'
-import { checkArgnums, clean, flattenArg, leafToTensor, rebuild, zerosFor } from './args'
-import { assemble, basis, block, shapeOf, sizeOfLeaf } from './jacobian'
+import { clean, flattenArg, leafToTensor, zerosFor } from './args'
+import { assemble, basis, block, jacobianInputs, shapeOf, sizeOfLeaf } from './jacobian'
 import type { JacobianOptions } from './jacfwd'
 import { vjpFlat } from './vjp'
 
 /**
  * The Jacobian of `f` by reverse mode (jax.jacrev): one backward pass per element of the output, so it is the cheap
- * direction for "wide" Jacobians (many inputs, few outputs). Block shapes and pytree layout as {@link jacfwd}.
+ * direction for "wide" Jacobians (many inputs, few outputs). Block shapes, pytree layout (output structure outside,
+ * input structure inside) and `argnums` (a number, or an array for a tuple of Jacobians) as {@link jacfwd}; the
+ * result equals jacfwd's.
  * ```text
  * J[o, i] = ∂f(x)_o / ∂x_i
  * ```
  * @returns the Jacobian function.
  * @example
- * import { jacrev, mul, tensor } from 'descent'
+ * import { jacrev, mul, ops, tensor, type Tensor } from 'descent'
  * const J = jacrev((x) => mul(x, x))(tensor([1, 2]))
  * assert.deepStrictEqual(J.toArray(), [[2, 0], [0, 4]])
+ * // a pytree argument and argnums [0, 1]: f(p, s) = Σ p.w·s → [{ w: s·1 }, Σ p.w]
+ * const f = (p: { w: Tensor }, s: number) => ops.sum(mul(p.w, s))
+ * const [Jp, Js] = jacrev(f, { argnums: [0, 1] })({ w: tensor([1, 2]) }, 3)
+ * assert.deepStrictEqual(Jp.w.toArray(), [3, 3])
+ * assert.strictEqual(Js.item(), 3)
  * @see {@link jacfwd}, {@link grad}
  * @category grad
  * @since 0.1.0
@@ -28,16 +35,11 @@ export function jacrev<F extends (...args: any[]) => PyTree>(
   f: F,
   options: JacobianOptions = {},
 ): (...args: Parameters<F>) => any {
-  const argnum = options.argnums ?? 0
+  const argnums = options.argnums ?? 0
   return ((...args: readonly unknown[]): PyTree => {
-    const [n] = checkArgnums('jacrev', argnum, args.length) as [number]
-    const inp = flattenArg(args[n], `args[${n}]`)
+    const { inp, withLeaves } = jacobianInputs('jacrev', argnums, args)
     const xs = inp.leaves.map(leafToTensor)
-    const pb = vjpFlat((...ys: Tensor[]) => {
-      const a = [...args]
-      a[n] = rebuild(inp, ys)
-      return f(...a)
-    }, xs)
+    const pb = vjpFlat((...ys: Tensor[]) => f(...withLeaves(ys)), xs)
     const out = flattenArg(pb.rawOut, 'output')
     const blocks = out.leaves.map((ol) => {
       const rows: Tensor[][] = inp.leaves.map(() => [])
