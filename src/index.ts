@@ -105,6 +105,14 @@ export {
   type InjectHyperparamsState,
 } from './transforms/injectHyperparams'
 export { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from './transforms/reduceOnPlateau'
+export { scaleByLbfgs, type ScaleByLbfgsOptions, type ScaleByLbfgsState } from './transforms/scaleByLbfgs'
+export {
+  scaleByZoomLinesearch,
+  type ScaleByZoomLinesearchOptions,
+  type ScaleByZoomLinesearchState,
+  type ZoomLinesearchInfo,
+} from './transforms/scaleByZoomLinesearch'
+export { valueAndGradFromState } from './transforms/valueAndGradFromState'
 export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './transforms/scaleByAdam'
 export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './transforms/scaleByAmsgrad'
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './transforms/scaleByRms'
@@ -195,6 +203,7 @@ export { adadelta, type AdadeltaOptions, type AdadeltaState } from './optimizers
 export { signSgd, type SignSgdState } from './optimizers/signSgd'
 export { signum, type SignumOptions, type SignumState } from './optimizers/signum'
 export { rprop, type RpropOptions, type RpropState } from './optimizers/rprop'
+export { lbfgs, type LbfgsOptions, type LbfgsState } from './optimizers/lbfgs'
 export {
   optimisticGradientDescent,
   type OptimisticGradientDescentOptions,

@@ -69,6 +69,9 @@ const RUNTIME_EXPORTS = [
   'withExtraArgs',
   'injectHyperparams',
   'reduceOnPlateau',
+  'scaleByLbfgs',
+  'scaleByZoomLinesearch',
+  'valueAndGradFromState',
   'scaleByFactoredRms',
   'clipByBlockRms',
   'scaleByParamBlockRms',
@@ -134,6 +137,7 @@ const RUNTIME_EXPORTS = [
   'signSgd',
   'signum',
   'rprop',
+  'lbfgs',
   'optimisticGradientDescent',
   // grad: ops (clip, where, sum, max, min only as ops.*) and transformations
   'ops',

@@ -57,8 +57,11 @@ export interface ExtraArgs {
   readonly value?: number
   /** The gradient at `params`, when different from `updates`. */
   readonly grad?: PyTree
-  /** The loss as a function of params (used by line searches). */
-  readonly valueFn?: (params: PyTree) => number
+  /**
+   * The loss as a function of params (used by line searches, which differentiate it: write it with ops). Declared as a
+   * method so that a function of a concrete params type (`(p: Tensor) => ...`) is accepted.
+   */
+  valueFn?(params: PyTree): number | Tensor
   readonly [key: string]: unknown
 }
 

@@ -21,6 +21,7 @@ export { adadelta, type AdadeltaOptions, type AdadeltaState } from './adadelta'
 export { signSgd, type SignSgdState } from './signSgd'
 export { signum, type SignumOptions, type SignumState } from './signum'
 export { rprop, type RpropOptions, type RpropState } from './rprop'
+export { lbfgs, type LbfgsOptions, type LbfgsState } from './lbfgs'
 export {
   optimisticGradientDescent,
   type OptimisticGradientDescentOptions,

@@ -46,6 +46,14 @@ export {
   type InjectHyperparamsState,
 } from './injectHyperparams'
 export { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from './reduceOnPlateau'
+export { scaleByLbfgs, type ScaleByLbfgsOptions, type ScaleByLbfgsState } from './scaleByLbfgs'
+export {
+  scaleByZoomLinesearch,
+  type ScaleByZoomLinesearchOptions,
+  type ScaleByZoomLinesearchState,
+  type ZoomLinesearchInfo,
+} from './scaleByZoomLinesearch'
+export { valueAndGradFromState } from './valueAndGradFromState'
 export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './scaleByAdam'
 export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './scaleByAmsgrad'
 export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './scaleByRms'
