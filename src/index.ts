@@ -150,6 +150,7 @@ export {
   type ScaleByOptimisticGradientState,
 } from './transforms/scaleByOptimisticGradient'
 export { scaleBySign } from './transforms/scaleBySign'
+export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
@@ -209,6 +210,7 @@ export {
   type OptimisticGradientDescentOptions,
   type OptimisticGradientDescentState,
 } from './optimizers/optimisticGradientDescent'
+export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
 
 // ---- grad (names listed in src/grad/index.ts; clip, where, sum, max and min only as ops.*) ----
 export {

@@ -96,6 +96,7 @@ const RUNTIME_EXPORTS = [
   'scaleBySign',
   'scaleByRprop',
   'scaleByOptimisticGradient',
+  'scaleByPolyak',
   // schedules
   'constantSchedule',
   'linearSchedule',
@@ -139,6 +140,7 @@ const RUNTIME_EXPORTS = [
   'rprop',
   'lbfgs',
   'optimisticGradientDescent',
+  'polyakSgd',
   // grad: ops (clip, where, sum, max, min only as ops.*) and transformations
   'ops',
   'add',

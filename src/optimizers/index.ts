@@ -27,3 +27,4 @@ export {
   type OptimisticGradientDescentOptions,
   type OptimisticGradientDescentState,
 } from './optimisticGradientDescent'
+export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './polyakSgd'

@@ -87,3 +87,4 @@ export {
   type ScaleByOptimisticGradientState,
 } from './scaleByOptimisticGradient'
 export { scaleBySign } from './scaleBySign'
+export { scaleByPolyak, type ScaleByPolyakOptions } from './scaleByPolyak'

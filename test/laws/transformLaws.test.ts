@@ -54,6 +54,8 @@ import {
   scaleByRss,
   scaleBySchedule,
   scaleBySign,
+  scaleByPolyak,
+  polyakSgd,
   scaleByStddev,
   scaleByYogi,
   setToZero,
@@ -123,6 +125,18 @@ const labelsOf = (m: MaskTree): LabelTree =>
         : Object.fromEntries(Object.entries(m).map(([k, v]) => [k, labelsOf(v as MaskTree)]))
 const cosine = cosineDecaySchedule({ initValue: 0.1, decaySteps: 3 }) // runs past its end within 5 steps
 const stateless0: LawCase = { name: 'identity()', make: identity, moments: none }
+/**
+ * The laws call `update` without extra arguments; transforms that require the loss (`value`) get it from this adapter:
+ * value = ½‖θ‖² + 1 (a function of the params only), merged with whatever extra arguments the law passes.
+ */
+const withValue = (make: () => AnyTransformation) => (): AnyTransformation => {
+  const tx = make()
+  return {
+    init: (params) => tx.init(params),
+    update: (updates, state, params, extra) =>
+      tx.update(updates, state, params, { ...extra, value: 1 + 0.5 * tree.vdot(params ?? null, params ?? null) }),
+  }
+}
 
 const CASES: readonly LawCase[] = [
   // core
@@ -387,6 +401,12 @@ const CASES: readonly LawCase[] = [
     make: () => scaleByOptimisticGradient(),
     moments: fields('previousGradient'),
   },
+  { name: 'scaleByPolyak() (value passed)', make: withValue(() => scaleByPolyak()), moments: none },
+  {
+    name: "scaleByPolyak({ variant: 'sps+', fMin: 2, eps: 1e-6 }) (value passed)",
+    make: withValue(() => scaleByPolyak({ variant: 'sps+', fMin: 2, eps: 1e-6 })),
+    moments: none,
+  },
   { name: 'adamax(1e-3)', make: () => adamax(1e-3), moments: part(0, fields('mu', 'nu')) },
   { name: 'adamaxw(schedule)', make: () => adamaxw(decaying), moments: part(0, fields('mu', 'nu')) },
   { name: 'radam(1e-3)', make: () => radam(1e-3), moments: part(0, fields('mu', 'nu')) },
@@ -407,6 +427,11 @@ const CASES: readonly LawCase[] = [
     name: 'optimisticGradientDescent(1e-3)',
     make: () => optimisticGradientDescent(1e-3),
     moments: part(0, fields('previousGradient')),
+  },
+  {
+    name: 'polyakSgd(schedule) (value passed)',
+    make: withValue(() => polyakSgd({ scaling: decaying })),
+    moments: none,
   },
   {
     name: 'lamb(1e-3, { weightDecay: 0.01 })',
