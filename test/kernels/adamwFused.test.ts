@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { adamw, applyUpdates, nadamw, tensor } from '../../src/index'
+import { adam, adamw, applyUpdates, nadamw, tensor, tree } from '../../src/index'
 import { chain } from '../../src/core/chain'
 import type { Tensor } from '../../src/core/tensor'
 import type { PyTree } from '../../src/core/types'
@@ -176,6 +176,67 @@ describe('adamw through the public API uses the fused path and stays bit-identic
   })
 })
 
+describe('adam through the public API uses the same fused path and stays bit-identical to the chain', () => {
+  const unfused = (lr: number | ((c: number) => number), o: Parameters<typeof adam>[1] = {}) =>
+    chain(scaleByAdam(o), scaleByLearningRate(lr))
+
+  it.each([
+    ['defaults, with params', {}, true],
+    ['defaults, without params', {}, false],
+    ['eps 0, epsRoot 1e-8', { eps: 0, epsRoot: 1e-8 }, true],
+    ['nesterov (nadam)', { nesterov: true }, false],
+    ['donate', { donate: true }, true],
+    ['donate, without params', { donate: true }, false],
+  ] as const)('%s: 5 steps, large and small leaves, a learning-rate schedule', (_, options, withParams) => {
+    const params0: PyTree = { w: tensor(f32(10_000, 1), [100, 100]), b: tensor(f32(7, 2)) }
+    const lr = (c: number) => 0.05 / (1 + c)
+    const fused = adam(lr, options)
+    const ref = unfused(lr, options)
+    const donate = 'donate' in options
+    // A donated params tree must be the fused side's own copy.
+    let [pf, pr] = [
+      tree.map((t) => tensor((t as Tensor).data.slice(), (t as Tensor).shape as number[]), params0),
+      params0,
+    ]
+    let [sf, sr] = [fused.init(params0), ref.init(params0)]
+    for (let step = 0; step < 5; step++) {
+      const g: PyTree = { w: tensor(f32(10_000, 10 + step, 3), [100, 100]), b: tensor(f32(7, 20 + step)) }
+      const [uf, sf2] = withParams ? fused.update(g, sf, pf) : fused.update(g, sf)
+      const [ur, sr2] = ref.update(g, sr, pr)
+      expectTreesEqual(uf, ur)
+      expectTreesEqual(sf2, sr2)
+      ;[sf, sr] = [sf2, sr2]
+      pf = applyUpdates(pf, uf, { donate })
+      pr = applyUpdates(pr, ur)
+      expectTreesEqual(pf, pr)
+    }
+  })
+
+  it('never changes an array the caller holds, and falls back to the chain for numbers and float64', () => {
+    const p = { w: tensor(f32(20_000, 1)) }
+    const g = { w: tensor(f32(20_000, 2)) }
+    const tx = adam(1e-3)
+    const [, s1] = tx.update(g, tx.init(p), p)
+    const held = [p.w.data, g.w.data, (s1[0].mu as { w: Tensor }).w.data, (s1[0].nu as { w: Tensor }).w.data]
+    const snapshot = held.map((x) => x.slice())
+    const [u2] = tx.update(g, s1, p)
+    applyUpdates(p, u2)
+    held.forEach((x, i) => expect(x).toEqual(snapshot[i]))
+    for (const q of [{ a: 1.5 }, { a: tensor([1, 2, 3], 'float64') }] as PyTree[]) {
+      expectTreesEqual(adam(0.1).update(q, adam(0.1).init(q))[0], unfused(0.1).update(q, unfused(0.1).init(q))[0])
+    }
+  })
+
+  it('adam({ donate: true }) refuses a donated state a second time', () => {
+    const p = { w: tensor(f32(5000, 1)) }
+    const tx = adam(1e-3, { donate: true })
+    const s0 = tx.init(p)
+    tx.update({ w: tensor(f32(5000, 3)) }, s0)
+    expect(() => tx.update({ w: tensor(f32(5000, 4)) }, s0)).toThrow(/^adam\(\{ donate: true \}\)/)
+    expect(() => adam(0.1, { donate: 'yes' as unknown as boolean })).toThrow('adam options.donate')
+  })
+})
+
 describe('adamwFused with donated buffers', () => {
   it.each(['ts', 'wasm'] as const)(
     '%s: writing m′, v′, p′ over m, v, p in place gives the fresh-output result',
@@ -245,8 +306,8 @@ describe('adamw({ donate: true })', () => {
     let [sp, sd] = [pure.init(p0), don.init(p0)]
     const buffers = new Set<ArrayBufferLike>()
     for (let k = 0; k < 6; k++) {
-      const [up, np] = pure.update(mk(k), sp, pp)
-      const [ud, nd] = don.update(mk(k), sd, pd)
+      const [up, np]: readonly [PyTree, typeof sp] = pure.update(mk(k), sp, pp)
+      const [ud, nd]: readonly [PyTree, typeof sd] = don.update(mk(k), sd, pd)
       expectTreesEqual(ud, up)
       pp = applyUpdates(pp, up)
       pd = applyUpdates(pd, ud, { donate: true })

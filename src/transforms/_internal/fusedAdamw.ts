@@ -12,6 +12,7 @@ import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../scaleByLearningRate'
 
 type State = readonly [ScaleByAdamState, AddDecayedWeightsState, ScaleByLearningRateState]
+type AdamState = readonly [ScaleByAdamState, ScaleByLearningRateState]
 
 /** Options of the adamw chain (the same as AdamWOptions in optimizers/adamw). */
 export interface FusedAdamwOptions extends ScaleByAdamOptions, AddDecayedWeightsOptions {
@@ -20,8 +21,8 @@ export interface FusedAdamwOptions extends ScaleByAdamOptions, AddDecayedWeights
   readonly donate?: boolean | undefined
 }
 
-const DONATED =
-  'adamw({ donate: true }): this state was donated to an earlier update and its buffers now hold newer moments. ' +
+const donated = (owner: string): string =>
+  `${owner}({ donate: true }): this state was donated to an earlier update and its buffers now hold newer moments. ` +
   'Pass the state returned by the last update, or create the optimizer without donate.'
 
 const isF32 = (x: Leaf): x is Tensor => isTensor(x) && x.dtype === 'float32'
@@ -39,16 +40,34 @@ function sameShape(a: Tensor, b: Tensor): boolean {
  * float64, masks, missing params, mismatched trees — runs the chain itself, which also raises its errors.
  * The state has exactly the chain's type and values, so the two paths can alternate from step to step.
  */
-export function fusedAdamw(
+export const fusedAdamw = (learningRate: ScalarOrSchedule, options: FusedAdamwOptions = {}) =>
+  fusedAdamChain('adamw', learningRate, options, true) as unknown as GradientTransformation<State>
+
+/**
+ * @internal `chain(scaleByAdam, scaleByLearningRate)` (optax's `adam`) with the same fused update as
+ * {@link fusedAdamw} (no weight decay; the params are optional and only used to compute p′ ahead when donating).
+ */
+export const fusedAdam = (learningRate: ScalarOrSchedule, options: ScaleByAdamOptions & FusedDonate = {}) =>
+  fusedAdamChain('adam', learningRate, options, false) as unknown as GradientTransformation<AdamState>
+
+interface FusedDonate {
+  readonly donate?: boolean | undefined
+}
+
+function fusedAdamChain(
+  owner: string,
   learningRate: ScalarOrSchedule,
-  options: FusedAdamwOptions = {},
-): GradientTransformation<State> {
+  options: FusedAdamwOptions,
+  withWd: boolean,
+): GradientTransformation<readonly unknown[]> {
   const adamTx = scaleByAdam(options)
-  const wdOption = options.weightDecay ?? 1e-4
-  const wdTx = addDecayedWeights({ weightDecay: wdOption, mask: options.mask })
+  const wdOption = withWd ? (options.weightDecay ?? 1e-4) : 0
+  const wdTx = withWd ? addDecayedWeights({ weightDecay: wdOption, mask: options.mask }) : null
   const lrTx = scaleByLearningRate(learningRate)
-  const chained = chain(adamTx, wdTx, lrTx)
-  const donate = checkBoolean('adamw', 'options.donate', options.donate ?? false)
+  const chained = (wdTx !== null
+    ? chain(adamTx, wdTx, lrTx)
+    : chain(adamTx, lrTx)) as unknown as GradientTransformation<readonly unknown[]>
+  const donate = checkBoolean(owner, 'options.donate', options.donate ?? false)
   // donate: states already consumed, and the optimizer-owned update buffers (one per leaf position).
   const consumed = new WeakSet<object>()
   const scratch: Float32Array[] = []
@@ -61,47 +80,48 @@ export function fusedAdamw(
   const eps = options.eps ?? 1e-8
   const epsRoot = options.epsRoot ?? 0
   const nesterov = options.nesterov ?? false
-  const masked = options.mask !== undefined && options.mask !== null
+  const masked = withWd && options.mask !== undefined && options.mask !== null
   // addDecayedWeights skips a literal 0 (the updates come back unchanged, even for non-finite params).
-  const applyWd = !(typeof wdOption === 'number' && wdOption === 0)
+  const applyWd = withWd && !(typeof wdOption === 'number' && wdOption === 0)
 
-  const update: GradientTransformation<State>['update'] = (updates, state, params, extra) => {
-    if (donate && consumed.has(state)) throw new DescentError(DONATED)
-    if (masked || params === undefined || params === null) return chained.update(updates, state, params, extra)
-    const [adamState, wdState, lrState] = state
+  const update: GradientTransformation<readonly unknown[]>['update'] = (updates, state, params, extra) => {
+    if (donate && consumed.has(state)) throw new DescentError(donated(owner))
+    const hasParams = params !== undefined && params !== null
+    if (masked || (withWd && !hasParams)) return chained.update(updates, state, params, extra)
+    const adamState = state[0] as ScaleByAdamState
+    const wdState = withWd ? (state[1] as AddDecayedWeightsState) : undefined
+    const lrState = state[withWd ? 2 : 1] as ScaleByLearningRateState
     const gs = tree.leaves(updates)
-    const ps = tree.leaves(params)
     const ms = tree.leaves(adamState.mu)
     const vs = tree.leaves(adamState.nu)
     const n = gs.length
-    if (n === 0 || ps.length !== n || ms.length !== n || vs.length !== n)
-      return chained.update(updates, state, params, extra)
+    if (n === 0 || ms.length !== n || vs.length !== n) return chained.update(updates, state, params, extra)
     for (let i = 0; i < n; i++) {
       const g = gs[i]!
-      const p = ps[i]!
       const m = ms[i]!
       const v = vs[i]!
-      if (
-        !isF32(g) ||
-        !isF32(p) ||
-        !isF32(m) ||
-        !isF32(v) ||
-        !sameShape(g, p) ||
-        !sameShape(g, m) ||
-        !sameShape(g, v)
-      ) {
+      if (!isF32(g) || !isF32(m) || !isF32(v) || !sameShape(g, m) || !sameShape(g, v)) {
         return chained.update(updates, state, params, extra)
       }
     }
     const def = tree.structure(updates)
     const key = JSON.stringify(def)
-    if (key !== JSON.stringify(tree.structure(params)) || key !== JSON.stringify(tree.structure(adamState.mu))) {
-      return chained.update(updates, state, params, extra)
+    if (key !== JSON.stringify(tree.structure(adamState.mu))) return chained.update(updates, state, params, extra)
+    // The params: required (and read) with weight decay; for adam only used to compute p′ ahead when donating, and
+    // ignored (as the chain ignores them) when they do not match.
+    let ps: Leaf[] | null = hasParams ? tree.leaves(params!) : null
+    if (ps !== null) {
+      let ok = ps.length === n && key === JSON.stringify(tree.structure(params!))
+      for (let i = 0; ok && i < n; i++) ok = isF32(ps[i]!) && sameShape(gs[i] as Tensor, ps[i] as Tensor)
+      if (!ok) {
+        if (withWd) return chained.update(updates, state, params, extra)
+        ps = null
+      }
     }
     // Host-side float64 scalars, computed exactly as the unfused transforms compute them. The weight-decay rate and
     // the learning-rate scale come from the transforms themselves on a one-number probe tree (0 + λ·1 = λ, s·1 = s),
     // which also advances their schedule counts.
-    const [wdProbe, wdNext] = wdTx.update([0], wdState, [1])
+    const [wdProbe, wdNext] = wdTx !== null ? wdTx.update([0], wdState!, [1]) : [[0], undefined]
     const [lrProbe, lrNext] = lrTx.update([1], lrState)
     const t = adamState.count + 1
     const scalars = {
@@ -118,13 +138,14 @@ export function fusedAdamw(
       nesterov,
     }
     const seen = new Set<ArrayBufferLike>()
-    for (const x of [...ps, ...gs]) seen.add((x as Tensor).data.buffer)
+    for (const x of [...(ps ?? []), ...gs]) seen.add((x as Tensor).data.buffer)
     const mOut: Leaf[] = []
     const vOut: Leaf[] = []
     const uOut: Leaf[] = []
     for (let i = 0; i < n; i++) {
       const g = gs[i] as Tensor
-      const [pd, gd, md, vd] = [ps[i], g, ms[i], vs[i]].map((t) => (t as Tensor).data as Float32Array) as [
+      // Without params (adam only) the kernel reads g in p's place and never uses it (no weight decay, no p′).
+      const [pd, gd, md, vd] = [ps?.[i] ?? g, g, ms[i], vs[i]].map((t) => (t as Tensor).data as Float32Array) as [
         Float32Array,
         Float32Array,
         Float32Array,
@@ -140,6 +161,9 @@ export function fusedAdamw(
         if (u === undefined || u.length !== gd.length || seen.has(u.buffer))
           scratch[i] = u = new Float32Array(gd.length)
         seen.add(u.buffer)
+        out = { m: md, v: vd, u }
+      }
+      if (out !== undefined && ps !== null) {
         const last = lastApply[i]
         let pNext: Float32Array | undefined
         if (last !== undefined && last.valid) {
@@ -150,7 +174,7 @@ export function fusedAdamw(
         if (pNext === undefined || pNext.length !== gd.length || seen.has(pNext.buffer))
           pNext = new Float32Array(gd.length)
         seen.add(pNext.buffer)
-        out = { m: md, v: vd, u, p: pNext }
+        out = { ...out, p: pNext }
       }
       const r = adamwFused(pd, gd, md, vd, scalars, out === undefined ? {} : { out })
       mOut.push(fromStorage(r.m, g.shape))
@@ -171,11 +195,8 @@ export function fusedAdamw(
         recordPendingApply(uT, entry)
       }
     }
-    const next: State = [
-      { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) },
-      wdNext as AddDecayedWeightsState,
-      lrNext as ScaleByLearningRateState,
-    ]
+    const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
+    const next = withWd ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
     if (donate) consumed.add(state)
     return [tree.unflatten(def, uOut) as typeof updates, next]
   }
