@@ -74,6 +74,8 @@ import {
   fromage,
   keepParamsNonnegative,
   lamb,
+  lbfgs,
+  scaleByLbfgs,
   lars,
   monitor,
   noisySgd,
@@ -410,6 +412,17 @@ const CASES: readonly LawCase[] = [
   { name: 'adamax(1e-3)', make: () => adamax(1e-3), moments: part(0, fields('mu', 'nu')) },
   { name: 'adamaxw(schedule)', make: () => adamaxw(decaying), moments: part(0, fields('mu', 'nu')) },
   { name: 'radam(1e-3)', make: () => radam(1e-3), moments: part(0, fields('mu', 'nu')) },
+  { name: 'scaleByLbfgs()', make: () => scaleByLbfgs(), moments: fields('params', 'updates') },
+  {
+    name: 'scaleByLbfgs({ memorySize: 2, scaleInitPrecond: false }) (wraps around)',
+    make: () => scaleByLbfgs({ memorySize: 2, scaleInitPrecond: false }),
+    moments: fields('params', 'updates'),
+  },
+  {
+    name: 'lbfgs(schedule, { linesearch: null })',
+    make: () => lbfgs(decaying, { linesearch: null }),
+    moments: part(0, fields('params', 'updates')),
+  },
   {
     name: 'adabelief(1e-3, { weightDecay, weightDecayMask })',
     make: () => adabelief(1e-3, { weightDecay: 1e-4, weightDecayMask: lawMask() }),
