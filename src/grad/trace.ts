@@ -115,7 +115,7 @@ export function bind<K extends Primitive>(prim: K, inputs: readonly Tensor[], pa
 /** The error raised when a customVjp function is differentiated in forward mode (as JAX). */
 export const customVjpForwardError = (name: string): DescentError =>
   new DescentError(
-    `can't apply forward-mode autodiff (jvp, jacfwd, linearize) to the customVjp function '${name}': it only defines ` +
+    `can't apply forward-mode autodiff (jvp, jacfwd) to the customVjp function '${name}': it only defines ` +
       'a reverse-mode rule. Use vjp / grad / jacrev (forward-over-reverse, as hessian and hvp, works), or define it with ' +
       'customJvp instead.',
   )
