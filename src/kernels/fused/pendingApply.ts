@@ -1,4 +1,4 @@
-import type { Tensor } from '../../core/tensor'
+import type { TypedArray } from '../backend'
 
 /**
  * @internal θ + u computed ahead by a fused optimizer step with `donate: true`, for {@link takePendingApply}.
@@ -20,20 +20,21 @@ export interface PendingApply {
   readonly recycle: (buffer: Float32Array) => void
 }
 
-const pending = new WeakMap<Tensor, PendingApply>()
+// Keyed by the update tensor object (the layer above: kernels do not import core).
+const pending = new WeakMap<object, PendingApply>()
 
 /** @internal Records p′ for the update tensor `u`. */
-export function recordPendingApply(u: Tensor, entry: PendingApply): void {
+export function recordPendingApply(u: object, entry: PendingApply): void {
   pending.set(u, entry)
 }
 
 /**
  * @internal The precomputed p + u when `u` is an update tensor recorded by {@link recordPendingApply} for exactly the
- * storage `p` (and not yet taken); the entry is consumed (one taker only).
+ * params storage `p` (and not yet taken); the entry is consumed (one taker only).
  */
-export function takePendingApply(p: Tensor, u: Tensor): PendingApply | undefined {
+export function takePendingApply(p: TypedArray, u: object): PendingApply | undefined {
   const e = pending.get(u)
-  if (e === undefined || !e.valid || e.p !== p.data || p.dtype !== 'float32') return undefined
+  if (e === undefined || !e.valid || e.p !== p) return undefined
   e.valid = false
   pending.delete(u)
   return e
