@@ -97,9 +97,9 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
       p.perm.map((i) => x.shape[i]!),
     )
   },
-  matmul: (xs) => {
+  matmul: (xs, p) => {
     const [a, b] = xs as [Tensor, Tensor]
-    const { data, shape } = K.matmul(a.data, a.shape, b.data, b.shape, arrayTypeOf(promote(xs)))
+    const { data, shape } = K.matmul(a.data, a.shape, b.data, b.shape, arrayTypeOf(promote(xs)), p)
     return fromStorage(data, shape)
   },
   concat: (xs, p) => {

@@ -68,8 +68,11 @@ export interface PrimitiveParams {
   readonly reshape: { readonly shape: readonly number[] }
   readonly broadcastTo: { readonly shape: readonly number[] }
   readonly transpose: { readonly perm: readonly number[] }
-  /** Batched matmul of operands of rank ≥ 2: `[..., m, k] @ [..., k, n]`. */
-  readonly matmul: NoParams
+  /**
+   * Batched matmul of operands of rank ≥ 2: `op(a) @ op(b)`, `[..., m, k] @ [..., k, n]`, where `transA` / `transB`
+   * read the operand with its last two axes swapped (the VJP uses them instead of materialising transposes).
+   */
+  readonly matmul: { readonly transA?: boolean; readonly transB?: boolean }
   /** inputs: the tensors to join */
   readonly concat: { readonly axis: number }
   readonly slice: { readonly starts: readonly number[]; readonly sizes: readonly number[] }

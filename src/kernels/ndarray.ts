@@ -86,6 +86,20 @@ function forEachRow(
   }
 }
 
+/**
+ * How many times an operand of `len` elements and `shape` repeats whole when broadcast to `outShape`, when its
+ * shape (leading 1s dropped) equals the trailing axes of `outShape`; 0 otherwise.
+ */
+function trailingRepeat(len: number, shape: Shape, outShape: Shape): number {
+  if (len === 0) return 0
+  let d = 0
+  while (d < shape.length && shape[d] === 1) d++
+  const core = shape.length - d
+  if (core > outShape.length) return 0
+  for (let i = 1; i <= core; i++) if (shape[shape.length - i] !== outShape[outShape.length - i]) return 0
+  return sizeOf(outShape) / len
+}
+
 /** `out[i] = f(a[i'], b[i''])` with NumPy broadcasting of `a` and `b` to `outShape`. */
 export function binary(
   f: (a: number, b: number) => number,
@@ -110,6 +124,19 @@ export function binary(
   if (a.length === 1 && b.length === n) {
     const av = a[0]!
     for (let i = 0; i < n; i++) out[i] = f(av, b[i]!)
+    return out
+  }
+  // A trailing-axes operand (a bias [n] added to [m, n]): nested flat loops, no index bookkeeping.
+  const rows = trailingRepeat(b.length, bShape, outShape)
+  if (a.length === n && rows > 0) {
+    const w = b.length
+    for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < w; j++, o++) out[o] = f(a[o]!, b[j]!)
+    return out
+  }
+  const rowsA = trailingRepeat(a.length, aShape, outShape)
+  if (b.length === n && rowsA > 0) {
+    const w = a.length
+    for (let r = 0, o = 0; r < rowsA; r++) for (let j = 0; j < w; j++, o++) out[o] = f(a[j]!, b[o]!)
     return out
   }
   const sa = broadcastStrides(aShape, outShape)
@@ -137,7 +164,18 @@ export function select(
   outShape: Shape,
   Out: TypedArrayConstructor,
 ): TypedArray {
-  const out = new Out(sizeOf(outShape))
+  const n = sizeOf(outShape)
+  const out = new Out(n)
+  if (c.length === n && a.length === n && b.length === n) {
+    // No broadcasting (relu's mask, where(x > 0, ct, 0)): one flat loop.
+    for (let i = 0; i < n; i++) out[i] = c[i]! !== 0 ? a[i]! : b[i]!
+    return out
+  }
+  if (c.length === n && a.length === n && b.length === 1) {
+    const bv = b[0]!
+    for (let i = 0; i < n; i++) out[i] = c[i]! !== 0 ? a[i]! : bv
+    return out
+  }
   const st = [
     broadcastStrides(cShape, outShape),
     broadcastStrides(aShape, outShape),
@@ -230,6 +268,30 @@ export function transpose(
   const st = stridesOf(shape)
   const pst = perm.map((p) => st[p]!)
   const out = new Out(a.length)
+  const rank = shape.length
+  if (
+    rank >= 2 &&
+    perm[rank - 2] === rank - 1 &&
+    perm[rank - 1] === rank - 2 &&
+    perm.every((p, i) => i >= rank - 2 || p === i)
+  ) {
+    // Swap of the last two axes (matmul's VJP): 32×32 tiles, so both sides stay in cache lines.
+    const r = shape[rank - 2]!
+    const c = shape[rank - 1]!
+    const nb = r * c === 0 ? 0 : a.length / (r * c)
+    const T = 32
+    for (let t = 0; t < nb; t++) {
+      const off = t * r * c
+      for (let i0 = 0; i0 < r; i0 += T) {
+        const i1 = Math.min(i0 + T, r)
+        for (let j0 = 0; j0 < c; j0 += T) {
+          const j1 = Math.min(j0 + T, c)
+          for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[off + j * r + i] = a[off + i * c + j]!
+        }
+      }
+    }
+    return out
+  }
   const inc = outShape.length > 0 ? pst[outShape.length - 1]! : 0
   let o = 0
   forEachRow(outShape, [pst], (offs, len) => {
@@ -249,12 +311,15 @@ export function matmul(
   b: TypedArray,
   bShape: Shape,
   Out: TypedArrayConstructor,
+  trans: { readonly transA?: boolean | undefined; readonly transB?: boolean | undefined } = {},
 ): { data: TypedArray; shape: number[] } {
   const ra = aShape.length
   const rb = bShape.length
-  const m = aShape[ra - 2]!
-  const k = aShape[ra - 1]!
-  const n = bShape[rb - 1]!
+  const transA = trans.transA === true
+  const transB = trans.transB === true
+  const m = aShape[transA ? ra - 1 : ra - 2]!
+  const k = aShape[transA ? ra - 2 : ra - 1]!
+  const n = bShape[transB ? rb - 2 : rb - 1]!
   const batchA = aShape.slice(0, ra - 2)
   const batchB = bShape.slice(0, rb - 2)
   const batch = broadcastShapes(batchA, batchB)!
@@ -280,10 +345,20 @@ export function matmul(
         m,
         k,
         n,
+        { transA, transB },
       )
       out.set(slice, t * m * n)
     }
     return { data: out, shape: outShape }
+  }
+  if (transA || transB) {
+    // The reference loop reads row-major operands: materialise the transposes (float64 and small products only).
+    const swap = (r: number) => [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2]
+    const a2 = transA ? transpose(a, aShape, swap(ra), a instanceof Float32Array ? Float32Array : Float64Array) : a
+    const b2 = transB ? transpose(b, bShape, swap(rb), b instanceof Float32Array ? Float32Array : Float64Array) : b
+    const as2 = transA ? [...batchA, m, k] : aShape
+    const bs2 = transB ? [...batchB, k, n] : bShape
+    return matmul(a2, as2, b2, bs2, Out)
   }
   const row = new Float64Array(n)
   for (let t = 0; t < nb; t++) {

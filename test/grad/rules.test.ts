@@ -8,6 +8,7 @@ import { describe, expect } from 'vitest'
 import {
   type Tensor,
   abs,
+  checkGrads,
   add,
   broadcastTo,
   concat,
@@ -255,5 +256,31 @@ describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const lhs = inner([u], [t])
     const rhs = inner(back(u) as Tensor[], vs)
     expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(lhs)))
+  })
+})
+
+describe('matmul VJP with transposition flags (no materialised transposes)', () => {
+  // The VJP binds matmul with transA / transB; its own derivatives (orders 2 and 3) exercise every flag combination,
+  // in float64 (reference loop) and float32 from 16³ multiply-adds (the SIMD kernel reads the flags while packing).
+  const rand = (shape: number[], seed: number, dtype: 'float32' | 'float64') => {
+    let x = seed
+    const n = shape.reduce((a, b) => a * b, 1)
+    const flat = Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1)
+    return tensor(flat, shape, dtype)
+  }
+  const f = (a: Tensor, b: Tensor) => ops.sum(ops.mul(ops.matmul(a, b), ops.matmul(a, b)))
+
+  test('float64, batched with broadcasting, orders 1–3', () => {
+    expect(() => checkGrads(f, [rand([2, 3, 4], 1, 'float64'), rand([4, 5], 2, 'float64')], { order: 3 })).not.toThrow()
+  })
+
+  test('float32 through the SIMD kernel, order 2', () => {
+    expect(() =>
+      checkGrads(f, [rand([24, 20], 3, 'float32'), rand([20, 18], 4, 'float32')], {
+        order: 2,
+        atol: 5e-2,
+        rtol: 5e-2,
+      }),
+    ).not.toThrow()
   })
 })

@@ -33,11 +33,6 @@ const chooser = (prim: 'reduceMax' | 'reduceMin'): Rule<AxesParams> => ({
   vjp: (ct, [x], y, p) => [mul(expand(ct, x!, p), chooserWeights(x!, y, p))],
 })
 
-const swapLast = (x: Tensor): Tensor => {
-  const r = x.shape.length
-  return transpose(x, [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2])
-}
-
 /** Rules of the structural primitives. */
 export const structuralRules = {
   sum: {
@@ -68,17 +63,30 @@ export const structuralRules = {
   },
   matmul: {
     impl: impls.matmul,
-    jvp: ([a, b], [ta, tb]) => {
-      const y = bind('matmul', [a!, b!], {})
+    jvp: ([a, b], [ta, tb], p) => {
+      const y = bind('matmul', [a!, b!], p)
+      return [y, addTangents(ta ? bind('matmul', [ta, b!], p) : null, tb ? bind('matmul', [a!, tb], p) : null, y.shape)]
+    },
+    // y = op(A)·op(B): d op(A) = ct·op(B)ᵀ, d op(B) = op(A)ᵀ·ct, with the transposes passed to the kernel as flags
+    // (no transposed copies); for a stored-transposed operand the cotangent is transposed back the same way.
+    vjp: (ct, [a, b], _y, p, needs) => {
+      const tA = p.transA === true
+      const tB = p.transB === true
       return [
-        y,
-        addTangents(ta ? bind('matmul', [ta, b!], {}) : null, tb ? bind('matmul', [a!, tb], {}) : null, y.shape),
+        needs[0]
+          ? sumTo(
+              tA ? bind('matmul', [b!, ct], { transA: tB, transB: true }) : bind('matmul', [ct, b!], { transB: !tB }),
+              a!.shape,
+            )
+          : null,
+        needs[1]
+          ? sumTo(
+              tB ? bind('matmul', [ct, a!], { transA: true, transB: tA }) : bind('matmul', [a!, ct], { transA: !tA }),
+              b!.shape,
+            )
+          : null,
       ]
     },
-    vjp: (ct, [a, b], _y, _p, needs) => [
-      needs[0] ? sumTo(bind('matmul', [ct, swapLast(b!)], {}), a!.shape) : null,
-      needs[1] ? sumTo(bind('matmul', [swapLast(a!), ct], {}), b!.shape) : null,
-    ],
   },
   concat: {
     impl: impls.concat,

@@ -1,0 +1,89 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
+import { binary, matmul, select, transpose } from '../../src/kernels/ndarray'
+
+// Reference: the index arithmetic written out (row-major, NumPy broadcasting from the right).
+const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1)
+function at(data: Float64Array, shape: readonly number[], outShape: readonly number[], flat: number): number {
+  let off = 0
+  let stride = 1
+  let rest = flat
+  const idx: number[] = []
+  for (let d = outShape.length - 1; d >= 0; d--) {
+    idx[d] = rest % outShape[d]!
+    rest = Math.floor(rest / outShape[d]!)
+  }
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const i = shape[d] === 1 ? 0 : idx[d + outShape.length - shape.length]!
+    off += i * stride
+    stride *= shape[d]!
+  }
+  return data[off]!
+}
+const seq = (n: number, k: number) => Float64Array.from({ length: n }, (_, i) => ((i * 7 + k) % 11) - 5)
+
+describe('ndarray fast paths agree with the broadcasting definition', () => {
+  const cases: [number[], number[], number[]][] = [
+    [[4, 6], [6], [4, 6]],
+    [
+      [4, 6],
+      [1, 6],
+      [4, 6],
+    ],
+    [[6], [3, 4, 6], [3, 4, 6]],
+    [
+      [3, 1],
+      [3, 5],
+      [3, 5],
+    ],
+    [
+      [2, 3, 4],
+      [3, 4],
+      [2, 3, 4],
+    ],
+    [[5], [1], [5]],
+  ]
+  test.each(cases)('binary %j ∘ %j', (as, bs, os) => {
+    const [a, b] = [seq(sizeOf(as), 1), seq(sizeOf(bs), 2)]
+    const out = binary((x, y) => x * 3 - y, a, as, b, bs, os, Float64Array)
+    const ref = Array.from({ length: sizeOf(os) }, (_, i) => at(a, as, os, i) * 3 - at(b, bs, os, i))
+    expect(Array.from(out)).toEqual(ref)
+  })
+
+  test.each(cases)('select with c %j, a %j', (cs, as, os) => {
+    const [c, a, b] = [seq(sizeOf(cs), 3).map((x) => (x > 0 ? 1 : 0)), seq(sizeOf(as), 4), seq(1, 5)]
+    const out = select(c, cs, a, as, b, [], os, Float64Array)
+    const ref = Array.from({ length: sizeOf(os) }, (_, i) => (at(c, cs, os, i) !== 0 ? at(a, as, os, i) : b[0]!))
+    expect(Array.from(out)).toEqual(ref)
+    const same = select(seq(12, 1), [3, 4], seq(12, 2), [3, 4], seq(12, 3), [3, 4], [3, 4], Float64Array)
+    expect(Array.from(same)).toEqual(Array.from(seq(12, 1), (x, i) => (x !== 0 ? seq(12, 2)[i]! : seq(12, 3)[i]!)))
+  })
+
+  test.prop([fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 })])(
+    'transpose of the last two axes (tiled) equals the definition',
+    (nb, r, c) => {
+      const a = seq(nb * r * c, 0)
+      const out = transpose(a, [nb, r, c], [0, 2, 1], Float64Array)
+      for (let t = 0; t < nb; t++)
+        for (let i = 0; i < r; i++)
+          for (let j = 0; j < c; j++) expect(out[t * r * c + j * r + i]).toBe(a[t * r * c + i * c + j])
+    },
+  )
+
+  test('matmul with transA / transB equals the product of materialised transposes (float64 and float32)', () => {
+    const [m, k, n] = [5, 7, 3]
+    const A = seq(m * k, 1)
+    const B = seq(k * n, 2)
+    const ref = matmul(A, [m, k], B, [k, n], Float64Array).data
+    const At = transpose(A, [m, k], [1, 0], Float64Array)
+    const Bt = transpose(B, [k, n], [1, 0], Float64Array)
+    expect(matmul(At, [k, m], Bt, [n, k], Float64Array, { transA: true, transB: true }).data).toEqual(ref)
+    const f32 = (x: Float64Array) => Float32Array.from(x)
+    const big = [24, 20, 18] as const
+    const A2 = seq(big[0] * big[1], 3)
+    const B2 = seq(big[1] * big[2], 4)
+    const ref2 = matmul(f32(A2), [24, 20], f32(B2), [20, 18], Float32Array).data
+    const A2t = f32(transpose(A2, [24, 20], [1, 0], Float64Array) as Float64Array)
+    expect(matmul(A2t, [20, 24], f32(B2), [20, 18], Float32Array, { transA: true }).data).toEqual(ref2)
+  })
+})
