@@ -50,8 +50,22 @@ const WORKLOADS: readonly Workload[] = [
     second: 'descent adamw({ donate',
     inQuick: false,
   },
-  { id: 'mlp-784-256-10-b128', script: 'mlp.ts', args: ['784,256,10', '128'], headline: 'descent', inQuick: true },
-  { id: 'mlp-64-64-10-b32', script: 'mlp.ts', args: ['64,64,10', '32'], headline: 'descent', inQuick: true },
+  {
+    id: 'mlp-784-256-10-b128',
+    script: 'mlp.ts',
+    args: ['784,256,10', '128'],
+    headline: 'descent valueAndGrad',
+    second: 'descent (donate)',
+    inQuick: true,
+  },
+  {
+    id: 'mlp-64-64-10-b32',
+    script: 'mlp.ts',
+    args: ['64,64,10', '32'],
+    headline: 'descent valueAndGrad',
+    second: 'descent (donate)',
+    inQuick: true,
+  },
   { id: 'matmul-512', script: 'matmul.ts', args: ['512'], headline: 'descent matmul (SIMD', inQuick: true },
 ]
 

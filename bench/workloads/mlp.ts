@@ -54,6 +54,21 @@ labels.forEach((c, i) => (onehot[i * dout + c] = 1))
       state = s
     },
   })
+  // The same training loop with donation (the old params and state are never used again): adamw({ donate: true })
+  // and applyUpdates(..., { donate: true }) reuse the optimizer's buffers instead of allocating per step.
+  const txD = adamw(lr, { donate: true })
+  let paramsD: P = { ...params }
+  let stateD = txD.init(paramsD)
+  impls.push({
+    impl: 'descent (donate): valueAndGrad + adamw({ donate: true }) + applyUpdates({ donate: true })',
+    kind: 'descent',
+    step: () => {
+      const [, g] = vg(paramsD)
+      const [u, s] = txD.update(g as P, stateD, paramsD)
+      paramsD = applyUpdates(paramsD, u, { donate: true })
+      stateD = s
+    },
+  })
 }
 
 async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
