@@ -317,3 +317,6 @@ export {
   heNormal,
   lecunNormal,
 } from './grad/index'
+
+// ---- kernels (backend selection; src/kernels/dispatch.ts) ----
+export { setBackend, getBackend, withBackend, type BackendChoice } from './kernels/dispatch'

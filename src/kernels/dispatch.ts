@@ -4,9 +4,14 @@ import { type GpuKernels, gpuBackend } from './gpu'
 import { type AdamwOut, type AdamwScalars, matmulWasm, wasmAvailable } from './wasm/index'
 
 /**
- * Which backend the dispatched kernels use: `'js'` = the CPU path (plain TS, or the SIMD WebAssembly kernels from the
- * sizes below), `'gpu'` = gpu.js wherever it is available (the CPU path otherwise), `'auto'` = per op and size from
- * the measured thresholds below.
+ * Which backend the dispatched kernels (matmul, and the matmuls inside autodiff) use.
+ *
+ * `'js'` = the CPU path: plain TypeScript, or the SIMD WebAssembly kernels from the measured sizes up; `'gpu'` =
+ * gpu.js wherever it is available (WebGL2 / WebGPU in browsers, its `webasm` mode in Node), the CPU path otherwise;
+ * `'auto'` (the default) = per op and size from the measured thresholds: gpu.js only on a hardware GPU and from
+ * 256³ multiply-adds, never on a software renderer. Every choice gives the same results within float32 tolerance.
+ * @category kernels
+ * @since 0.1.0
  */
 export type BackendChoice = 'js' | 'gpu' | 'auto'
 
@@ -28,7 +33,23 @@ export const THRESHOLDS = {
 let current: BackendChoice = 'auto'
 let gpuCache: GpuKernels | null | undefined
 
-/** Sets the backend for every dispatched kernel (global; `'auto'` by default). */
+/**
+ * Sets the backend for every dispatched kernel, process-wide (`'auto'` by default); see {@link BackendChoice}.
+ *
+ * For one computation only, use {@link withBackend}.
+ * @param choice - `'js'`, `'gpu'` or `'auto'`.
+ * @returns Nothing; {@link getBackend} reads the setting back.
+ * @throws RangeError for any other value.
+ * @example
+ * import { getBackend, setBackend } from 'descent'
+ * setBackend('js')
+ * assert.strictEqual(getBackend(), 'js')
+ * setBackend('auto')
+ * assert.throws(() => setBackend('cuda' as 'js'), RangeError)
+ * @see getBackend, withBackend
+ * @category kernels
+ * @since 0.1.0
+ */
 export function setBackend(choice: BackendChoice): void {
   if (choice !== 'js' && choice !== 'gpu' && choice !== 'auto') {
     throw new RangeError(`setBackend: expected 'js', 'gpu' or 'auto'; got ${JSON.stringify(choice)}`)
@@ -36,8 +57,47 @@ export function setBackend(choice: BackendChoice): void {
   current = choice
 }
 
-/** The backend set by {@link setBackend}. */
+/**
+ * The backend the dispatched kernels use now: the one set by {@link setBackend}, or by an enclosing
+ * {@link withBackend}.
+ * @returns `'js'`, `'gpu'` or `'auto'`.
+ * @example
+ * import { getBackend, withBackend } from 'descent'
+ * assert.strictEqual(getBackend(), 'auto')
+ * assert.strictEqual(withBackend('js', () => getBackend()), 'js')
+ * @see setBackend, withBackend
+ * @category kernels
+ * @since 0.1.0
+ */
 export const getBackend = (): BackendChoice => current
+
+/**
+ * Runs `fn` with the dispatched kernels on `choice`, then restores the previous backend (also when `fn` throws): a
+ * per-call override of {@link setBackend} for one op, one gradient or one training step.
+ *
+ * Synchronous: the override covers the kernels `fn` runs before it returns (the library's ops all are).
+ * @param choice - `'js'`, `'gpu'` or `'auto'`.
+ * @param fn - The computation.
+ * @returns What `fn` returns.
+ * @throws RangeError for an invalid `choice` (before `fn` runs).
+ * @example
+ * import { matmul, tensor, withBackend } from 'descent'
+ * const a = tensor([[1, 2], [3, 4]])
+ * const onCpu = withBackend('js', () => matmul(a, a))
+ * assert.deepStrictEqual(onCpu.toArray(), [[7, 10], [15, 22]])
+ * @see setBackend, getBackend
+ * @category kernels
+ * @since 0.1.0
+ */
+export function withBackend<R>(choice: BackendChoice, fn: () => R): R {
+  const previous = current
+  setBackend(choice)
+  try {
+    return fn()
+  } finally {
+    current = previous
+  }
+}
 
 /** The gpu.js kernels, created on first use; null when gpu.js is unavailable here. */
 export function gpuKernels(): GpuKernels | null {

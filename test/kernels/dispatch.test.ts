@@ -68,3 +68,42 @@ describe('dispatch', () => {
     expect(() => matmul(new Float32Array(3), new Float32Array(4), 2, 2, 2)).toThrow(RangeError)
   })
 })
+
+describe('withBackend (per-call override) and the public exports', () => {
+  it('overrides for the call only, restores after a throw, nests', async () => {
+    const d = await import('../../src/index')
+    expect(d.getBackend()).toBe('auto')
+    expect(d.withBackend('js', () => d.getBackend())).toBe('js')
+    expect(d.getBackend()).toBe('auto')
+    expect(() =>
+      d.withBackend('gpu', () => {
+        throw new Error('boom')
+      }),
+    ).toThrow('boom')
+    expect(d.getBackend()).toBe('auto')
+    expect(
+      d.withBackend('js', () => [d.getBackend(), d.withBackend('gpu', () => d.getBackend()), d.getBackend()]),
+    ).toEqual(['js', 'gpu', 'js'])
+    expect(() => d.withBackend('tpu' as 'js', () => 1)).toThrow(RangeError)
+    expect(d.getBackend()).toBe('auto')
+  })
+
+  it('ops.matmul and its gradient give the same numbers under js and auto (within float32 tolerance)', async () => {
+    const d = await import('../../src/index')
+    const a = d.tensor(
+      Float32Array.from({ length: 32 * 24 }, (_, i) => Math.sin(i)),
+      [32, 24],
+    )
+    const b = d.tensor(
+      Float32Array.from({ length: 24 * 16 }, (_, i) => Math.cos(i)),
+      [24, 16],
+    )
+    const f = (x: typeof a) => d.ops.sum(d.ops.matmul(x, b))
+    const [js, auto] = (['js', 'auto'] as const).map((c) => d.withBackend(c, () => [d.matmul(a, b), d.grad(f)(a)]))
+    for (let i = 0; i < 2; i++) {
+      const x = js![i]!.data
+      const y = auto![i]!.data
+      x.forEach((v, j) => expect(Math.abs(v - y[j]!)).toBeLessThan(1e-4 * (1 + Math.abs(v))))
+    }
+  })
+})
