@@ -114,7 +114,7 @@ export function applyUpdates<P extends PyTree>(params: P, updates: PyTree, optio
       const ud = (u as Tensor).data
       // p + u already computed by a donating fused optimizer step for exactly this params storage and update.
       const ahead = takePendingApply(pd, u as Tensor)
-      if (ahead !== undefined) {
+      if (ahead?.out !== undefined) {
         if (donatable !== null && donatable.has(pd.buffer)) ahead.recycle(pd as F32)
         return fromStorage(ahead.out, pt.shape)
       }

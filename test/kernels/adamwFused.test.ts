@@ -237,6 +237,29 @@ describe('adam through the public API uses the same fused path and stays bit-ide
   })
 })
 
+describe('pure adamw computes p′ ahead while applyUpdates takes it', () => {
+  it('any mix of applied and unapplied steps gives applyUpdates = p + u exactly, in fresh arrays', () => {
+    const tx = adamw(1e-2, { weightDecay: 0.01 })
+    let p = { w: tensor(f32(5000, 1)) }
+    let s = tx.init(p)
+    const held: Float32Array[] = []
+    for (const apply of [true, true, false, false, true, false, true, true]) {
+      const [u, s2] = tx.update({ w: tensor(f32(5000, 3 + held.length)) }, s, p)
+      s = s2
+      const expected = Array.from(p.w.data, (x, i) => Math.fround(x + (u.w as Tensor).data[i]!))
+      if (!apply) continue
+      const q = applyUpdates(p, u)
+      const again = applyUpdates(p, u)
+      expect(values(q.w)).toEqual(expected)
+      expect(values(again.w)).toEqual(expected)
+      expect(again.w.data).not.toBe(q.w.data)
+      for (const h of held) expect(q.w.data.buffer).not.toBe(h.buffer)
+      held.push(q.w.data, p.w.data)
+      p = q
+    }
+  })
+})
+
 describe('adamwFused with donated buffers', () => {
   it.each(['ts', 'wasm'] as const)(
     '%s: writing m′, v′, p′ over m, v, p in place gives the fresh-output result',

@@ -163,30 +163,34 @@ function fusedAdamChain(
         seen.add(u.buffer)
         out = { m: md, v: vd, u }
       }
+      const last = ps !== null ? lastApply[i] : undefined
+      let stale: Float32Array | undefined
+      if (last !== undefined && last.valid) {
+        last.valid = false // never applied: its p′ (if any) is the optimizer's again, and about to be overwritten
+        stale = last.out
+      }
+      // Pure path: compute p′ ahead (a fresh array) only while the previous one was taken by applyUpdates.
+      const speculate = ps !== null && out === undefined && (last === undefined || last.taken)
       if (out !== undefined && ps !== null) {
-        const last = lastApply[i]
-        let pNext: Float32Array | undefined
-        if (last !== undefined && last.valid) {
-          last.valid = false // its buffer is about to hold this step's p′
-          pNext = last.out
-        } else pNext = recycled[i]
+        let pNext = stale ?? recycled[i]
         recycled[i] = undefined
         if (pNext === undefined || pNext.length !== gd.length || seen.has(pNext.buffer))
           pNext = new Float32Array(gd.length)
         seen.add(pNext.buffer)
         out = { ...out, p: pNext }
       }
-      const r = adamwFused(pd, gd, md, vd, scalars, out === undefined ? {} : { out })
+      const r = adamwFused(pd, gd, md, vd, scalars, out === undefined ? { applyParams: speculate } : { out })
       mOut.push(fromStorage(r.m, g.shape))
       vOut.push(fromStorage(r.v, g.shape))
       const uT = fromStorage(r.u, g.shape)
       uOut.push(uT)
-      if (out?.p !== undefined) {
+      if (ps !== null) {
         const slot = i
         const entry: PendingApply = {
           p: pd,
-          out: out.p,
+          out: r.p,
           valid: true,
+          taken: false,
           recycle: (b) => {
             recycled[slot] = b
           },
