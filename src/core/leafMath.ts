@@ -89,6 +89,51 @@ export function zipLeaves(
   return fromStorage(data, t0.shape)
 }
 
+// Closure-free loops for the hot tree operations (add, sub, scale, addScale, updateMoment): float64 arithmetic,
+// rounded to the output's dtype on store, exactly as the per-element closures of zipLeaves compute them.
+function lin1(ca: number, x: TypedArray, out: TypedArray): void {
+  const n = out.length
+  for (let i = 0; i < n; i++) out[i] = ca * x[i]!
+}
+function lin2(ca: number, cb: number, x: TypedArray, y: TypedArray, out: TypedArray): void {
+  const n = out.length
+  for (let i = 0; i < n; i++) out[i] = ca * x[i]! + cb * y[i]!
+}
+function sq2(ca: number, cb: number, x: TypedArray, y: TypedArray, out: TypedArray): void {
+  const n = out.length
+  for (let i = 0; i < n; i++) {
+    const g = x[i]!
+    out[i] = ca * (g * g) + cb * y[i]!
+  }
+}
+
+/**
+ * @internal `ca·x` (one leaf), `ca·x + cb·y` or, with `square`, `ca·x² + cb·y` (two leaves), element by element
+ * without a per-element closure call. With `ca = cb = 1` it is x + y bit for bit (1·x is exact), with `cb = −1`
+ * x − y. Leaves as accepted by {@link checkLeaves}; the result dtype is promoted as in {@link zipLeaves}.
+ */
+export function affineLeaves(
+  ca: number,
+  cb: number,
+  square: boolean,
+  leaves: readonly unknown[],
+  path: KeyPath,
+  names: readonly string[],
+): Leaf {
+  if (checkLeaves(leaves, path, names) === 'number') {
+    const x = leaves[0] as number
+    if (leaves.length === 1) return ca * x
+    return ca * (square ? x * x : x) + cb * (leaves[1] as number)
+  }
+  const ts = leaves as readonly Tensor[]
+  const t0 = ts[0]!
+  const out = new (arrayTypeOf(promote(ts)))(t0.data.length)
+  if (ts.length === 1) lin1(ca, t0.data, out)
+  else if (square) sq2(ca, cb, t0.data, ts[1]!.data, out)
+  else lin2(ca, cb, t0.data, ts[1]!.data, out)
+  return fromStorage(out, t0.shape)
+}
+
 /** @internal Σ f(x) over a numeric leaf, accumulated in float64. */
 export function sumLeaf(f: (x: number) => number, leaf: unknown, path: KeyPath, name: string): number {
   checkLeaves([leaf], path, [name])

@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { DescentError, InvalidTreeError, StructureError } from './errors'
-import { checkLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
+import { affineLeaves, checkLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
 import { type DType, type Tensor, full, isTensor } from './tensor'
 import {
   type KeyPath,
@@ -324,7 +324,7 @@ export const onesLike = <T extends PyTree>(tree: T, dtype?: DType): T => fullLik
  * @since 0.1.0
  */
 export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
-  if (more.length === 0) return mapElementwise((x, y) => x + y, a, b)
+  if (more.length === 0) return affine(1, 1, false, [a, b], defaultNames(2))
   return mapElementwise((...xs) => xs.reduce((s, x) => s + x, 0), a, b, ...more)
 }
 
@@ -336,7 +336,7 @@ export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
  * @category tree
  * @since 0.1.0
  */
-export const sub = <T extends PyTree>(a: T, b: T): T => mapElementwise((x, y) => x - y, a, b)
+export const sub = <T extends PyTree>(a: T, b: T): T => affine(1, -1, false, [a, b], defaultNames(2))
 
 /**
  * Leaf-wise product of two or more trees.
@@ -369,7 +369,7 @@ export const div = <T extends PyTree>(a: T, b: T): T => mapElementwise((x, y) =>
  * @category tree
  * @since 0.1.0
  */
-export const scale = <T extends PyTree>(s: number, tree: T): T => mapElementwise((x) => s * x, tree)
+export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, false, [tree], defaultNames(1))
 
 /**
  * `x + s·y`, leaf by leaf (axpy).
@@ -379,7 +379,11 @@ export const scale = <T extends PyTree>(s: number, tree: T): T => mapElementwise
  * @category tree
  * @since 0.1.0
  */
-export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => mapElementwise((a, b) => a + s * b, x, y)
+export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => affine(1, s, false, [x, y], defaultNames(2))
+
+/** ca·x (+ cb·y, or ca·x² + cb·y with `square`) over whole trees, through the closure-free leaf loops. */
+const affine = <T extends PyTree>(ca: number, cb: number, square: boolean, trees: readonly T[], names: string[]): T =>
+  mapTrees((p, ls) => affineLeaves(ca, cb, square, ls, p, names), trees, names) as T
 
 /**
  * The inner product Σ ⟨a_leaf, b_leaf⟩ over all leaves, accumulated in float64.
@@ -530,8 +534,8 @@ export function norm(tree: PyTree, options: NormOptions = {}): number {
  */
 export function updateMoment<T extends PyTree>(updates: T, moments: T, decay: number, order: number): T {
   const names = ['updates', 'moments']
-  if (order === 1) return mapElementwiseNamed(names, (g, m) => (1 - decay) * g + decay * m, updates, moments)
-  if (order === 2) return mapElementwiseNamed(names, (g, m) => (1 - decay) * (g * g) + decay * m, updates, moments)
+  if (order === 1) return affine(1 - decay, decay, false, [updates, moments], names)
+  if (order === 2) return affine(1 - decay, decay, true, [updates, moments], names)
   return mapElementwiseNamed(names, (g, m) => (1 - decay) * g ** order + decay * m, updates, moments)
 }
 

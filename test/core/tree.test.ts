@@ -1,4 +1,4 @@
-import { test } from '@fast-check/vitest'
+import { fc, test } from '@fast-check/vitest'
 import * as O from 'fp-ts/Option'
 import * as E from 'fp-ts/Either'
 import { describe, expect } from 'vitest'
@@ -782,4 +782,38 @@ describe('types of leaves', () => {
   test('fractional values are stored in float32 (rounded)', () => {
     expect(values(tree.scale(0.1, tensor([1])))).toEqual(f32([0.1]))
   })
+})
+
+describe('closure-free add / sub / scale / addScale / updateMoment agree bit for bit with the per-element closures', () => {
+  const special = [0, -0, 1, -1.5, 1e-30, 3e38, -3e38, Infinity, -Infinity, NaN, 0.1, 1 / 3]
+  const arb = fc.array(fc.oneof(fc.double(), fc.constantFrom(...special)), { minLength: 1, maxLength: 40 })
+  const bits = (t: unknown) =>
+    JSON.stringify(t, (_, v) =>
+      ArrayBuffer.isView(v) ? Array.from(v as Float64Array, (x) => (Object.is(x, -0) ? '-0' : String(x))) : v,
+    )
+  test.prop([arb, fc.double(), fc.constantFrom('float32', 'float64'), fc.constantFrom('float32', 'float64')])(
+    'on mixed dtypes, signed zeros, infinities and NaN',
+    (xs, s, da, db) => {
+      const a = { w: tensor(xs, da), n: xs[0]! }
+      const b = {
+        w: tensor(
+          xs.map((x) => x * 0.7 - 1),
+          db,
+        ),
+        n: xs[0]! - 2,
+      }
+      const pairs: [unknown, unknown][] = [
+        [tree.add(a, b), tree.mapElementwise((x, y) => x + y, a, b)],
+        [tree.sub(a, b), tree.mapElementwise((x, y) => x - y, a, b)],
+        [tree.scale(s, a), tree.mapElementwise((x) => s * x, a)],
+        [tree.addScale(a, s, b), tree.mapElementwise((x, y) => x + s * y, a, b)],
+        [tree.updateMoment(a, b, 0.9, 1), tree.mapElementwise((g, m) => (1 - 0.9) * g + 0.9 * m, a, b)],
+        [tree.updateMoment(a, b, 0.999, 2), tree.mapElementwise((g, m) => (1 - 0.999) * (g * g) + 0.999 * m, a, b)],
+      ]
+      for (const [fast, ref] of pairs) {
+        expect(bits(fast)).toBe(bits(ref))
+        expect((fast as { w: Tensor }).w.dtype).toBe((ref as { w: Tensor }).w.dtype)
+      }
+    },
+  )
 })

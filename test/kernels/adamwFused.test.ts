@@ -242,7 +242,7 @@ describe('pure adamw computes p′ ahead while applyUpdates takes it', () => {
     const tx = adamw(1e-2, { weightDecay: 0.01 })
     let p = { w: tensor(f32(5000, 1)) }
     let s = tx.init(p)
-    const held: Float32Array[] = []
+    const held: (Float32Array | Float64Array)[] = []
     for (const apply of [true, true, false, false, true, false, true, true]) {
       const [u, s2] = tx.update({ w: tensor(f32(5000, 3 + held.length)) }, s, p)
       s = s2
