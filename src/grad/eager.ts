@@ -19,12 +19,12 @@ const unary =
   }
 
 const binary =
-  (f: (a: number, b: number) => number) =>
+  (f: (a: number, b: number) => number, op?: K.FastBinaryOp) =>
   (xs: readonly Tensor[]): Tensor => {
     const a = xs[0]!
     const b = xs[1]!
     const shape = K.broadcastShapes(a.shape, b.shape)!
-    return fromStorage(K.binary(f, a.data, a.shape, b.data, b.shape, shape, arrayTypeOf(promote(xs))), shape)
+    return fromStorage(K.binary(f, a.data, a.shape, b.data, b.shape, shape, arrayTypeOf(promote(xs)), op), shape)
   }
 
 const reduce =
@@ -48,10 +48,10 @@ const indicesOf = (t: Tensor): Int32Array => Int32Array.from(t.data, (v) => Math
 
 /** The eager implementation of every primitive. */
 export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], params: PrimitiveParams[K]) => Tensor } = {
-  add: binary((a, b) => a + b),
-  mul: binary((a, b) => a * b),
+  add: binary((a, b) => a + b, 'add'),
+  mul: binary((a, b) => a * b, 'mul'),
   neg: unary((x) => -x),
-  div: binary((a, b) => a / b),
+  div: binary((a, b) => a / b, 'div'),
   pow: binary(Math.pow),
   exp: unary(Math.exp),
   log: unary(Math.log),
@@ -75,7 +75,7 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
       shape,
     )
   },
-  gt: binary((a, b) => (a > b ? 1 : 0)),
+  gt: binary((a, b) => (a > b ? 1 : 0), 'gt'),
   ge: binary((a, b) => (a >= b ? 1 : 0)),
   lt: binary((a, b) => (a < b ? 1 : 0)),
   le: binary((a, b) => (a <= b ? 1 : 0)),

@@ -100,7 +100,56 @@ function trailingRepeat(len: number, shape: Shape, outShape: Shape): number {
   return sizeOf(outShape) / len
 }
 
-/** `out[i] = f(a[i'], b[i''])` with NumPy broadcasting of `a` and `b` to `outShape`. */
+/** Binary ops with closure-free loops in {@link binary} (`f` must then compute exactly this op). */
+export type FastBinaryOp = 'add' | 'mul' | 'sub' | 'div' | 'gt'
+
+// One function per op, so that each loop is monomorphic in its operation: out[o] = a[o] ∘ b[o mod w].
+function addRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void {
+  const n = out.length
+  for (let o = 0; o < n;) for (let j = 0; j < w; j++, o++) out[o] = a[o]! + b[j]!
+}
+function mulRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void {
+  const n = out.length
+  for (let o = 0; o < n;) for (let j = 0; j < w; j++, o++) out[o] = a[o]! * b[j]!
+}
+function subRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void {
+  const n = out.length
+  for (let o = 0; o < n;) for (let j = 0; j < w; j++, o++) out[o] = a[o]! - b[j]!
+}
+function divRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void {
+  const n = out.length
+  for (let o = 0; o < n;) for (let j = 0; j < w; j++, o++) out[o] = a[o]! / b[j]!
+}
+function gtRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void {
+  const n = out.length
+  for (let o = 0; o < n;) for (let j = 0; j < w; j++, o++) out[o] = a[o]! > b[j]! ? 1 : 0
+}
+function addScalar(a: TypedArray, bv: number, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! + bv
+}
+function mulScalar(a: TypedArray, bv: number, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! * bv
+}
+const ROWS = { add: addRows, mul: mulRows, sub: subRows, div: divRows, gt: gtRows } as const
+
+/** Runs a fast op where `b` is a whole-row (trailing-axes) or scalar operand of a full-size `a`; false otherwise. */
+function fastBinary(op: FastBinaryOp, a: TypedArray, b: TypedArray, bShape: Shape, outShape: Shape, out: TypedArray) {
+  const n = out.length
+  if (a.length !== n || n === 0) return false
+  if (b.length === 1 && (op === 'add' || op === 'mul')) {
+    if (op === 'add') addScalar(a, b[0]!, out)
+    else mulScalar(a, b[0]!, out)
+    return true
+  }
+  if (b.length !== n && trailingRepeat(b.length, bShape, outShape) === 0) return false
+  ROWS[op](a, b, out, b.length)
+  return true
+}
+
+/**
+ * `out[i] = f(a[i'], b[i''])` with NumPy broadcasting of `a` and `b` to `outShape`. `op`, when given, names what `f`
+ * computes and selects a closure-free loop for the common layouts (same shape, bias row, scalar).
+ */
 export function binary(
   f: (a: number, b: number) => number,
   a: TypedArray,
@@ -109,9 +158,14 @@ export function binary(
   bShape: Shape,
   outShape: Shape,
   Out: TypedArrayConstructor,
+  op?: FastBinaryOp,
 ): TypedArray {
   const n = sizeOf(outShape)
   const out = new Out(n)
+  if (op !== undefined) {
+    if (fastBinary(op, a, b, bShape, outShape, out)) return out
+    if ((op === 'add' || op === 'mul') && fastBinary(op, b, a, aShape, outShape, out)) return out
+  }
   if (a.length === n && b.length === n) {
     for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!)
     return out

@@ -50,6 +50,26 @@ describe('ndarray fast paths agree with the broadcasting definition', () => {
     expect(Array.from(out)).toEqual(ref)
   })
 
+  const ops = [
+    ['add', (x: number, y: number) => x + y],
+    ['mul', (x: number, y: number) => x * y],
+    ['sub', (x: number, y: number) => x - y],
+    ['div', (x: number, y: number) => x / y],
+    ['gt', (x: number, y: number) => (x > y ? 1 : 0)],
+  ] as const
+  test.each(cases)('binary with a fast op %j ∘ %j equals the closure, both operand orders', (as, bs, os) => {
+    const [a, b] = [seq(sizeOf(as), 1), seq(sizeOf(bs), 2)]
+    for (const [op, f] of ops) {
+      for (const [x, xs, y, ys] of [
+        [a, as, b, bs],
+        [b, bs, a, as],
+      ] as const) {
+        const ref = Array.from({ length: sizeOf(os) }, (_, i) => f(at(x, xs, os, i), at(y, ys, os, i)))
+        expect(Array.from(binary(f, x, xs, y, ys, os, Float64Array, op))).toEqual(ref)
+      }
+    }
+  })
+
   test.each(cases)('select with c %j, a %j', (cs, as, os) => {
     const [c, a, b] = [seq(sizeOf(cs), 3).map((x) => (x > 0 ? 1 : 0)), seq(sizeOf(as), 4), seq(1, 5)]
     const out = select(c, cs, a, as, b, [], os, Float64Array)
