@@ -191,8 +191,9 @@ function fusedAdamChain(
           out: r.p,
           valid: true,
           taken: false,
+          // Only a donating optimizer reuses a handed-back params buffer (a pure one would just keep it alive).
           recycle: (b) => {
-            recycled[slot] = b
+            if (donate) recycled[slot] = b
           },
         }
         lastApply[i] = entry
