@@ -10,4 +10,7 @@ export default defineConfig({
   // gpu.js transpiles kernel function sources at run time; minified names would break them.
   minify: false,
   target: 'es2022',
+  // fp-ts 2 has no exports map, so Node's ESM loader cannot resolve 'fp-ts/Either' from a published build;
+  // bundling the few fp-ts functions used keeps both formats loadable (its Either/Option values are plain data).
+  noExternal: [/^fp-ts/],
 })
