@@ -1,7 +1,6 @@
 import * as E from 'fp-ts/Either'
-import { adamwFused } from './fused/adamwFused'
 import { type GpuKernels, gpuBackend } from './gpu'
-import { type AdamwOut, type AdamwScalars, matmulWasm, wasmAvailable } from './wasm/index'
+import { matmulWasm, wasmAvailable } from './wasm/index'
 
 /**
  * Which backend the dispatched kernels (matmul, and the matmuls inside autodiff) use.
@@ -190,13 +189,3 @@ export function matmul(
   }
   return matmulTs(a, b, M, K, N, options)
 }
-
-/** The fused Adam/AdamW step on the CPU path (TS or SIMD by size); see fused/adamwFused.ts. */
-export const adamwStep = (
-  p: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  scalars: AdamwScalars,
-  options: { readonly applyParams?: boolean; readonly kernel?: 'ts' | 'wasm' } = {},
-): AdamwOut => adamwFused(p, g, m, v, scalars, options)
