@@ -44,6 +44,19 @@ export const like = (proto: Leaf, t: Tensor): Leaf => (typeof proto === 'number'
 /** Rebuilds a tree. */
 export const rebuild = (ft: FlatTree, leaves: readonly Leaf[]): PyTree => unflatten(ft.def, leaves)
 
+/** Rebuilds several flattened arguments from their leaves, concatenated in order (the inverse of flat-mapping them). */
+export function rebuildEach(flats: readonly FlatTree[], leaves: readonly Leaf[]): PyTree[] {
+  let k = 0
+  return flats.map((ft) => rebuild(ft, leaves.slice(k, (k += ft.leaves.length))))
+}
+
+/** The cotangent trees of flattened arguments: each leaf's cotangent (zeros where `null`) in the kind of the leaf. */
+export const cotangentTrees = (flats: readonly FlatTree[], cts: readonly (Tensor | null)[]): PyTree[] =>
+  rebuildEach(
+    flats,
+    flats.flatMap((ft) => ft.leaves).map((l, k) => like(l, clean(cts[k] ?? zerosFor(l)))),
+  )
+
 /** Zeros of a leaf's shape and dtype. */
 export const zerosFor = (l: Leaf): Tensor => (typeof l === 'number' ? scalar(0, 'float64') : full(l.shape, 0, l.dtype))
 

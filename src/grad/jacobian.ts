@@ -4,7 +4,7 @@
  */
 import { type Tensor, fromStorage, arrayTypeOf } from '../core/tensor'
 import type { Leaf, PyTree } from '../core/types'
-import { type FlatTree, checkArgnums, flattenArg, rebuild } from './args'
+import { type FlatTree, checkArgnums, flattenArg, rebuild, rebuildEach } from './args'
 import { reshape, stack } from './ops/shape'
 
 /** The i-th basis tensor of a leaf's shape (a float64 0-d tensor for a number leaf). */
@@ -69,11 +69,9 @@ export function jacobianInputs(
           def: { kind: 'array', children: flats.map((ft) => ft.def) },
           root: 'args',
         }
-  const counts = flats.map((ft) => ft.leaves.length)
   const withLeaves = (leaves: readonly Leaf[]): unknown[] => {
     const a = [...args]
-    let k = 0
-    nums.forEach((n, j) => (a[n] = rebuild(flats[j]!, leaves.slice(k, (k += counts[j]!)))))
+    rebuildEach(flats, leaves).forEach((t, j) => (a[nums[j]!] = t))
     return a
   }
   return { inp, withLeaves }

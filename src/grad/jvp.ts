@@ -5,7 +5,7 @@
 import { StructureError } from '../core/errors'
 import type { Tensor } from '../core/tensor'
 import type { Leaf, PyTree } from '../core/types'
-import { clean, flattenArg, leafToTensor, matchTree, rebuild, zerosFor } from './args'
+import { clean, flattenArg, leafToTensor, matchTree, rebuild, rebuildEach, zerosFor } from './args'
 import { cast } from './ops/shape'
 import type { Primitive, PrimitiveParams, Rule } from './primitives'
 import { rules } from './rules'
@@ -96,13 +96,9 @@ export function jvp<F extends (...args: any[]) => PyTree>(
   }
   const flats = primals.map((p, i) => flattenArg(p, `primals[${i}]`))
   const tans = flats.flatMap((ft, i) => matchTree(ft, tangents[i], 'jvp', `tangents[${i}]`))
-  const counts = flats.map((ft) => ft.leaves.length)
   const xs = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
   const ts = tans.map((t, i) => (typeof t === 'number' ? leafToTensor(t) : cast(t, xs[i]!.dtype)))
-  const call = (...ys: Tensor[]): R => {
-    let k = 0
-    return f(...(flats.map((ft, i) => rebuild(ft, ys.slice(k, (k += counts[i]!)))) as unknown as A)) as R
-  }
+  const call = (...ys: Tensor[]): R => f(...(rebuildEach(flats, ys) as A)) as R
   const { rawOut, tangentOf } = jvpFlat(call, xs, ts)
   const outFlat = flattenArg(rawOut, 'output')
   const tangentLeaves = outFlat.leaves.map((o): Leaf => {

@@ -5,7 +5,7 @@
 import { StructureError } from '../core/errors'
 import type { Tensor } from '../core/tensor'
 import type { Leaf, PyTree } from '../core/types'
-import { clean, flattenArg, leafToTensor, matchTree, rebuild, zerosFor } from './args'
+import { clean, flattenArg, leafToTensor, matchTree, rebuild, rebuildEach, zerosFor } from './args'
 import { cast } from './ops/shape'
 import { type Pullback, vjpFlat } from './vjp'
 
@@ -42,12 +42,8 @@ export function linearize<F extends (...args: any[]) => PyTree>(
   type R = ReturnType<F>
   type A = Parameters<F>
   const flats = primals.map((p, i) => flattenArg(p, `primals[${i}]`))
-  const counts = flats.map((ft) => ft.leaves.length)
   const xs = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
-  const pb = vjpFlat((...ys: Tensor[]): R => {
-    let k = 0
-    return f(...(flats.map((ft, i) => rebuild(ft, ys.slice(k, (k += counts[i]!)))) as unknown as A)) as R
-  }, xs)
+  const pb = vjpFlat((...ys: Tensor[]): R => f(...(rebuildEach(flats, ys) as A)) as R, xs)
   const outFlat = flattenArg(pb.rawOut, 'output')
   const outs = outFlat.leaves.filter((o): o is Tensor => typeof o !== 'number')
   const primalOut = rebuild(

@@ -5,7 +5,7 @@
 import { DescentError } from '../core/errors'
 import { type Tensor, full } from '../core/tensor'
 import { keystr } from '../core/treeTraversal'
-import { checkArgnums, clean, flattenArg, leafToTensor, like, rebuild, zerosFor } from './args'
+import { checkArgnums, clean, cotangentTrees, flattenArg, leafToTensor, rebuildEach } from './args'
 import { checkScalar, vjpFlat } from './vjp'
 
 /**
@@ -46,12 +46,10 @@ export function valueAndGradImpl(
   return (...args) => {
     const nums = checkArgnums(owner, argnums, args.length)
     const flats = nums.map((i) => flattenArg(args[i], `args[${i}]`))
-    const counts = flats.map((ft) => ft.leaves.length)
     const xs = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
     const call = (...ys: Tensor[]): unknown => {
       const a = [...args]
-      let k = 0
-      nums.forEach((n, j) => (a[n] = rebuild(flats[j]!, ys.slice(k, (k += counts[j]!)))))
+      rebuildEach(flats, ys).forEach((t, j) => (a[nums[j]!] = t))
       return f(...a)
     }
     const pb = vjpFlat(call, xs)
@@ -77,13 +75,7 @@ export function valueAndGradImpl(
         )
       }
     }
-    let k = 0
-    const trees = flats.map((ft) =>
-      rebuild(
-        ft,
-        ft.leaves.map((l) => like(l, clean(grads[k++] ?? zerosFor(l)))),
-      ),
-    )
+    const trees = cotangentTrees(flats, grads)
     const value = typeof loss === 'number' ? loss : clean(loss)
     return [value, typeof argnums === 'number' ? trees[0] : trees, aux]
   }

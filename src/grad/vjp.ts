@@ -5,7 +5,7 @@
 import { DescentError } from '../core/errors'
 import type { Tensor } from '../core/tensor'
 import type { PyTree } from '../core/types'
-import { clean, flattenArg, leafToTensor, like, matchTree, rebuild, zerosFor } from './args'
+import { clean, cotangentTrees, flattenArg, leafToTensor, matchTree, rebuildEach } from './args'
 import { add } from './ops/arithmetic'
 import { cast } from './ops/shape'
 import type { CustomVjpParams, Primitive, PrimitiveParams, Rule } from './primitives'
@@ -139,13 +139,8 @@ export function vjp<F extends (...args: any[]) => PyTree>(
   type R = ReturnType<F>
   type A = Parameters<F>
   const flats = primals.map((p, i) => flattenArg(p, `primals[${i}]`))
-  const counts = flats.map((ft) => ft.leaves.length)
   const all = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
-  const call = (...xs: Tensor[]): R => {
-    let k = 0
-    const args = flats.map((ft, i) => rebuild(ft, xs.slice(k, (k += counts[i]!))))
-    return f(...(args as unknown as A)) as R
-  }
+  const call = (...xs: Tensor[]): R => f(...(rebuildEach(flats, xs) as A)) as R
   const pb = vjpFlat(call, all)
   const outFlat = flattenArg(pb.rawOut, 'output')
   const vjpFn = (ct: R): { -readonly [K in keyof A]: A[K] } => {
@@ -158,17 +153,7 @@ export function vjp<F extends (...args: any[]) => PyTree>(
       outs.push(o)
       cts.push(typeof c === 'number' ? cast(c, o.dtype) : c)
     })
-    const grads = pb.pullback(outs, cts)
-    let k = 0
-    return flats.map((ft) =>
-      rebuild(
-        ft,
-        ft.leaves.map((l) => {
-          const g = grads[k++]
-          return like(l, clean(g ?? zerosFor(l)))
-        }),
-      ),
-    ) as unknown as { -readonly [K in keyof A]: A[K] }
+    return cotangentTrees(flats, pb.pullback(outs, cts)) as unknown as { -readonly [K in keyof A]: A[K] }
   }
   return [pb.out, vjpFn]
 }
