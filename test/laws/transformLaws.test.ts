@@ -546,8 +546,9 @@ describe('the laws catch broken transforms', () => {
   it.each(Object.keys(LAWS))('a correct momentum transform passes: %s', (law) => {
     LAWS[law as keyof typeof LAWS](ok)
   })
+  // The law itself must reject the transform (an assertion failure), not merely crash on it.
   it.each(broken.map(([law, tx], i) => [`${law} (#${i})`, law, tx] as const))('%s fails', (_, law, tx) => {
-    expect(() => LAWS[law]({ ...ok, make: () => tx })).toThrow()
+    expect(() => LAWS[law]({ ...ok, make: () => tx })).toThrow(expect.objectContaining({ name: 'AssertionError' }))
   })
 })
 
