@@ -14,7 +14,8 @@ import type { AdamwOut, AdamwScalars } from '../wasm/index'
  * u₂ = applyWd ? f32(u₁ + λ·p) : u₁
  * u  = f32(s·u₂)                     p′ = f32(p + u)
  * ```
- * Writes only into `out` (library-owned buffers); never into p, g, m, v.
+ * Writes only into `out` (library-owned buffers); never into p, g, m, v. `from`/`to` restrict the loop to a range of
+ * elements (the SIMD kernel's scalar tail).
  */
 export function adamwFusedTs(
   p: Float32Array,
@@ -23,19 +24,20 @@ export function adamwFusedTs(
   v: Float32Array,
   c: AdamwScalars,
   out: AdamwOut,
+  from = 0,
+  to = g.length,
 ): void {
   const fr = Math.fround
   const { b1, b2, bc1, bc2, bc1Next, eps, epsRoot, wd, s } = c
   const c1 = 1 - b1
   const c2 = 1 - b2
-  const n = g.length
   const mo = out.m
   const vo = out.v
   const uo = out.u
   const po = out.p
   const applyWd = c.applyWd
   const nesterov = c.nesterov
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const gi = g[i]!
     const mi = fr(c1 * gi + b1 * m[i]!)
     const vi = fr(c2 * (gi * gi) + b2 * v[i]!)

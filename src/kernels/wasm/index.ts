@@ -1,3 +1,4 @@
+import { adamwFusedTs } from '../fused/adamwFusedTs'
 import { KERNELS_WASM_BASE64 } from './kernelsWasm'
 
 /** The slice of the WebAssembly JS API used here (tsconfig's lib has no DOM/WebAssembly typings). */
@@ -236,34 +237,6 @@ export function adamwWasm(
     out.u.set(f.subarray(slot(6), slot(6) + len), lo)
     if (out.p !== undefined) out.p.set(f.subarray(slot(7), slot(7) + len), lo)
   }
-  if (n4 < n) tail(p, g, m, v, c, out, n4, n)
-}
-
-/** Scalar tail, the same arithmetic as the SIMD loop (and as adamwFusedTs). */
-function tail(
-  p: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  c: AdamwScalars,
-  out: AdamwOut,
-  from: number,
-  to: number,
-): void {
-  const fr = Math.fround
-  const c1 = 1 - c.b1
-  const c2 = 1 - c.b2
-  for (let i = from; i < to; i++) {
-    const gi = g[i]!
-    const mi = fr(c1 * gi + c.b1 * m[i]!)
-    const vi = fr(c2 * (gi * gi) + c.b2 * v[i]!)
-    out.m[i] = mi
-    out.v[i] = vi
-    const d = Math.sqrt(vi / c.bc2 + c.epsRoot) + c.eps
-    let u = c.nesterov ? fr(((c.b1 * mi) / c.bc1Next + (c1 * gi) / c.bc1) / d) : fr(mi / c.bc1 / d)
-    if (c.applyWd) u = fr(u + c.wd * p[i]!)
-    u = fr(c.s * u)
-    out.u[i] = u
-    if (out.p !== undefined) out.p[i] = p[i]! + u
-  }
+  // Scalar tail: the same arithmetic as the SIMD loop.
+  if (n4 < n) adamwFusedTs(p, g, m, v, c, out, n4, n)
 }
