@@ -1,5 +1,7 @@
+import assert from 'node:assert'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import ts from 'typescript'
 
 /** One `@example` block found in a TSDoc comment. */
 export interface DocExample {
@@ -61,3 +63,23 @@ export function rewriteImports(code: string): { code: string; modules: string[] 
   )
   return { code: rewritten, modules }
 }
+
+/** An example's code as JavaScript (types stripped, imports rewritten by {@link rewriteImports}), and its modules. */
+export function compileExample(code: string): { js: string; modules: string[] } {
+  const { code: rewritten, modules } = rewriteImports(code)
+  const js = ts.transpileModule(rewritten, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText
+  return { js, modules }
+}
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...a: unknown[]) => Promise<void>
+
+/**
+ * Runs a compiled example as the body of an async function, with `mods` as the modules it may import and node's
+ * `assert`; rejects when the example throws (a failed assertion included).
+ */
+export const runExample = (js: string, mods: Record<string, unknown>): Promise<void> =>
+  new AsyncFunction('__mods', 'assert', js)(mods, assert)

@@ -1,11 +1,9 @@
-import assert from 'node:assert'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import * as descent from '../../src/index'
 import * as optimizers from '../../src/optimizers/index'
-import { rewriteImports } from '../_helpers/docExamples'
+import { compileExample, runExample } from '../_helpers/docExamples'
 
 // docs/optimizers.md (issue 5) must not fall behind the code: one section per optimizer alias, no section for an
 // alias that no longer exists, every wrapper and schedule it names exported, and its code blocks run.
@@ -70,17 +68,11 @@ describe('docs/optimizers.md', () => {
   it('runs its TypeScript code blocks, whose assertions hold', async () => {
     const blocks = [...page.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
     expect(blocks.length).toBeGreaterThan(0)
-    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
-      ...args: string[]
-    ) => (...a: unknown[]) => Promise<void>
     for (const block of blocks) {
-      const { code, modules } = rewriteImports(block)
+      const { js, modules } = compileExample(block)
       expect(modules).toEqual(['descent'])
       expect(block).toMatch(/assert/)
-      const js = ts.transpileModule(code, {
-        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-      }).outputText
-      await new AsyncFunction('__mods', 'assert', js)({ descent }, assert)
+      await runExample(js, { descent })
     }
   })
 })

@@ -1,12 +1,10 @@
-import assert from 'node:assert'
 import { resolve } from 'node:path'
-import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import * as Either from 'fp-ts/Either'
 import * as Option from 'fp-ts/Option'
 import * as FpFunction from 'fp-ts/function'
 import * as descent from '../../src/index'
-import { collectExamples, rewriteImports } from '../_helpers/docExamples'
+import { collectExamples, compileExample, runExample } from '../_helpers/docExamples'
 
 // Documentation examples that do not run rot (STYLE.md item 22): every @example in src/ is executed here.
 const root = resolve(__dirname, '../..')
@@ -17,9 +15,6 @@ const mods: Record<string, unknown> = {
   'fp-ts/Option': Option,
   'fp-ts/function': FpFunction,
 }
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
-  ...args: string[]
-) => (...a: unknown[]) => Promise<void>
 
 describe('TSDoc @example blocks', () => {
   it('finds examples', () => expect(examples.length).toBeGreaterThan(50))
@@ -27,13 +22,10 @@ describe('TSDoc @example blocks', () => {
   it.each(examples.map((e) => [`${e.file}:${e.line}`, e] as const))(
     '%s runs and its assertions hold',
     async (_, example) => {
-      const { code, modules } = rewriteImports(example.code)
+      const { js, modules } = compileExample(example.code)
       for (const m of modules) expect(Object.keys(mods), `example imports '${m}'`).toContain(m)
       expect(example.code, 'an example must assert its result').toMatch(/assert/)
-      const js = ts.transpileModule(code, {
-        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-      }).outputText
-      await new AsyncFunction('__mods', 'assert', js)(mods, assert)
+      await runExample(js, mods)
     },
   )
 })

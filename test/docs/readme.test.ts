@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import ts from 'typescript'
 import { expect, it } from 'vitest'
 import * as descent from '../../src/index'
-import { rewriteImports } from '../_helpers/docExamples'
+import { compileExample } from '../_helpers/docExamples'
 
 // The README's example is the first code a user copies: it must run and print what its comment promises.
 it('the README example runs and fits y = 2x + 1', async () => {
   const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8')
   const block = /```ts\n([\s\S]*?)```/.exec(readme)![1]!
-  const { code } = rewriteImports(block)
-  const js = ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText
+  const { js } = compileExample(block)
   const logged: unknown[][] = []
   const fakeConsole = { log: (...xs: unknown[]) => logged.push(xs) }
   new Function('__mods', 'console', js)({ descent }, fakeConsole)
