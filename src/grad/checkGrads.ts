@@ -354,7 +354,7 @@ function checkJvp(level: Level, s: Settings): void {
     })
     const w = worst as { i: number; k: number; m: Mismatch } | null
     if (w === null || w.m.score <= 1) return
-    throw fwdFailure(level, s, argPath(level, p, w.i), 'the Jacobian by jvp', entryDetail(w.i, w.k, w.m), w.m)
+    throw failure(level, 'fwd', s, argPath(level, p, w.i), 'the Jacobian by jvp', entryDetail(w.i, w.k, w.m), w.m)
   }
   const m = worstMismatch(tangentOut(t), numericalJvp(p.call, p.xs, t, s.eps), s.atol, s.rtol, p.argDType)
   if (m === null || m.score <= 1) return
@@ -386,23 +386,35 @@ function checkJvp(level: Level, s: Settings): void {
     }
   }
   const path = i >= 0 ? argPath(level, p, i) : outPath(p, m)
-  throw fwdFailure(level, s, path, 'the tangent output of jvp', detail, { actual: analytic, expected: numeric })
+  throw failure(level, 'fwd', s, path, 'the tangent output of jvp', detail, { actual: analytic, expected: numeric })
 }
 
-function fwdFailure(
+/** How to fix a failed check, by mode (after "the forward- / reverse-mode derivative with respect to path is wrong."). */
+const FIX_HINT: Readonly<Record<Mode, string>> = {
+  fwd:
+    'If f uses customJvp, check its jvpRule: the tangent must be J·t (for w², mul(mul(2, w), t)); a customVjp ' +
+    "function has no forward mode, check it with { modes: ['rev'] }.",
+  rev:
+    'If f uses customVjp, check its bwd: it must return ct·∂f/∂x for each argument (for w², mul(ct, mul(2, w))); ' +
+    'if f uses customJvp, its jvpRule must be linear in the tangents and equal to the derivative.',
+}
+
+/** The error of a derivative (not primal) mismatch: `what` disagrees with central differences, `detail` says where. */
+function failure(
   level: Level,
+  mode: Mode,
   s: Settings,
   path: string,
   what: string,
   detail: string,
   m: { readonly actual: number; readonly expected: number },
 ): GradCheckError {
+  const check = mode === 'fwd' ? 'tangent' : 'cotangent'
   return new GradCheckError(
-    `${heading(level, 'fwd')} for ${path}: ${what} does not match central differences (eps = ${fmt(s.eps)}). ` +
-      `${detail}\nHow to fix: the forward-mode derivative with respect to ${path} is wrong. If f uses customJvp, ` +
-      'check its jvpRule: the tangent must be J·t (for w², mul(mul(2, w), t)); a customVjp function has no forward ' +
-      `mode, check it with { modes: ['rev'] }. ${SMOOTHNESS_HINT}${orderHint(level)}`,
-    { mode: 'fwd', order: level.order, check: 'tangent', path, analytic: m.actual, numeric: m.expected },
+    `${heading(level, mode)} for ${path}: ${what} does not match central differences (eps = ${fmt(s.eps)}). ` +
+      `${detail}\nHow to fix: the ${mode === 'fwd' ? 'forward' : 'reverse'}-mode derivative with respect to ${path} ` +
+      `is wrong. ${FIX_HINT[mode]} ${SMOOTHNESS_HINT}${orderHint(level)}`,
+    { mode, order: level.order, check, path, analytic: m.actual, numeric: m.expected },
   )
 }
 
@@ -461,7 +473,7 @@ function checkVjp(level: Level, s: Settings): void {
   }
   const path = i >= 0 ? argPath(level, p, i) : 'args'
   const what = `the cotangent projection ⟨t, vjp(c)⟩ = ${fmt(ip)} vs ⟨J·t, c⟩ = ${fmt(ipExpected)}`
-  throw revFailure(level, s, path, what, detail, { actual: analytic, expected: numeric })
+  throw failure(level, 'rev', s, path, what, detail, { actual: analytic, expected: numeric })
 }
 
 /** The full-Jacobian reverse check: every row eₘᵀJ by vjp against the central-difference Jacobian. */
@@ -502,22 +514,5 @@ function fullVjp(
   const detail =
     `Worst entry: ∂${outPath(p, w)}/∂${argPath(level, p, w.i, w.k)} is ${fmt(w.actual)} by vjp and ` +
     `${fmt(w.expected)} by central differences (${bound({ ...w, atol, rtol })}).`
-  throw revFailure(level, s, argPath(level, p, w.i), 'the Jacobian by vjp', detail, w)
-}
-
-function revFailure(
-  level: Level,
-  s: Settings,
-  path: string,
-  what: string,
-  detail: string,
-  m: { readonly actual: number; readonly expected: number },
-): GradCheckError {
-  return new GradCheckError(
-    `${heading(level, 'rev')} for ${path}: ${what} does not match central differences (eps = ${fmt(s.eps)}). ` +
-      `${detail}\nHow to fix: the reverse-mode derivative with respect to ${path} is wrong. If f uses customVjp, ` +
-      'check its bwd: it must return ct·∂f/∂x for each argument (for w², mul(ct, mul(2, w))); if f uses customJvp, ' +
-      `its jvpRule must be linear in the tangents and equal to the derivative. ${SMOOTHNESS_HINT}${orderHint(level)}`,
-    { mode: 'rev', order: level.order, check: 'cotangent', path, analytic: m.actual, numeric: m.expected },
-  )
+  throw failure(level, 'rev', s, argPath(level, p, w.i), 'the Jacobian by vjp', detail, w)
 }
