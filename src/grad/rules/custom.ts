@@ -12,7 +12,7 @@ import type { Leaf } from '../../core/types'
 import { type FlatTree, flattenArg, rebuild } from '../args'
 import { impls } from '../eager'
 import { broadcastTo, cast, concat, reshape, slice } from '../ops/shape'
-import type { PrimitiveParams, Rule } from '../primitives'
+import type { RuleTable } from '../primitives'
 import { customVjpForwardError } from '../trace'
 import { dtypeOf, lift, liftAll, sameShape, shapeStr } from '../tensorLike'
 import { zerosOf } from './elementwise'
@@ -229,4 +229,4 @@ export const customRules = {
       })
     },
   },
-} satisfies { readonly [K in 'customJvpCall' | 'customVjpCall']: Rule<PrimitiveParams[K]> }
+} satisfies Partial<RuleTable>
