@@ -1,10 +1,10 @@
 import { type EmptyState, initEmptyState } from '../core/base'
-import { DescentError } from '../core/errors'
 import { checkScalarOrSchedule } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, MaskOrFn, PyTree, ScalarOrSchedule } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkMaskOrFn } from './_internal/maskTree'
+import { paramsRequired } from './_internal/paramsRequired'
 import { type MaskedState, masked } from './masked'
 
 /**
@@ -36,16 +36,12 @@ type Unmasked = EmptyState | { readonly count: number }
  */
 export type AddDecayedWeightsState = Unmasked | MaskedState<Unmasked>
 
-const NO_PARAMS =
-  'addDecayedWeights needs the params: call update(updates, state, params). When it is part of a chain (e.g. adamw), ' +
-  "pass params as the third argument of the chain's update."
-
 function unmasked(wd: ScalarOrSchedule): GradientTransformation<Unmasked> {
   const decay = <P extends PyTree>(updates: P, params: P | undefined, s: number): P => {
-    if (params === undefined) throw new DescentError(NO_PARAMS)
+    const ps = paramsRequired('addDecayedWeights', params, { chain: 'e.g. adamw' })
     // A literal 0 is skipped, as in optax: the updates come back unchanged.
     if (s === 0 && typeof wd === 'number') return updates
-    return tree.mapElementwiseNamed(['updates', 'params'], (g, p) => g + s * p, updates, params)
+    return tree.mapElementwiseNamed(['updates', 'params'], (g, p) => g + s * p, updates, ps)
   }
   if (typeof wd === 'number') {
     return { init: initEmptyState, update: (updates, state, params) => [decay(updates, params, wd), state] }

@@ -1,7 +1,7 @@
-import { DescentError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
+import { paramsRequired } from './_internal/paramsRequired'
 
 /**
  * Options of {@link scaleByNovograd}.
@@ -50,10 +50,6 @@ export interface ScaleByNovogradState {
   readonly nu: PyTree
 }
 
-const NO_PARAMS =
-  'scaleByNovograd needs the params (for weight decay): call update(updates, state, params). When it is part of a ' +
-  "chain (e.g. novograd), pass params as the third argument of the chain's update."
-
 /**
  * Rescales updates by NovoGrad: layer-wise second moments and a momentum of normalised gradients.
  *
@@ -98,7 +94,7 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
   return {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.map(() => 0, params as PyTree) }),
     update: (updates, state, params) => {
-      if (params === undefined) throw new DescentError(NO_PARAMS)
+      const p = paramsRequired(owner, params, { why: ' (for weight decay)', chain: 'e.g. novograd' })
       const first = state.count === 0
       const nu = tree.map(
         (g, n) => {
@@ -120,7 +116,7 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
           ) as Leaf
         },
         updates as PyTree,
-        params,
+        p,
         state.mu,
         nu,
       )
