@@ -134,6 +134,12 @@ export function affineLeaves(
   return fromStorage(out, t0.shape)
 }
 
+/** @internal Σ x·y over the two leaves found at one path (checked by {@link checkLeaves}), accumulated in float64. */
+export function dotLeaves(leaves: readonly unknown[], path: KeyPath, names: readonly string[]): number {
+  if (checkLeaves(leaves, path, names) === 'number') return (leaves[0] as number) * (leaves[1] as number)
+  return cpuBackend.dot((leaves[0] as Tensor).data, (leaves[1] as Tensor).data)
+}
+
 /** @internal Σ f(x) over a numeric leaf, accumulated in float64. */
 export function sumLeaf(f: (x: number) => number, leaf: unknown, path: KeyPath, name: string): number {
   checkLeaves([leaf], path, [name])

@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { DescentError, InvalidTreeError, StructureError } from './errors'
-import { affineLeaves, checkLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
+import { affineLeaves, checkLeaves, dotLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
 import { type DType, type Tensor, full, isTensor } from './tensor'
 import {
   type KeyPath,
@@ -397,20 +397,12 @@ export function vdot(a: PyTree, b: PyTree): number {
   let s = 0
   mapTrees(
     (p, ls) => {
-      checkLeaves(ls, p, ['a', 'b'])
-      const [x, y] = ls as [Leaf, Leaf]
-      s += typeof x === 'number' ? x * (y as number) : dotTensors(x, y as Tensor)
+      s += dotLeaves(ls, p, ['a', 'b'])
       return null
     },
     [a, b],
     ['a', 'b'],
   )
-  return s
-}
-
-const dotTensors = (x: Tensor, y: Tensor): number => {
-  let s = 0
-  for (let i = 0; i < x.size; i++) s += x.data[i]! * y.data[i]!
   return s
 }
 
