@@ -5,7 +5,7 @@
 import { ShapeError } from '../../core/errors'
 import type { Tensor } from '../../core/tensor'
 import { sub } from '../ops/arithmetic'
-import { type TensorLike, liftAll, shapeStr } from '../tensorLike'
+import { type TensorLike, liftAll, sameShape, shapeStr } from '../tensorLike'
 
 /** A tensor of `x` (a number becomes a 0-d float32 tensor). */
 export const asTensor = (x: TensorLike): Tensor => liftAll(x)[0]!
@@ -18,7 +18,7 @@ export function errors(owner: string, predictions: TensorLike, targets: TensorLi
   if (targets === undefined) return asTensor(predictions)
   if (typeof predictions !== 'number' && typeof targets !== 'number') {
     const [p, t] = [predictions.shape, targets.shape]
-    if (p.length !== t.length || p.some((d, i) => d !== t[i])) {
+    if (!sameShape(p, t)) {
       throw new ShapeError(
         `${owner}: predictions shape ${shapeStr(p)} vs targets ${shapeStr(t)}; losses do not ` +
           'broadcast, pass tensors of the same shape (reshape or broadcastTo first).',

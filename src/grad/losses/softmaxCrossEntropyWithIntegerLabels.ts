@@ -1,12 +1,10 @@
 import { ShapeError } from '../../core/errors'
 import { type Tensor, isTensor } from '../../core/tensor'
-import { mul, neg } from '../ops/arithmetic'
-import { logSoftmax } from '../ops/activations'
-import { sum } from '../ops/reduce'
 import { oneHot, reshape, transpose } from '../ops/shape'
 import { concrete } from '../trace'
-import { type TensorLike, normAxis, shapeStr } from '../tensorLike'
+import { type TensorLike, normAxis, sameShape, shapeStr } from '../tensorLike'
 import { asTensor } from './_internal'
+import { softmaxCrossEntropy } from './softmaxCrossEntropy'
 
 /**
  * Options of {@link softmaxCrossEntropyWithIntegerLabels}.
@@ -56,7 +54,7 @@ export function softmaxCrossEntropyWithIntegerLabels(
   const ids =
     typeof labels === 'number' ? [labels] : isTensor(labels) ? Array.from(concrete(labels).data) : Array.from(labels)
   const idShape = typeof labels === 'number' ? [] : isTensor(labels) ? labels.shape : [ids.length]
-  if (idShape.length !== batch.length || idShape.some((d, i) => d !== batch[i])) {
+  if (!sameShape(idShape, batch)) {
     throw new ShapeError(
       `${owner}: labels shape ${shapeStr(idShape)} must be the logits shape ${shapeStr(z.shape)} ` +
         `without axis ${ax}, i.e. ${shapeStr(batch)}.`,
@@ -66,8 +64,8 @@ export function softmaxCrossEntropyWithIntegerLabels(
   if (bad !== undefined) throw new ShapeError(`${owner}: label ${bad} is not an integer class id in [0, ${k}).`)
   // oneHot puts the classes last; move them to `ax`.
   const last = reshape(oneHot(ids, k, z.dtype), [...batch, k])
-  const perm = [...Array.from({ length: rank - 1 }, (_, i) => i)]
+  const perm = Array.from({ length: rank - 1 }, (_, i) => i)
   perm.splice(ax, 0, rank - 1)
   const onehot = ax === rank - 1 ? last : transpose(last, perm)
-  return neg(sum(mul(onehot, logSoftmax(z, ax)), ax))
+  return softmaxCrossEntropy(z, onehot, { axis: ax })
 }
