@@ -8,21 +8,15 @@ import {
   scaleByAmsgrad,
   tensor,
 } from '../../src/index'
-import { type Seq, expectSeqClose, runSeq } from './_sequences'
-import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
-
-type Grads = Seq
-
-/** Asserts |actual − expected| ≤ rtol·|expected| + 1e-12 at every step and coordinate. */
-const expectAllClose = (actual: number[][], expected: number[][], rtol: number): void =>
-  expectSeqClose(actual, expected, rtol, 1e-12)
+import { type Seq, describeContract, expectSeqClose, runSeq } from './_sequences'
+import { expectSameStructure, values } from '../_helpers/assertions'
 
 /** Runs `scaleByAmsgrad(options)` over gradient vectors on one tensor leaf; returns every step's updates. */
-const runVector = (options: ScaleByAmsgradOptions, grads: Grads, dtype: DType = 'float64'): number[][] =>
+const runVector = (options: ScaleByAmsgradOptions, grads: Seq, dtype: DType = 'float64'): number[][] =>
   runSeq(scaleByAmsgrad(options), grads, dtype)
 
 /** AMSGrad as optax defines it, recomputed in float64: the running max is taken after bias correction. */
-function referenceAmsgrad(grads: Grads, o: Required<ScaleByAmsgradOptions>): number[][] {
+function referenceAmsgrad(grads: Seq, o: Required<ScaleByAmsgradOptions>): number[][] {
   const n = grads[0]!.length
   const m = new Array<number>(n).fill(0)
   const v = new Array<number>(n).fill(0)
@@ -100,7 +94,7 @@ describe('scaleByAmsgrad', () => {
         const expected = referenceAmsgrad(grads, o)
         for (const dtype of ['float32', 'float64'] as const) {
           const rtol = dtype === 'float32' ? 2e-6 : 1e-13
-          expectAllClose(runVector(o, grads, dtype), expected, rtol)
+          expectSeqClose(runVector(o, grads, dtype), expected, rtol, 1e-12)
         }
       }
     }
@@ -160,16 +154,14 @@ describe('scaleByAmsgrad', () => {
     }
   })
 
-  it('keeps dtypes, never modifies its inputs, and the state holds count, mu, nu and nuMax', () => {
+  describeContract(() => scaleByAmsgrad())
+
+  it('the state holds count, mu, nu and nuMax, each moment mirroring the params', () => {
     const tx = scaleByAmsgrad()
     const params = { a: tensor([1, 2]), b: tensor([[1], [2]], 'float64'), c: 3, d: null }
     const grads = { a: tensor([0.1, -0.2]), b: tensor([[0.3], [-0.4]], 'float64'), c: 0.5, d: null }
-    const s0 = tx.init(params)
-    const [u, s1] = expectInputsUnchanged(() => tx.update(grads, s0, params), grads, s0, params)
-    expectInputsUnchanged(() => tx.update(grads, s1, params), grads, s1, params)
-    expectSameStructure(u, grads)
+    const [, s1] = tx.update(grads, tx.init(params), params)
     for (const k of ['mu', 'nu', 'nuMax'] as const) expectSameStructure(s1[k], params)
-    expect([u.a.dtype, u.b.dtype, typeof u.c, u.d]).toEqual(['float32', 'float64', 'number', null])
     expect(Object.keys(s1).sort()).toEqual(['count', 'mu', 'nu', 'nuMax'])
     expect(s1.count).toBe(1)
   })
