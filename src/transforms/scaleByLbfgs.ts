@@ -150,20 +150,20 @@ export function scaleByLbfgs(options: ScaleByLbfgsOptions = {}): GradientTransfo
           gamma = yy > 0 ? sy / yy : 1
         }
       }
-      // 3. Two-loop recursion over the slots, newest to oldest then back.
+      // 3. Two-loop recursion over the slots, newest to oldest then back; each slot's rows are copied out once.
       const order = Array.from({ length: m }, (_, j) => (memoryIdx + j) % m)
+      const sRows = order.map((i) => row(sMem, i, p))
+      const yRows = order.map((i) => row(yMem, i, updates))
       const alphas = new Array<number>(m).fill(0)
       let q: PyTree = updates
       for (let j = m - 1; j >= 0; j--) {
-        const i = order[j]!
-        alphas[j] = rhos[i]! * tree.vdot(row(sMem, i, p), q)
-        q = tree.addScale(q, -alphas[j]!, row(yMem, i, updates))
+        alphas[j] = rhos[order[j]!]! * tree.vdot(sRows[j]!, q)
+        q = tree.addScale(q, -alphas[j]!, yRows[j]!)
       }
       let r = tree.scale(gamma, q)
       for (let j = 0; j < m; j++) {
-        const i = order[j]!
-        const beta = rhos[i]! * tree.vdot(row(yMem, i, updates), r)
-        r = tree.addScale(r, alphas[j]! - beta, row(sMem, i, p))
+        const beta = rhos[order[j]!]! * tree.vdot(yRows[j]!, r)
+        r = tree.addScale(r, alphas[j]! - beta, sRows[j]!)
       }
       const next: ScaleByLbfgsState = {
         count: k + 1,
