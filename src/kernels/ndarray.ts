@@ -87,6 +87,19 @@ function forEachRow(
 }
 
 /**
+ * Copies into `out`, in the row-major order of `shape`, the elements `a[base + Σ index[i]·strides[i]]` (a strided
+ * view of `a`: broadcast, permuted or sliced).
+ */
+function copyStrided(a: TypedArray, shape: Shape, strides: readonly number[], base: number, out: TypedArray): void {
+  const inc = shape.length > 0 ? strides[shape.length - 1]! : 0
+  let o = 0
+  forEachRow(shape, [strides], (offs, len) => {
+    let p = base + offs[0]!
+    for (let i = 0; i < len; i++, p += inc) out[o++] = a[p]!
+  })
+}
+
+/**
  * How many times an operand of `len` elements and `shape` repeats whole when broadcast to `outShape`, when its
  * shape (leading 1s dropped) equals the trailing axes of `outShape`; 0 otherwise.
  */
@@ -253,13 +266,7 @@ export function broadcastTo(a: TypedArray, shape: Shape, outShape: Shape, Out: T
   if (a.length === n) return Out.from(a)
   if (a.length === 1) return new Out(n).fill(a[0]!)
   const out = new Out(n)
-  const sa = broadcastStrides(shape, outShape)
-  const ia = outShape.length > 0 ? sa[outShape.length - 1]! : 0
-  let o = 0
-  forEachRow(outShape, [sa], (offs, len) => {
-    let p = offs[0]!
-    for (let i = 0; i < len; i++, p += ia) out[o++] = a[p]!
-  })
+  copyStrided(a, outShape, broadcastStrides(shape, outShape), 0, out)
   return out
 }
 
@@ -346,12 +353,7 @@ export function transpose(
     }
     return out
   }
-  const inc = outShape.length > 0 ? pst[outShape.length - 1]! : 0
-  let o = 0
-  forEachRow(outShape, [pst], (offs, len) => {
-    let p = offs[0]!
-    for (let i = 0; i < len; i++, p += inc) out[o++] = a[p]!
-  })
+  copyStrided(a, outShape, pst, 0, out)
   return out
 }
 
@@ -490,12 +492,7 @@ export function slice(
   const st = stridesOf(shape)
   const base = starts.reduce((s, v, i) => s + v * st[i]!, 0)
   const out = new Out(sizeOf(sizes))
-  const inc = shape.length > 0 ? st[shape.length - 1]! : 0
-  let o = 0
-  forEachRow(sizes, [st], (offs, len) => {
-    let p = base + offs[0]!
-    for (let i = 0; i < len; i++, p += inc) out[o++] = a[p]!
-  })
+  copyStrided(a, sizes, st, base, out)
   return out
 }
 
