@@ -26,6 +26,9 @@ export const scalar = (v: number, dtype: DType): Tensor => fromStorage(new (arra
 /** A tensor of `x`, a number becoming a 0-d tensor of `dtype`. */
 export const lift = (x: TensorLike, dtype: DType): Tensor => (typeof x === 'number' ? scalar(x, dtype) : x)
 
+/** A tensor of `x` (a number becomes a 0-d float32 tensor, as `liftAll(x)[0]`). */
+export const asTensor = (x: TensorLike): Tensor => lift(x, 'float32')
+
 /** Lifts several values with their common dtype. */
 export function liftAll(...xs: readonly TensorLike[]): Tensor[] {
   const dt = dtypeOf(...xs)

@@ -5,10 +5,7 @@
 import { ShapeError } from '../../core/errors'
 import type { Tensor } from '../../core/tensor'
 import { sub } from '../ops/arithmetic'
-import { type TensorLike, liftAll, sameShape, shapeStr } from '../tensorLike'
-
-/** A tensor of `x` (a number becomes a 0-d float32 tensor). */
-export const asTensor = (x: TensorLike): Tensor => liftAll(x)[0]!
+import { type TensorLike, asTensor, sameShape, shapeStr } from '../tensorLike'
 
 /**
  * `predictions − targets` (or `predictions` when there are no targets, as optax's `targets=None`). Two tensors must

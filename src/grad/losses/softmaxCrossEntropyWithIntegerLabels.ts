@@ -2,8 +2,7 @@ import { ShapeError } from '../../core/errors'
 import { type Tensor, isTensor } from '../../core/tensor'
 import { oneHot, reshape, transpose } from '../ops/shape'
 import { concrete } from '../trace'
-import { type TensorLike, normAxis, sameShape, shapeStr } from '../tensorLike'
-import { asTensor } from './_internal'
+import { type TensorLike, asTensor, normAxis, sameShape, shapeStr } from '../tensorLike'
 import { softmaxCrossEntropy } from './softmaxCrossEntropy'
 
 /**

@@ -4,13 +4,11 @@
  */
 import type { Tensor } from '../../core/tensor'
 import { customJvp } from '../customJvp'
-import { type TensorLike, liftAll } from '../tensorLike'
+import { type TensorLike, asTensor } from '../tensorLike'
 import { add, div, maximum, mul, neg, sub } from './arithmetic'
 import { greater, greaterEqual, where } from './compare'
 import { max, sum } from './reduce'
 import { abs, exp, expm1, log, log1p, sigmoid, stopGradient, tanh } from './unary'
-
-const asTensor = (x: TensorLike): Tensor => liftAll(x)[0]!
 
 /**
  * Rectified linear unit, `where(x > 0, x, 0)`: **relu'(0) = 0**, as JAX, PyTorch and TF.js.

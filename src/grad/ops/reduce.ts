@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../../core/tensor'
 import { bind } from '../trace'
-import { type TensorLike, liftAll, normAxes, sameShape } from '../tensorLike'
+import { type TensorLike, asTensor, normAxes, sameShape } from '../tensorLike'
 import { add, div, mul, neg, square } from './arithmetic'
 import { equal, where } from './compare'
 import { abs, exp, log, sqrt, stopGradient } from './unary'
@@ -44,7 +44,7 @@ function reduceOp(
   x: TensorLike,
   o: AxisOrOptions | undefined,
 ): Tensor {
-  const t = liftAll(x)[0]!
+  const t = asTensor(x)
   const { axis, keepDims = false } = options(o)
   const axes = normAxes(name, axis, t.shape.length)
   if (axes.length === 0) return t
@@ -116,7 +116,7 @@ export const min = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('re
  * @since 0.1.0
  */
 export function mean(x: TensorLike, axis?: AxisOrOptions): Tensor {
-  const t = liftAll(x)[0]!
+  const t = asTensor(x)
   const axes = normAxes('mean', options(axis).axis, t.shape.length)
   const n = axes.reduce((p, a) => p * t.shape[a]!, 1)
   return div(sum(t, { ...options(axis), axis: axes }), n)
@@ -135,7 +135,7 @@ export function mean(x: TensorLike, axis?: AxisOrOptions): Tensor {
  * @since 0.1.0
  */
 export function prod(x: TensorLike, axis?: AxisOrOptions): Tensor {
-  const t = liftAll(x)[0]!
+  const t = asTensor(x)
   const o = options(axis)
   const axes = normAxes('prod', o.axis, t.shape.length)
   const rest = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
@@ -170,7 +170,7 @@ export function prod(x: TensorLike, axis?: AxisOrOptions): Tensor {
  * @since 0.1.0
  */
 export function logsumexp(x: TensorLike, axis?: AxisOrOptions): Tensor {
-  const t = liftAll(x)[0]!
+  const t = asTensor(x)
   const o = options(axis)
   const axes = normAxes('logsumexp', o.axis, t.shape.length)
   const m0 = stopGradient(max(t, { axis: axes, keepDims: true }))

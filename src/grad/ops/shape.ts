@@ -6,9 +6,7 @@ import { ShapeError } from '../../core/errors'
 import { type DType, type Tensor, arrayTypeOf, fromStorage, isTensor } from '../../core/tensor'
 import { broadcastShapes, sizeOf } from '../../kernels/ndarray'
 import { bind, concrete } from '../trace'
-import { type TensorLike, lift, liftAll, normAxes, normAxis, sameShape, shapeStr } from '../tensorLike'
-
-const asTensor = (x: TensorLike): Tensor => liftAll(x)[0]!
+import { type TensorLike, asTensor, lift, liftAll, normAxes, normAxis, sameShape, shapeStr } from '../tensorLike'
 
 /**
  * Gives `x` a new shape with the same elements in row-major order; one dimension may be −1 (inferred). Free:
