@@ -32,12 +32,12 @@ export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnum
     const columns: Tensor[][][] = []
     inp.leaves.forEach((l, i) => {
       for (let j = 0; j < sizeOfLeaf(l); j++) {
-        const ts = inp.leaves.map((m, k) => (k === i ? basis(m, j) : leafToTensor(zerosFor(m))))
+        const ts = inp.leaves.map((m, k) => (k === i ? basis(m, j) : zerosFor(m)))
         const { rawOut, tangentOf } = jvpFlat(call, xs, ts)
         const o = flattenArg(rawOut, 'output')
         out ??= o
         o.leaves.forEach((ol, q) => {
-          const t = typeof ol === 'number' ? leafToTensor(0) : clean(tangentOf(ol) ?? leafToTensor(zerosFor(ol)))
+          const t = typeof ol === 'number' ? leafToTensor(0) : clean(tangentOf(ol) ?? zerosFor(ol))
           ;((columns[q] ??= [])[i] ??= []).push(t)
         })
       }

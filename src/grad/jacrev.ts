@@ -46,11 +46,11 @@ export function jacrev<F extends (...args: any[]) => PyTree>(
       if (typeof ol !== 'number') {
         for (let j = 0; j < sizeOfLeaf(ol); j++) {
           const cts = pb.pullback([ol], [basis(ol, j)])
-          inp.leaves.forEach((l, i) => rows[i]!.push(clean(cts[i] ?? leafToTensor(zerosFor(l)))))
+          inp.leaves.forEach((l, i) => rows[i]!.push(clean(cts[i] ?? zerosFor(l))))
         }
       }
       return inp.leaves.map((l, i) =>
-        typeof ol === 'number' ? leafToTensor(zerosFor(l)) : block(rows[i]!, shapeOf(ol), shapeOf(l), true),
+        typeof ol === 'number' ? zerosFor(l) : block(rows[i]!, shapeOf(ol), shapeOf(l), true),
       )
     })
     return assemble(out, inp, blocks)
