@@ -100,9 +100,12 @@ export const silu = (x: TensorLike): Tensor => {
   return mul(t, sigmoid(t))
 }
 
+/** softplus as max(x, 0) + log1p(e^−|x|), which neither overflows nor loses small values. */
+const softplusValue = (x: Tensor): Tensor => add(maximum(x, 0), log1p(exp(neg(abs(x)))))
+
 const softplusRule = /*#__PURE__*/ customJvp(
-  (x: Tensor): Tensor => add(maximum(x, 0), log1p(exp(neg(abs(x))))),
-  ([x], [t]) => [add(maximum(x!, 0), log1p(exp(neg(abs(x!))))), mul(t!, sigmoid(x!))],
+  softplusValue,
+  ([x], [t]) => [softplusValue(x!), mul(t!, sigmoid(x!))],
   'softplus',
 )
 
