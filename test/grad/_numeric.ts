@@ -55,3 +55,12 @@ export function numericJvp(
 export function close(a: readonly number[], b: readonly number[], rtol = 1e-5, atol = 1e-6): boolean {
   return a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= atol + rtol * Math.abs(b[i]!))
 }
+
+/** Row-wise softmax of a [B, K] float64 tensor, computed independently in JS. */
+export const softmaxRows = (z: Tensor): number[][] =>
+  (z.toArray() as number[][]).map((row) => {
+    const m = Math.max(...row)
+    const e = row.map((v) => Math.exp(v - m))
+    const s = e.reduce((a, b) => a + b, 0)
+    return e.map((v) => v / s)
+  })

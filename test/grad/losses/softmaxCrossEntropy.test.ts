@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type Tensor, grad, hessian, ops, softmaxCrossEntropy, tensor, transpose } from '../../../src/index'
 import { expectInputsUnchanged } from '../../_helpers/assertions'
-import { randTensor, rng, vals } from '../_numeric'
-
-/** Row-wise softmax of a [B, K] float64 tensor, computed independently in JS. */
-const softmaxRows = (z: Tensor): number[][] =>
-  (z.toArray() as number[][]).map((row) => {
-    const m = Math.max(...row)
-    const e = row.map((v) => Math.exp(v - m))
-    const s = e.reduce((a, b) => a + b, 0)
-    return e.map((v) => v / s)
-  })
+import { randTensor, rng, softmaxRows, vals } from '../_numeric'
 
 /** A [B, K] float64 tensor of random distributions (rows summing to 1). */
 const randLabels = (r: () => number, b: number, k: number): Tensor => {

@@ -11,16 +11,7 @@ import {
   transpose,
 } from '../../../src/index'
 import { expectInputsUnchanged } from '../../_helpers/assertions'
-import { randTensor, rng, vals } from '../_numeric'
-
-/** Row-wise softmax of a [B, K] float64 tensor, computed independently in JS. */
-const softmaxRows = (z: Tensor): number[][] =>
-  (z.toArray() as number[][]).map((row) => {
-    const m = Math.max(...row)
-    const e = row.map((v) => Math.exp(v - m))
-    const s = e.reduce((a, b) => a + b, 0)
-    return e.map((v) => v / s)
-  })
+import { randTensor, rng, softmaxRows, vals } from '../_numeric'
 
 describe('softmaxCrossEntropyWithIntegerLabels', () => {
   it('of logits [0, 0] is log 2 for either label', () => {
