@@ -7,7 +7,8 @@ import type { Leaf } from './types'
 
 const shapeStr = (t: Tensor): string => `[${t.shape.join(',')}]`
 
-const sameShape = (a: Tensor, b: Tensor): boolean =>
+/** @internal True when two tensors have the same shape. */
+export const sameShape = (a: Tensor, b: Tensor): boolean =>
   a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
 
 /** @internal The dtype of a result: float64 if any input is float64 (NumPy promotion). */

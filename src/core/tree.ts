@@ -272,8 +272,24 @@ export const validateE = <T extends PyTree>(tree: T, name = 'tree'): E.Either<De
  * @category tree
  * @since 0.1.0
  */
-export const equalStructure = (a: PyTree, b: PyTree): boolean =>
-  JSON.stringify(structure(a)) === JSON.stringify(structure(b))
+export function equalStructure(a: PyTree, b: PyTree): boolean {
+  // A direct walk: no TreeDef or string is built, since optimizers call this on every step.
+  const go = (x: unknown, y: unknown, path: (string | number)[]): boolean => {
+    const kind = kindOf(x, path, 'a')
+    if (kind !== kindOf(y, path, 'b')) return false
+    if (kind === 'leaf' || kind === 'null') return true
+    if (kind === 'array') {
+      const xs = x as unknown[]
+      const ys = y as unknown[]
+      return xs.length === ys.length && xs.every((c, i) => go(c, ys[i], [...path, i]))
+    }
+    const kx = sortedKeys(x as object)
+    const ky = sortedKeys(y as object)
+    if (kx.length !== ky.length || kx.some((k, i) => k !== ky[i])) return false
+    return kx.every((k) => go((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], [...path, k]))
+  }
+  return go(a, b, [])
+}
 
 /**
  * A tree of the same structure filled with `fillValue` (tensors keep their shape; dtype from the leaf unless given).

@@ -257,6 +257,13 @@ describe('structure mismatches', () => {
     expect(() => tree.map((a) => a, { a: 1 }, { a: 1 }, { b: 1 })).toThrow(/tree#3/)
   })
 
+  test.prop([arbPyTree(), arbPyTree()])('equalStructure agrees with comparing the TreeDefs', (a, b) => {
+    const byDef = (x: PyTree, y: PyTree) => JSON.stringify(tree.structure(x)) === JSON.stringify(tree.structure(y))
+    expect(tree.equalStructure(a, b)).toBe(byDef(a, b))
+    expect(tree.equalStructure(a, a)).toBe(true)
+    expect(tree.equalStructure(a, tree.zerosLike(a))).toBe(true)
+  })
+
   test('equalStructure and errors: a number leaf and a tensor leaf have the same structure', () => {
     expect(tree.equalStructure({ a: 1 }, { a: tensor([1, 2]) })).toBe(true)
     expect(tree.equalStructure({ a: 1 }, { a: 1, b: 1 })).toBe(false)

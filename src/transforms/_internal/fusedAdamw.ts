@@ -2,6 +2,7 @@ import { chain } from '../../core/chain'
 import { DescentError } from '../../core/errors'
 import { checkBoolean } from '../../core/hyperparams'
 import { type Tensor, fromStorage, isTensor } from '../../core/tensor'
+import { sameShape } from '../../core/leafMath'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, Leaf, ScalarOrSchedule } from '../../core/types'
 import { adamwFused } from '../../kernels/fused/adamwFused'
@@ -26,12 +27,6 @@ const donated = (owner: string): string =>
   'Pass the state returned by the last update, or create the optimizer without donate.'
 
 const isF32 = (x: Leaf): x is Tensor => isTensor(x) && x.dtype === 'float32'
-
-function sameShape(a: Tensor, b: Tensor): boolean {
-  if (a.shape.length !== b.shape.length) return false
-  for (let i = 0; i < a.shape.length; i++) if (a.shape[i] !== b.shape[i]) return false
-  return true
-}
 
 /**
  * @internal `chain(scaleByAdam, addDecayedWeights, scaleByLearningRate)` with a fused update: when every leaf of the
@@ -104,14 +99,12 @@ function fusedAdamChain(
         return chained.update(updates, state, params, extra)
       }
     }
-    const def = tree.structure(updates)
-    const key = JSON.stringify(def)
-    if (key !== JSON.stringify(tree.structure(adamState.mu))) return chained.update(updates, state, params, extra)
+    if (!tree.equalStructure(updates, adamState.mu)) return chained.update(updates, state, params, extra)
     // The params: required (and read) with weight decay; for adam only used to compute p′ ahead when donating, and
     // ignored (as the chain ignores them) when they do not match.
     let ps: Leaf[] | null = hasParams ? tree.leaves(params!) : null
     if (ps !== null) {
-      let ok = ps.length === n && key === JSON.stringify(tree.structure(params!))
+      let ok = ps.length === n && tree.equalStructure(updates, params!)
       for (let i = 0; ok && i < n; i++) ok = isF32(ps[i]!) && sameShape(gs[i] as Tensor, ps[i] as Tensor)
       if (!ok) {
         if (withWd) return chained.update(updates, state, params, extra)
@@ -200,6 +193,7 @@ function fusedAdamChain(
         recordPendingApply(uT, entry)
       }
     }
+    const def = tree.structure(updates)
     const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
     const next = withWd ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
     if (donate) consumed.add(state)
