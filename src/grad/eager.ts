@@ -4,12 +4,11 @@
  * the ops that bind these primitives.
  * @internal
  */
-import { type DType, type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
+import { type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
 import { cpuBackend } from '../kernels/cpu'
 import * as K from '../kernels/ndarray'
 import type { Primitive, PrimitiveParams } from './primitives'
-
-const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32')
+import { promote } from '../core/leafMath'
 
 const unary =
   (f: (x: number) => number) =>
