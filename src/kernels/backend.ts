@@ -5,7 +5,8 @@ export type TypedArray = Float32Array | Float64Array
 export type TypedArrayConstructor = Float32ArrayConstructor | Float64ArrayConstructor
 
 /**
- * The compute layer under every tensor and tree operation. Each kernel allocates and returns its output
+ * The element-wise compute layer under the generic tree operations (closure maps and reductions); the n-d kernels
+ * live in ndarray.ts and the dispatched matmul and fused steps in dispatch.ts. Each kernel allocates and returns its output
  * and never writes to its inputs; the plain-TS {@link cpuBackend} is the reference implementation.
  */
 export interface Backend {
