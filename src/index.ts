@@ -318,5 +318,8 @@ export {
   lecunNormal,
 } from './grad/index'
 
+// ---- train (src/train) ----
+export { type TrainState, initTrainState } from './train/index'
+
 // ---- kernels (backend selection; src/kernels/dispatch.ts) ----
 export { setBackend, getBackend, withBackend, type BackendChoice } from './kernels/dispatch'

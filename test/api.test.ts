@@ -229,6 +229,8 @@ const RUNTIME_EXPORTS = [
   'glorotUniform',
   'heNormal',
   'lecunNormal',
+  // train
+  'initTrainState',
 ]
 
 const TREE_EXPORTS = [

@@ -1,0 +1,1 @@
+export { type TrainState, initTrainState } from './trainState'
