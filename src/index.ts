@@ -320,6 +320,7 @@ export {
 
 // ---- train (src/train) ----
 export { type TrainState, initTrainState } from './train/index'
+export { saveCheckpoint, loadCheckpoint, loadCheckpointE, CheckpointError } from './train/index'
 
 // ---- kernels (backend selection; src/kernels/dispatch.ts) ----
 export { setBackend, getBackend, withBackend, type BackendChoice } from './kernels/dispatch'

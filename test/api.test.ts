@@ -231,6 +231,10 @@ const RUNTIME_EXPORTS = [
   'lecunNormal',
   // train
   'initTrainState',
+  'saveCheckpoint',
+  'loadCheckpoint',
+  'loadCheckpointE',
+  'CheckpointError',
 ]
 
 const TREE_EXPORTS = [
