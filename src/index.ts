@@ -41,7 +41,6 @@ export {
   chain,
   namedChain,
   applyUpdates,
-  type ApplyUpdatesOptions,
   incrementalUpdate,
   dual,
   type PRNGKey,

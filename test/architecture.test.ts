@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { fusibleOf } from '../src/core/fusion'
+import * as optimizers from '../src/optimizers/index'
 
 // Layers (DESIGN.md): imports only go downwards, kernels ← core ← {grad, schedules} ← transforms ← optimizers ← train.
 // This test plays the role of eslint's import/no-restricted-paths zones and of a dpdm circular check.
@@ -94,6 +96,23 @@ describe('architecture', () => {
       const code = readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '')
       expect(code, relative(src, f)).not.toMatch(/\b(init|update)\s*:/)
       expect(code, relative(src, f)).not.toMatch(/\btree\.\w+\(/)
+    }
+  })
+
+  it('every optimizer alias is one `return chain(...)` (or another alias with options set)', () => {
+    for (const f of files.filter((f) => layerOf(f) === 'optimizers' && !f.endsWith('index.ts'))) {
+      const code = readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '')
+      const functions = [...code.matchAll(/^export function (\w+)[\s\S]*?^}/gm)]
+      const arrows = [...code.matchAll(/^export const (\w+)\s*=\s*\([\s\S]*?=>\s*\n?\s*(\w+)\(/gm)]
+      expect(functions.length + arrows.length, relative(src, f)).toBeGreaterThan(0)
+      for (const [body, name] of functions) expect(body, `${relative(src, f)}: ${name}`).toMatch(/\n {2}return chain\(/)
+      for (const [, name, callee] of arrows)
+        expect(Object.keys(optimizers), `${relative(src, f)}: ${name}`).toContain(callee)
+    }
+    // At run time too: what each alias returns was built by chain() (not a chain spread into a new object).
+    for (const [name, make] of Object.entries(optimizers)) {
+      const tx = (make as (lr: number) => unknown)(0.1)
+      expect(fusibleOf(tx)?.kind, name).toBe('chain')
     }
   })
 

@@ -1,4 +1,5 @@
 import { StructureError } from './errors'
+import { markFusible } from './fusion'
 import type { ExtraArgs, GradientTransformation, PyTree } from './types'
 
 /**
@@ -29,25 +30,28 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
   ...txs: T
 ): GradientTransformation<{ readonly [K in keyof T]: StateOf<T[K]> }> {
   type S = { readonly [K in keyof T]: StateOf<T[K]> }
-  return {
-    init: (params) => txs.map((tx) => tx.init(params)) as unknown as S,
-    update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => {
-      const states = state as unknown as readonly unknown[]
-      if (!Array.isArray(states) || states.length !== txs.length) {
-        throw new StructureError(
-          `chain: expected a state tuple of length ${txs.length} (one per transform); got ${Array.isArray(states) ? `length ${states.length}` : typeof states}. ` +
-            `Pass the state returned by this chain's init or update.`,
-        )
-      }
-      let u = updates
-      const next = txs.map((tx, i) => {
-        const [ui, si] = tx.update(u, states[i], params, extra)
-        u = ui
-        return si
-      })
-      return [u, next as unknown as S] as const
+  return markFusible<GradientTransformation<S>>(
+    {
+      init: (params) => txs.map((tx) => tx.init(params)) as unknown as S,
+      update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => {
+        const states = state as unknown as readonly unknown[]
+        if (!Array.isArray(states) || states.length !== txs.length) {
+          throw new StructureError(
+            `chain: expected a state tuple of length ${txs.length} (one per transform); got ${Array.isArray(states) ? `length ${states.length}` : typeof states}. ` +
+              `Pass the state returned by this chain's init or update.`,
+          )
+        }
+        let u = updates
+        const next = txs.map((tx, i) => {
+          const [ui, si] = tx.update(u, states[i], params, extra)
+          u = ui
+          return si
+        })
+        return [u, next as unknown as S] as const
+      },
     },
-  }
+    { kind: 'chain', parts: txs },
+  )
 }
 
 /**

@@ -31,7 +31,7 @@ export type {
 } from './types'
 export { type EmptyState, initEmptyState, identity, setToZero, stateless, statelessWithTreeMap } from './base'
 export { type StateOf, chain, namedChain } from './chain'
-export { applyUpdates, incrementalUpdate, type ApplyUpdatesOptions } from './applyUpdates'
+export { applyUpdates, incrementalUpdate } from './applyUpdates'
 export { dual } from './function'
 export {
   type PRNGKey,

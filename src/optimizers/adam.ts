@@ -1,25 +1,14 @@
+import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
-import { fusedAdam } from '../transforms/_internal/fusedAdamw'
-import type { ScaleByAdamOptions, ScaleByAdamState } from '../transforms/scaleByAdam'
-import type { ScaleByLearningRateState } from '../transforms/scaleByLearningRate'
+import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../transforms/scaleByAdam'
+import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 
 /**
- * Options of {@link adam} and {@link nadam}: those of {@link scaleByAdam}, and `donate`.
+ * Options of {@link adam} and {@link nadam}: those of {@link scaleByAdam}.
  * @category optimizers
  * @since 0.1.0
  */
-export interface AdamOptions extends ScaleByAdamOptions {
-  /**
-   * Donate the state to `update`, as with JAX's `donate_argnums` (see {@link AdamWOptions.donate}): on the fused
-   * path (float32 tensor leaves) the new moments are written into the buffers of the state passed in, the updates
-   * into one optimizer-owned buffer per leaf, and, when the params are passed to `update`, θ + u into a second one
-   * that `applyUpdates(params, updates, { donate: true })` returns. A donated state must not be used again (passing
-   * it to `update` a second time throws), and the updates must be applied (or copied) before the next `update`.
-   * Numbers are bit-identical to the default.
-   * @defaultValue false
-   */
-  readonly donate?: boolean | undefined
-}
+export type AdamOptions = ScaleByAdamOptions
 
 /**
  * State of {@link adam} and {@link nadam}: the Adam moments, then the learning-rate state.
@@ -67,9 +56,7 @@ export type AdamState = readonly [ScaleByAdamState, ScaleByLearningRateState]
  * @since 0.1.0
  */
 export function adam(learningRate: ScalarOrSchedule, options: AdamOptions = {}): GradientTransformation<AdamState> {
-  // chain(scaleByAdam(options), scaleByLearningRate(learningRate)), with one fused kernel pass per float32 leaf
-  // (bit-identical; see transforms/_internal/fusedAdamw).
-  return fusedAdam(learningRate, options)
+  return chain(scaleByAdam(options), scaleByLearningRate(learningRate))
 }
 
 /**

@@ -1,8 +1,12 @@
+import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
-import { fusedAdamw } from '../transforms/_internal/fusedAdamw'
-import type { AddDecayedWeightsOptions, AddDecayedWeightsState } from '../transforms/addDecayedWeights'
-import type { ScaleByAdamOptions, ScaleByAdamState } from '../transforms/scaleByAdam'
-import type { ScaleByLearningRateState } from '../transforms/scaleByLearningRate'
+import {
+  type AddDecayedWeightsOptions,
+  type AddDecayedWeightsState,
+  addDecayedWeights,
+} from '../transforms/addDecayedWeights'
+import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../transforms/scaleByAdam'
+import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 
 /**
  * Options of {@link adamw} and {@link nadamw}: those of {@link scaleByAdam} and of {@link addDecayedWeights}, with
@@ -16,18 +20,6 @@ export interface AdamWOptions extends ScaleByAdamOptions, AddDecayedWeightsOptio
    * @defaultValue 1e-4
    */
   readonly weightDecay?: ScalarOrSchedule | undefined
-  /**
-   * Donate the state to `update`, as with JAX's `donate_argnums`: on the fused path (float32 tensor leaves, no mask)
-   * the new moments are written into the buffers of the state passed in, and the returned updates live in one buffer
-   * per leaf that the optimizer owns and rewrites on the next call. A donated state must not be used again (passing
-   * it to `update` a second time throws), and the updates must be applied (or copied) before the next `update`.
-   * The same pass also computes θ + u into a second optimizer-owned buffer, so that
-   * `applyUpdates(params, updates, { donate: true })` returns it without a second pass and hands the old params
-   * storage back for the next step (double buffering). Saves four fresh arrays per leaf and step; numbers are
-   * bit-identical to the default.
-   * @defaultValue false
-   */
-  readonly donate?: boolean | undefined
 }
 
 /**
@@ -80,9 +72,11 @@ export type AdamWState = readonly [ScaleByAdamState, AddDecayedWeightsState, Sca
  * @since 0.1.0
  */
 export function adamw(learningRate: ScalarOrSchedule, options: AdamWOptions = {}): GradientTransformation<AdamWState> {
-  // chain(scaleByAdam(options), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate)),
-  // with one fused kernel pass per float32 leaf (bit-identical; see transforms/_internal/fusedAdamw).
-  return fusedAdamw(learningRate, options)
+  return chain(
+    scaleByAdam(options),
+    addDecayedWeights({ weightDecay: options.weightDecay ?? 1e-4, mask: options.mask }),
+    scaleByLearningRate(learningRate),
+  )
 }
 
 /**

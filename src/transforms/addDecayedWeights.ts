@@ -1,4 +1,5 @@
 import { type EmptyState, initEmptyState } from '../core/base'
+import { markFusible } from '../core/fusion'
 import { checkScalarOrSchedule } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, MaskOrFn, PyTree, ScalarOrSchedule } from '../core/types'
@@ -44,15 +45,21 @@ function unmasked(wd: ScalarOrSchedule): GradientTransformation<Unmasked> {
     return tree.mapElementwiseNamed(['updates', 'params'], (g, p) => g + s * p, updates, ps)
   }
   if (typeof wd === 'number') {
-    return { init: initEmptyState, update: (updates, state, params) => [decay(updates, params, wd), state] }
+    return markFusible<GradientTransformation<Unmasked>>(
+      { init: initEmptyState, update: (updates, state, params) => [decay(updates, params, wd), state] },
+      { kind: 'decayedWeights', literalZero: wd === 0 },
+    )
   }
-  return {
-    init: () => ({ count: 0 }),
-    update: (updates, state, params) => {
-      const count = (state as { readonly count: number }).count
-      return [decay(updates, params, wd(count)), { count: count + 1 }]
+  return markFusible<GradientTransformation<Unmasked>>(
+    {
+      init: () => ({ count: 0 }),
+      update: (updates, state, params) => {
+        const count = (state as { readonly count: number }).count
+        return [decay(updates, params, wd(count)), { count: count + 1 }]
+      },
     },
-  }
+    { kind: 'decayedWeights', literalZero: false },
+  )
 }
 
 /**

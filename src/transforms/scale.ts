@@ -1,4 +1,5 @@
 import { type EmptyState, initEmptyState, scaleTree } from '../core/base'
+import { markFusible } from '../core/fusion'
 import { checkInRange } from '../core/hyperparams'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -43,8 +44,8 @@ export interface ScaleOptions {
 export function scale(stepSize: number | ScaleOptions): GradientTransformation<EmptyState> {
   const [options, name] = firstArg<ScaleOptions, 'stepSize'>(stepSize, 'stepSize')
   const s = checkInRange('scale', name, options.stepSize, '(-Infinity, Infinity)')
-  return {
-    init: initEmptyState,
-    update: (updates, state) => [scaleTree(s, updates), state],
-  }
+  return markFusible<GradientTransformation<EmptyState>>(
+    { init: initEmptyState, update: (updates, state) => [scaleTree(s, updates), state] },
+    { kind: 'scale' },
+  )
 }

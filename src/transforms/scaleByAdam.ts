@@ -1,6 +1,10 @@
+import { markFusible } from '../core/fusion'
 import { checkBoolean, checkInRange } from '../core/hyperparams'
+import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
-import type { GradientTransformation, PyTree } from '../core/types'
+import type { GradientTransformation, Leaf, PyTree } from '../core/types'
+import { adamwFused } from '../kernels/fused/adamwFused'
+import { adamScalars, float32Leaves } from './_internal/adamKernel'
 
 /**
  * Options of {@link scaleByAdam}.
@@ -55,7 +59,9 @@ export interface ScaleByAdamState {
  * Keeps exponential moving averages of the gradients and of their squares and divides the first by the square root
  * of the second, both corrected for their zero initialisation. The first update (count 0) is therefore
  * g/(|g| + ε) ≈ sign(g). There is no learning rate here: chain with `scaleByLearningRate` (or use `adam`).
- * The bias-correction factors are computed once per step in float64.
+ * The bias-correction factors are computed once per step in float64. When every leaf is a float32 tensor, one fused
+ * kernel pass per leaf (SIMD WebAssembly for large leaves) computes m′, v′ and the output, bit-identical to the formula
+ * below evaluated in float64 and rounded to float32 where each of m′, v′, u is stored.
  *
  * ```text
  * t = count + 1
@@ -93,12 +99,34 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
   const nesterov = checkBoolean(owner, 'options.nesterov', options.nesterov ?? false)
 
-  return {
+  const hyper = { b1, b2, eps, epsRoot, nesterov }
+
+  const tx: GradientTransformation<ScaleByAdamState> = {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
     update: (updates, state) => {
+      const t = state.count + 1
+      const f32 = float32Leaves([updates, state.mu, state.nu])
+      if (f32 !== null) {
+        // One kernel pass per leaf: m′, v′ and u into fresh arrays (never into the state passed in).
+        const [gs, ms, vs] = f32 as [(typeof f32)[0], (typeof f32)[0], (typeof f32)[0]]
+        const c = adamScalars(hyper, t)
+        const mOut: Leaf[] = []
+        const vOut: Leaf[] = []
+        const uOut: Leaf[] = []
+        for (let i = 0; i < gs.length; i++) {
+          const g = gs[i]!
+          const gd = g.data as Float32Array
+          const r = adamwFused(gd, gd, ms[i]!.data as Float32Array, vs[i]!.data as Float32Array, c)
+          mOut.push(fromStorage(r.m, g.shape))
+          vOut.push(fromStorage(r.v, g.shape))
+          uOut.push(fromStorage(r.u, g.shape))
+        }
+        const def = tree.structure(updates)
+        const u = tree.unflatten(def, uOut) as typeof updates
+        return [u, { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }]
+      }
       const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
       const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
-      const t = state.count + 1
       // Host-side float64 bias corrections; m̂ and v̂ are never materialised as trees.
       const bc1 = 1 - b1 ** t
       const bc2 = 1 - b2 ** t
@@ -119,4 +147,5 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       return [out as typeof updates, { count: t, mu, nu }]
     },
   }
+  return markFusible(tx, { kind: 'adamMoments', ...hyper })
 }

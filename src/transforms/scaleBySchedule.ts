@@ -1,3 +1,4 @@
+import { markFusible } from '../core/fusion'
 import { scaleTree } from '../core/base'
 import { HyperparameterError } from '../core/errors'
 import type { GradientTransformation, Schedule } from '../core/types'
@@ -57,8 +58,11 @@ export function scaleBySchedule(
   if (typeof fn !== 'function') {
     throw new HyperparameterError(`scaleBySchedule ${name} must be a schedule (count) => number; got ${String(fn)}`)
   }
-  return {
-    init: () => ({ count: 0 }),
-    update: (updates, state) => [scaleTree(fn(state.count), updates), { count: state.count + 1 }],
-  }
+  return markFusible<GradientTransformation<ScaleByScheduleState>>(
+    {
+      init: () => ({ count: 0 }),
+      update: (updates, state) => [scaleTree(fn(state.count), updates), { count: state.count + 1 }],
+    },
+    { kind: 'scale' },
+  )
 }

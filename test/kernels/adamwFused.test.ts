@@ -1,16 +1,13 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
-import { adam, adamw, applyUpdates, nadamw, tensor, tree } from '../../src/index'
-import { chain } from '../../src/core/chain'
+import { adamw, applyUpdates, tensor } from '../../src/index'
 import type { Tensor } from '../../src/core/tensor'
 import type { PyTree } from '../../src/core/types'
-import { adamwFused } from '../../src/kernels/fused/adamwFused'
+import { ADAMW_WASM_MIN, adamwFused } from '../../src/kernels/fused/adamwFused'
 import { adamwFusedTs } from '../../src/kernels/fused/adamwFusedTs'
 import { type AdamwScalars, wasmAvailable } from '../../src/kernels/wasm/index'
-import { addDecayedWeights } from '../../src/transforms/addDecayedWeights'
-import { scaleByAdam } from '../../src/transforms/scaleByAdam'
-import { scaleByLearningRate } from '../../src/transforms/scaleByLearningRate'
-import { expectTreesEqual, values } from '../_helpers/assertions'
+import { type ScaleByAdamOptions, scaleByAdam } from '../../src/transforms/scaleByAdam'
+import { expectTreesEqual } from '../_helpers/assertions'
 
 const f32 = (n: number, seed: number, scale = 1): Float32Array => {
   let x = seed
@@ -96,171 +93,60 @@ describe('adamwFused kernels', () => {
   )
 })
 
-describe('adamw through the public API uses the fused path and stays bit-identical to the chain', () => {
-  const unfused = (lr: number, o: Parameters<typeof adamw>[1] = {}) =>
-    chain(
-      scaleByAdam(o),
-      addDecayedWeights({ weightDecay: o?.weightDecay ?? 1e-4, mask: o?.mask }),
-      scaleByLearningRate(lr),
-    )
-
-  it.each([
+describe('scaleByAdam runs the fused kernel on float32 leaves', () => {
+  const hyper: readonly (readonly [string, ScaleByAdamOptions])[] = [
     ['defaults', {}],
-    ['weight decay 0.1, eps 0', { weightDecay: 0.1, eps: 0 }],
-    ['literal weight decay 0', { weightDecay: 0 }],
-    ['scheduled weight decay', { weightDecay: (c: number) => 0.01 * (c + 1) }],
-    ['nesterov', { nesterov: true, epsRoot: 1e-8 }],
-  ] as const)('%s: 5 steps, large and small leaves', (_, options) => {
-    const params0: PyTree = {
-      w: tensor(f32(10_000, 1), [100, 100]),
-      b: tensor(f32(7, 2)),
-      nested: [tensor(f32(4099, 3))],
-    }
-    const fused = adamw(0.01, options)
-    const ref = unfused(0.01, options)
-    let [pf, pr] = [params0, params0]
-    let [sf, sr] = [fused.init(params0), ref.init(params0)]
-    for (let step = 0; step < 5; step++) {
-      const g: PyTree = {
-        w: tensor(f32(10_000, 10 + step, 3), [100, 100]),
-        b: tensor(f32(7, 20 + step)),
-        nested: [tensor(f32(4099, 30 + step))],
-      }
-      const [uf, sf2] = fused.update(g, sf, pf)
-      const [ur, sr2] = ref.update(g, sr, pr)
-      expectTreesEqual(uf, ur)
-      expectTreesEqual(sf2, sr2)
-      ;[sf, sr] = [sf2, sr2]
-      pf = applyUpdates(pf, uf)
-      pr = applyUpdates(pr, ur)
-    }
-    expectTreesEqual(pf, pr)
-  })
+    ['nesterov', { nesterov: true }],
+    ['eps 0, epsRoot 1e-8', { eps: 0, epsRoot: 1e-8 }],
+    ['b1 0 (no momentum), b2 0.5', { b1: 0, b2: 0.5 }],
+  ]
 
-  it('nadamw (nesterov) and a learning-rate schedule also match', () => {
-    const p: PyTree = [tensor(f32(5000, 5))]
-    const lr = (c: number) => 0.1 / (1 + c)
-    const tx = nadamw(lr)
-    const ref = chain(scaleByAdam({ nesterov: true }), addDecayedWeights(1e-4), scaleByLearningRate(lr))
-    let [s1, s2] = [tx.init(p), ref.init(p)]
-    for (let k = 0; k < 3; k++) {
-      const g: PyTree = [tensor(f32(5000, 50 + k))]
-      const [u1, n1] = tx.update(g, s1, p)
-      const [u2, n2] = ref.update(g, s2, p)
-      expectTreesEqual(u1, u2)
-      ;[s1, s2] = [n1, n2]
+  it.each(hyper)('%s: 3 steps equal the float32-rounded formula, on both sides of the SIMD threshold', (_, o) => {
+    const sizes = [7, ADAMW_WASM_MIN - 1, ADAMW_WASM_MIN + 5]
+    const tx = scaleByAdam(o)
+    const p0: PyTree = sizes.map((n, i) => tensor(f32(n, i + 1)))
+    let state = tx.init(p0)
+    for (let t = 1; t <= 3; t++) {
+      const g = sizes.map((n, i) => tensor(f32(n, 10 * t + i, 3)))
+      const [u, next] = tx.update(g as PyTree, state)
+      const [b1, b2] = [o.b1 ?? 0.9, o.b2 ?? 0.999]
+      const bias = { bc1: 1 - b1 ** t, bc2: 1 - b2 ** t, bc1Next: 1 - b1 ** (t + 1) }
+      const c = scalars(t, { ...o, ...bias, applyWd: false, s: 1, wd: 0 })
+      sizes.forEach((n, i) => {
+        const [m0, v0] = [(state.mu as Tensor[])[i]!.data, (state.nu as Tensor[])[i]!.data]
+        const [m1, v1, u1] = [(next.mu as Tensor[])[i]!.data, (next.nu as Tensor[])[i]!.data, (u as Tensor[])[i]!.data]
+        for (let j = 0; j < n; j++) {
+          const [em, ev, eu] = reference(0, g[i]!.data[j]!, m0[j]!, v0[j]!, c)
+          expect([m1[j], v1[j], u1[j]]).toEqual([em, ev, eu])
+        }
+      })
+      expect(next.count).toBe(t)
+      state = next
     }
   })
 
-  it('never changes an array the caller holds (params, grads, old state)', () => {
+  it('a tree with a float64 or number leaf takes the general path, with the same float32 results', () => {
+    const a = tensor(f32(3000, 1))
+    const tx = scaleByAdam()
+    const alone = tx.update({ a }, tx.init({ a }))
+    for (const other of [tensor([0.5, -2], 'float64'), 0.25]) {
+      const mixed = tx.update({ a, b: other }, tx.init({ a, b: other }))
+      expectTreesEqual(mixed[0].a, alone[0].a)
+      expectTreesEqual((mixed[1].mu as { a: Tensor }).a, (alone[1].mu as { a: Tensor }).a)
+    }
+  })
+
+  it('never changes an array the caller holds (updates, old state)', () => {
     const p = { w: tensor(f32(20_000, 1)) }
     const g = { w: tensor(f32(20_000, 2)) }
     const tx = adamw(1e-3)
-    const s0 = tx.init(p)
-    const [, s1] = tx.update(g, s0, p)
-    const leaf = (t: PyTree) => (t as { w: Tensor }).w.data
-    const held = [p.w.data, g.w.data, leaf(s1[0].mu), leaf(s1[0].nu)]
+    const [, s1] = tx.update(g, tx.init(p), p)
+    const held = [p.w.data, g.w.data, (s1[0].mu as { w: Tensor }).w.data, (s1[0].nu as { w: Tensor }).w.data]
     const snapshot = held.map((x) => x.slice())
     const [u2, s2] = tx.update(g, s1, p)
     applyUpdates(p, u2)
     held.forEach((x, i) => expect(x).toEqual(snapshot[i]))
     expect(s2[0].mu).not.toBe(s1[0].mu)
-    expect(s2[0].count).toBe(2)
-  })
-
-  it('falls back to the chain for number leaves and float64 leaves (same results)', () => {
-    const tx = adamw(0.1)
-    const ref = unfused(0.1)
-    for (const p of [{ a: 1.5 }, { a: tensor([1, 2, 3], 'float64') }] as PyTree[]) {
-      const g = p as PyTree
-      const [u1] = tx.update(g, tx.init(p), p)
-      const [u2] = ref.update(g, ref.init(p), p)
-      expectTreesEqual(u1, u2)
-    }
-  })
-})
-
-describe('adam through the public API uses the same fused path and stays bit-identical to the chain', () => {
-  const unfused = (lr: number | ((c: number) => number), o: Parameters<typeof adam>[1] = {}) =>
-    chain(scaleByAdam(o), scaleByLearningRate(lr))
-
-  it.each([
-    ['defaults, with params', {}, true],
-    ['defaults, without params', {}, false],
-    ['eps 0, epsRoot 1e-8', { eps: 0, epsRoot: 1e-8 }, true],
-    ['nesterov (nadam)', { nesterov: true }, false],
-    ['donate', { donate: true }, true],
-    ['donate, without params', { donate: true }, false],
-  ] as const)('%s: 5 steps, large and small leaves, a learning-rate schedule', (_, options, withParams) => {
-    const params0: PyTree = { w: tensor(f32(10_000, 1), [100, 100]), b: tensor(f32(7, 2)) }
-    const lr = (c: number) => 0.05 / (1 + c)
-    const fused = adam(lr, options)
-    const ref = unfused(lr, options)
-    const donate = 'donate' in options
-    // A donated params tree must be the fused side's own copy.
-    let [pf, pr] = [
-      tree.map((t) => tensor((t as Tensor).data.slice(), (t as Tensor).shape as number[]), params0),
-      params0,
-    ]
-    let [sf, sr] = [fused.init(params0), ref.init(params0)]
-    for (let step = 0; step < 5; step++) {
-      const g: PyTree = { w: tensor(f32(10_000, 10 + step, 3), [100, 100]), b: tensor(f32(7, 20 + step)) }
-      const [uf, sf2] = withParams ? fused.update(g, sf, pf) : fused.update(g, sf)
-      const [ur, sr2] = ref.update(g, sr, pr)
-      expectTreesEqual(uf, ur)
-      expectTreesEqual(sf2, sr2)
-      ;[sf, sr] = [sf2, sr2]
-      pf = applyUpdates(pf, uf, { donate })
-      pr = applyUpdates(pr, ur)
-      expectTreesEqual(pf, pr)
-    }
-  })
-
-  it('never changes an array the caller holds, and falls back to the chain for numbers and float64', () => {
-    const p = { w: tensor(f32(20_000, 1)) }
-    const g = { w: tensor(f32(20_000, 2)) }
-    const tx = adam(1e-3)
-    const [, s1] = tx.update(g, tx.init(p), p)
-    const held = [p.w.data, g.w.data, (s1[0].mu as { w: Tensor }).w.data, (s1[0].nu as { w: Tensor }).w.data]
-    const snapshot = held.map((x) => x.slice())
-    const [u2] = tx.update(g, s1, p)
-    applyUpdates(p, u2)
-    held.forEach((x, i) => expect(x).toEqual(snapshot[i]))
-    for (const q of [{ a: 1.5 }, { a: tensor([1, 2, 3], 'float64') }] as PyTree[]) {
-      expectTreesEqual(adam(0.1).update(q, adam(0.1).init(q))[0], unfused(0.1).update(q, unfused(0.1).init(q))[0])
-    }
-  })
-
-  it('adam({ donate: true }) refuses a donated state a second time', () => {
-    const p = { w: tensor(f32(5000, 1)) }
-    const tx = adam(1e-3, { donate: true })
-    const s0 = tx.init(p)
-    tx.update({ w: tensor(f32(5000, 3)) }, s0)
-    expect(() => tx.update({ w: tensor(f32(5000, 4)) }, s0)).toThrow(/^adam\(\{ donate: true \}\)/)
-    expect(() => adam(0.1, { donate: 'yes' as unknown as boolean })).toThrow('adam options.donate')
-  })
-})
-
-describe('pure adamw computes p′ ahead while applyUpdates takes it', () => {
-  it('any mix of applied and unapplied steps gives applyUpdates = p + u exactly, in fresh arrays', () => {
-    const tx = adamw(1e-2, { weightDecay: 0.01 })
-    let p = { w: tensor(f32(5000, 1)) }
-    let s = tx.init(p)
-    const held: (Float32Array | Float64Array)[] = []
-    for (const apply of [true, true, false, false, true, false, true, true]) {
-      const [u, s2] = tx.update({ w: tensor(f32(5000, 3 + held.length)) }, s, p)
-      s = s2
-      const expected = Array.from(p.w.data, (x, i) => Math.fround(x + (u.w as Tensor).data[i]!))
-      if (!apply) continue
-      const q = applyUpdates(p, u)
-      const again = applyUpdates(p, u)
-      expect(values(q.w)).toEqual(expected)
-      expect(values(again.w)).toEqual(expected)
-      expect(again.w.data).not.toBe(q.w.data)
-      for (const h of held) expect(q.w.data.buffer).not.toBe(h.buffer)
-      held.push(q.w.data, p.w.data)
-      p = q
-    }
   })
 })
 
@@ -278,105 +164,4 @@ describe('adamwFused with donated buffers', () => {
       expect([m, v, u, p]).toEqual([fresh.m, fresh.v, fresh.u, fresh.p])
     },
   )
-})
-
-describe('adamw({ donate: true })', () => {
-  const mk = (step: number) => ({ w: tensor(f32(9000, 40 + step, 2), [90, 100]), b: tensor(f32(3000, 60 + step)) })
-
-  it('gives bit-identical params and moments to the default over 6 steps', () => {
-    const p0 = { w: tensor(f32(9000, 1), [90, 100]), b: tensor(f32(3000, 2)) }
-    const pure = adamw(0.01, { weightDecay: 0.05 })
-    const don = adamw(0.01, { weightDecay: 0.05, donate: true })
-    let [pp, pd] = [p0 as PyTree, p0 as PyTree]
-    let [sp, sd] = [pure.init(p0), don.init(p0)]
-    for (let k = 0; k < 6; k++) {
-      const [up, np] = pure.update(mk(k), sp, pp)
-      const [ud, nd] = don.update(mk(k), sd, pd)
-      expectTreesEqual(ud, up)
-      expectTreesEqual(nd, np)
-      pp = applyUpdates(pp, up)
-      pd = applyUpdates(pd, ud)
-      ;[sp, sd] = [np, nd]
-    }
-    expectTreesEqual(pd, pp)
-  })
-
-  it('reuses the donated moment buffers and refuses a donated state a second time', () => {
-    const p = { w: tensor(f32(5000, 1)) }
-    const tx = adamw(1e-3, { donate: true })
-    const s0 = tx.init(p)
-    const [, s1] = tx.update({ w: tensor(f32(5000, 3)) }, s0, p)
-    expect((s1[0].mu as { w: Tensor }).w.data).toBe((s0[0].mu as { w: Tensor }).w.data)
-    expect(() => tx.update({ w: tensor(f32(5000, 4)) }, s0, p)).toThrow(/donated to an earlier update/)
-    expect(() => tx.update({ w: tensor(f32(5000, 4)) }, s1, p)).not.toThrow()
-  })
-
-  it('never writes the params or gradients, even when a tensor is used as both', () => {
-    const t = tensor(f32(4000, 7))
-    const snapshot = t.data.slice()
-    const tx = adamw(1e-2, { donate: true })
-    const [u, s1] = tx.update({ w: t }, tx.init({ w: t }), { w: t })
-    const uSnapshot = (u.w as Tensor).data.slice()
-    // The updates fed back as params and grads: their (scratch) buffer must not be written by this call.
-    tx.update(u, s1, u)
-    expect(t.data).toEqual(snapshot)
-    expect((u.w as Tensor).data).toEqual(uSnapshot)
-  })
-
-  it('with applyUpdates({ donate: true }) gives the pure chain bit for bit over 6 steps, double-buffering the params', () => {
-    const p0 = { w: tensor(f32(9000, 1), [90, 100]), b: tensor(f32(3000, 2)) }
-    const pure = chain(scaleByAdam(), addDecayedWeights({ weightDecay: 0.05 }), scaleByLearningRate(0.01))
-    const don = adamw(0.01, { weightDecay: 0.05, donate: true })
-    const copy = (t: Tensor) => tensor(t.data.slice(), t.shape as number[])
-    let pp: PyTree = p0
-    let pd: PyTree = { w: copy(p0.w), b: copy(p0.b) }
-    let [sp, sd] = [pure.init(p0), don.init(p0)]
-    const buffers = new Set<ArrayBufferLike>()
-    for (let k = 0; k < 6; k++) {
-      const [up, np]: readonly [PyTree, typeof sp] = pure.update(mk(k), sp, pp)
-      const [ud, nd]: readonly [PyTree, typeof sd] = don.update(mk(k), sd, pd)
-      expectTreesEqual(ud, up)
-      pp = applyUpdates(pp, up)
-      pd = applyUpdates(pd, ud, { donate: true })
-      expectTreesEqual(pd, pp)
-      buffers.add((pd as { w: Tensor }).w.data.buffer)
-      ;[sp, sd] = [np, nd]
-    }
-    // p′ alternates between two buffers: the old params storage is recycled, no fresh array per step.
-    expect(buffers.size).toBe(2)
-    expect(values((p0 as { w: Tensor }).w)).toEqual(Array.from(f32(9000, 1)))
-  })
-
-  it('the precomputed p′ is used once, only for the params it was computed from, and pure applyUpdates agrees', () => {
-    const p = { w: tensor(f32(5000, 1)) }
-    const other = { w: tensor(f32(5000, 9)) }
-    const tx = adamw(1e-2, { donate: true })
-    const [u] = tx.update({ w: tensor(f32(5000, 3)) }, tx.init(p), p)
-    const expected = (q: { w: Tensor }) => Array.from(q.w.data, (x, i) => Math.fround(x + (u.w as Tensor).data[i]!))
-    const a = applyUpdates(p, u)
-    const b = applyUpdates(p, u)
-    const c = applyUpdates(other, u)
-    expect(values(a.w)).toEqual(expected(p))
-    expect(values(b.w)).toEqual(expected(p))
-    expect(b.w.data).not.toBe(a.w.data)
-    expect(values(c.w)).toEqual(expected(other))
-    expect(values(p.w)).toEqual(Array.from(f32(5000, 1)))
-  })
-
-  it('an update not applied before the next update does not leak a stale p′', () => {
-    const p = { w: tensor(f32(5000, 1)) }
-    const tx = adamw(1e-2, { donate: true })
-    const [u1, s1] = tx.update({ w: tensor(f32(5000, 3)) }, tx.init(p), p)
-    const q = { w: tensor(f32(5000, 5)) }
-    const [u2] = tx.update({ w: tensor(f32(5000, 4)) }, s1, q)
-    // u1's buffer was rewritten by the second update (documented); its precomputed p′ must no longer be served.
-    const r1 = applyUpdates(p, u1)
-    expect(values(r1.w)).toEqual(Array.from(p.w.data, (x, i) => Math.fround(x + (u1.w as Tensor).data[i]!)))
-    const r2 = applyUpdates(q, u2, { donate: true })
-    expect(values(r2.w)).toEqual(Array.from(f32(5000, 5), (x, i) => Math.fround(x + (u2.w as Tensor).data[i]!)))
-  })
-
-  it('rejects a non-boolean donate', () => {
-    expect(() => adamw(0.1, { donate: 1 as unknown as boolean })).toThrow('adamw options.donate')
-  })
 })

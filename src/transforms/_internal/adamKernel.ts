@@ -1,0 +1,58 @@
+import { sameShape } from '../../core/leafMath'
+import { type Tensor, isTensor } from '../../core/tensor'
+import * as tree from '../../core/tree'
+import type { PyTree } from '../../core/types'
+import type { AdamwScalars } from '../../kernels/wasm/index'
+
+/** Adam's hyperparameters, as the fused kernel reads them. */
+export interface AdamHyper {
+  readonly b1: number
+  readonly b2: number
+  readonly eps: number
+  readonly epsRoot: number
+  readonly nesterov: boolean
+}
+
+/**
+ * @internal The kernel's host-side float64 scalars at step t = count + 1, computed exactly as scaleByAdam computes
+ * them; `wd` (with `applyWd`) and `s` are the decay and the final scale of an adamw-like chain (0, false, 1: the Adam
+ * direction alone, which `f32(1·u) = u` leaves bit-identical).
+ */
+export function adamScalars(h: AdamHyper, t: number, wd = 0, applyWd = false, s = 1): AdamwScalars {
+  return {
+    b1: h.b1,
+    b2: h.b2,
+    bc1: 1 - h.b1 ** t,
+    bc2: 1 - h.b2 ** t,
+    bc1Next: 1 - h.b1 ** (t + 1),
+    eps: h.eps,
+    epsRoot: h.epsRoot,
+    wd,
+    applyWd,
+    s,
+    nesterov: h.nesterov,
+  }
+}
+
+const isF32 = (x: unknown): x is Tensor => isTensor(x) && x.dtype === 'float32'
+
+/**
+ * @internal The leaves of `trees` when every tree has the first one's structure and every leaf is a float32 tensor of
+ * the first tree's leaf shape (what the fused kernel needs); `null` otherwise, and the caller takes the general path,
+ * which also raises the errors.
+ */
+export function float32Leaves(trees: readonly PyTree[]): Tensor[][] | null {
+  const first = trees[0]!
+  const out: Tensor[][] = []
+  for (const t of trees) {
+    if (t !== first && !tree.equalStructure(first, t)) return null
+    const ls = tree.leaves(t)
+    if (ls.length === 0) return null
+    for (let i = 0; i < ls.length; i++) {
+      const x = ls[i]
+      if (!isF32(x) || (out.length > 0 && !sameShape(x, out[0]![i]!))) return null
+    }
+    out.push(ls as Tensor[])
+  }
+  return out
+}
