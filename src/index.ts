@@ -319,6 +319,7 @@ export {
 
 // ---- train (src/train) ----
 export { type TrainState, initTrainState } from './train/index'
+export type { Diagnosis, DiagnosisCode, StepInfo, StepRecord, EpochRecord, History } from './train/index'
 export { saveCheckpoint, loadCheckpoint, loadCheckpointE, CheckpointError } from './train/index'
 
 // ---- kernels (backend selection; src/kernels/dispatch.ts) ----

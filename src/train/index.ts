@@ -1,3 +1,5 @@
 export { type TrainState, initTrainState } from './trainState'
 export { saveCheckpoint, loadCheckpoint, loadCheckpointE } from './checkpoint'
 export { CheckpointError } from './checkpointError'
+export type { Diagnosis, DiagnosisCode } from './diagnosis'
+export type { StepInfo, StepRecord, EpochRecord, History } from './history'
