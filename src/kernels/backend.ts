@@ -30,10 +30,10 @@ export interface Backend {
   ) => TypedArray
   /** `out[i] = f(xs[0][i], …, xs[n-1][i])` for any number of inputs. */
   readonly mapN: (f: (...xs: number[]) => number, xs: readonly TypedArray[], out: TypedArrayConstructor) => TypedArray
-  /** Σ a[i]·b[i], accumulated in float64. */
+  /** Σ a[i]·b[i], accumulated in float64 from +0 (IEEE: 0·∞ = NaN, NaN propagates). */
   readonly dot: (a: TypedArray, b: TypedArray) => number
   /** Σ f(a[i]), accumulated in float64. */
   readonly sumOf: (f: (a: number) => number, a: TypedArray) => number
-  /** max over i of f(a[i]) (−Infinity when empty). */
+  /** max over i of f(a[i]) (−Infinity when empty): IEEE 754-2019 maximum, so NaN wins and −0 < +0. */
   readonly maxOf: (f: (a: number) => number, a: TypedArray) => number
 }

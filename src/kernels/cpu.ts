@@ -58,10 +58,9 @@ const sumOf = (f: (a: number) => number, a: TypedArray): number => {
 const maxOf = (f: (a: number) => number, a: TypedArray): number => {
   let m = -Infinity
   for (let i = 0; i < a.length; i++) {
-    const v = f(a[i]!)
-    // NaN must win so that a reduction over a NaN-containing array reports NaN, not a finite value.
-    if (v > m || Number.isNaN(v)) m = v
-    if (Number.isNaN(m)) return m
+    // IEEE 754-2019 maximum: NaN wins (a NaN-containing array reports NaN, not a finite value), and −0 < +0.
+    m = Math.max(m, f(a[i]!))
+    if (m !== m) return m
   }
   return m
 }

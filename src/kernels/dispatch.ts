@@ -135,7 +135,26 @@ function transpose(a: Float32Array, r: number, c: number): Float32Array {
   return out
 }
 
-/** The plain-TS reference: float64 accumulation, float32 result. */
+/**
+ * `out[k] = 1` when row k of the K×N matrix at `b[off …]` holds only finite values. A zero in A may skip row k only
+ * then: 0·x is ±0 for finite x, and adding ±0 to an accumulator that starts at +0 never changes it, whereas 0·NaN and
+ * 0·±Infinity are NaN and must reach the sum. One pass over B, 1/M of the product's work.
+ */
+export function finiteRows(b: ArrayLike<number>, off: number, K: number, N: number): Uint8Array {
+  const out = new Uint8Array(K)
+  for (let k = 0, p = off; k < K; k++) {
+    let z = 0
+    for (let j = 0; j < N; j++, p++) z += 0 * b[p]!
+    out[k] = z === 0 ? 1 : 0
+  }
+  return out
+}
+
+/**
+ * The plain-TS reference: float64 accumulation from +0 in increasing k, float32 result, so every element is the
+ * naive float64 dot product rounded once, with IEEE 754 semantics: a NaN or ±Infinity anywhere in a row of op(A) or
+ * a column of op(B) reaches the result (0·NaN = NaN), and a sum of only ±0 terms is +0 (as in XLA).
+ */
 export function matmulTs(
   a: Float32Array,
   b: Float32Array,
@@ -148,11 +167,13 @@ export function matmulTs(
   const B = options.transB === true ? transpose(b, N, K) : b
   const out = new Float32Array(M * N)
   const row = new Float64Array(N)
+  // Skipping a zero of A is exact only when row k of B is finite (0·NaN and 0·∞ are NaN); checked on the first zero.
+  let finite: Uint8Array | null = null
   for (let i = 0; i < M; i++) {
     row.fill(0)
     for (let k = 0; k < K; k++) {
       const x = A[i * K + k]!
-      if (x === 0) continue
+      if (x === 0 && (finite ??= finiteRows(B, 0, K, N))[k] === 1) continue
       const off = k * N
       for (let j = 0; j < N; j++) row[j]! += x * B[off + j]!
     }

@@ -21,7 +21,9 @@ export type GpuBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min'
 /**
  * Kernels run through gpu.js. Every function reads its inputs (never writes them) and returns a fresh
  * Float32Array; all arithmetic is float32 (gpu.js has no float64), so results differ from the float64-accumulating
- * TS reference by float32 rounding.
+ * TS reference by float32 rounding. NaN, ±Infinity and −0 follow IEEE 754 in Node's webasm/cpu modes (matmul sums
+ * every product from +0, `max`/`min` are `Math.max`/`Math.min`); in a browser's WebGL/WebGPU modes they follow the
+ * GPU, which GLSL and WGSL leave unspecified for NaN (a deliberate exception: check for NaN before relying on it).
  */
 export interface GpuKernels {
   readonly name: 'gpu'

@@ -5,7 +5,7 @@
  * kernels assume consistent arguments.
  */
 import type { TypedArray, TypedArrayConstructor } from './backend'
-import { chooseMatmulKernel, matmul as dispatchMatmul } from './dispatch'
+import { chooseMatmulKernel, matmul as dispatchMatmul, finiteRows } from './dispatch'
 
 /** A row-major shape. */
 export type Shape = readonly number[]
@@ -114,7 +114,7 @@ function trailingRepeat(len: number, shape: Shape, outShape: Shape): number {
 }
 
 /** Binary ops with closure-free loops in {@link binary} (`f` must then compute exactly this op). */
-export type FastBinaryOp = 'add' | 'mul' | 'sub' | 'div' | 'gt'
+export type FastBinaryOp = 'add' | 'mul' | 'sub' | 'div' | 'gt' | 'le'
 
 // One function per op, so that each loop is monomorphic in its operation: out[o] = a[o] ∘ b[o mod w].
 function addRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void {
@@ -137,13 +137,17 @@ function gtRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void 
   const n = out.length
   for (let o = 0; o < n;) for (let j = 0; j < w; j++, o++) out[o] = a[o]! > b[j]! ? 1 : 0
 }
+function leRows(a: TypedArray, b: TypedArray, out: TypedArray, w: number): void {
+  const n = out.length
+  for (let o = 0; o < n;) for (let j = 0; j < w; j++, o++) out[o] = a[o]! <= b[j]! ? 1 : 0
+}
 function addScalar(a: TypedArray, bv: number, out: TypedArray): void {
   for (let i = 0; i < out.length; i++) out[i] = a[i]! + bv
 }
 function mulScalar(a: TypedArray, bv: number, out: TypedArray): void {
   for (let i = 0; i < out.length; i++) out[i] = a[i]! * bv
 }
-const ROWS = { add: addRows, mul: mulRows, sub: subRows, div: divRows, gt: gtRows } as const
+const ROWS = { add: addRows, mul: mulRows, sub: subRows, div: divRows, gt: gtRows, le: leRows } as const
 
 /** Runs a fast op where `b` is a whole-row (trailing-axes) or scalar operand of a full-size `a`; false otherwise. */
 function fastBinary(op: FastBinaryOp, a: TypedArray, b: TypedArray, bShape: Shape, outShape: Shape, out: TypedArray) {
@@ -220,7 +224,10 @@ export function binary(
   return out
 }
 
-/** `out[i] = c[i] ≠ 0 ? a[i] : b[i]` with NumPy broadcasting of all three to `outShape`. */
+/**
+ * `out[i] = c[i] ≠ 0 ? a[i] : b[i]` with NumPy broadcasting of all three to `outShape`. A NaN condition is true
+ * (NaN ≠ 0, as NumPy's `bool(nan)`), a −0 condition false; the picked value is copied unchanged.
+ */
 export function select(
   c: TypedArray,
   cShape: Shape,
@@ -241,6 +248,12 @@ export function select(
   if (c.length === n && a.length === n && b.length === 1) {
     const bv = b[0]!
     for (let i = 0; i < n; i++) out[i] = c[i]! !== 0 ? a[i]! : bv
+    return out
+  }
+  if (c.length === n && a.length === 1 && b.length === n) {
+    // relu's where(x ≤ 0, 0, x) and the VJP's where(c, 0, ct).
+    const av = a[0]!
+    for (let i = 0; i < n; i++) out[i] = c[i]! !== 0 ? av : b[i]!
     return out
   }
   const st = [
@@ -275,7 +288,8 @@ export type ReduceOp = 'sum' | 'max' | 'min'
 
 /**
  * Reduces `a` (of `shape`) over `axes` (sorted, distinct, in range); the output has the shape with those axes
- * removed. Sums accumulate in float64; max and min propagate NaN.
+ * removed. Sums accumulate in float64 from +0 (so a sum of only −0 is +0, as XLA; NumPy keeps −0). Max and min are
+ * IEEE 754-2019 `maximum` / `minimum` (JavaScript's `Math.max` / `Math.min`): NaN wins, and −0 < +0.
  */
 export function reduce(
   op: ReduceOp,
@@ -303,18 +317,11 @@ export function reduce(
         acc[q]! += s
       } else for (let i = 0; i < len; i++, q += inc) acc[q]! += a[p++]!
     } else if (op === 'max') {
-      for (let i = 0; i < len; i++, q += inc) {
-        const v = a[p++]!
-        if (v > acc[q]! || Number.isNaN(v)) acc[q] = v
-      }
+      for (let i = 0; i < len; i++, q += inc) acc[q] = Math.max(acc[q]!, a[p++]!)
     } else {
-      for (let i = 0; i < len; i++, q += inc) {
-        const v = a[p++]!
-        if (v < acc[q]! || Number.isNaN(v)) acc[q] = v
-      }
+      for (let i = 0; i < len; i++, q += inc) acc[q] = Math.min(acc[q]!, a[p++]!)
     }
   })
-  // Once a group holds NaN no comparison replaces it, so NaN propagates.
   return Out.from(acc)
 }
 
@@ -359,7 +366,9 @@ export function transpose(
 
 /**
  * Batched matrix product of `a` (`[..., m, k]`) and `b` (`[..., k, n]`, batch axes broadcast). Uses the
- * cache-friendly i-k-j loop and accumulates each output row in float64.
+ * cache-friendly i-k-j loop and accumulates each output row in float64 from +0, so each element is the naive dot
+ * product rounded once to `Out`, with IEEE semantics (NaN and ±Infinity propagate; 0·∞ = NaN; a sum of ±0 terms is
+ * +0). Large float32 products go to the SIMD / gpu.js kernels, which accumulate in float32.
  */
 export function matmul(
   a: TypedArray,
@@ -422,12 +431,15 @@ export function matmul(
     const offA = ia * m * k
     const offB = ib * k * n
     const offO = t * m * n
+    // A zero of `a` skips row p of `b` only when that row is finite: 0·NaN and 0·∞ are NaN and must propagate.
+    // The rows are checked on the first zero (dense operands never pay for it).
+    let finite: Uint8Array | null = null
     for (let i = 0; i < m; i++) {
       row.fill(0)
       const ai = offA + i * k
       for (let p = 0; p < k; p++) {
         const av = a[ai + p]!
-        if (av === 0) continue
+        if (av === 0 && (finite ??= finiteRows(b, offB, k, n))[p] === 1) continue
         const bp = offB + p * n
         for (let j = 0; j < n; j++) row[j]! += av * b[bp + j]!
       }

@@ -105,6 +105,9 @@ const CHUNK = 8192
 /**
  * C = op(A)·op(B) for row-major float32 matrices, op(A) M×K and op(B) K×N, through the SIMD kernel.
  * Inputs are copied into the module's memory (never written); the result is a fresh M×N Float32Array, or `out`.
+ * Every product is summed from +0 in float32 with IEEE semantics (no zero skipping: NaN and ±Infinity propagate,
+ * 0·∞ = NaN, subnormals are kept). Float32 accumulation differs from the float64 TS reference by rounding, and a
+ * float32 product or partial sum can overflow to ±Infinity where the float64 sum stays finite.
  */
 export function matmulWasm(
   a: Float32Array,
