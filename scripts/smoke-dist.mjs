@@ -33,3 +33,32 @@ assert.deepEqual(
     .filter((k) => k !== 'default')
     .sort(),
 )
+
+// descent/testing: its own entry (it alone loads fast-check), loadable with import and require.
+const testingEsm = await import('descent/testing')
+const testingCjs = require('descent/testing')
+for (const [format, t] of [
+  ['esm', testingEsm],
+  ['cjs', testingCjs],
+]) {
+  const r = t.verifyTheorem(t.theorems.gdSmoothConvexTight, ({ L, h }) => esm.sgd(h / L), { numRuns: 10, seed: 1 })
+  assert.equal(r._tag, 'Right', format)
+  assert.equal(t.verifyTheorem(t.theorems.gdSmoothConvexTight, ({ L }) => esm.sgd(0.5 / L), { seed: 1 })._tag, 'Left')
+  console.log(`dist testing (${format}): ok, ${Object.keys(t).length} exports`)
+}
+// The main entry must not load fast-check (only descent/testing does).
+const { readFileSync, readdirSync } = await import('node:fs')
+const dist = new URL('../dist/', import.meta.url)
+const mainFiles = ['index.js', 'index.cjs']
+const seen = new Set()
+const loads = (file) => {
+  if (seen.has(file)) return []
+  seen.add(file)
+  const text = readFileSync(new URL(file, dist), 'utf8')
+  const deps = [...text.matchAll(/(?:from\s*|import\s*\(|require\()\s*['"](\.\/[^'"]+|fast-check[^'"]*)['"]/g)].map(
+    (m) => m[1],
+  )
+  return deps.flatMap((d) => (d.startsWith('fast-check') ? [d] : loads(d.replace(/^\.\//, ''))))
+}
+for (const f of mainFiles) assert.deepEqual(loads(f), [], `dist/${f} must not load fast-check`)
+assert.ok(readdirSync(new URL('testing/', dist)).includes('index.js'))

@@ -231,10 +231,14 @@ const RUNTIME_EXPORTS = [
   'lecunNormal',
   // train
   'initTrainState',
+  'applyGradients',
+  'trainStep',
   'saveCheckpoint',
   'loadCheckpoint',
   'loadCheckpointE',
   'CheckpointError',
+  'lrFind',
+  'lossCurveSvg',
 ]
 
 const TREE_EXPORTS = [
@@ -293,5 +297,21 @@ describe('public API surface', () => {
 
   it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {
     expect(descent.addDecoupledWeightDecay).toBe(descent.addDecayedWeights)
+  })
+})
+
+// descent/testing is a separate entry with its own frozen surface.
+const TESTING_EXPORTS = ['verifyTheorem', 'assertTheorem', 'theorems', 'fista', 'fistaMomentum', 'arbitraries']
+
+describe('descent/testing surface', () => {
+  it('exports exactly the documented names', async () => {
+    const testing = await import('../src/testing/index')
+    expect(Object.keys(testing).sort()).toEqual([...TESTING_EXPORTS].sort())
+  })
+
+  it('the main entry does not import descent/testing (so it never loads fast-check)', async () => {
+    const { readFileSync } = await import('node:fs')
+    const index = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8')
+    expect(index).not.toMatch(/testing/)
   })
 })

@@ -15,6 +15,7 @@ const RANK: Record<string, number> = {
   transforms: 3,
   optimizers: 4,
   train: 5,
+  testing: 6,
 }
 
 const walk = (dir: string): string[] =>

@@ -12,7 +12,11 @@ import * as tree from '../core/tree'
 import type { Leaf, MaskTree, PyTree } from '../core/types'
 import { dot, householderProduct, matVec, norm, norm2, sub, symmetricFromSpectrum } from './_internal/linalg'
 
-/** Options of the value arbitraries. */
+/**
+ * Options of the value arbitraries.
+ * @category testing
+ * @since 0.2.0
+ */
 export interface ValueOptions {
   /** Smallest value. @defaultValue -100 */
   readonly min?: number
@@ -74,7 +78,7 @@ const flush = (x: number): number => (Math.abs(x) < 1e-20 ? 0 : x)
 /**
  * A float64 value in `[min, max]` (finite, no NaN, no subnormals).
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.float64({ min: -1, max: 1 }), (x) => Math.abs(x) <= 1))
@@ -89,7 +93,7 @@ export const float64 = (options: ValueOptions = {}): fc.Arbitrary<number> => {
 /**
  * A value exactly representable in float32, in `[fround(min), fround(max)]` (finite, no NaN, no subnormals).
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.float32(), (x) => Math.fround(x) === x))
@@ -104,7 +108,7 @@ export const float32 = (options: ValueOptions = {}): fc.Arbitrary<number> => {
 /**
  * A float of the given dtype.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.float('float32'), (x) => Math.fround(x) === x))
@@ -117,7 +121,7 @@ export const float = (dtype: DType, options: ValueOptions = {}): fc.Arbitrary<nu
 /**
  * A shape of rank 0..maxRank with dimensions in [minDim, maxDim].
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.shape({ maxRank: 2 }), (s) => s.length <= 2))
@@ -134,7 +138,7 @@ export const shape = (
 /**
  * Either dtype.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.dtype, (d) => d === 'float32' || d === 'float64'))
@@ -148,7 +152,7 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
 /**
  * A tensor of a fixed shape and dtype.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.tensorOf([2, 3], 'float64'), (t) => t.size === 6 && t.dtype === 'float64'))
@@ -163,7 +167,7 @@ export const tensorOf = (shape: readonly number[], dtype: DType, options: ValueO
 /**
  * A small tensor: float32 or float64 (see `dtype`), rank 0–2, values in [min, max].
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.tensor({ dtype: 'float32' }), (t) => t.dtype === 'float32'))
@@ -180,7 +184,7 @@ export const tensor = (options: TensorOptions = {}): fc.Arbitrary<Tensor> => {
 /**
  * A leaf: a JS number (float64) or a small tensor.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { tree } from 'descent'
  * import { arbitraries } from 'descent/testing'
  *
@@ -201,7 +205,7 @@ export const leaf = (options: PyTreeOptions = {}): fc.Arbitrary<Leaf> => {
  * A small arbitrary pytree: leaves are numbers and float32/float64 tensors, nodes are arrays and plain objects
  * (keys from {@link treeKeys}), and `null` empty subtrees appear anywhere.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { tree } from 'descent'
  * import { arbitraries } from 'descent/testing'
  *
@@ -235,7 +239,7 @@ export const pyTree = (options: PyTreeOptions = {}): fc.Arbitrary<PyTree> => {
  * A tree with the structure of `t` and, at every leaf, a fresh value of the same kind: a number for a number, a
  * tensor of the same shape and dtype for a tensor.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { tree } from 'descent'
  * import { arbitraries } from 'descent/testing'
  *
@@ -252,7 +256,7 @@ export const treeLike = <T extends PyTree>(t: T, options: ValueOptions = {}): fc
 /**
  * `n` trees with one structure, the same shapes and dtypes at every leaf.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { tree } from 'descent'
  * import { arbitraries } from 'descent/testing'
  *
@@ -266,7 +270,7 @@ export const treeTuple = (n: number, options: PyTreeOptions = {}): fc.Arbitrary<
 /**
  * Two trees of the same structure, shapes and dtypes.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { tree } from 'descent'
  * import { arbitraries } from 'descent/testing'
  *
@@ -280,7 +284,7 @@ export const treePair = (options: PyTreeOptions = {}): fc.Arbitrary<readonly [Py
 /**
  * Three trees of the same structure, shapes and dtypes.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { tree } from 'descent'
  * import { arbitraries } from 'descent/testing'
  *
@@ -295,7 +299,7 @@ export const treeTriple = (options: PyTreeOptions = {}): fc.Arbitrary<readonly [
  * A mask that is a prefix of `t`'s structure: at each node either one boolean for the whole subtree or a node of
  * masks; `null` subtrees stay `null` (or take a boolean).
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.prefixMask({ a: 1, b: [2, 3] }), (m) => typeof m === 'boolean' || typeof m === 'object'))
@@ -318,7 +322,7 @@ export const prefixMask = (t: PyTree): fc.Arbitrary<MaskTree> => {
 /**
  * A tree together with a prefix mask of it.
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { tree } from 'descent'
  * import { arbitraries } from 'descent/testing'
  *
@@ -383,7 +387,7 @@ export interface QuadraticOptions {
  * ∇f(x) = A(x − x*),  f* = 0,  ‖∇²f‖ = max λᵢ ≤ L,  ∇²f ⪰ μI
  * ```
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.quadratic({ stronglyConvex: true }), (p) => p.mu > 0 && p.f(p.xStar!) === 0))
@@ -440,7 +444,7 @@ export const quadratic = (
  * f(x) = φ(⟨v, x − x*⟩),  φ(s) = (L/2)s² for |s| ≤ τ,  L·τ·|s| − L·τ²/2 otherwise;  f* = 0, μ = 0
  * ```
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.huberWorstCase(), (p) => Math.abs(p.f(p.x0) - p.L * p.tau * (p.R - p.tau / 2)) < 1e-9 * p.f(p.x0)))
@@ -495,7 +499,7 @@ export const huberWorstCase = (): fc.Arbitrary<
  * f(x) = Σᵢ wᵢ·log(1 + exp(−yᵢ·aᵢᵀx)) + (μ/2)‖x‖²,   ∇²f ⪯ (μ + ¼Σᵢ wᵢ‖aᵢ‖²)·I =: L·I,   ∇²f ⪰ μI
  * ```
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.logisticRegression(), (p) => p.L >= p.mu && p.mu > 0 && p.xStar === undefined))
@@ -553,7 +557,7 @@ export const logisticRegression = (): fc.Arbitrary<SmoothProblem> =>
  * f* = (L/8)·(−1 + 1/(p + 1)),  ‖∇²f‖ ≤ L
  * ```
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.chainFunction(), (p) => Math.abs(p.f(p.xStar!) - p.fStar) <= 1e-12 * p.L && p.grad(p.xStar!).every((g) => Math.abs(g) < 1e-12 * p.L)))
@@ -602,7 +606,7 @@ export const chainFunction = (): fc.Arbitrary<SmoothProblem & { readonly k: numb
  * f(x) = Σᵢ aᵢ·cos(wᵢᵀx + bᵢ) + ½c‖x‖²,   ‖∇²f‖ ≤ Σᵢ|aᵢ|·‖wᵢ‖² + c =: L,   f ≥ −Σᵢ|aᵢ| =: fStar (a lower bound)
  * ```
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.wave(), (p) => p.f(p.x0) >= p.fStar && Number.isNaN(p.mu)))
@@ -656,7 +660,7 @@ export const wave = (): fc.Arbitrary<SmoothProblem> =>
  * ```
  * `grad` returns a subgradient (0 for each |·| at its kink).
  * @example
- * import fc from 'fast-check'
+ * import * as fc from 'fast-check'
  * import { arbitraries } from 'descent/testing'
  *
  * fc.assert(fc.property(arbitraries.lipschitzConvex(), (p) => p.f(p.xStar!) === 0 && Math.hypot(...p.grad(p.x0)) <= p.M * (1 + 1e-12)))

@@ -25,7 +25,7 @@ export interface FistaState {
  * import { fistaMomentum } from 'descent/testing'
  *
  * assert.equal(fistaMomentum(1), 0)
- * assert.ok(Math.abs(fistaMomentum(2) - 0.2818009) < 1e-6)
+ * assert.ok(Math.abs(fistaMomentum(2) - 0.2817535) < 1e-6)
  * @category testing
  * @since 0.2.0
  */

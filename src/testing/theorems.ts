@@ -1,3 +1,4 @@
+import { gdNonconvex } from './theorems/gdNonconvex'
 import { gdSmoothConvexTight } from './theorems/gdSmoothConvexTight'
 import { gdStronglyConvexContraction } from './theorems/gdStronglyConvexContraction'
 import { gdStronglyConvexRate } from './theorems/gdStronglyConvexRate'
@@ -15,6 +16,7 @@ import { nesterovStronglyConvex } from './theorems/nesterovStronglyConvex'
  * nesterovConvex               f(x_n) − f* ≤ 2LR²/(n+1)²                           fista(1/L)
  * nesterovStronglyConvex       f(x_n) − f* ≤ (1−√(μ/L))ⁿ(f(x₀) − f* + μR²/2)      sgd(1/L, { momentum, nesterov })
  * heavyBallQuadratic           ‖x_n − x*‖ ≤ (n+1+nq)qⁿ‖x₀ − x*‖                    sgd(α, { momentum: q² })
+ * gdNonconvex                  min_{t<n}‖∇f(x_t)‖² ≤ 2L(f(x₀) − f(x_n))/(h(2−h)n)  sgd(h/L)
  * ```
  * @example
  * import { sgd } from 'descent'
@@ -33,4 +35,5 @@ export const theorems = {
   nesterovConvex,
   nesterovStronglyConvex,
   heavyBallQuadratic,
+  gdNonconvex,
 } as const

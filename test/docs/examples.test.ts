@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest'
 import * as Either from 'fp-ts/Either'
 import * as Option from 'fp-ts/Option'
 import * as FpFunction from 'fp-ts/function'
+import fc from 'fast-check'
 import * as descent from '../../src/index'
+import * as descentTesting from '../../src/testing/index'
 import { collectExamples, compileExample, runExample } from '../_helpers/docExamples'
 
 // Documentation examples that do not run rot (STYLE.md item 22): every @example in src/ is executed here.
@@ -11,6 +13,8 @@ const root = resolve(__dirname, '../..')
 const examples = collectExamples(resolve(root, 'src'), root)
 const mods: Record<string, unknown> = {
   descent,
+  'descent/testing': descentTesting,
+  'fast-check': { default: fc, ...fc },
   'fp-ts/Either': Either,
   'fp-ts/Option': Option,
   'fp-ts/function': FpFunction,

@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest'
 // The equivalent of optax's coverage_check.py: every public export carries TSDoc, and every runtime export
 // (function, constant, class) has a runnable @example and a @since tag.
 const root = resolve(__dirname, '../..')
-const program = ts.createProgram([resolve(root, 'src/index.ts')], { strict: true, target: ts.ScriptTarget.ES2022 })
+const entries = ['src/index.ts', 'src/testing/index.ts'] // descent and descent/testing
+const program = ts.createProgram(
+  entries.map((e) => resolve(root, e)),
+  { strict: true, target: ts.ScriptTarget.ES2022 },
+)
 const checker = program.getTypeChecker()
-const index = program.getSourceFile(resolve(root, 'src/index.ts'))!
-const moduleSymbol = checker.getSymbolAtLocation(index)!
 
 interface ExportDoc {
   readonly name: string
@@ -31,7 +33,11 @@ function describeExport(symbol: ts.Symbol, prefix = ''): ExportDoc[] {
   return [{ name, runtime, doc, tags }]
 }
 
-const exportsDocs = checker.getExportsOfModule(moduleSymbol).flatMap((s) => describeExport(s))
+const exportsDocs = entries.flatMap((e) =>
+  checker
+    .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(resolve(root, e))!)!)
+    .flatMap((s) => describeExport(s, e.includes('testing') ? 'testing:' : '')),
+)
 
 describe('public API documentation', () => {
   it('has exports to check', () => expect(exportsDocs.length).toBeGreaterThan(40))

@@ -52,6 +52,7 @@ const TABLE: readonly (readonly [AnyTheorem, string, Factory, string, Factory])[
     'momentum q instead of q²',
     (k) => sgd(4 / (sq(k.L) + sq(k.mu)) ** 2, { momentum: q(k) }),
   ],
+  [theorems.gdNonconvex, 'sgd(h/L)', (k) => sgd(k.h / k.L), 'sgd(−h/L) (flipped sign)', (k) => sgd(-k.h / k.L)],
 ]
 
 describe.each(TABLE.map((r) => [r[0].name, ...r] as const))('%s', (_, theorem, good, optimizer, bad, broken) => {
