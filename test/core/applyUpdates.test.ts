@@ -10,7 +10,7 @@ import {
   tree,
   zeros,
 } from '../../src/index'
-import { arbFloat64, arbPyTree, arbTreePair } from '../_helpers/arbitraries'
+import { float64 as arbFloat64, pyTree as arbPyTree, treePair as arbTreePair } from '../../src/testing/arbitraries'
 import { expectInputsUnchanged, expectTreesClose, expectTreesEqual, values } from '../_helpers/assertions'
 
 describe('applyUpdates', () => {

@@ -13,7 +13,7 @@ import {
   tensor,
   tree,
 } from '../../src/index'
-import { arbPyTree, arbTreePair } from '../_helpers/arbitraries'
+import { pyTree as arbPyTree, treePair as arbTreePair } from '../../src/testing/arbitraries'
 import { expectInputsUnchanged, expectSameStructure, expectTreesEqual, values } from '../_helpers/assertions'
 
 describe('initEmptyState', () => {

@@ -13,7 +13,7 @@ import {
   tensor,
   tree,
 } from '../../src/index'
-import { arbPyTree } from '../_helpers/arbitraries'
+import { pyTree as arbPyTree } from '../../src/testing/arbitraries'
 import { expectInputsUnchanged, expectTreesEqual } from '../_helpers/assertions'
 
 interface CountState {

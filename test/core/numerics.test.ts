@@ -1,7 +1,7 @@
 import { test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { InvalidTreeError, safeNorm, safeRootMeanSquares, tensor, zeros } from '../../src/index'
-import { arbFloat64, arbTensor } from '../_helpers/arbitraries'
+import { float64 as arbFloat64, tensor as arbTensor } from '../../src/testing/arbitraries'
 
 describe('safeNorm', () => {
   test('the L2 norm of a leaf when it is above minNorm', () => {

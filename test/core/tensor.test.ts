@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { DTypeError, ShapeError, arange, full, isTensor, ones, tensor, zeros, zerosLike } from '../../src/index'
-import { arbShape } from '../_helpers/arbitraries'
+import { shape as arbShape } from '../../src/testing/arbitraries'
 import { values } from '../_helpers/assertions'
 
 describe('tensor()', () => {

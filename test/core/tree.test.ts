@@ -17,13 +17,13 @@ import {
   zeros,
 } from '../../src/index'
 import {
-  arbFloat64,
-  arbPyTree,
-  arbTreeLike,
-  arbTreePair,
-  arbTreeTriple,
-  arbTreeWithMask,
-} from '../_helpers/arbitraries'
+  float64 as arbFloat64,
+  pyTree as arbPyTree,
+  treeLike as arbTreeLike,
+  treePair as arbTreePair,
+  treeTriple as arbTreeTriple,
+  treeWithMask as arbTreeWithMask,
+} from '../../src/testing/arbitraries'
 import {
   expectInputsUnchanged,
   expectSameStructure,

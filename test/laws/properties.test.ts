@@ -1,5 +1,5 @@
 /**
- * Cross-cutting algebraic properties of the building blocks, over random pytrees (test/_helpers/arbitraries.ts).
+ * Cross-cutting algebraic properties of the building blocks, over random pytrees (src/testing/arbitraries.ts, shipped as descent/testing).
  */
 import { describe, expect } from 'vitest'
 import { fc, test } from '@fast-check/vitest'
@@ -12,7 +12,13 @@ import {
   scale,
   tree,
 } from '../../src/index'
-import { arbFloat64, arbPrefixMask, arbPyTree, arbTreeLike, arbTreePair } from '../_helpers/arbitraries'
+import {
+  float64 as arbFloat64,
+  prefixMask as arbPrefixMask,
+  pyTree as arbPyTree,
+  treeLike as arbTreeLike,
+  treePair as arbTreePair,
+} from '../../src/testing/arbitraries'
 import { expectSameStructure, expectTreesClose, expectTreesEqual } from '../_helpers/assertions'
 
 /** Runs a transform's first update from its init on `params`. */

@@ -12,7 +12,7 @@ import {
   tensor,
   tree,
 } from '../../src/index'
-import { arbTreePair } from '../_helpers/arbitraries'
+import { treePair as arbTreePair } from '../../src/testing/arbitraries'
 import { expectInputsUnchanged, expectTreesClose, expectTreesEqual, values } from '../_helpers/assertions'
 
 describe('addDecayedWeights', () => {

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { HyperparameterError, type PyTree, ema, tensor, tree } from '../../src/index'
-import { arbPyTree } from '../_helpers/arbitraries'
+import { pyTree as arbPyTree } from '../../src/testing/arbitraries'
 import { expectInputsUnchanged, expectSameStructure, values } from '../_helpers/assertions'
 
 interface Run {

@@ -18,7 +18,7 @@ import {
   trace,
   tree,
 } from '../../src/index'
-import { arbTreeLike, arbTreeWithMask } from '../_helpers/arbitraries'
+import { treeLike as arbTreeLike, treeWithMask as arbTreeWithMask } from '../../src/testing/arbitraries'
 import { expectInputsUnchanged, expectTreesClose, expectTreesEqual, values } from '../_helpers/assertions'
 
 /** A stateless transform that records what it is given and doubles the updates. */

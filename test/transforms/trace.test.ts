@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { HyperparameterError, type PyTree, tensor, trace, tree } from '../../src/index'
-import { arbPyTree } from '../_helpers/arbitraries'
+import { pyTree as arbPyTree } from '../../src/testing/arbitraries'
 import { expectInputsUnchanged, expectSameStructure, expectTreesClose, values } from '../_helpers/assertions'
 
 /** Runs trace over scalar gradients on one float64 tensor leaf; returns updates and final trace value. */
