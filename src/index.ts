@@ -321,6 +321,8 @@ export {
 export { type TrainState, initTrainState } from './train/index'
 export type { Diagnosis, DiagnosisCode, StepInfo, StepRecord, EpochRecord, History } from './train/index'
 export { saveCheckpoint, loadCheckpoint, loadCheckpointE, CheckpointError } from './train/index'
+export { lrFind, type LrFindOptions, type LrFindResult } from './train/index'
+export { lossCurveSvg, type LossCurveSvgOptions } from './train/index'
 
 // ---- kernels (backend selection; src/kernels/dispatch.ts) ----
 export { setBackend, getBackend, withBackend, type BackendChoice } from './kernels/dispatch'
