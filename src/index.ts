@@ -319,6 +319,13 @@ export {
 
 // ---- train (src/train) ----
 export { type TrainState, initTrainState } from './train/index'
+export {
+  applyGradients,
+  type ApplyGradientsOptions,
+  trainStep,
+  type TrainStepOptions,
+  type LossFn,
+} from './train/index'
 export type { Diagnosis, DiagnosisCode, StepInfo, StepRecord, EpochRecord, History } from './train/index'
 export { saveCheckpoint, loadCheckpoint, loadCheckpointE, CheckpointError } from './train/index'
 export { lrFind, type LrFindOptions, type LrFindResult } from './train/index'

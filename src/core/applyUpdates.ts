@@ -50,23 +50,48 @@ export function addInto(p: F32 | F64, u: F32 | F64, out: F32 | F64): void {
  * @since 0.1.0
  */
 export function applyUpdates<P extends PyTree>(params: P, updates: PyTree): P {
-  const names = ['params', 'updates']
+  return addTrees(params, updates, null)
+}
+
+/**
+ * @internal {@link applyUpdates} for a caller that owns the params (the train layer with donation): θ + u is written
+ * into the storage of each params leaf whose buffer is in `writable`, and into a fresh array elsewhere. Every leaf is
+ * checked before the first one is written, so an error leaves the params as they were.
+ */
+export function applyUpdatesInPlace<P extends PyTree>(
+  params: P,
+  updates: PyTree,
+  writable: ReadonlySet<ArrayBufferLike>,
+): P {
+  // Dry run: the same checks (and, for number leaves, the same cheap arithmetic) as the write pass.
+  addTrees(params, updates, null, true)
+  return addTrees(params, updates, writable)
+}
+
+const NAMES = ['params', 'updates']
+
+function addTrees<P extends PyTree>(
+  params: P,
+  updates: PyTree,
+  writable: ReadonlySet<ArrayBufferLike> | null,
+  checkOnly = false,
+): P {
   return mapTrees(
     (path, leaves) => {
       const p = leaves[0]
       const u = leaves[1]
       if (typeof p === 'number' || typeof u === 'number' || p === null || u === null) {
-        return zipLeaves((a, b) => a + b, leaves, path, names, typeof p === 'number' ? undefined : (p as Tensor).dtype)
+        return zipLeaves((a, b) => a + b, leaves, path, NAMES, typeof p === 'number' ? undefined : (p as Tensor).dtype)
       }
-      checkLeaves(leaves, path, names)
-      const pt = p as Tensor
-      const pd = pt.data
-      const out = new (arrayTypeOf(pt.dtype))(pd.length)
+      checkLeaves(leaves, path, NAMES)
+      if (checkOnly) return null
+      const pd = (p as Tensor).data
+      const out = writable?.has(pd.buffer) === true ? pd : new (arrayTypeOf((p as Tensor).dtype))(pd.length)
       addInto(pd, (u as Tensor).data, out)
-      return fromStorage(out, pt.shape)
+      return fromStorage(out, (p as Tensor).shape)
     },
     [params, updates],
-    names,
+    NAMES,
   ) as P
 }
 

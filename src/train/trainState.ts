@@ -2,14 +2,14 @@ import type { GradientTransformation, PyTree } from '../core/types'
 
 /**
  * What a training loop threads from step to step (flax's `TrainState`): the params, the optimizer's state and the
- * number of steps taken. A plain, serialisable record; {@link saveCheckpoint} writes it and {@link loadCheckpoint}
+ * number of steps taken (`S` is the optimizer's state type, `unknown` when not tracked). A plain, serialisable record; {@link saveCheckpoint} writes it and {@link loadCheckpoint}
  * reads it back bit for bit.
  * @category train
  * @since 0.2.0
  */
-export interface TrainState<P extends PyTree = PyTree> {
+export interface TrainState<P extends PyTree = PyTree, S = unknown> {
   readonly params: P
-  readonly optState: unknown
+  readonly optState: S
   readonly step: number
 }
 
@@ -23,9 +23,6 @@ export interface TrainState<P extends PyTree = PyTree> {
  * @category train
  * @since 0.2.0
  */
-export function initTrainState<P extends PyTree, S>(
-  params: P,
-  optimizer: GradientTransformation<S>,
-): TrainState<P> & { readonly optState: S } {
+export function initTrainState<P extends PyTree, S>(params: P, optimizer: GradientTransformation<S>): TrainState<P, S> {
   return { params, optState: optimizer.init(params), step: 0 }
 }

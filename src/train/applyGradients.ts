@@ -1,0 +1,92 @@
+import { applyUpdates, applyUpdatesInPlace } from '../core/applyUpdates'
+import { checkBoolean } from '../core/hyperparams'
+import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
+import { checkNotDonated, markDonated, writableParams } from './donation'
+import { type Ownership, planFusedUpdate } from './fusedStep'
+import type { TrainState } from './trainState'
+
+/**
+ * Options of {@link applyGradients} and {@link trainStep}.
+ * @category train
+ * @since 0.2.0
+ */
+export interface ApplyGradientsOptions {
+  /**
+   * Donate the state passed in, as with JAX's `donate_argnums`: the step writes the new params and optimizer moments
+   * into the buffers of the state it is given instead of fresh arrays, and returns a state over those buffers. The
+   * state passed in must never be used again (passing it to a step a second time throws); nothing else changes —
+   * the numbers are bit-identical to the default. Buffers that something else shares (tied params, an optimizer that
+   * keeps the params, as L-BFGS does) are never written in place.
+   * @defaultValue false
+   */
+  readonly donate?: boolean | undefined
+}
+
+/** @internal One optimizer step on a TrainState: the next state and the updates that were applied. */
+export type StateUpdate = (
+  state: TrainState,
+  grads: PyTree,
+  extra: ExtraArgs,
+) => readonly [next: TrainState, updates: PyTree]
+
+/**
+ * @internal The step shared by applyGradients and trainStep. A stepper owns the scratch buffers its fused kernel
+ * writes the updates into; they never leave a step (the returned updates are only read before the next one).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function stateUpdate(owner: string, optimizer: GradientTransformation<any>, donate: boolean): StateUpdate {
+  const fused = planFusedUpdate(optimizer)
+  const own: Ownership = { donate, scratch: [] }
+  return (state, grads, extra) => {
+    if (donate) checkNotDonated(state, owner)
+    const r = fused?.(grads, state.optState, state.params, extra, own) ?? null
+    let updates: PyTree
+    let optState: unknown
+    let params: PyTree
+    if (r !== null && r[2] !== null) {
+      ;[updates, optState, params] = r as [PyTree, unknown, PyTree]
+    } else {
+      ;[updates, optState] = r ?? optimizer.update(grads, state.optState, state.params, extra)
+      params = donate
+        ? applyUpdatesInPlace(state.params, updates, writableParams(state.params, [updates, optState as PyTree]))
+        : applyUpdates(state.params, updates)
+    }
+    if (donate) markDonated(state)
+    return [{ params, optState, step: state.step + 1 }, updates]
+  }
+}
+
+/**
+ * Applies one optimizer step to a {@link TrainState} (flax's `TrainState.apply_gradients`):
+ * ```text
+ * (u, s′) = optimizer.update(g, s, θ)      θ′ = θ + u      step′ = step + 1
+ * ```
+ * The optimizer must be the one the state was made with ({@link initTrainState}). Adam-family chains (`adam`, `adamw`,
+ * `nadam`, `nadamw`, or a chain ending in one) run as one fused kernel pass per float32 leaf that also computes θ + u,
+ * bit-identical to `update` followed by `applyUpdates`. Pure by default; with `{ donate: true }` the step reuses the
+ * buffers of the state passed in (see {@link ApplyGradientsOptions.donate}).
+ * @param optimizer - The optimizer the state was made with.
+ * @param options - {@link ApplyGradientsOptions}.
+ * @returns `(state, grads, extra?) => nextState`; `extra` reaches the optimizer's `update` (e.g. `{ value }` for
+ * reduceOnPlateau).
+ * @throws DescentError when a donated state is passed again; the optimizer's errors (structure, shape) otherwise.
+ * @example
+ * import { applyGradients, initTrainState, sgd, tensor } from 'descent'
+ * const opt = sgd(0.1)
+ * const step = applyGradients(opt)
+ * const s0 = initTrainState({ w: tensor([1, 2]) }, opt)
+ * const s1 = step(s0, { w: tensor([10, -10]) })
+ * assert.deepStrictEqual([s1.params.w.toArray(), s1.step], [[0, 3], 1])
+ * assert.deepStrictEqual(s0.params.w.toArray(), [1, 2]) // pure: s0 is unchanged
+ * @category train
+ * @since 0.2.0
+ */
+export function applyGradients<S>(
+  optimizer: GradientTransformation<S>,
+  options: ApplyGradientsOptions = {},
+): <P extends PyTree>(state: TrainState<P, S>, grads: P, extra?: ExtraArgs) => TrainState<P, S> {
+  const donate = checkBoolean('applyGradients', 'options.donate', options.donate ?? false)
+  const update = stateUpdate('applyGradients', optimizer, donate)
+  return <P extends PyTree>(state: TrainState<P, S>, grads: P, extra: ExtraArgs = {}) =>
+    update(state, grads, extra)[0] as TrainState<P, S>
+}

@@ -1,0 +1,138 @@
+import { type Fusible, fusibleOf } from '../core/fusion'
+import { type Tensor, fromStorage } from '../core/tensor'
+import * as tree from '../core/tree'
+import type { ExtraArgs, GradientTransformation, Leaf, PyTree } from '../core/types'
+import { adamwFused } from '../kernels/fused/adamwFused'
+import type { AdamwOut } from '../kernels/wasm/index'
+import { adamScalars, float32Leaves } from '../transforms/_internal/adamKernel'
+import type { ScaleByAdamState } from '../transforms/scaleByAdam'
+import { bufferCounts } from './donation'
+
+/**
+ * @internal Buffers a step may reuse. `donate`: the params and the moments of the state passed in belong to the step
+ * (the caller promised never to read them again). `scratch`: per-leaf buffers owned by one stepper (see
+ * applyGradients), where the fused kernel writes the updates, which never leave the step.
+ */
+export interface Ownership {
+  readonly donate: boolean
+  readonly scratch: Float32Array[] | null
+}
+
+/** @internal The updates, the next optimizer state, and θ + u when the step computed it (else the caller adds). */
+export type FusedResult = readonly [updates: PyTree, optState: unknown, params: PyTree | null]
+
+/** @internal An optimizer update with θ + u fused in; `null` when these trees do not fit (use the plain update). */
+export type FusedUpdate = (
+  grads: PyTree,
+  optState: unknown,
+  params: PyTree,
+  extra: ExtraArgs,
+  own: Ownership,
+) => FusedResult | null
+
+type Part = GradientTransformation<unknown>
+
+/**
+ * @internal The fused update of `optimizer`, or `null` when it has none. Fusible: a chain ending in
+ * `scaleByAdam → [addDecayedWeights without mask] → scale / scaleByLearningRate` (adam, adamw, nadam, nadamw, and any
+ * chain that ends in one of them, e.g. `chain(clipByGlobalNorm(1), adamw(lr))`): the transforms before the tail run
+ * as usual, the tail runs as one kernel pass per float32 leaf computing m′, v′, u and θ + u, bit-identical to the
+ * chain followed by applyUpdates (the kernel rounds each stage to float32 where the chain stores it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function planFusedUpdate(optimizer: GradientTransformation<any>): FusedUpdate | null {
+  const facts = fusibleOf(optimizer)
+  if (facts?.kind !== 'chain' || facts.parts.length === 0) return null
+  const tail = adamTail(facts.parts)
+  if (tail !== null) return tail
+  const parts = facts.parts
+  const last = planFusedUpdate(parts[parts.length - 1]!)
+  if (last === null) return null
+  return (grads, optState, params, extra, own) => {
+    if (!Array.isArray(optState) || optState.length !== parts.length) return null
+    let u: PyTree = grads
+    const next: unknown[] = []
+    for (let i = 0; i < parts.length - 1; i++) {
+      const [ui, si] = parts[i]!.update(u, optState[i], params, extra)
+      u = ui
+      next.push(si)
+    }
+    const r = last(u, optState[parts.length - 1], params, extra, own)
+    if (r === null) {
+      const [ul, sl] = parts[parts.length - 1]!.update(u, optState[parts.length - 1], params, extra)
+      return [ul, [...next, sl], null]
+    }
+    return [r[0], [...next, r[1]], r[2]]
+  }
+}
+
+type AdamFacts = Extract<Fusible, { kind: 'adamMoments' }>
+
+function adamTail(parts: readonly Part[]): FusedUpdate | null {
+  const kinds = parts.map((p) => fusibleOf(p))
+  const adam = kinds[0]
+  if (adam?.kind !== 'adamMoments' || kinds[kinds.length - 1]?.kind !== 'scale') return null
+  if (parts.length === 2) return adamKernelStep(adam, null, false, parts[1]!)
+  if (parts.length === 3 && kinds[1]?.kind === 'decayedWeights') {
+    return adamKernelStep(adam, parts[1]!, !kinds[1].literalZero, parts[2]!)
+  }
+  return null
+}
+
+const isAdamState = (s: unknown): s is ScaleByAdamState =>
+  typeof s === 'object' && s !== null && typeof (s as ScaleByAdamState).count === 'number'
+
+function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lrTx: Part): FusedUpdate {
+  const slots = wdTx === null ? 2 : 3
+  return (grads, optState, params, extra, own) => {
+    if (!Array.isArray(optState) || optState.length !== slots || !isAdamState(optState[0])) return null
+    const adamState = optState[0]
+    const f32 = float32Leaves([grads, adamState.mu, adamState.nu, params])
+    if (f32 === null) return null
+    const [gs, ms, vs, ps] = f32 as [Tensor[], Tensor[], Tensor[], Tensor[]]
+    // The decay rate and the final scale from the transforms themselves, on a one-number probe tree (0 + λ·1 = λ,
+    // s·1 = s), which also advances their schedule counts exactly as the chain would.
+    const [wdProbe, wdNext] = wdTx !== null ? wdTx.update([0], optState[1], [1], extra) : [[0], undefined]
+    const [lrProbe, lrNext] = lrTx.update([1], optState[slots - 1], undefined, extra)
+    const t = adamState.count + 1
+    const c = adamScalars(adam, t, (wdProbe as number[])[0]!, applyWd, (lrProbe as number[])[0]!)
+    // Donated buffers are reused only where nothing else in this step reads them (no aliasing between leaves, with
+    // the gradients, or between params and moments).
+    const counts = own.donate ? bufferCounts([grads, adamState.mu, adamState.nu, params]) : null
+    const mine = (a: Float32Array) => counts !== null && counts.get(a.buffer) === 1
+    const mOut: Leaf[] = []
+    const vOut: Leaf[] = []
+    const uOut: Leaf[] = []
+    const pOut: Leaf[] = []
+    for (let i = 0; i < gs.length; i++) {
+      const shape = gs[i]!.shape
+      const [g, m, v, p] = [gs[i]!.data, ms[i]!.data, vs[i]!.data, ps[i]!.data] as Float32Array[] as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ]
+      const n = g.length
+      let u = own.scratch?.[i]
+      if (u === undefined || u.length !== n) {
+        u = new Float32Array(n)
+        if (own.scratch !== null) own.scratch[i] = u
+      }
+      const out: AdamwOut = {
+        m: mine(m) ? m : new Float32Array(n),
+        v: mine(v) ? v : new Float32Array(n),
+        u,
+        p: mine(p) ? p : new Float32Array(n),
+      }
+      adamwFused(p, g, m, v, c, { out })
+      mOut.push(fromStorage(out.m, shape))
+      vOut.push(fromStorage(out.v, shape))
+      uOut.push(fromStorage(u, shape))
+      pOut.push(fromStorage(out.p!, shape))
+    }
+    const def = tree.structure(grads)
+    const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
+    const next = wdTx !== null ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
+    return [tree.unflatten(def, uOut), next, tree.unflatten(def, pOut)]
+  }
+}

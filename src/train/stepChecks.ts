@@ -1,0 +1,53 @@
+import { isTensor } from '../core/tensor'
+import * as tree from '../core/tree'
+import type { PyTree } from '../core/types'
+import type { Diagnosis } from './diagnosis'
+
+/**
+ * @internal The checks every step runs by default: a non-finite loss or gradient (the step is then not applied,
+ * since one NaN poisons the params and, through Adam's moments, every later step), and a loss that does not depend
+ * on the params at all (a number: the graph was cut, e.g. by `.item()`).
+ */
+export function stepChecks(step: number, lossIsTensor: boolean, loss: number, grads: PyTree): Diagnosis[] {
+  const out: Diagnosis[] = []
+  if (!lossIsTensor) {
+    out.push({
+      code: 'detachedLoss',
+      severity: 'error',
+      step,
+      message: `the loss returned a plain number (${loss}), so it does not depend on the params and every gradient is 0`,
+      fix: 'compute the loss with descent ops on the params it is given; do not call .item(), .toArray() or tensor() on intermediate values',
+    })
+  }
+  if (!Number.isFinite(loss)) {
+    out.push({
+      code: 'nonFinite',
+      severity: 'error',
+      step,
+      path: 'loss',
+      message: `the loss is ${loss} at step ${step}; the step was not applied`,
+      fix: 'look for log(0), 0/0 or overflow in the loss (use logSoftmax / softmaxCrossEntropy instead of log(softmax)), or lower the learning rate',
+    })
+    return out
+  }
+  const bad = firstNonFinite(grads)
+  if (bad !== undefined) {
+    out.push({
+      code: 'nonFinite',
+      severity: 'error',
+      step,
+      path: bad,
+      message: `the gradient at ${bad} is not finite at step ${step} although the loss is; the step was not applied`,
+      fix: 'an op with an infinite derivative was reached (sqrt(0), log(0), pow at 0, division by 0): add an epsilon or use a safe variant',
+    })
+  }
+  return out
+}
+
+/** The path of the first leaf of `grads` holding a NaN or ±Infinity. */
+function firstNonFinite(grads: PyTree): string | undefined {
+  for (const [path, leaf] of tree.flattenWithPath(grads)[0]) {
+    if (isTensor(leaf) ? !tree.allFinite(leaf) : !Number.isFinite(leaf)) return tree.keystr(path, 'grads')
+  }
+  return undefined
+}

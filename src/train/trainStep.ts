@@ -1,0 +1,99 @@
+import { DescentError } from '../core/errors'
+import { checkBoolean } from '../core/hyperparams'
+import { isTensor } from '../core/tensor'
+import * as tree from '../core/tree'
+import type { GradientTransformation, PyTree } from '../core/types'
+import { valueAndGradImpl } from '../grad/valueAndGrad'
+import { type ApplyGradientsOptions, stateUpdate } from './applyGradients'
+import type { StepInfo } from './history'
+import { stepChecks } from './stepChecks'
+import type { TrainState } from './trainState'
+
+/**
+ * Options of {@link trainStep}.
+ * @category train
+ * @since 0.2.0
+ */
+export interface TrainStepOptions extends ApplyGradientsOptions {
+  /** The loss returns `[loss, aux]`; `aux` is passed through to {@link StepInfo.aux}. @defaultValue false */
+  readonly hasAux?: boolean | undefined
+  /**
+   * Run the step's checks (a non-finite loss or gradient, a loss detached from the params) and report them in
+   * {@link StepInfo.diagnoses}. A step with a non-finite loss or gradient is then not applied.
+   * @defaultValue true
+   */
+  readonly diagnostics?: boolean | undefined
+}
+
+/** A loss of the params and a batch: a scalar tensor, or `[loss, aux]` with `hasAux`. */
+export type LossFn<P extends PyTree, B> = (params: P, batch: B) => unknown
+
+/**
+ * One training step as a pure reducer over batches: the loss and its gradient with respect to the params, the
+ * optimizer update, and the new params ({@link applyGradients}), with what the step measured.
+ * ```text
+ * (ℓ, g) = valueAndGrad(loss)(θ_t, batch)
+ * (u, s′) = optimizer.update(g, s, θ_t, { value: ℓ, grad: g, valueFn: θ ↦ loss(θ, batch) })
+ * θ_{t+1} = θ_t + u
+ * ```
+ * The extra arguments reach every transform that uses them (reduceOnPlateau's `value`, polyakSgd's `value`, the
+ * line searches' `valueFn`). With diagnostics on (the default), a step whose loss or gradient is not finite returns
+ * the state unchanged (same step count) with a `nonFinite` diagnosis naming the first bad gradient leaf.
+ * @param loss - `(params, batch) => scalar Tensor` (or `[scalar, aux]` with `hasAux`), written with descent ops.
+ * @param optimizer - The optimizer the state was made with ({@link initTrainState}).
+ * @param options - {@link TrainStepOptions}: `hasAux`, `donate`, `diagnostics`.
+ * @returns `(state, batch) => [nextState, info]`.
+ * @example
+ * import { initTrainState, ops, sgd, tensor, trainStep, type Tensor } from 'descent'
+ * type Batch = { x: Tensor; y: Tensor }
+ * const loss = (p: { w: Tensor }, b: Batch) => ops.mean(ops.square(ops.sub(ops.mul(p.w, b.x), b.y)))
+ * const step = trainStep(loss, sgd(0.1))
+ * let state = initTrainState({ w: tensor(0) }, sgd(0.1))
+ * const batch = { x: tensor([1, 2]), y: tensor([2, 4]) } // y = 2x
+ * for (let i = 0; i < 50; i++) state = step(state, batch)[0]
+ * const [, info] = step(state, batch)
+ * assert.ok(Math.abs(state.params.w.item() - 2) < 1e-4)
+ * assert.ok(info.loss < 1e-8 && info.diagnoses.length === 0)
+ * @category train
+ * @since 0.2.0
+ */
+export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
+  loss: LossFn<P, B>,
+  optimizer: GradientTransformation<S>,
+  options: TrainStepOptions = {},
+): (state: TrainState<P, S>, batch: B) => readonly [TrainState<P, S>, StepInfo<A>] {
+  const owner = 'trainStep'
+  if (typeof loss !== 'function') {
+    throw new DescentError(`${owner}: the loss must be a function (params, batch) => scalar Tensor; got ${typeof loss}`)
+  }
+  const hasAux = checkBoolean(owner, 'options.hasAux', options.hasAux ?? false)
+  const donate = checkBoolean(owner, 'options.donate', options.donate ?? false)
+  const diagnostics = checkBoolean(owner, 'options.diagnostics', options.diagnostics ?? true)
+  const valueAndGrad = valueAndGradImpl(owner, loss as (...args: unknown[]) => unknown, { hasAux })
+  const update = stateUpdate(owner, optimizer, donate)
+  const lossOnly = (params: PyTree, batch: B): unknown => {
+    const out = loss(params as P, batch)
+    return hasAux && Array.isArray(out) ? out[0] : out
+  }
+  return (state, batch) => {
+    const [value, grads, aux] = valueAndGrad(state.params, batch)
+    const lossValue = isTensor(value) ? value.item() : value
+    const gradNorm = tree.norm(grads as PyTree)
+    const diagnoses = diagnostics ? stepChecks(state.step, isTensor(value), lossValue, grads as PyTree) : []
+    const withAux = <T extends object>(info: T): T => (hasAux ? { ...info, aux: aux as A } : info)
+    if (diagnoses.some((d) => d.code === 'nonFinite')) {
+      const info = { loss: lossValue, gradNorm, updateNorm: 0, paramNorm: tree.norm(state.params), diagnoses }
+      return [state, withAux(info)]
+    }
+    const extra = { value: lossValue, grad: grads as PyTree, valueFn: (p: PyTree) => lossOnly(p, batch) as number }
+    const [next, updates] = update(state, grads as PyTree, extra)
+    const info = {
+      loss: lossValue,
+      gradNorm,
+      updateNorm: tree.norm(updates),
+      paramNorm: tree.norm(next.params),
+      diagnoses,
+    }
+    return [next as TrainState<P, S>, withAux(info)]
+  }
+}

@@ -1,0 +1,289 @@
+import {
+  type DType,
+  type ExtraArgs,
+  type GradientTransformation,
+  type PyTree,
+  adam,
+  applyUpdates,
+  chain,
+  ema,
+  lookaheadParams,
+  scale,
+  sgd,
+  tensor,
+  tree,
+} from '../../src/index'
+import * as optimizers from '../../src/optimizers/index'
+import * as transforms from '../../src/transforms/index'
+
+// Every optimizer alias and every transform export, each with a small problem it runs on: shared by the checkpoint,
+// applyGradients and fit tests (a new alias or wrapper must be added here, or the type checker complains).
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTransformation = GradientTransformation<any>
+
+export interface ResumeCase {
+  readonly label: string
+  readonly make: () => AnyTransformation
+  /** The params the optimizer works on (lookahead works on { fast, slow }). */
+  readonly params?: (p: PyTree) => PyTree
+  /** The gradient at step t (default: ∇f at the params). */
+  readonly grad?: (params: PyTree, t: number) => PyTree
+}
+
+export const C = 0.3
+/** f(θ) = Σ ¼(θ − c)⁴ + ½(θ − c)², a smooth non-quadratic loss; ∇f = (θ − c)³ + (θ − c). */
+export const loss = (p: PyTree): number => tree.sum(tree.mapElementwise((x) => (x - C) ** 4 / 4 + (x - C) ** 2 / 2, p))
+export const gradient = (p: PyTree): PyTree => tree.mapElementwise((x) => (x - C) ** 3 + (x - C), p)
+/** The gradient with a NaN in `w` at steps 1 and 5 (for applyIfFinite, zeroNans, and NaN reaching a state). */
+const nanAt = (p: PyTree, t: number): PyTree =>
+  t === 1 || t === 5
+    ? tree.mapWithPath((path, g) => (path[0] === 'w' ? tree.mapElementwise(() => NaN, g) : g), gradient(p))
+    : gradient(p)
+
+export const makeParams = (dtype: DType): PyTree => ({
+  w: tensor(
+    [
+      [0.5, -1, 2],
+      [3, -0.25, 0],
+    ],
+    dtype,
+  ),
+  b: tensor([1, -2, 0.125], dtype),
+})
+
+export interface Run {
+  readonly params: PyTree
+  readonly state: unknown
+}
+
+/** The gradient and the extra arguments of step t of a case (what a training loop would pass). */
+export function stepInputs(c: ResumeCase, params: PyTree, t: number): readonly [PyTree, ExtraArgs] {
+  const g = (c.grad ?? gradient)(params, t)
+  return [g, { value: loss(params), grad: g, valueAndGradFn: (q: PyTree) => [loss(q), gradient(q)] as const }]
+}
+
+export function run(tx: AnyTransformation, c: ResumeCase, from: Run, t0: number, t1: number): Run {
+  let { params, state } = from
+  for (let t = t0; t < t1; t++) {
+    const [g, extra] = stepInputs(c, params, t)
+    const [u, next] = tx.update(g, state, params, extra)
+    params = applyUpdates(params, u)
+    state = next
+  }
+  return { params, state }
+}
+
+const schedule = (count: number): number => 0.05 / (1 + 0.5 * count)
+const sgdLike = (t: AnyTransformation): AnyTransformation => chain(t, scale(-0.05))
+const fastGrad = (p: PyTree): PyTree => gradient((p as { fast: PyTree }).fast)
+
+/**
+ * Every alias exported by src/optimizers, keyed by its export name: the mapped type makes the compiler demand a new
+ * alias here, and the test below checks the keys against the module at run time too.
+ */
+export const ALIASES: { readonly [K in keyof typeof optimizers]: readonly ResumeCase[] } = {
+  sgd: [
+    { label: 'sgd(0.05)', make: () => optimizers.sgd(0.05) },
+    {
+      label: 'sgd momentum nesterov, schedule',
+      make: () => optimizers.sgd(schedule, { momentum: 0.9, nesterov: true }),
+    },
+    {
+      label: 'sgd momentum with NaN gradients (NaN in the state)',
+      make: () => optimizers.sgd(0.05, { momentum: 0.9 }),
+      grad: nanAt,
+    },
+  ],
+  adam: [
+    { label: 'adam(0.05)', make: () => optimizers.adam(0.05) },
+    { label: 'adam(schedule)', make: () => optimizers.adam(schedule) },
+  ],
+  nadam: [{ label: 'nadam', make: () => optimizers.nadam(0.05) }],
+  adamw: [{ label: 'adamw', make: () => optimizers.adamw(0.05, { weightDecay: 0.1 }) }],
+  nadamw: [{ label: 'nadamw', make: () => optimizers.nadamw(0.05) }],
+  amsgrad: [{ label: 'amsgrad', make: () => optimizers.amsgrad(0.05) }],
+  rmsprop: [
+    { label: 'rmsprop momentum centered', make: () => optimizers.rmsprop(0.01, { momentum: 0.9, centered: true }) },
+  ],
+  adagrad: [{ label: 'adagrad', make: () => optimizers.adagrad(0.1) }],
+  lamb: [{ label: 'lamb', make: () => optimizers.lamb(0.01) }],
+  lars: [{ label: 'lars', make: () => optimizers.lars(0.1) }],
+  fromage: [{ label: 'fromage', make: () => optimizers.fromage(0.01) }],
+  adafactor: [
+    { label: 'adafactor(0.01)', make: () => optimizers.adafactor(0.01) },
+    { label: 'adafactor()', make: () => optimizers.adafactor() },
+  ],
+  noisySgd: [
+    { label: 'noisySgd (rng key in the state)', make: () => optimizers.noisySgd(0.01, { eta: 0.01, key: 7 }) },
+  ],
+  sm3: [{ label: 'sm3', make: () => optimizers.sm3(0.1) }],
+  adamax: [{ label: 'adamax', make: () => optimizers.adamax(0.05) }],
+  adamaxw: [{ label: 'adamaxw', make: () => optimizers.adamaxw(0.05) }],
+  radam: [{ label: 'radam', make: () => optimizers.radam(0.05) }],
+  adabelief: [{ label: 'adabelief', make: () => optimizers.adabelief(0.05) }],
+  yogi: [{ label: 'yogi', make: () => optimizers.yogi(0.05) }],
+  lion: [{ label: 'lion', make: () => optimizers.lion(0.01, { weightDecay: 1e-3 }) }],
+  novograd: [{ label: 'novograd', make: () => optimizers.novograd(0.01) }],
+  adadelta: [{ label: 'adadelta', make: () => optimizers.adadelta(0.5) }],
+  signSgd: [{ label: 'signSgd', make: () => optimizers.signSgd(0.01) }],
+  signum: [{ label: 'signum', make: () => optimizers.signum(0.01) }],
+  rprop: [{ label: 'rprop', make: () => optimizers.rprop(0.01) }],
+  lbfgs: [
+    { label: 'lbfgs() with its zoom line search', make: () => optimizers.lbfgs() },
+    { label: 'lbfgs without line search', make: () => optimizers.lbfgs(0.1, { linesearch: null, memorySize: 3 }) },
+  ],
+  optimisticGradientDescent: [
+    { label: 'optimisticGradientDescent', make: () => optimizers.optimisticGradientDescent(0.01) },
+  ],
+  polyakSgd: [{ label: 'polyakSgd (value from extra)', make: () => optimizers.polyakSgd({ scaling: 0.5 }) }],
+}
+
+const inner = () => adam(0.05)
+const mask = { w: true, b: false }
+
+/**
+ * Every export of src/transforms, keyed by name: a case list, or why it is not a transform. A new wrapper or building
+ * block cannot be forgotten.
+ */
+export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly ResumeCase[] | string } = {
+  scale: [{ label: 'scale', make: () => scale(-0.05) }],
+  scaleBySchedule: [{ label: 'scaleBySchedule', make: () => transforms.scaleBySchedule((c) => -schedule(c)) }],
+  scaleByLearningRate: [
+    { label: 'scaleByLearningRate(schedule)', make: () => transforms.scaleByLearningRate(schedule) },
+  ],
+  clip: [{ label: 'clip', make: () => sgdLike(transforms.clip(0.5)) }],
+  clipByGlobalNorm: [{ label: 'clipByGlobalNorm', make: () => sgdLike(transforms.clipByGlobalNorm(1)) }],
+  trace: [{ label: 'trace', make: () => sgdLike(transforms.trace({ decay: 0.9, nesterov: true })) }],
+  ema: [{ label: 'ema', make: () => sgdLike(ema(0.9)) }],
+  addDecayedWeights: [
+    {
+      label: 'addDecayedWeights(schedule), masked',
+      make: () => sgdLike(transforms.addDecayedWeights({ weightDecay: schedule, mask })),
+    },
+  ],
+  addDecoupledWeightDecay: [
+    { label: 'addDecoupledWeightDecay', make: () => sgdLike(transforms.addDecoupledWeightDecay(0.1)) },
+  ],
+  masked: [{ label: 'masked(adam)', make: () => transforms.masked(inner(), mask) }],
+  applyIfFinite: [
+    { label: 'applyIfFinite(adam) with NaN gradients', make: () => transforms.applyIfFinite(inner(), 3), grad: nanAt },
+  ],
+  applyEvery: [{ label: 'applyEvery(3)', make: () => sgdLike(transforms.applyEvery(3)) }],
+  conditionallyTransform: [
+    {
+      label: 'conditionallyTransform(adam, even steps)',
+      make: () => transforms.conditionallyTransform(inner(), (s) => s % 2 === 0),
+    },
+  ],
+  conditionallyMask: [
+    { label: 'conditionallyMask(adam, step ≥ 2)', make: () => transforms.conditionallyMask(inner(), (s) => s >= 2) },
+  ],
+  multiSteps: [{ label: 'multiSteps(adam, 3)', make: () => transforms.multiSteps(inner(), 3) }],
+  multiStepsHasUpdated: 'a predicate on a MultiStepsState, not a transform',
+  multiTransform: [
+    {
+      label: 'multiTransform({ a: adam, b: sgd momentum })',
+      make: () => transforms.multiTransform({ a: inner(), b: sgd(0.05, { momentum: 0.9 }) }, { w: 'a', b: 'b' }),
+    },
+  ],
+  partition: [
+    {
+      label: 'partition',
+      make: () => transforms.partition({ a: inner(), b: optimizers.lion(0.01) }, { w: 'b', b: 'a' }),
+    },
+  ],
+  freeze: [{ label: 'chain(freeze, adam)', make: () => chain(transforms.freeze(mask), inner()) }],
+  selectiveTransform: [
+    { label: 'selectiveTransform(adam)', make: () => transforms.selectiveTransform(inner(), { freezeMask: mask }) },
+  ],
+  lookahead: [
+    {
+      label: 'lookahead(adam, sync every 3)',
+      make: () => transforms.lookahead(inner(), { syncPeriod: 3, slowStepSize: 0.5 }),
+      params: (p) => lookaheadParams(p),
+      grad: fastGrad,
+    },
+  ],
+  lookaheadParams: 'builds lookahead params (used by the lookahead case), not a transform',
+  withExtraArgs: [{ label: 'withExtraArgs(adam)', make: () => transforms.withExtraArgs(inner()) }],
+  injectHyperparams: [
+    { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },
+    { label: 'injectHyperparams(adam)(schedule)', make: () => transforms.injectHyperparams(adam)(schedule) },
+  ],
+  reduceOnPlateau: [
+    {
+      label: 'chain(adam, reduceOnPlateau) (Infinity best value at init)',
+      make: () => chain(inner(), transforms.reduceOnPlateau({ patience: 0, factor: 0.5, rtol: 0.5 })),
+    },
+  ],
+  scaleByLbfgs: [{ label: 'scaleByLbfgs', make: () => sgdLike(transforms.scaleByLbfgs({ memorySize: 2 })) }],
+  scaleByZoomLinesearch: [
+    { label: 'chain(−g, scaleByZoomLinesearch)', make: () => chain(scale(-1), transforms.scaleByZoomLinesearch(10)) },
+  ],
+  valueAndGradFromState: 'a helper returning (params, state) => [value, grad], not a transform',
+  scaleByAdam: [{ label: 'scaleByAdam', make: () => sgdLike(transforms.scaleByAdam()) }],
+  scaleByAmsgrad: [{ label: 'scaleByAmsgrad', make: () => sgdLike(transforms.scaleByAmsgrad()) }],
+  scaleByRms: [{ label: 'scaleByRms', make: () => sgdLike(transforms.scaleByRms()) }],
+  scaleByStddev: [{ label: 'scaleByStddev', make: () => sgdLike(transforms.scaleByStddev()) }],
+  scaleByRss: [{ label: 'scaleByRss', make: () => sgdLike(transforms.scaleByRss()) }],
+  scaleByFactoredRms: [
+    { label: 'scaleByFactoredRms', make: () => sgdLike(transforms.scaleByFactoredRms({ minDimSizeToFactor: 2 })) },
+  ],
+  clipByBlockRms: [{ label: 'clipByBlockRms', make: () => sgdLike(transforms.clipByBlockRms(1)) }],
+  scaleByParamBlockRms: [{ label: 'scaleByParamBlockRms', make: () => sgdLike(transforms.scaleByParamBlockRms()) }],
+  scaleByParamBlockNorm: [{ label: 'scaleByParamBlockNorm', make: () => sgdLike(transforms.scaleByParamBlockNorm()) }],
+  scaleByTrustRatio: [{ label: 'scaleByTrustRatio', make: () => sgdLike(transforms.scaleByTrustRatio()) }],
+  addNoise: [
+    { label: 'addNoise (rng key in the state)', make: () => sgdLike(transforms.addNoise(0.01, 0.55, { key: 3 })) },
+  ],
+  centralize: [{ label: 'centralize', make: () => sgdLike(transforms.centralize()) }],
+  keepParamsNonnegative: [
+    { label: 'keepParamsNonnegative', make: () => chain(scale(-0.05), transforms.keepParamsNonnegative()) },
+  ],
+  zeroNans: [{ label: 'zeroNans with NaN gradients', make: () => sgdLike(transforms.zeroNans()), grad: nanAt }],
+  adaptiveGradClip: [{ label: 'adaptiveGradClip', make: () => sgdLike(transforms.adaptiveGradClip(0.1)) }],
+  normalizeByUpdateNorm: [{ label: 'normalizeByUpdateNorm', make: () => sgdLike(transforms.normalizeByUpdateNorm()) }],
+  snapshot: [{ label: 'snapshot', make: () => sgdLike(transforms.snapshot('norm', (u) => tree.norm(u))) }],
+  monitor: [
+    {
+      label: 'monitor (a function and an ema)',
+      make: () => sgdLike(transforms.monitor({ norm: (u) => tree.norm(u), avg: ema(0.5) })),
+    },
+  ],
+  scaleBySm3: [{ label: 'scaleBySm3', make: () => sgdLike(transforms.scaleBySm3()) }],
+  scaleByAdamax: [{ label: 'scaleByAdamax', make: () => sgdLike(transforms.scaleByAdamax()) }],
+  scaleByRadam: [{ label: 'scaleByRadam', make: () => sgdLike(transforms.scaleByRadam()) }],
+  scaleByBelief: [{ label: 'scaleByBelief', make: () => sgdLike(transforms.scaleByBelief()) }],
+  scaleByYogi: [{ label: 'scaleByYogi', make: () => sgdLike(transforms.scaleByYogi()) }],
+  scaleByLion: [{ label: 'scaleByLion', make: () => sgdLike(transforms.scaleByLion()) }],
+  scaleByNovograd: [{ label: 'scaleByNovograd', make: () => sgdLike(transforms.scaleByNovograd()) }],
+  scaleByAdadelta: [{ label: 'scaleByAdadelta', make: () => sgdLike(transforms.scaleByAdadelta()) }],
+  scaleByRprop: [{ label: 'scaleByRprop', make: () => chain(transforms.scaleByRprop(0.01), scale(-1)) }],
+  scaleByOptimisticGradient: [
+    { label: 'scaleByOptimisticGradient', make: () => sgdLike(transforms.scaleByOptimisticGradient()) },
+  ],
+  scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
+  scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
+}
+
+const NESTED: readonly ResumeCase[] = [
+  {
+    label: 'multiSteps(applyIfFinite(masked(adam))) with NaN gradients',
+    make: () => transforms.multiSteps(transforms.applyIfFinite(transforms.masked(inner(), mask)), 2),
+    grad: nanAt,
+  },
+  {
+    label: 'injectHyperparams(adamw) inside lookahead',
+    make: () =>
+      transforms.lookahead(transforms.injectHyperparams(optimizers.adamw)(0.05), { syncPeriod: 2, slowStepSize: 0.5 }),
+    params: (p) => lookaheadParams(p),
+    grad: fastGrad,
+  },
+]
+
+export const CASES: readonly ResumeCase[] = [
+  ...Object.values(ALIASES).flat(),
+  ...Object.values(TRANSFORMS).flatMap((v) => (typeof v === 'string' ? [] : v)),
+  ...NESTED,
+]
