@@ -43,6 +43,22 @@ const logistic = (x: number): number => {
   return e / (1 + e)
 }
 
+/**
+ * `xʸ` with the IEEE 754 / C99 special cases: pow(+1, y) = 1 for every y (NaN too) and pow(−1, ±∞) = 1, where
+ * JavaScript's `Math.pow` returns NaN. Every other case is `Math.pow`'s, which already follows IEEE.
+ */
+const powIeee = (x: number, y: number): number =>
+  x === 1 || (x === -1 && Math.abs(y) === Infinity) ? 1 : Math.pow(x, y)
+
+/**
+ * IEEE 754-2019 `maximum` / `minimum`: NaN wins, −0 < +0. The same results as `Math.max` / `Math.min`, written out
+ * because a builtin called through the kernel's closure slot is 2× slower than an inlinable arrow.
+ */
+const maximumIeee = (a: number, b: number): number =>
+  a > b || a !== a ? a : a < b || b !== b || a !== 0 ? b : 1 / a > 0 ? a : b
+const minimumIeee = (a: number, b: number): number =>
+  a < b || a !== a ? a : a > b || b !== b || a !== 0 ? b : 1 / a < 0 ? a : b
+
 const indicesOf = (t: Tensor): Int32Array => Int32Array.from(t.data, (v) => Math.trunc(v))
 
 /** The eager implementation of every primitive. */
@@ -51,7 +67,7 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   mul: binary((a, b) => a * b, 'mul'),
   neg: unary((x) => -x),
   div: binary((a, b) => a / b, 'div'),
-  pow: binary(Math.pow),
+  pow: binary(powIeee),
   exp: unary(Math.exp),
   log: unary(Math.log),
   log1p: unary(Math.log1p),
@@ -64,8 +80,8 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   rsqrt: unary((x) => 1 / Math.sqrt(x)),
   abs: unary(Math.abs),
   sign: unary((x) => (x > 0 ? 1 : x < 0 ? -1 : x)),
-  maximum: binary((a, b) => (a > b || Number.isNaN(a) ? a : b)),
-  minimum: binary((a, b) => (a < b || Number.isNaN(a) ? a : b)),
+  maximum: binary(maximumIeee),
+  minimum: binary(minimumIeee),
   select: (xs) => {
     const [c, a, b] = xs as [Tensor, Tensor, Tensor]
     const shape = K.broadcastShapes(c.shape, a.shape, b.shape)!
@@ -77,7 +93,7 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   gt: binary((a, b) => (a > b ? 1 : 0), 'gt'),
   ge: binary((a, b) => (a >= b ? 1 : 0)),
   lt: binary((a, b) => (a < b ? 1 : 0)),
-  le: binary((a, b) => (a <= b ? 1 : 0)),
+  le: binary((a, b) => (a <= b ? 1 : 0), 'le'),
   eq: binary((a, b) => (a === b ? 1 : 0)),
   ne: binary((a, b) => (a !== b ? 1 : 0)),
   sum: reduce('sum'),

@@ -34,7 +34,11 @@ export const fillArb = (pool: readonly number[] = SPECIALS): fc.Arbitrary<Fill> 
   fc.record({
     seed: fc.integer({ min: 1, max: 0x7ffffffe }),
     density: fc.constantFrom(0, 0.02, 0.2, 0.6, 1),
-    pool: fc.subarray([...pool], { minLength: 1 }),
+    // Any subset of the pool, or one of the small pools where order matters most (ties of ±0, ∞ − ∞, lone NaN).
+    pool: fc.oneof(
+      fc.subarray([...pool], { minLength: 1 }),
+      fc.constantFrom<readonly number[]>([0, -0], [-0], [0, -0, -Infinity], [Infinity, -Infinity], [NaN]),
+    ),
   })
 
 /**

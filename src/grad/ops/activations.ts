@@ -6,26 +6,27 @@ import type { Tensor } from '../../core/tensor'
 import { customJvp } from '../customJvp'
 import { type TensorLike, asTensor } from '../tensorLike'
 import { add, div, maximum, mul, neg, sub } from './arithmetic'
-import { greater, greaterEqual, where } from './compare'
+import { greater, greaterEqual, lessEqual, where } from './compare'
 import { max, sum } from './reduce'
 import { abs, exp, expm1, log, log1p, sigmoid, stopGradient, tanh } from './unary'
 
 /**
- * Rectified linear unit, `where(x > 0, x, 0)`: **relu'(0) = 0**, as JAX, PyTorch and TF.js.
+ * Rectified linear unit, `where(x ≤ 0, 0, x)`: **relu'(0) = 0**, as JAX, PyTorch and TF.js. A NaN input stays NaN
+ * (NaN ≤ 0 is false), with derivative 1, so a NaN is never silently zeroed; relu(−0) = +0, as IEEE `maximum(−0, 0)`.
  * ```text
  * relu(x) = max(x, 0)      relu'(x) = [x > 0]
  * ```
  * @returns a tensor of the same shape.
  * @example
  * import { grad, relu, tensor } from 'descent'
- * assert.deepStrictEqual(relu(tensor([-1, 0, 2])).toArray(), [0, 0, 2])
+ * assert.deepStrictEqual(relu(tensor([-1, 0, 2, NaN])).toArray(), [0, 0, 2, NaN])
  * assert.strictEqual(grad((x) => relu(x))(0), 0)
  * @category grad
  * @since 0.1.0
  */
 export const relu = (x: TensorLike): Tensor => {
   const t = asTensor(x)
-  return where(greater(t, 0), t, 0)
+  return where(lessEqual(t, 0), 0, t)
 }
 
 /**
@@ -126,7 +127,9 @@ const softplusRule = /*#__PURE__*/ customJvp(
 export const softplus = (x: TensorLike): Tensor => softplusRule(asTensor(x))
 
 /**
- * Softmax along `axis` (default the last), with the maximum subtracted under {@link stopGradient}.
+ * Softmax along `axis` (default the last), with the maximum subtracted under {@link stopGradient}. Non-finite
+ * inputs follow that formula with IEEE rules, as jax.nn.softmax: a slice holding NaN or +∞, or only −∞, is NaN
+ * throughout (∞ − ∞ = NaN); −∞ among finite values gives 0 there.
  * ```text
  * softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m)      ∂s = s ⊙ (∂x − Σ s ⊙ ∂x)
  * ```
@@ -144,7 +147,8 @@ export const softmax = (x: TensorLike, axis: number | readonly number[] = -1): T
 }
 
 /**
- * Log-softmax along `axis` (default the last), stable for large logits.
+ * Log-softmax along `axis` (default the last), stable for large logits. As {@link softmax}, a slice holding NaN or
+ * +∞, or only −∞, is NaN throughout; −∞ among finite values gives −∞ there.
  * ```text
  * logSoftmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m)      ∂ = ∂x − Σ softmax(x) ⊙ ∂x
  * ```

@@ -73,6 +73,8 @@ export const div: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ binar
  * ∂/∂x = y·x^(y−1)      ∂/∂y = xʸ·log x  (taken as 0 where x = 0, as JAX)
  * ```
  * The `∂/∂y` term is only computed when `y` is being differentiated, so `pow(x, 2)` at negative `x` is fine.
+ * Special values follow IEEE 754 / C99 `pow` (as NumPy and XLA): `pow(1, y) = 1` for every y, NaN included, and
+ * `pow(−1, ±∞) = 1`, where JavaScript's `Math.pow` gives NaN.
  * @returns a tensor of the broadcast shape.
  * @example
  * import { pow, tensor } from 'descent'
@@ -83,7 +85,8 @@ export const div: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ binar
 export const pow: (x: TensorLike, y: TensorLike) => Tensor = /*#__PURE__*/ binaryOp('pow', 'pow')
 
 /**
- * Elementwise maximum with broadcasting. At ties the derivative is split evenly (½ to each side), as JAX.
+ * Elementwise maximum with broadcasting: IEEE 754-2019 `maximum`, so NaN wins (as NumPy and XLA) and
+ * `maximum(−0, +0) = +0`. At ties (−0 and +0 included) the derivative is split evenly (½ to each side), as JAX.
  *
  * ```text
  * ∂/∂a = [a > b] + ½[a = b]
@@ -98,7 +101,8 @@ export const pow: (x: TensorLike, y: TensorLike) => Tensor = /*#__PURE__*/ binar
 export const maximum: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ binaryOp('maximum', 'maximum')
 
 /**
- * Elementwise minimum with broadcasting. At ties the derivative is split evenly (½ to each side), as JAX.
+ * Elementwise minimum with broadcasting: IEEE 754-2019 `minimum`, so NaN wins and `minimum(−0, +0) = −0`. At ties
+ * the derivative is split evenly (½ to each side), as JAX.
  *
  * ```text
  * ∂/∂a = [a < b] + ½[a = b]
@@ -181,7 +185,8 @@ export const square = (x: TensorLike): Tensor => {
 export const reciprocal = (x: TensorLike): Tensor => div(1, x)
 
 /**
- * Clamps every element into `[lo, hi]`, as `minimum(maximum(x, lo), hi)` (jnp.clip). The derivative is 1 strictly
+ * Clamps every element into `[lo, hi]`, as `minimum(maximum(x, lo), hi)` (jnp.clip), so a NaN in `x` stays NaN. The
+ * derivative is 1 strictly
  * inside, 0 outside, and ½ exactly at a bound (the tie rule of {@link maximum}). Exported only as `ops.clip`: the
  * top-level `clip` is the gradient transformation.
  *

@@ -56,8 +56,9 @@ export const keptShape = (shape: readonly number[], axes: readonly number[]): nu
   shape.map((d, i) => (axes.includes(i) ? 1 : d))
 
 /**
- * Sums over the given axes (all by default), accumulating in float64. Exported only as `ops.sum`, so that it is
- * never confused with `tree.sum` (the sum of every leaf of a pytree, as a number).
+ * Sums over the given axes (all by default), accumulating in float64 from +0 and rounding once to the dtype, with
+ * IEEE semantics: NaN propagates, +∞ + −∞ = NaN, and a sum of only −0 is +0 (as XLA; NumPy keeps −0). Exported only
+ * as `ops.sum`, so that it is never confused with `tree.sum` (the sum of every leaf of a pytree, as a number).
  * ```text
  * sum(x, A)[j] = Σ_{i ∈ A} x[i, j]      ∂/∂x = 1 (broadcast back)
  * ```
@@ -74,8 +75,8 @@ export const keptShape = (shape: readonly number[], axes: readonly number[]): nu
 export const sum = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('sum', 'sum', x, axis)
 
 /**
- * Maximum over axes. Ties share the derivative evenly (JAX's rule), so the derivative of `max([1, 1])` is `[½, ½]`.
- * Exported only as `ops.max`.
+ * Maximum over axes: IEEE 754-2019 `maximum`, so NaN wins (as NumPy and XLA) and −0 < +0. Ties share the
+ * derivative evenly (JAX's rule), so the derivative of `max([1, 1])` is `[½, ½]`. Exported only as `ops.max`.
  * ```text
  * ∂max/∂xᵢ = [xᵢ = max] / #{j : xⱼ = max}
  * ```
@@ -90,7 +91,8 @@ export const sum = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('su
 export const max = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('reduceMax', 'max', x, axis)
 
 /**
- * Minimum over axes; ties share the derivative evenly. Exported only as `ops.min`.
+ * Minimum over axes: IEEE 754-2019 `minimum` (NaN wins, −0 < +0); ties share the derivative evenly. Exported only
+ * as `ops.min`.
  * ```text
  * ∂min/∂xᵢ = [xᵢ = min] / #{j : xⱼ = min}
  * ```
@@ -104,7 +106,8 @@ export const max = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('re
 export const min = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('reduceMin', 'min', x, axis)
 
 /**
- * Arithmetic mean over axes.
+ * Arithmetic mean over axes. The sum is rounded to the dtype before the division, so a float32 mean of values whose
+ * sum passes ±3.4·10³⁸ is ±Infinity although the float64 mean would fit (a deliberate exception: use float64 there).
  * ```text
  * mean(x, A) = sum(x, A) / Π_{a ∈ A} nₐ
  * ```
@@ -123,7 +126,9 @@ export function mean(x: TensorLike, axis?: AxisOrOptions): Tensor {
 }
 
 /**
- * Product over axes, by pairwise multiplication of halves (exact derivatives, also with zeros in `x`).
+ * Product over axes, by pairwise multiplication of halves (exact derivatives, also with zeros in `x`). Each partial
+ * product is rounded to the dtype, so where a float32 partial product under- or overflows (0·∞ = NaN) the result can
+ * differ from the float64 product (a deliberate exception; use float64 for such ranges).
  * ```text
  * prod(x, A) = Π_{i ∈ A} xᵢ
  * ```
@@ -158,7 +163,9 @@ export function prod(x: TensorLike, axis?: AxisOrOptions): Tensor {
 
 /**
  * `log Σ exp(x)` over axes, computed stably: the maximum is subtracted first (under {@link stopGradient}, so it
- * does not change the derivatives), and an all −∞ slice gives −∞ rather than NaN.
+ * does not change the derivatives), and an all −∞ slice gives −∞ rather than NaN. Non-finite values give the
+ * exact value: NaN when a slice holds a NaN, else +∞ when it holds +∞ (where the max-subtracted formula alone
+ * would give ∞ − ∞ = NaN).
  * ```text
  * logsumexp(x) = m + log Σᵢ exp(xᵢ − m),  m = max x      ∂/∂x = softmax(x)
  * ```
@@ -197,8 +204,13 @@ export interface NormOptions extends ReduceOptions {
 /**
  * The vector norm over axes (all by default, so a matrix gets its Frobenius norm). The 2-norm's gradient `x/‖x‖`
  * is NaN at x = 0, as in JAX; use `safeNorm` style guards if that matters.
+ *
+ * The 2-norm is computed scaled by s = max |xᵢ| (under {@link stopGradient}, as BLAS `nrm2`), so squares of large
+ * or tiny float32 values neither overflow nor underflow: ‖[1e20]‖ is 1e20, not Infinity, and ‖[1e−30]‖ is 1e−30,
+ * not 0, as the float64 value rounded to the dtype. NaN and ±Infinity give what √(Σ xᵢ²) gives: NaN when any
+ * element is NaN, else +Infinity when any is ±Infinity.
  * ```text
- * ‖x‖₁ = Σ|xᵢ|      ‖x‖₂ = √(Σ xᵢ²)      ‖x‖∞ = max |xᵢ|
+ * ‖x‖₁ = Σ|xᵢ|      ‖x‖₂ = √(Σ xᵢ²) = s·√(Σ (xᵢ/s)²)      ‖x‖∞ = max |xᵢ|
  * ```
  * @returns the reduced tensor.
  * @example
@@ -212,7 +224,19 @@ export function norm(x: TensorLike, opts: NormOptions = {}): Tensor {
   const { ord = 2, ...rest } = opts
   if (ord === 1) return sum(abs(x), rest)
   if (ord === Infinity) return max(abs(x), rest)
-  return sqrt(sum(square(x), rest))
+  const t = asTensor(x)
+  const axes = normAxes('norm', rest.axis, t.shape.length)
+  if (axes.length === 0) return abs(t)
+  const s0 = stopGradient(max(abs(t), { axis: axes, keepDims: true }))
+  // s = 0 (all zeros) and s = ∞ fall back to 1: then √(Σ xᵢ²) is 0, or +∞ as it should be; s = NaN propagates.
+  const s = where(equal(s0, 0), 1, where(equal(s0, Infinity), 1, s0))
+  const r = mul(sqrt(sum(square(div(t, s)), { axis: axes, keepDims: true })), s)
+  return rest.keepDims === true
+    ? r
+    : reshape(
+        r,
+        t.shape.filter((_, i) => !axes.includes(i)),
+      )
 }
 
 /** @internal Sums `x` down to `shape` (the transpose of broadcasting `shape` to `x.shape`). */

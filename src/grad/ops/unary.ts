@@ -131,7 +131,8 @@ export const rsqrt: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('rsqrt')
 export const abs: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('abs')
 
 /**
- * Elementwise sign: −1, 0 or +1 (NaN stays NaN). Its derivative is zero everywhere.
+ * Elementwise sign: −1, ±0 or +1 (NaN stays NaN, and sign(−0) = −0, as XLA; NumPy gives +0). Its derivative is
+ * zero everywhere.
  * ```text
  * sign(x) = [x > 0] − [x < 0]
  * ```
