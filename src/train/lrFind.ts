@@ -55,8 +55,8 @@ export interface LrFindResult {
   readonly rawLosses: readonly number[]
   /** The learning rate of the steepest descent of the smoothed loss, or null with fewer than 2 usable points. */
   readonly suggestion: number | null
-  /** Whether the sweep stopped before `steps` (divergence or a non-finite loss). */
-  readonly stoppedEarly: boolean
+  /** Whether the stop rule ended the sweep (divergence or a non-finite loss), at whatever step, the last included. */
+  readonly diverged: boolean
 }
 
 /**
@@ -99,14 +99,14 @@ export interface LrFindResult {
  * @example
  * import { lrFind, ops, sgd, square, tensor } from 'descent'
  * // f(w) = ½·4·(w − 3)²: gradient descent is stable iff lr < 2/4
- * const { lrs, losses, suggestion, stoppedEarly } = lrFind({
+ * const { lrs, losses, suggestion, diverged } = lrFind({
  *   loss: (p: { w: ReturnType<typeof tensor> }) => ops.sum(ops.mul(2, square(ops.sub(p.w, 3)))),
  *   optimizer: (lr) => sgd(lr),
  *   params: { w: tensor([0], 'float64') },
  *   data: [null],
  *   minLr: 1e-4,
  * })
- * assert.ok(stoppedEarly && lrs[lrs.length - 1]! > 0.5)
+ * assert.ok(diverged && lrs[lrs.length - 1]! > 0.5)
  * assert.ok(suggestion !== null && suggestion < 0.5)
  * assert.ok(losses[lrs.indexOf(suggestion)]! < losses[0]!)
  * @see lossCurveSvg, injectHyperparams
@@ -151,7 +151,7 @@ export function lrFind<P extends PyTree, B>(options: LrFindOptions<P, B>): LrFin
   let state = tx.init(params)
   let avg = 0
   let best = Infinity
-  let stoppedEarly = false
+  let diverged = false
   for (let k = 0; k < steps; k++) {
     const batch = batches.next()
     const [value, grads] = vg(theta, batch)
@@ -162,7 +162,7 @@ export function lrFind<P extends PyTree, B>(options: LrFindOptions<P, B>): LrFin
     rawLosses.push(x)
     losses.push(s)
     if (!Number.isFinite(x) || (k >= 1 && s > stopFactor * best)) {
-      stoppedEarly = k < steps - 1
+      diverged = true
       break
     }
     if (s < best) best = s
@@ -173,7 +173,7 @@ export function lrFind<P extends PyTree, B>(options: LrFindOptions<P, B>): LrFin
     state = next
   }
   const idx = steepestDescentIndex(losses, skipBegin, skipEnd)
-  return { lrs, losses, rawLosses, suggestion: idx === null ? null : lrs[idx]!, stoppedEarly }
+  return { lrs, losses, rawLosses, suggestion: idx === null ? null : lrs[idx]!, diverged }
 }
 
 /** Batches forever: the iterable again from its start (or the data function at the next epoch) when one runs out. */

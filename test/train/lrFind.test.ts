@@ -79,7 +79,7 @@ describe('lrFind on ½·a·(w − b)² with sgd', () => {
   it('stops early, past 2/a: a smoothed loss can only exceed 4 × best after an update at lr > 2/a', () => {
     // While lr_j ≤ 2/a for all j < k, x_0 ≥ … ≥ x_k, and s_k is a convex combination of s_{k−1} and x_k ≤ s_{k−1},
     // so s is non-increasing and never exceeds its best: the stop at K needs lr_{K−1} > 2/a.
-    expect(result.stoppedEarly).toBe(true)
+    expect(result.diverged).toBe(true)
     expect(lrs.length).toBeLessThan(steps)
     const K = lrs.length - 1
     expect(lrs[K - 1]).toBeGreaterThan(2 / a)
@@ -113,7 +113,7 @@ describe('lrFind on ½·a·(w − b)² with sgd', () => {
       maxLr: 0.4,
       steps: 30,
     })
-    expect(res.stoppedEarly).toBe(false)
+    expect(res.diverged).toBe(false)
     expect(res.lrs).toHaveLength(30)
     expect(res.lrs[29]).toBe(0.4)
     expect(res.lrs[0]).toBe(1e-3)
@@ -142,7 +142,7 @@ describe('lrFind stopping, data and params', () => {
       minLr: 1e-3,
       maxLr: 1e-2,
     })
-    expect(res.stoppedEarly).toBe(true)
+    expect(res.diverged).toBe(true)
     expect(res.lrs).toHaveLength(4)
     expect(res.rawLosses[3]).toBeNaN()
     expect(res.suggestion).toBeNull() // fewer than 2 points after skipping 10
