@@ -1,4 +1,5 @@
-// Shared helpers of the bench workloads: timing and the result line the runner parses.
+// Shared helpers of the bench workloads: timing, the one-implementation-per-process switch and the result line the
+// runner parses.
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
@@ -7,7 +8,7 @@ export const quick = process.argv.includes('--quick')
 export interface Row {
   /** workload id, e.g. 'adam-1e6' */
   readonly workload: string
-  /** implementation, e.g. 'descent adamw (public API)' */
+  /** implementation, e.g. 'descent applyGradients(adamw, { donate: true })' */
   readonly impl: string
   /** 'descent' or 'peer' or 'limit' */
   readonly kind: 'descent' | 'peer' | 'limit'
@@ -17,6 +18,8 @@ export interface Row {
   /** extra figure, e.g. GFLOP/s */
   readonly gflops?: number
   readonly note?: string
+  /** median when this implementation ran alone in its own process (`npm run bench -- --isolate`) */
+  readonly ownMedianMs?: number
 }
 
 export async function time(
@@ -75,9 +78,17 @@ export async function loadJax(): Promise<typeof import('@jax-js/jax')> {
 export interface Impl {
   readonly impl: string
   readonly kind: Row['kind']
-  readonly step: () => unknown | Promise<unknown>
+  /** builds the implementation's state (loading its library) and returns one step */
+  readonly make: () => Promise<() => unknown | Promise<unknown>> | (() => unknown | Promise<unknown>)
   /** fewer repetitions for very slow implementations */
   readonly reps?: number
+  /** fewer warm-up steps for very slow implementations */
+  readonly warmup?: number
+  /**
+   * timed on its own after the round-robin (TF.js cpu: switching TF.js backends per step would move the variables
+   * between backends)
+   */
+  readonly alone?: boolean
   readonly note?: string
 }
 
@@ -85,33 +96,67 @@ export interface Impl {
  * Times several implementations round-robin (warm-up for each, then one step of each per round), so that load
  * drifting on a shared machine hits all of them alike and the ratios stay meaningful.
  */
-export async function interleaved(
+async function interleaved(
   workload: string,
   impls: readonly Impl[],
+  steps: readonly (() => unknown)[],
   warmup: number,
   reps: number,
 ): Promise<Row[]> {
-  for (const x of impls) for (let i = 0; i < warmup; i++) await x.step()
+  for (let j = 0; j < impls.length; j++) for (let i = 0; i < (impls[j]!.warmup ?? warmup); i++) await steps[j]!()
   const times = impls.map(() => [] as number[])
   for (let r = 0; r < reps; r++) {
     for (let j = 0; j < impls.length; j++) {
-      const x = impls[j]!
-      if (r >= (x.reps ?? reps)) continue
+      if (r >= (impls[j]!.reps ?? reps)) continue
       const t0 = performance.now()
-      await x.step()
+      await steps[j]!()
       times[j]!.push(performance.now() - t0)
     }
   }
   return impls.map((x, j) => {
     const ts = times[j]!.sort((a, b) => a - b)
-    return {
-      workload,
-      impl: x.impl,
-      kind: x.kind,
-      medianMs: ts[Math.floor(ts.length / 2)]!,
-      minMs: ts[0]!,
-      reps: ts.length,
-      ...(x.note === undefined ? {} : { note: x.note }),
-    }
+    return row(workload, x, ts[Math.floor(ts.length / 2)]!, ts[0]!, ts.length)
   })
+}
+
+const row = (workload: string, x: Impl, medianMs: number, minMs: number, reps: number): Row => ({
+  workload,
+  impl: x.impl,
+  kind: x.kind,
+  medianMs,
+  minMs,
+  reps,
+  ...(x.note === undefined ? {} : { note: x.note }),
+})
+
+/**
+ * Runs a workload's implementations and emits the result line. By default the `alone: false` ones round-robin in
+ * this process and the `alone` ones after them. `--list` prints the implementation names (`@@IMPLS [...]`) without
+ * building any; `--impl <k>` builds and times only the k-th one, so that the runner can time each implementation
+ * in a process of its own (`npm run bench -- --isolate`): a peer sharing a process pays for descent's garbage.
+ */
+export async function runWorkload(workload: string, impls: readonly Impl[], warmup: number, reps: number) {
+  if (process.argv.includes('--list')) {
+    process.stdout.write(`@@IMPLS ${JSON.stringify(impls.map((x) => x.impl))}\n`)
+    return
+  }
+  const at = process.argv.indexOf('--impl')
+  if (at >= 0) {
+    const x = impls[Number(process.argv[at + 1])]
+    if (x === undefined) throw new RangeError(`--impl ${process.argv[at + 1]}: no such implementation`)
+    const n = x.reps ?? reps
+    const r = await time(await x.make(), x.warmup ?? warmup, n)
+    emit([row(workload, x, r.median, r.min, n)])
+    return
+  }
+  const shared = impls.filter((x) => x.alone !== true)
+  const steps: (() => unknown)[] = []
+  for (const x of shared) steps.push(await x.make())
+  const rows = await interleaved(workload, shared, steps, warmup, reps)
+  for (const x of impls.filter((y) => y.alone === true)) {
+    const n = x.reps ?? reps
+    const r = await time(await x.make(), x.warmup ?? warmup, n)
+    rows.push(row(workload, x, r.median, r.min, n))
+  }
+  emit(rows)
 }

@@ -1,10 +1,13 @@
-// npm run bench [-- --quick] [-- --only adam-1e6,matmul-512]
+// npm run bench [-- --quick] [-- --only adam-1e6,matmul-512] [-- --isolate]
 // Runs every workload in its own Node process (tsx), the peers in the same process and run as descent, prints a
-// table of medians after warm-up and the ratios descent/peer, and writes bench/results/latest.json
-// (--quick: fewer sizes and repetitions, written to bench/results/quick.tmp so it never replaces the full results).
+// table per workload of medians after warm-up and the ratios descent/peer, and writes bench/results/latest.json
+// (--quick: fewer sizes and repetitions, written to bench/results/quick.tmp so it never replaces the full results;
+// --only: written to bench/results/partial.tmp). --isolate also times every implementation of the adam and mlp
+// workloads alone in a process of its own (a peer sharing a process pays for descent's garbage) and adds the
+// own-process medians and ratios next to the shared-process ones.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Row } from './lib'
@@ -12,61 +15,68 @@ import type { Row } from './lib'
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..')
 const quick = process.argv.includes('--quick')
+const isolate = process.argv.includes('--isolate')
 const onlyArg = process.argv.indexOf('--only')
 const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : null
+
+interface Head {
+  /** the descent row (prefix of its impl name) a ratio column is taken from */
+  readonly prefix: string
+  /** the column's short name */
+  readonly label: string
+}
 
 interface Workload {
   readonly id: string
   readonly script: string
   readonly args: readonly string[]
-  /** the descent rows the ratios are taken from (one ratio column each, in order) */
-  readonly headline: string
-  readonly second?: string
+  /** one ratio column each, in order */
+  readonly heads: readonly Head[]
   readonly inQuick: boolean
+  /** the workload supports --list / --impl (one implementation per process) */
+  readonly isolatable: boolean
 }
 
+const ADAM_HEADS: readonly Head[] = [
+  { prefix: 'descent adamw: update + applyUpdates', label: 'update+applyUpdates' },
+  { prefix: 'descent applyGradients(adamw) (pure)', label: 'applyGradients' },
+  { prefix: 'descent applyGradients(adamw, { donate: true })', label: 'applyGradients donate' },
+  { prefix: 'descent fused kernel, in place', label: 'bare kernel' },
+]
+const MLP_HEADS: readonly Head[] = [
+  { prefix: 'descent trainStep(adamw) (pure)', label: 'trainStep' },
+  { prefix: 'descent trainStep(adamw, { donate: true })', label: 'trainStep donate' },
+]
+const adam = (n: string, id: string, inQuick: boolean): Workload => ({
+  id,
+  script: 'adam.ts',
+  args: [n],
+  heads: ADAM_HEADS,
+  inQuick,
+  isolatable: true,
+})
+const mlp = (sizes: string, b: string): Workload => ({
+  id: `mlp-${sizes.replaceAll(',', '-')}-b${b}`,
+  script: 'mlp.ts',
+  args: [sizes, b],
+  heads: MLP_HEADS,
+  inQuick: true,
+  isolatable: true,
+})
 const WORKLOADS: readonly Workload[] = [
+  adam('100000', 'adam-1e5', true),
+  adam('1000000', 'adam-1e6', true),
+  adam('10000000', 'adam-1e7', false),
+  mlp('784,256,10', '128'),
+  mlp('64,64,10', '32'),
   {
-    id: 'adam-1e5',
-    script: 'adam.ts',
-    args: ['100000'],
-    headline: 'descent adamw:',
-    second: 'descent adamw({ donate',
+    id: 'matmul-512',
+    script: 'matmul.ts',
+    args: ['512'],
+    heads: [{ prefix: 'descent matmul (SIMD', label: 'SIMD matmul' }],
     inQuick: true,
+    isolatable: false,
   },
-  {
-    id: 'adam-1e6',
-    script: 'adam.ts',
-    args: ['1000000'],
-    headline: 'descent adamw:',
-    second: 'descent adamw({ donate',
-    inQuick: true,
-  },
-  {
-    id: 'adam-1e7',
-    script: 'adam.ts',
-    args: ['10000000'],
-    headline: 'descent adamw:',
-    second: 'descent adamw({ donate',
-    inQuick: false,
-  },
-  {
-    id: 'mlp-784-256-10-b128',
-    script: 'mlp.ts',
-    args: ['784,256,10', '128'],
-    headline: 'descent valueAndGrad',
-    second: 'descent (donate)',
-    inQuick: true,
-  },
-  {
-    id: 'mlp-64-64-10-b32',
-    script: 'mlp.ts',
-    args: ['64,64,10', '32'],
-    headline: 'descent valueAndGrad',
-    second: 'descent (donate)',
-    inQuick: true,
-  },
-  { id: 'matmul-512', script: 'matmul.ts', args: ['512'], headline: 'descent matmul (SIMD', inQuick: true },
 ]
 
 const selected = WORKLOADS.filter((w) => (only === null ? !quick || w.inQuick : only.includes(w.id)))
@@ -74,46 +84,81 @@ const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')
 const rows: Row[] = []
 const failures: string[] = []
 const started = Date.now()
+const loadBefore = loadavg()
+
+/** Runs a workload script with extra arguments; returns the payload of its `tag` line, or records a failure. */
+function runScript(w: Workload, extra: readonly string[], tag: string): unknown {
+  const args = [tsx, join(here, 'workloads', w.script), ...w.args, ...(quick ? ['--quick'] : []), ...extra]
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(`${tag} `))
+  if (r.status !== 0 || line === undefined) {
+    failures.push(`${w.id} ${extra.join(' ')}: exit ${r.status}\n${(r.stderr ?? '').slice(-2000)}`)
+    return undefined
+  }
+  return JSON.parse(line.slice(tag.length + 1))
+}
 
 for (const w of selected) {
-  const args = [tsx, join(here, 'workloads', w.script), ...w.args, ...(quick ? ['--quick'] : [])]
   process.stderr.write(`bench: ${w.id} …\n`)
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('@@RESULT '))
-  if (r.status !== 0 || line === undefined) {
-    failures.push(`${w.id}: exit ${r.status}\n${(r.stderr ?? '').slice(-2000)}`)
-    continue
-  }
-  rows.push(...(JSON.parse(line.slice('@@RESULT '.length)) as Row[]))
+  const shared = (runScript(w, [], '@@RESULT') ?? []) as Row[]
+  if (isolate && w.isolatable) {
+    const names = (runScript(w, ['--list'], '@@IMPLS') ?? []) as string[]
+    const own = new Map<string, number>()
+    names.forEach((name, k) => {
+      process.stderr.write(`bench: ${w.id} alone: ${name} …\n`)
+      const r = runScript(w, ['--impl', String(k)], '@@RESULT') as Row[] | undefined
+      if (r?.[0] !== undefined) own.set(name, r[0].medianMs)
+    })
+    rows.push(...shared.map((r) => (own.has(r.impl) ? { ...r, ownMedianMs: own.get(r.impl)! } : r)))
+  } else rows.push(...shared)
 }
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
-const ratios: { workload: string; descent: string; versus: string; ratio: number }[] = []
-const lines: string[] = [
-  '| workload | implementation | median ms | min ms | GFLOP/s | descent ÷ this | descent (donate) ÷ this |',
-  '|---|---|---|---|---|---|---|',
-]
+const ratios: { workload: string; descent: string; versus: string; ratio: number; ownProcessRatio?: number }[] = []
+const sections: string[] = []
 for (const w of selected) {
   const rs = rows.filter((r) => r.workload === w.id)
-  const heads = [w.headline, w.second].map((h) =>
-    h === undefined ? undefined : rs.find((r) => r.kind === 'descent' && r.impl.startsWith(h)),
-  )
+  if (rs.length === 0) continue
+  const heads = w.heads.map((h) => ({ ...h, row: rs.find((r) => r.kind === 'descent' && r.impl.startsWith(h.prefix)) }))
+  const own = rs.some((r) => r.ownMedianMs !== undefined)
+  const gf = rs.some((r) => r.gflops !== undefined)
+  const lines = [
+    `#### ${w.id}`,
+    '',
+    `| implementation | median ms | min ms |${own ? ' own process ms |' : ''}${gf ? ' GFLOP/s |' : ''}${heads.map((h) => ` ${h.label} ÷ this |`).join('')}`,
+    `|---|---|---|${own ? '---|' : ''}${gf ? '---|' : ''}${heads.map(() => '---|').join('')}`,
+  ]
   for (const r of rs) {
-    const cells = heads.map((head) => {
+    const cells = heads.map(({ row: head }) => {
       if (head === undefined || r.kind === 'descent') return ''
       const q = head.medianMs / r.medianMs
-      ratios.push({ workload: w.id, descent: head.impl, versus: r.impl, ratio: q })
-      return `${q.toFixed(2)}×`
+      const qOwn =
+        head.ownMedianMs !== undefined && r.ownMedianMs !== undefined ? head.ownMedianMs / r.ownMedianMs : undefined
+      ratios.push({
+        workload: w.id,
+        descent: head.impl,
+        versus: r.impl,
+        ratio: q,
+        ...(qOwn === undefined ? {} : { ownProcessRatio: qOwn }),
+      })
+      return `${q.toFixed(2)}×${qOwn === undefined ? '' : ` (own ${qOwn.toFixed(2)}×)`}`
     })
-    const name = heads.includes(r) ? `**${r.impl}**` : r.impl
-    lines.push(
-      `| ${w.id} | ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} | ${cells.join(' | ')} |`,
-    )
+    const name = heads.some((h) => h.row === r) ? `**${r.impl}**` : r.impl
+    const ownCell = own ? ` ${r.ownMedianMs === undefined ? '' : fmt(r.ownMedianMs)} |` : ''
+    const gfCell = gf ? ` ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} |` : ''
+    lines.push(`| ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} |${ownCell}${gfCell} ${cells.join(' | ')} |`)
   }
+  sections.push(lines.join('\n'))
 }
-const table = lines.join('\n')
+const table = sections.join('\n\n')
 console.log(table)
-console.log('\nratio = median of the bold descent row ÷ median of that row (below 1: descent is faster).')
+console.log(
+  '\nratio = median of the bold descent row of that column ÷ median of this row (below 1: descent is faster)' +
+    (isolate ? '; (own …) = the same with every implementation timed alone in its own process.' : '.'),
+)
+const loadAfter = loadavg()
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ')
+console.log(`load average before ${load(loadBefore)}, after ${load(loadAfter)}`)
 if (failures.length > 0) console.error(`\nfailed workloads:\n${failures.join('\n')}`)
 
 const machine = {
@@ -130,9 +175,11 @@ writeFileSync(
   JSON.stringify(
     {
       date: new Date().toISOString(),
-      command: `npm run bench${quick ? ' -- --quick' : ''}`,
+      command: `npm run bench${process.argv.slice(2).length > 0 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       quick,
+      isolate,
       machine,
+      loadAverage: { before: loadBefore, after: loadAfter },
       seconds: (Date.now() - started) / 1000,
       rows,
       ratios,

@@ -1,8 +1,9 @@
-// (b)/(c) one training step of an MLP with softmax cross-entropy: descent (valueAndGrad + adamw + applyUpdates) vs
-// TF.js (variableGrads + applyGradients, cpu and wasm) vs jax-js (jit of the whole step).
-// Usage: tsx bench/workloads/mlp.ts <in,hidden,out> <batch> [--quick]
-import { adamw, applyUpdates, ops, tensor, valueAndGrad } from '../../src/index'
-import { type Impl, type Row, emit, interleaved, loadJax, loadTf, quick, randomF32, time } from '../lib'
+// (b)/(c) one training step of an MLP with softmax cross-entropy: descent's train layer (trainStep with adamw, pure
+// and donated) and its plain API (valueAndGrad + update + applyUpdates) vs TF.js (variableGrads + applyGradients,
+// cpu and wasm) vs jax-js (jit of the whole step).
+// Usage: tsx bench/workloads/mlp.ts <in,hidden,out> <batch> [--quick] [--list | --impl <k>]
+import { type Tensor, adamw, applyUpdates, initTrainState, ops, tensor, trainStep, valueAndGrad } from '../../src/index'
+import { type Impl, loadJax, loadTf, quick, randomF32, runWorkload } from '../lib'
 
 const [din, dh, dout] = (process.argv[2] ?? '784,256,10').split(',').map(Number) as [number, number, number]
 const batch = Number(process.argv[3] ?? 128)
@@ -21,55 +22,52 @@ const onehot = new Float32Array(batch * dout)
 labels.forEach((c, i) => (onehot[i * dout + c] = 1))
 
 // descent
-{
-  type P = {
-    w1: ReturnType<typeof tensor>
-    b1: ReturnType<typeof tensor>
-    w2: ReturnType<typeof tensor>
-    b2: ReturnType<typeof tensor>
-  }
-  let params: P = {
-    w1: tensor(w1.slice(), [din, dh]),
-    b1: tensor(new Float32Array(dh), [dh]),
-    w2: tensor(w2.slice(), [dh, dout]),
-    b2: tensor(new Float32Array(dout), [dout]),
-  }
-  const x = tensor(xs, [batch, din])
-  const y = tensor(onehot, [batch, dout])
-  const loss = (p: P) => {
-    const h = ops.relu(ops.add(ops.matmul(x, p.w1), p.b1))
-    const logits = ops.add(ops.matmul(h, p.w2), p.b2)
-    return ops.neg(ops.mean(ops.sum(ops.mul(ops.logSoftmax(logits, -1), y), { axis: 1 })))
-  }
-  const vg = valueAndGrad(loss)
+type P = { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor }
+type B = { x: Tensor; y: Tensor }
+const params0 = (): P => ({
+  w1: tensor(w1.slice(), [din, dh]),
+  b1: tensor(new Float32Array(dh), [dh]),
+  w2: tensor(w2.slice(), [dh, dout]),
+  b2: tensor(new Float32Array(dout), [dout]),
+})
+const data: B = { x: tensor(xs, [batch, din]), y: tensor(onehot, [batch, dout]) }
+const loss = (p: P, b: B) => {
+  const h = ops.relu(ops.add(ops.matmul(b.x, p.w1), p.b1))
+  const logits = ops.add(ops.matmul(h, p.w2), p.b2)
+  return ops.neg(ops.mean(ops.sum(ops.mul(ops.logSoftmax(logits, -1), b.y), { axis: 1 })))
+}
+
+// The train layer: trainStep = valueAndGrad, the fused adamw step (applyGradients) and the step's StepInfo (loss,
+// gradient/update/param norms, non-finite checks). Pure: new params and state every step.
+const viaTrainStep = (donate: boolean) => () => {
   const tx = adamw(lr)
-  let state = tx.init(params)
-  impls.push({
-    impl: 'descent valueAndGrad + adamw + applyUpdates',
-    kind: 'descent',
-    step: () => {
+  const step = trainStep(loss, tx, { donate })
+  let state = initTrainState(params0(), tx)
+  return () => {
+    state = step(state, data)[0]
+  }
+}
+impls.push({ impl: 'descent trainStep(adamw) (pure)', kind: 'descent', make: viaTrainStep(false) })
+// The same with donation: params and moments written into the donated state's buffers.
+impls.push({ impl: 'descent trainStep(adamw, { donate: true })', kind: 'descent', make: viaTrainStep(true) })
+
+// descent's plain API, as a user writes the loop by hand: valueAndGrad + update + applyUpdates (pure).
+impls.push({
+  impl: 'descent valueAndGrad + update + applyUpdates (plain API)',
+  kind: 'descent',
+  make: () => {
+    const vg = valueAndGrad((p: P) => loss(p, data))
+    const tx = adamw(lr)
+    let params = params0()
+    let state = tx.init(params)
+    return () => {
       const [, g] = vg(params)
       const [u, s] = tx.update(g as P, state, params)
       params = applyUpdates(params, u)
       state = s
-    },
-  })
-  // The same training loop with donation (the old params and state are never used again): adamw({ donate: true })
-  // and applyUpdates(..., { donate: true }) reuse the optimizer's buffers instead of allocating per step.
-  const txD = adamw(lr, { donate: true })
-  let paramsD: P = { ...params }
-  let stateD = txD.init(paramsD)
-  impls.push({
-    impl: 'descent (donate): valueAndGrad + adamw({ donate: true }) + applyUpdates({ donate: true })',
-    kind: 'descent',
-    step: () => {
-      const [, g] = vg(paramsD)
-      const [u, s] = txD.update(g as P, stateD, paramsD)
-      paramsD = applyUpdates(paramsD, u, { donate: true })
-      stateD = s
-    },
-  })
-}
+    }
+  },
+})
 
 async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
   const tf = await loadTf(backend)
@@ -89,81 +87,77 @@ async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
         const logits = tf.add(tf.matMul(h, vars[2]), vars[3])
         return tf.losses.softmaxCrossEntropy(y, logits) as import('@tensorflow/tfjs').Scalar
       })
-      opt.applyGradients(grads)
+      opt.applyGradients(grads as unknown as Parameters<typeof opt.applyGradients>[0])
       value.dataSync()
     })
   }
 }
-impls.push({ impl: 'TF.js wasm variableGrads + applyGradients', kind: 'peer', step: await tfStep('wasm') })
+impls.push({ impl: 'TF.js wasm variableGrads + applyGradients', kind: 'peer', make: () => tfStep('wasm') })
 
-{
-  const jax = await loadJax()
-  const np = jax.numpy
-  const nn = jax.nn
-  const [b1_, b2_, eps] = [0.9, 0.999, 1e-8]
-  const x = np.array(xs).reshape([batch, din])
-  const y = np.array(onehot).reshape([batch, dout])
-  const lossFn = (p: any, xb: any, yb: any) => {
-    const h = nn.relu(np.matmul(xb, p.w1.ref).add(p.b1.ref))
-    const logits = np.matmul(h, p.w2.ref).add(p.b2.ref)
-    return nn.logSoftmax(logits, -1).mul(yb).sum(1).mean().mul(-1)
-  }
-  const step = jax.jit((p: any, m: any, v: any, xb: any, yb: any, ibc1: any, ibc2: any) => {
-    const [lossV, g] = jax.valueAndGrad(lossFn)(p, xb, yb) as [any, any]
-    const keys = ['w1', 'b1', 'w2', 'b2'] as const
-    const P: any = {},
-      M: any = {},
-      V: any = {}
-    for (const k of keys) {
-      const gk = g[k]
-      M[k] = m[k].mul(b1_).add(gk.ref.mul(1 - b1_))
-      V[k] = v[k].mul(b2_).add(gk.ref.mul(gk).mul(1 - b2_))
-      const u = M[k].ref
-        .mul(ibc1.ref)
-        .div(np.sqrt(V[k].ref.mul(ibc2.ref)).add(eps))
-        .add(p[k].ref.mul(1e-4))
-        .mul(-lr)
-      P[k] = p[k].add(u)
+impls.push({
+  impl: 'jax-js jit(valueAndGrad + adamw) (wasm)',
+  kind: 'peer',
+  make: async () => {
+    const jax = await loadJax()
+    const np = jax.numpy
+    const nn = jax.nn
+    const [b1_, b2_, eps] = [0.9, 0.999, 1e-8]
+    const x = np.array(xs).reshape([batch, din])
+    const y = np.array(onehot).reshape([batch, dout])
+    const lossFn = (p: any, xb: any, yb: any) => {
+      const h = nn.relu(np.matmul(xb, p.w1.ref).add(p.b1.ref))
+      const logits = np.matmul(h, p.w2.ref).add(p.b2.ref)
+      return nn.logSoftmax(logits, -1).mul(yb).sum(1).mean().mul(-1)
     }
-    ibc1.dispose()
-    ibc2.dispose()
-    return [P, M, V, lossV]
-  })
-  let p: any = {
-    w1: np.array(w1).reshape([din, dh]),
-    b1: np.zeros([dh]),
-    w2: np.array(w2).reshape([dh, dout]),
-    b2: np.zeros([dout]),
-  }
-  let m: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
-  let v: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
-  let t = 0
-  impls.push({
-    impl: 'jax-js jit(valueAndGrad + adamw) (wasm)',
-    kind: 'peer',
-    step: async () => {
+    const step = jax.jit((p: any, m: any, v: any, xb: any, yb: any, ibc1: any, ibc2: any) => {
+      const [lossV, g] = jax.valueAndGrad(lossFn)(p, xb, yb) as [any, any]
+      const keys = ['w1', 'b1', 'w2', 'b2'] as const
+      const P: any = {},
+        M: any = {},
+        V: any = {}
+      for (const k of keys) {
+        const gk = g[k]
+        M[k] = m[k].mul(b1_).add(gk.ref.mul(1 - b1_))
+        V[k] = v[k].mul(b2_).add(gk.ref.mul(gk).mul(1 - b2_))
+        const u = M[k].ref
+          .mul(ibc1.ref)
+          .div(np.sqrt(V[k].ref.mul(ibc2.ref)).add(eps))
+          .add(p[k].ref.mul(1e-4))
+          .mul(-lr)
+        P[k] = p[k].add(u)
+      }
+      ibc1.dispose()
+      ibc2.dispose()
+      return [P, M, V, lossV]
+    })
+    let p: any = {
+      w1: np.array(w1).reshape([din, dh]),
+      b1: np.zeros([dh]),
+      w2: np.array(w2).reshape([dh, dout]),
+      b2: np.zeros([dout]),
+    }
+    let m: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
+    let v: any = { w1: np.zeros([din, dh]), b1: np.zeros([dh]), w2: np.zeros([dh, dout]), b2: np.zeros([dout]) }
+    let t = 0
+    return async () => {
       t++
       const out = step(p, m, v, x.ref, y.ref, np.array(1 / (1 - b1_ ** t)), np.array(1 / (1 - b2_ ** t))) as any[]
       ;[p, m, v] = out
       await out[3].blockUntilReady()
       out[3].dispose()
-    },
+    }
+  },
+})
+
+// TF.js cpu on its own, after the others (switching TF.js backends per step would move the variables).
+if (!(quick && !small)) {
+  impls.push({
+    impl: 'TF.js cpu variableGrads + applyGradients',
+    kind: 'peer',
+    alone: true,
+    make: () => tfStep('cpu'),
+    reps: small ? reps : Math.min(reps, 5),
   })
 }
 
-const rows: Row[] = await interleaved(workload, impls, warm, reps)
-// TF.js cpu on its own, after the others (switching TF.js backends per step would move the variables).
-if (!(quick && !small)) {
-  const step = await tfStep('cpu')
-  const n = small ? reps : Math.min(reps, 5)
-  const r = await time(step, warm, n)
-  rows.push({
-    workload,
-    impl: 'TF.js cpu variableGrads + applyGradients',
-    kind: 'peer',
-    medianMs: r.median,
-    minMs: r.min,
-    reps: n,
-  })
-}
-emit(rows)
+await runWorkload(workload, impls, warm, reps)
