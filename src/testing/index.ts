@@ -9,3 +9,13 @@ export { assertTheorem } from './assertTheorem'
 export { theorems } from './theorems'
 export { fista, fistaMomentum, type FistaState } from './fista'
 export * as arbitraries from './arbitraries'
+export {
+  checkTransformLaws,
+  assertTransformLaws,
+  transformLaws,
+  type LawName,
+  type StateMoment,
+  type CheckTransformLawsOptions,
+  type LawViolation,
+  type LawReport,
+} from './checkTransformLaws'

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  type GradientTransformation,
   type LabelTree,
   type MaskTree,
   type PyTree,
@@ -90,9 +89,7 @@ import {
   zeroNans,
 } from '../../src/index'
 import {
-  type AnyTransformation,
   type LawCase,
-  LAWS,
   describeTransformLaws,
   fields,
   lawMask,
@@ -127,20 +124,10 @@ const labelsOf = (m: MaskTree): LabelTree =>
         : Object.fromEntries(Object.entries(m).map(([k, v]) => [k, labelsOf(v as MaskTree)]))
 const cosine = cosineDecaySchedule({ initValue: 0.1, decaySteps: 3 }) // runs past its end within 5 steps
 const stateless0: LawCase = { name: 'identity()', make: identity, moments: none }
-/**
- * The laws call `update` without extra arguments; transforms that require the loss (`value`) get it from this adapter:
- * value = ½‖θ‖² + 1 (a function of the params only), merged with whatever extra arguments the law passes.
- */
-const withValue = (make: () => AnyTransformation) => (): AnyTransformation => {
-  const tx = make()
-  return {
-    init: (params) => tx.init(params),
-    update: (updates, state, params, extra) =>
-      tx.update(updates, state, params, { ...extra, value: 1 + 0.5 * tree.vdot(params ?? null, params ?? null) }),
-  }
-}
+/** The loss value transforms with Polyak steps need: value = ½‖θ‖² + 1 (a function of the params only). */
+const withValue = (params: PyTree) => ({ value: 1 + 0.5 * tree.vdot(params, params) })
 
-const CASES: readonly LawCase[] = [
+export const CASES: readonly LawCase[] = [
   // core
   stateless0,
   { name: 'setToZero()', make: setToZero, moments: none },
@@ -182,6 +169,7 @@ const CASES: readonly LawCase[] = [
   { name: 'addDecayedWeights(schedule)', make: () => addDecayedWeights(decaying), moments: none },
   {
     name: 'addDecayedWeights({ weightDecay, mask: prefix tree })',
+    fixedStructure: true,
     make: () => addDecayedWeights({ weightDecay: 0.01, mask: lawMask() }),
     moments: none,
   },
@@ -192,6 +180,7 @@ const CASES: readonly LawCase[] = [
   },
   {
     name: 'masked(scaleByAdam(), prefix tree)',
+    fixedStructure: true,
     make: () => masked(scaleByAdam(), lawMask()),
     moments: maskedFields(lawMask(), 'mu', 'nu'),
   },
@@ -200,9 +189,15 @@ const CASES: readonly LawCase[] = [
     make: () => masked(trace(0.9), lawMaskFn),
     moments: maskedFields(lawMaskFn, 'trace'),
   },
-  { name: 'masked(setToZero(), prefix tree)', make: () => masked(setToZero(), lawMask()), moments: none },
+  {
+    name: 'masked(setToZero(), prefix tree)',
+    fixedStructure: true,
+    make: () => masked(setToZero(), lawMask()),
+    moments: none,
+  },
   {
     name: 'masked(masked(scaleByAdam(), fn), prefix tree)',
+    fixedStructure: true,
     make: () => masked(masked(scaleByAdam(), lawMaskFn), lawMask()),
     moments: (state, params) => {
       const inner = (state as { innerState: { innerState: Record<string, PyTree> } }).innerState.innerState
@@ -226,7 +221,7 @@ const CASES: readonly LawCase[] = [
     moments: (st, p) => fields('trace')((st as { innerState: unknown }).innerState, p),
   },
   { name: 'conditionallyMask(scaleByAdam(), step ≥ 1)', make: () => conditionallyMask(scaleByAdam(), (t) => t >= 1) },
-  { name: 'freeze(prefix tree)', make: () => freeze(lawMask()), moments: none },
+  { name: 'freeze(prefix tree)', fixedStructure: true, make: () => freeze(lawMask()), moments: none },
   {
     name: 'multiSteps(adam(1e-3), 2)',
     make: () => multiSteps(adam(1e-3), 2),
@@ -234,10 +229,12 @@ const CASES: readonly LawCase[] = [
   },
   {
     name: 'multiTransform({ a: adam, s: sgd }, mask-derived labels)',
+    fixedStructure: true,
     make: () => multiTransform({ a: adam(1e-3), s: sgd(0.1, { momentum: 0.9 }) }, labelsOf(lawMask())),
   },
   {
     name: 'selectiveTransform(adam(1e-3), { freezeMask: prefix tree })',
+    fixedStructure: true,
     make: () => selectiveTransform(adam(1e-3), { freezeMask: lawMask() }),
   },
   {
@@ -318,12 +315,13 @@ const CASES: readonly LawCase[] = [
     make: () => normalizeByUpdateNorm({ scaleFactor: -0.1 }),
     moments: none,
   },
-  { name: 'snapshot(norm)', make: () => snapshot('norm', (u) => tree.norm(u)), moments: none },
+  { name: 'snapshot(norm)', make: () => snapshot('norm', (u) => tree.norm(u)), initUsesParams: true, moments: none },
   {
     name: 'monitor({ norm, ema })',
     make: () => monitor({ norm: (u) => tree.norm(u), avg: ema(0.9) }),
-    moments: (s) => [
-      ['measureStates.avg.ema', (s as { measureStates: { avg: { ema: PyTree } } }).measureStates.avg.ema, lawParams()],
+    initUsesParams: true,
+    moments: (s, p) => [
+      ['measureStates.avg.ema', (s as { measureStates: { avg: { ema: PyTree } } }).measureStates.avg.ema, p],
     ],
   },
   { name: 'scaleBySm3()', make: () => scaleBySm3(), moments: fields('nu') },
@@ -349,6 +347,7 @@ const CASES: readonly LawCase[] = [
   },
   {
     name: 'adamw(1e-3, { mask: prefix tree })',
+    fixedStructure: true,
     make: () => adamw(1e-3, { mask: lawMask() }),
     moments: part(0, fields('mu', 'nu')),
   },
@@ -403,10 +402,11 @@ const CASES: readonly LawCase[] = [
     make: () => scaleByOptimisticGradient(),
     moments: fields('previousGradient'),
   },
-  { name: 'scaleByPolyak() (value passed)', make: withValue(() => scaleByPolyak()), moments: none },
+  { name: 'scaleByPolyak() (value passed)', make: () => scaleByPolyak(), extraArgs: withValue, moments: none },
   {
     name: "scaleByPolyak({ variant: 'sps+', fMin: 2, eps: 1e-6 }) (value passed)",
-    make: withValue(() => scaleByPolyak({ variant: 'sps+', fMin: 2, eps: 1e-6 })),
+    make: () => scaleByPolyak({ variant: 'sps+', fMin: 2, eps: 1e-6 }),
+    extraArgs: withValue,
     moments: none,
   },
   { name: 'adamax(1e-3)', make: () => adamax(1e-3), moments: part(0, fields('mu', 'nu')) },
@@ -425,6 +425,7 @@ const CASES: readonly LawCase[] = [
   },
   {
     name: 'adabelief(1e-3, { weightDecay, weightDecayMask })',
+    fixedStructure: true,
     make: () => adabelief(1e-3, { weightDecay: 1e-4, weightDecayMask: lawMask() }),
     moments: part(0, fields('mu', 'nu')),
   },
@@ -443,7 +444,8 @@ const CASES: readonly LawCase[] = [
   },
   {
     name: 'polyakSgd(schedule) (value passed)',
-    make: withValue(() => polyakSgd({ scaling: decaying })),
+    make: () => polyakSgd({ scaling: decaying }),
+    extraArgs: withValue,
     moments: none,
   },
   {
@@ -453,6 +455,7 @@ const CASES: readonly LawCase[] = [
   },
   {
     name: 'lars(0.1, { weightDecay, masks })',
+    fixedStructure: true,
     make: () => lars(0.1, { weightDecay: 1e-4, weightDecayMask: lawMask(), trustRatioMask: lawMaskFn }),
     moments: part(3, fields('trace')),
   },
@@ -468,6 +471,7 @@ const CASES: readonly LawCase[] = [
   // a long chain of everything (the chain laws then nest chains three deep)
   {
     name: 'chain(clipByGlobalNorm, addDecayedWeights(mask), scaleByAdam, trace, scaleByLearningRate(schedule))',
+    fixedStructure: true,
     make: () =>
       chain(
         clipByGlobalNorm(1),
@@ -482,77 +486,6 @@ const CASES: readonly LawCase[] = [
 
 describeTransformLaws(CASES)
 
-// ---- every law must be able to fail: deliberately broken transforms ------------------------------------------
-
-/** A correct stateful transform to break in various ways: `m ← g + 0.9·m; u = m`. */
-const momentum = (): GradientTransformation<{ readonly count: number; readonly m: PyTree }> => ({
-  init: (params) => ({ count: 0, m: tree.zerosLike(params) }),
-  update: (updates, state) => {
-    const m = tree.mapElementwise((g, mm) => g + 0.9 * mm, updates, state.m as typeof updates)
-    return [m, { count: state.count + 1, m }] as const
-  },
-})
-
-const ok: LawCase = { name: 'momentum', make: momentum, moments: fields('m') }
-
-type Init = (params: PyTree) => unknown
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Update = (updates: PyTree, state: any, params?: PyTree, extra?: object) => readonly [PyTree, unknown]
-/** The momentum transform with its init and/or update replaced. */
-const breakIt = (parts: { readonly init?: Init; readonly update?: Update }): AnyTransformation =>
-  ({ ...momentum(), ...parts }) as unknown as AnyTransformation
-/** A transform whose updates depend on how many times its init was called (so wrapping it in chains changes it). */
-const initCounting = (): AnyTransformation => {
-  let n = 0
-  const tx = momentum()
-  return breakIt({ init: (p) => (n++, tx.init(p)), update: (g, s) => [tree.scale(n, g), s] })
-}
-
-const INIT = 'init gives a finite state whose moments mirror the params'
-const broken: readonly (readonly [keyof typeof LAWS, AnyTransformation])[] = [
-  // init: a non-finite state leaf; a moment without the params' dtypes
-  [INIT, breakIt({ init: (p) => ({ count: NaN, m: tree.zerosLike(p) }) })],
-  [INIT, breakIt({ init: (p) => ({ count: 0, m: tree.cast(p, 'float64') }) })],
-  // update: changes the dtypes / overflows
-  ['update keeps structure, shapes and dtypes', breakIt({ update: (g, s) => [tree.cast(g, 'float64'), s] })],
-  ['update keeps structure, shapes and dtypes', breakIt({ update: (g, s) => [tree.scale(Infinity, g), s] })],
-  // a hidden counter makes repeated calls differ
-  [
-    'same inputs give bit-identical outputs',
-    (() => {
-      let calls = 0
-      return breakIt({ update: (g, s) => [tree.scale(1 + 1e-6 * calls++, g), s] })
-    })(),
-  ],
-  // writes into the gradient's storage
-  [
-    'no input is modified',
-    breakIt({
-      update: (g, s) => {
-        tree.leaves(g).forEach((l) => typeof l !== 'number' && l.size > 0 && ((l.data as Float32Array)[0] = 0))
-        return [g, s]
-      },
-    }),
-  ],
-  // the state grows a field after the first step
-  ['state structure is stable across steps', breakIt({ update: (g, s) => [g, s.count === 0 ? { ...s, x: 1 } : s] })],
-  // reacts to an extra argument it does not know
-  ['unknown extra args are ignored', breakIt({ update: (g, s, _p, x) => [x === undefined ? g : tree.scale(2, g), s] })],
-  ['chain(identity(), t) ≡ t ≡ chain(t, identity())', initCounting()],
-  ['chain is associative', initCounting()],
-]
-
-describe('the laws catch broken transforms', () => {
-  it.each(Object.keys(LAWS))('a correct momentum transform passes: %s', (law) => {
-    LAWS[law as keyof typeof LAWS](ok)
-  })
-  // The law itself must reject the transform (an assertion failure), not merely crash on it.
-  it.each(broken.map(([law, tx], i) => [`${law} (#${i})`, law, tx] as const))('%s fails', (_, law, tx) => {
-    expect(() => LAWS[law]({ ...ok, make: () => tx })).toThrow(expect.objectContaining({ name: 'AssertionError' }))
-  })
-})
-
-// `stateless0` is reused by the helper's own sanity test below: identity is its own chain unit.
 describe('law suite helpers', () => {
   it('lawParams has a null subtree, a float64 leaf, a 0-d tensor and a number leaf', () => {
     const p = lawParams() as Record<string, PyTree>
@@ -564,6 +497,11 @@ describe('law suite helpers', () => {
     expect(tree.leaves(lawParams({ numberLeaf: false })).some((l) => typeof l === 'number')).toBe(false)
     const mask = { a: [true, false], b: false, d: null }
     expect(maskedLike({ a: [1, 2], b: { c: 3 }, d: null }, mask)).toEqual({ a: [1, null], b: null, d: null })
-    expect(stateless0.make().init(p)).toEqual({})
+  })
+
+  it('every row is checked on random pytrees too, except the rows built for lawParams’ structure', () => {
+    const fixed = CASES.filter((c) => c.fixedStructure).map((c) => c.name)
+    for (const c of CASES) expect(c.fixedStructure === true, c.name).toBe(/\blawMask\b/.test(c.make.toString()))
+    expect(fixed.length).toBeLessThan(CASES.length / 5)
   })
 })
