@@ -301,7 +301,17 @@ describe('public API surface', () => {
 })
 
 // descent/testing is a separate entry with its own frozen surface.
-const TESTING_EXPORTS = ['verifyTheorem', 'assertTheorem', 'theorems', 'fista', 'fistaMomentum', 'arbitraries']
+const TESTING_EXPORTS = [
+  'verifyTheorem',
+  'assertTheorem',
+  'theorems',
+  'fista',
+  'fistaMomentum',
+  'arbitraries',
+  'checkTransformLaws',
+  'assertTransformLaws',
+  'transformLaws',
+]
 
 describe('descent/testing surface', () => {
   it('exports exactly the documented names', async () => {
