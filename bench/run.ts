@@ -123,7 +123,7 @@ for (const w of selected) {
   const own = rs.some((r) => r.ownMedianMs !== undefined)
   const gf = rs.some((r) => r.gflops !== undefined)
   const lines = [
-    `#### ${w.id}`,
+    `### ${w.id}`,
     '',
     `| implementation | median ms | min ms |${own ? ' own process ms |' : ''}${gf ? ' GFLOP/s |' : ''}${heads.map((h) => ` ${h.label} ÷ this |`).join('')}`,
     `|---|---|---|${own ? '---|' : ''}${gf ? '---|' : ''}${heads.map(() => '---|').join('')}`,
