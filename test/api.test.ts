@@ -311,6 +311,8 @@ const TESTING_EXPORTS = [
   'checkTransformLaws',
   'assertTransformLaws',
   'transformLaws',
+  'projectionL2Ball',
+  'projectionBox',
 ]
 
 describe('descent/testing surface', () => {
