@@ -19,3 +19,4 @@ export {
   type LawViolation,
   type LawReport,
 } from './checkTransformLaws'
+export { projectionL2Ball, projectionBox, type Projection } from './projections'

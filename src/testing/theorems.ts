@@ -1,10 +1,16 @@
+import { adagradRegret } from './theorems/adagradRegret'
+import { amsgradRegret } from './theorems/amsgradRegret'
 import { gdNonconvex } from './theorems/gdNonconvex'
 import { gdSmoothConvexTight } from './theorems/gdSmoothConvexTight'
 import { gdStronglyConvexContraction } from './theorems/gdStronglyConvexContraction'
 import { gdStronglyConvexRate } from './theorems/gdStronglyConvexRate'
 import { heavyBallQuadratic } from './theorems/heavyBallQuadratic'
+import { heavyBallStronglyConvex } from './theorems/heavyBallStronglyConvex'
 import { nesterovConvex } from './theorems/nesterovConvex'
+import { nesterovLowerBound } from './theorems/nesterovLowerBound'
 import { nesterovStronglyConvex } from './theorems/nesterovStronglyConvex'
+import { onlineGradientDescent } from './theorems/onlineGradientDescent'
+import { subgradientMethod } from './theorems/subgradientMethod'
 
 /**
  * The convergence theorems of `descent/testing`, each a {@link Theorem}: statement with exact constants,
@@ -17,6 +23,12 @@ import { nesterovStronglyConvex } from './theorems/nesterovStronglyConvex'
  * nesterovStronglyConvex       f(x_n) − f* ≤ (1−√(μ/L))ⁿ(f(x₀) − f* + μR²/2)      sgd(1/L, { momentum, nesterov })
  * heavyBallQuadratic           ‖x_n − x*‖ ≤ (n+1+nq)qⁿ‖x₀ − x*‖                    sgd(α, { momentum: q² })
  * gdNonconvex                  min_{t<n}‖∇f(x_t)‖² ≤ 2L(f(x₀) − f(x_n))/(h(2−h)n)  sgd(h/L)
+ * subgradientMethod            min_{t≤n} f(x_t) − f* ≤ MR/√(n+1)                    sgd(R/(M√(n+1)))
+ * onlineGradientDescent        Regret_T ≤ (3/2)GD√T                                 chain(sgd(D/(G√t)), projectionL2Ball(D/2))
+ * adagradRegret                Regret_T ≤ max‖x_t−x*‖²∞(Σᵢ‖g_{1:T,i}‖+dδ)/(2η) + ηΣᵢ‖g_{1:T,i}‖  adagrad + projectionBox
+ * nesterovLowerBound           f(x_k) − f* ≥ 3LR²/(32(k+1)²)  (a lower bound)      any zero-respecting method
+ * amsgradRegret                Regret_T ≤ O(√T) (Reddi et al.; Adam fails it)       amsgrad(α/√t, { b1: 0 }) + projectionBox
+ * heavyBallStronglyConvex      f(x_n) − f* ≤ (1−αμ)ⁿ(f(x₀) − f*) (Lessard's cycle)  sgd(h/L, { momentum: √((1−hμ/L)(1−h)) })
  * ```
  * @example
  * import { sgd } from 'descent'
@@ -36,4 +48,10 @@ export const theorems = {
   nesterovStronglyConvex,
   heavyBallQuadratic,
   gdNonconvex,
+  subgradientMethod,
+  onlineGradientDescent,
+  adagradRegret,
+  nesterovLowerBound,
+  amsgradRegret,
+  heavyBallStronglyConvex,
 } as const

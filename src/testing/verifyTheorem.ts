@@ -57,7 +57,13 @@ const describeProblem = (p: unknown): string => {
   return s.length > 2000 ? `${s.slice(0, 2000)}…` : s
 }
 
-const fmt = (x: number) => (Number.isFinite(x) ? x.toPrecision(17).replace(/\.?0+$/, '') : String(x))
+// Trailing zeros of the mantissa only: stripping them from an exponent would turn 4.5e-10 into 4.5e-1.
+const fmt = (x: number) => {
+  if (!Number.isFinite(x)) return String(x)
+  const [mantissa, exponent] = x.toPrecision(17).split('e')
+  const m = mantissa!.includes('.') ? mantissa!.replace(/\.?0+$/, '') : mantissa!
+  return exponent === undefined ? m : `${m}e${exponent}`
+}
 
 /**
  * Checks a {@link Theorem} against an optimizer on `numRuns` random problems of the theorem's family.
