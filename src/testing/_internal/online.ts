@@ -136,11 +136,11 @@ export interface OnlineRun {
  * Σ_t⟨g_t, x_t⟩ − min_{x∈K} Σ_t⟨g_t, x⟩.
  *
  * Rounding: the losses are linear, so the gradients do not depend on the iterates and the projection is nonexpansive:
- * the computed iterate is off by E_t ≤ t·√d·δ with δ = perStep(d, M), where M bounds the iterates plus the domain's
- * diameter (a step of the theorems' size is at most D). The regret is then off by Σ_t ‖g_t‖·E_t plus the evaluation of
+ * the computed iterate is off by E_t ≤ t·√d·δ with δ = perStep(d, M), where M bounds the iterates plus `stepBound`, the
+ * largest coordinate of a step the theorem's optimizer takes before projection (the point x_t − step is computed too). The regret is then off by Σ_t ‖g_t‖·E_t plus the evaluation of
  * its d·T + d products. The projection leaves an iterate at most 4·√d·u·M outside the domain.
  */
-export function runOnline(tx: AnyTransformation, p: OnlineProblem): OnlineRun {
+export function runOnline(tx: AnyTransformation, p: OnlineProblem, stepBound: number): OnlineRun {
   const xs = iterates(tx, (_, t) => Float64Array.from(p.grads[t]!), p.x1, p.T)
   let loss = 0
   let termsAbs = 0
@@ -154,8 +154,7 @@ export function runOnline(tx: AnyTransformation, p: OnlineProblem): OnlineRun {
     }
   })
   const { xStar, value } = bestFixed(p)
-  const { D } = diameters(p)
-  const M = magnitude(xs, xStar) + D
+  const M = magnitude(xs, xStar) + stepBound
   const delta = Math.sqrt(p.d) * perStep(p.d, M)
   const propagatedSum = p.grads.reduce((s, g, t) => s + norm(g) * t * delta, 0)
   const regretSlack = propagatedSum + evaluation(p.d * (p.T + 1), termsAbs + Math.abs(value) + 1e-300)

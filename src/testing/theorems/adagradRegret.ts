@@ -58,7 +58,8 @@ export const adagradRegret: Theorem<AdagradRegretConstants, AdagradRegretProblem
   check: (problem, tx) => {
     const p = problem.online
     const { eta, delta } = adagradRegret.constants(problem)
-    const run = runOnline(tx, p)
+    // |η·g_{t,i}/h_{t,i}| ≤ η since h_{t,i} ≥ ‖g_{1:t,i}‖₂ ≥ |g_{t,i}|
+    const run = runOnline(tx, p, eta)
     const [away, at] = run.worstOutside
     if (away > run.domainSlack) return upper('distance of x_t outside K', at, away, 0, run.domainSlack)
     const s = Array.from({ length: p.d }, (_, i) => Math.sqrt(p.grads.reduce((a, g) => a + g[i]! ** 2, 0)))

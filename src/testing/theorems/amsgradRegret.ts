@@ -81,7 +81,8 @@ export const amsgradRegret: Theorem<AmsgradRegretConstants, AmsgradRegretProblem
   check: (problem, tx) => {
     const p = problem.online
     const { alpha, b2, eps } = amsgradRegret.constants(problem)
-    const run = runOnline(tx, p)
+    // |α_t·g_{t,i}/(√v̂_{t,i} + ε)| ≤ α/√(1 − β₂) since v̂_t ≥ (1 − β₂)·g_t²
+    const run = runOnline(tx, p, alpha / Math.sqrt(1 - b2))
     const [away, at] = run.worstOutside
     if (away > run.domainSlack) return upper('distance of x_t outside K', at, away, 0, run.domainSlack)
     const { Ginf } = gradBounds(p)

@@ -32,7 +32,8 @@ export const onlineGradientDescent: Theorem<OnlineGradientDescentConstants, Onli
     return { G, D, radius: D / 2, T: p.T, d: p.d }
   },
   check: (p, tx) => {
-    const run = runOnline(tx, p)
+    // η_t‖g_t‖ ≤ D/√t ≤ D
+    const run = runOnline(tx, p, diameters(p).D)
     const [away, at] = run.worstOutside
     if (away > run.domainSlack) return upper('distance of x_t outside K', at, away, 0, run.domainSlack)
     const { G } = gradBounds(p)
