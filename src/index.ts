@@ -51,6 +51,7 @@ export {
   randomUniform,
   randomNormal,
   randomBernoulli,
+  randomPermutation,
   safeNorm,
   safeRootMeanSquares,
   tree,
@@ -319,6 +320,15 @@ export {
 
 // ---- train (src/train) ----
 export { type TrainState, initTrainState } from './train/index'
+export {
+  batches,
+  type BatchesOptions,
+  fit,
+  type FitOptions,
+  type FitResult,
+  type EarlyStoppingOptions,
+  type ProgressEvent,
+} from './train/index'
 export {
   applyGradients,
   type ApplyGradientsOptions,

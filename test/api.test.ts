@@ -24,6 +24,7 @@ const RUNTIME_EXPORTS = [
   'randomUniform',
   'randomNormal',
   'randomBernoulli',
+  'randomPermutation',
   // core
   'tree',
   'chain',
@@ -233,6 +234,8 @@ const RUNTIME_EXPORTS = [
   'initTrainState',
   'applyGradients',
   'trainStep',
+  'fit',
+  'batches',
   'saveCheckpoint',
   'loadCheckpoint',
   'loadCheckpointE',

@@ -42,6 +42,7 @@ export {
   randomUniform,
   randomNormal,
   randomBernoulli,
+  randomPermutation,
 } from './prng'
 export { safeNorm, safeRootMeanSquares } from './numerics'
 export * as tree from './tree'

@@ -159,3 +159,31 @@ export function randomBernoulli(key: PRNGKey, p: number, shape: readonly number[
   for (let i = 0; i < u.length; i++) out[i] = u[i]! < p ? 1 : 0
   return fromStorage(out, shape)
 }
+
+/**
+ * A uniformly random permutation of `0, 1, …, n − 1` (jax.random.permutation of `arange(n)`), by the Fisher–Yates
+ * shuffle driven by the key: the same key always gives the same order.
+ * ```text
+ * for i = n−1 … 1:  j = ⌊u_i·(i + 1)⌋,  swap(π_i, π_j)
+ * ```
+ * @example
+ * import { prngKey, randomPermutation } from 'descent'
+ * const p = randomPermutation(prngKey(0), 5)
+ * assert.deepStrictEqual([...p].sort(), [0, 1, 2, 3, 4])
+ * assert.deepStrictEqual(randomPermutation(prngKey(0), 5), p)
+ * @category random
+ * @since 0.2.0
+ */
+export function randomPermutation(key: PRNGKey, n: number): number[] {
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new HyperparameterError(`randomPermutation n must be an integer ≥ 0; got ${n}`)
+  const u = uniforms(key, n)
+  const out = Array.from({ length: n }, (_, i) => i)
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(u[i]! * (i + 1))
+    const t = out[i]!
+    out[i] = out[j]!
+    out[j] = t
+  }
+  return out
+}

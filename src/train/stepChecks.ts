@@ -8,7 +8,13 @@ import type { Diagnosis } from './diagnosis'
  * since one NaN poisons the params and, through Adam's moments, every later step), and a loss that does not depend
  * on the params at all (a number: the graph was cut, e.g. by `.item()`).
  */
-export function stepChecks(step: number, lossIsTensor: boolean, loss: number, grads: PyTree): Diagnosis[] {
+export function stepChecks(
+  step: number,
+  lossIsTensor: boolean,
+  loss: number,
+  grads: PyTree,
+  gradNorm: number,
+): Diagnosis[] {
   const out: Diagnosis[] = []
   if (!lossIsTensor) {
     out.push({
@@ -30,7 +36,9 @@ export function stepChecks(step: number, lossIsTensor: boolean, loss: number, gr
     })
     return out
   }
-  const bad = firstNonFinite(grads)
+  // A finite ‖g‖ means every element is finite (a NaN or ±Infinity makes the sum of squares non-finite); only then
+  // is the per-leaf scan needed (it also tells a finite overflow of Σg² apart).
+  const bad = Number.isFinite(gradNorm) ? undefined : firstNonFinite(grads)
   if (bad !== undefined) {
     out.push({
       code: 'nonFinite',

@@ -25,7 +25,19 @@ export interface TrainStepOptions extends ApplyGradientsOptions {
   readonly diagnostics?: boolean | undefined
 }
 
-/** A loss of the params and a batch: a scalar tensor, or `[loss, aux]` with `hasAux`. */
+/**
+ * A loss of the params and a batch, for {@link trainStep} and {@link fit}: a scalar tensor written with descent ops
+ * (so that it can be differentiated), or `[loss, aux]` with `hasAux`.
+ * ```text
+ * ℓ = loss(θ, batch) ∈ ℝ
+ * ```
+ * @example
+ * import { ops, tensor, type LossFn, type Tensor } from 'descent'
+ * const mse: LossFn<{ w: Tensor }, { x: Tensor; y: Tensor }> = (p, b) => ops.mean(ops.square(ops.sub(ops.mul(p.w, b.x), b.y)))
+ * assert.strictEqual((mse({ w: tensor(2) }, { x: tensor([1]), y: tensor([3]) }) as Tensor).item(), 1)
+ * @category train
+ * @since 0.2.0
+ */
 export type LossFn<P extends PyTree, B> = (params: P, batch: B) => unknown
 
 /**
@@ -79,7 +91,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     const [value, grads, aux] = valueAndGrad(state.params, batch)
     const lossValue = isTensor(value) ? value.item() : value
     const gradNorm = tree.norm(grads as PyTree)
-    const diagnoses = diagnostics ? stepChecks(state.step, isTensor(value), lossValue, grads as PyTree) : []
+    const diagnoses = diagnostics ? stepChecks(state.step, isTensor(value), lossValue, grads as PyTree, gradNorm) : []
     const withAux = <T extends object>(info: T): T => (hasAux ? { ...info, aux: aux as A } : info)
     if (diagnoses.some((d) => d.code === 'nonFinite')) {
       const info = { loss: lossValue, gradNorm, updateNorm: 0, paramNorm: tree.norm(state.params), diagnoses }
