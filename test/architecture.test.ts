@@ -117,6 +117,28 @@ describe('architecture', () => {
     }
   })
 
+  it('has no module-level mutable state beyond kernel caches, the backend choice and the autodiff trace stack', () => {
+    // DESIGN.md: purity is structural. Each allowed binding is named with why it may change.
+    const allowed: Record<string, string> = {
+      'kernels/wasm/index.ts instance': 'the compiled WebAssembly module (kernel cache)',
+      'kernels/dispatch.ts current': 'the backend choice (setBackend)',
+      'kernels/dispatch.ts gpuCache': 'the gpu.js kernels (kernel cache)',
+      'grad/trace.ts nextLevel': 'the autodiff interpreter stack (dynamic scope, as in JAX; empty between calls)',
+      'grad/trace.ts stack': 'the autodiff interpreter stack (dynamic scope, as in JAX; empty between calls)',
+    }
+    const found: string[] = []
+    const pattern =
+      /^(?:export )?(?:(?:let|var) (\w+)|const (\w+)(?:: (?!Readonly)[^=]+)? = (?:new (?:Map|WeakMap|Set|WeakSet|Array)\b|\[\]|\{\}))/gm
+    for (const f of files) {
+      for (const m of readFileSync(f, 'utf8').matchAll(pattern)) found.push(`${relative(src, f)} ${m[1] ?? m[2]}`)
+    }
+    expect(found.filter((k) => !(k in allowed))).toEqual([])
+    // The pattern finds what it is meant to find.
+    const probe =
+      'let a = 1\nconst b = new WeakMap()\nconst c: X[] = []\nconst d: ReadonlyMap<string, number> = new Map()\n'
+    expect([...probe.matchAll(pattern)].map((m) => m[1] ?? m[2])).toEqual(['a', 'b', 'c'])
+  })
+
   it('has no import cycles', () => {
     const cycle = findCycle(runtimeGraph)
     if (cycle) throw new Error(`import cycle: ${cycle.map((x) => relative(src, x)).join(' → ')}`)
