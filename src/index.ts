@@ -13,6 +13,7 @@ export {
   InvalidTreeError,
   NonFiniteError,
   HyperparameterError,
+  type DescentErrorOptions,
   type DType,
   type NestedArray,
   type Tensor,
@@ -320,6 +321,7 @@ export {
 
 // ---- train (src/train) ----
 export { type TrainState, initTrainState } from './train/index'
+export { sharpness, type SharpnessOptions, type MonitorOptions } from './train/index'
 export {
   batches,
   type BatchesOptions,

@@ -1,31 +1,61 @@
+import type { DiagnosisCode } from './diagnosis'
+
 const DESCENT_ERROR = Symbol.for('descent.error')
+
+/**
+ * Options of the {@link DescentError} constructor.
+ * @category errors
+ * @since 0.2.0
+ */
+export interface DescentErrorOptions {
+  /** The stable name of the failure mode, the same as a `Diagnosis`'s `code`. @defaultValue undefined */
+  readonly code?: DiagnosisCode
+  /** The error that caused this one (`Error.cause`). @defaultValue undefined */
+  readonly cause?: unknown
+}
+
+const setCode = (e: Error, options: DescentErrorOptions | undefined): void => {
+  Object.defineProperty(e, DESCENT_ERROR, { value: true })
+  if (options?.code !== undefined) Object.defineProperty(e, 'code', { value: options.code, enumerable: true })
+  if (options !== undefined && 'cause' in options) {
+    Object.defineProperty(e, 'cause', { value: options.cause, writable: true, configurable: true })
+  }
+}
 
 /**
  * Base class of every error descent throws on purpose.
  *
  * Messages name the pytree path involved (`params.layers[1].w`) and say how to fix the problem.
  * `HyperparameterError` extends `RangeError` (the house convention for bad options) and still answers
- * `instanceof DescentError`, so one `catch` can test for either.
+ * `instanceof DescentError`, so one `catch` can test for either. An error that is one of the failure modes of the
+ * diagnostics carries its stable `code` (`'detachedLoss'`, `'wrongGradient'`, ...), the same string as a
+ * `Diagnosis`'s, so code can branch on `e.code` instead of matching messages.
  *
  * @example
- * import { DescentError, tree, tensor } from 'descent'
+ * import { DescentError, grad, tensor, tree } from 'descent'
  * let caught: unknown
  * try { tree.add({ w: tensor([1, 2]) }, { w: tensor([1, 2, 3]) }) } catch (e) { caught = e }
  * assert.ok(caught instanceof DescentError)
+ * // A loss that does not depend on its argument at all is a 'detachedLoss':
+ * try { grad((w: ReturnType<typeof tensor>) => tensor(3))(tensor(1)) } catch (e) { caught = e }
+ * assert.ok(caught instanceof DescentError && caught.code === 'detachedLoss')
+ * assert.strictEqual(new DescentError('m', { code: 'nonFinite' }).code, 'nonFinite')
  *
  * @category errors
  * @since 0.1.0
  */
 export class DescentError extends Error {
+  /** The stable name of the failure mode (as `Diagnosis.code`), when the error is one of them. @since 0.2.0 */
+  declare readonly code?: DiagnosisCode
   // Subclasses keep ordinary prototype checks; only the base class also recognises HyperparameterError.
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this !== DescentError) return Function.prototype[Symbol.hasInstance].call(this, value)
     return typeof value === 'object' && value !== null && (value as { [DESCENT_ERROR]?: true })[DESCENT_ERROR] === true
   }
-  constructor(message: string) {
+  constructor(message: string, options?: DescentErrorOptions) {
     super(message)
     this.name = new.target.name
-    Object.defineProperty(this, DESCENT_ERROR, { value: true })
+    setCode(this, options)
   }
 }
 
@@ -92,9 +122,11 @@ export class NonFiniteError extends DescentError {}
  * @since 0.1.0
  */
 export class HyperparameterError extends RangeError {
-  constructor(message: string) {
+  /** The stable name of the failure mode (as `Diagnosis.code`), when given. @since 0.2.0 */
+  declare readonly code?: DiagnosisCode
+  constructor(message: string, options?: DescentErrorOptions) {
     super(message)
     this.name = 'HyperparameterError'
-    Object.defineProperty(this, DESCENT_ERROR, { value: true })
+    setCode(this, options)
   }
 }

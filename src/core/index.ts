@@ -6,6 +6,7 @@ export {
   InvalidTreeError,
   NonFiniteError,
   HyperparameterError,
+  type DescentErrorOptions,
 } from './errors'
 export {
   type DType,

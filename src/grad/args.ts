@@ -8,7 +8,7 @@ import { type TreeDef, structure, unflatten } from '../core/tree'
 import { type KeyPath, forEachLeaf, keystr } from '../core/treeTraversal'
 import type { Leaf, PyTree } from '../core/types'
 import { scalar, sameShape, shapeStr } from './tensorLike'
-import { live } from './trace'
+import { Tracer, live } from './trace'
 
 /** A flattened pytree argument. */
 export interface FlatTree {
@@ -38,8 +38,15 @@ export function flattenArg(x: unknown, root: string): FlatTree {
 /** A tensor for a leaf: numbers become float64 0-d tensors (a JS number is a float64). */
 export const leafToTensor = (l: Leaf): Tensor => (typeof l === 'number' ? scalar(l, 'float64') : l)
 
-/** Converts a result leaf back to the kind of the argument leaf it belongs to (number in → number out). */
-export const like = (proto: Leaf, t: Tensor): Leaf => (typeof proto === 'number' ? live(t).item() : t)
+/**
+ * Converts a result leaf back to the kind of the argument leaf it belongs to (number in → number out). A value still
+ * traced by an enclosing transformation stays a tensor: turning it into a number would cut it off that trace.
+ */
+export const like = (proto: Leaf, t: Tensor): Leaf => {
+  if (typeof proto !== 'number') return t
+  const y = live(t)
+  return y instanceof Tracer ? y : y.item()
+}
 
 /** Rebuilds a tree. */
 export const rebuild = (ft: FlatTree, leaves: readonly Leaf[]): PyTree => unflatten(ft.def, leaves)

@@ -26,8 +26,12 @@ export interface MainTrace {
 }
 
 /**
- * A traced value: satisfies the `Tensor` interface, and its `data` / `toArray()` / `item()` read the concrete
- * value underneath, so debugging and data-dependent control flow work inside transformations.
+ * A traced value: satisfies the `Tensor` interface. Its `data` and `toString()` read the concrete value underneath.
+ * `item()`, `toArray()` and `dataSync()` do too, except on a value traced by reverse mode (grad, valueAndGrad, vjp)
+ * while that transformation runs: there they throw a 'detachedLoss' DescentError, because the plain numbers they
+ * return are cut off from the graph and whatever is computed from them gets a zero gradient without a word
+ * (PyTorch's `numpy()` on a tensor that requires grad refuses the same way). `stopGradient(x).item()` reads the
+ * value on purpose.
  */
 export abstract class Tracer implements Tensor {
   readonly _tag = 'Tensor' as const
@@ -47,12 +51,15 @@ export abstract class Tracer implements Tensor {
     return this.primal.data
   }
   toArray(): NestedArray {
+    checkRead(this, 'toArray()')
     return this.primal.toArray()
   }
   item(): number {
+    checkRead(this, 'item()')
     return this.primal.item()
   }
   dataSync(): Float32Array | Float64Array {
+    checkRead(this, 'dataSync()')
     return this.primal.dataSync()
   }
   toString(): string {
@@ -60,11 +67,27 @@ export abstract class Tracer implements Tensor {
   }
 }
 
+/** Throws when `t` is traced by a running reverse-mode transformation: reading it as numbers detaches it. */
+function checkRead(t: Tracer, reader: string): void {
+  if (!t._trace.active || t._trace.kind !== 'vjp') return
+  throw new DescentError(
+    `${reader} was called on a value of shape [${t.shape.join(',')}] traced by grad / valueAndGrad / vjp: it returns ` +
+      'plain numbers, detached from the graph, so anything computed from them (tensor(x.item()), JS arithmetic) ' +
+      'gets a zero gradient. Fix: keep the computation in descent ops on the tensor itself (ops.sum, mul, mean, ' +
+      'square, ...); to read the value for logging or control flow, use stopGradient(x).' +
+      `${reader}, or return it as aux with { hasAux: true }.`,
+    { code: 'detachedLoss' },
+  )
+}
+
 let nextLevel = 1
 const stack: MainTrace[] = []
 
 /** A fresh level, above every trace created so far. */
 export const newLevel = (): number => nextLevel++
+
+/** The level the next trace will get: comparing it before and after a call tells whether the call opened traces. */
+export const peekLevel = (): number => nextLevel
 
 /** Runs `body` with `trace` active, and deactivates it afterwards (also on error). */
 export function withTrace<R>(trace: MainTrace, body: () => R): R {
@@ -112,9 +135,12 @@ export function bind<K extends Primitive>(prim: K, inputs: readonly Tensor[], pa
   return top.processPrimitive(prim, xs, params)
 }
 
+/** The error raised when a customVjp function is differentiated in forward mode (checkGrads skips that mode on it). */
+export class CustomVjpForwardError extends DescentError {}
+
 /** The error raised when a customVjp function is differentiated in forward mode (as JAX). */
 export const customVjpForwardError = (name: string): DescentError =>
-  new DescentError(
+  new CustomVjpForwardError(
     `can't apply forward-mode autodiff (jvp, jacfwd) to the customVjp function '${name}': it only defines ` +
       'a reverse-mode rule. Use vjp / grad / jacrev (forward-over-reverse, as hessian and hvp, works), or define it with ' +
       'customJvp instead.',

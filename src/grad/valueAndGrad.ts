@@ -2,6 +2,7 @@
  * `valueAndGrad`: the value of a scalar function and its gradient, by reverse mode.
  * @since 0.1.0
  */
+import type { Diagnosis } from '../core/diagnosis'
 import { DescentError } from '../core/errors'
 import { type Tensor, full } from '../core/tensor'
 import { keystr } from '../core/treeTraversal'
@@ -18,8 +19,28 @@ export interface GradOptions<N extends number | readonly number[] = number | rea
   readonly argnums?: N
   /** `f` returns `[loss, aux]`; aux is passed through undifferentiated. @defaultValue false */
   readonly hasAux?: boolean
-  /** Throw a DescentError listing the paths of differentiated leaves that do not reach the loss. @defaultValue false */
+  /**
+   * Throw a 'disconnectedParam' DescentError listing the paths of differentiated leaves that do not reach the loss.
+   * @defaultValue false
+   */
   readonly reportUnused?: boolean
+  /**
+   * Return zero gradients when the loss does not depend on any differentiated leaf at all, as JAX does. By default
+   * that is a 'detachedLoss' DescentError, because it is almost always a loss built from `item()` / `toArray()`
+   * numbers or from constants. (Not checked when `f` itself runs a transformation, such as `grad` inside the loss,
+   * whose result may be constant on purpose.)
+   * @defaultValue false
+   * @since 0.2.0
+   */
+  readonly allowDetached?: boolean
+  /**
+   * Throw a 'suspiciousBroadcast' DescentError at a binary op of the loss whose broadcast stretches each operand
+   * along an axis the other has, with operands of different ranks (`[64,1] − [64]` → `[64,64]`). Without it the
+   * op runs as NumPy broadcasting says (as JAX) and the train layer reports a warning.
+   * @defaultValue false
+   * @since 0.2.0
+   */
+  readonly strictBroadcast?: boolean
 }
 
 /**
@@ -36,23 +57,58 @@ export type Scalar = Tensor | number
 
 export type AnyFn = (...args: any[]) => unknown
 
-/** @internal The shared implementation of grad and valueAndGrad. */
+/** @internal Options of {@link valueAndGradImpl}: the public ones plus how to name the arguments in paths. */
+export interface ValueAndGradImplOptions extends GradOptions {
+  /** The root name of each differentiated argument in paths and messages, in argnums order. @defaultValue args[i] */
+  readonly argNames?: readonly string[]
+}
+
+/**
+ * @internal What {@link valueAndGradImpl} returns: `[value, grads, aux, unused, warnings]`.
+ * - `unused`: key paths (`args[0].w`, or `params.w` with `argNames: ['params']`) of the differentiated leaves that do
+ *   not reach the loss (their gradient is zeros); the same frozen empty array when all do.
+ * - `warnings`: 'suspiciousBroadcast' diagnoses recorded while tracing (severity 'warning', `path` the op and its
+ *   shapes, e.g. `add (or sub)([64,1], [64])`); the same frozen empty array when there are none.
+ */
+export type ValueAndGradResult = readonly [
+  value: Scalar,
+  grads: unknown,
+  aux: unknown,
+  unused: readonly string[],
+  warnings: readonly Diagnosis[],
+]
+
+const NONE: readonly string[] = Object.freeze([])
+
+/** The likely cause of a loss that reaches no differentiated leaf, from what the loss is. */
+const detachedCause = (loss: Scalar, traced: boolean): string =>
+  typeof loss === 'number'
+    ? 'The loss is a plain JS number, so it was computed from numbers read out of the arguments (x.item(), ' +
+      'x.toArray(), x.data) or without them.'
+    : traced
+      ? 'The loss reaches them only through stopGradient or through ops with no derivative (comparisons, sign, ' +
+        "where's condition)."
+      : 'The loss tensor is not computed from them: it was built from numbers (tensor(x.item()), ' +
+        'tensor(x.toArray()), tensor(x.data)), from constants only, or from stopGradient(x).'
+
+/** @internal The shared implementation of grad, valueAndGrad and the train layer's trainStep. */
 export function valueAndGradImpl(
   owner: string,
   f: AnyFn,
-  options: GradOptions,
-): (...args: readonly unknown[]) => readonly [Scalar, unknown, unknown] {
-  const { argnums = 0, hasAux = false, reportUnused = false } = options
+  options: ValueAndGradImplOptions,
+): (...args: readonly unknown[]) => ValueAndGradResult {
+  const { argnums = 0, hasAux = false, reportUnused = false, allowDetached = false, argNames } = options
+  const traceOptions = { strictBroadcast: options.strictBroadcast === true }
   return (...args) => {
     const nums = checkArgnums(owner, argnums, args.length)
-    const flats = nums.map((i) => flattenArg(args[i], `args[${i}]`))
+    const flats = nums.map((i, j) => flattenArg(args[i], argNames?.[j] ?? `args[${i}]`))
     const xs = flats.flatMap((ft) => ft.leaves.map(leafToTensor))
     const call = (...ys: Tensor[]): unknown => {
       const a = [...args]
       rebuildEach(flats, ys).forEach((t, j) => (a[nums[j]!] = t))
       return f(...a)
     }
-    const pb = vjpFlat(call, xs)
+    const pb = vjpFlat(call, xs, traceOptions)
     let lossRaw: unknown = pb.rawOut
     let aux: unknown = undefined
     if (hasAux) {
@@ -64,20 +120,34 @@ export function valueAndGradImpl(
     }
     const loss = checkScalar(owner, lossRaw)
     const grads = typeof loss === 'number' ? xs.map(() => null) : pb.pullback([loss], [full([], 1, loss.dtype)])
-    if (reportUnused) {
-      const unused: string[] = []
+    let unused = NONE
+    if (grads.indexOf(null) >= 0) {
+      const paths: string[] = []
       let k = 0
-      flats.forEach((ft) => ft.paths.forEach((p) => grads[k++] === null && unused.push(keystr(p, ft.root))))
-      if (unused.length > 0) {
+      flats.forEach((ft) => ft.paths.forEach((p) => grads[k++] === null && paths.push(keystr(p, ft.root))))
+      unused = paths
+      if (!allowDetached && !pb.nested && paths.length === xs.length && xs.length > 0) {
+        const names = flats.map((ft) => ft.root).join(' and ')
         throw new DescentError(
-          `${owner}: ${unused.length} differentiated leaf/leaves do not reach the output, so their ` +
-            `gradient is zero: ${unused.join(', ')}. Remove them from the arguments or pass reportUnused: false.`,
+          `${owner}: detachedLoss: the loss does not depend on ${names} at all, so every gradient would be zero ` +
+            `(JAX returns zeros without a word). ${detachedCause(loss, pb.owns(lossRaw))} Fix: compute the loss ` +
+            `with descent ops (ops.sum, mul, mean, ...) on the tensors of ${names}, never on numbers taken out of ` +
+            'them; pass { allowDetached: true } if zero gradients are what you want.',
+          { code: 'detachedLoss' },
+        )
+      }
+      if (reportUnused) {
+        throw new DescentError(
+          `${owner}: disconnectedParam: ${paths.length} differentiated leaf/leaves do not reach the output, so ` +
+            `their gradient is zero: ${paths.join(', ')}. Fix: use them in the loss, remove them from the ` +
+            'arguments, or pass reportUnused: false.',
+          { code: 'disconnectedParam' },
         )
       }
     }
     const trees = cotangentTrees(flats, grads)
     const value = typeof loss === 'number' ? loss : clean(loss)
-    return [value, typeof argnums === 'number' ? trees[0] : trees, aux]
+    return [value, typeof argnums === 'number' ? trees[0] : trees, aux, unused, pb.warnings]
   }
 }
 

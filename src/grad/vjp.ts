@@ -2,6 +2,7 @@
  * Reverse mode: a tape of the primitives applied to traced values, walked backwards with the VJP rules.
  * @since 0.1.0
  */
+import type { Diagnosis } from '../core/diagnosis'
 import { DescentError } from '../core/errors'
 import type { Tensor } from '../core/tensor'
 import type { PyTree } from '../core/types'
@@ -10,7 +11,8 @@ import { add } from './ops/arithmetic'
 import { cast } from './ops/shape'
 import type { CustomVjpParams, Primitive, PrimitiveParams, Rule } from './primitives'
 import { rules } from './rules'
-import { type MainTrace, Tracer, bind, newLevel, withTrace } from './trace'
+import { BROADCASTING, suspiciousBroadcast } from './_internal/broadcastCheck'
+import { type MainTrace, Tracer, bind, newLevel, peekLevel, withTrace } from './trace'
 
 interface Node {
   readonly prim: Primitive | null
@@ -34,7 +36,12 @@ class VJPTrace implements MainTrace {
   readonly kind = 'vjp' as const
   active = true
   readonly nodes: Node[] = []
-  constructor(readonly level: number) {}
+  /** Warnings found while tracing (suspicious broadcasts); `null` until the first. */
+  warnings: Diagnosis[] | null = null
+  constructor(
+    readonly level: number,
+    readonly strictBroadcast: boolean,
+  ) {}
 
   processPrimitive<K extends Primitive>(prim: K, inputs: readonly Tensor[], params: PrimitiveParams[K]): Tensor {
     const primals: Tensor[] = []
@@ -43,6 +50,13 @@ class VJPTrace implements MainTrace {
       const own = x instanceof VJPTracer && x._trace === this
       primals.push(own ? x.primal : x)
       parents.push(own ? x.node : null)
+    }
+    // The output of stopGradient is a constant to this trace: no node, so stopGradient(x).item() reads x on purpose.
+    if (prim === 'stopGradient') return bind(prim, primals, params)
+    // Cheap on the hot path: one rank comparison per binary op; the rule runs only when the ranks differ.
+    if (primals.length === 2 && primals[0]!.shape.length !== primals[1]!.shape.length && BROADCASTING[prim] === true) {
+      const w = suspiciousBroadcast(prim, primals[0]!.shape, primals[1]!.shape)
+      if (w !== null) this.warn(w)
     }
     let p: unknown = params
     let out: Tensor
@@ -59,6 +73,18 @@ class VJPTrace implements MainTrace {
     this.nodes.push(node)
     return new VJPTracer(this, out, node)
   }
+
+  private warn(w: Diagnosis): void {
+    if (this.strictBroadcast) throw new DescentError(`${w.message} ${w.fix}`, { code: w.code })
+    const ws = (this.warnings ??= [])
+    if (!ws.some((v) => v.message === w.message)) ws.push(w)
+  }
+}
+
+/** @internal Options of {@link vjpFlat}. */
+export interface VjpFlatOptions {
+  /** Throw a 'suspiciousBroadcast' DescentError at the op instead of recording a warning. */
+  readonly strictBroadcast?: boolean
 }
 
 /** @internal The result of tracing `f` for reverse mode. */
@@ -69,11 +95,23 @@ export interface Pullback<T> {
   readonly rawOut: T
   /** Input cotangents (`null`: the input does not reach the given outputs) for cotangents of some raw outputs. */
   readonly pullback: (outputs: readonly Tensor[], cts: readonly Tensor[]) => (Tensor | null)[]
+  /** Whether `o` is a value traced by this trace (computed from the primals, or a primal itself). */
+  readonly owns: (o: unknown) => boolean
+  /** Whether `f` itself ran transformations (grad inside the loss), whose results may be constant on purpose. */
+  readonly nested: boolean
+  /** Warnings recorded while tracing `f` (suspicious broadcasts), in order; empty for most functions. */
+  readonly warnings: readonly Diagnosis[]
 }
 
+const NO_WARNINGS: readonly Diagnosis[] = Object.freeze([])
+
 /** @internal Traces `f` at `primals` (tensors) for reverse mode. */
-export function vjpFlat<T>(f: (...xs: Tensor[]) => T, primals: readonly Tensor[]): Pullback<T> {
-  const trace = new VJPTrace(newLevel())
+export function vjpFlat<T>(
+  f: (...xs: Tensor[]) => T,
+  primals: readonly Tensor[],
+  options: VjpFlatOptions = {},
+): Pullback<T> {
+  const trace = new VJPTrace(newLevel(), options.strictBroadcast === true)
   const inputs: Node[] = primals.map((x) => ({ prim: null, params: null, inputs: [], primals: [], out: x }))
   const rawOut = withTrace(trace, () => f(...primals.map((x, i) => new VJPTracer(trace, x, inputs[i]!))))
   const pullback = (outputs: readonly Tensor[], cts: readonly Tensor[]): (Tensor | null)[] => {
@@ -101,7 +139,9 @@ export function vjpFlat<T>(f: (...xs: Tensor[]) => T, primals: readonly Tensor[]
     }
     return inputs.map((n) => acc.get(n) ?? null)
   }
-  return { out: clean(rawOut), rawOut, pullback }
+  const nested = peekLevel() > trace.level + 1
+  const owns = (o: unknown): boolean => o instanceof VJPTracer && o._trace === trace
+  return { out: clean(rawOut), rawOut, pullback, owns, nested, warnings: trace.warnings ?? NO_WARNINGS }
 }
 
 /**

@@ -172,10 +172,11 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
 
   it('a rule that is right at order 1 but not differentiable (host arithmetic) fails at order 2, VJP of VJP', () => {
     // bwd computes 2·w·ct on the host, so its own derivative is 0; f_vjp(x) = 2x·x² has derivative 6x² = 13.5 at 1.5.
+    // (It reads `.data`: `.item()` on a traced value is refused outright, see the last lines.)
     const sq = customVjp(
       (w) => mul(w, w),
       (w) => [mul(w, w), w] as const,
-      (w, ct) => [tensor(2 * w.item() * ct.item(), 'float64')],
+      (w, ct) => [tensor(2 * w.data[0]! * ct.data[0]!, 'float64')],
     )
     const f = (x: number) => sq(x)
     expect(() => checkGrads(f, [1.5], { modes: ['rev'] })).not.toThrow()
@@ -184,6 +185,16 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
     expect(e.numeric).toBeCloseTo(13.5, 6)
     expect(e.message).toContain('VJP of VJP check (reverse mode, order 2)')
     expect(e.message).toContain('order-1 checks passed')
+    // The same rule written with item() is stopped at the item() call, as a 'detachedLoss' DescentError.
+    const sqItem = customVjp(
+      (w) => mul(w, w),
+      (w) => [mul(w, w), w] as const,
+      (w, ct) => [tensor(2 * w.item() * ct.item(), 'float64')],
+    )
+    expect(() => checkGrads((x: number) => sqItem(x), [1.5], { modes: ['rev'] })).not.toThrow()
+    expect(() => checkGrads((x: number) => sqItem(x), [1.5], { modes: ['rev'], order: 2 })).toThrow(
+      expect.objectContaining({ code: 'detachedLoss', message: expect.stringContaining('stopGradient(x).item()') }),
+    )
   })
 
   it('forward mode at order 2 names the argument as primal or tangent of the inner jvp', () => {
