@@ -297,6 +297,12 @@ export {
   checkGradsE,
   GradCheckError,
   type CheckGradsOptions,
+  type CheckGradsReport,
+  checkGradFn,
+  checkGradFnE,
+  GradFnCheckError,
+  type CheckGradFnOptions,
+  type CheckGradFnReport,
 } from './grad/index'
 
 // ---- losses and initializers (src/grad/losses, src/grad/initializers; zeros only as initializers.zeros) ----

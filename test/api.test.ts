@@ -217,6 +217,9 @@ const RUNTIME_EXPORTS = [
   'checkGrads',
   'checkGradsE',
   'GradCheckError',
+  'checkGradFn',
+  'checkGradFnE',
+  'GradFnCheckError',
   // losses and initializers (zeros only as initializers.zeros)
   'l2Loss',
   'squaredError',
@@ -236,6 +239,7 @@ const RUNTIME_EXPORTS = [
   'trainStep',
   'fit',
   'batches',
+  'sharpness',
   'saveCheckpoint',
   'loadCheckpoint',
   'loadCheckpointE',

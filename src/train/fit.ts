@@ -1,14 +1,17 @@
 import { DescentError, HyperparameterError, ShapeError, StructureError } from '../core/errors'
 import { checkBoolean } from '../core/hyperparams'
 import { type PRNGKey, prngKey, splitKey } from '../core/prng'
-import { type Tensor, fromStorage, isTensor } from '../core/tensor'
+import { type Tensor, isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import type { Diagnosis } from './diagnosis'
 import type { EpochRecord, History, StepInfo, StepRecord } from './history'
+import { featureScaleChecks } from './dataChecks'
+import { type MonitorOptions, finishMonitor, initMonitor, monitorStep } from './monitor'
 import { type ProgressEvent, terminalProgress } from './progress'
+import { sharpness } from './sharpness'
 import { type LossFn, trainStep } from './trainStep'
-import type { TrainState } from './trainState'
+import { type TrainState, copyTensors } from './trainState'
 
 /**
  * Early stopping in {@link fit} (Keras' `EarlyStopping`): stop when the monitored value has not improved by more than
@@ -64,8 +67,18 @@ export interface FitOptions<P extends PyTree, B, S> {
   readonly onStep?: ((info: StepInfo & { readonly step: number; readonly epoch: number }) => void) | undefined
   /** `true`: a progress line on a terminal (Node); a function: called with every {@link ProgressEvent}. */
   readonly progress?: boolean | ((event: ProgressEvent) => void) | undefined
-  /** Run the step checks (see {@link trainStep}). @defaultValue true */
-  readonly diagnostics?: boolean | undefined
+  /**
+   * Run the checks: each step's (see {@link trainStep}), the run's (see {@link MonitorOptions}: diverging,
+   * oscillating or stalled loss, vanishing or exploding gradients), unscaled input features (on the first batch), and
+   * on divergence the sharpness test (`lrTooHigh` when the effective step ‖u‖/‖g‖ exceeds 2/λ_max). `false` turns
+   * them all off; an object tunes the run's thresholds. @defaultValue true
+   */
+  readonly diagnostics?: boolean | MonitorOptions | undefined
+  /**
+   * Called once with each new diagnosis (each code is reported once per run). @defaultValue a `console.warn` line per
+   * diagnosis: `descent [warning] noProgress at step 200: … Fix: …`
+   */
+  readonly onDiagnosis?: ((diagnosis: Diagnosis) => void) | undefined
   /** Stop at the first `error` diagnosis. @defaultValue true */
   readonly stopOnError?: boolean | undefined
   readonly hasAux?: boolean | undefined
@@ -87,9 +100,6 @@ export interface FitResult<P extends PyTree, S> {
   /** Why training stopped. */
   readonly stopped: 'completed' | 'earlyStopping' | 'diagnosis'
 }
-
-const copyTree = <T>(t: T): T =>
-  tree.map((x) => (isTensor(x) ? fromStorage(x.data.slice(), x.shape) : x), t as PyTree) as T
 
 /** The key of epoch e: the e-th of e + 1 keys split from `key` (a function of key and epoch only). */
 const epochKey = (key: PRNGKey, epoch: number): PRNGKey => splitKey(key, epoch + 1)[epoch]!
@@ -140,16 +150,33 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
   const report =
     options.progress === true ? terminalProgress() : typeof options.progress === 'function' ? options.progress : null
 
+  const checks = options.diagnostics ?? true
+  const monitorOptions = typeof checks === 'object' ? checks : {}
+  const onDiagnosis = options.onDiagnosis ?? printDiagnosis
   const step = trainStep<P, B, S>(loss, optimizer, {
     donate: true,
     hasAux: options.hasAux,
-    diagnostics: options.diagnostics,
+    diagnostics: checks !== false,
   })
+  let monitor = initMonitor()
+  const reportedCodes = new Set<string>()
+  const record = (ds: readonly Diagnosis[]) => {
+    for (const d of ds) {
+      diagnoses.push(d)
+      if (reportedCodes.has(d.code)) continue
+      reportedCodes.add(d.code)
+      onDiagnosis(d)
+    }
+  }
   // fit's own copy: the first donated step writes into it, never into what the caller holds.
   let state: TrainState<P, S> =
     options.state !== undefined
-      ? { params: copyTree(options.state.params), optState: copyTree(options.state.optState), step: options.state.step }
-      : { params: copyTree(options.params!), optState: optimizer.init(options.params!), step: 0 }
+      ? {
+          params: copyTensors(options.state.params),
+          optState: copyTensors(options.state.optState),
+          step: options.state.step,
+        }
+      : { params: copyTensors(options.params!), optState: optimizer.init(options.params!), step: 0 }
   const skip = state.step
   const stepRecords: StepRecord[] = []
   const epochRecords: EpochRecord[] = []
@@ -168,9 +195,11 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
     for (const batch of source) {
       batchesInEpoch++
       if (seen++ < skip) continue
+      const isFirst = first === null
       first = checkBatch(owner, batch, first, state.step, epoch)
+      if (isFirst && checks !== false && first !== null) record(featureScaleChecks(batch as PyTree, state.step))
       const [next, info] = step(state, batch)
-      const record = {
+      const stepRecord = {
         step: state.step,
         epoch,
         loss: info.loss,
@@ -178,16 +207,22 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
         updateNorm: info.updateNorm,
         paramNorm: info.paramNorm,
       }
-      stepRecords.push(record)
-      diagnoses.push(...info.diagnoses)
+      stepRecords.push(stepRecord)
+      record(info.diagnoses)
+      if (checks !== false && Number.isFinite(info.loss)) {
+        const [m, found] = monitorStep(monitor, info.loss, state.step, info.layerGradRms, monitorOptions)
+        monitor = m
+        record(found)
+        if (found.some((d) => d.code === 'lossDiverging')) record(lrAdvice(loss, next.params, batch, info, state.step))
+      }
       // A step that was not applied (non-finite loss or gradient) still used its batch: the count goes on, so that
       // `steps` bounds the batches taken and a resumed run skips exactly the batches the first one took.
       state = next === state ? { ...state, step: state.step + 1 } : next
       lossSum += info.loss
       count++
-      onStep?.({ ...info, step: record.step, epoch })
+      onStep?.({ ...info, step: stepRecord.step, epoch })
       report?.({ epoch, step: state.step, loss: info.loss, epochEnd: false, ...limits(epochs, steps) })
-      if (stopOnError && info.diagnoses.some((d) => d.severity === 'error')) {
+      if (stopOnError && diagnoses.some((d) => d.severity === 'error')) {
         stopped = 'diagnosis'
         break
       }
@@ -200,24 +235,24 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
       )
     }
     if (count === 0) continue // an epoch a resumed run had already finished
-    const evalValues = evaluate === undefined ? undefined : named(owner, evaluate(copyTree(state.params), epoch))
-    const record: EpochRecord = {
+    const evalValues = evaluate === undefined ? undefined : named(owner, evaluate(copyTensors(state.params), epoch))
+    const epochRecord: EpochRecord = {
       epoch,
       step: state.step,
       trainLoss: lossSum / count,
       ...(evalValues === undefined ? {} : { eval: evalValues }),
     }
-    epochRecords.push(record)
+    epochRecords.push(epochRecord)
     report?.({
       epoch,
       step: state.step,
-      loss: record.trainLoss,
+      loss: epochRecord.trainLoss,
       epochEnd: true,
       ...limits(epochs, steps),
       ...(evalValues ? { eval: evalValues } : {}),
     })
     if (stopping !== null && stopped === 'completed') {
-      const value = stopping.monitor === 'trainLoss' ? record.trainLoss : evalValues?.[stopping.monitor]
+      const value = stopping.monitor === 'trainLoss' ? epochRecord.trainLoss : evalValues?.[stopping.monitor]
       if (value === undefined) {
         throw new DescentError(
           `${owner}: earlyStopping.monitor "${stopping.monitor}" is not among evaluate's results (${Object.keys(evalValues ?? {}).join(', ')})`,
@@ -227,15 +262,56 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
         best === null ||
         (stopping.mode === 'min' ? value < best.value - stopping.minDelta : value > best.value + stopping.minDelta)
       if (better) {
-        best = { value, params: copyTree(state.params) }
+        best = { value, params: copyTensors(state.params) }
         sinceBest = 0
       } else if (++sinceBest >= stopping.patience) {
         stopped = 'earlyStopping'
       }
     }
   }
+  if (checks !== false) record(finishMonitor(monitor, state.step))
   if (stopping?.restoreBest === true && best !== null) state = { ...state, params: best.params }
   return { state, history: { steps: stepRecords, epochs: epochRecords }, diagnoses, stopped }
+}
+
+/** The default of `onDiagnosis`: one line on the console per new diagnosis. */
+function printDiagnosis(d: Diagnosis): void {
+  const at = d.step === undefined ? '' : ` at step ${d.step}`
+  const where = d.path === undefined ? '' : ` (${d.path})`
+  console.warn(`descent [${d.severity}] ${d.code}${at}${where}: ${d.message}. Fix: ${d.fix}`)
+}
+
+/**
+ * `lrTooHigh` when the loss diverges and the effective step η = ‖u‖/‖g‖ of the last step is beyond the stability limit
+ * 2/λ_max of the loss at the params (GD's: a quadratic model of the loss grows along the top eigenvector when
+ * η·λ_max > 2). Costs 20 Hessian-vector products, once per run.
+ */
+function lrAdvice<P extends PyTree, B>(
+  loss: LossFn<P, B>,
+  params: P,
+  batch: B,
+  info: StepInfo,
+  step: number,
+): Diagnosis[] {
+  if (!(info.gradNorm > 0) || !Number.isFinite(info.updateNorm)) return []
+  let lambda: number
+  let maxStableLr: number
+  try {
+    ;({ lambda, maxStableLr } = sharpness(loss, copyTensors(params), batch))
+  } catch {
+    return [] // a loss that cannot be differentiated twice (a customVjp without a rule for its rule): no advice
+  }
+  const eta = info.updateNorm / info.gradNorm
+  if (!(eta > maxStableLr)) return []
+  return [
+    {
+      code: 'lrTooHigh',
+      severity: 'error',
+      step,
+      message: `the effective step ‖u‖/‖g‖ = ${eta.toPrecision(3)} exceeds the stability limit 2/λ_max = ${maxStableLr.toPrecision(3)} (the loss's sharpness λ_max ≈ ${lambda.toPrecision(3)}, by power iteration on Hessian-vector products)`,
+      fix: `use a learning rate below ${maxStableLr.toPrecision(2)} (for sgd; adaptive optimizers need a proportionally smaller one), or a warmup schedule`,
+    },
+  ]
 }
 
 const limits = (epochs: number, steps: number) => ({

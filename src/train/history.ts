@@ -5,6 +5,7 @@ import type { Diagnosis } from './diagnosis'
  *
  * ```text
  * loss = f(θ_t; batch)    gradNorm = ‖∇f(θ_t)‖₂    updateNorm = ‖u_t‖₂    paramNorm = ‖θ_{t+1}‖₂
+ * layerGradRms[leaf] = ‖g_leaf‖₂ / √size(leaf)      (weight leaves: rank ≥ 2)
  * ```
  * (global L2 norms over every leaf). `aux` is the loss's auxiliary output with `hasAux`. `diagnoses` lists what the
  * step's checks found; a step with a non-finite loss or gradient is not applied.
@@ -16,6 +17,11 @@ export interface StepInfo<A = unknown> {
   readonly gradNorm: number
   readonly updateNorm: number
   readonly paramNorm: number
+  /**
+   * Root-mean-square gradient of each weight leaf (rank ≥ 2: matrices, kernels), by path in flattening order
+   * (`grads.layers[0].w`): the per-layer gradient scale that vanishing and exploding gradients show up in.
+   */
+  readonly layerGradRms: Readonly<Record<string, number>>
   readonly aux?: A
   readonly diagnoses: readonly Diagnosis[]
 }

@@ -6,6 +6,7 @@ import type { GradientTransformation, PyTree } from '../core/types'
 import { valueAndGradImpl } from '../grad/valueAndGrad'
 import { type ApplyGradientsOptions, stateUpdate } from './applyGradients'
 import type { StepInfo } from './history'
+import { gradStats } from './gradStats'
 import { stepChecks } from './stepChecks'
 import type { TrainState } from './trainState'
 
@@ -90,11 +91,18 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
   return (state, batch) => {
     const [value, grads, aux] = valueAndGrad(state.params, batch)
     const lossValue = isTensor(value) ? value.item() : value
-    const gradNorm = tree.norm(grads as PyTree)
+    const { norm: gradNorm, layerRms: layerGradRms } = gradStats(grads as PyTree)
     const diagnoses = diagnostics ? stepChecks(state.step, isTensor(value), lossValue, grads as PyTree, gradNorm) : []
     const withAux = <T extends object>(info: T): T => (hasAux ? { ...info, aux: aux as A } : info)
     if (diagnoses.some((d) => d.code === 'nonFinite')) {
-      const info = { loss: lossValue, gradNorm, updateNorm: 0, paramNorm: tree.norm(state.params), diagnoses }
+      const info = {
+        loss: lossValue,
+        gradNorm,
+        updateNorm: 0,
+        paramNorm: tree.norm(state.params),
+        layerGradRms,
+        diagnoses,
+      }
       return [state, withAux(info)]
     }
     const extra = { value: lossValue, grad: grads as PyTree, valueFn: (p: PyTree) => lossOnly(p, batch) as number }
@@ -104,6 +112,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
       gradNorm,
       updateNorm: tree.norm(updates),
       paramNorm: tree.norm(next.params),
+      layerGradRms,
       diagnoses,
     }
     return [next as TrainState<P, S>, withAux(info)]

@@ -222,7 +222,7 @@ describe('fit resumed from a checkpoint equals the uninterrupted run bit for bit
   const cases = CASES.filter((c) => c.grad === undefined)
   it.each(cases.map((c) => [c.label, c] as const))('%s, checkpoint at step 3 of 8 (mid-epoch)', (_, c) => {
     const p0 = (c.params ?? ((p) => p))(makeParams('float32'))
-    const base = { loss: caseLoss, data: WEIGHTS, steps: N, stopOnError: false }
+    const base = { loss: caseLoss, data: WEIGHTS, steps: N, stopOnError: false, onDiagnosis: () => {} }
     const full = fit({ ...base, optimizer: c.make(), params: p0 })
     const head = fit({ ...base, optimizer: c.make(), params: p0, steps: 3 })
     const text = saveCheckpoint(head.state)

@@ -1,0 +1,192 @@
+import type { Diagnosis } from './diagnosis'
+
+/**
+ * Thresholds of the checks that need a run's history (see {@link monitorStep}). The defaults are chosen to stay silent
+ * on healthy runs (descent's convergence protocols, the GD theorems' problems, the MNIST demo are tested for it).
+ * @category train
+ * @since 0.2.0
+ */
+export interface MonitorOptions {
+  /** `lossDiverging` when the smoothed loss exceeds this multiple of its best (Lightning's lr-finder rule). @defaultValue 4 */
+  readonly divergenceFactor?: number
+  /** `noProgress` when, after this many steps, the best smoothed loss is not below (1 − 1e-3)·the first. @defaultValue 200 */
+  readonly noProgressSteps?: number
+  /** Window of `oscillation`: steps whose loss differences alternate in sign. @defaultValue 20 */
+  readonly oscillationWindow?: number
+  /**
+   * The window of the gradient-scale checks: `vanishingGradient` when in ≥ 80 % of the first `gradientSteps` steps the
+   * first weight layer's gradient RMS is < 1e-3 × the largest layer's and < 1e-4; `explodingGradient` when in
+   * ≥ 0.8·`gradientSteps` steps (and half of all) it is > 70 × the last layer's. AUTOTRAINER's thresholds (Zhang et
+   * al., ICSE 2021), on per-element RMS so that layer sizes do not matter. @defaultValue 10
+   */
+  readonly gradientSteps?: number
+}
+
+/** @internal The monitor's state: plain numbers, carried by fit or by healthCheck's state. */
+export interface MonitorState {
+  readonly count: number
+  /** Bias-corrected EMA (β = 0.9) of the loss: its raw sum and the first and best corrected values. */
+  readonly ema: number
+  readonly first: number
+  readonly best: number
+  /** Steps since the smoothed loss last improved on its best. */
+  readonly sinceBest: number
+  /** The last loss, and the last differences of the loss, newest last. */
+  readonly last: number
+  readonly diffs: readonly number[]
+  /** Steps so far at which the first/last layer gradient ratio looked vanishing / exploding. */
+  readonly vanishing: number
+  readonly exploding: number
+  /** Codes already reported (each is reported once per run). */
+  readonly reported: readonly string[]
+}
+
+/** @internal A monitor before the first step. */
+export const initMonitor = (): MonitorState => ({
+  count: 0,
+  ema: 0,
+  first: NaN,
+  best: Infinity,
+  last: NaN,
+  sinceBest: 0,
+  diffs: [],
+  vanishing: 0,
+  exploding: 0,
+  reported: [],
+})
+
+const BETA = 0.9
+
+/**
+ * @internal Feeds one finite step loss to the monitor; returns the next state and what it found (each code once):
+ * - `lossDiverging` (error): the smoothed loss rose above `divergenceFactor` × its best — the learning rate is too
+ *   high for this problem (GD on an L-smooth function is stable only for η < 2/L);
+ * - `oscillation` (warning): over the last `oscillationWindow` steps the loss went up and down alternately at least
+ *   90 % of the time, by over 20 % of its size, with no new best — the steps overshoot the valley;
+ * - `noProgress` (warning): after `noProgressSteps` the smoothed loss is not 0.1 % below where it started;
+ * - `vanishingGradient` / `explodingGradient` (warnings): the first and last weight layers' gradient scales (from
+ *   {@link StepInfo.layerGradRms}) stay far apart (see {@link MonitorOptions.gradientSteps}).
+ */
+export function monitorStep(
+  s: MonitorState,
+  loss: number,
+  step: number,
+  layerGradRms: Readonly<Record<string, number>> = {},
+  o: MonitorOptions = {},
+): readonly [MonitorState, Diagnosis[]] {
+  const factor = o.divergenceFactor ?? 4
+  const noProgressSteps = o.noProgressSteps ?? 200
+  const window = o.oscillationWindow ?? 20
+  const count = s.count + 1
+  const ema = BETA * s.ema + (1 - BETA) * loss
+  const smooth = ema / (1 - BETA ** count)
+  const first = count === 1 ? smooth : s.first
+  const improved = smooth < s.best
+  const best = Math.min(s.best, smooth)
+  const sinceBest = improved ? 0 : s.sinceBest + 1
+  const diffs = count === 1 ? [] : [...s.diffs, loss - s.last].slice(-window)
+  const found: Diagnosis[] = []
+  const reported = new Set(s.reported)
+  const report = (d: Diagnosis) => {
+    if (reported.has(d.code)) return
+    reported.add(d.code)
+    found.push(d)
+  }
+  // Relative to |best| so that negative losses (log-likelihoods) work; a best of 0 never diverges by ratio.
+  if (count > 1 && Number.isFinite(best) && smooth - best > (factor - 1) * Math.abs(best) && best !== 0) {
+    report({
+      code: 'lossDiverging',
+      severity: 'error',
+      step,
+      message: `the loss is diverging: its smoothed value ${fmt(smooth)} at step ${step} is over ${factor}× its best ${fmt(best)}`,
+      fix: 'lower the learning rate (lrFind suggests one), add clipByGlobalNorm, or use a warmup schedule',
+    })
+  }
+  // Alternating up and down in ≥ 90 % of a window (random minibatch noise does that with probability ~1e-4), with
+  // swings over 20 % of the loss, while the smoothed loss made no new best for the whole window.
+  if (diffs.length === window && sinceBest >= window) {
+    let flips = 0
+    let swing = 0
+    for (let i = 0; i < diffs.length; i++) {
+      swing += Math.abs(diffs[i]!) / window
+      if (i > 0 && diffs[i]! * diffs[i - 1]! < 0) flips++
+    }
+    if (flips >= 0.9 * (window - 1) && swing > 0.2 * Math.abs(smooth)) {
+      report({
+        code: 'oscillation',
+        severity: 'warning',
+        step,
+        message: `the loss went up and down alternately in ${flips} of the last ${window - 1} steps without improving`,
+        fix: 'the steps overshoot: lower the learning rate, or add momentum damping (a smaller b1/momentum)',
+      })
+    }
+  }
+  if (count === noProgressSteps && !(best < first - 1e-3 * Math.abs(first))) {
+    report({
+      code: 'noProgress',
+      severity: 'warning',
+      step,
+      message: `the loss has not decreased in ${count} steps (smoothed ${fmt(first)} → best ${fmt(best)})`,
+      fix: 'check that the loss depends on the params and that updates are applied; try a larger learning rate (lrFind), standardised inputs, or another initialisation',
+    })
+  }
+  const layers = Object.entries(layerGradRms)
+  let { vanishing, exploding } = s
+  if (layers.length >= 2) {
+    // The first layer against the layer with the largest gradient (AUTOTRAINER compares with the last layer, whose
+    // gradient collapses as soon as the output fits the targets' mean; the largest does not).
+    const [firstPath, a] = layers[0]!
+    const [lastPath, b] = layers.reduce((m, e) => (e[1] > m[1] ? e : m))
+    const gradientSteps = o.gradientSteps ?? 10
+    // Vanishing is a property of the architecture and initialisation, seen in the first steps (once the output layer
+    // has fitted the targets' mean, every gradient is small); exploding can start at any time.
+    if (count <= gradientSteps && a < 1e-3 * b && a < 1e-4) vanishing++
+    if (a > 70 * layers[layers.length - 1]![1]) exploding++
+    const persistent = (n: number) => n >= 0.8 * gradientSteps && n >= count / 2
+    if (count === gradientSteps && persistent(vanishing)) {
+      report({
+        code: 'vanishingGradient',
+        severity: 'warning',
+        step,
+        path: firstPath,
+        message: `the gradient vanishes towards the input: RMS ${fmt(a)} at ${firstPath} vs ${fmt(b)} at ${lastPath}, in ${vanishing} of ${count} steps`,
+        fix: 'use relu/gelu instead of sigmoid/tanh in hidden layers, He/Glorot initialisation (heNormal, glorotUniform), residual connections or normalisation',
+      })
+    }
+    if (persistent(exploding)) {
+      report({
+        code: 'explodingGradient',
+        severity: 'warning',
+        step,
+        path: firstPath,
+        message: `the gradient explodes towards the input: RMS ${fmt(a)} at ${firstPath} vs ${fmt(b)} at ${lastPath}, in ${exploding} of ${count} steps`,
+        fix: 'add clipByGlobalNorm, lower the learning rate, or use a smaller initialisation scale (glorotUniform / lecunNormal)',
+      })
+    }
+  }
+  return [
+    { count, ema, first, best, sinceBest, last: loss, diffs, vanishing, exploding, reported: [...reported] },
+    found,
+  ]
+}
+
+const fmt = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(3))
+
+/**
+ * @internal At the end of a run: `noProgress` when the run ended worse than it started (its last smoothed loss above its
+ * first), e.g. Adam with a learning rate of 10 on a problem it bounces around in.
+ */
+export function finishMonitor(s: MonitorState, step: number): Diagnosis[] {
+  if (s.count < 20 || s.reported.includes('noProgress') || s.reported.includes('lossDiverging')) return []
+  const last = s.ema / (1 - BETA ** s.count)
+  if (!(last > s.first)) return []
+  return [
+    {
+      code: 'noProgress',
+      severity: 'warning',
+      step,
+      message: `the run ended worse than it started: smoothed loss ${fmt(s.first)} at the start, ${fmt(last)} at the end (best ${fmt(s.best)})`,
+      fix: 'the learning rate is probably too high (try lrFind), or the schedule ends too late/early; keep the best params with earlyStopping',
+    },
+  ]
+}
