@@ -72,6 +72,8 @@ const RUNTIME_EXPORTS = [
   'lookaheadParams',
   'withExtraArgs',
   'injectHyperparams',
+  'hyperparameterDiagnoses',
+  'strictPurity',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
@@ -116,6 +118,7 @@ const RUNTIME_EXPORTS = [
   'cosineOnecycleSchedule',
   'warmupExponentialDecaySchedule',
   'sgdrSchedule',
+  'perEpoch',
   // optimizers
   'sgd',
   'adam',

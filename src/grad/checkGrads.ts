@@ -33,6 +33,7 @@ import {
 } from './_internal/gradCheckNumerics'
 import { type FlatTree, flattenArg, leafToTensor, matchTree } from './args'
 import { jvp } from './jvp'
+import { CustomVjpForwardError } from './trace'
 import { vjp } from './vjp'
 
 /**
@@ -45,8 +46,10 @@ export interface CheckGradsOptions {
   /** Highest derivative order checked (JAX's required `order`). @defaultValue 1 */
   readonly order?: number
   /**
-   * `'fwd'` checks `jvp`, `'rev'` checks `vjp`; each level of a higher order uses the same modes.
-   * @defaultValue ['fwd', 'rev']
+   * `'fwd'` checks `jvp`, `'rev'` checks `vjp`; each level of a higher order uses the same modes. When not given,
+   * both are checked where the function supports them: forward mode is skipped (and listed in the report's `skipped`)
+   * at a level where a `customVjp` function blocks it, instead of failing; given explicitly, every listed mode must run.
+   * @defaultValue ['fwd', 'rev'], each where supported
    */
   readonly modes?: readonly ('fwd' | 'rev')[]
   /** Central-difference step. @defaultValue 1e-4 (JAX's EPS) when some argument leaf is float32, else 1e-6 */
@@ -70,7 +73,7 @@ export interface CheckGradsOptions {
 /**
  * The error of {@link checkGrads}: an autodiff derivative disagrees with central differences. The message names the
  * mode, the order, the worst argument (`args[0].w`), the analytic and numerical values, and how to fix it; the same
- * facts are fields.
+ * facts are fields, and its `code` is `'wrongGradient'`.
  * @example
  * import { DescentError, GradCheckError, checkGrads, customVjp, mul, tensor } from 'descent'
  * const square = customVjp((w) => mul(w, w), (w) => [mul(w, w), w] as const, (w, ct) => [mul(ct, w)]) // wrong: 2w
@@ -100,7 +103,7 @@ export class GradCheckError extends DescentError {
     message: string,
     details: Pick<GradCheckError, 'mode' | 'order' | 'check' | 'path' | 'analytic' | 'numeric'>,
   ) {
-    super(message)
+    super(message, { code: 'wrongGradient' })
     this.mode = details.mode
     this.order = details.order
     this.check = details.check
@@ -110,12 +113,28 @@ export class GradCheckError extends DescentError {
   }
 }
 
+/**
+ * What {@link checkGrads} checked: the modes, each check by name, and the checks it skipped with the reason.
+ * @category grad
+ * @since 0.2.0
+ */
+export interface CheckGradsReport {
+  /** The modes checked at order 1 (`['rev']` for a customVjp function with the default modes). */
+  readonly checked: readonly ('fwd' | 'rev')[]
+  /** Every check that ran, in order: `'JVP'`, `'VJP'`, `'JVP of VJP'`, ... */
+  readonly checks: readonly string[]
+  /** The checks skipped because the function does not support them, with the reason. */
+  readonly skipped: readonly { readonly check: string; readonly reason: string }[]
+}
+
 type Fn = (...args: any[]) => PyTree
 type Mode = 'fwd' | 'rev'
 
 interface Settings {
   readonly order: number
   readonly modes: readonly Mode[]
+  /** The modes were not given: skip forward mode where a customVjp function blocks it. */
+  readonly auto: boolean
   readonly eps: number
   readonly atol: Tolerance | undefined
   readonly rtol: Tolerance | undefined
@@ -151,15 +170,21 @@ const ENTRYWISE_LIMIT = 256
  * So `order: 2` checks JVP, JVP of JVP, VJP of JVP, VJP, JVP of VJP and VJP of VJP. Arguments are an array with one
  * pytree per parameter of `f`; leaves are tensors (float32 or float64) or numbers (float64). Defaults: JAX's
  * tolerances, 2e-3 in float32 and 1e-5 in float64, and eps 1e-4 (JAX) when an argument is float32, 1e-6
- * (PyTorch) otherwise. Check in float64 where you can. A function built with `customVjp` has no forward mode:
- * check it with `{ modes: ['rev'] }`. On failure the worst argument leaf is found by checking one leaf at a time
+ * (PyTorch) otherwise. Check in float64 where you can. A function built with `customVjp` has no forward mode: with
+ * the default modes that check is skipped and the report says so (`checked: ['rev']`); asking for `'fwd'` explicitly
+ * fails on it. On failure the worst argument leaf is found by checking one leaf at a time
  * (the checks are linear in t), then, for leaves of up to 256 elements, one entry at a time. With `{ full: true }`
  * every Jacobian entry is compared instead (PyTorch's gradcheck), which suits small inputs.
- * @returns nothing; throws a {@link GradCheckError} on a mismatch (other errors of `f` propagate).
+ * @returns a {@link CheckGradsReport} of what was checked; throws a {@link GradCheckError} (code 'wrongGradient') on
+ * a mismatch (other errors of `f` propagate).
  * @example
- * import { GradCheckError, checkGrads, customJvp, mul, ops, tanh, tensor } from 'descent'
+ * import { GradCheckError, checkGrads, customJvp, customVjp, mul, ops, tanh, tensor } from 'descent'
  * const f = (p: { w: ReturnType<typeof tensor> }) => ops.sum(tanh(mul(p.w, p.w)))
- * checkGrads(f, [{ w: tensor([0.5, -1, 2], 'float64') }], { order: 2 }) // passes
+ * const report = checkGrads(f, [{ w: tensor([0.5, -1, 2], 'float64') }], { order: 2 }) // passes
+ * assert.deepStrictEqual(report.checked, ['fwd', 'rev'])
+ * // A customVjp function has no forward mode: the default modes check its reverse rule and say so.
+ * const sq = customVjp((w) => mul(w, w), (w) => [mul(w, w), w] as const, (w, ct) => [mul(ct, mul(2, w))])
+ * assert.deepStrictEqual(checkGrads((w) => sq(w), [tensor(3, 'float64')]).checked, ['rev'])
  * // A hand-written rule with d/dw w² = w (it should be 2w) is caught, naming the argument:
  * const square = customJvp((w) => mul(w, w), ([w], [t]) => [mul(w!, w!), mul(w!, t!)])
  * const g = (p: { w: ReturnType<typeof tensor> }) => ops.sum(square(p.w))
@@ -169,14 +194,28 @@ const ENTRYWISE_LIMIT = 256
  * @category grad
  * @since 0.1.0
  */
-export function checkGrads<F extends Fn>(f: F, args: Parameters<F>, options: CheckGradsOptions = {}): void {
+export function checkGrads<F extends Fn>(f: F, args: Parameters<F>, options: CheckGradsOptions = {}): CheckGradsReport {
   const settings = validate(args, options)
+  const checks: string[] = []
+  const skipped: { check: string; reason: string }[] = []
+  const checked = new Set<Mode>()
   const label = (mode: Mode, inner: string) => (mode === 'fwd' ? 'JVP' : 'VJP') + (inner === '' ? '' : ` of ${inner}`)
   const run = (level: Omit<Level, 'label'> & { readonly inner: string }): void => {
     if (settings.modes.includes('fwd')) {
       const fwd: Level = { ...level, label: label('fwd', level.inner) }
-      checkJvp(fwd, settings)
-      if (level.order < settings.order) {
+      let ran = true
+      try {
+        checkJvp(fwd, settings)
+      } catch (e) {
+        if (!(settings.auto && e instanceof CustomVjpForwardError)) throw e
+        skipped.push({ check: fwd.label, reason: e.message })
+        ran = false
+      }
+      if (ran) {
+        checks.push(fwd.label)
+        if (level.order === 1) checked.add('fwd')
+      }
+      if (ran && level.order < settings.order) {
         run({
           f: (p: PyTree[], t: PyTree[]) => jvp(level.f, p, t),
           args: [level.args, level.args],
@@ -190,6 +229,8 @@ export function checkGrads<F extends Fn>(f: F, args: Parameters<F>, options: Che
     if (settings.modes.includes('rev')) {
       const rev: Level = { ...level, label: label('rev', level.inner) }
       checkVjp(rev, settings)
+      checks.push(rev.label)
+      if (level.order === 1) checked.add('rev')
       if (level.order < settings.order) {
         const fVjp = (...xs: PyTree[]) => {
           const [out, vjpFn] = vjp(level.f, ...xs)
@@ -200,15 +241,16 @@ export function checkGrads<F extends Fn>(f: F, args: Parameters<F>, options: Che
     }
   }
   run({ f, args, order: 1, inner: '', describe: (path, index) => keystr(path, 'args') + index })
+  return { checked: (['fwd', 'rev'] as const).filter((m) => checked.has(m)), checks, skipped }
 }
 
 /**
  * {@link checkGrads} returning an fp-ts `Either` instead of throwing: `Left(GradCheckError)` on a mismatch,
- * `Right(undefined)` when every check passes. Other errors (invalid options, a bad pytree, errors of `f`) still throw.
+ * `Right(report)` when every check passes. Other errors (invalid options, a bad pytree, errors of `f`) still throw.
  * ```text
- * checkGradsE(f, args, o) = Right(void) if checkGrads(f, args, o) returns, Left(e) if it throws e: GradCheckError
+ * checkGradsE(f, args, o) = Right(r) if checkGrads(f, args, o) returns r, Left(e) if it throws e: GradCheckError
  * ```
- * @returns `E.Either<GradCheckError, void>`.
+ * @returns `E.Either<GradCheckError, CheckGradsReport>`.
  * @example
  * import * as E from 'fp-ts/Either'
  * import { checkGradsE, mul, tensor } from 'descent'
@@ -221,10 +263,9 @@ export function checkGradsE<F extends Fn>(
   f: F,
   args: Parameters<F>,
   options: CheckGradsOptions = {},
-): E.Either<GradCheckError, void> {
+): E.Either<GradCheckError, CheckGradsReport> {
   try {
-    checkGrads(f, args, options)
-    return E.right(undefined)
+    return E.right(checkGrads(f, args, options))
   } catch (e) {
     if (e instanceof GradCheckError) return E.left(e)
     throw e
@@ -252,6 +293,7 @@ function validate(args: unknown, o: CheckGradsOptions): Settings {
     )
   }
   const order = checkInteger('checkGrads', 'options.order', o.order ?? 1, '[1, Infinity)')
+  const auto = o.modes === undefined
   const modes = o.modes ?? ['fwd', 'rev']
   if (!Array.isArray(modes) || modes.length === 0 || !modes.every((m) => m === 'fwd' || m === 'rev')) {
     throw new HyperparameterError(
@@ -264,7 +306,7 @@ function validate(args: unknown, o: CheckGradsOptions): Settings {
   const atol = checkTolerance('atol', o.atol)
   const rtol = checkTolerance('rtol', o.rtol)
   const full = o.full === undefined ? false : checkBoolean('checkGrads', 'options.full', o.full)
-  return { order, modes, eps, atol, rtol, key: o.key ?? prngKey(0), full }
+  return { order, modes, auto, eps, atol, rtol, key: o.key ?? prngKey(0), full }
 }
 
 // ---- the checks -------------------------------------------------------------------------------------------

@@ -47,7 +47,14 @@ export { hessian } from './hessian'
 export { hvp } from './hvp'
 export { customJvp, type JvpRule } from './customJvp'
 export { customVjp, type Cotangents } from './customVjp'
-export { checkGrads, checkGradsE, GradCheckError, type CheckGradsOptions } from './checkGrads'
+export { checkGrads, checkGradsE, GradCheckError, type CheckGradsOptions, type CheckGradsReport } from './checkGrads'
+export {
+  checkGradFn,
+  checkGradFnE,
+  GradFnCheckError,
+  type CheckGradFnOptions,
+  type CheckGradFnReport,
+} from './checkGradFn'
 export { l2Loss } from './losses/l2Loss'
 export { squaredError } from './losses/squaredError'
 export { mse } from './losses/mse'
