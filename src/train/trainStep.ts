@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { valueAndGradImpl } from '../grad/valueAndGrad'
 import { type ApplyGradientsOptions, stateUpdate } from './applyGradients'
+import type { Diagnosis } from './diagnosis'
 import type { StepInfo } from './history'
 import { gradStats } from './gradStats'
 import { stepChecks } from './stepChecks'
@@ -82,17 +83,26 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
   const hasAux = checkBoolean(owner, 'options.hasAux', options.hasAux ?? false)
   const donate = checkBoolean(owner, 'options.donate', options.donate ?? false)
   const diagnostics = checkBoolean(owner, 'options.diagnostics', options.diagnostics ?? true)
-  const valueAndGrad = valueAndGradImpl(owner, loss as (...args: unknown[]) => unknown, { hasAux })
+  const valueAndGrad = valueAndGradImpl(owner, loss as (...args: unknown[]) => unknown, {
+    hasAux,
+    argNames: ['params'],
+  })
   const update = stateUpdate(owner, optimizer, donate)
   const lossOnly = (params: PyTree, batch: B): unknown => {
     const out = loss(params as P, batch)
     return hasAux && Array.isArray(out) ? out[0] : out
   }
   return (state, batch) => {
-    const [value, grads, aux] = valueAndGrad(state.params, batch)
+    const [value, grads, aux, unused, traceWarnings] = valueAndGrad(state.params, batch)
     const lossValue = isTensor(value) ? value.item() : value
     const { norm: gradNorm, layerRms: layerGradRms } = gradStats(grads as PyTree)
-    const diagnoses = diagnostics ? stepChecks(state.step, isTensor(value), lossValue, grads as PyTree, gradNorm) : []
+    const diagnoses = diagnostics
+      ? [
+          ...stepChecks(state.step, isTensor(value), lossValue, grads as PyTree, gradNorm),
+          ...unusedParams(unused, state.step),
+          ...traceWarnings.map((d) => ({ ...d, step: state.step })),
+        ]
+      : []
     const withAux = <T extends object>(info: T): T => (hasAux ? { ...info, aux: aux as A } : info)
     if (diagnoses.some((d) => d.code === 'nonFinite')) {
       const info = {
@@ -117,4 +127,19 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     }
     return [next as TrainState<P, S>, withAux(info)]
   }
+}
+
+/** `disconnectedParam`: params the loss never reads get a zero gradient and are never trained. */
+function unusedParams(paths: readonly string[], step: number): Diagnosis[] {
+  if (paths.length === 0) return []
+  return [
+    {
+      code: 'disconnectedParam',
+      severity: 'warning',
+      step,
+      path: paths[0]!,
+      message: `${paths.length} param leaf/leaves never reach the loss, so their gradient is 0 and they never train: ${paths.join(', ')}`,
+      fix: 'use them in the loss (a layer left out of the forward pass?), or remove them from the params (or freeze them with masked/freeze)',
+    },
+  ]
 }

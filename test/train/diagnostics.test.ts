@@ -114,6 +114,42 @@ describe('fit names the failure modes of a run', () => {
     expect(codes(run(ops.relu).diagnoses)).not.toContain('vanishingGradient')
   })
 
+  it('a param the loss ignores: disconnectedParam naming its path', () => {
+    const loss = (p: { w: Tensor; unused: Tensor }, _b: null) => ops.sum(ops.square(p.w))
+    const r = fit({
+      ...quiet,
+      loss,
+      optimizer: sgd(0.1),
+      params: { w: tensor([1]), unused: tensor([2, 3]) },
+      data: [null],
+      epochs: 2,
+    })
+    expect(r.diagnoses[0]).toMatchObject({
+      code: 'disconnectedParam',
+      severity: 'warning',
+      step: 0,
+      path: 'params.unused',
+    })
+    expect(r.diagnoses.filter((d) => d.code === 'disconnectedParam').length).toBe(2) // one per step, reported once
+  })
+
+  it('predictions [8,1] − targets [8] broadcast to [8,8]: suspiciousBroadcast', () => {
+    const x = tensor(Array.from({ length: 8 }, (_, i) => [i / 8]))
+    const y = tensor(Array.from({ length: 8 }, (_, i) => (2 * i) / 8))
+    const loss = (p: { w: Tensor }, b: { x: Tensor; y: Tensor }) =>
+      ops.mean(ops.square(ops.sub(ops.matmul(b.x, p.w), b.y)))
+    const seen: Diagnosis[] = []
+    fit({
+      loss,
+      optimizer: sgd(0.1),
+      params: { w: tensor([[0]]) },
+      data: [{ x, y }],
+      epochs: 1,
+      onDiagnosis: (d) => seen.push(d),
+    })
+    expect(seen.map((d) => d.code)).toContain('suspiciousBroadcast')
+  })
+
   it('each code is reported once, through onDiagnosis, and kept in order in the result', () => {
     const seen: string[] = []
     const r = fit({
