@@ -10,7 +10,9 @@ import { type AnyFn, type GradOf, type GradOptions, type Scalar, valueAndGradImp
  * `grad(f)` is a function of the same arguments as `f`. It is built on {@link valueAndGrad}, which is built on
  * {@link vjp}; transformations nest freely (`grad(grad(f))`, `jacfwd(grad(f))`, `jvp` of `grad`) without
  * perturbation confusion. Pytrees in, pytrees out; number leaves get number gradients; unused leaves get zeros (or
- * an error listing their paths with `{ reportUnused: true }`); a non-scalar output is a DescentError. With
+ * an error listing their paths with `{ reportUnused: true }`); a non-scalar output is a DescentError; a loss that
+ * does not depend on the argument at all, and `item()` on a traced value, are 'detachedLoss' errors (JAX returns
+ * zeros: pass `{ allowDetached: true }`; see {@link valueAndGrad} for these deviations). With
  * `{ hasAux: true }`, `f` returns `[loss, aux]` and `grad` returns `[grads, aux]`.
  * ```text
  * grad(f)(x) = ∇ₓ f(x)

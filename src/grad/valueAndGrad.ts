@@ -157,9 +157,19 @@ export function valueAndGradImpl(
  *
  * Arguments are pytrees; the gradient has the structure of the differentiated argument (a tuple of them when
  * `argnums` is an array). Number leaves get number gradients (computed in float64). A leaf that does not reach the
- * loss gets zeros of its own shape, or an error listing its path with `{ reportUnused: true }`. With
- * `{ hasAux: true }`, `f` returns `[loss, aux]` and the result is `[[loss, aux], grads]`. A non-scalar loss is a
+ * loss gets zeros of its own shape, or a 'disconnectedParam' error listing its path with `{ reportUnused: true }`.
+ * With `{ hasAux: true }`, `f` returns `[loss, aux]` and the result is `[[loss, aux], grads]`. A non-scalar loss is a
  * DescentError.
+ *
+ * Deviations from JAX, to make silent failures loud (each a DescentError with a `code`):
+ * - a loss that reaches no differentiated leaf at all (a plain number, a tensor rebuilt from numbers, everything
+ *   under stopGradient) is a 'detachedLoss' error naming the argument, where JAX returns zeros; `{ allowDetached:
+ *   true }` restores JAX's zeros. It is not checked when `f` itself runs a transformation (`grad` inside the loss),
+ *   whose result may be constant on purpose;
+ * - `item()`, `toArray()` and `dataSync()` on a value being traced are a 'detachedLoss' error at the call: the numbers
+ *   they return are cut off from the graph. `stopGradient(x).item()` reads a value on purpose;
+ * - `{ strictBroadcast: true }` turns a suspicious broadcast (`[64,1] − [64]` → `[64,64]`, see {@link GradOptions})
+ *   into a 'suspiciousBroadcast' error; without it the op follows NumPy broadcasting, as JAX.
  * ```text
  * valueAndGrad(f)(x) = (f(x), ∇ₓf(x))
  * ```

@@ -220,10 +220,13 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
     expect([e.mode, e.check, e.path, e.analytic, e.numeric]).toEqual(['fwd', 'primal', 'output[1]', 12, 4])
   })
 
-  it('customVjp has no forward mode: a DescentError from jvp, not a GradCheckError', () => {
+  it('customVjp has no forward mode: asked for explicitly, a DescentError from jvp, not a GradCheckError', () => {
     const sq = vjpSquare(2)
-    expect(() => checkGrads((w: Tensor) => sq(w), [tensor([1], 'float64')])).toThrow(/forward-mode/)
-    expect(() => checkGrads((w: Tensor) => sq(w), [tensor([1], 'float64')])).not.toThrow(GradCheckError)
+    const both = { modes: ['fwd', 'rev'] as const }
+    expect(() => checkGrads((w: Tensor) => sq(w), [tensor([1], 'float64')], both)).toThrow(/forward-mode/)
+    expect(() => checkGrads((w: Tensor) => sq(w), [tensor([1], 'float64')], both)).not.toThrow(GradCheckError)
+    // With the default modes the forward check is skipped and the reverse rule (right: 2w) is checked.
+    expect(checkGrads((w: Tensor) => sq(w), [tensor([1], 'float64')]).checked).toEqual(['rev'])
   })
 })
 
@@ -264,7 +267,13 @@ describe('tolerances (JAX: |a − n| ≤ atol·size + rtol·size·|n|, per outpu
 describe('checkGradsE', () => {
   it('Right for correct derivatives, Left(GradCheckError) for wrong ones', () => {
     const ok = checkGradsE((w: Tensor) => ops.sum(mul(w, w)), [tensor(W, 'float64')], { order: 2 })
-    expect(ok).toEqual(E.right(undefined))
+    expect(ok).toEqual(
+      E.right({
+        checked: ['fwd', 'rev'],
+        checks: ['JVP', 'JVP of JVP', 'VJP of JVP', 'VJP', 'JVP of VJP', 'VJP of VJP'],
+        skipped: [],
+      }),
+    )
     const sq = vjpSquare(1)
     const r = checkGradsE((p: Params) => ops.sum(sq(p.w)), [params('float64')], { modes: ['rev'] })
     expect(E.isLeft(r) && r.left instanceof GradCheckError && r.left.path === 'args[0].w').toBe(true)
