@@ -152,6 +152,8 @@ export {
 } from './transforms/scaleByOptimisticGradient'
 export { scaleBySign } from './transforms/scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
+export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
+export { strictPurity } from './transforms/strictPurity'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
@@ -174,6 +176,7 @@ export {
   type WarmupExponentialDecayScheduleOptions,
 } from './schedules/warmupExponentialDecaySchedule'
 export { sgdrSchedule } from './schedules/sgdrSchedule'
+export { perEpoch, type PerEpochOptions } from './schedules/perEpoch'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----
 export { sgd, type SgdOptions, type SgdState } from './optimizers/sgd'
@@ -327,6 +330,7 @@ export {
 
 // ---- train (src/train) ----
 export { type TrainState, initTrainState } from './train/index'
+export { healthCheck, diagnosesOf, type HealthCheckState } from './train/index'
 export { sharpness, type SharpnessOptions, type MonitorOptions } from './train/index'
 export {
   batches,

@@ -243,6 +243,8 @@ const RUNTIME_EXPORTS = [
   'fit',
   'batches',
   'sharpness',
+  'healthCheck',
+  'diagnosesOf',
   'saveCheckpoint',
   'loadCheckpoint',
   'loadCheckpointE',

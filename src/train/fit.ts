@@ -158,7 +158,7 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
     hasAux: options.hasAux,
     diagnostics: checks !== false,
   })
-  let monitor = initMonitor()
+  let monitor = initMonitor(monitorOptions)
   const reportedCodes = new Set<string>()
   const record = (ds: readonly Diagnosis[]) => {
     for (const d of ds) {

@@ -12,3 +12,4 @@ export { fit, type FitOptions, type FitResult, type EarlyStoppingOptions } from 
 export type { ProgressEvent } from './progress'
 export { sharpness, type SharpnessOptions } from './sharpness'
 export type { MonitorOptions } from './monitor'
+export { healthCheck, diagnosesOf, type HealthCheckState } from './healthCheck'

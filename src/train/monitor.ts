@@ -31,7 +31,7 @@ export interface MonitorState {
   readonly best: number
   /** Steps since the smoothed loss last improved on its best. */
   readonly sinceBest: number
-  /** The last loss, and the last differences of the loss, newest last. */
+  /** The last loss, and the last `oscillationWindow` differences of the loss, newest last (NaN before there are any). */
   readonly last: number
   readonly diffs: readonly number[]
   /** Steps so far at which the first/last layer gradient ratio looked vanishing / exploding. */
@@ -42,14 +42,15 @@ export interface MonitorState {
 }
 
 /** @internal A monitor before the first step. */
-export const initMonitor = (): MonitorState => ({
+export const initMonitor = (o: MonitorOptions = {}): MonitorState => ({
   count: 0,
   ema: 0,
   first: NaN,
   best: Infinity,
   last: NaN,
   sinceBest: 0,
-  diffs: [],
+  // A fixed length, so that a state holding the monitor keeps its structure from step to step.
+  diffs: new Array<number>(o.oscillationWindow ?? 20).fill(NaN),
   vanishing: 0,
   exploding: 0,
   reported: [],
@@ -84,7 +85,7 @@ export function monitorStep(
   const improved = smooth < s.best
   const best = Math.min(s.best, smooth)
   const sinceBest = improved ? 0 : s.sinceBest + 1
-  const diffs = count === 1 ? [] : [...s.diffs, loss - s.last].slice(-window)
+  const diffs = count === 1 ? s.diffs : [...s.diffs.slice(1), loss - s.last]
   const found: Diagnosis[] = []
   const reported = new Set(s.reported)
   const report = (d: Diagnosis) => {
@@ -104,7 +105,7 @@ export function monitorStep(
   }
   // Alternating up and down in ≥ 90 % of a window (random minibatch noise does that with probability ~1e-4), with
   // swings over 20 % of the loss, while the smoothed loss made no new best for the whole window.
-  if (diffs.length === window && sinceBest >= window) {
+  if (count > window && sinceBest >= window) {
     let flips = 0
     let swing = 0
     for (let i = 0; i < diffs.length; i++) {
