@@ -31,6 +31,8 @@ export interface MonitorState {
   readonly best: number
   /** Steps since the smoothed loss last improved on its best. */
   readonly sinceBest: number
+  /** Consecutive steps at which the loss difference changed sign. */
+  readonly alternating: number
   /** The last loss, and the last `oscillationWindow` differences of the loss, newest last (NaN before there are any). */
   readonly last: number
   readonly diffs: readonly number[]
@@ -49,6 +51,7 @@ export const initMonitor = (o: MonitorOptions = {}): MonitorState => ({
   best: Infinity,
   last: NaN,
   sinceBest: 0,
+  alternating: 0,
   // A fixed length, so that a state holding the monitor keeps its structure from step to step.
   diffs: new Array<number>(o.oscillationWindow ?? 20).fill(NaN),
   vanishing: 0,
@@ -62,8 +65,8 @@ const BETA = 0.9
  * @internal Feeds one finite step loss to the monitor; returns the next state and what it found (each code once):
  * - `lossDiverging` (error): the smoothed loss rose above `divergenceFactor` × its best — the learning rate is too
  *   high for this problem (GD on an L-smooth function is stable only for η < 2/L);
- * - `oscillation` (warning): over the last `oscillationWindow` steps the loss went up and down alternately at least
- *   90 % of the time, by over 20 % of its size, with no new best — the steps overshoot the valley;
+ * - `oscillation` (warning): the loss went up and down at every step for two `oscillationWindow`s, by over 20 % of
+ *   its size, with no new best for a window — the steps overshoot the valley;
  * - `noProgress` (warning): after `noProgressSteps` the smoothed loss is not 0.1 % below where it started;
  * - `vanishingGradient` / `explodingGradient` (warnings): the first and last weight layers' gradient scales (from
  *   {@link StepInfo.layerGradRms}) stay far apart (see {@link MonitorOptions.gradientSteps}).
@@ -103,21 +106,20 @@ export function monitorStep(
       fix: 'lower the learning rate (lrFind suggests one), add clipByGlobalNorm, or use a warmup schedule',
     })
   }
-  // Alternating up and down in ≥ 90 % of a window (random minibatch noise does that with probability ~1e-4), with
-  // swings over 20 % of the loss, while the smoothed loss made no new best for the whole window.
-  if (count > window && sinceBest >= window) {
-    let flips = 0
+  // Up and down at every step for two windows running (minibatch noise alternates like that with probability 2⁻⁴⁰:
+  // a ≥ 90 % rule over one window fired on the MNIST demo's plateau), with swings over 20 % of the loss, and no new
+  // smoothed best for a whole window.
+  const d = loss - s.last
+  const alternating = count > 2 && d * s.diffs[s.diffs.length - 1]! < 0 ? s.alternating + 1 : 0
+  if (alternating >= 2 * window && sinceBest >= window) {
     let swing = 0
-    for (let i = 0; i < diffs.length; i++) {
-      swing += Math.abs(diffs[i]!) / window
-      if (i > 0 && diffs[i]! * diffs[i - 1]! < 0) flips++
-    }
-    if (flips >= 0.9 * (window - 1) && swing > 0.2 * Math.abs(smooth)) {
+    for (const x of diffs) swing += Math.abs(x) / window
+    if (swing > 0.2 * Math.abs(smooth)) {
       report({
         code: 'oscillation',
         severity: 'warning',
         step,
-        message: `the loss went up and down alternately in ${flips} of the last ${window - 1} steps without improving`,
+        message: `the loss has gone up and down alternately for ${alternating} steps without improving`,
         fix: 'the steps overshoot: lower the learning rate, or add momentum damping (a smaller b1/momentum)',
       })
     }
@@ -166,7 +168,19 @@ export function monitorStep(
     }
   }
   return [
-    { count, ema, first, best, sinceBest, last: loss, diffs, vanishing, exploding, reported: [...reported] },
+    {
+      count,
+      ema,
+      first,
+      best,
+      sinceBest,
+      alternating,
+      last: loss,
+      diffs,
+      vanishing,
+      exploding,
+      reported: [...reported],
+    },
     found,
   ]
 }
