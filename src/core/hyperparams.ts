@@ -1,12 +1,27 @@
+import type { Diagnosis, DiagnosisCode } from './diagnosis'
 import { HyperparameterError } from './errors'
+import { fusibleOf } from './fusion'
 import type { ScalarOrSchedule } from './types'
+
+/**
+ * @internal A {@link HyperparameterError} carrying `code: 'suspiciousHyperparameter'` (DESIGN.md, "Diagnostics"), whether
+ * or not the error class sets a code itself.
+ */
+export const hyperparameterError = (message: string): HyperparameterError =>
+  withCode(new HyperparameterError(message), 'suspiciousHyperparameter')
+
+/** @internal Gives `e` the stable `code` of a failure mode unless its constructor already set one; returns `e`. */
+export function withCode<E extends Error>(e: E, code: DiagnosisCode): E {
+  if ((e as { code?: unknown }).code === undefined) Object.defineProperty(e, 'code', { value: code, enumerable: true })
+  return e
+}
 
 /**
  * @internal Checks a numeric hyperparameter against an interval written in math notation, such as `'[0, 1)'` or
  * `'(0, Infinity)'`, and throws a {@link HyperparameterError} like `scaleByAdam options.b1 must be in [0, 1); got 1.2`.
  * Returns the value so that it can be used inline.
  */
-export function checkInRange(owner: string, name: string, value: unknown, interval: string): number {
+export function checkInRange(owner: string, name: string, value: unknown, interval: string, fix?: string): number {
   const m = /^([[(])\s*(-?[\d.e+-]+|-?Infinity)\s*,\s*(-?[\d.e+-]+|-?Infinity)\s*([\])])$/.exec(interval)
   if (m === null) throw new Error(`internal: bad interval ${interval}`)
   const lo = Number(m[2])
@@ -16,15 +31,35 @@ export function checkInRange(owner: string, name: string, value: unknown, interv
     !Number.isNaN(value) &&
     (m[1] === '[' ? value >= lo : value > lo) &&
     (m[4] === ']' ? value <= hi : value < hi)
-  if (!ok) throw new HyperparameterError(`${owner} ${name} must be in ${interval}; got ${describe(value)}`)
+  if (!ok) {
+    const why = fix === undefined ? '' : `. ${fix}`
+    throw hyperparameterError(`${owner} ${name} must be in ${interval}; got ${describe(value)}${why}`)
+  }
   return value as number
+}
+
+/**
+ * @internal Checks an optimizer's `options.momentum` (absent: fine) in [0, 1), naming the option the user passed rather
+ * than the building block it feeds (`sgd options.momentum`, not `trace decay`). Momentum ≥ 1 never forgets a gradient:
+ * the velocity grows without bound and the iterates do not converge.
+ */
+export function checkMomentum(owner: string, value: unknown): void {
+  if (value === undefined) return
+  checkInRange(
+    owner,
+    'options.momentum',
+    value,
+    '[0, 1)',
+    'Momentum ≥ 1 never forgets a gradient (the velocity grows without bound), so training does not converge; ' +
+      'use 0.9 (the usual value) or 0.99, or leave momentum out for plain gradient descent',
+  )
 }
 
 /** @internal Checks that a hyperparameter is an integer in an interval (e.g. a number of steps). */
 export function checkInteger(owner: string, name: string, value: unknown, interval: string): number {
   checkInRange(owner, name, value, interval)
   if (!Number.isInteger(value))
-    throw new HyperparameterError(`${owner} ${name} must be an integer in ${interval}; got ${describe(value)}`)
+    throw hyperparameterError(`${owner} ${name} must be an integer in ${interval}; got ${describe(value)}`)
   return value as number
 }
 
@@ -37,7 +72,7 @@ export function checkScalarOrSchedule(
 ): ScalarOrSchedule {
   if (typeof value === 'function') return value as ScalarOrSchedule
   if (typeof value !== 'number') {
-    throw new HyperparameterError(
+    throw hyperparameterError(
       `${owner} ${name} must be a number or a schedule (count) => number; got ${describe(value)}`,
     )
   }
@@ -47,8 +82,86 @@ export function checkScalarOrSchedule(
 /** @internal Checks a boolean option. */
 export function checkBoolean(owner: string, name: string, value: unknown): boolean {
   if (typeof value !== 'boolean')
-    throw new HyperparameterError(`${owner} ${name} must be true or false; got ${describe(value)}`)
+    throw hyperparameterError(`${owner} ${name} must be true or false; got ${describe(value)}`)
   return value
 }
+
+/**
+ * @internal A hyperparameter finding attached to a transform: the {@link Diagnosis} and the names of the hyperparameters
+ * it is about (as the user passed them: `learningRate`, `eps`, `b1`), so that a wrapper such as injectHyperparams can
+ * drop the findings about hyperparameters that follow a schedule (a warmup from 0 is not a zero learning rate).
+ */
+export interface HyperparameterNote {
+  readonly diagnosis: Diagnosis
+  readonly about: readonly string[]
+}
+
+/** @internal A `suspiciousHyperparameter` warning about the hyperparameters `about`. */
+export const suspicious = (about: readonly string[], message: string, fix: string): HyperparameterNote =>
+  Object.freeze({
+    diagnosis: Object.freeze({ code: 'suspiciousHyperparameter' as const, severity: 'warning' as const, message, fix }),
+    about: Object.freeze([...about]),
+  })
+
+const NOTES = Symbol('descent.hyperparameterNotes')
+
+/**
+ * @internal Attaches `notes` to `tx` as an immutable, non-enumerable property and returns `tx` (the same mechanism as
+ * fusion.ts's markFusible): construction stays pure, and the train layer reads them with hyperparameterDiagnoses. Notes
+ * already attached are kept. With no notes, `tx` is returned untouched.
+ */
+export function attachNotes<T extends object>(tx: T, notes: readonly (HyperparameterNote | undefined)[]): T {
+  const fresh = notes.filter((n): n is HyperparameterNote => n !== undefined)
+  if (fresh.length === 0) return tx
+  const all = Object.freeze([...ownNotes(tx), ...fresh])
+  Object.defineProperty(tx, NOTES, { value: all, enumerable: false, configurable: true })
+  return tx
+}
+
+const ownNotes = (tx: unknown): readonly HyperparameterNote[] =>
+  typeof tx === 'object' && tx !== null ? ((tx as { [NOTES]?: readonly HyperparameterNote[] })[NOTES] ?? []) : []
+
+/** @internal The notes of `tx` and, for a chain, of its parts (which chain() records as fusion facts), in order. */
+export function notesOf(tx: unknown): readonly HyperparameterNote[] {
+  const facts = typeof tx === 'object' && tx !== null ? fusibleOf(tx) : undefined
+  return [...ownNotes(tx), ...(facts?.kind === 'chain' ? facts.parts.flatMap(notesOf) : [])]
+}
+
+/** @internal Copies the notes of the transforms `inners` wraps (and of their parts) onto the wrapper `tx`. */
+export const inheritNotes = <T extends object>(tx: T, inners: readonly unknown[]): T =>
+  attachNotes(tx, inners.flatMap(notesOf))
+
+/**
+ * @internal The eps = 0 warning of the Adam/RMS family: with eps = 0 and every guard (epsRoot, an initial accumulator)
+ * 0, a coordinate whose gradients were all 0 gets v = 0 and 0/0 = NaN updates.
+ */
+export function zeroEpsNote(
+  owner: string,
+  eps: number,
+  guards: { readonly [name: string]: number } = { epsRoot: 0 },
+  epsName = 'eps',
+): HyperparameterNote | undefined {
+  if (eps !== 0 || Object.values(guards).some((g) => g !== 0)) return undefined
+  const names = Object.keys(guards)
+  const also = names.length === 0 ? '' : ` (with ${names.map((n) => `${n} = 0`).join(', ')})`
+  return suspicious(
+    [epsName, ...names],
+    `${owner} options.${epsName} = 0${also}: a coordinate whose gradients have all been 0 so far (a dead unit, an ` +
+      `unused embedding row, a param the loss ignores) gets a 0/0 = NaN update`,
+    `keep the default ${epsName} (any value > 0, e.g. 1e-8, avoids it); use ${epsName} = 0 only where every ` +
+      `coordinate has a nonzero gradient`,
+  )
+}
+
+/** @internal The b2 < b1 warning of the Adam family: the second moment forgets faster than the first. */
+export const swappedBetasNote = (owner: string, b1: number, b2: number): HyperparameterNote | undefined =>
+  b2 < b1
+    ? suspicious(
+        ['b1', 'b2'],
+        `${owner} options.b2 = ${b2} < options.b1 = ${b1}: the second-moment average forgets faster than the first, ` +
+          `so m̂/√v̂ is not bounded by ~1 and steps can be much larger than the learning rate (were b1 and b2 swapped?)`,
+        `use b1 < b2, e.g. the defaults b1 = 0.9, b2 = 0.999 (b2 is the decay of the squared gradients)`,
+      )
+    : undefined
 
 const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v))

@@ -1,5 +1,6 @@
 import { type EmptyState } from '../core/base'
 import { chain } from '../core/chain'
+import { checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../core/types'
 import { type AddDecayedWeightsState, addDecayedWeights } from '../transforms/addDecayedWeights'
 import { clipByBlockRms } from '../transforms/clipByBlockRms'
@@ -132,6 +133,7 @@ export function adafactor(
   learningRate?: ScalarOrSchedule | undefined,
   options: AdafactorOptions = {},
 ): GradientTransformation<AdafactorState> {
+  checkMomentum('adafactor', options.momentum)
   const threshold = options.clippingThreshold === undefined ? 1 : options.clippingThreshold
   return chain(
     scaleByFactoredRms({

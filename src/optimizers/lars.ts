@@ -1,5 +1,6 @@
 import { type EmptyState } from '../core/base'
 import { chain } from '../core/chain'
+import { checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../core/types'
 import { type AddDecayedWeightsState, addDecayedWeights } from '../transforms/addDecayedWeights'
 import { type MaskedState, masked } from '../transforms/masked'
@@ -39,7 +40,7 @@ export interface LarsOptions extends Pick<ScaleByTrustRatioOptions, 'eps'> {
    */
   readonly trustRatioMask?: MaskOrFn | undefined
   /**
-   * Heavy-ball momentum coefficient, applied after the learning rate; in [0, 1].
+   * Heavy-ball momentum coefficient, applied after the learning rate; in [0, 1).
    * @defaultValue 0.9
    */
   readonly momentum?: number
@@ -92,6 +93,7 @@ export type LarsState = readonly [AddDecayedWeightsState, MaskedState<EmptyState
  * @since 0.1.0
  */
 export function lars(learningRate: ScalarOrSchedule, options: LarsOptions = {}): GradientTransformation<LarsState> {
+  checkMomentum('lars', options.momentum)
   return chain(
     addDecayedWeights({ weightDecay: options.weightDecay ?? 0, mask: options.weightDecayMask ?? true }),
     masked(

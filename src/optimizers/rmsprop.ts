@@ -1,6 +1,6 @@
 import { type EmptyState, identity } from '../core/base'
 import { chain } from '../core/chain'
-import { checkBoolean } from '../core/hyperparams'
+import { checkBoolean, checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByRmsOptions, type ScaleByRmsState, scaleByRms } from '../transforms/scaleByRms'
@@ -93,6 +93,7 @@ export function rmsprop(
   learningRate: ScalarOrSchedule,
   options: RmspropOptions = {},
 ): GradientTransformation<RmspropState> {
+  checkMomentum('rmsprop', options.momentum)
   return chain(
     checkBoolean('rmsprop', 'options.centered', options.centered ?? false)
       ? scaleByStddev(options)

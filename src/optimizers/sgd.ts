@@ -1,5 +1,6 @@
 import { type EmptyState, identity } from '../core/base'
 import { chain } from '../core/chain'
+import { checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type TraceOptions, type TraceState, trace } from '../transforms/trace'
@@ -11,7 +12,7 @@ import { type TraceOptions, type TraceState, trace } from '../transforms/trace'
  */
 export interface SgdOptions extends Pick<TraceOptions, 'nesterov'> {
   /**
-   * Heavy-ball momentum coefficient β (the `decay` of {@link trace}), in [0, 1]. When absent there is no momentum
+   * Heavy-ball momentum coefficient β (the `decay` of {@link trace}), in [0, 1). When absent there is no momentum
    * and no momentum state.
    * @defaultValue undefined (plain gradient descent)
    */
@@ -65,6 +66,7 @@ export type SgdState = readonly [TraceState | EmptyState, ScaleByLearningRateSta
  * @since 0.1.0
  */
 export function sgd(learningRate: ScalarOrSchedule, options: SgdOptions = {}): GradientTransformation<SgdState> {
+  checkMomentum('sgd', options.momentum)
   return chain(
     options.momentum === undefined ? identity() : trace(options.momentum, { nesterov: options.nesterov ?? false }),
     scaleByLearningRate(learningRate),

@@ -1,6 +1,6 @@
 import { type EmptyState } from '../core/base'
 import { chain } from '../core/chain'
-import { checkInRange } from '../core/hyperparams'
+import { checkInRange, checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation } from '../core/types'
 import { scale } from '../transforms/scale'
 import { type ScaleBySm3State, scaleBySm3 } from '../transforms/scaleBySm3'
@@ -61,6 +61,7 @@ export type Sm3State = readonly [ScaleBySm3State, EmptyState]
  * @since 0.1.0
  */
 export function sm3(learningRate: number, options: Sm3Options = {}): GradientTransformation<Sm3State> {
+  checkMomentum('sm3', options.momentum)
   const lr = checkInRange(
     'sm3',
     'learningRate (a number; schedules are not supported)',

@@ -10,7 +10,8 @@ export interface ExponentialDecayOptions {
   /** The value before (and at) `transitionBegin`. Must be finite. */
   readonly initValue: number
   /**
-   * The number of steps over which the value is multiplied by `decayRate` once. If `≤ 0`, the schedule is the
+   * The number of steps over which the value is multiplied by `decayRate` once. Steps are optimizer updates
+   * (batches), not epochs: see {@link perEpoch}. If `≤ 0`, the schedule is the
    * constant `initValue` (as in optax).
    */
   readonly transitionSteps: number
@@ -43,7 +44,11 @@ export interface ExponentialDecayOptions {
  *
  * After `transitionBegin` steps the value is multiplied by `decayRate` every `transitionSteps` steps, either
  * smoothly or, with `staircase: true`, in jumps. The staircase form is PyTorch's `StepLR`
- * (`lr·gamma^⌊epoch/step_size⌋`, with `gamma = decayRate` and `step_size = transitionSteps`). Mirrors optax's
+ * (`lr·gamma^⌊epoch/step_size⌋`, with `gamma = decayRate` and `step_size = transitionSteps`) **once the count is in
+ * epochs**: `t` is the number of optimizer steps (batches), as in optax, while a PyTorch scheduler is usually stepped
+ * once per epoch. For "×0.1 every 30 epochs" wrap it, `perEpoch(exponentialDecay({ ..., transitionSteps: 30,
+ * staircase: true }), stepsPerEpoch)`, or pass `transitionSteps: 30 * stepsPerEpoch`; without either, the decay
+ * happens every 30 batches. Mirrors optax's
  * `exponential_decay` exactly, including its edge cases (constant `initValue` when `transitionSteps ≤ 0` or
  * `decayRate = 0`; `endValue` clipping even before `transitionBegin`).
  *
@@ -68,7 +73,7 @@ export interface ExponentialDecayOptions {
  * assert.strictEqual(step(19), 0.5) // 0.5^⌊19/10⌋, like StepLR
  * const floored = exponentialDecay({ initValue: 1, transitionSteps: 10, decayRate: 0.5, endValue: 0.3 })
  * assert.strictEqual(floored(20), 0.3)
- * @see {@link piecewiseConstantSchedule}, {@link joinSchedules}
+ * @see {@link perEpoch}, {@link piecewiseConstantSchedule}, {@link joinSchedules}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.exponential_decay
  * @see https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html
  * @category schedules

@@ -16,3 +16,4 @@ export {
   type WarmupExponentialDecayScheduleOptions,
 } from './warmupExponentialDecaySchedule'
 export { sgdrSchedule } from './sgdrSchedule'
+export { perEpoch, type PerEpochOptions } from './perEpoch'

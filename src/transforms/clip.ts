@@ -1,5 +1,5 @@
 import { initEmptyState, type EmptyState } from '../core/base'
-import { checkInRange } from '../core/hyperparams'
+import { attachNotes, checkInRange, suspicious } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -42,8 +42,19 @@ export interface ClipOptions {
 export function clip(maxDelta: number | ClipOptions): GradientTransformation<EmptyState> {
   const [options, name] = firstArg<ClipOptions, 'maxDelta'>(maxDelta, 'maxDelta')
   const m = checkInRange('clip', name, options.maxDelta, '[0, Infinity)')
-  return {
-    init: initEmptyState,
-    update: (updates, state) => [tree.clip(updates, -m, m), state],
-  }
+  return attachNotes(
+    {
+      init: initEmptyState,
+      update: (updates, state) => [tree.clip(updates, -m, m), state],
+    },
+    [
+      m === 0
+        ? suspicious(
+            ['maxDelta'],
+            `clip ${name} = 0 clips every update to 0: nothing trains`,
+            'clip to a positive value; to turn clipping off, leave clip out of the chain',
+          )
+        : undefined,
+    ],
+  )
 }

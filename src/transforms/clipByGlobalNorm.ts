@@ -1,5 +1,5 @@
 import { initEmptyState, type EmptyState } from '../core/base'
-import { checkInRange } from '../core/hyperparams'
+import { attachNotes, checkInRange, suspicious } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -53,12 +53,24 @@ export interface ClipByGlobalNormOptions {
 export function clipByGlobalNorm(maxNorm: number | ClipByGlobalNormOptions): GradientTransformation<EmptyState> {
   const [options, name] = firstArg<ClipByGlobalNormOptions, 'maxNorm'>(maxNorm, 'maxNorm')
   const max = checkInRange('clipByGlobalNorm', name, options.maxNorm, '[0, Infinity)')
-  return {
-    init: initEmptyState,
-    update: (updates, state) => {
-      const n = globalNorm(updates)
-      if (n < max || n === 0) return [updates, state]
-      return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), state]
+  return attachNotes(
+    {
+      init: initEmptyState,
+      update: (updates, state) => {
+        const n = globalNorm(updates)
+        if (n < max || n === 0) return [updates, state]
+        return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), state]
+      },
     },
-  }
+    [
+      max === 0
+        ? suspicious(
+            ['maxNorm'],
+            `clipByGlobalNorm ${name} = 0 scales every update to 0: nothing trains`,
+            'clip to a positive norm (1 is the usual choice); to turn clipping off, leave clipByGlobalNorm out of the ' +
+              'chain (in PyTorch configs max_grad_norm = 0 often means "off"; here it means "freeze everything")',
+          )
+        : undefined,
+    ],
+  )
 }

@@ -88,3 +88,5 @@ export {
 } from './scaleByOptimisticGradient'
 export { scaleBySign } from './scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './scaleByPolyak'
+export { hyperparameterDiagnoses } from './hyperparameterDiagnoses'
+export { strictPurity } from './strictPurity'

@@ -1,4 +1,5 @@
-import { HyperparameterError } from '../core/errors'
+import { DescentError, HyperparameterError } from '../core/errors'
+import { attachNotes, notesOf, withCode } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 
@@ -32,8 +33,9 @@ export interface InjectHyperparamsState<S> {
   readonly count: number
   /**
    * The numeric hyperparameters, by name: the values used by the last update (at init, the initial values and
-   * `schedule(0)`). Replace a constant one between steps to change it: `{ ...state, hyperparams: { ...h, b1: 0.8 } }`
-   * (scheduled ones are recomputed at every update, so overriding them has no effect).
+   * `schedule(0)`). Replace a constant one between steps to change it: `{ ...state, hyperparams: { ...h, b1: 0.8 } }`.
+   * Scheduled ones are recomputed at every update (as in optax), so the next update throws a `DescentError` with
+   * `code: 'scheduleOverridden'` if one was changed, instead of overwriting it silently.
    */
   readonly hyperparams: { readonly [name: string]: number }
   /** The state of the transform built from the hyperparameters. */
@@ -70,6 +72,14 @@ type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'opti
  * first argument is `learningRate`). Mirrors optax's `inject_hyperparams` (without its dtype casting: hyperparameters
  * stay float64 numbers, as every hyperparameter in descent).
  *
+ * Overriding: a constant hyperparameter replaced in `state.hyperparams` is used from the next update on (as in optax).
+ * A *scheduled* one is recomputed from its schedule at every update; optax then drops a value set by hand without a
+ * word ("manually overriding scheduled hyperparameters will have no effect"). descent keeps optax's values but makes
+ * the override loud: `update` throws a `DescentError` with `code: 'scheduleOverridden'` naming the hyperparameter and
+ * the fix (inject it as a number to set it by hand). The check compares the state's value with the schedule's at
+ * the previous count, so schedules must be pure functions of the count. `suspiciousHyperparameter` warnings of the
+ * built transform are kept for constant hyperparameters only ({@link hyperparameterDiagnoses}).
+ *
  * ```text
  * h_t[k] = schedule_k(t) for a scheduled k,  state.hyperparams[k] otherwise
  * (u_t, s_t) = factory(h_t).update(g_t, s_{t−1})     state.hyperparams ← h_t,  count ← t + 1
@@ -81,6 +91,7 @@ type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'opti
  * {@link InjectHyperparamsState}.
  * @throws HyperparameterError (when the returned factory is called) for a positional number without a name in
  * `positionalNames`, two hyperparameters with the same name, or invalid hyperparameters (checked by `factory`).
+ * DescentError (`code: 'scheduleOverridden'`, from `update`) when a scheduled hyperparameter was changed in the state.
  * @example
  * import { adam, injectHyperparams, tensor } from 'descent'
  * const tx = injectHyperparams(adam)((count: number) => 0.1 / (1 + count), { b1: 0.9 })
@@ -91,6 +102,9 @@ type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'opti
  * state = { ...state, hyperparams: { ...state.hyperparams, b1: 0.5 } } // used from the next step on
  * state = tx.update({ w: tensor([1]) }, state, params)[1]
  * assert.deepStrictEqual(state.hyperparams, { learningRate: 0.05, b1: 0.5 })
+ * // learningRate follows a schedule: setting it by hand is an error, not a silent no-op
+ * const edited = { ...state, hyperparams: { ...state.hyperparams, learningRate: 1 } }
+ * assert.throws(() => tx.update({ w: tensor([1]) }, edited, params), /scheduleOverridden|follows a schedule/)
  * @see adam, scaleByLearningRate
  * @category transforms
  * @since 0.1.0
@@ -144,14 +158,39 @@ export function injectHyperparams<A extends readonly unknown[], S>(
       return out
     }
     const h0 = at(initial, 0)
-    build(h0) // validates the hyperparameters now rather than at the first update
-    return {
-      init: (params) => ({ count: 0, hyperparams: h0, innerState: build(h0).init(params) }),
-      update: <P extends PyTree>(updates: P, state: InjectHyperparamsState<S>, params?: P, extra?: ExtraArgs) => {
-        const hyperparams = at(state.hyperparams, state.count)
-        const [u, innerState] = build(hyperparams).update(updates, state.innerState, params, extra)
-        return [u, { count: state.count + 1, hyperparams, innerState }] as const
+    const tx0 = build(h0) // validates the hyperparameters now rather than at the first update
+    // Suspicious values are judged for constants only: a scheduled value at step 0 (a warmup from 0) says nothing.
+    const notes = notesOf(tx0).filter((n) => !n.about.some((name) => schedules.has(name)))
+    const checkNotOverridden = (state: InjectHyperparamsState<S>) =>
+      schedules.forEach((f, name) => {
+        const expected = f(Math.max(0, state.count - 1))
+        const got = state.hyperparams[name]
+        if (!Object.is(got, expected)) throw scheduleOverridden(name, got, expected, state.count)
+      })
+    return attachNotes(
+      {
+        init: (params) => ({ count: 0, hyperparams: h0, innerState: tx0.init(params) }),
+        update: <P extends PyTree>(updates: P, state: InjectHyperparamsState<S>, params?: P, extra?: ExtraArgs) => {
+          checkNotOverridden(state)
+          const hyperparams = at(state.hyperparams, state.count)
+          const [u, innerState] = build(hyperparams).update(updates, state.innerState, params, extra)
+          return [u, { count: state.count + 1, hyperparams, innerState }] as const
+        },
       },
-    }
+      notes,
+    )
   }
 }
+
+const scheduleOverridden = (name: string, got: unknown, expected: number, count: number): DescentError =>
+  withCode(
+    new DescentError(
+      `injectHyperparams: state.hyperparams.${name} is ${String(got)}, but ${name} follows a schedule, which gave ` +
+        `${expected} at count ${Math.max(0, count - 1)}. A scheduled hyperparameter is recomputed at every update ` +
+        `(as in optax), so a value set in the state would be silently overwritten. To set ${name} by hand, inject it ` +
+        `as a number (injectHyperparams(adam)(1e-3)) and replace state.hyperparams.${name} between steps; to change ` +
+        `a schedule, build a new one (e.g. joinSchedules) and keep the state's count. (Schedules must be pure ` +
+        `functions of the count; one reading a mutable variable also triggers this.)`,
+    ),
+    'scheduleOverridden',
+  )

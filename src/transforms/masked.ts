@@ -1,3 +1,4 @@
+import { inheritNotes } from '../core/hyperparams'
 import { HyperparameterError } from '../core/errors'
 import { dual } from '../core/function'
 import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
@@ -24,15 +25,18 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
     throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
   }
   const m = checkMaskOrFn('masked', 'mask', mask)
-  return {
-    init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
-    update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
-      const maskTree = resolveMask(m, updates)
-      const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
-      const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
-      return [mergeMasked(maskTree, inner_, updates), { innerState }] as const
+  return inheritNotes(
+    {
+      init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
+      update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
+        const maskTree = resolveMask(m, updates)
+        const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
+        const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
+        return [mergeMasked(maskTree, inner_, updates), { innerState }] as const
+      },
     },
-  }
+    [inner],
+  )
 }
 
 /**

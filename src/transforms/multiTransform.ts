@@ -1,3 +1,4 @@
+import { inheritNotes } from '../core/hyperparams'
 import { HyperparameterError } from '../core/errors'
 import { sortedKeys } from '../core/treeTraversal'
 import type { ExtraArgs, GradientTransformation, MaskTree, PyTree } from '../core/types'
@@ -95,28 +96,31 @@ export function multiTransform(
   const labelsOf = (t: PyTree): LabelTree => (typeof paramLabels === 'function' ? paramLabels(t) : paramLabels)
   const parts = (labels: LabelTree) =>
     names.map((k) => [k, masked(transforms[k] as GradientTransformation<unknown>, maskOf(labels, k))] as const)
-  return {
-    init: (params) => {
-      const labels = labelsOf(params)
-      const missing = [...collectLabels(owner, labels, 'paramLabels', new Set())].filter((l) => !names.includes(l))
-      if (missing.length > 0) {
-        throw new HyperparameterError(
-          `${owner} has no transform for the label(s) ${missing.map((l) => JSON.stringify(l)).join(', ')}; ` +
-            `transforms has ${names.map((l) => JSON.stringify(l)).join(', ') || 'no labels'}. Add one per label.`,
-        )
-      }
-      return { innerStates: Object.fromEntries(parts(labels).map(([k, tx]) => [k, tx.init(params)])) }
+  return inheritNotes(
+    {
+      init: (params) => {
+        const labels = labelsOf(params)
+        const missing = [...collectLabels(owner, labels, 'paramLabels', new Set())].filter((l) => !names.includes(l))
+        if (missing.length > 0) {
+          throw new HyperparameterError(
+            `${owner} has no transform for the label(s) ${missing.map((l) => JSON.stringify(l)).join(', ')}; ` +
+              `transforms has ${names.map((l) => JSON.stringify(l)).join(', ') || 'no labels'}. Add one per label.`,
+          )
+        }
+        return { innerStates: Object.fromEntries(parts(labels).map(([k, tx]) => [k, tx.init(params)])) }
+      },
+      update: <P extends PyTree>(updates: P, state: MultiTransformState, params?: P, extra?: ExtraArgs) => {
+        const innerStates: Record<string, MaskedState<unknown>> = {}
+        const out = parts(labelsOf(updates)).reduce((u, [k, tx]) => {
+          const [next, s] = tx.update(u, state.innerStates[k] as MaskedState<unknown>, params, extra)
+          innerStates[k] = s
+          return next
+        }, updates)
+        return [out, { innerStates }] as const
+      },
     },
-    update: <P extends PyTree>(updates: P, state: MultiTransformState, params?: P, extra?: ExtraArgs) => {
-      const innerStates: Record<string, MaskedState<unknown>> = {}
-      const out = parts(labelsOf(updates)).reduce((u, [k, tx]) => {
-        const [next, s] = tx.update(u, state.innerStates[k] as MaskedState<unknown>, params, extra)
-        innerStates[k] = s
-        return next
-      }, updates)
-      return [out, { innerStates }] as const
-    },
-  }
+    names.map((k) => transforms[k]),
+  )
 }
 
 /**

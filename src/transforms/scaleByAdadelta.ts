@@ -1,4 +1,4 @@
-import { checkInRange } from '../core/hyperparams'
+import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 
@@ -65,19 +65,22 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
   const owner = 'scaleByAdadelta'
   const rho = checkInRange(owner, 'options.rho', options.rho ?? 0.9, '[0, 1]')
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-6, '[0, Infinity)')
-  return {
-    init: (params) => ({ eG: tree.zerosLike(params), eX: tree.zerosLike(params) }),
-    update: (updates, state) => {
-      const eG = tree.updateMoment<PyTree>(updates, state.eG, rho, 2)
-      const out = tree.mapElementwiseNamed(
-        ['updates', 'state.eG', 'state.eX'],
-        (g, eg, ex) => (Math.sqrt(ex + eps) / Math.sqrt(eg + eps)) * g,
-        updates as PyTree,
-        eG,
-        state.eX,
-      )
-      const eX = tree.updateMoment<PyTree>(out, state.eX, rho, 2)
-      return [out as typeof updates, { eG, eX }]
+  return attachNotes(
+    {
+      init: (params) => ({ eG: tree.zerosLike(params), eX: tree.zerosLike(params) }),
+      update: (updates, state) => {
+        const eG = tree.updateMoment<PyTree>(updates, state.eG, rho, 2)
+        const out = tree.mapElementwiseNamed(
+          ['updates', 'state.eG', 'state.eX'],
+          (g, eg, ex) => (Math.sqrt(ex + eps) / Math.sqrt(eg + eps)) * g,
+          updates as PyTree,
+          eG,
+          state.eX,
+        )
+        const eX = tree.updateMoment<PyTree>(out, state.eX, rho, 2)
+        return [out as typeof updates, { eG, eX }]
+      },
     },
-  }
+    [zeroEpsNote(owner, eps, {})],
+  )
 }

@@ -1,5 +1,5 @@
 import { markFusible } from '../core/fusion'
-import { checkBoolean, checkInRange } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
@@ -147,5 +147,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       return [out as typeof updates, { count: t, mu, nu }]
     },
   }
-  return markFusible(tx, { kind: 'adamMoments', ...hyper })
+  return attachNotes(markFusible(tx, { kind: 'adamMoments', ...hyper }), [
+    swappedBetasNote(owner, b1, b2),
+    zeroEpsNote(owner, eps, { epsRoot }),
+  ])
 }

@@ -1,4 +1,4 @@
-import { checkInRange } from '../core/hyperparams'
+import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 
@@ -77,15 +77,18 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
   const b1 = checkInRange(owner, 'options.b1', options.b1 ?? 0.9, '[0, 1)')
   const b2 = checkInRange(owner, 'options.b2', options.b2 ?? 0.999, '[0, 1]')
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
-  return {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-    update: (updates, state) => {
-      const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
-      const nu = tree.updateInfinityMoment<PyTree>(updates, state.nu, b2, eps)
-      const t = state.count + 1
-      const bc1 = 1 - b1 ** t
-      const out = tree.mapElementwiseNamed(['state.mu', 'state.nu'], (m, v) => m / bc1 / v, mu, nu)
-      return [out as typeof updates, { count: t, mu, nu }]
+  return attachNotes(
+    {
+      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+      update: (updates, state) => {
+        const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
+        const nu = tree.updateInfinityMoment<PyTree>(updates, state.nu, b2, eps)
+        const t = state.count + 1
+        const bc1 = 1 - b1 ** t
+        const out = tree.mapElementwiseNamed(['state.mu', 'state.nu'], (m, v) => m / bc1 / v, mu, nu)
+        return [out as typeof updates, { count: t, mu, nu }]
+      },
     },
-  }
+    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, {})],
+  )
 }

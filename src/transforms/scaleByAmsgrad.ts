@@ -1,4 +1,4 @@
-import { checkBoolean, checkInRange } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 
@@ -100,28 +100,31 @@ export function scaleByAmsgrad(options: ScaleByAmsgradOptions = {}): GradientTra
   const correctMu = checkBoolean(owner, 'options.biasCorrectionMu', options.biasCorrectionMu ?? true)
   const correctNu = checkBoolean(owner, 'options.biasCorrectionNu', options.biasCorrectionNu ?? true)
 
-  return {
-    init: (params) => ({
-      count: 0,
-      mu: tree.zerosLike(params),
-      nu: tree.zerosLike(params),
-      nuMax: tree.zerosLike(params),
-    }),
-    update: (updates, state) => {
-      const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
-      const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
-      const t = state.count + 1
-      const bc1 = correctMu ? 1 - b1 ** t : 1
-      const bc2 = correctNu ? 1 - b2 ** t : 1
-      const maxNames = ['state.nuMax', 'state.nu']
-      const nuMax = tree.mapElementwiseNamed(maxNames, (vMax, v) => Math.max(vMax, v / bc2), state.nuMax, nu)
-      const out = tree.mapElementwiseNamed(
-        ['state.mu', 'state.nuMax'],
-        (m, vMax) => m / bc1 / (Math.sqrt(vMax + epsRoot) + eps),
-        mu,
-        nuMax,
-      )
-      return [out as typeof updates, { count: t, mu, nu, nuMax }]
+  return attachNotes(
+    {
+      init: (params) => ({
+        count: 0,
+        mu: tree.zerosLike(params),
+        nu: tree.zerosLike(params),
+        nuMax: tree.zerosLike(params),
+      }),
+      update: (updates, state) => {
+        const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
+        const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
+        const t = state.count + 1
+        const bc1 = correctMu ? 1 - b1 ** t : 1
+        const bc2 = correctNu ? 1 - b2 ** t : 1
+        const maxNames = ['state.nuMax', 'state.nu']
+        const nuMax = tree.mapElementwiseNamed(maxNames, (vMax, v) => Math.max(vMax, v / bc2), state.nuMax, nu)
+        const out = tree.mapElementwiseNamed(
+          ['state.mu', 'state.nuMax'],
+          (m, vMax) => m / bc1 / (Math.sqrt(vMax + epsRoot) + eps),
+          mu,
+          nuMax,
+        )
+        return [out as typeof updates, { count: t, mu, nu, nuMax }]
+      },
     },
-  }
+    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
+  )
 }

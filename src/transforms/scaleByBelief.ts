@@ -1,4 +1,4 @@
-import { checkBoolean, checkInRange } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 
@@ -90,33 +90,36 @@ export function scaleByBelief(options: ScaleByBeliefOptions = {}): GradientTrans
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 1e-16, '[0, Infinity)')
   const nesterov = checkBoolean(owner, 'options.nesterov', options.nesterov ?? false)
 
-  return {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-    update: (updates, state) => {
-      const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
-      const nu = tree.mapElementwiseNamed(
-        ['updates', 'state.mu', 'state.nu'],
-        (g, m, s) => (1 - b2) * ((g - m) * (g - m)) + b2 * s + epsRoot,
-        updates as PyTree,
-        mu,
-        state.nu,
-      )
-      const t = state.count + 1
-      const bc1 = 1 - b1 ** t
-      const bc1Next = 1 - b1 ** (t + 1)
-      const bc2 = 1 - b2 ** t
-      const denom = (s: number) => Math.sqrt(s / bc2) + eps
-      const names = ['state.mu', 'state.nu', 'updates']
-      const out = nesterov
-        ? tree.mapElementwiseNamed(
-            names,
-            (m, s, g) => ((b1 * m) / bc1Next + ((1 - b1) * g) / bc1) / denom(s),
-            mu,
-            nu,
-            updates,
-          )
-        : tree.mapElementwiseNamed(names.slice(0, 2), (m, s) => m / bc1 / denom(s), mu, nu)
-      return [out as typeof updates, { count: t, mu, nu }]
+  return attachNotes(
+    {
+      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+      update: (updates, state) => {
+        const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
+        const nu = tree.mapElementwiseNamed(
+          ['updates', 'state.mu', 'state.nu'],
+          (g, m, s) => (1 - b2) * ((g - m) * (g - m)) + b2 * s + epsRoot,
+          updates as PyTree,
+          mu,
+          state.nu,
+        )
+        const t = state.count + 1
+        const bc1 = 1 - b1 ** t
+        const bc1Next = 1 - b1 ** (t + 1)
+        const bc2 = 1 - b2 ** t
+        const denom = (s: number) => Math.sqrt(s / bc2) + eps
+        const names = ['state.mu', 'state.nu', 'updates']
+        const out = nesterov
+          ? tree.mapElementwiseNamed(
+              names,
+              (m, s, g) => ((b1 * m) / bc1Next + ((1 - b1) * g) / bc1) / denom(s),
+              mu,
+              nu,
+              updates,
+            )
+          : tree.mapElementwiseNamed(names.slice(0, 2), (m, s) => m / bc1 / denom(s), mu, nu)
+        return [out as typeof updates, { count: t, mu, nu }]
+      },
     },
-  }
+    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
+  )
 }

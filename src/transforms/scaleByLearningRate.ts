@@ -1,5 +1,11 @@
 import type { EmptyState } from '../core/base'
-import { checkBoolean, checkScalarOrSchedule } from '../core/hyperparams'
+import {
+  attachNotes,
+  checkBoolean,
+  checkScalarOrSchedule,
+  type HyperparameterNote,
+  suspicious,
+} from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core/types'
 import { scale } from './scale'
 import { type ScaleByScheduleState, scaleBySchedule } from './scaleBySchedule'
@@ -75,6 +81,21 @@ export function scaleByLearningRate(
   | GradientTransformation<ScaleByLearningRateState> {
   const owner = 'scaleByLearningRate'
   const lr = checkScalarOrSchedule(owner, 'learningRate', learningRate)
-  const sign = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true) ? -1 : 1
-  return typeof lr === 'number' ? scale(sign * lr) : scaleBySchedule((count) => sign * lr(count))
+  const flip = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true)
+  const sign = flip ? -1 : 1
+  const tx = typeof lr === 'number' ? scale(sign * lr) : scaleBySchedule((count) => sign * lr(count))
+  return attachNotes(tx, [flip ? learningRateNote(lr) : undefined])
+}
+
+/** A constant learning rate ≤ 0 does not descend: −α·g with α ≤ 0 (flipSign: false is deliberate). */
+function learningRateNote(lr: ScalarOrSchedule): HyperparameterNote | undefined {
+  const fix = 'pass a positive learning rate (e.g. 1e-3 for adam, 0.1 for sgd); descent already subtracts α·g'
+  if (typeof lr !== 'number' || lr > 0) return undefined // a schedule is not called here: construction stays pure
+  return suspicious(
+    ['learningRate'],
+    lr === 0
+      ? 'learningRate = 0: every update is 0, so nothing trains'
+      : `learningRate = ${lr} < 0: the update −α·g = +${-lr}·g climbs the loss instead of descending it`,
+    fix,
+  )
 }

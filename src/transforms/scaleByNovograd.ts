@@ -1,4 +1,4 @@
-import { checkInRange } from '../core/hyperparams'
+import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
@@ -91,36 +91,39 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
   const wd = checkInRange(owner, 'options.weightDecay', options.weightDecay ?? 0, '(-Infinity, Infinity)')
 
-  return {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.map(() => 0, params as PyTree) }),
-    update: (updates, state, params) => {
-      const p = paramsRequired(owner, params, { why: ' (for weight decay)', chain: 'e.g. novograd' })
-      const first = state.count === 0
-      const nu = tree.map(
-        (g, n) => {
-          const sq = tree.norm(g, { squared: true })
-          return first ? sq : b2 * (n as number) + (1 - b2) * sq
-        },
-        updates as PyTree,
-        state.nu,
-      )
-      const mu = tree.map(
-        (g, p, m, n) => {
-          const denom = Math.sqrt((n as number) + epsRoot) + eps
-          return tree.mapElementwiseNamed(
-            ['updates', 'params', 'state.mu'],
-            (gi, pi, mi) => (first ? 0 : b1 * mi) + gi / denom + wd * pi,
-            g,
-            p,
-            m,
-          ) as Leaf
-        },
-        updates as PyTree,
-        p,
-        state.mu,
-        nu,
-      )
-      return [mu as typeof updates, { count: state.count + 1, mu, nu }]
+  return attachNotes(
+    {
+      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.map(() => 0, params as PyTree) }),
+      update: (updates, state, params) => {
+        const p = paramsRequired(owner, params, { why: ' (for weight decay)', chain: 'e.g. novograd' })
+        const first = state.count === 0
+        const nu = tree.map(
+          (g, n) => {
+            const sq = tree.norm(g, { squared: true })
+            return first ? sq : b2 * (n as number) + (1 - b2) * sq
+          },
+          updates as PyTree,
+          state.nu,
+        )
+        const mu = tree.map(
+          (g, p, m, n) => {
+            const denom = Math.sqrt((n as number) + epsRoot) + eps
+            return tree.mapElementwiseNamed(
+              ['updates', 'params', 'state.mu'],
+              (gi, pi, mi) => (first ? 0 : b1 * mi) + gi / denom + wd * pi,
+              g,
+              p,
+              m,
+            ) as Leaf
+          },
+          updates as PyTree,
+          p,
+          state.mu,
+          nu,
+        )
+        return [mu as typeof updates, { count: state.count + 1, mu, nu }]
+      },
     },
-  }
+    [zeroEpsNote(owner, eps, { epsRoot })],
+  )
 }

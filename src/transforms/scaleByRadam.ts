@@ -1,4 +1,4 @@
-import { checkBoolean, checkInRange } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 
@@ -99,31 +99,34 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   const nesterov = checkBoolean(owner, 'options.nesterov', options.nesterov ?? false)
   const roInf = 2 / (1 - b2) - 1
 
-  return {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-    update: (updates, state) => {
-      const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
-      const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
-      const t = state.count + 1
-      const b2t = b2 ** t
-      const ro = roInf - (2 * t * b2t) / (1 - b2t)
-      const rectified = ro >= threshold
-      const r = rectified ? Math.sqrt(((ro - 4) * (ro - 2) * roInf) / ((roInf - 4) * (roInf - 2) * ro)) : 1
-      const bc1 = 1 - b1 ** t
-      const bc1Next = 1 - b1 ** (t + 1)
-      const bc2 = 1 - b2t
-      const step = (mHat: number, v: number) => (rectified ? (r * mHat) / (Math.sqrt(v / bc2 + epsRoot) + eps) : mHat)
-      const names = ['state.mu', 'state.nu', 'updates']
-      const out = nesterov
-        ? tree.mapElementwiseNamed(
-            names,
-            (m, v, g) => step((b1 * m) / bc1Next + ((1 - b1) * g) / bc1, v),
-            mu,
-            nu,
-            updates,
-          )
-        : tree.mapElementwiseNamed(names.slice(0, 2), (m, v) => step(m / bc1, v), mu, nu)
-      return [out as typeof updates, { count: t, mu, nu }]
+  return attachNotes(
+    {
+      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+      update: (updates, state) => {
+        const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
+        const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
+        const t = state.count + 1
+        const b2t = b2 ** t
+        const ro = roInf - (2 * t * b2t) / (1 - b2t)
+        const rectified = ro >= threshold
+        const r = rectified ? Math.sqrt(((ro - 4) * (ro - 2) * roInf) / ((roInf - 4) * (roInf - 2) * ro)) : 1
+        const bc1 = 1 - b1 ** t
+        const bc1Next = 1 - b1 ** (t + 1)
+        const bc2 = 1 - b2t
+        const step = (mHat: number, v: number) => (rectified ? (r * mHat) / (Math.sqrt(v / bc2 + epsRoot) + eps) : mHat)
+        const names = ['state.mu', 'state.nu', 'updates']
+        const out = nesterov
+          ? tree.mapElementwiseNamed(
+              names,
+              (m, v, g) => step((b1 * m) / bc1Next + ((1 - b1) * g) / bc1, v),
+              mu,
+              nu,
+              updates,
+            )
+          : tree.mapElementwiseNamed(names.slice(0, 2), (m, v) => step(m / bc1, v), mu, nu)
+        return [out as typeof updates, { count: t, mu, nu }]
+      },
     },
-  }
+    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
+  )
 }

@@ -1,3 +1,4 @@
+import { attachNotes, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
@@ -81,17 +82,20 @@ export interface ScaleByRmsState {
 export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
   const { decay, eps, initialScale, epsInSqrt, biasCorrection } = resolveRmsOptions('scaleByRms', options)
 
-  return {
-    init: (params) => ({ count: 0, nu: tree.fullLike(params, initialScale) }),
-    update: (updates, state) => {
-      const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)
-      const t = state.count + 1
-      const bc = biasCorrection ? 1 - decay ** t : 1
-      const names = ['updates', 'state.nu']
-      const out = epsInSqrt
-        ? tree.mapElementwiseNamed(names, (g, v) => g / Math.sqrt(v / bc + eps), updates, nu)
-        : tree.mapElementwiseNamed(names, (g, v) => g / (Math.sqrt(v / bc) + eps), updates, nu)
-      return [out, { count: t, nu }]
+  return attachNotes(
+    {
+      init: (params) => ({ count: 0, nu: tree.fullLike(params, initialScale) }),
+      update: (updates, state) => {
+        const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)
+        const t = state.count + 1
+        const bc = biasCorrection ? 1 - decay ** t : 1
+        const names = ['updates', 'state.nu']
+        const out = epsInSqrt
+          ? tree.mapElementwiseNamed(names, (g, v) => g / Math.sqrt(v / bc + eps), updates, nu)
+          : tree.mapElementwiseNamed(names, (g, v) => g / (Math.sqrt(v / bc) + eps), updates, nu)
+        return [out, { count: t, nu }]
+      },
     },
-  }
+    [zeroEpsNote('scaleByRms', eps, { initialScale })],
+  )
 }

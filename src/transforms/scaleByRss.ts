@@ -1,4 +1,4 @@
-import { checkInRange } from '../core/hyperparams'
+import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 
@@ -63,15 +63,18 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
   checkInRange(owner, 'options.initialAccumulatorValue', initial, '[0, Infinity)')
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-7, '[0, Infinity)')
 
-  return {
-    init: (params) => ({ sumOfSquares: tree.fullLike(params, initial) }),
-    update: (updates, state) => {
-      const names = ['updates', 'state.sumOfSquares']
-      const sumOfSquares = tree.mapElementwiseNamed(names, (g, s) => g * g + s, updates, state.sumOfSquares)
-      // g·0 rather than a literal 0 so that a NaN gradient still shows up as NaN, as in optax.
-      const scaled = (g: number, s: number) => (s > 0 ? g / Math.sqrt(s + eps) : g * 0)
-      const out = tree.mapElementwiseNamed(names, scaled, updates, sumOfSquares)
-      return [out, { sumOfSquares }]
+  return attachNotes(
+    {
+      init: (params) => ({ sumOfSquares: tree.fullLike(params, initial) }),
+      update: (updates, state) => {
+        const names = ['updates', 'state.sumOfSquares']
+        const sumOfSquares = tree.mapElementwiseNamed(names, (g, s) => g * g + s, updates, state.sumOfSquares)
+        // g·0 rather than a literal 0 so that a NaN gradient still shows up as NaN, as in optax.
+        const scaled = (g: number, s: number) => (s > 0 ? g / Math.sqrt(s + eps) : g * 0)
+        const out = tree.mapElementwiseNamed(names, scaled, updates, sumOfSquares)
+        return [out, { sumOfSquares }]
+      },
     },
-  }
+    [zeroEpsNote(owner, eps, { initialAccumulatorValue: initial })],
+  )
 }

@@ -1,3 +1,4 @@
+import { attachNotes, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
@@ -86,20 +87,23 @@ export interface ScaleByStddevState {
 export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTransformation<ScaleByStddevState> {
   const { decay, eps, initialScale, epsInSqrt, biasCorrection } = resolveRmsOptions('scaleByStddev', options)
 
-  return {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.fullLike(params, initialScale) }),
-    update: (updates, state) => {
-      const mu = tree.updateMoment<PyTree>(updates, state.mu, decay, 1)
-      const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)
-      const t = state.count + 1
-      const bc = biasCorrection ? 1 - decay ** t : 1
-      // Clamped: rounding can push this variance below 0, and √ of it would be NaN.
-      const variance = (m: number, v: number) => Math.max(0, v / bc - (m / bc) ** 2)
-      const names = ['updates', 'state.mu', 'state.nu']
-      const out = epsInSqrt
-        ? tree.mapElementwiseNamed(names, (g, m, v) => g / Math.sqrt(variance(m, v) + eps), updates, mu, nu)
-        : tree.mapElementwiseNamed(names, (g, m, v) => g / (Math.sqrt(variance(m, v)) + eps), updates, mu, nu)
-      return [out, { count: t, mu, nu }]
+  return attachNotes(
+    {
+      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.fullLike(params, initialScale) }),
+      update: (updates, state) => {
+        const mu = tree.updateMoment<PyTree>(updates, state.mu, decay, 1)
+        const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)
+        const t = state.count + 1
+        const bc = biasCorrection ? 1 - decay ** t : 1
+        // Clamped: rounding can push this variance below 0, and √ of it would be NaN.
+        const variance = (m: number, v: number) => Math.max(0, v / bc - (m / bc) ** 2)
+        const names = ['updates', 'state.mu', 'state.nu']
+        const out = epsInSqrt
+          ? tree.mapElementwiseNamed(names, (g, m, v) => g / Math.sqrt(variance(m, v) + eps), updates, mu, nu)
+          : tree.mapElementwiseNamed(names, (g, m, v) => g / (Math.sqrt(variance(m, v)) + eps), updates, mu, nu)
+        return [out, { count: t, mu, nu }]
+      },
     },
-  }
+    [zeroEpsNote('scaleByStddev', eps, { initialScale })],
+  )
 }

@@ -1,4 +1,4 @@
-import { checkInRange } from '../core/hyperparams'
+import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 
@@ -92,26 +92,29 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
     '[0, Infinity)',
   )
 
-  return {
-    init: (params) => ({ count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }),
-    update: (updates, state) => {
-      const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
-      const nu = tree.mapElementwiseNamed(
-        ['updates', 'state.nu'],
-        (g, v) => v - (1 - b2) * Math.sign(v - g * g) * (g * g),
-        updates as PyTree,
-        state.nu,
-      )
-      const t = state.count + 1
-      const bc1 = 1 - b1 ** t
-      const bc2 = 1 - b2 ** t
-      const out = tree.mapElementwiseNamed(
-        ['state.mu', 'state.nu'],
-        (m, v) => m / bc1 / (Math.sqrt(v / bc2 + epsRoot) + eps),
-        mu,
-        nu,
-      )
-      return [out as typeof updates, { count: t, mu, nu }]
+  return attachNotes(
+    {
+      init: (params) => ({ count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }),
+      update: (updates, state) => {
+        const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
+        const nu = tree.mapElementwiseNamed(
+          ['updates', 'state.nu'],
+          (g, v) => v - (1 - b2) * Math.sign(v - g * g) * (g * g),
+          updates as PyTree,
+          state.nu,
+        )
+        const t = state.count + 1
+        const bc1 = 1 - b1 ** t
+        const bc2 = 1 - b2 ** t
+        const out = tree.mapElementwiseNamed(
+          ['state.mu', 'state.nu'],
+          (m, v) => m / bc1 / (Math.sqrt(v / bc2 + epsRoot) + eps),
+          mu,
+          nu,
+        )
+        return [out as typeof updates, { count: t, mu, nu }]
+      },
     },
-  }
+    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
+  )
 }

@@ -1,4 +1,4 @@
-import { checkBoolean, checkInRange } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange, suspicious } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -71,12 +71,25 @@ export function trace(
   const [options, name] = firstArg<TraceOptions, 'decay'>(decay, 'decay', rest)
   const d = checkInRange('trace', name, options.decay, '[0, 1]')
   const nesterov = checkBoolean('trace', 'options.nesterov', options.nesterov ?? false)
-  return {
-    init: (params) => ({ trace: tree.zerosLike(params) }),
-    update: (updates, state) => {
-      const tr = tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, state.trace)
-      const out = nesterov ? tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, tr) : tr
-      return [out as typeof updates, { trace: tr }]
+  return attachNotes(
+    {
+      init: (params) => ({ trace: tree.zerosLike(params) }),
+      update: (updates, state) => {
+        const tr = tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, state.trace)
+        const out = nesterov
+          ? tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, tr)
+          : tr
+        return [out as typeof updates, { trace: tr }]
+      },
     },
-  }
+    [
+      d === 1
+        ? suspicious(
+            ['decay'],
+            `trace ${name} = 1 sums every past update without forgetting (tr_t = Σ g), so the steps never settle`,
+            'use a decay < 1, e.g. 0.9; for heavy-ball momentum use sgd(lr, { momentum: 0.9 })',
+          )
+        : undefined,
+    ],
+  )
 }

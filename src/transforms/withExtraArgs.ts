@@ -1,3 +1,4 @@
+import { inheritNotes } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
 
@@ -29,9 +30,12 @@ import { checkTransformation } from './_internal/isTransformation'
  */
 export function withExtraArgs<S>(tx: GradientTransformation<S>): GradientTransformation<S> {
   checkTransformation('withExtraArgs', 'tx', tx)
-  return {
-    init: (params) => tx.init(params),
-    update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) =>
-      tx.update(updates, state, params, extra),
-  }
+  return inheritNotes(
+    {
+      init: (params) => tx.init(params),
+      update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) =>
+        tx.update(updates, state, params, extra),
+    },
+    [tx],
+  )
 }

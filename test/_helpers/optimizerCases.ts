@@ -207,6 +207,8 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   ],
   lookaheadParams: 'builds lookahead params (used by the lookahead case), not a transform',
   withExtraArgs: [{ label: 'withExtraArgs(adam)', make: () => transforms.withExtraArgs(inner()) }],
+  strictPurity: [{ label: 'strictPurity(adam)', make: () => transforms.strictPurity(inner()) }],
+  hyperparameterDiagnoses: 'reads the warnings attached to a transform, not a transform',
   injectHyperparams: [
     { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },
     { label: 'injectHyperparams(adam)(schedule)', make: () => transforms.injectHyperparams(adam)(schedule) },

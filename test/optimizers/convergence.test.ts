@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { hyperparameterDiagnoses } from '../../src/transforms/hyperparameterDiagnoses'
 import {
   type DType,
   type GradientTransformation,
@@ -126,6 +127,15 @@ describe.each(OPTIMIZERS_UNDER_TEST)('$name', ({ make, exempt }) => {
         expect(toPlain(params)).toEqual(toPlain(problem.finalParams))
       }
       expect(tree.allClose(params, problem.finalParams, TOLERANCE)).toBe(true)
+    },
+  )
+})
+
+describe('no false alarms (issue 9)', () => {
+  it.each(OPTIMIZERS_UNDER_TEST)(
+    '$name at the protocol configuration has no suspiciousHyperparameter warning',
+    ({ make }) => {
+      expect(hyperparameterDiagnoses(make())).toEqual([])
     },
   )
 })

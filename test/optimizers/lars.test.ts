@@ -57,7 +57,7 @@ describe('lars', () => {
   })
 
   it('rejects invalid hyperparameters', () => {
-    expect(() => lars(0.1, { momentum: 2 })).toThrow('trace decay must be in [0, 1]; got 2')
+    expect(() => lars(0.1, { momentum: 2 })).toThrow('lars options.momentum must be in [0, 1); got 2')
     expect(() => lars(0.1, { eps: -1 })).toThrow('scaleByTrustRatio options.eps must be in [0, Infinity); got -1')
   })
 })

@@ -71,7 +71,7 @@ describe('rmsprop', () => {
   it('rejects invalid hyperparameters at construction', () => {
     expect(() => rmsprop(0.1, { decay: 1.5 })).toThrow(HyperparameterError)
     expect(() => rmsprop(0.1, { decay: 1.5, centered: true })).toThrow(/options\.decay/)
-    expect(() => rmsprop(0.1, { momentum: -0.5 })).toThrow(/decay/)
+    expect(() => rmsprop(0.1, { momentum: -0.5 })).toThrow('rmsprop options.momentum must be in [0, 1); got -0.5')
     expect(() => rmsprop(0.1, { centered: 1 as unknown as boolean })).toThrow(
       'rmsprop options.centered must be true or false; got 1',
     )

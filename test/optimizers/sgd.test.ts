@@ -58,7 +58,9 @@ describe('sgd', () => {
 
   it('rejects invalid hyperparameters at construction', () => {
     expect(() => sgd(0.1, { momentum: 1.5 })).toThrow(HyperparameterError)
-    expect(() => sgd(0.1, { momentum: 1.5 })).toThrow(/decay/)
+    expect(() => sgd(0.1, { momentum: 1.5 })).toThrow(
+      /^sgd options.momentum must be in \[0, 1\); got 1.5\. Momentum ≥ 1/,
+    )
     expect(() => sgd(Number.POSITIVE_INFINITY)).toThrow(/learningRate/)
     expect(() => sgd(0.1, { momentum: 0.9, nesterov: 'yes' as unknown as boolean })).toThrow(/nesterov/)
   })

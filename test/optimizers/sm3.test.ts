@@ -44,6 +44,6 @@ describe('sm3', () => {
   it('rejects a schedule and invalid values', () => {
     expect(() => sm3(((c: number) => c) as never)).toThrow(HyperparameterError)
     expect(() => sm3(NaN)).toThrow(/learningRate/)
-    expect(() => sm3(0.1, { momentum: 1.5 })).toThrow('scaleBySm3 options.b1 must be in [0, 1]; got 1.5')
+    expect(() => sm3(0.1, { momentum: 1.5 })).toThrow('sm3 options.momentum must be in [0, 1); got 1.5')
   })
 })

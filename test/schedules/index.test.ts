@@ -12,6 +12,7 @@ describe('schedules barrel', () => {
       'joinSchedules',
       'linearOnecycleSchedule',
       'linearSchedule',
+      'perEpoch',
       'piecewiseConstantSchedule',
       'piecewiseInterpolateSchedule',
       'polynomialSchedule',

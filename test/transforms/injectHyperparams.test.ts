@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
+  DescentError,
   HyperparameterError,
   adam,
   adamw,
   applyUpdates,
   injectHyperparams,
   scaleByAdam,
+  sgd,
   tensor,
   warmupCosineDecaySchedule,
   type GradientTransformation,
@@ -93,5 +95,44 @@ describe('injectHyperparams', () => {
     const tx = injectHyperparams(f, { positionalNames: ['a', 'b'] })(1e-3, 2)
     expect(tx.init([0]).hyperparams).toEqual({ a: 1e-3, b: 2 })
     expect(() => injectHyperparams(3 as never)).toThrow(/factory must be a function/)
+  })
+})
+
+describe('overriding a scheduled hyperparameter (issue 9)', () => {
+  const schedule = (c: number) => 0.1 / (1 + c)
+  const p = { w: tensor([1, 2]) }
+  const g = { w: tensor([0.5, -0.5]) }
+
+  it('raises scheduleOverridden at the next update instead of overwriting it silently (optax drops it)', () => {
+    const tx = injectHyperparams(adam)(schedule, { b1: 0.9 })
+    let s = tx.init(p)
+    s = tx.update(g, s, p)[1]
+    s = tx.update(g, s, p)[1] // untouched state: fine at every step
+    const edited = { ...s, hyperparams: { ...s.hyperparams, learningRate: 1e-4 } }
+    let caught: unknown
+    try {
+      tx.update(g, edited, p)
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(DescentError)
+    expect((caught as { code?: string }).code).toBe('scheduleOverridden')
+    expect((caught as Error).message).toMatch(
+      /state\.hyperparams\.learningRate is 0\.0001, but learningRate follows a schedule/,
+    )
+    expect((caught as Error).message).toMatch(/inject it as a number/)
+    // at count 0 too (the state from init)
+    const s0 = tx.init(p)
+    expect(() => tx.update(g, { ...s0, hyperparams: { ...s0.hyperparams, learningRate: 1 } }, p)).toThrow(
+      /follows a schedule/,
+    )
+  })
+
+  it('the fix works: a constant injected hyperparameter set by hand is used from the next update on', () => {
+    const tx = injectHyperparams(sgd)(0.1)
+    let s = tx.init([0])
+    s = { ...s, hyperparams: { ...s.hyperparams, learningRate: 0.5 } }
+    const [u] = tx.update([2], s)
+    expect(u).toEqual([-1])
   })
 })
