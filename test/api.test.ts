@@ -74,6 +74,8 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
+  'hyperparameterDiagnoses',
+  'strictPurity',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
@@ -118,6 +120,7 @@ const RUNTIME_EXPORTS = [
   'cosineOnecycleSchedule',
   'warmupExponentialDecaySchedule',
   'sgdrSchedule',
+  'perEpoch',
   'perEpoch',
   // optimizers
   'sgd',
