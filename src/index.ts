@@ -154,8 +154,6 @@ export { scaleBySign } from './transforms/scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
 export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
 export { strictPurity } from './transforms/strictPurity'
-export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
-export { strictPurity } from './transforms/strictPurity'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
@@ -178,7 +176,6 @@ export {
   type WarmupExponentialDecayScheduleOptions,
 } from './schedules/warmupExponentialDecaySchedule'
 export { sgdrSchedule } from './schedules/sgdrSchedule'
-export { perEpoch, type PerEpochOptions } from './schedules/perEpoch'
 export { perEpoch, type PerEpochOptions } from './schedules/perEpoch'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----

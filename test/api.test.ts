@@ -74,8 +74,6 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
-  'hyperparameterDiagnoses',
-  'strictPurity',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
@@ -120,7 +118,6 @@ const RUNTIME_EXPORTS = [
   'cosineOnecycleSchedule',
   'warmupExponentialDecaySchedule',
   'sgdrSchedule',
-  'perEpoch',
   'perEpoch',
   // optimizers
   'sgd',
