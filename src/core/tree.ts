@@ -12,13 +12,16 @@ import { affineLeaves, checkLeaves, dotLeaves, maxLeaf, sumLeaf, zipLeaves } fro
 import { type DType, type Tensor, full, isTensor } from './tensor'
 import {
   type KeyPath,
-  type NodeKind,
+  MISMATCH,
   defaultNames,
   forEachLeaf,
+  forEachLeafLive,
   keystr,
   kindOf,
   mapTrees,
+  setOwn,
   sortedKeys,
+  walkTrees,
 } from './treeTraversal'
 import type { Leaf, MaskTree, PyTree } from './types'
 
@@ -66,7 +69,11 @@ export function mapWithPath<T extends PyTree>(
   tree: T,
   ...rest: readonly PyTree[]
 ): T {
-  return mapTrees((p, ls) => f(p, ...(ls as [Leaf, ...Leaf[]])), [tree, ...rest], defaultNames(rest.length + 1)) as T
+  return mapTrees(
+    (p, ls) => f(p.slice(), ...(ls as [Leaf, ...Leaf[]])),
+    [tree, ...rest],
+    defaultNames(rest.length + 1),
+  ) as T
 }
 
 /**
@@ -128,7 +135,7 @@ export type TreeDef =
  */
 export function leaves(tree: PyTree): Leaf[] {
   const out: Leaf[] = []
-  forEachLeaf(tree, (l) => out.push(l as Leaf))
+  forEachLeafLive(tree, (l) => out.push(l as Leaf))
   return out
 }
 
@@ -141,15 +148,23 @@ export function leaves(tree: PyTree): Leaf[] {
  * @since 0.1.0
  */
 export function structure(tree: PyTree | MaskTree): TreeDef {
-  const go = (x: unknown, path: (string | number)[]): TreeDef => {
-    const kind: NodeKind = kindOf(x, path, 'tree')
-    if (kind === 'leaf' || kind === 'null') return { kind }
-    if (kind === 'array') return { kind, children: (x as unknown[]).map((c, i) => go(c, [...path, i])) }
-    const keys = sortedKeys(x as object)
-    return { kind, keys, children: keys.map((k) => go((x as Record<string, unknown>)[k], [...path, k])) }
-  }
-  return go(tree, [])
+  return walkTrees(() => LEAF_DEF, [tree], ['tree'], STRUCTURE) as TreeDef
 }
+
+const LEAF_DEF: TreeDef = Object.freeze({ kind: 'leaf' })
+const STRUCTURE = {
+  build: true,
+  booleans: true,
+  nodes: {
+    null: Object.freeze({ kind: 'null' }),
+    array: (children: unknown[]): TreeDef => ({ kind: 'array', children: children as TreeDef[] }),
+    object: (keys: readonly string[], children: unknown[]): TreeDef => ({
+      kind: 'object',
+      keys,
+      children: children as TreeDef[],
+    }),
+  },
+} as const
 
 /**
  * Leaves and structure of a tree; `unflatten(def, leaves)` inverts it.
@@ -178,8 +193,30 @@ export function flattenWithPath(tree: PyTree): readonly [(readonly [KeyPath, Lea
   return [out, structure(tree)]
 }
 
-const countLeaves = (def: TreeDef): number =>
-  def.kind === 'leaf' ? 1 : def.kind === 'null' ? 0 : def.children.reduce((n, c) => n + countLeaves(c), 0)
+/** Checks a TreeDef (it may come from user code) and counts its leaves, iteratively. */
+function countLeaves(def: TreeDef): number {
+  let n = 0
+  const todo: unknown[] = [def]
+  while (todo.length > 0) {
+    const d = todo.pop() as { readonly kind?: unknown; readonly children?: unknown; readonly keys?: unknown } | null
+    const kind = typeof d === 'object' && d !== null ? d.kind : undefined
+    const children = Array.isArray(d?.children) ? (d.children as unknown[]) : null
+    if (kind === 'leaf') n++
+    else if (kind === 'null') continue
+    else if (
+      children !== null &&
+      (kind === 'array' || (kind === 'object' && Array.isArray(d?.keys) && d.keys.length === children.length))
+    ) {
+      for (const c of children) todo.push(c)
+    } else {
+      throw new StructureError(
+        `tree.unflatten: the structure is not a TreeDef (a node is ${d === undefined ? 'undefined' : String(JSON.stringify(d)).slice(0, 60)}). ` +
+          'Pass the TreeDef returned by tree.structure or tree.flatten.',
+      )
+    }
+  }
+  return n
+}
 
 /**
  * Rebuilds a tree from its structure and leaves (in flattening order).
@@ -190,27 +227,51 @@ const countLeaves = (def: TreeDef): number =>
  * @since 0.1.0
  */
 export function unflatten(def: TreeDef, leafList: readonly Leaf[]): PyTree {
+  if (!Array.isArray(leafList)) {
+    throw new StructureError(`tree.unflatten: the leaves must be an array; got ${typeof leafList}.`)
+  }
   const expected = countLeaves(def)
   if (leafList.length !== expected) {
     throw new StructureError(`tree.unflatten: the structure has ${expected} leaves but ${leafList.length} were given.`)
   }
+  // Iterative, as the traversal: a stack of containers being filled, children in flattening order.
   let i = 0
-  const go = (d: TreeDef): PyTree => {
-    switch (d.kind) {
-      case 'leaf':
-        return leafList[i++]!
-      case 'null':
-        return null
-      case 'array':
-        return d.children.map(go)
-      case 'object': {
-        const out: Record<string, PyTree> = {}
-        d.keys.forEach((k, j) => (out[k] = go(d.children[j]!)))
-        return out
-      }
-    }
+  const make = (d: TreeDef): PyTree | UnflattenFrame => {
+    if (d.kind === 'leaf') return leafList[i++]!
+    if (d.kind === 'null') return null
+    return new UnflattenFrame(d)
   }
-  return go(def)
+  const isFrame = (x: PyTree | UnflattenFrame): x is UnflattenFrame => x instanceof UnflattenFrame
+  const root = make(def)
+  if (!isFrame(root)) return root
+  const stack: UnflattenFrame[] = [root]
+  for (;;) {
+    const top = stack[stack.length - 1]!
+    if (top.j === top.d.children.length) {
+      stack.pop()
+      const parent = stack[stack.length - 1]
+      if (parent === undefined) return top.out as PyTree
+      put(parent, top.out as PyTree)
+      continue
+    }
+    const c = make(top.d.children[top.j]!)
+    if (isFrame(c)) stack.push(c)
+    else put(top, c)
+  }
+  function put(f: UnflattenFrame, v: PyTree): void {
+    if (f.d.kind === 'array') (f.out as PyTree[])[f.j] = v
+    else setOwn(f.out as Record<string, unknown>, f.d.keys[f.j]!, v)
+    f.j++
+  }
+}
+
+/** A container of {@link unflatten} being filled. */
+class UnflattenFrame {
+  j = 0
+  readonly out: PyTree[] | Record<string, PyTree>
+  constructor(readonly d: Extract<TreeDef, { readonly children: unknown }>) {
+    this.out = d.kind === 'array' ? new Array<PyTree>(d.children.length) : {}
+  }
 }
 
 /**
@@ -223,10 +284,15 @@ export function unflatten(def: TreeDef, leafList: readonly Leaf[]): PyTree {
  * @since 0.1.0
  */
 export const unflattenE = (def: TreeDef, leafList: readonly Leaf[]): E.Either<DescentError, PyTree> =>
-  E.tryCatch(
-    () => unflatten(def, leafList),
-    (e) => e as DescentError,
-  )
+  E.tryCatch(() => unflatten(def, leafList), asDescentError('tree.unflattenE'))
+
+/** Left values are always DescentErrors: anything else thrown is wrapped (kept as the `cause`). */
+const asDescentError =
+  (who: string) =>
+  (e: unknown): DescentError =>
+    e instanceof DescentError
+      ? e
+      : new InvalidTreeError(`${who}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e })
 
 /**
  * Throws an {@link InvalidTreeError} naming the first value that is neither a leaf nor a node.
@@ -237,7 +303,7 @@ export const unflattenE = (def: TreeDef, leafList: readonly Leaf[]): E.Either<De
  * @since 0.1.0
  */
 export function validate(tree: PyTree, name = 'tree'): void {
-  forEachLeaf(
+  forEachLeafLive(
     tree,
     (l, p) => {
       if (typeof l === 'boolean')
@@ -258,10 +324,7 @@ export function validate(tree: PyTree, name = 'tree'): void {
  * @since 0.1.0
  */
 export const validateE = <T extends PyTree>(tree: T, name = 'tree'): E.Either<DescentError, T> =>
-  E.tryCatch(
-    () => (validate(tree, name), tree),
-    (e) => e as DescentError,
-  )
+  E.tryCatch(() => (validate(tree, name), tree), asDescentError('tree.validateE'))
 
 /**
  * True when two trees have the same structure (same keys, lengths and null positions).
@@ -274,22 +337,10 @@ export const validateE = <T extends PyTree>(tree: T, name = 'tree'): E.Either<De
  */
 export function equalStructure(a: PyTree, b: PyTree): boolean {
   // A direct walk: no TreeDef or string is built, since optimizers call this on every step.
-  const go = (x: unknown, y: unknown, path: (string | number)[]): boolean => {
-    const kind = kindOf(x, path, 'a')
-    if (kind !== kindOf(y, path, 'b')) return false
-    if (kind === 'leaf' || kind === 'null') return true
-    if (kind === 'array') {
-      const xs = x as unknown[]
-      const ys = y as unknown[]
-      return xs.length === ys.length && xs.every((c, i) => go(c, ys[i], [...path, i]))
-    }
-    const kx = sortedKeys(x as object)
-    const ky = sortedKeys(y as object)
-    if (kx.length !== ky.length || kx.some((k, i) => k !== ky[i])) return false
-    return kx.every((k) => go((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], [...path, k]))
-  }
-  return go(a, b, [])
+  return walkTrees(() => null, [a, b], ['a', 'b'], EQUAL_STRUCTURE) !== MISMATCH
 }
+
+const EQUAL_STRUCTURE = { build: false, booleans: true, quiet: true } as const
 
 /**
  * A tree of the same structure filled with `fillValue` (tensors keep their shape; dtype from the leaf unless given).
@@ -432,7 +483,7 @@ export function vdot(a: PyTree, b: PyTree): number {
  */
 export function sum(tree: PyTree): number {
   let s = 0
-  forEachLeaf(tree, (l, p) => (s += sumLeaf((x) => x, l, p, 'tree')))
+  forEachLeafLive(tree, (l, p) => (s += sumLeaf((x) => x, l, p, 'tree')))
   return s
 }
 
@@ -446,7 +497,7 @@ export function sum(tree: PyTree): number {
  */
 export function max(tree: PyTree): number {
   let m = -Infinity
-  forEachLeaf(tree, (l, p) => {
+  forEachLeafLive(tree, (l, p) => {
     const v = maxLeaf((x) => x, l, p, 'tree')
     if (v > m || Number.isNaN(v)) m = Number.isNaN(m) ? m : v
   })
@@ -463,7 +514,7 @@ export function max(tree: PyTree): number {
  */
 export function min(tree: PyTree): number {
   let m = Infinity
-  forEachLeaf(tree, (l, p) => {
+  forEachLeafLive(tree, (l, p) => {
     const v = -maxLeaf((x) => -x, l, p, 'tree')
     if (v < m || Number.isNaN(v)) m = Number.isNaN(m) ? m : v
   })
@@ -480,7 +531,7 @@ export function min(tree: PyTree): number {
  */
 export function size(tree: PyTree): number {
   let n = 0
-  forEachLeaf(tree, (l, p) => {
+  forEachLeafLive(tree, (l, p) => {
     checkLeaves([l], p, ['tree'])
     n += typeof l === 'number' ? 1 : (l as Tensor).size
   })
@@ -514,7 +565,7 @@ export function norm(tree: PyTree, options: NormOptions = {}): number {
   const { ord = 2, squared = false } = options
   if (ord === Infinity) {
     let m = 0
-    forEachLeaf(tree, (l, p) => {
+    forEachLeafLive(tree, (l, p) => {
       const v = maxLeaf(Math.abs, l, p, 'tree')
       if (v > m || Number.isNaN(v)) m = Number.isNaN(m) ? m : v
     })
@@ -522,13 +573,13 @@ export function norm(tree: PyTree, options: NormOptions = {}): number {
   }
   if (ord === 1) {
     let s = 0
-    forEachLeaf(tree, (l, p) => (s += sumLeaf(Math.abs, l, p, 'tree')))
+    forEachLeafLive(tree, (l, p) => (s += sumLeaf(Math.abs, l, p, 'tree')))
     return s
   }
   if (ord !== 2) throw new RangeError(`tree.norm options.ord must be 1, 2 or Infinity; got ${String(ord)}`)
   let s = 0
   // x·x through the backend's dot: no per-element closure call on this hot path (training loops log norms every step).
-  forEachLeaf(tree, (l, p) => (s += dotLeaves([l, l], p, NORM_NAMES)))
+  forEachLeafLive(tree, (l, p) => (s += dotLeaves([l, l], p, NORM_NAMES)))
   return squared ? s : Math.sqrt(s)
 }
 
@@ -614,6 +665,7 @@ export function where<T extends PyTree>(condition: MaskTree, x: T, y: T): T {
     },
     [full, x, y],
     ['condition', 'x', 'y'],
+    true,
   ) as T
 }
 
@@ -627,41 +679,92 @@ export function where<T extends PyTree>(condition: MaskTree, x: T, y: T): T {
  * @since 0.1.0
  */
 export function broadcastMask(mask: MaskTree, tree: PyTree, name = 'mask'): MaskTree {
-  const go = (m: unknown, t: unknown, path: (string | number)[]): MaskTree => {
+  // Iterative (masks can be as deep as the params): a stack of mask/params node pairs being expanded.
+  interface Frame {
+    readonly m: unknown
+    readonly t: unknown
+    readonly keys: readonly string[] | null
+    i: number
+    readonly out: MaskTree[] | Record<string, MaskTree>
+  }
+  const path: (string | number)[] = []
+  const stack: Frame[] = []
+  const open = new Set<unknown>()
+  let m: unknown = mask
+  let t: unknown = tree
+  for (;;) {
+    let value: MaskTree | undefined
     if (typeof m === 'boolean') {
-      return mapTrees(() => m, [t], ['params']) as MaskTree
-    }
-    const km = kindOf(m, path, name)
-    const kt = kindOf(t, path, 'params')
-    if (km === 'leaf') throw new InvalidTreeError(`${keystr(path, name)} must be a boolean; got ${String(m)}.`)
-    if (km !== kt) {
-      throw new StructureError(
-        `${keystr(path, name)} is ${km} but the params at ${keystr(path, 'params')} are ${kt === 'leaf' ? 'a leaf' : kt}. A mask must be a prefix of the params' structure.`,
-      )
-    }
-    if (km === 'null') return null
-    if (km === 'array') {
-      const ma = m as unknown[]
-      const ta = t as unknown[]
-      if (ma.length !== ta.length) {
+      const b = m
+      value = mapTrees(() => b, [t], [keystr(path, 'params')]) as MaskTree
+    } else {
+      const km = kindOf(m, path, name)
+      const kt = kindOf(t, path, 'params', false)
+      if (km === 'leaf') throw new InvalidTreeError(`${keystr(path, name)} must be a boolean; got ${String(m)}.`)
+      if (km !== kt) {
         throw new StructureError(
-          `${keystr(path, name)} has length ${ma.length} but the params at ${keystr(path, 'params')} have length ${ta.length}.`,
+          `${keystr(path, name)} is ${km} but the params at ${keystr(path, 'params')} are ${kt === 'leaf' ? 'a leaf' : kt}. A mask must be a prefix of the params' structure.`,
         )
       }
-      return ma.map((c, i) => go(c, ta[i], [...path, i]))
+      if (km === 'null') value = null
+      else if (km === 'array') {
+        const ma = m as unknown[]
+        const ta = t as unknown[]
+        if (ma.length !== ta.length) {
+          throw new StructureError(
+            `${keystr(path, name)} has length ${ma.length} but the params at ${keystr(path, 'params')} have length ${ta.length}.`,
+          )
+        }
+      } else {
+        const mk = sortedKeys(m as object)
+        const tk = sortedKeys(t as object)
+        if (mk.join('\u0000') !== tk.join('\u0000')) {
+          throw new StructureError(
+            `${keystr(path, name)} has keys [${mk.join(', ')}] but the params at ${keystr(path, 'params')} have keys [${tk.join(', ')}].`,
+          )
+        }
+      }
+      if (value === undefined) {
+        if (open.has(m)) throw new InvalidTreeError(`${keystr(path, name)} contains itself: the mask has a cycle.`)
+        if (open.has(t))
+          throw new InvalidTreeError(`${keystr(path, 'params')} contains itself: the params have a cycle.`)
+        open.add(m).add(t)
+        const keys = km === 'object' ? sortedKeys(m as object) : null
+        stack.push({ m, t, keys, i: 0, out: keys === null ? [] : {} })
+      }
     }
-    const mk = sortedKeys(m as object)
-    const tk = sortedKeys(t as object)
-    if (mk.join('\u0000') !== tk.join('\u0000')) {
-      throw new StructureError(
-        `${keystr(path, name)} has keys [${mk.join(', ')}] but the params at ${keystr(path, 'params')} have keys [${tk.join(', ')}].`,
-      )
+    let top = stack[stack.length - 1]
+    if (value !== undefined) {
+      if (top === undefined) return value
+      putMask(top, value)
+      path.pop()
     }
-    const out: Record<string, MaskTree> = {}
-    for (const k of mk) out[k] = go((m as Record<string, unknown>)[k], (t as Record<string, unknown>)[k], [...path, k])
-    return out
+    while (top !== undefined && top.i === (top.keys === null ? (top.m as unknown[]).length : top.keys.length)) {
+      stack.pop()
+      open.delete(top.m)
+      open.delete(top.t)
+      const done = top.out as MaskTree
+      top = stack[stack.length - 1]
+      if (top === undefined) return done
+      putMask(top, done)
+      path.pop()
+    }
+    const key = top!.keys === null ? top!.i : top!.keys[top!.i]!
+    path.push(key)
+    const mNode = top!.m as Record<string | number, unknown>
+    const tNode = top!.t as Record<string | number, unknown>
+    m = mNode[key]
+    t = tNode[key]
+    if (top!.keys === null && m === undefined && !(key in mNode))
+      throw new InvalidTreeError(`${keystr(path, name)} is a hole in a sparse array.`)
+    if (top!.keys === null && t === undefined && !(key in tNode))
+      throw new InvalidTreeError(`${keystr(path, 'params')} is a hole in a sparse array.`)
   }
-  return go(mask, tree, [])
+  function putMask(f: Frame, v: MaskTree): void {
+    if (f.keys === null) (f.out as MaskTree[])[f.i] = v
+    else setOwn(f.out as Record<string, unknown>, f.keys[f.i]!, v)
+    f.i++
+  }
 }
 
 /** Options of {@link allClose}. @category tree @since 0.1.0 */
@@ -702,7 +805,7 @@ export function allClose(a: PyTree, b: PyTree, options: AllCloseOptions = {}): b
  */
 export function allFinite(tree: PyTree): boolean {
   let ok = true
-  forEachLeaf(tree, (l, p) => {
+  forEachLeafLive(tree, (l, p) => {
     if (ok) ok = sumLeaf((x) => (Number.isFinite(x) ? 0 : 1), l, p, 'tree') === 0
   })
   return ok

@@ -41,17 +41,30 @@ function describe(x: unknown): string {
   if (x === undefined) return 'undefined'
   if (typeof x !== 'object' || x === null) return `a ${typeof x} (${String(x)})`
   if (ArrayBuffer.isView(x)) return `a raw ${x.constructor.name}; wrap it with tensor(data, shape)`
+  if ((x as { _tag?: unknown })._tag === 'Tensor') return SERIALISED
   return `an instance of ${x.constructor?.name ?? 'an unknown class'}; only arrays, plain objects, null, numbers and Tensors are allowed`
 }
 
-/** @internal What a value is as a pytree node; anything that is not a leaf or a node is an error naming its path. */
-export function kindOf(x: unknown, path: KeyPath, root: string): NodeKind {
-  if (typeof x === 'number' || typeof x === 'boolean') return 'leaf'
+const SERIALISED =
+  "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor (JSON or " +
+  'structuredClone keep the fields but not the storage); use loadCheckpoint to restore saved state, or tensor(values, shape) to build one'
+
+/**
+ * @internal What a value is as a pytree node; anything that is not a leaf or a node is an error naming its path.
+ * Booleans are leaves only where `booleans` is true (masks); elsewhere they are an InvalidTreeError.
+ */
+export function kindOf(x: unknown, path: KeyPath, root: string, booleans = true): NodeKind {
+  if (typeof x === 'number') return 'leaf'
   if (x === null) return 'null'
   if (typeof x === 'object') {
     if (isTensor(x)) return 'leaf'
     if (Array.isArray(x)) return 'array'
-    if (!ArrayBuffer.isView(x) && isPlainObject(x)) return 'object'
+    if (!ArrayBuffer.isView(x) && isPlainObject(x) && (x as { _tag?: unknown })._tag !== 'Tensor') return 'object'
+  } else if (typeof x === 'boolean') {
+    if (booleans) return 'leaf'
+    throw new InvalidTreeError(
+      `${keystr(path, root)} is a boolean; only masks may hold booleans. Numeric tree operations need Tensor or number leaves.`,
+    )
   }
   throw new InvalidTreeError(
     `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes are arrays, plain objects and null.`,
@@ -60,6 +73,16 @@ export function kindOf(x: unknown, path: KeyPath, root: string): NodeKind {
 
 /** @internal Sorted keys of a dict node (jax flattens dicts in sorted key order). */
 export const sortedKeys = (x: object): string[] => Object.keys(x).sort()
+
+/**
+ * @internal Stores `value` under `key` as an own data property. A plain assignment of `__proto__` would call the
+ * inherited setter and change the prototype instead (prototype pollution), so that one key is defined explicitly.
+ */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true })
+  else out[key] = value
+}
 
 const kindName = (kind: NodeKind, x: unknown): string => {
   if (kind === 'leaf') return isTensor(x) ? 'a Tensor leaf' : `a ${typeof x} leaf`
@@ -85,57 +108,189 @@ function mismatch(
 export const defaultNames = (n: number): string[] =>
   Array.from({ length: n }, (_, i) => (i === 0 ? 'tree' : `tree#${i + 1}`))
 
+/** One array or object node being visited: the nodes of every tree at its path and the output built so far. */
+interface Frame {
+  readonly nodes: readonly unknown[]
+  readonly keys: readonly string[] | null
+  readonly len: number
+  i: number
+  readonly out: unknown[] | Record<string, unknown> | null
+}
+
+/** @internal Options of {@link walkTrees}. */
+export interface WalkOptions {
+  /** Build and return the output tree (otherwise only visit the leaves). */
+  readonly build: boolean
+  /** Accept boolean leaves (masks). */
+  readonly booleans: boolean
+  /** On a structure mismatch return {@link MISMATCH} instead of throwing. */
+  readonly quiet?: boolean
+  /**
+   * Builds each container's output from its children (in key order) instead of an array or plain object, and
+   * stands for `null` nodes (used by `tree.structure`).
+   */
+  readonly nodes?: {
+    readonly null: unknown
+    readonly array: (children: unknown[]) => unknown
+    readonly object: (keys: readonly string[], children: unknown[]) => unknown
+  }
+}
+
+/** @internal What {@link walkTrees} returns on a mismatch with `quiet`. */
+export const MISMATCH: unique symbol = Symbol('descent.mismatch')
+
+// Up to this depth the cycle check scans the stack; deeper it keeps a Set of the ancestors (linear time overall).
+const SCAN_DEPTH = 24
+
+function holeError(path: KeyPath, name: string): never {
+  throw new InvalidTreeError(
+    `${keystr(path, name)} is a hole in a sparse array (the index was never assigned). ` +
+      'Fill it, or use null for an empty subtree.',
+  )
+}
+
+function cycleError(path: KeyPath, ancestor: number, name: string): never {
+  throw new InvalidTreeError(
+    `${keystr(path, name)} is the same object as its ancestor ${keystr(path.slice(0, ancestor), name)}: the tree has a cycle. ` +
+      'Pytrees must be finite trees; a subtree may be shared, but never contain itself.',
+  )
+}
+
 /**
- * @internal The one traversal every multi-tree operation goes through: the first tree fixes the structure and the
- * others must match it node for node. `f` receives the path and the leaves found at it.
+ * @internal The one traversal every tree operation goes through, iterative (no recursion limit; linear time in
+ * the size of the trees) and cycle-safe. The first tree fixes the structure and the others must match it node for
+ * node. `f` receives the path (a live view: copy it to keep it) and the leaves found at it.
+ */
+export function walkTrees(
+  f: (path: KeyPath, leaves: readonly unknown[]) => unknown,
+  trees: readonly unknown[],
+  names: readonly string[],
+  options: WalkOptions,
+): unknown {
+  const n = trees.length
+  const { build, booleans } = options
+  const quiet = options.quiet === true
+  const hooks = options.nodes
+  const name0 = names[0]!
+  const path: (string | number)[] = []
+  const stack: Frame[] = []
+  let ancestors: Set<unknown> | null = null
+  let nodes: readonly unknown[] = trees
+  for (;;) {
+    // Visit the position `path`, whose nodes (one per tree) are `nodes`.
+    const x = nodes[0]
+    const kind = kindOf(x, path, name0, booleans)
+    for (let t = 1; t < n; t++) {
+      const y = nodes[t]
+      if (y === x) continue
+      const kindY = kindOf(y, path, names[t]!, booleans)
+      let bad = kindY !== kind
+      if (!bad && kind === 'array') bad = (y as unknown[]).length !== (x as unknown[]).length
+      else if (!bad && kind === 'object') {
+        const kx = Object.keys(x as object)
+        const ky = Object.keys(y as object)
+        if (kx.length !== ky.length) bad = true
+        else {
+          kx.sort()
+          ky.sort()
+          for (let j = 0; j < kx.length; j++) if (kx[j] !== ky[j]) bad = true
+        }
+      }
+      if (bad) {
+        if (quiet) return MISMATCH
+        mismatch(path, names, t, [kind, x], [kindY, y])
+      }
+    }
+    let value: unknown
+    if (kind === 'leaf') value = f(path, nodes)
+    else if (kind === 'null') value = hooks === undefined ? null : hooks.null
+    else {
+      // A container: check it is not its own ancestor, then descend into it.
+      const depth = stack.length
+      if (ancestors === null && depth > SCAN_DEPTH) ancestors = new Set(stack.map((fr) => fr.nodes[0]))
+      if (ancestors !== null ? ancestors.has(x) : stack.some((fr) => fr.nodes[0] === x)) {
+        cycleError(
+          path,
+          stack.findIndex((fr) => fr.nodes[0] === x),
+          name0,
+        )
+      }
+      ancestors?.add(x)
+      const keys = kind === 'object' ? sortedKeys(x as object) : null
+      const len = keys === null ? (x as unknown[]).length : keys.length
+      const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
+      stack.push({ nodes, keys, len, i: 0, out })
+      value = undefined
+    }
+    // Store the value in its parent and move on to the next position, closing every finished container.
+    let top = stack[stack.length - 1]
+    if (kind === 'leaf' || kind === 'null') {
+      if (top === undefined) return value
+      if (top.out !== null) store(top, value, hooks !== undefined)
+      path.pop()
+      top.i++
+    }
+    while (top !== undefined && top.i === top.len) {
+      stack.pop()
+      ancestors?.delete(top.nodes[0])
+      const done =
+        hooks === undefined || top.out === null
+          ? top.out
+          : top.keys === null
+            ? hooks.array(top.out as unknown[])
+            : hooks.object(top.keys, top.out as unknown[])
+      top = stack[stack.length - 1]
+      if (top === undefined) return build ? done : null
+      if (top.out !== null) store(top, done, hooks !== undefined)
+      path.pop()
+      top.i++
+    }
+    // top.i < top.len: descend into the next child.
+    const frame = top!
+    const key = frame.keys === null ? frame.i : frame.keys[frame.i]!
+    path.push(key)
+    const next = new Array<unknown>(n)
+    for (let t = 0; t < n; t++) {
+      const node = frame.nodes[t] as Record<string | number, unknown>
+      const c = node[key]
+      if (c === undefined && frame.keys === null && !(key in node)) holeError(path, names[t]!)
+      next[t] = c
+    }
+    nodes = next
+  }
+}
+
+function store(frame: Frame, value: unknown, asArray: boolean): void {
+  if (frame.keys === null || asArray) (frame.out as unknown[])[frame.i] = value
+  else setOwn(frame.out as Record<string, unknown>, frame.keys[frame.i]!, value)
+}
+
+const BUILD: WalkOptions = { build: true, booleans: false }
+const BUILD_MASK: WalkOptions = { build: true, booleans: true }
+const VISIT: WalkOptions = { build: false, booleans: true }
+
+/**
+ * @internal Maps `f` over the leaves of trees of one structure and builds the output tree. `f` receives the path
+ * (a live view: copy it to keep it) and the leaves. Boolean leaves are refused with their path unless `booleans`.
  */
 export function mapTrees(
   f: (path: KeyPath, leaves: readonly unknown[]) => unknown,
   trees: readonly unknown[],
   names: readonly string[],
+  booleans = false,
 ): unknown {
-  const go = (path: (string | number)[], nodes: readonly unknown[]): unknown => {
-    const x = nodes[0]
-    const kind = kindOf(x, path, names[0]!)
-    for (let i = 1; i < nodes.length; i++) {
-      const y = nodes[i]
-      const kindY = kindOf(y, path, names[i]!)
-      if (kindY !== kind) mismatch(path, names, i, [kind, x], [kindY, y])
-      if (kind === 'array' && (y as unknown[]).length !== (x as unknown[]).length)
-        mismatch(path, names, i, [kind, x], [kindY, y])
-      if (kind === 'object') {
-        const kx = sortedKeys(x as object)
-        const ky = sortedKeys(y as object)
-        if (kx.length !== ky.length || kx.some((k, j) => k !== ky[j])) mismatch(path, names, i, [kind, x], [kindY, y])
-      }
-    }
-    switch (kind) {
-      case 'leaf':
-        return f(path, nodes)
-      case 'null':
-        return null
-      case 'array':
-        return (x as unknown[]).map((_, j) =>
-          go(
-            [...path, j],
-            nodes.map((n) => (n as unknown[])[j]),
-          ),
-        )
-      case 'object': {
-        const out: Record<string, unknown> = {}
-        for (const k of sortedKeys(x as object))
-          out[k] = go(
-            [...path, k],
-            nodes.map((n) => (n as Record<string, unknown>)[k]),
-          )
-        return out
-      }
-    }
-  }
-  return go([], trees)
+  return walkTrees(f, trees, names, booleans ? BUILD_MASK : BUILD)
 }
 
-/** @internal Visits the leaves of one tree in flattening order. */
+/**
+ * @internal Visits the leaves of one tree in flattening order. The path passed to `f` is a fresh copy; boolean
+ * leaves (masks) are passed through for `f` to judge.
+ */
 export function forEachLeaf(tree: unknown, f: (leaf: unknown, path: KeyPath) => void, root = 'tree'): void {
-  mapTrees((path, [leaf]) => f(leaf, path), [tree], [root])
+  walkTrees((path, ls) => f(ls[0], path.slice()), [tree], [root], VISIT)
+}
+
+/** @internal {@link forEachLeaf} with the live path (valid only during the call), for the hot reductions. */
+export function forEachLeafLive(tree: unknown, f: (leaf: unknown, path: KeyPath) => void, root = 'tree'): void {
+  walkTrees((path, ls) => f(ls[0], path), [tree], [root], VISIT)
 }
