@@ -128,9 +128,10 @@ export function healthCheck(options: MonitorOptions = {}): GradientTransformatio
         paramSum = 0
         for (const x of tree.leaves(params as PyTree)) paramSum += isTensor(x) ? tree.sum(x) : x
         paramSumSq = tree.norm(params as PyTree, { squared: true })
+        // Updates below float32 resolution of the params (‖u‖ ≤ 1e-4·‖θ‖: near a minimum) may legitimately not move them.
         if (
           state.count > 0 &&
-          state.lastUpdateNorm > 0 &&
+          state.lastUpdateNorm > 1e-4 * Math.sqrt(paramSumSq) &&
           paramSum === state.paramSum &&
           paramSumSq === state.paramSumSq
         ) {

@@ -7,12 +7,17 @@ import type { Diagnosis } from './diagnosis'
  * @since 0.2.0
  */
 export interface MonitorOptions {
-  /** `lossDiverging` when the smoothed loss exceeds this multiple of its best (Lightning's lr-finder rule). @defaultValue 4 */
+  /**
+   * `lossDiverging` when the smoothed loss exceeds this multiple of its best (Lightning's lr-finder rule) and of where
+   * the run started, while the loss rose in ≥ 8 of the last 10 steps. @defaultValue 4
+   */
   readonly divergenceFactor?: number
   /** `noProgress` when, after this many steps, the best smoothed loss is not below (1 − 1e-3)·the first. @defaultValue 200 */
   readonly noProgressSteps?: number
   /** Window of `oscillation`: steps whose loss differences alternate in sign. @defaultValue 20 */
   readonly oscillationWindow?: number
+  /** Steps running that the `divergenceFactor` rule (with the loss rising) must hold for `lossDiverging`. @defaultValue 1 */
+  readonly divergenceSteps?: number
   /**
    * The window of the gradient-scale checks: `vanishingGradient` when in ≥ 80 % of the first `gradientSteps` steps the
    * first weight layer's gradient RMS is < 1e-3 × the largest layer's and < 1e-4; `explodingGradient` when in
@@ -31,6 +36,8 @@ export interface MonitorState {
   readonly best: number
   /** Steps since the smoothed loss last improved on its best. */
   readonly sinceBest: number
+  /** Consecutive steps at which the smoothed loss was above the divergence threshold. */
+  readonly diverging: number
   /** Consecutive steps at which the loss difference changed sign. */
   readonly alternating: number
   /** The last loss, and the last `oscillationWindow` differences of the loss, newest last (NaN before there are any). */
@@ -51,6 +58,7 @@ export const initMonitor = (o: MonitorOptions = {}): MonitorState => ({
   best: Infinity,
   last: NaN,
   sinceBest: 0,
+  diverging: 0,
   alternating: 0,
   // A fixed length, so that a state holding the monitor keeps its structure from step to step.
   diffs: new Array<number>(o.oscillationWindow ?? 20).fill(NaN),
@@ -97,7 +105,18 @@ export function monitorStep(
     found.push(d)
   }
   // Relative to |best| so that negative losses (log-likelihoods) work; a best of 0 never diverges by ratio.
-  if (count > 1 && Number.isFinite(best) && smooth - best > (factor - 1) * Math.abs(best) && best !== 0) {
+  // Also `factor` × worse than where the run started (a loss rising from 1e-8 to 1e-6 near a minimum is float32 noise
+  // or an adaptive optimizer bouncing in a valley; adagrad(1) wanders up to 2× Rosenbrock's start in its valley and
+  // still converges), and still rising in ≥ 8 of the last 10 steps (its first step jumps from 1 to 100, then falls).
+  const above =
+    count > 1 &&
+    Number.isFinite(best) &&
+    best !== 0 &&
+    smooth - best > (factor - 1) * Math.abs(best) &&
+    smooth - first > (factor - 1) * Math.abs(first)
+  const rising = count > 10 && diffs.slice(-10).filter((x) => x > 0).length >= 8
+  const diverging = above && rising ? s.diverging + 1 : 0
+  if (diverging >= (o.divergenceSteps ?? 1)) {
     report({
       code: 'lossDiverging',
       severity: 'error',
@@ -114,7 +133,9 @@ export function monitorStep(
   if (alternating >= 2 * window && sinceBest >= window) {
     let swing = 0
     for (const x of diffs) swing += Math.abs(x) / window
-    if (swing > 0.2 * Math.abs(smooth)) {
+    // Swings that matter at the run's scale: over 1 % of the starting loss (sign descent and lion bouncing by ±lr
+    // around the optimum, as they do at a constant learning rate, move it far less).
+    if (swing > 0.2 * Math.abs(smooth) && swing > 0.1 * Math.abs(first)) {
       report({
         code: 'oscillation',
         severity: 'warning',
@@ -174,6 +195,7 @@ export function monitorStep(
       first,
       best,
       sinceBest,
+      diverging,
       alternating,
       last: loss,
       diffs,
