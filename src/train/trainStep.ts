@@ -4,6 +4,7 @@ import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { valueAndGradImpl } from '../grad/valueAndGrad'
+import { hyperparameterDiagnoses } from '../transforms/hyperparameterDiagnoses'
 import { type ApplyGradientsOptions, stateUpdate } from './applyGradients'
 import type { Diagnosis } from './diagnosis'
 import type { StepInfo } from './history'
@@ -52,7 +53,9 @@ export type LossFn<P extends PyTree, B> = (params: P, batch: B) => unknown
  * ```
  * The extra arguments reach every transform that uses them (reduceOnPlateau's `value`, polyakSgd's `value`, the
  * line searches' `valueFn`). With diagnostics on (the default), a step whose loss or gradient is not finite returns
- * the state unchanged (same step count) with a `nonFinite` diagnosis naming the first bad gradient leaf.
+ * the state unchanged (same step count) with a `nonFinite` diagnosis naming the first bad gradient leaf; params the
+ * loss never reads give `disconnectedParam`, a broadcast like [n,1] − [n] gives `suspiciousBroadcast`, and the
+ * optimizer's suspicious hyperparameters (`hyperparameterDiagnoses`) are reported at step 0.
  * @param loss - `(params, batch) => scalar Tensor` (or `[scalar, aux]` with `hasAux`), written with descent ops.
  * @param optimizer - The optimizer the state was made with ({@link initTrainState}).
  * @param options - {@link TrainStepOptions}: `hasAux`, `donate`, `diagnostics`.
@@ -88,6 +91,8 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     argNames: ['params'],
   })
   const update = stateUpdate(owner, optimizer, donate)
+  // Legal but almost always wrong hyperparameters (lr ≤ 0, eps = 0 with Adam, b2 < b1, …): reported at step 0.
+  const hyper = diagnostics ? hyperparameterDiagnoses(optimizer).map((d) => ({ ...d, step: 0 })) : []
   const lossOnly = (params: PyTree, batch: B): unknown => {
     const out = loss(params as P, batch)
     return hasAux && Array.isArray(out) ? out[0] : out
@@ -101,6 +106,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
           ...stepChecks(state.step, isTensor(value), lossValue, grads as PyTree, gradNorm),
           ...unusedParams(unused, state.step),
           ...traceWarnings.map((d) => ({ ...d, step: state.step })),
+          ...(state.step === 0 ? hyper : []),
         ]
       : []
     const withAux = <T extends object>(info: T): T => (hasAux ? { ...info, aux: aux as A } : info)

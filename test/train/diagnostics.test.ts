@@ -161,6 +161,18 @@ describe('fit names the failure modes of a run', () => {
     expect(seen.map((d) => d.code)).toContain('suspiciousBroadcast')
   })
 
+  it('adam with eps = 0: the suspiciousHyperparameter warning reaches fit at step 0', () => {
+    const r = fit({
+      ...quiet,
+      loss: quadratic,
+      optimizer: adam(0.1, { eps: 0 }),
+      params: { w: tensor([1]) },
+      data: [null],
+      epochs: 2,
+    })
+    expect(r.diagnoses[0]).toMatchObject({ code: 'suspiciousHyperparameter', severity: 'warning', step: 0 })
+  })
+
   it('each code is reported once, through onDiagnosis, and kept in order in the result', () => {
     const seen: string[] = []
     const r = fit({
