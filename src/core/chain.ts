@@ -1,5 +1,6 @@
 import { StructureError } from './errors'
 import { markFusible } from './fusion'
+import { setOwn } from './treeTraversal'
 import type { ExtraArgs, GradientTransformation, PyTree } from './types'
 
 /**
@@ -30,15 +31,44 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
   ...txs: T
 ): GradientTransformation<{ readonly [K in keyof T]: StateOf<T[K]> }> {
   type S = { readonly [K in keyof T]: StateOf<T[K]> }
+  // The coarse shape of each part's state (its kind, and an object's keys), recorded from this chain's own states:
+  // a state from another optimizer is refused naming both sides and the slot, before any part touches it.
+  const shapes: (string | undefined)[] = txs.map(() => undefined)
+  const expectedShape = (i: number, params: PyTree): string | undefined => {
+    try {
+      return slotShape(txs[i]!.init(params))
+    } catch {
+      return undefined
+    }
+  }
   return markFusible<GradientTransformation<S>>(
     {
-      init: (params) => txs.map((tx) => tx.init(params)) as unknown as S,
+      init: (params) => {
+        const states = txs.map((tx) => tx.init(params))
+        states.forEach((s, i) => (shapes[i] = slotShape(s)))
+        return states as unknown as S
+      },
       update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => {
         const states = state as unknown as readonly unknown[]
         if (!Array.isArray(states) || states.length !== txs.length) {
+          const p = params ?? updates
+          const want = txs.map((_, i) => shapes[i] ?? expectedShape(i, p) ?? '?')
           throw new StructureError(
-            `chain: expected a state tuple of length ${txs.length} (one per transform); got ${Array.isArray(states) ? `length ${states.length}` : typeof states}. ` +
-              `Pass the state returned by this chain's init or update.`,
+            `chain: expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${describeState(states)}. ` +
+              `Is it the state of another optimizer? Pass the state returned by this chain's init or update.`,
+          )
+        }
+        for (let i = 0; i < txs.length; i++) {
+          const got = slotShape(states[i])
+          if (got === shapes[i]) continue
+          const want = expectedShape(i, params ?? updates)
+          if (want === undefined || want === got) {
+            shapes[i] = want
+            continue
+          }
+          throw new StructureError(
+            `chain: slot ${i} of the state should be ${want} (the state of part ${i + 1} of ${txs.length}); got ${got}. ` +
+              `Is it the state of another optimizer? Pass the state returned by this chain's init or update.`,
           )
         }
         let u = updates
@@ -53,6 +83,18 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
     { kind: 'chain', parts: txs },
   )
 }
+
+/** A short description of a state's coarse shape: `{count, mu, nu}`, `a 2-slot tuple`, `a number`, ... */
+function slotShape(s: unknown): string {
+  if (s === null) return 'null'
+  if (Array.isArray(s)) return `a ${s.length}-slot tuple`
+  if (typeof s !== 'object') return s === undefined ? 'undefined' : `a ${typeof s}`
+  const keys = Object.keys(s).sort()
+  return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
+}
+
+const describeState = (s: unknown): string =>
+  Array.isArray(s) ? `a ${s.length}-slot state [${s.map(slotShape).join(', ')}]` : slotShape(s)
 
 /**
  * {@link chain} with named parts: the state is a record `{ name: state }` instead of a tuple.
@@ -86,7 +128,7 @@ export function namedChain<const T extends readonly (readonly [string, GradientT
         }
         const [ui, si] = tx.update(u, states[n], params, extra)
         u = ui
-        next[n] = si
+        setOwn(next, n, si)
       }
       return [u, next as S] as const
     },

@@ -90,15 +90,35 @@ function nest(data: TypedArray, shape: readonly number[], dim: number, offset: n
 }
 
 /**
- * True for descent tensors (checked by their `_tag`, so a tensor is never mistaken for a dict node).
+ * True for descent tensors. The check is structural and cannot be met by accident: a tensor made by descent
+ * (`tensor`, `zeros`, an op, ...) is recognised by its class; any other object must carry `_tag: 'Tensor'`, a
+ * `Float32Array` or `Float64Array` as `data` whose length is the product of `shape`, and the tensor methods. A tensor
+ * that went through `JSON.stringify`/`JSON.parse` or `structuredClone` is therefore not a tensor (its storage became
+ * a plain object, its methods are gone): restore saved state with `loadCheckpoint`.
  * @example
  * import { isTensor, tensor } from 'descent'
  * assert.ok(isTensor(tensor([1])) && !isTensor({ shape: [1] }))
+ * assert.ok(!isTensor(JSON.parse(JSON.stringify(tensor([1, 2])))))
  * @category tensor
  * @since 0.1.0
  */
 export const isTensor = (x: unknown): x is Tensor =>
-  typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'Tensor'
+  x instanceof TensorImpl ||
+  (typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'Tensor' && isTensorLike(x))
+
+/** The structural check of a tensor made elsewhere (autodiff tracers): storage, shape and methods. */
+function isTensorLike(x: object): boolean {
+  const t = x as { data?: unknown; shape?: unknown; toArray?: unknown }
+  const data = t.data
+  const shape = t.shape
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !Array.isArray(shape)) return false
+  let n = 1
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false
+    n *= d
+  }
+  return n === data.length && typeof t.toArray === 'function'
+}
 
 /** @internal Storage constructor of a dtype, with a clear error for anything else. */
 export function arrayTypeOf(dtype: DType): TypedArrayConstructor {
