@@ -16,6 +16,8 @@ import { bufferCounts } from './donation'
 export interface Ownership {
   readonly donate: boolean
   readonly scratch: Float32Array[] | null
+  /** Trees that outlive the step and so must not see a buffer written in place (the new states of earlier parts). */
+  readonly held?: readonly PyTree[]
 }
 
 /** @internal The updates, the next optimizer state, and θ + u when the step computed it (else the caller adds). */
@@ -57,7 +59,11 @@ export function planFusedUpdate(optimizer: GradientTransformation<any>): FusedUp
       u = ui
       next.push(si)
     }
-    const r = last(u, optState[parts.length - 1], params, extra, own)
+    // An earlier part's new state may keep the params (snapshot-like transforms): they must not be written in place.
+    const r = last(u, optState[parts.length - 1], params, extra, {
+      ...own,
+      held: [...(own.held ?? []), ...(next as PyTree[])],
+    })
     if (r === null) {
       const [ul, sl] = parts[parts.length - 1]!.update(u, optState[parts.length - 1], params, extra)
       return [ul, [...next, sl], null]
@@ -98,7 +104,7 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const c = adamScalars(adam, t, (wdProbe as number[])[0]!, applyWd, (lrProbe as number[])[0]!)
     // Donated buffers are reused only where nothing else in this step reads them (no aliasing between leaves, with
     // the gradients, or between params and moments).
-    const counts = own.donate ? bufferCounts([grads, adamState.mu, adamState.nu, params]) : null
+    const counts = own.donate ? bufferCounts([grads, adamState.mu, adamState.nu, params, ...(own.held ?? [])]) : null
     const mine = (a: Float32Array) => counts !== null && counts.get(a.buffer) === 1
     const mOut: Leaf[] = []
     const vOut: Leaf[] = []

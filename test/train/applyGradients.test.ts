@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  type GradientTransformation,
   type PyTree,
   type Tensor,
   DescentError,
@@ -116,6 +117,24 @@ describe('the fused Adam path of applyGradients', () => {
     // adam's first step moves each coordinate by −lr·sign(g) (to float32 rounding of g/(|g|+ε)).
     expect(Array.from((next.params.a as Tensor).data)).toEqual([1, 2, 3].map((x) => Math.fround(x - 0.1)))
     expect(Array.from((next.params.b as Tensor).data)).toEqual([1, 2, 3].map((x) => Math.fround(x + 0.1)))
+  })
+
+  it('a transform before the fused tail that keeps the params in its state sees them unchanged (donated = pure)', () => {
+    // A snapshot-like transform: its state holds the params it was given, by reference.
+    const keep: GradientTransformation<{ last: PyTree }> = {
+      init: (p) => ({ last: p }),
+      update: (u, _s, p) => [u, { last: p ?? null }],
+    }
+    const run = (donate: boolean) => {
+      const tx = chain(keep, adamw(0.01))
+      const step = applyGradients(tx, { donate })
+      let s = initTrainState(big(1), tx)
+      for (let t = 0; t < 3; t++) s = step(s, big(10 + t))
+      return s
+    }
+    const pure = run(false)
+    const donated = run(true)
+    expectTreesEqual({ p: donated.params, s: donated.optState }, { p: pure.params, s: pure.optState })
   })
 
   it('marks only chains built by chain() as fusible', () => {
