@@ -1,4 +1,4 @@
-import { mapElementwise, zerosLike } from './tree'
+import { mapElementwise, validate, zerosLike } from './tree'
 import { mapTrees } from './treeTraversal'
 import type { GradientTransformation, Leaf, PyTree } from './types'
 
@@ -12,14 +12,16 @@ export type EmptyState = { readonly [key: string]: never }
 const EMPTY: EmptyState = Object.freeze({})
 
 /**
- * The `init` of every stateless transform: returns the empty state whatever the params.
+ * The `init` of every stateless transform: returns the empty state whatever the params' values. The params are still
+ * checked (an InvalidTreeError naming the path of a value that is not a pytree leaf or node, or of a cycle), so that a
+ * stateless transform refuses bad params as loudly as a stateful one.
  * @example
  * import { initEmptyState } from 'descent'
  * assert.deepStrictEqual(initEmptyState({ w: 1 }), {})
  * @category transforms
  * @since 0.1.0
  */
-export const initEmptyState = (_params: PyTree): EmptyState => EMPTY
+export const initEmptyState = (params: PyTree): EmptyState => (validate(params, 'params'), EMPTY)
 
 /**
  * The transform that returns its updates unchanged: the unit of {@link chain}.
