@@ -10,6 +10,16 @@ export type Leaf = Tensor | number
 /**
  * A nested structure of leaves: arrays and plain objects are nodes, `null` is an empty subtree.
  * Object keys are visited in sorted order, so a tree's structure never depends on insertion order.
+ *
+ * Every own enumerable key is data, including `__proto__`, `constructor` and `prototype` (params parsed with
+ * `JSON.parse` may hold an own `__proto__` key). Trees that descent builds are plain objects in which such a key is
+ * defined as an own data property, so it round-trips through `tree.map`, `flatten`/`unflatten`, `update` and
+ * `applyUpdates` and never changes a prototype. Null-prototype objects are dict nodes too.
+ *
+ * Anything else is refused with an `InvalidTreeError` naming its path: a cycle (the path where it closes), a hole in
+ * a sparse array, a boolean outside a mask, `undefined`, strings, Maps, class instances, raw typed arrays, and plain
+ * objects that look like a serialised tensor (`_tag: 'Tensor'`: restore saved state with `loadCheckpoint`). Traversal
+ * is iterative, so trees of any depth work.
  * @example
  * import { tensor, type PyTree } from 'descent'
  * const params: PyTree = { layers: [{ w: tensor([[1, 2]]), b: tensor([0]) }], scale: 1, frozen: null }
