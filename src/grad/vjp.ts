@@ -75,7 +75,9 @@ class VJPTrace implements MainTrace {
   }
 
   private warn(w: Diagnosis): void {
-    if (this.strictBroadcast) throw new DescentError(`${w.message} ${w.fix}`, { code: w.code })
+    if (this.strictBroadcast) {
+      throw new DescentError(`suspiciousBroadcast: ${w.message}. Fix: ${w.fix}`, { code: w.code })
+    }
     const ws = (this.warnings ??= [])
     if (!ws.some((v) => v.message === w.message)) ws.push(w)
   }

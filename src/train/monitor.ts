@@ -115,7 +115,10 @@ export function monitorStep(
     smooth - best > (factor - 1) * Math.abs(best) &&
     smooth - first > (factor - 1) * Math.abs(first)
   const rising = count > 10 && diffs.slice(-10).filter((x) => x > 0).length >= 8
-  const diverging = above && rising ? s.diverging + 1 : 0
+  // A loss that has grown a thousandfold past its start diverges however it gets there (alternating on a valley's
+  // walls, sgd above 2/λ on the steep axis, climbs in a zigzag that the rising rule does not see).
+  const exploded = count > 1 && first !== 0 && smooth - first > 1e3 * Math.abs(first)
+  const diverging = (above && rising) || exploded ? s.diverging + 1 : 0
   if (diverging >= (o.divergenceSteps ?? 1)) {
     report({
       code: 'lossDiverging',
@@ -165,7 +168,8 @@ export function monitorStep(
     // Vanishing is a property of the architecture and initialisation, seen in the first steps (once the output layer
     // has fitted the targets' mean, every gradient is small); exploding can start at any time.
     if (count <= gradientSteps && a < 1e-3 * b && a < 1e-4) vanishing++
-    if (a > 70 * layers[layers.length - 1]![1]) exploding++
+    const [lastLayer, lastRms] = layers[layers.length - 1]!
+    if (a > 70 * lastRms) exploding++
     const persistent = (n: number) => n >= 0.8 * gradientSteps && n >= count / 2
     if (count === gradientSteps && persistent(vanishing)) {
       report({
@@ -183,7 +187,7 @@ export function monitorStep(
         severity: 'warning',
         step,
         path: firstPath,
-        message: `the gradient explodes towards the input: RMS ${fmt(a)} at ${firstPath} vs ${fmt(b)} at ${lastPath}, in ${exploding} of ${count} steps`,
+        message: `the gradient explodes towards the input: RMS ${fmt(a)} at ${firstPath} vs ${fmt(lastRms)} at ${lastLayer}, in ${exploding} of ${count} steps`,
         fix: 'add clipByGlobalNorm, lower the learning rate, or use a smaller initialisation scale (glorotUniform / lecunNormal)',
       })
     }

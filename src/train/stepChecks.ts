@@ -5,26 +5,11 @@ import type { Diagnosis } from './diagnosis'
 
 /**
  * @internal The checks every step runs by default: a non-finite loss or gradient (the step is then not applied,
- * since one NaN poisons the params and, through Adam's moments, every later step), and a loss that does not depend
- * on the params at all (a number: the graph was cut, e.g. by `.item()`).
+ * since one NaN poisons the params and, through Adam's moments, every later step). A loss detached from the params
+ * is refused earlier, by grad (`detachedLoss`).
  */
-export function stepChecks(
-  step: number,
-  lossIsTensor: boolean,
-  loss: number,
-  grads: PyTree,
-  gradNorm: number,
-): Diagnosis[] {
+export function stepChecks(step: number, loss: number, grads: PyTree, gradNorm: number): Diagnosis[] {
   const out: Diagnosis[] = []
-  if (!lossIsTensor) {
-    out.push({
-      code: 'detachedLoss',
-      severity: 'error',
-      step,
-      message: `the loss returned a plain number (${loss}), so it does not depend on the params and every gradient is 0`,
-      fix: 'compute the loss with descent ops on the params it is given; do not call .item(), .toArray() or tensor() on intermediate values',
-    })
-  }
   if (!Number.isFinite(loss)) {
     out.push({
       code: 'nonFinite',

@@ -103,7 +103,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     const { norm: gradNorm, layerRms: layerGradRms } = gradStats(grads as PyTree)
     const diagnoses = diagnostics
       ? [
-          ...stepChecks(state.step, isTensor(value), lossValue, grads as PyTree, gradNorm),
+          ...stepChecks(state.step, lossValue, grads as PyTree, gradNorm),
           ...unusedParams(unused, state.step),
           ...traceWarnings.map((d) => ({ ...d, step: state.step })),
           ...(state.step === 0 ? hyper : []),
@@ -144,7 +144,7 @@ function unusedParams(paths: readonly string[], step: number): Diagnosis[] {
       severity: 'warning',
       step,
       path: paths[0]!,
-      message: `${paths.length} param leaf/leaves never reach the loss, so their gradient is 0 and they never train: ${paths.join(', ')}`,
+      message: `${paths.length === 1 ? 'a param leaf never reaches' : `${paths.length} param leaves never reach`} the loss, so their gradient is 0 and they never train: ${paths.join(', ')}`,
       fix: 'use them in the loss (a layer left out of the forward pass?), or remove them from the params (or freeze them with masked/freeze)',
     },
   ]

@@ -96,7 +96,7 @@ describe('fit names the failure modes of a run', () => {
     expect(r.diagnoses[0]!.fix).toMatch(/standardise/)
   })
 
-  it('an 8-layer sigmoid MLP: vanishingGradient at the first layer; the same with relu and He init is quiet', () => {
+  it('an 8-layer sigmoid MLP: vanishingGradient at the first layer; the same net with relu is quiet', () => {
     const key = prngKey(7)
     const keys = splitKey(key, 10)
     const data = { x: randomNormal(keys[8]!, [64, 16]), y: randomNormal(keys[9]!, [64, 1]) }
@@ -238,6 +238,9 @@ describe('the run monitor’s rules', () => {
     expect(codes(feed([1, 1, 1, ...doubling(2)]))).toEqual(['lossDiverging'])
     expect(feed(Array.from({ length: 30 }, (_, i) => -1 - i / 10))).toEqual([])
     expect(codes(feed([-1, -1, -1, ...doubling(1)]))).toEqual(['lossDiverging'])
+    // Growing in a zigzag (up 6×, down 2×: rising only every other step): reported once it is 1000× its start.
+    const zigzag = Array.from({ length: 30 }, (_, i) => 3 ** Math.floor(i / 2) * (i % 2 === 0 ? 1 : 0.5))
+    expect(feed(zigzag)).toMatchObject([{ code: 'lossDiverging' }])
     // A spike that comes down again (adagrad(1) on Rosenbrock: 1 → 95 → 101 → 9 → 1.8 → …) is not a divergence.
     expect(feed([1, 95, 101, 9.1, 1.76, 1.1, 1.03, ...Array.from({ length: 20 }, (_, i) => 1 - i / 100)])).toEqual([])
   })

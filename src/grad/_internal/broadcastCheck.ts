@@ -43,11 +43,11 @@ export function suspiciousBroadcast(prim: string, a: readonly number[], b: reado
     severity: 'warning',
     path: `${OP_NAME[prim] ?? prim}(${str(a)}, ${str(b)})`,
     message:
-      `suspiciousBroadcast: ${OP_NAME[prim] ?? prim} of shapes ${str(a)} and ${str(b)} inside the traced loss ` +
+      `${OP_NAME[prim] ?? prim} of shapes ${str(a)} and ${str(b)} inside the traced loss ` +
       `broadcasts to ${str(out)}: each operand is stretched along an axis the other has (the classic ` +
-      `predictions [${n},1] − targets [${n}] bug, which pairs every prediction with every target and learns nothing).`,
+      `predictions [${n},1] − targets [${n}] bug, which pairs every prediction with every target and learns nothing)`,
     fix:
-      `Fix: give both operands the same shape, e.g. reshape(predictions, [${n}]) or squeeze(predictions, -1) ` +
+      `give both operands the same shape, e.g. reshape(predictions, [${n}]) or squeeze(predictions, -1) ` +
       `(or reshape the targets to [${n},1]). If an outer product is meant, write both axes explicitly ` +
       `(reshape(x, [n,1]) and reshape(y, [1,n])); equal ranks are never flagged.`,
   }
