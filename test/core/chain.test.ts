@@ -113,11 +113,11 @@ describe('chain', () => {
     const tx = chain(identity(), setToZero())
     expect(() => tx.update([1], [{}] as never)).toThrow(StructureError)
     expect(() => tx.update([1], [{}] as never)).toThrow(
-      'chain: expected a state tuple of length 2 (one per transform); got length 1. ' +
-        "Pass the state returned by this chain's init or update.",
+      "chain: expected this chain's 2-slot state [{}, {}]; got a 1-slot state [{}]. Is it the state of another " +
+        "optimizer? Pass the state returned by this chain's init or update.",
     )
-    expect(() => tx.update([1], [{}, {}, {}] as never)).toThrow('got length 3')
-    expect(() => tx.update([1], {} as never)).toThrow('got object')
+    expect(() => tx.update([1], [{}, {}, {}] as never)).toThrow('got a 3-slot state')
+    expect(() => tx.update([1], {} as never)).toThrow('got {}')
     expect(() => tx.update([1], undefined as never)).toThrow('got undefined')
   })
 
