@@ -153,19 +153,35 @@ function inferShape(values: NestedArray, path: string): number[] {
   return [values.length, ...(first === undefined ? [] : inferShape(first, `${path}[0]`))]
 }
 
+const what = (v: unknown, hole: boolean): string =>
+  hole ? 'a hole in a sparse array' : v === undefined ? 'undefined' : `${typeof v} (${String(v).slice(0, 20)})`
+
 function fill(values: NestedArray, shape: readonly number[], dim: number, out: number[], path: string): void {
-  if (dim === shape.length) {
-    if (typeof values !== 'number') {
-      throw new ShapeError(`tensor(): ${path} is nested deeper than its siblings; the array is ragged.`)
-    }
-    out.push(values)
-    return
-  }
   if (!Array.isArray(values) || values.length !== shape[dim]) {
     const got = Array.isArray(values) ? `length ${values.length}` : typeof values
     throw new ShapeError(`tensor(): ${path || 'value'} has ${got}, expected length ${shape[dim]}; the array is ragged.`)
   }
-  values.forEach((v, i) => fill(v, shape, dim + 1, out, `${path}[${i}]`))
+  const last = dim + 1 === shape.length
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as unknown
+    if (last) {
+      if (typeof v !== 'number') {
+        if (Array.isArray(v)) {
+          throw new ShapeError(`tensor(): ${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
+        }
+        throw new DTypeError(`tensor(): ${path}[${i}] is ${what(v, !(i in values))}; expected a number.`)
+      }
+      out.push(v)
+    } else fill(v as NestedArray, shape, dim + 1, out, `${path}[${i}]`)
+  }
+}
+
+/** Throws a DTypeError naming the first element of a flat JS array that is not a number (holes included). */
+function checkNumbers(flat: readonly unknown[]): void {
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]
+    if (typeof v !== 'number') throw new DTypeError(`tensor(): [${i}] is ${what(v, !(i in flat))}; expected a number.`)
+  }
 }
 
 /**
@@ -195,6 +211,10 @@ export function tensor(
     const shape = shapeOrDType as readonly number[]
     checkShape(shape)
     const flat = values as TypedArray | readonly number[]
+    if (Array.isArray(flat)) checkNumbers(flat)
+    else if (!ArrayBuffer.isView(flat)) {
+      throw new DTypeError(`tensor(): the data must be a typed array or an array of numbers; got ${typeof flat}.`)
+    }
     const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
     if (flat.length !== sizeOf(shape)) {
       throw new ShapeError(
@@ -210,7 +230,8 @@ export function tensor(
   }
   const shape = inferShape(values as NestedArray, '')
   const flat: number[] = []
-  fill(values as NestedArray, shape, 0, flat, '')
+  if (shape.length === 0) flat.push(values as number)
+  else fill(values as NestedArray, shape, 0, flat, '')
   return fromStorage(Ctor.from(flat), shape)
 }
 

@@ -19,8 +19,8 @@ import {
 // cannot forge, booleans and sparse holes refused by path.
 
 /** { a: { a: … { a: leaf } } } nested `depth` levels deep, built without recursion. */
-function deep(depth: number, leaf: PyTree = 1, key = 'a'): PyTree {
-  let t: PyTree = leaf
+function deep(depth: number, leaf: PyTree | boolean = 1, key = 'a'): PyTree {
+  let t = leaf as PyTree
   for (let i = 0; i < depth; i++) t = i % 2 === 0 ? { [key]: t } : [t]
   return t
 }
@@ -36,7 +36,7 @@ describe('deep trees: no recursion limit, linear time', () => {
     expect(tree.equalStructure(tree.unflatten(def, ls), t)).toBe(true)
     expect(tree.flattenWithPath(t)[0][0]![0]).toHaveLength(10_000)
     // (vitest's toEqual recurses, so compare through our own iterative functions)
-    const mask = tree.broadcastMask(deep(10_000, true), t)
+    const mask = tree.broadcastMask(deep(10_000, true) as never, t)
     expect(tree.equalStructure(mask as PyTree, t)).toBe(true)
     expect(tree.leaves(mask as PyTree)).toEqual([true])
     expect(E.isRight(tree.validateE(t))).toBe(true)
@@ -269,14 +269,43 @@ describe('issue 14 item 1: lbfgs state never aliases donated params (donation li
     let params: PyTree = { w: tensor([0, 1, -2]) }
     let state = opt.init(params)
     for (let i = 0; i < 30; i++) {
-      const before = (params as { w: { data: Float32Array } }).w.data.slice()
+      const before = (params as unknown as { w: { data: Float32Array } }).w.data.slice()
       const [u, s] = opt.update(gradF(params), state, params, { value: f(params) })
       // @ts-expect-error -- applyUpdates has no options: donation is the train layer's
       const next = applyUpdates(params, u, { donate: true })
-      expect((params as { w: { data: Float32Array } }).w.data).toEqual(before)
+      expect((params as unknown as { w: { data: Float32Array } }).w.data).toEqual(before)
       params = next
       state = s
     }
     expect(f(params)).toBeLessThan(1e-6)
+  })
+})
+
+describe('tensor() never builds a tensor whose storage does not fit its shape', () => {
+  test('holes and non-numbers are DTypeErrors naming the element', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => tensor([1, , 3] as never)).toThrow(/tensor\(\): \[1\] is a hole in a sparse array/)
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => tensor([[1], [,]] as never)).toThrow(/\[1\]\[0\] is a hole/)
+    expect(() => tensor(['x', 1] as never, [2])).toThrow(/\[0\] is string \(x\); expected a number/)
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => tensor([1, , 3] as never, [3])).toThrow(/\[1\] is a hole/)
+    expect(() =>
+      tensor([
+        [1, 2],
+        [3, 'a'],
+      ] as never),
+    ).toThrow(/\[1\]\[1\] is string/)
+    expect(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).toArray(),
+    ).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(tensor([]).shape).toEqual([0])
+    expect(tensor([[]]).shape).toEqual([1, 0])
   })
 })
