@@ -350,6 +350,7 @@ export {
 } from './train/index'
 export type { Diagnosis, DiagnosisCode, StepInfo, StepRecord, EpochRecord, History } from './train/index'
 export { saveCheckpoint, loadCheckpoint, loadCheckpointE, CheckpointError } from './train/index'
+export { saveSafetensors, loadSafetensors, loadSafetensorsE, type SaveSafetensorsOptions } from './train/index'
 export { lrFind, type LrFindOptions, type LrFindResult } from './train/index'
 export { lossCurveSvg, type LossCurveSvgOptions } from './train/index'
 

@@ -249,6 +249,9 @@ const RUNTIME_EXPORTS = [
   'loadCheckpoint',
   'loadCheckpointE',
   'CheckpointError',
+  'saveSafetensors',
+  'loadSafetensors',
+  'loadSafetensorsE',
   'lrFind',
   'lossCurveSvg',
 ]

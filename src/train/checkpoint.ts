@@ -19,12 +19,13 @@ const SPECIAL_NUMBERS: ReadonlyMap<string, number> = new Map([
 ])
 const TENSOR_HEADER = /^(float32|float64)\[((?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*))*)?\]:/
 
-const fail = (message: string): never => {
+/** @internal Throws a {@link CheckpointError} (shared with the safetensors files). */
+export const fail = (message: string): never => {
   throw new CheckpointError(message)
 }
 
-/** The pytree kind of a value of the state or template, with InvalidTreeError turned into a CheckpointError. */
-function kindIn(x: unknown, path: KeyPath, root: string, who: string): NodeKind {
+/** @internal The pytree kind of a value of the state or template, with InvalidTreeError turned into a CheckpointError. */
+export function kindIn(x: unknown, path: KeyPath, root: string, who: string): NodeKind {
   try {
     return kindOf(x, path, root)
   } catch (e) {
@@ -33,20 +34,33 @@ function kindIn(x: unknown, path: KeyPath, root: string, who: string): NodeKind 
   }
 }
 
-const shapeStr = (shape: readonly number[]): string => `[${shape.join(',')}]`
+/** @internal `[2,3]` */
+export const shapeStr = (shape: readonly number[]): string => `[${shape.join(',')}]`
 
 function encodeNumber(x: number): number | string {
   if (Number.isFinite(x) && !Object.is(x, -0)) return x
   return Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : x > 0 ? 'Infinity' : '-Infinity'
 }
 
-function encodeTensor(t: Tensor, path: KeyPath, root: string): string {
+/** @internal The little-endian bytes of a tensor's storage (a view on little-endian hosts); `at` names it in errors. */
+export function littleEndianBytes(t: Tensor, at: string): Uint8Array {
   const { data } = t
   const ok =
     (t.dtype === 'float32' && data instanceof Float32Array) || (t.dtype === 'float64' && data instanceof Float64Array)
-  if (!ok) fail(`saveCheckpoint: ${keystr(path, root)} is a Tensor whose storage does not match its dtype ${t.dtype}.`)
+  if (!ok) fail(`${at} is a Tensor whose storage does not match its dtype ${t.dtype}.`)
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  const le = HOST_LITTLE_ENDIAN ? bytes : swapBytes(bytes, data.BYTES_PER_ELEMENT)
+  return HOST_LITTLE_ENDIAN ? bytes : swapBytes(bytes, data.BYTES_PER_ELEMENT)
+}
+
+/** @internal A tensor shaped like `t` over fresh storage holding `bytes` (little-endian, already the right length). */
+export function fromLittleEndian(bytes: Uint8Array<ArrayBuffer>, t: Tensor): Tensor {
+  const Ctor = arrayTypeOf(t.dtype)
+  const host = HOST_LITTLE_ENDIAN ? bytes : swapBytes(bytes, Ctor.BYTES_PER_ELEMENT)
+  return fromStorage(new Ctor(host.buffer, host.byteOffset, t.size), t.shape)
+}
+
+function encodeTensor(t: Tensor, path: KeyPath, root: string): string {
+  const le = littleEndianBytes(t, `saveCheckpoint: ${keystr(path, root)}`)
   return `${t.dtype}${shapeStr(t.shape)}:${encodeBase64(le)}`
 }
 
@@ -65,7 +79,8 @@ function encodeTree(x: unknown, path: (string | number)[], root: string): unknow
   }
 }
 
-const checkStep = (step: unknown, where: string): number =>
+/** @internal */
+export const checkStep = (step: unknown, where: string): number =>
   typeof step === 'number' && Number.isSafeInteger(step) && step >= 0
     ? step
     : fail(`${where}: step must be a non-negative integer; got ${JSON.stringify(step) ?? String(step)}.`)
@@ -136,8 +151,8 @@ function describeSaved(x: unknown): string {
   return `an object with keys [${sortedKeys(x as object).join(', ')}]`
 }
 
-/** How a value of the template reads in a message. */
-function describeTemplate(x: unknown, kind: NodeKind): string {
+/** @internal How a value of the template reads in a message. */
+export function describeTemplate(x: unknown, kind: NodeKind): string {
   if (kind === 'null') return 'null'
   if (kind === 'array') return `an array of length ${(x as unknown[]).length}`
   if (kind === 'object') return `an object with keys [${sortedKeys(x as object).join(', ')}]`
@@ -162,8 +177,7 @@ function decodeTensor(text: string, t: Tensor, at: string): Tensor {
         `needs ${need} (truncated or edited?)`,
     )
   }
-  const host = HOST_LITTLE_ENDIAN ? bytes : swapBytes(bytes, Ctor.BYTES_PER_ELEMENT)
-  return fromStorage(new Ctor(host.buffer, host.byteOffset, t.size), t.shape)
+  return fromLittleEndian(bytes, t)
 }
 
 /** Reads `saved` with the structure of `template`; throws a CheckpointError at the first path that differs. */

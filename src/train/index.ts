@@ -1,6 +1,7 @@
 export { type TrainState, initTrainState } from './trainState'
 export { saveCheckpoint, loadCheckpoint, loadCheckpointE } from './checkpoint'
 export { CheckpointError } from './checkpointError'
+export { saveSafetensors, loadSafetensors, loadSafetensorsE, type SaveSafetensorsOptions } from './safetensors'
 export type { Diagnosis, DiagnosisCode } from './diagnosis'
 export type { StepInfo, StepRecord, EpochRecord, History } from './history'
 export { applyGradients, type ApplyGradientsOptions } from './applyGradients'
