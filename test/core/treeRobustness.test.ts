@@ -9,6 +9,8 @@ import {
   adamw,
   applyUpdates,
   isTensor,
+  applyGradients,
+  initTrainState,
   lbfgs,
   sgd,
   tensor,
@@ -278,6 +280,20 @@ describe('issue 14 item 1: lbfgs state never aliases donated params (donation li
       state = s
     }
     expect(f(params)).toBeLessThan(1e-6)
+  })
+
+  test("the train layer's donation with lbfgs (whose state holds the params) gives the undonated trajectory", () => {
+    const gradF = (x: PyTree): PyTree => tree.mapElementwise((v) => 2 * (v - 3), x)
+    const run = (donate: boolean): PyTree => {
+      const opt = lbfgs(1, { linesearch: null, memorySize: 3 })
+      const step = applyGradients(opt, { donate })
+      let s = initTrainState({ w: tensor([0, 1, -2]) } as PyTree, opt)
+      for (let i = 0; i < 30; i++) s = step(s, gradF(s.params))
+      return s.params
+    }
+    const plain = run(false)
+    expect(tree.allClose(run(true), plain, { rtol: 0, atol: 0 })).toBe(true)
+    expect(tree.allClose(plain, { w: tensor([3, 3, 3]) }, { atol: 1e-5 })).toBe(true)
   })
 })
 
