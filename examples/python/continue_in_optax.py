@@ -30,7 +30,7 @@ what optax computes, written out per element:
         descent's adamw computes, where Python's b**t equals JavaScript's (exactly when b's powers are exact, e.g.
         b1 = 0.5, b2 = 0.75; glibc's and V8's pow differ in the last bit for 0.9**4).
 
-See docs/interop.md, and continue_in_optax_jax.py for the same with jax and optax themselves.
+See docs/interop.md for the same with jax and optax themselves.
 """
 import argparse
 import json
