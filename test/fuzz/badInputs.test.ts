@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest'
 import { DescentError, HyperparameterError, type PyTree, isTensor, tensor, tree } from '../../src/index'
 import { ALIASES, CASES, type ResumeCase, TRANSFORMS, makeParams, stepInputs } from '../_helpers/optimizerCases'
 import { DEFAULT_SEED } from '../_helpers/seed'
+import * as optimizers from '../../src/optimizers/index'
 
 /**
  * Issue 14's fuzz campaign, in the repo: every exported optimizer, transform and wrapper (the case tables of
@@ -442,5 +443,49 @@ describe('fuzz: bad inputs to every optimizer, transform and wrapper', () => {
         call: () => tree.validate({ w: 'x' } as never, 'params'),
       }),
     ).toBe('descentError+path')
+  })
+})
+
+/**
+ * Schedules that return a bad value, given as the learning rate of every alias (issue 14 item 3). Reported only: the
+ * check where a schedule is evaluated is the schedules/hyperparameters work. Any normal return is silent (a NaN,
+ * Infinity or undefined rate gives non-finite updates; a string is coerced).
+ */
+describe('fuzz: schedules returning bad values (reported)', () => {
+  const BAD_RATES: readonly (readonly [string, unknown])[] = [
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+    ['undefined', undefined],
+    ["'0.1'", '0.1'],
+  ]
+  const rows: { readonly alias: string; readonly value: string; readonly outcome: Outcome }[] = []
+  for (const alias of Object.keys(ALIASES)) {
+    const make = (optimizers as Record<string, unknown>)[alias] as (lr: unknown) => ReturnType<ResumeCase['make']>
+    for (const [value, v] of BAD_RATES) {
+      const params = makeParams('float32')
+      const [g, extra] = stepInputs(ALIASES[alias as keyof typeof ALIASES][0]!, params, 0)
+      const outcome = classify({
+        valid: false,
+        path: /schedule|learningRate|step/,
+        call: () => {
+          const tx = make(() => v)
+          return tx.update(g, tx.init(params), params, extra)
+        },
+      })
+      rows.push({ alias, value, outcome })
+    }
+  }
+
+  test('outcome table', () => {
+    const table: Record<string, Record<string, string | number>> = {}
+    for (const [value] of BAD_RATES) {
+      const rs = rows.filter((r) => r.value === value)
+      const line: Record<string, string | number> = { runs: rs.length }
+      for (const o of new Set(rs.map((r) => r.outcome)))
+        line[o] = pct(rs.filter((r) => r.outcome === o).length, rs.length)
+      table[`schedule returns ${value}`] = line
+    }
+    console.table(table)
+    expect(rows.length).toBe(Object.keys(ALIASES).length * BAD_RATES.length)
   })
 })
