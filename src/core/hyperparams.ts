@@ -1,7 +1,7 @@
 import type { Diagnosis, DiagnosisCode } from './diagnosis'
 import { HyperparameterError } from './errors'
 import { fusibleOf } from './fusion'
-import type { ScalarOrSchedule } from './types'
+import type { ScalarOrSchedule, Schedule } from './types'
 
 /**
  * @internal A {@link HyperparameterError} carrying `code: 'suspiciousHyperparameter'` (DESIGN.md, "Diagnostics"), whether
@@ -70,13 +70,28 @@ export function checkScalarOrSchedule(
   value: unknown,
   interval = '(-Infinity, Infinity)',
 ): ScalarOrSchedule {
-  if (typeof value === 'function') return value as ScalarOrSchedule
+  if (typeof value === 'function') return checkedSchedule(owner, name, value as Schedule)
   if (typeof value !== 'number') {
     throw hyperparameterError(
       `${owner} ${name} must be a number or a schedule (count) => number; got ${describe(value)}`,
     )
   }
   return checkInRange(owner, name, value, interval)
+}
+
+/**
+ * @internal `schedule`, checked where it is evaluated: a value that is not a finite number (NaN, ±Infinity, undefined,
+ * a string) throws, naming the transform, the hyperparameter and the step, instead of reaching the updates.
+ */
+export function checkedSchedule(owner: string, name: string, schedule: Schedule): Schedule {
+  return (count) => {
+    const v: unknown = schedule(count)
+    if (typeof v === 'number' && Number.isFinite(v)) return v
+    throw hyperparameterError(
+      `${owner} ${name}: the schedule returned ${describe(v)} at step ${count}; a schedule must return a finite number ` +
+        '(check its arithmetic at this step: a division by a zero length, a missing return, a string from a config)',
+    )
+  }
 }
 
 /** @internal Checks a boolean option. */

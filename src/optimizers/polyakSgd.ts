@@ -1,3 +1,4 @@
+import { HyperparameterError } from '../core/errors'
 import type { EmptyState } from '../core/base'
 import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
@@ -76,6 +77,13 @@ export type PolyakSgdState = readonly [SgdState, EmptyState]
  * @since 0.1.0
  */
 export function polyakSgd(options: PolyakSgdOptions = {}): GradientTransformation<PolyakSgdState> {
+  // A learning rate (a number or a schedule) passed as other aliases take one would otherwise be ignored silently.
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new HyperparameterError(
+      `polyakSgd takes an options object ({ scaling, maxLearningRate, fMin, eps }); got ${typeof options}. ` +
+        'Its step size comes from the loss value (Polyak), so it has no learning rate: scale it with options.scaling.',
+    )
+  }
   const { scaling = 1, ...polyak } = options
   return chain(sgd(scaling), scaleByPolyak(polyak))
 }

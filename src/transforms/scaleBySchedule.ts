@@ -1,4 +1,5 @@
 import { markFusible } from '../core/fusion'
+import { checkedSchedule } from '../core/hyperparams'
 import { scaleTree } from '../core/base'
 import { HyperparameterError } from '../core/errors'
 import type { GradientTransformation, Schedule } from '../core/types'
@@ -54,10 +55,12 @@ export function scaleBySchedule(
   stepSizeFn: Schedule | ScaleByScheduleOptions,
 ): GradientTransformation<ScaleByScheduleState> {
   const [options, name] = firstArg<ScaleByScheduleOptions, 'stepSizeFn'>(stepSizeFn, 'stepSizeFn')
-  const fn = options.stepSizeFn
-  if (typeof fn !== 'function') {
-    throw new HyperparameterError(`scaleBySchedule ${name} must be a schedule (count) => number; got ${String(fn)}`)
+  if (typeof options.stepSizeFn !== 'function') {
+    throw new HyperparameterError(
+      `scaleBySchedule ${name} must be a schedule (count) => number; got ${String(options.stepSizeFn)}`,
+    )
   }
+  const fn = checkedSchedule('scaleBySchedule', name, options.stepSizeFn)
   return markFusible<GradientTransformation<ScaleByScheduleState>>(
     {
       init: () => ({ count: 0 }),
