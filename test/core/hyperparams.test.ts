@@ -101,9 +101,11 @@ describe('checkInteger', () => {
 })
 
 describe('checkScalarOrSchedule', () => {
-  test('a function is returned as is', () => {
-    const s = (count: number) => 0.1 * count
-    expect(checkScalarOrSchedule('sgd', 'learningRate', s)).toBe(s)
+  test('a function is returned checked where it is evaluated: the same finite values, an error for a bad one', () => {
+    const s = (count: number) => (count < 3 ? 0.1 * count : NaN)
+    const checked = checkScalarOrSchedule('sgd', 'learningRate', s) as (count: number) => number
+    expect([0, 1, 2].map(checked)).toEqual([0, 0.1, 0.2])
+    expect(() => checked(3)).toThrow('sgd learningRate: the schedule returned NaN at step 3')
   })
 
   test('a number is checked against the interval (all reals by default)', () => {
