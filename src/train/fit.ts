@@ -11,7 +11,7 @@ import { type MonitorOptions, finishMonitor, initMonitor, monitorStep } from './
 import { type ProgressEvent, terminalProgress } from './progress'
 import { sharpness } from './sharpness'
 import { type LossFn, trainStep } from './trainStep'
-import { type TrainState, copyTensors } from './trainState'
+import { type TrainState, copyTensors, initTrainState } from './trainState'
 
 /**
  * Early stopping in {@link fit} (Keras' `EarlyStopping`): stop when the monitored value has not improved by more than
@@ -176,7 +176,7 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
           optState: copyTensors(options.state.optState),
           step: options.state.step,
         }
-      : { params: copyTensors(options.params!), optState: optimizer.init(options.params!), step: 0 }
+      : initTrainState(options.params!, optimizer)
   const skip = state.step
   const stepRecords: StepRecord[] = []
   const epochRecords: EpochRecord[] = []
