@@ -24,6 +24,25 @@ export const fail = (message: string): never => {
   throw new CheckpointError(message)
 }
 
+/** @internal Runs a loader body, returning its result in Right and a CheckpointError it throws in Left. */
+export function catchCheckpointError<T>(body: () => T): E.Either<CheckpointError, T> {
+  try {
+    return E.right(body())
+  } catch (e) {
+    if (e instanceof CheckpointError) return E.left(e)
+    throw e
+  }
+}
+
+/** @internal Fails unless `template` is a TrainState. */
+export function checkTemplate(owner: string, template: unknown): void {
+  if (typeof template !== 'object' || template === null || !('params' in template) || !('optState' in template)) {
+    fail(
+      `${owner}: the template must be a TrainState { params, optState, step }, e.g. initTrainState(params, optimizer).`,
+    )
+  }
+}
+
 /** @internal The pytree kind of a value of the state or template, with InvalidTreeError turned into a CheckpointError. */
 export function kindIn(x: unknown, path: KeyPath, root: string, who: string): NodeKind {
   try {
@@ -302,21 +321,14 @@ function parseEnvelope(text: string): Record<string, unknown> {
  * @since 0.2.0
  */
 export function loadCheckpointE<T extends TrainState>(text: string, template: T): E.Either<CheckpointError, T> {
-  try {
+  return catchCheckpointError(() => {
     const env = parseEnvelope(text)
-    if (typeof template !== 'object' || template === null || !('params' in template) || !('optState' in template)) {
-      fail(
-        'loadCheckpoint: the template must be a TrainState { params, optState, step }, e.g. initTrainState(params, optimizer).',
-      )
-    }
+    checkTemplate('loadCheckpoint', template)
     const step = checkStep(env.step, 'loadCheckpoint')
     const params = decodeTree(env.params, template.params, [], 'params')
     const optState = decodeTree(env.optState, template.optState, [], 'optState')
-    return E.right({ params, optState, step } as unknown as T)
-  } catch (e) {
-    if (e instanceof CheckpointError) return E.left(e)
-    throw e
-  }
+    return { params, optState, step } as unknown as T
+  })
 }
 
 /**

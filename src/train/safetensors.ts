@@ -1,7 +1,17 @@
 import * as E from 'fp-ts/Either'
 import { type Tensor, isTensor } from '../core/tensor'
 import { type KeyPath, type NodeKind, sortedKeys } from '../core/treeTraversal'
-import { checkStep, describeTemplate, fail, fromLittleEndian, kindIn, littleEndianBytes, shapeStr } from './checkpoint'
+import {
+  catchCheckpointError,
+  checkStep,
+  checkTemplate,
+  describeTemplate,
+  fail,
+  fromLittleEndian,
+  kindIn,
+  littleEndianBytes,
+  shapeStr,
+} from './checkpoint'
 import { CheckpointError } from './checkpointError'
 import type { TrainState } from './trainState'
 
@@ -435,24 +445,17 @@ function unflatten(
  * @since 0.2.0
  */
 export function loadSafetensorsE<T extends TrainState>(bytes: Uint8Array, template: T): E.Either<CheckpointError, T> {
-  try {
+  return catchCheckpointError(() => {
     const file = parseFile(bytes)
     const { step, structure } = checkEnvelope(file.metadata)
-    if (typeof template !== 'object' || template === null || !('params' in template) || !('optState' in template)) {
-      fail(
-        'loadSafetensors: the template must be a TrainState { params, optState, step }, e.g. initTrainState(params, optimizer).',
-      )
-    }
+    checkTemplate('loadSafetensors', template)
     const used = new Set<string>()
     const params = unflatten(file, structure.params, template.params, [], ROOTS.params, used)
     const optState = unflatten(file, structure.opt_state, template.optState, [], ROOTS.optState, used)
     const extra = [...file.tensors.keys()].filter((k) => !used.has(k)).sort()
     if (extra.length > 0) fail(`${extra[0]}: in the file but not in the template`)
-    return E.right({ params, optState, step } as unknown as T)
-  } catch (e) {
-    if (e instanceof CheckpointError) return E.left(e)
-    throw e
-  }
+    return { params, optState, step } as unknown as T
+  })
 }
 
 /**
