@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest'
 import {
   type DType,
   type PyTree,
-  type Tensor,
   CheckpointError,
   DescentError,
   adam,
@@ -20,9 +19,9 @@ import {
 } from '../../src/index'
 import * as optimizers from '../../src/optimizers/index'
 import * as transforms from '../../src/transforms/index'
-import { fromStorage } from '../../src/core/tensor'
 import { decodeBase64, encodeBase64, swapBytes } from '../../src/train/checkpointBytes'
 import { expectInputsUnchanged, expectTreesEqual } from '../_helpers/assertions'
+import { bitLeaf, rawBytes } from '../_helpers/bitArbitraries'
 import { ALIASES, CASES, type ResumeCase, type Run, TRANSFORMS, makeParams, run } from '../_helpers/optimizerCases'
 
 const b64 = (bytes: readonly number[]): string => Buffer.from(bytes).toString('base64')
@@ -117,54 +116,15 @@ describe('saveCheckpoint format', () => {
 
 // ---- exact round trip ----
 
-/** Every float32 bit pattern is reachable: NaN payloads, ±Infinity, −0 and subnormals included. */
-const float32Bits = fc.oneof(
-  fc.integer({ min: 0, max: 0xffffffff }),
-  fc.constantFrom(0x7fc00000, 0x7f800001, 0xffc00001, 0x7f800000, 0xff800000, 0x80000000, 0x00000001, 0x807fffff),
-)
-const float64Words = fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })),
-  fc.constantFrom<[number, number]>(
-    [1, 0x7ff00000],
-    [0, 0x7ff80000],
-    [0, 0xfff00000],
-    [0, 0x80000000],
-    [1, 0],
-    [7, 0xfff8dead],
-  ),
-)
-const shapeAndSize = fc
-  .array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 })
-  .map((shape) => [shape, shape.reduce((a, b) => a * b, 1)] as const)
-
-const float32Tensor = shapeAndSize.chain(([shape, n]) =>
-  fc.array(float32Bits, { minLength: n, maxLength: n }).map((bits) => {
-    // fromStorage wraps the bits as they are (copying through JS numbers could canonicalise NaN payloads).
-    return fromStorage(new Float32Array(Uint32Array.from(bits).buffer), shape)
-  }),
-)
-const float64Tensor = shapeAndSize.chain(([shape, n]) =>
-  fc.array(float64Words, { minLength: n, maxLength: n }).map((words) => {
-    return fromStorage(new Float64Array(Uint32Array.from(words.flat()).buffer), shape)
-  }),
-)
-const numberLeaf = fc.oneof(
-  fc.double(),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, 5e-324, -2.2250738585072014e-308),
-)
-const leaf = fc.oneof(float32Tensor, float64Tensor, numberLeaf, fc.boolean())
 const pytree = fc.letrec((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    leaf,
+    bitLeaf,
     fc.constant(null),
     fc.array(tie('node'), { maxLength: 3 }),
     fc.dictionary(fc.string({ maxLength: 4 }), tie('node'), { maxKeys: 3 }),
   ),
 })).node as fc.Arbitrary<PyTree>
-
-const rawBytes = (t: Tensor): number[] =>
-  Array.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength))
 
 describe('round trip', () => {
   it('loadCheckpoint(saveCheckpoint(s), s) is s bit for bit: every dtype, shape, NaN payload, ±Inf, −0, subnormal', () => {

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest'
 import {
   type DType,
   type PyTree,
-  type Tensor,
   CheckpointError,
   DescentError,
   adam,
@@ -19,8 +18,8 @@ import {
   tree,
   type TrainState,
 } from '../../src/index'
-import { fromStorage } from '../../src/core/tensor'
 import { expectInputsUnchanged, expectTreesEqual } from '../_helpers/assertions'
+import { bitLeaf, rawBytes } from '../_helpers/bitArbitraries'
 import { CASES, type ResumeCase, type Run, makeParams, run } from '../_helpers/optimizerCases'
 
 const errorOf = (bytes: Uint8Array, template: TrainState): string => {
@@ -164,38 +163,18 @@ describe('saveSafetensors writes the safetensors format', () => {
 
 // ---- exact round trip ----
 
-const float32Tensor = fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }).chain((shape) =>
-  fc
-    .array(fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0x7fc00001, 0x80000000, 0xff800000)), {
-      minLength: shape.reduce((a, b) => a * b, 1),
-      maxLength: shape.reduce((a, b) => a * b, 1),
-    })
-    .map((bits) => fromStorage(new Float32Array(Uint32Array.from(bits).buffer), shape)),
-)
-const float64Tensor = fc
-  .array(fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })), { maxLength: 4 })
-  .map((w) => fromStorage(new Float64Array(Uint32Array.from(w.flat()).buffer), [w.length]))
-const leaf = fc.oneof(
-  float32Tensor,
-  float64Tensor,
-  fc.double(),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, 5e-324),
-  fc.boolean(),
-)
+// Keys without '/', which joins the path segments of safetensors names.
 const key = fc.stringMatching(/^[a-z_]{0,3}$/)
 const pytree = fc.letrec((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    leaf,
+    bitLeaf,
     fc.constant(null),
     fc.array(tie('node'), { maxLength: 3 }),
     fc.dictionary(key, tie('node'), { maxKeys: 3 }),
   ),
 })).node as fc.Arbitrary<PyTree>
 const countTree = fc.record({ count: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), x: pytree })
-
-const rawBytes = (t: Tensor): number[] =>
-  Array.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength))
 
 describe('round trip', () => {
   it('loadSafetensors(saveSafetensors(s), s) is s bit for bit: NaN payloads, ±Inf, −0, subnormals, counts', () => {
