@@ -27,6 +27,7 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'contrib',
   'chain',
   'namedChain',
   'applyUpdates',
@@ -256,6 +257,18 @@ const RUNTIME_EXPORTS = [
   'lossCurveSvg',
 ]
 
+// optax.contrib, as the `contrib` namespace (src/contrib/index.ts).
+const CONTRIB_EXPORTS = [
+  'scaleByMuon',
+  'muon',
+  'scheduleFree',
+  'scheduleFreeEvalParams',
+  'scheduleFreeSgd',
+  'scheduleFreeAdamw',
+  'scaleByAdopt',
+  'adopt',
+]
+
 const TREE_EXPORTS = [
   'map',
   'mapWithPath',
@@ -308,6 +321,10 @@ describe('public API surface', () => {
 
   it('exports the tree namespace with optax.tree vocabulary', () => {
     expect(Object.keys(descent.tree).sort()).toEqual([...TREE_EXPORTS].sort())
+  })
+
+  it('exports the contrib namespace (optax.contrib)', () => {
+    expect(Object.keys(descent.contrib).sort()).toEqual([...CONTRIB_EXPORTS].sort())
   })
 
   it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {
