@@ -356,3 +356,6 @@ export { lossCurveSvg, type LossCurveSvgOptions } from './train/index'
 
 // ---- kernels (backend selection; src/kernels/dispatch.ts) ----
 export { setBackend, getBackend, withBackend, type BackendChoice } from './kernels/dispatch'
+
+// ---- projections (src/projections, one namespace as optax.projections) ----
+export * as projections from './projections/index'
