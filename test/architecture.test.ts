@@ -12,6 +12,7 @@ const RANK: Record<string, number> = {
   core: 1,
   grad: 2,
   schedules: 2,
+  projections: 2,
   transforms: 3,
   optimizers: 4,
   train: 5,
