@@ -103,7 +103,7 @@ export function checkGpu(allowSoftware: boolean): GpuCheck {
     const cpu = Float32Array.from(x, (v, i) => JS_OPS[op](v, y[i]!))
     ops.push(compareElementwise(op, n, g.binary(op, x, y), cpu))
   }
-  const result = { available: true, mode: g.mode, software: g.software, ops }
+  const result = { available: true, mode: g.backend, software: g.software, ops }
   g.destroy()
   return result
 }

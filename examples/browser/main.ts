@@ -72,7 +72,7 @@ async function fetchDigits(name: 'train' | 'test', count: number, imageSize: num
 function gpuStatus(): string {
   const g = gpuBackend()
   if (g._tag === 'Left') return `not used (${g.left.reason})`
-  const mode = `gpu.js ${g.right.mode}${g.right.software ? ' (software renderer)' : ''}`
+  const mode = `gpu.js ${g.right.backend}${g.right.software ? ' (software renderer)' : ''}`
   g.right.destroy()
   return mode
 }

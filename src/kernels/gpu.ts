@@ -2,6 +2,8 @@ import * as E from 'fp-ts/Either'
 import * as gpujs from 'gpu.js'
 import type { BackendUnavailable, GpuBackendKind, GpuBinaryOp, GpuKernels } from './gpuKernels'
 
+export type { BackendUnavailable, GpuBinaryOp, GpuKernels } from './gpuKernels'
+
 // gpu.js declares `input` only as a type; the value is there at run time.
 const input = (gpujs as unknown as { input: (value: Float32Array, size: number[]) => unknown }).input
 
