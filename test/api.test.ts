@@ -27,6 +27,7 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'projections',
   'chain',
   'namedChain',
   'applyUpdates',
@@ -301,6 +302,21 @@ const TREE_EXPORTS = [
   'set',
 ]
 
+const PROJECTIONS_EXPORTS = [
+  'projectionBox',
+  'projectionHypercube',
+  'projectionNonNegative',
+  'projectionSimplex',
+  'projectionL1Ball',
+  'projectionL1Sphere',
+  'projectionL2Ball',
+  'projectionL2Sphere',
+  'projectionLinfBall',
+  'projectionVector',
+  'projectionHyperplane',
+  'projectionHalfspace',
+]
+
 describe('public API surface', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(descent).sort()).toEqual([...RUNTIME_EXPORTS].sort())
@@ -308,6 +324,10 @@ describe('public API surface', () => {
 
   it('exports the tree namespace with optax.tree vocabulary', () => {
     expect(Object.keys(descent.tree).sort()).toEqual([...TREE_EXPORTS].sort())
+  })
+
+  it('exports the projections namespace with optax.projections vocabulary', () => {
+    expect(Object.keys(descent.projections).sort()).toEqual([...PROJECTIONS_EXPORTS].sort())
   })
 
   it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {

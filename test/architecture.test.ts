@@ -12,10 +12,12 @@ const RANK: Record<string, number> = {
   core: 1,
   grad: 2,
   schedules: 2,
+  projections: 2,
   transforms: 3,
   optimizers: 4,
   train: 5,
   testing: 6,
+  gpu: 6, // descent/gpu: installs gpu.js kernels in kernels/dispatch.ts
 }
 
 const walk = (dir: string): string[] =>
