@@ -28,6 +28,7 @@ const RUNTIME_EXPORTS = [
   // core
   'tree',
   'contrib',
+  'projections',
   'chain',
   'namedChain',
   'applyUpdates',
@@ -314,6 +315,21 @@ const TREE_EXPORTS = [
   'set',
 ]
 
+const PROJECTIONS_EXPORTS = [
+  'projectionBox',
+  'projectionHypercube',
+  'projectionNonNegative',
+  'projectionSimplex',
+  'projectionL1Ball',
+  'projectionL1Sphere',
+  'projectionL2Ball',
+  'projectionL2Sphere',
+  'projectionLinfBall',
+  'projectionVector',
+  'projectionHyperplane',
+  'projectionHalfspace',
+]
+
 describe('public API surface', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(descent).sort()).toEqual([...RUNTIME_EXPORTS].sort())
@@ -325,6 +341,10 @@ describe('public API surface', () => {
 
   it('exports the contrib namespace (optax.contrib)', () => {
     expect(Object.keys(descent.contrib).sort()).toEqual([...CONTRIB_EXPORTS].sort())
+  })
+
+  it('exports the projections namespace with optax.projections vocabulary', () => {
+    expect(Object.keys(descent.projections).sort()).toEqual([...PROJECTIONS_EXPORTS].sort())
   })
 
   it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {

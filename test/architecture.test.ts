@@ -13,12 +13,14 @@ const RANK: Record<string, number> = {
   core: 1,
   grad: 2,
   schedules: 2,
+  projections: 2,
   transforms: 3,
   optimizers: 4,
   // optax.contrib: building blocks (contrib/transforms) and aliases (contrib/optimizers) above the core optimizers.
   contrib: 4.5,
   train: 5,
   testing: 6,
+  gpu: 6, // descent/gpu: installs gpu.js kernels in kernels/dispatch.ts
 }
 
 const walk = (dir: string): string[] =>
