@@ -164,7 +164,7 @@ export { exponentialDecay, type ExponentialDecayOptions } from './schedules/expo
 export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './schedules/cosineDecaySchedule'
 export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './schedules/warmupCosineDecaySchedule'
 export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './schedules/warmupConstantSchedule'
-export { joinSchedules } from './schedules/joinSchedules'
+export { joinSchedules, type JoinSchedulesOptions } from './schedules/joinSchedules'
 export {
   piecewiseInterpolateSchedule,
   type PiecewiseInterpolateScheduleOptions,
@@ -175,7 +175,7 @@ export {
   warmupExponentialDecaySchedule,
   type WarmupExponentialDecayScheduleOptions,
 } from './schedules/warmupExponentialDecaySchedule'
-export { sgdrSchedule } from './schedules/sgdrSchedule'
+export { sgdrSchedule, type SgdrScheduleOptions } from './schedules/sgdrSchedule'
 export { perEpoch, type PerEpochOptions } from './schedules/perEpoch'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----

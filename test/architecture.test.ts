@@ -17,6 +17,7 @@ const RANK: Record<string, number> = {
   optimizers: 4,
   train: 5,
   testing: 6,
+  gpu: 6, // descent/gpu: installs gpu.js kernels in kernels/dispatch.ts
 }
 
 const walk = (dir: string): string[] =>
