@@ -216,6 +216,9 @@ export {
 } from './optimizers/optimisticGradientDescent'
 export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
 
+// ---- contrib (optax.contrib; names listed in src/contrib/index.ts) ----
+export * as contrib from './contrib/index'
+
 // ---- grad (names listed in src/grad/index.ts; clip, where, sum, max and min only as ops.*) ----
 export {
   ops,

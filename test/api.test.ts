@@ -27,6 +27,7 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'contrib',
   'projections',
   'chain',
   'namedChain',
@@ -257,6 +258,18 @@ const RUNTIME_EXPORTS = [
   'lossCurveSvg',
 ]
 
+// optax.contrib, as the `contrib` namespace (src/contrib/index.ts).
+const CONTRIB_EXPORTS = [
+  'scaleByMuon',
+  'muon',
+  'scheduleFree',
+  'scheduleFreeEvalParams',
+  'scheduleFreeSgd',
+  'scheduleFreeAdamw',
+  'scaleByAdopt',
+  'adopt',
+]
+
 const TREE_EXPORTS = [
   'map',
   'mapWithPath',
@@ -324,6 +337,10 @@ describe('public API surface', () => {
 
   it('exports the tree namespace with optax.tree vocabulary', () => {
     expect(Object.keys(descent.tree).sort()).toEqual([...TREE_EXPORTS].sort())
+  })
+
+  it('exports the contrib namespace (optax.contrib)', () => {
+    expect(Object.keys(descent.contrib).sort()).toEqual([...CONTRIB_EXPORTS].sort())
   })
 
   it('exports the projections namespace with optax.projections vocabulary', () => {

@@ -7,6 +7,7 @@ import type { GradientTransformation } from '../core/types'
 import { broadcastOver, reduceOver } from './_internal/axes'
 import { firstArg } from './_internal/firstArg'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adaptiveGradClip}.
@@ -138,3 +139,5 @@ export function adaptiveGradClip(
     },
   }
 }
+
+withHyperparamDefaults(adaptiveGradClip, 1, { eps: 1e-3 })

@@ -2,6 +2,7 @@ import { HyperparameterError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByLion}.
@@ -107,3 +108,5 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
     },
   }
 }
+
+withHyperparamDefaults(scaleByLion, 0, { b1: 0.9, b2: 0.99 })

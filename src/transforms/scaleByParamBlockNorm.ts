@@ -4,6 +4,7 @@ import { safeNorm } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByParamBlockNorm}.
@@ -60,3 +61,5 @@ export function scaleByParamBlockNorm(options: ScaleByParamBlockNormOptions = {}
     },
   }
 }
+
+withHyperparamDefaults(scaleByParamBlockNorm, 0, { minScale: 1e-3 })

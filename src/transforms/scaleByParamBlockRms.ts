@@ -4,6 +4,7 @@ import { safeRootMeanSquares } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByParamBlockRms}.
@@ -63,3 +64,5 @@ export function scaleByParamBlockRms(options: ScaleByParamBlockRmsOptions = {}):
     },
   }
 }
+
+withHyperparamDefaults(scaleByParamBlockRms, 0, { minScale: 1e-3 })
