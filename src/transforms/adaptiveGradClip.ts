@@ -7,6 +7,7 @@ import type { GradientTransformation } from '../core/types'
 import { broadcastOver, reduceOver } from './_internal/axes'
 import { firstArg } from './_internal/firstArg'
 import { paramsRequired } from './_internal/paramsRequired'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link adaptiveGradClip}.
@@ -113,6 +114,7 @@ export function adaptiveGradClip(
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('adaptiveGradClip', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired(owner, params)
       const out = tree.map(
         (g, w) => {

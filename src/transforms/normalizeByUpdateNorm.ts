@@ -3,6 +3,7 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { globalNorm } from './_internal/globalNorm'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link normalizeByUpdateNorm}.
@@ -51,7 +52,8 @@ export function normalizeByUpdateNorm(options: NormalizeByUpdateNormOptions = {}
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-6, '[0, Infinity)')
   return {
     init: initEmptyState,
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('normalizeByUpdateNorm', state, EMPTY_STATE_SPEC, updates, params)
       const gNorm = (globalNorm(updates) + eps) / scaleFactor
       return [tree.mapElementwiseNamed(['updates'], (g) => g / gNorm, updates), state]
     },

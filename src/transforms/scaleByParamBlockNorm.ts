@@ -4,6 +4,7 @@ import { safeNorm } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByParamBlockNorm}.
@@ -47,6 +48,7 @@ export function scaleByParamBlockNorm(options: ScaleByParamBlockNormOptions = {}
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('scaleByParamBlockNorm', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired('scaleByParamBlockNorm', params)
       const out = tree.map(
         (g, w) => {

@@ -1,6 +1,9 @@
 import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByYogi}.
@@ -95,7 +98,8 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByYogi', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.mapElementwiseNamed(
           ['updates', 'state.nu'],
