@@ -164,7 +164,7 @@ export { exponentialDecay, type ExponentialDecayOptions } from './schedules/expo
 export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './schedules/cosineDecaySchedule'
 export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './schedules/warmupCosineDecaySchedule'
 export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './schedules/warmupConstantSchedule'
-export { joinSchedules } from './schedules/joinSchedules'
+export { joinSchedules, type JoinSchedulesOptions } from './schedules/joinSchedules'
 export {
   piecewiseInterpolateSchedule,
   type PiecewiseInterpolateScheduleOptions,
@@ -175,7 +175,7 @@ export {
   warmupExponentialDecaySchedule,
   type WarmupExponentialDecayScheduleOptions,
 } from './schedules/warmupExponentialDecaySchedule'
-export { sgdrSchedule } from './schedules/sgdrSchedule'
+export { sgdrSchedule, type SgdrScheduleOptions } from './schedules/sgdrSchedule'
 export { perEpoch, type PerEpochOptions } from './schedules/perEpoch'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----
@@ -215,6 +215,9 @@ export {
   type OptimisticGradientDescentState,
 } from './optimizers/optimisticGradientDescent'
 export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
+
+// ---- contrib (optax.contrib; names listed in src/contrib/index.ts) ----
+export * as contrib from './contrib/index'
 
 // ---- grad (names listed in src/grad/index.ts; clip, where, sum, max and min only as ops.*) ----
 export {
@@ -356,3 +359,6 @@ export { lossCurveSvg, type LossCurveSvgOptions } from './train/index'
 
 // ---- kernels (backend selection; src/kernels/dispatch.ts) ----
 export { setBackend, getBackend, withBackend, type BackendChoice } from './kernels/dispatch'
+
+// ---- projections (src/projections, one namespace as optax.projections) ----
+export * as projections from './projections/index'

@@ -4,6 +4,7 @@ import { checkInRange, checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation } from '../core/types'
 import { scale } from '../transforms/scale'
 import { type ScaleBySm3State, scaleBySm3 } from '../transforms/scaleBySm3'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link sm3}.
@@ -70,3 +71,5 @@ export function sm3(learningRate: number, options: Sm3Options = {}): GradientTra
   )
   return chain(scaleBySm3({ b1: options.momentum ?? 0.9 }), scale(-lr))
 }
+
+withHyperparamDefaults(sm3, 1, { momentum: 0.9 })

@@ -7,6 +7,7 @@ import type { GradientTransformation } from '../core/types'
 import { broadcastOver, reduceOver } from './_internal/axes'
 import { firstArg } from './_internal/firstArg'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
@@ -140,3 +141,5 @@ export function adaptiveGradClip(
     },
   }
 }
+
+withHyperparamDefaults(adaptiveGradClip, 1, { eps: 1e-3 })

@@ -7,6 +7,7 @@ import { isOptionsObject } from './_internal/firstArg'
 import { checkMaskOrFn } from './_internal/maskTree'
 import { paramsRequired } from './_internal/paramsRequired'
 import { type MaskedState, masked } from './masked'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
@@ -132,3 +133,5 @@ export function addDecayedWeights(
  * @since 0.1.0
  */
 export const addDecoupledWeightDecay: typeof addDecayedWeights = addDecayedWeights
+
+withHyperparamDefaults(addDecayedWeights, 0, { weightDecay: 0 })

@@ -3,6 +3,7 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { globalNorm } from './_internal/globalNorm'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
@@ -59,3 +60,5 @@ export function normalizeByUpdateNorm(options: NormalizeByUpdateNormOptions = {}
     },
   }
 }
+
+withHyperparamDefaults(normalizeByUpdateNorm, 0, { scaleFactor: 1, eps: 1e-6 })

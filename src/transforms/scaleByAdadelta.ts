@@ -1,6 +1,7 @@
 import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { eG: 'tree', eX: 'tree' }
@@ -88,3 +89,5 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
     [zeroEpsNote(owner, eps, {})],
   )
 }
+
+withHyperparamDefaults(scaleByAdadelta, 0, { rho: 0.9, eps: 1e-6 })

@@ -6,6 +6,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { adamwFused } from '../kernels/fused/adamwFused'
 import { adamScalars, float32Leaves } from './_internal/adamKernel'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByAdam}.
@@ -156,3 +157,5 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
     zeroEpsNote(owner, eps, { epsRoot }),
   ])
 }
+
+withHyperparamDefaults(scaleByAdam, 0, { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 })

@@ -1,6 +1,7 @@
 import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
@@ -96,3 +97,5 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
     [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, {})],
   )
 }
+
+withHyperparamDefaults(scaleByAdamax, 0, { b1: 0.9, b2: 0.999, eps: 1e-8 })

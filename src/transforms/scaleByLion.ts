@@ -2,6 +2,7 @@ import { HyperparameterError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree' }
@@ -111,3 +112,5 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
     },
   }
 }
+
+withHyperparamDefaults(scaleByLion, 0, { b1: 0.9, b2: 0.99 })

@@ -2,6 +2,7 @@ import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'treeLike' }
@@ -131,3 +132,5 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
     [zeroEpsNote(owner, eps, { epsRoot })],
   )
 }
+
+withHyperparamDefaults(scaleByNovograd, 0, { b1: 0.9, b2: 0.25, eps: 1e-8, epsRoot: 0, weightDecay: 0 })

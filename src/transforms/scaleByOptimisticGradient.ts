@@ -1,6 +1,7 @@
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', previousGradient: 'tree' }
@@ -84,3 +85,5 @@ export function scaleByOptimisticGradient(
     },
   }
 }
+
+withHyperparamDefaults(scaleByOptimisticGradient, 0, { alpha: 1, beta: 1 })

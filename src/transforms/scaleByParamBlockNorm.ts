@@ -4,6 +4,7 @@ import { safeNorm } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
@@ -62,3 +63,5 @@ export function scaleByParamBlockNorm(options: ScaleByParamBlockNormOptions = {}
     },
   }
 }
+
+withHyperparamDefaults(scaleByParamBlockNorm, 0, { minScale: 1e-3 })

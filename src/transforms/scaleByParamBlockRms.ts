@@ -4,6 +4,7 @@ import { safeRootMeanSquares } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
@@ -65,3 +66,5 @@ export function scaleByParamBlockRms(options: ScaleByParamBlockRmsOptions = {}):
     },
   }
 }
+
+withHyperparamDefaults(scaleByParamBlockRms, 0, { minScale: 1e-3 })

@@ -3,6 +3,7 @@ import { DescentError, HyperparameterError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
@@ -110,3 +111,5 @@ export function scaleByPolyak(options: ScaleByPolyakOptions = {}): GradientTrans
     },
   }
 }
+
+withHyperparamDefaults(scaleByPolyak, 0, { fMin: 0, maxLearningRate: 1, eps: 0 })

@@ -2,6 +2,7 @@ import { attachNotes, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', nu: 'tree' }
@@ -103,3 +104,5 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
     [zeroEpsNote('scaleByRms', eps, { initialScale })],
   )
 }
+
+withHyperparamDefaults(scaleByRms, 0, { decay: 0.9, eps: 1e-8, initialScale: 0 })

@@ -3,6 +3,7 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { stepSizes: 'tree', prevUpdates: 'tree' }
@@ -136,3 +137,5 @@ export function scaleByRprop(
     },
   }
 }
+
+withHyperparamDefaults(scaleByRprop, 1, { etaMinus: 0.5, etaPlus: 1.2, minStepSize: 1e-6, maxStepSize: 50 })

@@ -1,6 +1,7 @@
 import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { sumOfSquares: 'tree' }
@@ -82,3 +83,5 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
     [zeroEpsNote(owner, eps, { initialAccumulatorValue: initial })],
   )
 }
+
+withHyperparamDefaults(scaleByRss, 0, { initialAccumulatorValue: 0.1, eps: 1e-7 })

@@ -2,6 +2,7 @@ import { attachNotes, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
@@ -111,3 +112,5 @@ export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTrans
     [zeroEpsNote('scaleByStddev', eps, { initialScale })],
   )
 }
+
+withHyperparamDefaults(scaleByStddev, 0, { decay: 0.9, eps: 1e-8, initialScale: 0 })

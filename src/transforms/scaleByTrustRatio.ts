@@ -4,6 +4,7 @@ import { safeNorm } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
@@ -88,3 +89,5 @@ export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): Gradi
     },
   }
 }
+
+withHyperparamDefaults(scaleByTrustRatio, 0, { minNorm: 0, trustCoefficient: 1, eps: 0 })

@@ -1,6 +1,7 @@
 import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
@@ -122,3 +123,5 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
     [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
   )
 }
+
+withHyperparamDefaults(scaleByYogi, 0, { b1: 0.9, b2: 0.999, eps: 1e-3, epsRoot: 0, initialAccumulatorValue: 1e-6 })

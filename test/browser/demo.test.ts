@@ -1,0 +1,118 @@
+// The browser demo (examples/browser/) in headless Chromium: Debian's /usr/bin/chromium driven by playwright-core,
+// never a browser Playwright downloads (this machine reaches no download host). The page must load, train the MLP to
+// the target accuracy, draw the loss curve (checked in a screenshot, saved under test-output/browser/), and gpu.js
+// (WebGL2 on SwiftShader here, accepted with ?allowSoftware=1) must match the CPU path.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { type BrowserContext, type Page, chromium } from 'playwright-core'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildDemo } from '../../examples/browser/build'
+import type { DemoReport } from '../../examples/browser/main'
+import { type DemoServer, serveDemo } from '../../examples/browser/serve'
+import { countColor, decodePng } from './png'
+
+const CHROMIUM = '/usr/bin/chromium'
+const OUT = resolve(__dirname, '../../test-output/browser')
+const TARGET_ACCURACY = 0.9
+// The flags that keep Chromium from reaching for the network (which is closed here, and it would hang on it).
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+interface Run {
+  readonly page: Page
+  readonly report: DemoReport
+  readonly pageErrors: readonly string[]
+}
+
+let server: DemoServer | undefined
+let context: BrowserContext | undefined
+let profile: string | undefined
+let started: Promise<Run> | undefined
+
+/**
+ * Builds and serves the demo, opens it in Chromium and waits for the training to finish; once, shared by the tests.
+ * Each test awaits it, so a missing browser fails every test with the same message (never a skip).
+ */
+function run(): Promise<Run> {
+  started ??= (async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: the browser test needs Debian's chromium package. ` +
+          'Install it with `bash scripts/install-browser.sh` (as root; .ci/run does this).',
+      )
+    }
+    mkdirSync(OUT, { recursive: true })
+    server = await serveDemo(await buildDemo(join(OUT, 'site')))
+    profile = mkdtempSync(join(tmpdir(), 'descent-chromium-'))
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 800, height: 900 },
+    })
+    const page = await context.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text())
+    })
+    await page.goto(`${server.url}?allowSoftware=1`)
+    await page.waitForSelector('body[data-state]', { timeout: 60_000 })
+    const state = await page.getAttribute('body', 'data-state')
+    if (state !== 'done') throw new Error(`the page failed: ${await page.textContent('#status')}`)
+    const report = (await page.evaluate('globalThis.descentDemo')) as DemoReport
+    writeFileSync(join(OUT, 'report.json'), JSON.stringify(report, null, 2))
+    return { page, report, pageErrors }
+  })()
+  return started
+}
+
+afterAll(async () => {
+  await context?.close()
+  await server?.close()
+  if (profile !== undefined) rmSync(profile, { recursive: true, force: true })
+})
+
+describe('browser demo (examples/browser) in headless Chromium', () => {
+  it('loads and trains the MLP to the target test accuracy with no page error', async () => {
+    const { report, pageErrors } = await run()
+    expect(pageErrors).toEqual([])
+    expect(report.train).toBe(6000)
+    expect(report.test).toBe(1000)
+    expect(report.steps).toBe(2 * 60) // 2 epochs of 6000 digits in batches of 100
+    expect(report.accuracy).toBeGreaterThanOrEqual(TARGET_ACCURACY)
+    expect(report.wasmSimd).toBe(true)
+  }, 120_000)
+
+  it('draws the loss curve while training and shows it when done (screenshot)', async () => {
+    const { page, report } = await run()
+    // One redraw every 5 steps and one per epoch: the curve grew during the run, not only at its end.
+    expect(report.curveUpdates).toBe(120 / 5 + 2)
+    const shot = await page.locator('#curve').screenshot()
+    writeFileSync(join(OUT, 'loss-curve.png'), shot)
+    await page.screenshot({ path: join(OUT, 'page.png'), fullPage: true })
+    const image = decodePng(shot)
+    expect(image.width).toBeGreaterThan(600)
+    // lossCurveSvg draws the smoothed training loss in #1f77b4 across the 576 px wide plot box, and the two
+    // eval metrics in #d62728 (test loss) and #2ca02c (test accuracy), a marker per epoch joined by a line.
+    expect(countColor(image, '#1f77b4', 40)).toBeGreaterThan(500)
+    expect(countColor(image, '#d62728', 40)).toBeGreaterThan(20)
+    expect(countColor(image, '#2ca02c', 40)).toBeGreaterThan(20)
+  }, 120_000)
+
+  it('gpu.js (WebGL2, on SwiftShader here) matches the CPU path on matmuls and element-wise ops', async () => {
+    const check = (await run()).report.gpuCheck
+    expect(check.available, check.mode).toBe(true)
+    expect(check.ops.map((o) => o.op)).toEqual(['matmul', 'matmul', 'add', 'mul', 'div', 'max'])
+    for (const op of check.ops) expect(op, `${op.op} ${op.shape}`).toMatchObject({ ok: true })
+  }, 120_000)
+})
