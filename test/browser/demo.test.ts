@@ -109,10 +109,27 @@ describe('browser demo (examples/browser) in headless Chromium', () => {
     expect(countColor(image, '#2ca02c', 40)).toBeGreaterThan(20)
   }, 120_000)
 
-  it('gpu.js (WebGL2, on SwiftShader here) matches the CPU path on matmuls and element-wise ops', async () => {
+  it('refuses the software renderer for training: useGpu() without allowSoftware leaves the CPU path', async () => {
+    const { gpu } = (await run()).report
+    expect(gpu.used).toBe(false)
+    expect(gpu.detail).toMatch(/only a software renderer is available \(.*SwiftShader/)
+  }, 120_000)
+
+  it('gpu.js (WebGL2 on SwiftShader, allowSoftware) matches the CPU path: matmul, grad, element-wise', async () => {
     const check = (await run()).report.gpuCheck
-    expect(check.available, check.mode).toBe(true)
-    expect(check.ops.map((o) => o.op)).toEqual(['matmul', 'matmul', 'add', 'mul', 'div', 'max'])
+    expect(check.reason).toBe('')
+    expect(check).toMatchObject({ backend: 'webgl2', software: true })
+    expect(check.renderer).toMatch(/SwiftShader/)
+    expect(check.ops.map((o) => `${o.op} ${o.shape}`)).toEqual([
+      'matmul 1×300 · 300×40',
+      'matmul 33×70 · 70×45',
+      'matmul 64×128 · 128×96',
+      'grad (Xᵀ·C) 50×40 · 40×30',
+      'add 10000',
+      'mul 10000',
+      'div 10000',
+      'max 10000',
+    ])
     for (const op of check.ops) expect(op, `${op.op} ${op.shape}`).toMatchObject({ ok: true })
   }, 120_000)
 })
