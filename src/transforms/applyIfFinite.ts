@@ -4,6 +4,9 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { notfiniteCount: 'count', lastFinite: 'number', totalNotfinite: 'count', innerState: 'any' }
 
 /**
  * Options of {@link applyIfFinite}.
@@ -52,6 +55,7 @@ function applyIfFiniteBody<S>(
     {
       init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
       update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, STATE, updates, params)
         const finite = tree.allFinite(updates)
         const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
         const [u, innerState] =

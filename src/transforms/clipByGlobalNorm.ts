@@ -4,6 +4,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { globalNorm } from './_internal/globalNorm'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link clipByGlobalNorm}.
@@ -56,7 +57,8 @@ export function clipByGlobalNorm(maxNorm: number | ClipByGlobalNormOptions): Gra
   return attachNotes(
     {
       init: initEmptyState,
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('clipByGlobalNorm', state, EMPTY_STATE_SPEC, updates, params)
         const n = globalNorm(updates)
         if (n < max || n === 0) return [updates, state]
         return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), state]

@@ -3,6 +3,9 @@ import { HyperparameterError } from '../core/errors'
 import { dual } from '../core/function'
 import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
 import { applyMask, checkMaskOrFn, mergeMasked, resolveMask } from './_internal/maskTree'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { innerState: 'any' }
 
 /**
  * State of {@link masked}: the inner transform's state, which only holds the selected leaves.
@@ -29,6 +32,7 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
     {
       init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
       update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState('masked', state, STATE, updates, params)
         const maskTree = resolveMask(m, updates)
         const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
         const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
