@@ -102,11 +102,12 @@ describe('browser demo (examples/browser) in headless Chromium', () => {
     await page.screenshot({ path: join(OUT, 'page.png'), fullPage: true })
     const image = decodePng(shot)
     expect(image.width).toBeGreaterThan(600)
-    // lossCurveSvg draws the smoothed training loss in #1f77b4 across the 576 px wide plot box, and the two
-    // eval metrics in #d62728 (test loss) and #2ca02c (test accuracy), a marker per epoch joined by a line.
+    // lossCurveSvg draws the smoothed training loss in #1f77b4 across the 576 px wide plot box, and the two eval
+    // metrics in #d62728 (test loss) and #2ca02c (test accuracy): a marker per epoch, joined by a line across the
+    // second half. Measured here: 898, 318 and 313 pixels; each legend entry alone has about 40.
     expect(countColor(image, '#1f77b4', 40)).toBeGreaterThan(500)
-    expect(countColor(image, '#d62728', 40)).toBeGreaterThan(20)
-    expect(countColor(image, '#2ca02c', 40)).toBeGreaterThan(20)
+    expect(countColor(image, '#d62728', 40)).toBeGreaterThan(150)
+    expect(countColor(image, '#2ca02c', 40)).toBeGreaterThan(150)
   }, 120_000)
 
   it('refuses the software renderer for training: useGpu() without allowSoftware leaves the CPU path', async () => {
