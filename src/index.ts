@@ -67,7 +67,11 @@ export {
   type ScaleByLearningRateState,
 } from './transforms/scaleByLearningRate'
 export { clip, type ClipOptions } from './transforms/clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './transforms/clipByGlobalNorm'
+export {
+  clipByGlobalNorm,
+  type ClipByGlobalNormOptions,
+  type ClipByGlobalNormState,
+} from './transforms/clipByGlobalNorm'
 export { trace, type TraceOptions, type TraceState } from './transforms/trace'
 export { ema, type EmaOptions, type EmaState } from './transforms/ema'
 export {

@@ -7,7 +7,7 @@ export {
   type ScaleByLearningRateState,
 } from './scaleByLearningRate'
 export { clip, type ClipOptions } from './clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './clipByGlobalNorm'
+export { clipByGlobalNorm, type ClipByGlobalNormOptions, type ClipByGlobalNormState } from './clipByGlobalNorm'
 export { trace, type TraceOptions, type TraceState } from './trace'
 export { ema, type EmaOptions, type EmaState } from './ema'
 export {
