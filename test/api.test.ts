@@ -75,6 +75,7 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
+  'currentLearningRate',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',

@@ -4,6 +4,7 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
  * Options of {@link applyIfFinite}.
@@ -48,21 +49,24 @@ function applyIfFiniteBody<S>(
   const raw = positional ? options : ((options as ApplyIfFiniteOptions).maxConsecutiveErrors ?? Infinity)
   const name = positional ? 'maxConsecutiveErrors' : 'options.maxConsecutiveErrors'
   const max = raw === Infinity ? Infinity : checkInteger(owner, name, raw, '[0, Infinity)')
-  return inheritNotes(
-    {
-      init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
-      update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
-        const finite = tree.allFinite(updates)
-        const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
-        const [u, innerState] =
-          finite || notfiniteCount > max
-            ? inner.update(updates, state.innerState, params, extra)
-            : ([tree.zerosLike(updates), state.innerState] as const)
-        const totalNotfinite = finite ? state.totalNotfinite : state.totalNotfinite + 1
-        return [u, { notfiniteCount, lastFinite: finite ? 1 : 0, totalNotfinite, innerState }] as const
+  return withLearningRate(
+    inheritNotes(
+      {
+        init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
+        update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
+          const finite = tree.allFinite(updates)
+          const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
+          const [u, innerState] =
+            finite || notfiniteCount > max
+              ? inner.update(updates, state.innerState, params, extra)
+              : ([tree.zerosLike(updates), state.innerState] as const)
+          const totalNotfinite = finite ? state.totalNotfinite : state.totalNotfinite + 1
+          return [u, { notfiniteCount, lastFinite: finite ? 1 : 0, totalNotfinite, innerState }] as const
+        },
       },
-    },
-    [inner],
+      [inner],
+    ),
+    (s: ApplyIfFiniteState<S>) => learningRatesIn(inner, s.innerState),
   )
 }
 

@@ -3,6 +3,7 @@ import { checkBoolean, checkInRange, checkInteger, inheritNotes } from '../core/
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
  * Options of {@link lookahead}.
@@ -65,26 +66,29 @@ function lookaheadBody<S>(
     typeof params === 'object' && params !== null && !Array.isArray(params) && 'fast' in params
       ? (params as LookaheadParams).fast
       : params
-  return inheritNotes(
-    {
-      // As optax, init also accepts the fast params alone.
-      init: (params) => ({ fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }),
-      update: <P extends PyTree>(updates: P, state: LookaheadState<S>, params?: P, extra?: ExtraArgs) => {
-        const p = params as unknown as LookaheadParams
-        const [u, fastState] = fast.update(updates, state.fastState, p.fast as P, extra)
-        const sync = state.stepsSinceSync === k - 1
-        const out = sync
-          ? {
-              fast: tree.mapElementwise((f, uu, s) => uu - (1 - alpha) * (f + uu - s), p.fast, u, p.slow),
-              slow: tree.mapElementwise((f, uu, s) => alpha * (f + uu - s), p.fast, u, p.slow),
-            }
-          : { fast: u, slow: tree.zerosLike(p.slow) }
-        const stepsSinceSync = (state.stepsSinceSync + 1) % k
-        const next = { fastState: sync && reset ? fast.init(p.fast) : fastState, stepsSinceSync }
-        return [out as unknown as P, next] as const
+  return withLearningRate(
+    inheritNotes(
+      {
+        // As optax, init also accepts the fast params alone.
+        init: (params) => ({ fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }),
+        update: <P extends PyTree>(updates: P, state: LookaheadState<S>, params?: P, extra?: ExtraArgs) => {
+          const p = params as unknown as LookaheadParams
+          const [u, fastState] = fast.update(updates, state.fastState, p.fast as P, extra)
+          const sync = state.stepsSinceSync === k - 1
+          const out = sync
+            ? {
+                fast: tree.mapElementwise((f, uu, s) => uu - (1 - alpha) * (f + uu - s), p.fast, u, p.slow),
+                slow: tree.mapElementwise((f, uu, s) => alpha * (f + uu - s), p.fast, u, p.slow),
+              }
+            : { fast: u, slow: tree.zerosLike(p.slow) }
+          const stepsSinceSync = (state.stepsSinceSync + 1) % k
+          const next = { fastState: sync && reset ? fast.init(p.fast) : fastState, stepsSinceSync }
+          return [out as unknown as P, next] as const
+        },
       },
-    },
-    [fast],
+      [fast],
+    ),
+    (s: LookaheadState<S>) => learningRatesIn(fast, s.fastState),
   )
 }
 

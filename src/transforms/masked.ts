@@ -3,6 +3,7 @@ import { HyperparameterError } from '../core/errors'
 import { dual } from '../core/function'
 import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
 import { applyMask, checkMaskOrFn, mergeMasked, resolveMask } from './_internal/maskTree'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
  * State of {@link masked}: the inner transform's state, which only holds the selected leaves.
@@ -25,17 +26,20 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
     throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
   }
   const m = checkMaskOrFn('masked', 'mask', mask)
-  return inheritNotes(
-    {
-      init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
-      update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
-        const maskTree = resolveMask(m, updates)
-        const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
-        const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
-        return [mergeMasked(maskTree, inner_, updates), { innerState }] as const
+  return withLearningRate(
+    inheritNotes(
+      {
+        init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
+        update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
+          const maskTree = resolveMask(m, updates)
+          const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
+          const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
+          return [mergeMasked(maskTree, inner_, updates), { innerState }] as const
+        },
       },
-    },
-    [inner],
+      [inner],
+    ),
+    (s: MaskedState<S>) => learningRatesIn(inner, s.innerState),
   )
 }
 

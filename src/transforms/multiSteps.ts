@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
  * Decides whether a micro-batch's gradients are dropped (as if the step never happened), as optax's
@@ -85,32 +86,35 @@ function multiStepsBody<S>(
   const accumulate = mean
     ? (g: number, acc: number, n: number) => acc + (g - acc) / (n + 1)
     : (g: number, acc: number) => acc + g
-  return inheritNotes(
-    {
-      init: (params) => ({
-        miniStep: 0,
-        gradientStep: 0,
-        innerOptState: inner.init(params),
-        accGrads: tree.zerosLike(params),
-        skipState: skipFn(tree.zerosLike(params), 0, params)[1],
-      }),
-      update: <P extends PyTree>(updates: P, state: MultiStepsState<S>, params?: P, extra?: ExtraArgs) => {
-        const [skip, skipState] = skipFn(updates, state.gradientStep, params)
-        if (skip) return [tree.zerosLike(updates), { ...state, skipState }] as const
-        const k = everyK(state.gradientStep)
-        const n = state.miniStep
-        const acc = tree.mapElementwise((g, a) => accumulate(g, a, n), updates, state.accGrads as P)
-        const next = { miniStep: (n + 1) % k, skipState }
-        if (n !== k - 1) {
-          const s = { ...state, ...next, accGrads: acc }
-          return [tree.zerosLike(updates), s] as const
-        }
-        const [u, innerOptState] = inner.update(acc, state.innerOptState, params, extra)
-        const s = { ...next, gradientStep: state.gradientStep + 1, innerOptState, accGrads: tree.zerosLike(acc) }
-        return [u, s] as const
+  return withLearningRate(
+    inheritNotes(
+      {
+        init: (params) => ({
+          miniStep: 0,
+          gradientStep: 0,
+          innerOptState: inner.init(params),
+          accGrads: tree.zerosLike(params),
+          skipState: skipFn(tree.zerosLike(params), 0, params)[1],
+        }),
+        update: <P extends PyTree>(updates: P, state: MultiStepsState<S>, params?: P, extra?: ExtraArgs) => {
+          const [skip, skipState] = skipFn(updates, state.gradientStep, params)
+          if (skip) return [tree.zerosLike(updates), { ...state, skipState }] as const
+          const k = everyK(state.gradientStep)
+          const n = state.miniStep
+          const acc = tree.mapElementwise((g, a) => accumulate(g, a, n), updates, state.accGrads as P)
+          const next = { miniStep: (n + 1) % k, skipState }
+          if (n !== k - 1) {
+            const s = { ...state, ...next, accGrads: acc }
+            return [tree.zerosLike(updates), s] as const
+          }
+          const [u, innerOptState] = inner.update(acc, state.innerOptState, params, extra)
+          const s = { ...next, gradientStep: state.gradientStep + 1, innerOptState, accGrads: tree.zerosLike(acc) }
+          return [u, s] as const
+        },
       },
-    },
-    [inner],
+      [inner],
+    ),
+    (s: MultiStepsState<S>) => learningRatesIn(inner, s.innerOptState),
   )
 }
 

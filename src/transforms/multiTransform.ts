@@ -4,6 +4,7 @@ import { sortedKeys } from '../core/treeTraversal'
 import type { ExtraArgs, GradientTransformation, MaskTree, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
 import { type MaskedState, masked } from './masked'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
  * A tree of labels for {@link multiTransform}: a string at each leaf (or at the root of a subtree, for all of it),
@@ -96,30 +97,33 @@ export function multiTransform(
   const labelsOf = (t: PyTree): LabelTree => (typeof paramLabels === 'function' ? paramLabels(t) : paramLabels)
   const parts = (labels: LabelTree) =>
     names.map((k) => [k, masked(transforms[k] as GradientTransformation<unknown>, maskOf(labels, k))] as const)
-  return inheritNotes(
-    {
-      init: (params) => {
-        const labels = labelsOf(params)
-        const missing = [...collectLabels(owner, labels, 'paramLabels', new Set())].filter((l) => !names.includes(l))
-        if (missing.length > 0) {
-          throw new HyperparameterError(
-            `${owner} has no transform for the label(s) ${missing.map((l) => JSON.stringify(l)).join(', ')}; ` +
-              `transforms has ${names.map((l) => JSON.stringify(l)).join(', ') || 'no labels'}. Add one per label.`,
-          )
-        }
-        return { innerStates: Object.fromEntries(parts(labels).map(([k, tx]) => [k, tx.init(params)])) }
+  return withLearningRate(
+    inheritNotes(
+      {
+        init: (params) => {
+          const labels = labelsOf(params)
+          const missing = [...collectLabels(owner, labels, 'paramLabels', new Set())].filter((l) => !names.includes(l))
+          if (missing.length > 0) {
+            throw new HyperparameterError(
+              `${owner} has no transform for the label(s) ${missing.map((l) => JSON.stringify(l)).join(', ')}; ` +
+                `transforms has ${names.map((l) => JSON.stringify(l)).join(', ') || 'no labels'}. Add one per label.`,
+            )
+          }
+          return { innerStates: Object.fromEntries(parts(labels).map(([k, tx]) => [k, tx.init(params)])) }
+        },
+        update: <P extends PyTree>(updates: P, state: MultiTransformState, params?: P, extra?: ExtraArgs) => {
+          const innerStates: Record<string, MaskedState<unknown>> = {}
+          const out = parts(labelsOf(updates)).reduce((u, [k, tx]) => {
+            const [next, s] = tx.update(u, state.innerStates[k] as MaskedState<unknown>, params, extra)
+            innerStates[k] = s
+            return next
+          }, updates)
+          return [out, { innerStates }] as const
+        },
       },
-      update: <P extends PyTree>(updates: P, state: MultiTransformState, params?: P, extra?: ExtraArgs) => {
-        const innerStates: Record<string, MaskedState<unknown>> = {}
-        const out = parts(labelsOf(updates)).reduce((u, [k, tx]) => {
-          const [next, s] = tx.update(u, state.innerStates[k] as MaskedState<unknown>, params, extra)
-          innerStates[k] = s
-          return next
-        }, updates)
-        return [out, { innerStates }] as const
-      },
-    },
-    names.map((k) => transforms[k]),
+      names.map((k) => transforms[k]),
+    ),
+    (s: MultiTransformState) => names.flatMap((k) => learningRatesIn(transforms[k], s.innerStates[k]?.innerState)),
   )
 }
 
