@@ -291,6 +291,10 @@ const CONTRIB_EXPORTS = [
   'scheduleFreeAdamw',
   'scaleByAdopt',
   'adopt',
+  'scaleByAdemamix',
+  'scaleBySimplifiedAdemamix',
+  'ademamix',
+  'simplifiedAdemamix',
 ]
 
 const TREE_EXPORTS = [

@@ -289,6 +289,12 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   ],
   scaleByAdopt: [{ label: 'scaleByAdopt', make: () => sgdLike(contrib.scaleByAdopt()) }],
   adopt: [{ label: 'contrib.adopt nesterov', make: () => contrib.adopt(0.05, { nesterov: true }) }],
+  scaleByAdemamix: [{ label: 'scaleByAdemamix', make: () => sgdLike(contrib.scaleByAdemamix({ b3: schedule })) }],
+  scaleBySimplifiedAdemamix: [
+    { label: 'scaleBySimplifiedAdemamix', make: () => sgdLike(contrib.scaleBySimplifiedAdemamix({ alpha: 1 })) },
+  ],
+  ademamix: [{ label: 'contrib.ademamix', make: () => contrib.ademamix(0.05, { weightDecay: 0.01, mask }) }],
+  simplifiedAdemamix: [{ label: 'contrib.simplifiedAdemamix', make: () => contrib.simplifiedAdemamix(0.01) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],
