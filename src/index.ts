@@ -221,6 +221,9 @@ export {
 } from './optimizers/optimisticGradientDescent'
 export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
 
+// ---- contrib (optax.contrib; names listed in src/contrib/index.ts) ----
+export * as contrib from './contrib/index'
+
 // ---- grad (names listed in src/grad/index.ts; clip, where, sum, max and min only as ops.*) ----
 export {
   ops,
@@ -326,6 +329,37 @@ export {
   huberLoss,
   type HuberLossOptions,
   logCosh,
+  klDivergence,
+  type KlDivergenceOptions,
+  klDivergenceWithLogTargets,
+  generalizedKlDivergence,
+  convexKlDivergence,
+  cosineSimilarity,
+  type CosineSimilarityOptions,
+  cosineDistance,
+  hingeLoss,
+  perceptronLoss,
+  multiclassHingeLoss,
+  multiclassPerceptronLoss,
+  sparsemaxLoss,
+  multiclassSparsemaxLoss,
+  makeFenchelYoungLoss,
+  polyLossCrossEntropy,
+  type PolyLossCrossEntropyOptions,
+  sigmoidFocalLoss,
+  type SigmoidFocalLossOptions,
+  safeSoftmaxCrossEntropy,
+  smoothLabels,
+  type SmoothLabelsOptions,
+  tripletMarginLoss,
+  type TripletMarginLossOptions,
+  ntxent,
+  rankingSoftmaxLoss,
+  type RankingSoftmaxLossOptions,
+  diceLoss,
+  type DiceLossOptions,
+  binaryDiceLoss,
+  multiclassGeneralizedDiceLoss,
   initializers,
   type InitializerOptions,
   glorotUniform,

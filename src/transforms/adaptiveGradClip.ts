@@ -8,6 +8,7 @@ import { broadcastOver, reduceOver } from './_internal/axes'
 import { firstArg } from './_internal/firstArg'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link adaptiveGradClip}.
@@ -114,6 +115,7 @@ export function adaptiveGradClip(
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('adaptiveGradClip', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired(owner, params)
       const out = tree.map(
         (g, w) => {

@@ -4,7 +4,10 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { type StateSpec, checkState } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
+
+const STATE: StateSpec = { notfiniteCount: 'count', lastFinite: 'number', totalNotfinite: 'count', innerState: 'any' }
 
 /**
  * Options of {@link applyIfFinite}.
@@ -49,25 +52,25 @@ function applyIfFiniteBody<S>(
   const raw = positional ? options : ((options as ApplyIfFiniteOptions).maxConsecutiveErrors ?? Infinity)
   const name = positional ? 'maxConsecutiveErrors' : 'options.maxConsecutiveErrors'
   const max = raw === Infinity ? Infinity : checkInteger(owner, name, raw, '[0, Infinity)')
-  return withLearningRate(
-    inheritNotes(
-      {
-        init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
-        update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
-          const finite = tree.allFinite(updates)
-          const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
-          const [u, innerState] =
-            finite || notfiniteCount > max
-              ? inner.update(updates, state.innerState, params, extra)
-              : ([tree.zerosLike(updates), state.innerState] as const)
-          const totalNotfinite = finite ? state.totalNotfinite : state.totalNotfinite + 1
-          return [u, { notfiniteCount, lastFinite: finite ? 1 : 0, totalNotfinite, innerState }] as const
-        },
+  const tx = inheritNotes<GradientTransformation<ApplyIfFiniteState<S>>>(
+    {
+      init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
+      update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, STATE, updates, params)
+        const finite = tree.allFinite(updates)
+        const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
+        const [u, innerState] =
+          finite || notfiniteCount > max
+            ? inner.update(updates, state.innerState, params, extra)
+            : ([tree.zerosLike(updates), state.innerState] as const)
+        const totalNotfinite = finite ? state.totalNotfinite : state.totalNotfinite + 1
+        return [u, { notfiniteCount, lastFinite: finite ? 1 : 0, totalNotfinite, innerState }] as const
       },
-      [inner],
-    ),
-    (s: ApplyIfFiniteState<S>) => learningRatesIn(inner, s.innerState),
+    },
+    [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: ApplyIfFiniteState<S>) => learningRatesIn(inner, s.innerState))
 }
 
 /**

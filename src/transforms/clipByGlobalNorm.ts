@@ -3,6 +3,9 @@ import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { globalNorm } from './_internal/globalNorm'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { gradNorm: 'number' }
 
 /**
  * Options of {@link clipByGlobalNorm}.
@@ -74,11 +77,12 @@ export function clipByGlobalNorm(
   return attachNotes<GradientTransformation<ClipByGlobalNormState>>(
     {
       init: (): ClipByGlobalNormState => ({ gradNorm: 0 }),
-      update: (updates, _state) => {
+      update: (updates, state, params) => {
+        checkState('clipByGlobalNorm', state, STATE, updates, params)
         const n = globalNorm(updates)
-        const state: ClipByGlobalNormState = { gradNorm: n }
-        if (n < max || n === 0) return [updates, state]
-        return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), state]
+        const next: ClipByGlobalNormState = { gradNorm: n }
+        if (n < max || n === 0) return [updates, next]
+        return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), next]
       },
     },
     [

@@ -4,6 +4,16 @@ import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../cor
 import { hyperparamDefaultsOf } from '../core/hyperparamDefaults'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 import { isOptionsObject } from './_internal/firstArg'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+// The keys it needs (not exactly these: a wrapper may keep more); the inner transform checks innerState.
+const STATE: StateSpec = (s) => {
+  const r = s as { count?: unknown; hyperparams?: unknown; innerState?: unknown } | null
+  const ok = typeof r === 'object' && r !== null && Number.isInteger(r.count) && (r.count as number) >= 0
+  return ok && typeof r.hyperparams === 'object' && r.hyperparams !== null && 'innerState' in r
+    ? undefined
+    : "{count, hyperparams, innerState} (injectHyperparams's state)"
+}
 
 /**
  * Options of {@link injectHyperparams}.
@@ -200,6 +210,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
       {
         init: (params) => ({ count: 0, hyperparams: h0, innerState: tx0.init(params) }),
         update: <P extends PyTree>(updates: P, state: InjectHyperparamsState<S>, params?: P, extra?: ExtraArgs) => {
+          checkState('injectHyperparams', state, STATE, updates, params)
           checkNotOverridden(state)
           const hyperparams = at(state.hyperparams, state.count)
           const [u, innerState] = build(hyperparams).update(updates, state.innerState, params, extra)

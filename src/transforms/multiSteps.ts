@@ -5,7 +5,16 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { type StateSpec, checkState } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
+
+const STATE: StateSpec = {
+  miniStep: 'count',
+  gradientStep: 'count',
+  innerOptState: 'any',
+  accGrads: 'tree',
+  skipState: 'pytree',
+}
 
 /**
  * Decides whether a micro-batch's gradients are dropped (as if the step never happened), as optax's
@@ -86,36 +95,36 @@ function multiStepsBody<S>(
   const accumulate = mean
     ? (g: number, acc: number, n: number) => acc + (g - acc) / (n + 1)
     : (g: number, acc: number) => acc + g
-  return withLearningRate(
-    inheritNotes(
-      {
-        init: (params) => ({
-          miniStep: 0,
-          gradientStep: 0,
-          innerOptState: inner.init(params),
-          accGrads: tree.zerosLike(params),
-          skipState: skipFn(tree.zerosLike(params), 0, params)[1],
-        }),
-        update: <P extends PyTree>(updates: P, state: MultiStepsState<S>, params?: P, extra?: ExtraArgs) => {
-          const [skip, skipState] = skipFn(updates, state.gradientStep, params)
-          if (skip) return [tree.zerosLike(updates), { ...state, skipState }] as const
-          const k = everyK(state.gradientStep)
-          const n = state.miniStep
-          const acc = tree.mapElementwise((g, a) => accumulate(g, a, n), updates, state.accGrads as P)
-          const next = { miniStep: (n + 1) % k, skipState }
-          if (n !== k - 1) {
-            const s = { ...state, ...next, accGrads: acc }
-            return [tree.zerosLike(updates), s] as const
-          }
-          const [u, innerOptState] = inner.update(acc, state.innerOptState, params, extra)
-          const s = { ...next, gradientStep: state.gradientStep + 1, innerOptState, accGrads: tree.zerosLike(acc) }
-          return [u, s] as const
-        },
+  const tx = inheritNotes<GradientTransformation<MultiStepsState<S>>>(
+    {
+      init: (params) => ({
+        miniStep: 0,
+        gradientStep: 0,
+        innerOptState: inner.init(params),
+        accGrads: tree.zerosLike(params),
+        skipState: skipFn(tree.zerosLike(params), 0, params)[1],
+      }),
+      update: <P extends PyTree>(updates: P, state: MultiStepsState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, STATE, updates, params)
+        const [skip, skipState] = skipFn(updates, state.gradientStep, params)
+        if (skip) return [tree.zerosLike(updates), { ...state, skipState }] as const
+        const k = everyK(state.gradientStep)
+        const n = state.miniStep
+        const acc = tree.mapElementwise((g, a) => accumulate(g, a, n), updates, state.accGrads as P)
+        const next = { miniStep: (n + 1) % k, skipState }
+        if (n !== k - 1) {
+          const s = { ...state, ...next, accGrads: acc }
+          return [tree.zerosLike(updates), s] as const
+        }
+        const [u, innerOptState] = inner.update(acc, state.innerOptState, params, extra)
+        const s = { ...next, gradientStep: state.gradientStep + 1, innerOptState, accGrads: tree.zerosLike(acc) }
+        return [u, s] as const
       },
-      [inner],
-    ),
-    (s: MultiStepsState<S>) => learningRatesIn(inner, s.innerOptState),
+    },
+    [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: MultiStepsState<S>) => learningRatesIn(inner, s.innerOptState))
 }
 
 /**
