@@ -25,6 +25,9 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // WebGL on SwiftShader for the gpu.js comparison: Chrome is retiring the automatic software fallback without it
+  // (Playwright passes it by default too).
+  '--enable-unsafe-swiftshader',
 ]
 
 interface Run {
@@ -57,6 +60,7 @@ function run(): Promise<Run> {
       executablePath: CHROMIUM,
       headless: true,
       args: FLAGS,
+      timeout: 60_000,
       viewport: { width: 800, height: 900 },
     })
     const page = await context.newPage()
