@@ -76,6 +76,7 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
+  'currentLearningRate',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',

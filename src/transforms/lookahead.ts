@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
 import { type StateSpec, checkSameTrees, checkState } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = { fastState: 'any', stepsSinceSync: 'count' }
 
@@ -84,7 +85,7 @@ function lookaheadBody<S>(
     typeof params === 'object' && params !== null && !Array.isArray(params) && 'fast' in params
       ? (params as LookaheadParams).fast
       : params
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<LookaheadState<S>>>(
     {
       // As optax, init also accepts the fast params alone.
       init: (params) => (tree.validate(params, 'params'), { fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }),
@@ -107,6 +108,8 @@ function lookaheadBody<S>(
     },
     [fast],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: LookaheadState<S>) => learningRatesIn(fast, s.fastState))
 }
 
 /**

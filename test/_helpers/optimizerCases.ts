@@ -210,6 +210,7 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   withExtraArgs: [{ label: 'withExtraArgs(adam)', make: () => transforms.withExtraArgs(inner()) }],
   strictPurity: [{ label: 'strictPurity(adam)', make: () => transforms.strictPurity(inner()) }],
   hyperparameterDiagnoses: 'reads the warnings attached to a transform, not a transform',
+  currentLearningRate: 'reads the learning rate from an optimizer and its state, not a transform',
   injectHyperparams: [
     { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },
     { label: 'injectHyperparams(adam)(schedule)', make: () => transforms.injectHyperparams(adam)(schedule) },
