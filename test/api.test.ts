@@ -298,6 +298,9 @@ const CONTRIB_EXPORTS = [
   'simplifiedAdemamix',
   'scaleByProdigy',
   'prodigy',
+  'hutchinsonEstimatorDiagHessian',
+  'scaleBySophia',
+  'sophia',
 ]
 
 const TREE_EXPORTS = [
