@@ -67,7 +67,11 @@ export {
   type ScaleByLearningRateState,
 } from './transforms/scaleByLearningRate'
 export { clip, type ClipOptions } from './transforms/clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './transforms/clipByGlobalNorm'
+export {
+  clipByGlobalNorm,
+  type ClipByGlobalNormOptions,
+  type ClipByGlobalNormState,
+} from './transforms/clipByGlobalNorm'
 export { trace, type TraceOptions, type TraceState } from './transforms/trace'
 export { ema, type EmaOptions, type EmaState } from './transforms/ema'
 export {
@@ -154,6 +158,7 @@ export { scaleBySign } from './transforms/scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
 export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
 export { strictPurity } from './transforms/strictPurity'
+export { currentLearningRate } from './transforms/currentLearningRate'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
@@ -215,6 +220,9 @@ export {
   type OptimisticGradientDescentState,
 } from './optimizers/optimisticGradientDescent'
 export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
+
+// ---- contrib (optax.contrib; names listed in src/contrib/index.ts) ----
+export * as contrib from './contrib/index'
 
 // ---- grad (names listed in src/grad/index.ts; clip, where, sum, max and min only as ops.*) ----
 export {
@@ -321,6 +329,37 @@ export {
   huberLoss,
   type HuberLossOptions,
   logCosh,
+  klDivergence,
+  type KlDivergenceOptions,
+  klDivergenceWithLogTargets,
+  generalizedKlDivergence,
+  convexKlDivergence,
+  cosineSimilarity,
+  type CosineSimilarityOptions,
+  cosineDistance,
+  hingeLoss,
+  perceptronLoss,
+  multiclassHingeLoss,
+  multiclassPerceptronLoss,
+  sparsemaxLoss,
+  multiclassSparsemaxLoss,
+  makeFenchelYoungLoss,
+  polyLossCrossEntropy,
+  type PolyLossCrossEntropyOptions,
+  sigmoidFocalLoss,
+  type SigmoidFocalLossOptions,
+  safeSoftmaxCrossEntropy,
+  smoothLabels,
+  type SmoothLabelsOptions,
+  tripletMarginLoss,
+  type TripletMarginLossOptions,
+  ntxent,
+  rankingSoftmaxLoss,
+  type RankingSoftmaxLossOptions,
+  diceLoss,
+  type DiceLossOptions,
+  binaryDiceLoss,
+  multiclassGeneralizedDiceLoss,
   initializers,
   type InitializerOptions,
   glorotUniform,

@@ -27,6 +27,7 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'contrib',
   'projections',
   'chain',
   'namedChain',
@@ -75,6 +76,7 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
+  'currentLearningRate',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
@@ -232,6 +234,29 @@ const RUNTIME_EXPORTS = [
   'softmaxCrossEntropyWithIntegerLabels',
   'sigmoidBinaryCrossEntropy',
   'huberLoss',
+  'klDivergence',
+  'klDivergenceWithLogTargets',
+  'generalizedKlDivergence',
+  'convexKlDivergence',
+  'cosineSimilarity',
+  'cosineDistance',
+  'hingeLoss',
+  'perceptronLoss',
+  'multiclassHingeLoss',
+  'multiclassPerceptronLoss',
+  'sparsemaxLoss',
+  'multiclassSparsemaxLoss',
+  'makeFenchelYoungLoss',
+  'polyLossCrossEntropy',
+  'sigmoidFocalLoss',
+  'safeSoftmaxCrossEntropy',
+  'smoothLabels',
+  'tripletMarginLoss',
+  'ntxent',
+  'rankingSoftmaxLoss',
+  'diceLoss',
+  'binaryDiceLoss',
+  'multiclassGeneralizedDiceLoss',
   'logCosh',
   'initializers',
   'glorotUniform',
@@ -255,6 +280,22 @@ const RUNTIME_EXPORTS = [
   'loadSafetensorsE',
   'lrFind',
   'lossCurveSvg',
+]
+
+// optax.contrib, as the `contrib` namespace (src/contrib/index.ts).
+const CONTRIB_EXPORTS = [
+  'scaleByMuon',
+  'muon',
+  'scheduleFree',
+  'scheduleFreeEvalParams',
+  'scheduleFreeSgd',
+  'scheduleFreeAdamw',
+  'scaleByAdopt',
+  'adopt',
+  'scaleByAdemamix',
+  'scaleBySimplifiedAdemamix',
+  'ademamix',
+  'simplifiedAdemamix',
 ]
 
 const TREE_EXPORTS = [
@@ -324,6 +365,10 @@ describe('public API surface', () => {
 
   it('exports the tree namespace with optax.tree vocabulary', () => {
     expect(Object.keys(descent.tree).sort()).toEqual([...TREE_EXPORTS].sort())
+  })
+
+  it('exports the contrib namespace (optax.contrib)', () => {
+    expect(Object.keys(descent.contrib).sort()).toEqual([...CONTRIB_EXPORTS].sort())
   })
 
   it('exports the projections namespace with optax.projections vocabulary', () => {

@@ -3,12 +3,13 @@
  * loss curve with `lossCurveSvg`, then compares gpu.js with the CPU path.
  *
  * Query parameters: `?allowSoftware=1` lets the gpu.js comparison run on a software renderer (SwiftShader in
- * headless Chromium), which the library otherwise refuses. When training ends the page sets
+ * headless Chromium), which the library otherwise refuses; `?backend=js` (or `auto`, the default) sets descent's
+ * backend for the training (`gpu` only where `useGpu()` found a hardware GPU). When training ends the page sets
  * `globalThis.descentDemo` (see {@link DemoReport}) and `data-state="done"` (or `"failed"`) on <body>: what
  * test/browser/demo.test.ts waits for.
  */
 import { type BackendChoice, type History, getBackend, lossCurveSvg, setBackend } from '../../src/index'
-import { gpuBackend } from '../../src/kernels/gpu'
+import { useGpu } from '../../src/gpu/index'
 import { wasmAvailable } from '../../src/kernels/wasm/index'
 import type { DemoMeta } from './build'
 import { type GpuCheck, checkGpu } from './gpuCheck'
@@ -37,8 +38,8 @@ export interface DemoReport {
   readonly train: number
   readonly test: number
   readonly wasmSimd: boolean
-  /** The gpu.js backend the default dispatch would use, or why none. */
-  readonly gpu: string
+  /** Whether `useGpu()` (hardware GPUs only) installed gpu.js for the training's large matmuls, and on what or why not. */
+  readonly gpu: { readonly used: boolean; readonly detail: string }
   readonly curveUpdates: number
   readonly gpuCheck: GpuCheck
 }
@@ -68,17 +69,19 @@ async function fetchDigits(name: 'train' | 'test', count: number, imageSize: num
   return { images, labels, count }
 }
 
-/** The gpu.js backend as descent's default dispatch sees it: a hardware GPU, or the reason it is not used. */
-function gpuStatus(): string {
-  const g = gpuBackend()
-  if (g._tag === 'Left') return `not used (${g.left.reason})`
-  const mode = `gpu.js ${g.right.backend}${g.right.software ? ' (software renderer)' : ''}`
-  g.right.destroy()
-  return mode
+/**
+ * Opts in to gpu.js for training: `useGpu()` installs its kernels where the browser has a hardware GPU, and the
+ * default backend ('auto') then sends the matmuls of at least 256³ multiply-adds there (here the evaluation on the
+ * held-out digits; a training batch's matmuls stay on the SIMD kernel). A software renderer is refused: the CPU path.
+ */
+function gpuForTraining(): { used: boolean; detail: string } {
+  const gpu = useGpu()
+  if (gpu._tag === 'Left') return { used: false, detail: gpu.left.reason }
+  return { used: true, detail: `gpu.js ${gpu.right.backend} on ${gpu.right.renderer || 'an unnamed renderer'}` }
 }
 
 function renderGpuCheck(check: GpuCheck): string {
-  if (!check.available) return `gpu.js unavailable: ${check.mode}`
+  if (check.backend === '') return `gpu.js unavailable: ${check.reason}`
   const rows = check.ops
     .map(
       (o) =>
@@ -87,7 +90,8 @@ function renderGpuCheck(check: GpuCheck): string {
     )
     .join('')
   return (
-    `gpu.js mode <code>${check.mode}</code>${check.software ? ' (software renderer)' : ''}:` +
+    `gpu.js <code>${check.backend}</code> on ${check.renderer || 'an unnamed renderer'}` +
+    `${check.software ? ' (a software renderer, accepted by <code>?allowSoftware=1</code>)' : ''}:` +
     '<table><tr><th>op</th><th>shape</th><th>max |gpu − cpu|</th><th>worst diff / bound</th><th></th></tr>' +
     `${rows}</table>`
   )
@@ -98,10 +102,10 @@ async function main(): Promise<void> {
   const backend = params.get('backend')
   if (backend !== null) setBackend(backend as BackendChoice)
   const wasmSimd = wasmAvailable()
-  const gpu = gpuStatus()
+  const gpu = gpuForTraining()
   element('backend').textContent =
-    `kernels: matmul on ${wasmSimd ? 'WebAssembly SIMD' : 'plain JS'}; ` +
-    `gpu.js for large matmuls (backend '${getBackend()}'): ${gpu}`
+    `kernels: matmul on ${wasmSimd ? 'WebAssembly SIMD' : 'plain JS'}; gpu.js for large matmuls ` +
+    `(backend '${getBackend()}'): ${gpu.used ? gpu.detail : `not used, ${gpu.detail}`}`
 
   const meta = (await (await fetch('data/meta.json')).json()) as DemoMeta
   const [train, test] = await Promise.all([

@@ -18,21 +18,7 @@ export function flatValues(t: PyTree): number[] {
   return out
 }
 
-/**
- * The threshold θ of the Euclidean projection onto {p ≥ 0, Σp = s}: p = max(x − θ, 0) (Held, Wolfe & Crowder 1974;
- * Duchi et al. 2008). With u sorted decreasingly, k is the largest index with u_k − (Σ_{i≤k} u_i − s)/k > 0.
- */
-export function simplexThreshold(values: readonly number[], s: number): number {
-  const u = [...values].sort((a, b) => b - a)
-  let cumsum = 0
-  let theta = 0
-  for (let k = 1; k <= u.length; k++) {
-    cumsum += u[k - 1]!
-    const candidate = (cumsum - s) / k
-    if (u[k - 1]! - candidate > 0) theta = candidate
-  }
-  return theta
-}
+export { simplexThreshold } from '../core/simplexThreshold'
 
 /** A scale (a radius or a simplex's sum) checked against its interval: a ball's radius may be 0 or Infinity. */
 export const checkScale = (owner: string, scale: unknown, interval = '[0, Infinity]'): number =>
