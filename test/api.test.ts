@@ -296,6 +296,8 @@ const CONTRIB_EXPORTS = [
   'scaleBySimplifiedAdemamix',
   'ademamix',
   'simplifiedAdemamix',
+  'scaleByProdigy',
+  'prodigy',
 ]
 
 const TREE_EXPORTS = [
