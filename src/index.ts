@@ -70,7 +70,11 @@ export {
   type ScaleByLearningRateState,
 } from './transforms/scaleByLearningRate'
 export { clip, type ClipOptions } from './transforms/clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './transforms/clipByGlobalNorm'
+export {
+  clipByGlobalNorm,
+  type ClipByGlobalNormOptions,
+  type ClipByGlobalNormState,
+} from './transforms/clipByGlobalNorm'
 export { trace, type TraceOptions, type TraceState } from './transforms/trace'
 export { ema, type EmaOptions, type EmaState } from './transforms/ema'
 export {
@@ -165,6 +169,7 @@ export { scaleBySign } from './transforms/scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
 export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
 export { strictPurity } from './transforms/strictPurity'
+export { currentLearningRate } from './transforms/currentLearningRate'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'

@@ -79,6 +79,7 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
+  'currentLearningRate',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
@@ -303,6 +304,10 @@ const CONTRIB_EXPORTS = [
   'scheduleFreeAdamw',
   'scaleByAdopt',
   'adopt',
+  'scaleByAdemamix',
+  'scaleBySimplifiedAdemamix',
+  'ademamix',
+  'simplifiedAdemamix',
 ]
 
 const TREE_EXPORTS = [

@@ -3,7 +3,8 @@
  * loss curve with `lossCurveSvg`, then compares gpu.js with the CPU path.
  *
  * Query parameters: `?allowSoftware=1` lets the gpu.js comparison run on a software renderer (SwiftShader in
- * headless Chromium), which the library otherwise refuses. When training ends the page sets
+ * headless Chromium), which the library otherwise refuses; `?backend=js` (or `auto`, the default) sets descent's
+ * backend for the training (`gpu` only where `useGpu()` found a hardware GPU). When training ends the page sets
  * `globalThis.descentDemo` (see {@link DemoReport}) and `data-state="done"` (or `"failed"`) on <body>: what
  * test/browser/demo.test.ts waits for.
  */

@@ -11,3 +11,17 @@ export {
 } from './optimizers/scheduleFreeAdamw'
 export { scaleByAdopt, type ScaleByAdoptOptions, type ScaleByAdoptState } from './transforms/scaleByAdopt'
 export { adopt, type AdoptOptions, type AdoptState } from './optimizers/adopt'
+export { scaleByAdemamix, type ScaleByAdemamixOptions, type ScaleByAdemamixState } from './transforms/scaleByAdemamix'
+export {
+  scaleBySimplifiedAdemamix,
+  type ScaleBySimplifiedAdemamixOptions,
+  type ScaleBySimplifiedAdemamixState,
+} from './transforms/scaleBySimplifiedAdemamix'
+export {
+  ademamix,
+  simplifiedAdemamix,
+  type AdemamixOptions,
+  type AdemamixState,
+  type SimplifiedAdemamixOptions,
+  type SimplifiedAdemamixState,
+} from './optimizers/ademamix'

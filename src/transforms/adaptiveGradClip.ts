@@ -8,6 +8,7 @@ import { unitwiseNorm } from './unitwiseNorm'
 import { firstArg } from './_internal/firstArg'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link adaptiveGradClip}.
@@ -92,6 +93,7 @@ export function adaptiveGradClip(
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('adaptiveGradClip', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired(owner, params)
       const out = tree.map(
         (g, w) => {

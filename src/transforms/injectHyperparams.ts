@@ -2,7 +2,18 @@ import { DescentError, HyperparameterError } from '../core/errors'
 import { attachNotes, notesOf, withCode } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../core/types'
 import { hyperparamDefaultsOf } from '../core/hyperparamDefaults'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 import { isOptionsObject } from './_internal/firstArg'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+// The keys it needs (not exactly these: a wrapper may keep more); the inner transform checks innerState.
+const STATE: StateSpec = (s) => {
+  const r = s as { count?: unknown; hyperparams?: unknown; innerState?: unknown } | null
+  const ok = typeof r === 'object' && r !== null && Number.isInteger(r.count) && (r.count as number) >= 0
+  return ok && typeof r.hyperparams === 'object' && r.hyperparams !== null && 'innerState' in r
+    ? undefined
+    : "{count, hyperparams, innerState} (injectHyperparams's state)"
+}
 
 /**
  * Options of {@link injectHyperparams}.
@@ -188,10 +199,18 @@ export function injectHyperparams<A extends readonly unknown[], S>(
         const got = state.hyperparams[name]
         if (!Object.is(got, expected)) throw scheduleOverridden(name, got, expected, state.count)
       })
-    return attachNotes(
+    // The next update's learning rate: the schedule at the next count, or the (possibly hand-set) number.
+    const readLearningRate = (state: InjectHyperparamsState<S>): readonly number[] => {
+      const schedule = schedules.get('learningRate')
+      if (schedule) return [schedule(state.count)]
+      const lr = state.hyperparams.learningRate
+      return typeof lr === 'number' ? [lr] : learningRatesIn(tx0, state.innerState)
+    }
+    const tx = attachNotes<GradientTransformation<InjectHyperparamsState<S>>>(
       {
         init: (params) => ({ count: 0, hyperparams: h0, innerState: tx0.init(params) }),
         update: <P extends PyTree>(updates: P, state: InjectHyperparamsState<S>, params?: P, extra?: ExtraArgs) => {
+          checkState('injectHyperparams', state, STATE, updates, params)
           checkNotOverridden(state)
           const hyperparams = at(state.hyperparams, state.count)
           const [u, innerState] = build(hyperparams).update(updates, state.innerState, params, extra)
@@ -200,6 +219,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
       },
       notes,
     )
+    return withLearningRate(tx, readLearningRate)
   }
 }
 

@@ -1,5 +1,6 @@
 import { markFusible } from '../core/fusion'
 import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
+import { type StateSpec, checkState } from '../core/stateCheck'
 import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
@@ -54,6 +55,8 @@ export interface ScaleByAdamState {
   readonly nu: PyTree
 }
 
+const ADAM_STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
+
 /**
  * Rescales updates by Adam's bias-corrected moment estimates.
  *
@@ -104,7 +107,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
 
   const tx: GradientTransformation<ScaleByAdamState> = {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState(owner, state, ADAM_STATE, updates, params)
       const t = state.count + 1
       const f32 = float32Leaves([updates, state.mu, state.nu])
       if (f32 !== null) {

@@ -2,6 +2,9 @@ import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../cor
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByAdamax}.
@@ -81,7 +84,8 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByAdamax', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.updateInfinityMoment<PyTree>(updates, state.nu, b2, eps)
         const t = state.count + 1

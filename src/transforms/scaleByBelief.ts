@@ -2,6 +2,9 @@ import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote 
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByBelief}.
@@ -94,7 +97,8 @@ export function scaleByBelief(options: ScaleByBeliefOptions = {}): GradientTrans
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByBelief', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.mapElementwiseNamed(
           ['updates', 'state.mu', 'state.nu'],

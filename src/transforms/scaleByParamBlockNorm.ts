@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByParamBlockNorm}.
@@ -48,6 +49,7 @@ export function scaleByParamBlockNorm(options: ScaleByParamBlockNormOptions = {}
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('scaleByParamBlockNorm', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired('scaleByParamBlockNorm', params)
       const out = tree.map(
         (g, w) => {

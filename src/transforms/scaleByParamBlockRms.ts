@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByParamBlockRms}.
@@ -51,6 +52,7 @@ export function scaleByParamBlockRms(options: ScaleByParamBlockRmsOptions = {}):
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('scaleByParamBlockRms', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired('scaleByParamBlockRms', params)
       const out = tree.map(
         (g, w) => {

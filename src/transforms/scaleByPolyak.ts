@@ -4,6 +4,7 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByPolyak} (optax's keyword names, camelCased).
@@ -93,7 +94,8 @@ export function scaleByPolyak(options: ScaleByPolyakOptions = {}): GradientTrans
   const positivePart = variant === 'sps+'
   return {
     init: initEmptyState,
-    update: <P extends PyTree>(updates: P, state: EmptyState, _params?: P, extra?: ExtraArgs) => {
+    update: <P extends PyTree>(updates: P, state: EmptyState, params?: P, extra?: ExtraArgs) => {
+      checkState(OWNER, state, EMPTY_STATE_SPEC, updates, params)
       const value: unknown = extra?.value
       if (typeof value !== 'number') {
         const hint = typeof value === 'object' && value !== null ? ' (a Tensor loss: pass loss.item())' : ''

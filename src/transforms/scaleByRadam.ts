@@ -2,6 +2,9 @@ import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote 
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByRadam}.
@@ -103,7 +106,8 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByRadam', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
         const t = state.count + 1

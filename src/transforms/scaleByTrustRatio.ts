@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByTrustRatio}.
@@ -72,6 +73,7 @@ export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): Gradi
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('scaleByTrustRatio', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired(owner, params)
       const out = tree.map(
         (g, w) => {

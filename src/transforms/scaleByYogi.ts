@@ -2,6 +2,9 @@ import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../cor
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByYogi}.
@@ -96,7 +99,8 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByYogi', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.mapElementwiseNamed(
           ['updates', 'state.nu'],

@@ -224,6 +224,7 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   withExtraArgs: [{ label: 'withExtraArgs(adam)', make: () => transforms.withExtraArgs(inner()) }],
   strictPurity: [{ label: 'strictPurity(adam)', make: () => transforms.strictPurity(inner()) }],
   hyperparameterDiagnoses: 'reads the warnings attached to a transform, not a transform',
+  currentLearningRate: 'reads the learning rate from an optimizer and its state, not a transform',
   injectHyperparams: [
     { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },
     { label: 'injectHyperparams(adam)(schedule)', make: () => transforms.injectHyperparams(adam)(schedule) },
@@ -316,6 +317,12 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   ],
   scaleByAdopt: [{ label: 'scaleByAdopt', make: () => sgdLike(contrib.scaleByAdopt()) }],
   adopt: [{ label: 'contrib.adopt nesterov', make: () => contrib.adopt(0.05, { nesterov: true }) }],
+  scaleByAdemamix: [{ label: 'scaleByAdemamix', make: () => sgdLike(contrib.scaleByAdemamix({ b3: schedule })) }],
+  scaleBySimplifiedAdemamix: [
+    { label: 'scaleBySimplifiedAdemamix', make: () => sgdLike(contrib.scaleBySimplifiedAdemamix({ alpha: 1 })) },
+  ],
+  ademamix: [{ label: 'contrib.ademamix', make: () => contrib.ademamix(0.05, { weightDecay: 0.01, mask }) }],
+  simplifiedAdemamix: [{ label: 'contrib.simplifiedAdemamix', make: () => contrib.simplifiedAdemamix(0.01) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

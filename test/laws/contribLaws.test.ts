@@ -14,6 +14,18 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   },
   { name: 'contrib.scaleByAdopt()', make: () => contrib.scaleByAdopt(), moments: fields('mu', 'nu') },
   { name: 'contrib.adopt(0.05, nesterov)', make: () => contrib.adopt(0.05, { nesterov: true }) },
+  {
+    name: 'contrib.scaleByAdemamix(b3, alpha schedules)',
+    make: () => contrib.scaleByAdemamix({ b3: (c) => 0.9 + 0.01 * c, alpha: (c) => c }),
+    moments: fields('m1', 'm2', 'nu'),
+  },
+  { name: 'contrib.ademamix(0.05)', make: () => contrib.ademamix(0.05, { weightDecay: 0.01 }) },
+  {
+    name: 'contrib.scaleBySimplifiedAdemamix()',
+    make: () => contrib.scaleBySimplifiedAdemamix(),
+    moments: fields('m', 'n'),
+  },
+  { name: 'contrib.simplifiedAdemamix(0.01)', make: () => contrib.simplifiedAdemamix(0.01) },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)

@@ -3,6 +3,9 @@ import { checkBoolean, inheritNotes } from '../../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../../core/types'
 import type { ConditionFn, ConditionallyTransformOptions, ConditionallyTransformState } from '../conditionallyTransform'
 import { checkTransformation } from './isTransformation'
+import { type StateSpec, checkState } from '../../core/stateCheck'
+
+const STATE: StateSpec = { innerState: 'any', step: 'count' }
 
 /** @internal The shared body of conditionallyTransform / conditionallyMask. */
 export function conditionalBody<S>(
@@ -24,6 +27,7 @@ export function conditionalBody<S>(
     {
       init: (params) => ({ innerState: inner.init(params), step: 0 }),
       update: <P extends PyTree>(updates: P, state: ConditionallyTransformState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, STATE, updates, params)
         const run = forward ? shouldTransformFn(state.step, extra ?? {}) : shouldTransformFn(state.step)
         const [u, innerState] = run
           ? inner.update(updates, state.innerState, params, extra)
