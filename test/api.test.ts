@@ -308,6 +308,8 @@ const CONTRIB_EXPORTS = [
   'scaleBySimplifiedAdemamix',
   'ademamix',
   'simplifiedAdemamix',
+  'scaleByProdigy',
+  'prodigy',
 ]
 
 const TREE_EXPORTS = [

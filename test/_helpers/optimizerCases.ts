@@ -323,6 +323,8 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   ],
   ademamix: [{ label: 'contrib.ademamix', make: () => contrib.ademamix(0.05, { weightDecay: 0.01, mask }) }],
   simplifiedAdemamix: [{ label: 'contrib.simplifiedAdemamix', make: () => contrib.simplifiedAdemamix(0.01) }],
+  scaleByProdigy: [{ label: 'scaleByProdigy', make: () => contrib.scaleByProdigy({ weightDecay: 0.01 }) }],
+  prodigy: [{ label: 'contrib.prodigy(schedule)', make: () => contrib.prodigy((c) => 1 / (1 + c)) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],
