@@ -25,3 +25,5 @@ export {
   type SimplifiedAdemamixOptions,
   type SimplifiedAdemamixState,
 } from './optimizers/ademamix'
+export { scaleByProdigy, type ScaleByProdigyOptions, type ScaleByProdigyState } from './transforms/scaleByProdigy'
+export { prodigy, type ProdigyOptions, type ProdigyState } from './optimizers/prodigy'

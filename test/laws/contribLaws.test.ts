@@ -26,6 +26,8 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
     moments: fields('m', 'n'),
   },
   { name: 'contrib.simplifiedAdemamix(0.01)', make: () => contrib.simplifiedAdemamix(0.01) },
+  // Prodigy keeps x₀, a copy of the params, in its state.
+  { name: 'contrib.prodigy()', make: () => contrib.prodigy(), initUsesParams: true },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)
