@@ -3,7 +3,9 @@
 // with diagnostics on (the default) and off. Each round times `reps` steps of each, alternating which goes first; the
 // result is the median of the per-round ratios on ÷ off (a shared machine drifts between rounds, not within a pair).
 //   npx tsx bench/ab-diagnostics.ts [rounds] [reps]
-import { type Tensor, adamw, initTrainState, ops, tensor, trainStep } from '../src/index'
+import { type PyTree, type Tensor, adamw, initTrainState, ops, tensor, trainStep, valueAndGrad } from '../src/index'
+import { gradStats } from '../src/train/gradStats'
+import { stepChecks } from '../src/train/stepChecks'
 import { randomF32 } from './lib'
 
 const [roundsArg, repsArg] = process.argv.slice(2)
@@ -77,4 +79,28 @@ console.log(
   `mlp-784-256-10-b128 trainStep(adamw, { donate: true }): diagnostics on ${median(onAll).toFixed(2)} ms, ` +
     `off ${median(offAll).toFixed(2)} ms (medians of ${rounds}×${reps} steps); on ÷ off: median of rounds ` +
     `${median(ratios).toFixed(3)} (range ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})`,
+)
+
+// The checks' own work, timed alone on this model's gradient (what diagnostics: true adds to a step): the dead-unit
+// scan of gradStats and stepChecks. The trace-time checks (detached loss, unused params, suspicious broadcasts) are a
+// few shape comparisons per op and run either way.
+const grads = valueAndGrad((p: P) => loss(p, data))({
+  w1: tensor(w1, [din, dh]),
+  b1: tensor(new Float32Array(dh), [dh]),
+  w2: tensor(w2, [dh, dout]),
+  b2: tensor(new Float32Array(dout), [dout]),
+})[1] as PyTree
+const timeIt = (f: () => unknown, n = 2000) => {
+  for (let i = 0; i < 50; i++) f()
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) f()
+  return (performance.now() - t0) / n
+}
+const base = timeIt(() => gradStats(grads))
+const withDead = timeIt(() => gradStats(grads, { deadUnits: true, skip: [] }))
+const norm = gradStats(grads).norm
+const checks = timeIt(() => stepChecks(1, 2.3, grads, norm))
+console.log(
+  `the checks alone: gradStats ${base.toFixed(3)} ms (run either way), + dead-unit scan ` +
+    `${(withDead - base).toFixed(3)} ms, stepChecks ${checks.toFixed(4)} ms`,
 )
