@@ -185,7 +185,21 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   conditionallyMask: [
     { label: 'conditionallyMask(adam, step ≥ 2)', make: () => transforms.conditionallyMask(inner(), (s) => s >= 2) },
   ],
-  multiSteps: [{ label: 'multiSteps(adam, 3)', make: () => transforms.multiSteps(inner(), 3) }],
+  multiSteps: [
+    { label: 'multiSteps(adam, 3)', make: () => transforms.multiSteps(inner(), 3) },
+    {
+      label: 'multiSteps(adam, 2) skipping non-finite and large mini-batches',
+      make: () =>
+        transforms.multiSteps(inner(), {
+          everyKSchedule: 2,
+          shouldSkipUpdateFn: (u, s, p) =>
+            transforms.skipNotFinite(u, s, p)[0]
+              ? transforms.skipNotFinite(u, s, p)
+              : transforms.skipLargeUpdates(u, s, p, 1e6),
+        }),
+      grad: nanAt,
+    },
+  ],
   multiStepsHasUpdated: 'a predicate on a MultiStepsState, not a transform',
   multiTransform: [
     {
@@ -252,6 +266,19 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   ],
   zeroNans: [{ label: 'zeroNans with NaN gradients', make: () => sgdLike(transforms.zeroNans()), grad: nanAt }],
   adaptiveGradClip: [{ label: 'adaptiveGradClip', make: () => sgdLike(transforms.adaptiveGradClip(0.1)) }],
+  unitwiseNorm: 'a leaf function (the norm adaptiveGradClip uses), not a transform',
+  unitwiseClip: 'a leaf function (the clip adaptiveGradClip uses), not a transform',
+  skipNotFinite: 'a shouldSkipUpdateFn for multiSteps, not a transform (run by the multiSteps case)',
+  skipLargeUpdates: 'a shouldSkipUpdateFn for multiSteps, not a transform (run by the multiSteps case)',
+  perExampleGlobalNormClip: 'a function of per-example gradients (batch axis first), not a transform',
+  perExampleLayerNormClip: 'a function of per-example gradients (batch axis first), not a transform',
+  flatten: [{ label: 'flatten(scaleByAdam)', make: () => sgdLike(transforms.flatten(transforms.scaleByAdam())) }],
+  measureWithEma: [
+    {
+      label: 'monitor(measureWithEma)',
+      make: () => sgdLike(transforms.monitor({ norm: transforms.measureWithEma((u) => tree.norm(u), 0.9) })),
+    },
+  ],
   normalizeByUpdateNorm: [{ label: 'normalizeByUpdateNorm', make: () => sgdLike(transforms.normalizeByUpdateNorm()) }],
   snapshot: [{ label: 'snapshot', make: () => sgdLike(transforms.snapshot('norm', (u) => tree.norm(u))) }],
   monitor: [
