@@ -313,6 +313,8 @@ const CONTRIB_EXPORTS = [
   'hutchinsonEstimatorDiagHessian',
   'scaleBySophia',
   'sophia',
+  'normalize',
+  'sam',
 ]
 
 const TREE_EXPORTS = [
