@@ -114,6 +114,16 @@ describe('browser demo (examples/browser) in headless Chromium', () => {
     expect(countColor(image, '#2ca02c', 40)).toBeGreaterThan(150)
   }, 120_000)
 
+  it('shows held-out digits with the predictions of the trained MLP (screenshot)', async () => {
+    const { page, report } = await run()
+    expect(report.digits.shown).toBe(15)
+    const shot = await page.locator('#digits').screenshot()
+    writeFileSync(join(OUT, 'digits.png'), shot)
+    // Each digit is drawn dark on white at 1.5× scale: an MNIST digit has about 150 of its 784 pixels inked, so about
+    // 250–340 dark screen pixels a digit (measured: 4069 for 16 digits); an empty canvas has none.
+    expect(countColor(decodePng(shot), '#000000', 100)).toBeGreaterThan(15 * 100)
+  }, 120_000)
+
   it('refuses the software renderer for training: useGpu() without allowSoftware leaves the CPU path', async () => {
     const { gpu } = (await run()).report
     expect(gpu.used).toBe(false)

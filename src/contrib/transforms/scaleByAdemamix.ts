@@ -1,4 +1,5 @@
 import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
+import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 
@@ -40,6 +41,8 @@ export interface ScaleByAdemamixState {
   readonly nu: PyTree
 }
 
+const STATE: StateSpec = { count: 'count', countM2: 'count', m1: 'tree', m2: 'tree', nu: 'tree' }
+
 /**
  * Rescales updates according to AdEMAMix. See {@link ademamix} for the update rule.
  *
@@ -78,7 +81,8 @@ export function scaleByAdemamix(options: ScaleByAdemamixOptions = {}): GradientT
       m2: tree.zerosLike(params),
       nu: tree.zerosLike(params),
     }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState(owner, state, STATE, updates, params)
       const beta3 = typeof b3 === 'number' ? b3 : b3(state.countM2)
       const a = typeof alpha === 'number' ? alpha : alpha(state.countM2)
       const named = (name: string) => ['updates', name]

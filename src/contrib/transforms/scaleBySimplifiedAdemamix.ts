@@ -1,4 +1,5 @@
 import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
+import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 
@@ -34,6 +35,8 @@ export interface ScaleBySimplifiedAdemamixState {
   readonly n: PyTree
 }
 
+const STATE: StateSpec = { t: 'count', m: 'tree', n: 'tree' }
+
 /**
  * Rescales updates according to Simplified AdEMAMix. See {@link simplifiedAdemamix} for the update rule.
  *
@@ -66,7 +69,8 @@ export function scaleBySimplifiedAdemamix(
 
   return {
     init: (params) => ({ t: 0, m: tree.zerosLike(params), n: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState(owner, state, STATE, updates, params)
       const a = typeof alpha === 'number' ? alpha : alpha(state.t)
       const m = tree.mapElementwiseNamed(['updates', 'state.m'], (g, x) => g + b1 * x, updates, state.m)
       const n = tree.mapElementwiseNamed(['updates', 'state.n'], (g, x) => (1 - b2) * g * g + b2 * x, updates, state.n)

@@ -1,5 +1,6 @@
 import { checkInRange, checkScalarOrSchedule, inheritNotes } from '../../core/hyperparams'
 import { fromStorage, isTensor } from '../../core/tensor'
+import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
@@ -39,6 +40,15 @@ export interface ScheduleFreeState<S = unknown> {
 
 const copyLeaves = <P extends PyTree>(params: P): P =>
   tree.map((l) => (isTensor(l) ? fromStorage(l.data.slice(), l.shape) : l), params)
+
+const STATE: StateSpec = {
+  b1: 'number',
+  weightSum: 'number',
+  stepCount: 'count',
+  maxLr: 'number',
+  baseOptimizerState: 'any',
+  z: 'tree',
+}
 
 /**
  * Schedule-Free learning (Defazio et al. 2024): wraps a base optimizer without momentum and replaces momentum by
@@ -94,6 +104,7 @@ export function scheduleFree<S>(
       }),
       update: <P extends PyTree>(grads: P, state: ScheduleFreeState<S>, params?: P, extra?: ExtraArgs) => {
         const y = paramsRequired(owner, params, { chain: 'e.g. contrib.scheduleFreeSgd' })
+        checkState(owner, state, STATE, grads, y)
         const maxLr = Math.max(state.maxLr, typeof lr === 'number' ? lr : lr(state.stepCount))
         const weight = maxLr ** power
         const weightSum = state.weightSum + weight
