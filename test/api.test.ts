@@ -317,6 +317,9 @@ const CONTRIB_EXPORTS = [
   'simplifiedAdemamix',
   'scaleByProdigy',
   'prodigy',
+  'hutchinsonEstimatorDiagHessian',
+  'scaleBySophia',
+  'sophia',
 ]
 
 const TREE_EXPORTS = [
