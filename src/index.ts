@@ -67,7 +67,11 @@ export {
   type ScaleByLearningRateState,
 } from './transforms/scaleByLearningRate'
 export { clip, type ClipOptions } from './transforms/clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './transforms/clipByGlobalNorm'
+export {
+  clipByGlobalNorm,
+  type ClipByGlobalNormOptions,
+  type ClipByGlobalNormState,
+} from './transforms/clipByGlobalNorm'
 export { trace, type TraceOptions, type TraceState } from './transforms/trace'
 export { ema, type EmaOptions, type EmaState } from './transforms/ema'
 export {
@@ -154,6 +158,7 @@ export { scaleBySign } from './transforms/scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
 export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
 export { strictPurity } from './transforms/strictPurity'
+export { currentLearningRate } from './transforms/currentLearningRate'
 
 // ---- schedules (names listed in src/schedules/index.ts) ----
 export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
@@ -164,7 +169,7 @@ export { exponentialDecay, type ExponentialDecayOptions } from './schedules/expo
 export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './schedules/cosineDecaySchedule'
 export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './schedules/warmupCosineDecaySchedule'
 export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './schedules/warmupConstantSchedule'
-export { joinSchedules } from './schedules/joinSchedules'
+export { joinSchedules, type JoinSchedulesOptions } from './schedules/joinSchedules'
 export {
   piecewiseInterpolateSchedule,
   type PiecewiseInterpolateScheduleOptions,
@@ -175,7 +180,7 @@ export {
   warmupExponentialDecaySchedule,
   type WarmupExponentialDecayScheduleOptions,
 } from './schedules/warmupExponentialDecaySchedule'
-export { sgdrSchedule } from './schedules/sgdrSchedule'
+export { sgdrSchedule, type SgdrScheduleOptions } from './schedules/sgdrSchedule'
 export { perEpoch, type PerEpochOptions } from './schedules/perEpoch'
 
 // ---- optimizers (names listed in src/optimizers/index.ts) ----
@@ -215,6 +220,9 @@ export {
   type OptimisticGradientDescentState,
 } from './optimizers/optimisticGradientDescent'
 export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
+
+// ---- contrib (optax.contrib; names listed in src/contrib/index.ts) ----
+export * as contrib from './contrib/index'
 
 // ---- grad (names listed in src/grad/index.ts; clip, where, sum, max and min only as ops.*) ----
 export {
@@ -321,6 +329,37 @@ export {
   huberLoss,
   type HuberLossOptions,
   logCosh,
+  klDivergence,
+  type KlDivergenceOptions,
+  klDivergenceWithLogTargets,
+  generalizedKlDivergence,
+  convexKlDivergence,
+  cosineSimilarity,
+  type CosineSimilarityOptions,
+  cosineDistance,
+  hingeLoss,
+  perceptronLoss,
+  multiclassHingeLoss,
+  multiclassPerceptronLoss,
+  sparsemaxLoss,
+  multiclassSparsemaxLoss,
+  makeFenchelYoungLoss,
+  polyLossCrossEntropy,
+  type PolyLossCrossEntropyOptions,
+  sigmoidFocalLoss,
+  type SigmoidFocalLossOptions,
+  safeSoftmaxCrossEntropy,
+  smoothLabels,
+  type SmoothLabelsOptions,
+  tripletMarginLoss,
+  type TripletMarginLossOptions,
+  ntxent,
+  rankingSoftmaxLoss,
+  type RankingSoftmaxLossOptions,
+  diceLoss,
+  type DiceLossOptions,
+  binaryDiceLoss,
+  multiclassGeneralizedDiceLoss,
   initializers,
   type InitializerOptions,
   glorotUniform,
@@ -356,3 +395,6 @@ export { lossCurveSvg, type LossCurveSvgOptions } from './train/index'
 
 // ---- kernels (backend selection; src/kernels/dispatch.ts) ----
 export { setBackend, getBackend, withBackend, type BackendChoice } from './kernels/dispatch'
+
+// ---- projections (src/projections, one namespace as optax.projections) ----
+export * as projections from './projections/index'

@@ -27,6 +27,8 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'contrib',
+  'projections',
   'chain',
   'namedChain',
   'applyUpdates',
@@ -74,6 +76,7 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
+  'currentLearningRate',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
@@ -231,6 +234,29 @@ const RUNTIME_EXPORTS = [
   'softmaxCrossEntropyWithIntegerLabels',
   'sigmoidBinaryCrossEntropy',
   'huberLoss',
+  'klDivergence',
+  'klDivergenceWithLogTargets',
+  'generalizedKlDivergence',
+  'convexKlDivergence',
+  'cosineSimilarity',
+  'cosineDistance',
+  'hingeLoss',
+  'perceptronLoss',
+  'multiclassHingeLoss',
+  'multiclassPerceptronLoss',
+  'sparsemaxLoss',
+  'multiclassSparsemaxLoss',
+  'makeFenchelYoungLoss',
+  'polyLossCrossEntropy',
+  'sigmoidFocalLoss',
+  'safeSoftmaxCrossEntropy',
+  'smoothLabels',
+  'tripletMarginLoss',
+  'ntxent',
+  'rankingSoftmaxLoss',
+  'diceLoss',
+  'binaryDiceLoss',
+  'multiclassGeneralizedDiceLoss',
   'logCosh',
   'initializers',
   'glorotUniform',
@@ -254,6 +280,24 @@ const RUNTIME_EXPORTS = [
   'loadSafetensorsE',
   'lrFind',
   'lossCurveSvg',
+]
+
+// optax.contrib, as the `contrib` namespace (src/contrib/index.ts).
+const CONTRIB_EXPORTS = [
+  'scaleByMuon',
+  'muon',
+  'scheduleFree',
+  'scheduleFreeEvalParams',
+  'scheduleFreeSgd',
+  'scheduleFreeAdamw',
+  'scaleByAdopt',
+  'adopt',
+  'scaleByAdemamix',
+  'scaleBySimplifiedAdemamix',
+  'ademamix',
+  'simplifiedAdemamix',
+  'scaleByProdigy',
+  'prodigy',
 ]
 
 const TREE_EXPORTS = [
@@ -301,6 +345,21 @@ const TREE_EXPORTS = [
   'set',
 ]
 
+const PROJECTIONS_EXPORTS = [
+  'projectionBox',
+  'projectionHypercube',
+  'projectionNonNegative',
+  'projectionSimplex',
+  'projectionL1Ball',
+  'projectionL1Sphere',
+  'projectionL2Ball',
+  'projectionL2Sphere',
+  'projectionLinfBall',
+  'projectionVector',
+  'projectionHyperplane',
+  'projectionHalfspace',
+]
+
 describe('public API surface', () => {
   it('exports exactly the documented names', () => {
     expect(Object.keys(descent).sort()).toEqual([...RUNTIME_EXPORTS].sort())
@@ -308,6 +367,14 @@ describe('public API surface', () => {
 
   it('exports the tree namespace with optax.tree vocabulary', () => {
     expect(Object.keys(descent.tree).sort()).toEqual([...TREE_EXPORTS].sort())
+  })
+
+  it('exports the contrib namespace (optax.contrib)', () => {
+    expect(Object.keys(descent.contrib).sort()).toEqual([...CONTRIB_EXPORTS].sort())
+  })
+
+  it('exports the projections namespace with optax.projections vocabulary', () => {
+    expect(Object.keys(descent.projections).sort()).toEqual([...PROJECTIONS_EXPORTS].sort())
   })
 
   it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {

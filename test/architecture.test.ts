@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fusibleOf } from '../src/core/fusion'
+import * as contrib from '../src/contrib/index'
 import * as optimizers from '../src/optimizers/index'
 
 // Layers (DESIGN.md): imports only go downwards, kernels ← core ← {grad, schedules} ← transforms ← optimizers ← train.
@@ -12,10 +13,14 @@ const RANK: Record<string, number> = {
   core: 1,
   grad: 2,
   schedules: 2,
+  projections: 2,
   transforms: 3,
   optimizers: 4,
+  // optax.contrib: building blocks (contrib/transforms) and aliases (contrib/optimizers) above the core optimizers.
+  contrib: 4.5,
   train: 5,
   testing: 6,
+  gpu: 6, // descent/gpu: installs gpu.js kernels in kernels/dispatch.ts
 }
 
 const walk = (dir: string): string[] =>
@@ -26,6 +31,10 @@ const walk = (dir: string): string[] =>
 
 const files = walk(src)
 const layerOf = (file: string): string => relative(src, file).split('/')[0]!.replace(/\.ts$/, '')
+/** The alias files: src/optimizers/*.ts and src/contrib/optimizers/*.ts (not the barrels). */
+const isAliasFile = (file: string): boolean =>
+  (layerOf(file) === 'optimizers' || relative(src, file).startsWith('contrib/optimizers/')) &&
+  !file.endsWith('index.ts')
 
 /** The relative modules `text` imports or re-exports; with `runtimeOnly`, not those of `import type` / `export type`. */
 function specifiers(text: string, { runtimeOnly = false } = {}): string[] {
@@ -68,6 +77,9 @@ const graph = new Map(files.map((f) => [f, importsOf(f)]))
 // Cycles only matter at run time, so `import type` edges are left out of the cycle check (as dpdm -T does).
 const runtimeGraph = new Map(files.map((f) => [f, importsOf(f, { runtimeOnly: true })]))
 
+/** The arguments a contrib alias is built with in the runtime check, where the learning rate 0.1 does not fit. */
+const CONTRIB_ALIAS_ARGS: Record<string, readonly unknown[]> = {}
+
 describe('architecture', () => {
   it.each(files.filter((f) => layerOf(f) !== 'index').map((f) => [relative(src, f), f] as const))(
     '%s only imports from its own or lower layers',
@@ -85,15 +97,23 @@ describe('architecture', () => {
     },
   )
 
-  it('optimizers import only from transforms and core', () => {
-    for (const f of files.filter((f) => layerOf(f) === 'optimizers')) {
-      for (const dep of graph.get(f)!)
-        expect(['transforms', 'core', 'optimizers'], relative(src, f)).toContain(layerOf(dep))
+  it('optimizers import only from transforms and core (contrib aliases also from contrib and the core aliases)', () => {
+    for (const f of files.filter(isAliasFile)) {
+      const allowed =
+        layerOf(f) === 'contrib'
+          ? ['transforms', 'core', 'optimizers', 'contrib']
+          : ['transforms', 'core', 'optimizers']
+      for (const dep of graph.get(f)!) {
+        expect(allowed, relative(src, f)).toContain(layerOf(dep))
+        // A contrib alias imports building blocks, never another contrib alias's internals in src/optimizers' place.
+        if (layerOf(dep) === 'contrib')
+          expect(relative(src, dep), relative(src, f)).toMatch(/^contrib\/(transforms|optimizers|_internal)\//)
+      }
     }
   })
 
   it('optimizer aliases have no state or math of their own (no init/update literals, no tree math)', () => {
-    for (const f of files.filter((f) => layerOf(f) === 'optimizers')) {
+    for (const f of files.filter(isAliasFile)) {
       const code = readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '')
       expect(code, relative(src, f)).not.toMatch(/\b(init|update)\s*:/)
       expect(code, relative(src, f)).not.toMatch(/\btree\.\w+\(/)
@@ -101,20 +121,30 @@ describe('architecture', () => {
   })
 
   it('every optimizer alias is one `return chain(...)` (or another alias with options set)', () => {
-    for (const f of files.filter((f) => layerOf(f) === 'optimizers' && !f.endsWith('index.ts'))) {
+    const aliasNames = [...Object.keys(optimizers), ...Object.keys(contrib)]
+    for (const f of files.filter(isAliasFile)) {
       const code = readFileSync(f, 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '')
       const functions = [...code.matchAll(/^export function (\w+)[\s\S]*?^}/gm)]
       const arrows = [...code.matchAll(/^export const (\w+)\s*=\s*\([\s\S]*?=>\s*\n?\s*(\w+)\(/gm)]
       expect(functions.length + arrows.length, relative(src, f)).toBeGreaterThan(0)
       for (const [body, name] of functions) expect(body, `${relative(src, f)}: ${name}`).toMatch(/\n {2}return chain\(/)
-      for (const [, name, callee] of arrows)
-        expect(Object.keys(optimizers), `${relative(src, f)}: ${name}`).toContain(callee)
+      for (const [, name, callee] of arrows) expect(aliasNames, `${relative(src, f)}: ${name}`).toContain(callee)
     }
     // At run time too: what each alias returns was built by chain() (not a chain spread into a new object).
     for (const [name, make] of Object.entries(optimizers)) {
       // polyakSgd has no learning rate (its step comes from the loss): it takes its options object.
       const tx = (make as (lr: unknown) => unknown)(name === 'polyakSgd' ? {} : 0.1)
       expect(fusibleOf(tx)?.kind, name).toBe('chain')
+    }
+    const contribAliases = files
+      .filter((f) => isAliasFile(f) && layerOf(f) === 'contrib')
+      .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^export (?:function|const) (\w+)/gm)].map((m) => m[1]!))
+    expect(contribAliases.length).toBeGreaterThan(0)
+    for (const name of contribAliases) {
+      const make = (contrib as unknown as Record<string, (...args: unknown[]) => unknown>)[name]
+      expect(typeof make, `${name} is exported from src/contrib/index.ts`).toBe('function')
+      const tx = make!(...(CONTRIB_ALIAS_ARGS[name] ?? [0.1]))
+      expect(fusibleOf(tx)?.kind, `contrib.${name}`).toBe('chain')
     }
   })
 

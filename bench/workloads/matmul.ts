@@ -1,5 +1,6 @@
 // (d) matmul 512×512×512 float32, GFLOP/s for each descent kernel (TS reference, SIMD wasm, gpu.js webasm), with
 // TF.js (cpu, wasm) and jax-js for reference. Usage: tsx bench/workloads/matmul.ts [n] [--quick]
+import { useGpu } from '../../src/gpu/index'
 import { matmul } from '../../src/kernels/dispatch'
 import { type Row, emit, loadJax, loadTf, quick, randomF32, time } from '../lib'
 
@@ -9,6 +10,7 @@ const flops = 2 * n ** 3
 const rows: Row[] = []
 const add = (impl: string, kind: Row['kind'], t: { median: number; min: number }, reps: number) =>
   rows.push({ workload, impl, kind, medianMs: t.median, minMs: t.min, reps, gflops: flops / t.median / 1e6 })
+useGpu() // installs gpu.js (its WebAssembly mode in Node) for the kernel: 'gpu' row
 const a = randomF32(n * n, 1)
 const b = randomF32(n * n, 2)
 

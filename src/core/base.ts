@@ -1,4 +1,5 @@
 import { mapElementwise, validate, zerosLike } from './tree'
+import { EMPTY_STATE_SPEC, checkState } from './stateCheck'
 import { mapTrees } from './treeTraversal'
 import type { GradientTransformation, Leaf, PyTree } from './types'
 
@@ -37,7 +38,10 @@ export const initEmptyState = (params: PyTree): EmptyState => (validate(params, 
  */
 export const identity = (): GradientTransformation<EmptyState> => ({
   init: initEmptyState,
-  update: (updates, state) => [updates, state],
+  update: (updates, state, params) => {
+    checkState('identity', state, EMPTY_STATE_SPEC, updates, params)
+    return [updates, state]
+  },
 })
 
 /**
@@ -54,7 +58,10 @@ export const identity = (): GradientTransformation<EmptyState> => ({
  */
 export const setToZero = (): GradientTransformation<EmptyState> => ({
   init: initEmptyState,
-  update: (updates, state) => [zerosLike(updates), state],
+  update: (updates, state, params) => {
+    checkState('setToZero', state, EMPTY_STATE_SPEC, updates, params)
+    return [zerosLike(updates), state]
+  },
 })
 
 /**
@@ -73,7 +80,10 @@ export const stateless = (
   f: <P extends PyTree>(updates: P, params: P | undefined) => P,
 ): GradientTransformation<EmptyState> => ({
   init: initEmptyState,
-  update: (updates, state, params) => [f(updates, params), state],
+  update: (updates, state, params) => {
+    checkState('stateless', state, EMPTY_STATE_SPEC, updates, params)
+    return [f(updates, params), state]
+  },
 })
 
 /**
@@ -91,6 +101,7 @@ export const statelessWithTreeMap = (
 ): GradientTransformation<EmptyState> => ({
   init: initEmptyState,
   update: (updates, state, params) => {
+    checkState('statelessWithTreeMap', state, EMPTY_STATE_SPEC, updates, params)
     const out =
       params === undefined
         ? mapTrees((_, [u]) => f(u as Leaf, undefined), [updates], ['updates'])

@@ -1,5 +1,6 @@
 import { StructureError } from './errors'
 import { markFusible } from './fusion'
+import { inheritNotes } from './hyperparams'
 import { setOwn } from './treeTraversal'
 import type { ExtraArgs, GradientTransformation, PyTree } from './types'
 
@@ -114,23 +115,27 @@ export function namedChain<const T extends readonly (readonly [string, GradientT
   const names = txs.map(([n]) => n)
   const dup = names.find((n, i) => names.indexOf(n) !== i)
   if (dup !== undefined) throw new RangeError(`namedChain names must be unique; "${dup}" appears twice`)
-  return {
-    init: (params) => Object.fromEntries(txs.map(([n, tx]) => [n, tx.init(params)])) as S,
-    update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => {
-      const states = state as unknown as Record<string, unknown>
-      let u = updates
-      const next: Record<string, unknown> = {}
-      for (const [n, tx] of txs) {
-        if (!(typeof states === 'object' && states !== null && Object.hasOwn(states, n))) {
-          throw new StructureError(
-            `namedChain: the state has no entry "${n}". Pass the state returned by this chain's init or update.`,
-          )
+  // The parts' hyperparameter findings (eps = 0, lr < 0, ...) stay visible through the names.
+  return inheritNotes(
+    {
+      init: (params) => Object.fromEntries(txs.map(([n, tx]) => [n, tx.init(params)])) as S,
+      update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => {
+        const states = state as unknown as Record<string, unknown>
+        let u = updates
+        const next: Record<string, unknown> = {}
+        for (const [n, tx] of txs) {
+          if (!(typeof states === 'object' && states !== null && Object.hasOwn(states, n))) {
+            throw new StructureError(
+              `namedChain: the state has no entry "${n}". Pass the state returned by this chain's init or update.`,
+            )
+          }
+          const [ui, si] = tx.update(u, states[n], params, extra)
+          u = ui
+          setOwn(next, n, si)
         }
-        const [ui, si] = tx.update(u, states[n], params, extra)
-        u = ui
-        setOwn(next, n, si)
-      }
-      return [u, next as S] as const
+        return [u, next as S] as const
+      },
     },
-  }
+    txs.map(([, tx]) => tx),
+  )
 }

@@ -1,5 +1,6 @@
 import type { TypedArray, TypedArrayConstructor } from '../kernels/backend'
 import { DTypeError, ShapeError } from './errors'
+import { checkNotTraced } from './tracedStorage'
 
 /**
  * Element type of a tensor. `'float32'` is the default; `'float64'` is there for reference computations and tests.
@@ -211,6 +212,7 @@ export function tensor(
     const shape = shapeOrDType as readonly number[]
     checkShape(shape)
     const flat = values as TypedArray | readonly number[]
+    checkNotTraced(flat)
     if (Array.isArray(flat)) checkNumbers(flat)
     else if (!ArrayBuffer.isView(flat)) {
       throw new DTypeError(`tensor(): the data must be a typed array or an array of numbers; got ${typeof flat}.`)
@@ -226,6 +228,7 @@ export function tensor(
   const dtype = (shapeOrDType as DType | undefined) ?? 'float32'
   const Ctor = arrayTypeOf(dtype)
   if (ArrayBuffer.isView(values)) {
+    checkNotTraced(values)
     return fromStorage(Ctor.from(values as TypedArray), [(values as TypedArray).length])
   }
   const shape = inferShape(values as NestedArray, '')

@@ -12,6 +12,7 @@
  * @internal
  */
 import { DescentError } from '../core/errors'
+import { markTraced } from '../core/tracedStorage'
 import type { DType, NestedArray, Tensor } from '../core/tensor'
 import { impls } from './eager'
 import type { Primitive, PrimitiveParams } from './primitives'
@@ -27,11 +28,11 @@ export interface MainTrace {
 
 /**
  * A traced value: satisfies the `Tensor` interface. Its `data` and `toString()` read the concrete value underneath.
- * `item()`, `toArray()` and `dataSync()` do too, except on a value traced by reverse mode (grad, valueAndGrad, vjp)
- * while that transformation runs: there they throw a 'detachedLoss' DescentError, because the plain numbers they
- * return are cut off from the graph and whatever is computed from them gets a zero gradient without a word
- * (PyTorch's `numpy()` on a tensor that requires grad refuses the same way). `stopGradient(x).item()` reads the
- * value on purpose.
+ * `item()`, `toArray()` and `dataSync()` do too, except on a value traced by a transformation (reverse mode: grad,
+ * valueAndGrad, vjp; forward mode: jvp, jacfwd, hessian's inner pass) while it runs: there they throw a 'detachedLoss'
+ * DescentError, because the plain numbers they return are cut off from the graph and whatever is computed from them
+ * gets a zero derivative without a word (PyTorch's `numpy()` on a tensor that requires grad refuses the same way).
+ * `stopGradient(x).item()` reads the value on purpose.
  */
 export abstract class Tracer implements Tensor {
   readonly _tag = 'Tensor' as const
@@ -48,7 +49,9 @@ export abstract class Tracer implements Tensor {
     return this.primal.size
   }
   get data(): Float32Array | Float64Array {
-    return this.primal.data
+    const data = this.primal.data
+    // Marked so that tensor(x.data) inside the transformation is refused (the storage itself is only read).
+    return this._trace.active ? markTraced(data, this._trace) : data
   }
   toArray(): NestedArray {
     checkRead(this, 'toArray()')
@@ -67,11 +70,11 @@ export abstract class Tracer implements Tensor {
   }
 }
 
-/** Throws when `t` is traced by a running reverse-mode transformation: reading it as numbers detaches it. */
+/** Throws when `t` is traced by a running transformation (either mode): reading it as numbers detaches it. */
 function checkRead(t: Tracer, reader: string): void {
-  if (!t._trace.active || t._trace.kind !== 'vjp') return
+  if (!t._trace.active) return
   throw new DescentError(
-    `${reader} was called on a value of shape [${t.shape.join(',')}] traced by grad / valueAndGrad / vjp: it returns ` +
+    `${reader} was called on a value of shape [${t.shape.join(',')}] traced by ${TRACED_BY[t._trace.kind]}: it returns ` +
       'plain numbers, detached from the graph, so anything computed from them (tensor(x.item()), JS arithmetic) ' +
       'gets a zero gradient. Fix: keep the computation in descent ops on the tensor itself (ops.sum, mul, mean, ' +
       'square, ...); to read the value for logging or control flow, use stopGradient(x).' +
@@ -79,6 +82,11 @@ function checkRead(t: Tracer, reader: string): void {
     { code: 'detachedLoss' },
   )
 }
+
+const TRACED_BY = {
+  vjp: 'grad / valueAndGrad / vjp',
+  jvp: 'jvp / jacfwd / hessian / linearize (forward mode)',
+} as const
 
 let nextLevel = 1
 const stack: MainTrace[] = []

@@ -1,14 +1,14 @@
-import * as E from 'fp-ts/Either'
-import { type GpuKernels, gpuBackend } from './gpu'
+import type { GpuKernels } from './gpuKernels'
 import { matmulWasm, wasmAvailable } from './wasm/index'
 
 /**
  * Which backend the dispatched kernels (matmul, and the matmuls inside autodiff) use.
  *
  * `'js'` = the CPU path: plain TypeScript, or the SIMD WebAssembly kernels from the measured sizes up; `'gpu'` =
- * gpu.js wherever it is available (WebGL2 / WebGPU in browsers, its `webasm` mode in Node), the CPU path otherwise;
- * `'auto'` (the default) = per op and size from the measured thresholds: gpu.js only on a hardware GPU and from
- * 256³ multiply-adds, never on a software renderer. Every choice gives the same results within float32 tolerance.
+ * the gpu.js kernels installed by `useGpu()` from `descent/gpu` (WebGL2 in browsers, gpu.js's wasm mode in Node);
+ * `'auto'` (the default) = per op and size from the measured thresholds: the installed gpu.js kernels only on a
+ * hardware GPU and from 256³ multiply-adds, never on a software renderer. Every choice gives the same results within
+ * float32 tolerance. The main entry never loads gpu.js: only `descent/gpu` does.
  * @category kernels
  * @since 0.1.0
  */
@@ -29,22 +29,27 @@ export const THRESHOLDS = {
   matmulGpuMinMacs: 256 * 256 * 256,
 } as const
 
+// The backend state, the only module-level state of the kernels: the choice, and the gpu.js kernels that
+// descent/gpu's useGpu() installed (null until then: the main entry never loads gpu.js).
 let current: BackendChoice = 'auto'
-let gpuCache: GpuKernels | null | undefined
+let gpuCache: GpuKernels | null = null
 
 /**
  * Sets the backend for every dispatched kernel, process-wide (`'auto'` by default); see {@link BackendChoice}.
  *
- * For one computation only, use {@link withBackend}.
+ * For one computation only, use {@link withBackend}. `'gpu'` needs the gpu.js kernels installed first:
+ * `import { useGpu } from 'descent/gpu'` and call `useGpu()` (gpu.js is an optional peer dependency).
  * @param choice - `'js'`, `'gpu'` or `'auto'`.
  * @returns Nothing; {@link getBackend} reads the setting back.
- * @throws RangeError for any other value.
+ * @throws RangeError for any other value; an Error for `'gpu'` before `useGpu()` installed gpu.js.
  * @example
  * import { getBackend, setBackend } from 'descent'
  * setBackend('js')
  * assert.strictEqual(getBackend(), 'js')
  * setBackend('auto')
  * assert.throws(() => setBackend('cuda' as 'js'), RangeError)
+ * // 'gpu' needs `useGpu()` from 'descent/gpu' first:
+ * assert.throws(() => setBackend('gpu'), /import \{ useGpu \} from 'descent\/gpu'/)
  * @see getBackend, withBackend
  * @category kernels
  * @since 0.1.0
@@ -52,6 +57,14 @@ let gpuCache: GpuKernels | null | undefined
 export function setBackend(choice: BackendChoice): void {
   if (choice !== 'js' && choice !== 'gpu' && choice !== 'auto') {
     throw new RangeError(`setBackend: expected 'js', 'gpu' or 'auto'; got ${JSON.stringify(choice)}`)
+  }
+  if (choice === 'gpu' && gpuCache === null) {
+    // A plain Error: the kernels layer sits below core/errors.ts.
+    throw new Error(
+      "setBackend('gpu'): the gpu.js kernels are not installed. Fix: `import { useGpu } from 'descent/gpu'` and " +
+        'call useGpu() first (install gpu.js, an optional peer dependency: npm i gpu.js); check what it returns, ' +
+        'a Left when no usable GPU is there.',
+    )
   }
   current = choice
 }
@@ -78,7 +91,7 @@ export const getBackend = (): BackendChoice => current
  * @param choice - `'js'`, `'gpu'` or `'auto'`.
  * @param fn - The computation.
  * @returns What `fn` returns.
- * @throws RangeError for an invalid `choice` (before `fn` runs).
+ * @throws RangeError for an invalid `choice`, an Error for `'gpu'` without `useGpu()` (before `fn` runs).
  * @example
  * import { matmul, tensor, withBackend } from 'descent'
  * const a = tensor([[1, 2], [3, 4]])
@@ -98,17 +111,22 @@ export function withBackend<R>(choice: BackendChoice, fn: () => R): R {
   }
 }
 
-/** The gpu.js kernels, created on first use; null when gpu.js is unavailable here. */
-export function gpuKernels(): GpuKernels | null {
-  if (gpuCache === undefined) {
-    const r = gpuBackend()
-    gpuCache = E.isRight(r) ? r.right : null
-  }
-  return gpuCache
+/** The gpu.js kernels installed by descent/gpu's `useGpu()`; null before (or after `releaseGpu()`). */
+export const gpuKernels = (): GpuKernels | null => gpuCache
+
+/**
+ * Installs gpu.js kernels for the dispatcher (descent/gpu's `useGpu`/`releaseGpu`), or removes them (`null`);
+ * returns the kernels installed before, which the caller releases. With none installed, a `'gpu'` choice in force
+ * falls back to the CPU path.
+ */
+export function installGpuKernels(kernels: GpuKernels | null): GpuKernels | null {
+  const previous = gpuCache
+  gpuCache = kernels
+  return previous
 }
 
 const hardwareGpu = (g: GpuKernels | null): boolean =>
-  g !== null && !g.software && g.mode !== 'webasm' && g.mode !== 'cpu'
+  g !== null && !g.software && (g.backend === 'webgl2' || g.backend === 'webgl' || g.backend === 'headlessgl')
 
 /** The kernel {@link matmul} runs for an M×K·K×N product under the current backend (or `override`). */
 export function chooseMatmulKernel(M: number, K: number, N: number, override?: KernelChoice): KernelChoice {

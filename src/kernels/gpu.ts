@@ -1,52 +1,46 @@
 import * as E from 'fp-ts/Either'
 import * as gpujs from 'gpu.js'
-import { GPU, type IKernelRunShortcut } from 'gpu.js'
+import type { BackendUnavailable, GpuBackendKind, GpuBinaryOp, GpuKernels } from './gpuKernels'
+
+export type { BackendUnavailable, GpuBinaryOp, GpuKernels } from './gpuKernels'
 
 // gpu.js declares `input` only as a type; the value is there at run time.
 const input = (gpujs as unknown as { input: (value: Float32Array, size: number[]) => unknown }).input
 
 /**
- * Why the gpu.js backend could not be created: gpu.js failed to load or start, or only a software renderer
- * (SwiftShader, llvmpipe, a WebGPU fallback adapter) is available and `allowSoftware` was not set.
+ * A gpu.js mode to ask for: `'webgl2'`, `'webgl'`, `'headlessgl'`, `'wasm'` (gpu.js's `webasm`), `'cpu'`, or
+ * `'webgpu'`, which is refused (gpu.js's WebGPU kernels return Promises; descent's kernels are synchronous).
+ * @category kernels
+ * @since 0.2.0
  */
-export interface BackendUnavailable {
-  readonly _tag: 'BackendUnavailable'
-  readonly backend: 'gpu'
-  readonly reason: string
-}
-
-/** Element-wise binary operations the gpu.js backend runs as kernels. */
-export type GpuBinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min'
+export type GpuMode = GpuBackendKind
 
 /**
- * Kernels run through gpu.js. Every function reads its inputs (never writes them) and returns a fresh
- * Float32Array; all arithmetic is float32 (gpu.js has no float64), so results differ from the float64-accumulating
- * TS reference by float32 rounding. NaN, ±Infinity and −0 follow IEEE 754 in Node's webasm/cpu modes (matmul sums
- * every product from +0, `max`/`min` are `Math.max`/`Math.min`); in a browser's WebGL/WebGPU modes they follow the
- * GPU, which GLSL and WGSL leave unspecified for NaN (a deliberate exception: check for NaN before relying on it).
+ * Options of `gpuBackend` and `useGpu` (descent/gpu).
+ * @category kernels
+ * @since 0.2.0
  */
-export interface GpuKernels {
-  readonly name: 'gpu'
-  /** The gpu.js mode in use: `'webasm'` in Node, `'webgl2'` / `'webgl'` / `'webgpu'` in browsers. */
-  readonly mode: string
-  /** True when the device is a software renderer (only possible with `allowSoftware: true`). */
-  readonly software: boolean
-  /** C = A·B, A row-major M×K, B row-major K×N. */
-  readonly matmul: (a: Float32Array, b: Float32Array, M: number, K: number, N: number) => Float32Array
-  /** out[i] = op(a[i], b[i]). */
-  readonly binary: (op: GpuBinaryOp, a: Float32Array, b: Float32Array) => Float32Array
-  /** out[i] = s·a[i] + b[i]. */
-  readonly axpy: (s: number, a: Float32Array, b: Float32Array) => Float32Array
-  /** Releases the compiled kernels. */
-  readonly destroy: () => void
+export interface GpuBackendOptions {
+  /** Accept a software renderer (SwiftShader, llvmpipe), 5–8× slower than the CPU path. @defaultValue false */
+  readonly allowSoftware?: boolean
+  /** Force a gpu.js mode; by default the best GL mode in browsers and `'wasm'` in Node. @defaultValue undefined */
+  readonly mode?: GpuMode
 }
 
-/** Options of {@link gpuBackend}. */
-export interface GpuBackendOptions {
-  /** Accept a software renderer (SwiftShader, llvmpipe, a fallback adapter). @defaultValue false */
-  readonly allowSoftware?: boolean
-  /** Force a gpu.js mode (e.g. `'webasm'`, `'webgl2'`, `'cpu'`); by default the best non-software mode. */
-  readonly mode?: string
+/** A kernel as gpu.js returns it: callable, with the kernel object gpu.js actually runs (after any fallback). */
+export interface KernelLike {
+  (...args: unknown[]): unknown
+  /** gpu.js's kernel object; its class's static `mode` names the backend (`'gpu'` for every GL class). */
+  readonly kernel: object
+  destroy(): void
+}
+
+/** The part of a gpu.js `GPU` this module uses; tests stand in for a browser's WebGL with it. */
+export interface GpuLike {
+  /** The WebGL context: gpu.js sets it when the first kernel is created, not before. */
+  readonly context?: unknown
+  createKernel(source: string, settings: Record<string, unknown>): KernelLike
+  destroy(): void
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render/i
@@ -56,76 +50,169 @@ interface WebGLLike {
   getParameter(p: number): unknown
 }
 
-/** The WebGL renderer string of a gpu.js instance in a browser, or '' when there is none. */
-function rendererOf(gpu: GPU): string {
-  const gl = (gpu as unknown as { context?: WebGLLike | null }).context
-  if (gl === undefined || gl === null || typeof gl.getExtension !== 'function') return ''
+const isWebGL = (gl: unknown): gl is WebGLLike =>
+  typeof gl === 'object' && gl !== null && typeof (gl as WebGLLike).getExtension === 'function'
+
+/** The WebGL renderer string of a context, or '' when there is none (or the browser hides it). */
+function rendererOf(gl: unknown): string {
+  if (!isWebGL(gl)) return ''
   const info = gl.getExtension('WEBGL_debug_renderer_info')
   return info === null ? '' : String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL))
 }
 
 const isBrowser = (): boolean => typeof (globalThis as { document?: unknown }).document !== 'undefined'
 
+/** What gpu.js runs, from the class of the kernel it compiled (its GL classes all say 'gpu'). */
+const modeOf = (kernel: KernelLike): unknown => (kernel.kernel.constructor as { mode?: unknown }).mode
+
+function kindOf(kernel: KernelLike, context: unknown): GpuBackendKind | null {
+  const mode = modeOf(kernel)
+  if (mode === 'webasm') return 'wasm'
+  if (mode === 'cpu' || mode === 'webgpu') return mode
+  if (mode !== 'gpu' || !isWebGL(context)) return null
+  if (!isBrowser()) return 'headlessgl'
+  // texStorage2D exists only on WebGL2RenderingContext.
+  return typeof (context as { texStorage2D?: unknown }).texStorage2D === 'function' ? 'webgl2' : 'webgl'
+}
+
+const isThenable = (x: unknown): boolean =>
+  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function'
+
 /**
- * Creates the gpu.js backend: `webasm` in Node (gpu.js's SIMD WebAssembly mode; no GL there), WebGL2/WebGPU in
- * browsers. In a browser whose GPU is a software renderer (headless Chromium's SwiftShader, llvmpipe) the GL modes
- * are 5–8× slower than plain JS, so they are refused (`Left`) unless `allowSoftware` is set; the caller then keeps
- * the CPU path. gpu.js types never leave this module.
+ * A kernel's result as one flat Float32Array of `n` values: gpu.js returns a 1-D output as a Float32Array and a 2-D
+ * one as an array of row arrays, including a 1-row output such as a vector × matrix product.
+ */
+function flatten(result: unknown, n: number): Float32Array {
+  if (isThenable(result)) {
+    throw new Error('gpu.js returned a Promise (an asynchronous mode); descent needs its synchronous modes')
+  }
+  const rows = result as ArrayLike<ArrayLike<number> | number>
+  const out = new Float32Array(n)
+  if (rows.length > 0 && typeof rows[0] !== 'number') {
+    const parts = Array.from(rows as ArrayLike<ArrayLike<number>>)
+    const total = parts.reduce((s, row) => s + row.length, 0)
+    if (total !== n) throw new Error(`gpu.js returned ${total} values where ${n} were expected`)
+    let off = 0
+    for (const row of parts) {
+      out.set(row, off)
+      off += row.length
+    }
+  } else {
+    if (rows.length !== n) throw new Error(`gpu.js returned ${rows.length} values where ${n} were expected`)
+    out.set(rows as ArrayLike<number>)
+  }
+  return out
+}
+
+const fail = (reason: string): E.Either<BackendUnavailable, never> =>
+  E.left({ _tag: 'BackendUnavailable', backend: 'gpu', reason })
+
+const GPU_JS_MODE: Record<GpuMode, string> = {
+  webgl2: 'webgl2',
+  webgl: 'webgl',
+  headlessgl: 'headlessgl',
+  wasm: 'webasm',
+  cpu: 'cpu',
+  webgpu: 'webgpu',
+}
+
+/**
+ * Creates the gpu.js kernels (without installing them in the dispatcher; `useGpu` in descent/gpu does both):
+ * gpu.js's `wasm` mode in Node (no GL there), its best GL mode in browsers. A probe kernel runs first, so that what
+ * is reported is what gpu.js actually runs: the backend of the compiled kernel (after any fallback to `cpu`) and the
+ * renderer of the WebGL context gpu.js created for it. A software renderer (headless Chromium's SwiftShader,
+ * llvmpipe) is refused (`Left`) unless `allowSoftware` is set: its GL modes are 5–8× slower than plain JS. WebGPU
+ * is refused too: gpu.js's WebGPU kernels return Promises, and descent's kernels run synchronously (inside `grad`).
+ * gpu.js types never leave this module.
+ * @param options - `allowSoftware` (default false), `mode` (see {@link GpuMode}).
+ * @returns `Right` with the kernels (the caller owns them: `destroy()` releases them), or `Left` with the reason.
+ * @example
+ * import { gpuBackend } from 'descent/gpu'
+ * import * as E from 'fp-ts/Either'
+ * const r = gpuBackend()
+ * assert.ok(E.isRight(r))
+ * const g = r.right
+ * // [1 2 3] · [[1 2] [3 4] [5 6]] = [22 28]
+ * const c = g.matmul(new Float32Array([1, 2, 3]), new Float32Array([1, 2, 3, 4, 5, 6]), 1, 3, 2)
+ * assert.deepStrictEqual([...c], [22, 28])
+ * assert.deepStrictEqual([...g.axpy(2, new Float32Array([1, 2]), new Float32Array([10, 20]))], [12, 24])
+ * g.destroy()
+ * @see useGpu
+ * @category kernels
+ * @since 0.1.0
  */
 export function gpuBackend(options: GpuBackendOptions = {}): E.Either<BackendUnavailable, GpuKernels> {
-  const fail = (reason: string) => E.left<BackendUnavailable>({ _tag: 'BackendUnavailable', backend: 'gpu', reason })
-  let gpu: GPU
+  const mode = options.mode
+  if (mode === 'webgpu')
+    return fail(
+      "mode 'webgpu' is asynchronous in gpu.js (every kernel call returns a Promise) and descent's kernels are " +
+        "synchronous (they run inside grad and the optimizer step): use 'webgl2', the default in browsers",
+    )
+  if (mode !== undefined && !Object.hasOwn(GPU_JS_MODE, mode))
+    return fail(`unknown mode ${JSON.stringify(mode)}: expected one of ${Object.keys(GPU_JS_MODE).join(', ')}`)
+  let gpu: GpuLike
   try {
-    const mode = options.mode ?? (isBrowser() ? undefined : 'webasm')
-    gpu = mode === undefined ? new GPU() : new GPU({ mode: mode as 'webasm' })
+    const gpuJsMode = mode !== undefined ? GPU_JS_MODE[mode] : isBrowser() ? undefined : 'webasm'
+    gpu = new gpujs.GPU(gpuJsMode === undefined ? {} : { mode: gpuJsMode as 'webasm' }) as unknown as GpuLike
   } catch (e) {
     return fail(`gpu.js could not start: ${(e as Error).message}`)
   }
-  const mode = String((gpu as unknown as { mode?: string }).mode ?? 'unknown')
-  const renderer = rendererOf(gpu)
-  const software = SOFTWARE.test(renderer)
-  if (software && options.allowSoftware !== true) {
-    gpu.destroy()
-    return fail(`only a software renderer is available (${renderer}); it is slower than the CPU path`)
-  }
-  try {
-    return E.right(makeKernels(gpu, mode, software))
-  } catch (e) {
-    gpu.destroy()
-    return fail(`gpu.js kernels failed to compile: ${(e as Error).message}`)
-  }
+  return gpuBackendOn(gpu, options)
 }
 
-type Kernel = IKernelRunShortcut
+/** {@link gpuBackend} on a given gpu.js instance (destroyed when the result is `Left`). */
+export function gpuBackendOn(gpu: GpuLike, options: GpuBackendOptions = {}): E.Either<BackendUnavailable, GpuKernels> {
+  const refuse = (reason: string) => {
+    gpu.destroy()
+    return fail(reason)
+  }
+  let probe: KernelLike
+  try {
+    // The context exists only once gpu.js has created and run a kernel: read the renderer after this, not before.
+    probe = gpu.createKernel('function (a) { return a[this.thread.x] + 1 }', { output: [4] })
+    const got = probe(new Float32Array([1, 2, 3, 4]))
+    if (isThenable(got)) return refuse('gpu.js runs this mode asynchronously; descent needs a synchronous mode')
+    const values = flatten(got, 4)
+    if (values.join() !== '2,3,4,5') return refuse(`a probe kernel returned ${values.join()} instead of 2,3,4,5`)
+  } catch (e) {
+    return refuse(`gpu.js could not run a kernel: ${(e as Error).message}`)
+  }
+  const context = gpu.context ?? (probe as unknown as { context?: unknown }).context
+  const backend = kindOf(probe, context)
+  probe.destroy()
+  if (backend === null) return refuse(`gpu.js ran an unknown backend (${String(modeOf(probe))})`)
+  if (backend === 'webgpu')
+    return refuse('gpu.js chose WebGPU, which is asynchronous; descent needs a synchronous mode')
+  const renderer = rendererOf(context)
+  const software = SOFTWARE.test(renderer)
+  if (software && options.allowSoftware !== true) {
+    return refuse(
+      `only a software renderer is available (${renderer}); it is slower than the CPU path ` +
+        '(pass allowSoftware: true to use it anyway)',
+    )
+  }
+  return E.right(makeKernels(gpu, { backend, renderer, software }))
+}
 
-function makeKernels(gpu: GPU, mode: string, software: boolean): GpuKernels {
-  const matmuls = new Map<string, Kernel>()
-  const binaries = new Map<string, Kernel>()
-  const axpys = new Map<number, Kernel>()
+function makeKernels(gpu: GpuLike, info: { backend: GpuBackendKind; renderer: string; software: boolean }): GpuKernels {
+  const matmuls = new Map<string, KernelLike>()
+  const binaries = new Map<string, KernelLike>()
+  const axpys = new Map<number, KernelLike>()
 
-  const matmulKernel = (M: number, K: number, N: number): Kernel => {
-    const key = `${M}x${K}x${N}`
-    let k = matmuls.get(key)
-    if (k === undefined) {
-      // The loop bound is a constant: gpu.js caps loops bounded by arguments at loopMaxIterations (gotcha #1).
-      k = gpu.createKernel(
-        'function (a, b) { let s = 0; for (let i = 0; i < this.constants.K; i++) { s += a[this.thread.y][i] * b[i][this.thread.x]; } return s; }',
-        // loopMaxIterations is a gpu.js setting missing from its typings.
-        { output: [N, M], constants: { K }, loopMaxIterations: K + 1, tactic: 'precision' } as Parameters<
-          GPU['createKernel']
-        >[1],
-      )
-      matmuls.set(key, k)
-    }
+  const cached = <K>(cache: Map<K, KernelLike>, key: K, make: () => KernelLike): KernelLike => {
+    let k = cache.get(key)
+    if (k === undefined) cache.set(key, (k = make()))
     return k
   }
 
-  const flat2d = (rows: unknown, M: number, N: number): Float32Array => {
-    const out = new Float32Array(M * N)
-    const rs = rows as ArrayLike<number>[]
-    for (let i = 0; i < M; i++) out.set(rs[i]!, i * N)
-    return out
-  }
+  const matmulKernel = (M: number, K: number, N: number): KernelLike =>
+    cached(matmuls, `${M}x${K}x${N}`, () =>
+      // The loop bound is a constant: gpu.js caps loops bounded by arguments at loopMaxIterations.
+      gpu.createKernel(
+        'function (a, b) { let s = 0; for (let i = 0; i < this.constants.K; i++) { s += a[this.thread.y][i] * b[i][this.thread.x]; } return s; }',
+        { output: [N, M], constants: { K }, loopMaxIterations: K + 1, tactic: 'precision' },
+      ),
+    )
 
   const BODIES: Record<GpuBinaryOp, string> = {
     add: 'return a[this.thread.x] + b[this.thread.x]',
@@ -136,45 +223,33 @@ function makeKernels(gpu: GPU, mode: string, software: boolean): GpuKernels {
     min: 'return Math.min(a[this.thread.x], b[this.thread.x])',
   }
 
-  const binaryKernel = (op: GpuBinaryOp, n: number): Kernel => {
-    const key = `${op}:${n}`
-    let k = binaries.get(key)
-    if (k === undefined) {
-      // gpu.js parses the kernel's source text; a string body keeps it independent of how this file is compiled.
-      k = gpu.createKernel(`function (a, b) { ${BODIES[op]} }`, { output: [n] })
-      binaries.set(key, k)
-    }
-    return k
-  }
-
   return {
     name: 'gpu',
-    mode,
-    software,
+    ...info,
     matmul: (a, b, M, K, N) => {
       if (a.length !== M * K || b.length !== K * N)
         throw new RangeError(`gpu matmul: sizes do not match ${M}×${K} · ${K}×${N}`)
-      if (M === 0 || N === 0) return new Float32Array(M * N)
-      if (K === 0) return new Float32Array(M * N)
-      const rows = matmulKernel(M, K, N)(input(a, [K, M]) as number[][], input(b, [N, K]) as number[][])
-      return M === 1 ? Float32Array.from(rows as ArrayLike<number>) : flat2d(rows, M, N)
+      if (M === 0 || N === 0 || K === 0) return new Float32Array(M * N)
+      return flatten(matmulKernel(M, K, N)(input(a, [K, M]), input(b, [N, K])), M * N)
     },
     binary: (op, a, b) => {
       if (a.length !== b.length) throw new RangeError(`gpu ${op}: lengths ${a.length} and ${b.length} differ`)
       if (a.length === 0) return new Float32Array(0)
-      return Float32Array.from(binaryKernel(op, a.length)(a, b) as ArrayLike<number>)
+      // gpu.js parses the kernel's source text; a string body keeps it independent of how this file is compiled.
+      const k = cached(binaries, `${op}:${a.length}`, () =>
+        gpu.createKernel(`function (a, b) { ${BODIES[op]} }`, { output: [a.length] }),
+      )
+      return flatten(k(a, b), a.length)
     },
     axpy: (s, a, b) => {
       if (a.length !== b.length) throw new RangeError(`gpu axpy: lengths ${a.length} and ${b.length} differ`)
       if (a.length === 0) return new Float32Array(0)
-      let k = axpys.get(a.length)
-      if (k === undefined) {
-        k = gpu.createKernel('function (s, a, b) { return s * a[this.thread.x] + b[this.thread.x] }', {
+      const k = cached(axpys, a.length, () =>
+        gpu.createKernel('function (s, a, b) { return s * a[this.thread.x] + b[this.thread.x] }', {
           output: [a.length],
-        })
-        axpys.set(a.length, k)
-      }
-      return Float32Array.from(k(s, a, b) as ArrayLike<number>)
+        }),
+      )
+      return flatten(k(s, a, b), a.length)
     },
     destroy: () => {
       for (const k of [...matmuls.values(), ...binaries.values(), ...axpys.values()]) k.destroy()

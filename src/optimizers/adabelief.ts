@@ -4,6 +4,7 @@ import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../core
 import { type AddDecayedWeightsState, addDecayedWeights } from '../transforms/addDecayedWeights'
 import { type ScaleByBeliefOptions, type ScaleByBeliefState, scaleByBelief } from '../transforms/scaleByBelief'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adabelief}: those of {@link scaleByBelief}, plus optional decoupled weight decay.
@@ -90,3 +91,5 @@ export function adabelief(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(adabelief, 1, hyperparamDefaultsOf(scaleByBelief).values)

@@ -4,6 +4,7 @@ import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../core
 import { type AddDecayedWeightsState, addDecayedWeights } from '../transforms/addDecayedWeights'
 import { type ScaleByAdadeltaOptions, type ScaleByAdadeltaState, scaleByAdadelta } from '../transforms/scaleByAdadelta'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adadelta}: those of {@link scaleByAdadelta}, plus weight decay applied to the gradient.
@@ -88,3 +89,5 @@ export function adadelta(
     learningRate === undefined ? identity() : scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(adadelta, 1, { ...hyperparamDefaultsOf(scaleByAdadelta).values, weightDecay: 0 })

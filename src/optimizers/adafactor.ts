@@ -13,6 +13,7 @@ import {
 } from '../transforms/scaleByFactoredRms'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { scaleByParamBlockRms } from '../transforms/scaleByParamBlockRms'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adafactor}, with optax's names (`decayOffset` is {@link scaleByFactoredRms}'s `stepOffset`,
@@ -153,3 +154,5 @@ export function adafactor(
     scale(-1),
   )
 }
+
+withHyperparamDefaults(adafactor, 1, { decayRate: 0.8, decayOffset: 0, eps: 1e-30, clippingThreshold: 1 })

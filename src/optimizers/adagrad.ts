@@ -2,6 +2,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByRssOptions, type ScaleByRssState, scaleByRss } from '../transforms/scaleByRss'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adagrad}: exactly those of {@link scaleByRss}.
@@ -60,3 +61,5 @@ export function adagrad(
 ): GradientTransformation<AdagradState> {
   return chain(scaleByRss(options), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(adagrad, 1, hyperparamDefaultsOf(scaleByRss).values)

@@ -2,6 +2,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../transforms/scaleByAdam'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adam} and {@link nadam}: those of {@link scaleByAdam}.
@@ -86,3 +87,6 @@ export function adam(learningRate: ScalarOrSchedule, options: AdamOptions = {}):
  */
 export const nadam = (learningRate: ScalarOrSchedule, options: AdamOptions = {}): GradientTransformation<AdamState> =>
   adam(learningRate, { ...options, nesterov: true })
+
+withHyperparamDefaults(adam, 1, { ...hyperparamDefaultsOf(scaleByAdam).values })
+withHyperparamDefaults(nadam, 1, hyperparamDefaultsOf(adam).values)

@@ -7,6 +7,7 @@ import {
 } from '../transforms/addDecayedWeights'
 import { type ScaleByAdamaxOptions, type ScaleByAdamaxState, scaleByAdamax } from '../transforms/scaleByAdamax'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adamax}: exactly those of {@link scaleByAdamax}.
@@ -120,3 +121,6 @@ export function adamaxw(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(adamax, 1, hyperparamDefaultsOf(scaleByAdamax).values)
+withHyperparamDefaults(adamaxw, 1, { ...hyperparamDefaultsOf(scaleByAdamax).values, weightDecay: 1e-4 })

@@ -7,6 +7,7 @@ import {
 } from '../transforms/addDecayedWeights'
 import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../transforms/scaleByAdam'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link adamw} and {@link nadamw}: those of {@link scaleByAdam} and of {@link addDecayedWeights}, with
@@ -109,3 +110,6 @@ export const nadamw = (
   learningRate: ScalarOrSchedule,
   options: AdamWOptions = {},
 ): GradientTransformation<AdamWState> => adamw(learningRate, { ...options, nesterov: true })
+
+withHyperparamDefaults(adamw, 1, { ...hyperparamDefaultsOf(scaleByAdam).values, weightDecay: 1e-4 })
+withHyperparamDefaults(nadamw, 1, hyperparamDefaultsOf(adamw).values)

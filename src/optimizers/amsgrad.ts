@@ -2,6 +2,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByAmsgradOptions, type ScaleByAmsgradState, scaleByAmsgrad } from '../transforms/scaleByAmsgrad'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link amsgrad}: exactly those of {@link scaleByAmsgrad}.
@@ -61,3 +62,5 @@ export function amsgrad(
 ): GradientTransformation<AmsgradState> {
   return chain(scaleByAmsgrad(options), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(amsgrad, 1, hyperparamDefaultsOf(scaleByAmsgrad).values)

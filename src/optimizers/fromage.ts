@@ -5,6 +5,7 @@ import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type AddDecayedWeightsState, addDecayedWeights } from '../transforms/addDecayedWeights'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { scaleByTrustRatio } from '../transforms/scaleByTrustRatio'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link fromage}.
@@ -70,3 +71,5 @@ export function fromage(
     addDecayedWeights(typeof lr === 'number' ? mult(0) - 1 : (c: number) => mult(c) - 1),
   )
 }
+
+withHyperparamDefaults(fromage, 1, { minNorm: 1e-6 })

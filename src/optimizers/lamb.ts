@@ -9,6 +9,7 @@ import {
 import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../transforms/scaleByAdam'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { scaleByTrustRatio } from '../transforms/scaleByTrustRatio'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link lamb}: those of {@link scaleByAdam} (without Nesterov) and of {@link addDecayedWeights}, with
@@ -80,3 +81,5 @@ export function lamb(learningRate: ScalarOrSchedule, options: LambOptions = {}):
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(lamb, 1, { ...hyperparamDefaultsOf(scaleByAdam).values, eps: 1e-6, weightDecay: 0 })

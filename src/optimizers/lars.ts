@@ -7,6 +7,7 @@ import { type MaskedState, masked } from '../transforms/masked'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByTrustRatioOptions, scaleByTrustRatio } from '../transforms/scaleByTrustRatio'
 import { type TraceState, trace } from '../transforms/trace'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link lars}.
@@ -104,3 +105,5 @@ export function lars(learningRate: ScalarOrSchedule, options: LarsOptions = {}):
     trace(options.momentum ?? 0.9, { nesterov: options.nesterov ?? false }),
   )
 }
+
+withHyperparamDefaults(lars, 1, { weightDecay: 0, trustCoefficient: 0.001, eps: 0, momentum: 0.9 })

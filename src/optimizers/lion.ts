@@ -7,6 +7,7 @@ import {
 } from '../transforms/addDecayedWeights'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByLionOptions, type ScaleByLionState, scaleByLion } from '../transforms/scaleByLion'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link lion}: those of {@link scaleByLion} and of {@link addDecayedWeights}, with optax's Lion default
@@ -69,3 +70,5 @@ export function lion(learningRate: ScalarOrSchedule, options: LionOptions = {}):
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(lion, 1, { ...hyperparamDefaultsOf(scaleByLion).values, weightDecay: 1e-3 })

@@ -3,6 +3,7 @@ import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type AddNoiseState, addNoise } from '../transforms/addNoise'
 import type { PRNGKey } from '../core/prng'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link noisySgd}.
@@ -77,3 +78,5 @@ export function noisySgd(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(noisySgd, 1, { eta: 0.01, gamma: 0.55 })

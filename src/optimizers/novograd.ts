@@ -2,6 +2,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByNovogradOptions, type ScaleByNovogradState, scaleByNovograd } from '../transforms/scaleByNovograd'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link novograd}: those of {@link scaleByNovograd}, with the alias's own default ε.
@@ -62,3 +63,5 @@ export function novograd(
 ): GradientTransformation<NovogradState> {
   return chain(scaleByNovograd({ ...options, eps: options.eps ?? 1e-6 }), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(novograd, 1, { ...hyperparamDefaultsOf(scaleByNovograd).values, eps: 1e-6 })

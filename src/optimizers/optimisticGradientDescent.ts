@@ -6,6 +6,7 @@ import {
   type ScaleByOptimisticGradientState,
   scaleByOptimisticGradient,
 } from '../transforms/scaleByOptimisticGradient'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link optimisticGradientDescent}: exactly those of {@link scaleByOptimisticGradient} (numbers; optax's
@@ -65,3 +66,5 @@ export function optimisticGradientDescent(
 ): GradientTransformation<OptimisticGradientDescentState> {
   return chain(scaleByOptimisticGradient(options), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(optimisticGradientDescent, 1, hyperparamDefaultsOf(scaleByOptimisticGradient).values)

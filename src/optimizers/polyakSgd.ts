@@ -4,6 +4,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByPolyakOptions, scaleByPolyak } from '../transforms/scaleByPolyak'
 import { type SgdState, sgd } from './sgd'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link polyakSgd}: those of {@link scaleByPolyak} and the global `scaling` (optax's `polyak_sgd`
@@ -87,3 +88,5 @@ export function polyakSgd(options: PolyakSgdOptions = {}): GradientTransformatio
   const { scaling = 1, ...polyak } = options
   return chain(sgd(scaling), scaleByPolyak(polyak))
 }
+
+withHyperparamDefaults(polyakSgd, 0, { scaling: 1, ...hyperparamDefaultsOf(scaleByPolyak).values })

@@ -2,6 +2,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByRadamOptions, type ScaleByRadamState, scaleByRadam } from '../transforms/scaleByRadam'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link radam}: exactly those of {@link scaleByRadam}.
@@ -55,3 +56,5 @@ export type RadamState = readonly [ScaleByRadamState, ScaleByLearningRateState]
 export function radam(learningRate: ScalarOrSchedule, options: RadamOptions = {}): GradientTransformation<RadamState> {
   return chain(scaleByRadam(options), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(radam, 1, hyperparamDefaultsOf(scaleByRadam).values)

@@ -6,6 +6,7 @@ import { type ScaleByLearningRateState, scaleByLearningRate } from '../transform
 import { type ScaleByRmsOptions, type ScaleByRmsState, scaleByRms } from '../transforms/scaleByRms'
 import { type ScaleByStddevOptions, type ScaleByStddevState, scaleByStddev } from '../transforms/scaleByStddev'
 import { type TraceOptions, type TraceState, trace } from '../transforms/trace'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link rmsprop}: those of {@link scaleByRms} (and {@link scaleByStddev}, which has the same ones), plus
@@ -102,3 +103,5 @@ export function rmsprop(
     options.momentum === undefined ? identity() : trace(options.momentum, { nesterov: options.nesterov ?? false }),
   )
 }
+
+withHyperparamDefaults(rmsprop, 1, hyperparamDefaultsOf(scaleByRms).values)

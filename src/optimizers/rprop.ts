@@ -3,6 +3,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation } from '../core/types'
 import { scale } from '../transforms/scale'
 import { type ScaleByRpropOptions, type ScaleByRpropState, scaleByRprop } from '../transforms/scaleByRprop'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link rprop}: those of {@link scaleByRprop} other than the initial step size.
@@ -55,3 +56,5 @@ export type RpropState = readonly [ScaleByRpropState, EmptyState]
 export function rprop(learningRate: number, options: RpropOptions = {}): GradientTransformation<RpropState> {
   return chain(scaleByRprop(learningRate, options), scale(-1))
 }
+
+withHyperparamDefaults(rprop, 1, hyperparamDefaultsOf(scaleByRprop).values)

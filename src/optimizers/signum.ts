@@ -4,6 +4,7 @@ import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type EmaState, ema } from '../transforms/ema'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { scaleBySign } from '../transforms/scaleBySign'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link signum}.
@@ -63,3 +64,5 @@ export function signum(
 ): GradientTransformation<SignumState> {
   return chain(ema(options.beta ?? 0.9, { debias: false }), scaleBySign(), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(signum, 1, { beta: 0.9 })

@@ -2,6 +2,7 @@ import { chain } from '../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByYogiOptions, type ScaleByYogiState, scaleByYogi } from '../transforms/scaleByYogi'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link yogi}: those of {@link scaleByYogi} (optax's `yogi` exposes only b1, b2 and eps; the others
@@ -58,3 +59,5 @@ export type YogiState = readonly [ScaleByYogiState, ScaleByLearningRateState]
 export function yogi(learningRate: ScalarOrSchedule, options: YogiOptions = {}): GradientTransformation<YogiState> {
   return chain(scaleByYogi(options), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(yogi, 1, hyperparamDefaultsOf(scaleByYogi).values)

@@ -1,4 +1,5 @@
 import { checkInRange } from '../core/hyperparams'
+import { firstArg } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 
 /**
@@ -47,16 +48,26 @@ export interface CosineDecayScheduleOptions {
  * assert.strictEqual(s(0), 1)
  * assert.ok(Math.abs(s(50) - 0.55) < 1e-12) // (1 − 0.1)·½ + 0.1
  * assert.ok(Math.abs(s(500) - 0.1) < 1e-12)
+ * assert.ok(Math.abs(cosineDecaySchedule(1, { decaySteps: 100, alpha: 0.1 })(50) - 0.55) < 1e-12) // initValue first
  * @see {@link warmupCosineDecaySchedule}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.cosine_decay_schedule
  * @category schedules
  * @since 0.1.0
  */
-export function cosineDecaySchedule(options: CosineDecayScheduleOptions): Schedule {
+export function cosineDecaySchedule(options: CosineDecayScheduleOptions): Schedule
+export function cosineDecaySchedule(initValue: number, options: Omit<CosineDecayScheduleOptions, 'initValue'>): Schedule
+export function cosineDecaySchedule(
+  initValueOrOptions: number | CosineDecayScheduleOptions,
+  rest?: Omit<CosineDecayScheduleOptions, 'initValue'>,
+): Schedule {
   const owner = 'cosineDecaySchedule'
   const any = '(-Infinity, Infinity)'
-  const o = (options ?? {}) as Partial<CosineDecayScheduleOptions>
-  const initValue = checkInRange(owner, 'options.initValue', o.initValue, any)
+  const [o, initName] = firstArg<Partial<CosineDecayScheduleOptions>, 'initValue'>(
+    initValueOrOptions ?? {},
+    'initValue',
+    rest,
+  )
+  const initValue = checkInRange(owner, initName, o.initValue, any)
   const decaySteps = checkInRange(owner, 'options.decaySteps', o.decaySteps, '(0, Infinity)')
   const alpha = checkInRange(owner, 'options.alpha', o.alpha ?? 0, any)
   const exponent = checkInRange(owner, 'options.exponent', o.exponent ?? 1, '[0, Infinity)')

@@ -1,4 +1,5 @@
 import { checkBoolean, checkInRange } from '../core/hyperparams'
+import { firstArg } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 
 /**
@@ -73,17 +74,27 @@ export interface ExponentialDecayOptions {
  * assert.strictEqual(step(19), 0.5) // 0.5^⌊19/10⌋, like StepLR
  * const floored = exponentialDecay({ initValue: 1, transitionSteps: 10, decayRate: 0.5, endValue: 0.3 })
  * assert.strictEqual(floored(20), 0.3)
+ * assert.strictEqual(exponentialDecay(1, { transitionSteps: 10, decayRate: 0.5 })(20), 0.25) // initValue first, as in optax
  * @see {@link perEpoch}, {@link piecewiseConstantSchedule}, {@link joinSchedules}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.exponential_decay
  * @see https://pytorch.org/docs/stable/generated/torch.optim.lr_scheduler.StepLR.html
  * @category schedules
  * @since 0.1.0
  */
-export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
+export function exponentialDecay(options: ExponentialDecayOptions): Schedule
+export function exponentialDecay(initValue: number, options: Omit<ExponentialDecayOptions, 'initValue'>): Schedule
+export function exponentialDecay(
+  initValueOrOptions: number | ExponentialDecayOptions,
+  rest?: Omit<ExponentialDecayOptions, 'initValue'>,
+): Schedule {
   const owner = 'exponentialDecay'
   const any = '(-Infinity, Infinity)'
-  const o = (options ?? {}) as Partial<ExponentialDecayOptions>
-  const initValue = checkInRange(owner, 'options.initValue', o.initValue, any)
+  const [o, initName] = firstArg<Partial<ExponentialDecayOptions>, 'initValue'>(
+    initValueOrOptions ?? {},
+    'initValue',
+    rest,
+  )
+  const initValue = checkInRange(owner, initName, o.initValue, any)
   const transitionSteps = checkInRange(owner, 'options.transitionSteps', o.transitionSteps, any)
   const decayRate = checkInRange(owner, 'options.decayRate', o.decayRate, '[0, Infinity)')
   const begin = Math.max(0, checkInRange(owner, 'options.transitionBegin', o.transitionBegin ?? 0, any))

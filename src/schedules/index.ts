@@ -7,7 +7,7 @@ export { exponentialDecay, type ExponentialDecayOptions } from './exponentialDec
 export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './cosineDecaySchedule'
 export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './warmupCosineDecaySchedule'
 export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './warmupConstantSchedule'
-export { joinSchedules } from './joinSchedules'
+export { joinSchedules, type JoinSchedulesOptions } from './joinSchedules'
 export { piecewiseInterpolateSchedule, type PiecewiseInterpolateScheduleOptions } from './piecewiseInterpolateSchedule'
 export { linearOnecycleSchedule, type LinearOnecycleScheduleOptions } from './linearOnecycleSchedule'
 export { cosineOnecycleSchedule, type CosineOnecycleScheduleOptions } from './cosineOnecycleSchedule'
@@ -15,5 +15,5 @@ export {
   warmupExponentialDecaySchedule,
   type WarmupExponentialDecayScheduleOptions,
 } from './warmupExponentialDecaySchedule'
-export { sgdrSchedule } from './sgdrSchedule'
+export { sgdrSchedule, type SgdrScheduleOptions } from './sgdrSchedule'
 export { perEpoch, type PerEpochOptions } from './perEpoch'

@@ -1,6 +1,19 @@
 import { HyperparameterError } from '../core/errors'
+import { isOptionsObject } from '../core/firstArg'
 import { checkInRange } from '../core/hyperparams'
 import type { Schedule } from '../core/types'
+
+/**
+ * Options of {@link joinSchedules}: optax's `join_schedules(schedules, boundaries)` as one object.
+ * @category schedules
+ * @since 0.1.0
+ */
+export interface JoinSchedulesOptions {
+  /** The pieces, at least one. */
+  readonly schedules: readonly Schedule[]
+  /** The steps at which the next piece takes over: `schedules.length − 1` finite numbers, strictly increasing. */
+  readonly boundaries: readonly number[]
+}
 
 /**
  * Joins schedules end to end: each one takes over at its boundary and sees the steps since that boundary.
@@ -14,7 +27,7 @@ import type { Schedule } from '../core/types'
  *        s_{i+1}(t − b_i)    if b_i ≤ t < b_{i+1}
  * ```
  *
- * @param schedules - the pieces, at least one.
+ * @param schedules - the pieces, at least one (or a {@link JoinSchedulesOptions} object holding both arguments).
  * @param boundaries - the steps at which the next piece takes over: `schedules.length − 1` finite numbers in
  * strictly increasing order.
  * @returns a {@link Schedule} that runs the pieces one after another.
@@ -27,13 +40,24 @@ import type { Schedule } from '../core/types'
  * assert.strictEqual(s(5), 0.5)
  * assert.strictEqual(s(10), 1)
  * assert.strictEqual(s(100), 0.1)
+ * const same = joinSchedules({ schedules: [warmup, constantSchedule(1)], boundaries: [10] }) // optax's keywords
+ * assert.strictEqual(same(5), 0.5)
  * @see {@link warmupCosineDecaySchedule}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.join_schedules
  * @category schedules
  * @since 0.1.0
  */
-export function joinSchedules(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule {
+export function joinSchedules(schedules: readonly Schedule[], boundaries: readonly number[]): Schedule
+export function joinSchedules(options: JoinSchedulesOptions): Schedule
+export function joinSchedules(
+  schedulesOrOptions: readonly Schedule[] | JoinSchedulesOptions,
+  positionalBoundaries?: readonly number[],
+): Schedule {
   const owner = 'joinSchedules'
+  const options = isOptionsObject(schedulesOrOptions)
+  const { schedules, boundaries } = (
+    options ? schedulesOrOptions : { schedules: schedulesOrOptions, boundaries: positionalBoundaries }
+  ) as Partial<JoinSchedulesOptions>
   if (!Array.isArray(schedules) || schedules.length === 0) {
     throw new HyperparameterError(
       `${owner} schedules must be a non-empty array of schedules; got ${describe(schedules)}`,

@@ -1,4 +1,5 @@
 import { checkInRange } from '../core/hyperparams'
+import { firstArg } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 import { polynomialSchedule } from './polynomialSchedule'
 
@@ -50,18 +51,28 @@ export interface LinearScheduleOptions {
  * assert.strictEqual(s(2), 0)
  * assert.strictEqual(s(4), 0.5) // halfway through the transition
  * assert.strictEqual(s(100), 1)
+ * assert.strictEqual(linearSchedule(0, { endValue: 1, transitionSteps: 4 })(2), 0.5) // initValue first, as in optax
  * @see {@link polynomialSchedule}, {@link warmupConstantSchedule}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.linear_schedule
  * @category schedules
  * @since 0.1.0
  */
-export function linearSchedule(options: LinearScheduleOptions): Schedule {
+export function linearSchedule(options: LinearScheduleOptions): Schedule
+export function linearSchedule(initValue: number, options: Omit<LinearScheduleOptions, 'initValue'>): Schedule
+export function linearSchedule(
+  initValueOrOptions: number | LinearScheduleOptions,
+  rest?: Omit<LinearScheduleOptions, 'initValue'>,
+): Schedule {
   // Validated here so that errors name this schedule; polynomialSchedule then accepts the same values.
   const owner = 'linearSchedule'
   const any = '(-Infinity, Infinity)'
-  const o = (options ?? {}) as Partial<LinearScheduleOptions>
+  const [o, initName] = firstArg<Partial<LinearScheduleOptions>, 'initValue'>(
+    initValueOrOptions ?? {},
+    'initValue',
+    rest,
+  )
   return polynomialSchedule({
-    initValue: checkInRange(owner, 'options.initValue', o.initValue, any),
+    initValue: checkInRange(owner, initName, o.initValue, any),
     endValue: checkInRange(owner, 'options.endValue', o.endValue, any),
     power: 1,
     transitionSteps: checkInRange(owner, 'options.transitionSteps', o.transitionSteps, any),

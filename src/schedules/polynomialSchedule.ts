@@ -1,4 +1,5 @@
 import { checkInRange } from '../core/hyperparams'
+import { firstArg } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 
 /**
@@ -48,16 +49,26 @@ export interface PolynomialScheduleOptions {
  * assert.strictEqual(s(0), 1)
  * assert.strictEqual(s(5), 0.25) // (1 − 5/10)² = 0.25
  * assert.strictEqual(s(20), 0)
+ * assert.strictEqual(polynomialSchedule(1, { endValue: 0, power: 2, transitionSteps: 10 })(5), 0.25) // initValue first, as in optax
  * @see {@link linearSchedule}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.polynomial_schedule
  * @category schedules
  * @since 0.1.0
  */
-export function polynomialSchedule(options: PolynomialScheduleOptions): Schedule {
+export function polynomialSchedule(options: PolynomialScheduleOptions): Schedule
+export function polynomialSchedule(initValue: number, options: Omit<PolynomialScheduleOptions, 'initValue'>): Schedule
+export function polynomialSchedule(
+  initValueOrOptions: number | PolynomialScheduleOptions,
+  rest?: Omit<PolynomialScheduleOptions, 'initValue'>,
+): Schedule {
   const owner = 'polynomialSchedule'
   const any = '(-Infinity, Infinity)'
-  const o = (options ?? {}) as Partial<PolynomialScheduleOptions>
-  const initValue = checkInRange(owner, 'options.initValue', o.initValue, any)
+  const [o, initName] = firstArg<Partial<PolynomialScheduleOptions>, 'initValue'>(
+    initValueOrOptions ?? {},
+    'initValue',
+    rest,
+  )
+  const initValue = checkInRange(owner, initName, o.initValue, any)
   const endValue = checkInRange(owner, 'options.endValue', o.endValue, any)
   const power = checkInRange(owner, 'options.power', o.power, '[0, Infinity)')
   const transitionSteps = checkInRange(owner, 'options.transitionSteps', o.transitionSteps, any)

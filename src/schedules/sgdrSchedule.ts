@@ -1,7 +1,18 @@
 import { HyperparameterError } from '../core/errors'
+import { isOptionsObject } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 import { joinSchedules } from './joinSchedules'
 import { type WarmupCosineDecayScheduleOptions, warmupCosineDecaySchedule } from './warmupCosineDecaySchedule'
+
+/**
+ * Options of {@link sgdrSchedule}: optax's `sgdr_schedule(cosine_kwargs)` as one object.
+ * @category schedules
+ * @since 0.1.0
+ */
+export interface SgdrScheduleOptions {
+  /** The options of each cycle, at least one; each is a {@link warmupCosineDecaySchedule}'s options. */
+  readonly cycles: readonly WarmupCosineDecayScheduleOptions[]
+}
 
 /**
  * SGD with warm restarts: warmup-cosine cycles joined end to end.
@@ -18,7 +29,7 @@ import { type WarmupCosineDecayScheduleOptions, warmupCosineDecaySchedule } from
  * References: Loshchilov & Hutter, SGDR: Stochastic Gradient Descent with Warm Restarts, 2017,
  * https://arxiv.org/abs/1608.03983.
  *
- * @param cycles - the options of each cycle, at least one.
+ * @param cycles - the options of each cycle, at least one (or a {@link SgdrScheduleOptions} object `{ cycles }`).
  * @returns a {@link Schedule} mapping a step count to the value.
  * @throws HyperparameterError if `cycles` is empty or a cycle's options are invalid for
  * {@link warmupCosineDecaySchedule}.
@@ -29,12 +40,17 @@ import { type WarmupCosineDecayScheduleOptions, warmupCosineDecaySchedule } from
  * assert.strictEqual(s(2), 1) // peak of the first cycle
  * assert.strictEqual(s(10), 0) // the restart: the second cycle's warmup starts at 0
  * assert.strictEqual(s(12), 0.5)
+ * assert.strictEqual(sgdrSchedule({ cycles: [cycle] })(2), 1) // the options form
  * @see {@link warmupCosineDecaySchedule}, {@link joinSchedules}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.sgdr_schedule
  * @category schedules
  * @since 0.1.0
  */
-export function sgdrSchedule(cycles: readonly WarmupCosineDecayScheduleOptions[]): Schedule {
+export function sgdrSchedule(cycles: readonly WarmupCosineDecayScheduleOptions[] | SgdrScheduleOptions): Schedule {
+  return sgdrOf(isOptionsObject(cycles) ? (cycles as Partial<SgdrScheduleOptions>).cycles : cycles)
+}
+
+function sgdrOf(cycles: readonly WarmupCosineDecayScheduleOptions[] | undefined): Schedule {
   if (!Array.isArray(cycles) || cycles.length === 0) {
     const got = Array.isArray(cycles) ? 'an empty array' : String(cycles)
     throw new HyperparameterError(

@@ -1,4 +1,5 @@
 import { checkInRange } from '../core/hyperparams'
+import { firstArg } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 import { linearSchedule } from './linearSchedule'
 
@@ -39,17 +40,30 @@ export interface WarmupConstantScheduleOptions {
  * assert.strictEqual(s(2), 0.05)
  * assert.strictEqual(s(4), 0.1)
  * assert.strictEqual(s(1000), 0.1)
+ * assert.strictEqual(warmupConstantSchedule(0, { peakValue: 0.1, warmupSteps: 4 })(2), 0.05) // initValue first, as in optax
  * @see {@link linearSchedule}, {@link warmupCosineDecaySchedule}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.warmup_constant_schedule
  * @category schedules
  * @since 0.1.0
  */
-export function warmupConstantSchedule(options: WarmupConstantScheduleOptions): Schedule {
+export function warmupConstantSchedule(options: WarmupConstantScheduleOptions): Schedule
+export function warmupConstantSchedule(
+  initValue: number,
+  options: Omit<WarmupConstantScheduleOptions, 'initValue'>,
+): Schedule
+export function warmupConstantSchedule(
+  initValueOrOptions: number | WarmupConstantScheduleOptions,
+  rest?: Omit<WarmupConstantScheduleOptions, 'initValue'>,
+): Schedule {
   const owner = 'warmupConstantSchedule'
   const any = '(-Infinity, Infinity)'
-  const o = (options ?? {}) as Partial<WarmupConstantScheduleOptions>
+  const [o, initName] = firstArg<Partial<WarmupConstantScheduleOptions>, 'initValue'>(
+    initValueOrOptions ?? {},
+    'initValue',
+    rest,
+  )
   return linearSchedule({
-    initValue: checkInRange(owner, 'options.initValue', o.initValue, any),
+    initValue: checkInRange(owner, initName, o.initValue, any),
     endValue: checkInRange(owner, 'options.peakValue', o.peakValue, any),
     transitionSteps: checkInRange(owner, 'options.warmupSteps', o.warmupSteps, '[0, Infinity)'),
   })

@@ -1,5 +1,6 @@
 import { HyperparameterError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
+import { firstArg } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 import { cosineDecaySchedule } from './cosineDecaySchedule'
 import { joinSchedules } from './joinSchedules'
@@ -63,16 +64,29 @@ export interface WarmupCosineDecayScheduleOptions {
  * assert.strictEqual(s(10), 1) // the peak, where the decay starts
  * assert.ok(Math.abs(s(60) - 0.55) < 1e-12) // halfway through the decay: (1 − 0.1)·½ + 0.1
  * assert.ok(Math.abs(s(1000) - 0.1) < 1e-12)
+ * assert.strictEqual(warmupCosineDecaySchedule(0, { peakValue: 1, warmupSteps: 10, decaySteps: 110 })(5), 0.5) // initValue first
  * @see {@link cosineDecaySchedule}, {@link linearSchedule}, {@link joinSchedules}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.warmup_cosine_decay_schedule
  * @category schedules
  * @since 0.1.0
  */
-export function warmupCosineDecaySchedule(options: WarmupCosineDecayScheduleOptions): Schedule {
+export function warmupCosineDecaySchedule(options: WarmupCosineDecayScheduleOptions): Schedule
+export function warmupCosineDecaySchedule(
+  initValue: number,
+  options: Omit<WarmupCosineDecayScheduleOptions, 'initValue'>,
+): Schedule
+export function warmupCosineDecaySchedule(
+  initValueOrOptions: number | WarmupCosineDecayScheduleOptions,
+  rest?: Omit<WarmupCosineDecayScheduleOptions, 'initValue'>,
+): Schedule {
   const owner = 'warmupCosineDecaySchedule'
   const any = '(-Infinity, Infinity)'
-  const o = (options ?? {}) as Partial<WarmupCosineDecayScheduleOptions>
-  const initValue = checkInRange(owner, 'options.initValue', o.initValue, any)
+  const [o, initName] = firstArg<Partial<WarmupCosineDecayScheduleOptions>, 'initValue'>(
+    initValueOrOptions ?? {},
+    'initValue',
+    rest,
+  )
+  const initValue = checkInRange(owner, initName, o.initValue, any)
   const peakValue = checkInRange(owner, 'options.peakValue', o.peakValue, any)
   const warmupSteps = checkInRange(owner, 'options.warmupSteps', o.warmupSteps, '[0, Infinity)')
   const decaySteps = checkInRange(owner, 'options.decaySteps', o.decaySteps, '(0, Infinity)')

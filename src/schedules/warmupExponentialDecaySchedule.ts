@@ -1,4 +1,5 @@
 import { checkInRange } from '../core/hyperparams'
+import { firstArg } from '../core/firstArg'
 import type { Schedule } from '../core/types'
 import { type ExponentialDecayOptions, exponentialDecay } from './exponentialDecay'
 import { joinSchedules } from './joinSchedules'
@@ -49,16 +50,30 @@ export interface WarmupExponentialDecayScheduleOptions extends Omit<ExponentialD
  * assert.strictEqual(s(10), 1)
  * assert.strictEqual(s(15), 0.5) // one transition after the warmup
  * assert.strictEqual(s(20), 0.25)
+ * const t = warmupExponentialDecaySchedule(0, { peakValue: 1, warmupSteps: 10, transitionSteps: 5, decayRate: 0.5 })
+ * assert.strictEqual(t(20), 0.25) // initValue first, as in optax
  * @see {@link exponentialDecay}, {@link warmupCosineDecaySchedule}, {@link joinSchedules}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.warmup_exponential_decay_schedule
  * @category schedules
  * @since 0.1.0
  */
-export function warmupExponentialDecaySchedule(options: WarmupExponentialDecayScheduleOptions): Schedule {
+export function warmupExponentialDecaySchedule(options: WarmupExponentialDecayScheduleOptions): Schedule
+export function warmupExponentialDecaySchedule(
+  initValue: number,
+  options: Omit<WarmupExponentialDecayScheduleOptions, 'initValue'>,
+): Schedule
+export function warmupExponentialDecaySchedule(
+  initValueOrOptions: number | WarmupExponentialDecayScheduleOptions,
+  rest?: Omit<WarmupExponentialDecayScheduleOptions, 'initValue'>,
+): Schedule {
   const owner = 'warmupExponentialDecaySchedule'
-  const o = (options ?? {}) as Partial<WarmupExponentialDecayScheduleOptions>
+  const [o, initName] = firstArg<Partial<WarmupExponentialDecayScheduleOptions>, 'initValue'>(
+    initValueOrOptions ?? {},
+    'initValue',
+    rest,
+  )
   const any = '(-Infinity, Infinity)'
-  const initValue = checkInRange(owner, 'options.initValue', o.initValue, any)
+  const initValue = checkInRange(owner, initName, o.initValue, any)
   const peakValue = checkInRange(owner, 'options.peakValue', o.peakValue, any)
   const warmupSteps = checkInRange(owner, 'options.warmupSteps', o.warmupSteps, '[0, Infinity)')
   const { warmupSteps: _w, initValue: _i, peakValue: _p, ...decay } = o as WarmupExponentialDecayScheduleOptions

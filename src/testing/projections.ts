@@ -2,6 +2,8 @@ import { type EmptyState, initEmptyState } from '../core/base'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { paramsRequired } from '../transforms/_internal/paramsRequired'
+import { projectionBox as boxProjection } from '../projections/projectionBox'
+import { projectionL2Ball as l2BallProjection } from '../projections/projectionL2Ball'
 
 /**
  * A projection onto a convex set K, usable two ways: as the last link of a `chain` (the transform turns the updates u
@@ -46,10 +48,7 @@ const projection = (name: string, project: <T extends PyTree>(x: T) => T): Proje
  */
 export function projectionL2Ball(radius: number): Projection {
   if (!(radius >= 0)) throw new RangeError(`projectionL2Ball radius must be ≥ 0; got ${radius}`)
-  return projection('projectionL2Ball', (x) => {
-    const n = tree.norm(x)
-    return n <= radius ? x : tree.scale(radius / n, x)
-  })
+  return projection('projectionL2Ball', (x) => l2BallProjection(x, radius))
 }
 
 /**
@@ -76,5 +75,5 @@ export function projectionL2Ball(radius: number): Projection {
  */
 export function projectionBox(lower: number, upper: number): Projection {
   if (!(lower <= upper)) throw new RangeError(`projectionBox needs lower ≤ upper; got [${lower}, ${upper}]`)
-  return projection('projectionBox', (x) => tree.clip(x, lower, upper))
+  return projection('projectionBox', (x) => boxProjection(x, lower, upper))
 }

@@ -7,6 +7,8 @@ import type { GradientTransformation } from '../core/types'
 import { broadcastOver, reduceOver } from './_internal/axes'
 import { firstArg } from './_internal/firstArg'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link adaptiveGradClip}.
@@ -113,6 +115,7 @@ export function adaptiveGradClip(
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('adaptiveGradClip', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired(owner, params)
       const out = tree.map(
         (g, w) => {
@@ -138,3 +141,5 @@ export function adaptiveGradClip(
     },
   }
 }
+
+withHyperparamDefaults(adaptiveGradClip, 1, { eps: 1e-3 })

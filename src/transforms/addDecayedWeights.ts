@@ -7,6 +7,8 @@ import { isOptionsObject } from './_internal/firstArg'
 import { checkMaskOrFn } from './_internal/maskTree'
 import { paramsRequired } from './_internal/paramsRequired'
 import { type MaskedState, masked } from './masked'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link addDecayedWeights}.
@@ -46,14 +48,21 @@ function unmasked(wd: ScalarOrSchedule): GradientTransformation<Unmasked> {
   }
   if (typeof wd === 'number') {
     return markFusible<GradientTransformation<Unmasked>>(
-      { init: initEmptyState, update: (updates, state, params) => [decay(updates, params, wd), state] },
+      {
+        init: initEmptyState,
+        update: (updates, state, params) => {
+          checkState('addDecayedWeights', state, EMPTY_STATE_SPEC, updates, params)
+          return [decay(updates, params, wd), state]
+        },
+      },
       { kind: 'decayedWeights', literalZero: wd === 0 },
     )
   }
   return markFusible<GradientTransformation<Unmasked>>(
     {
-      init: () => ({ count: 0 }),
+      init: (params) => (tree.validate(params, 'params'), { count: 0 }),
       update: (updates, state, params) => {
+        checkState('addDecayedWeights', state, { count: 'count' }, updates, params)
         const count = (state as { readonly count: number }).count
         return [decay(updates, params, wd(count)), { count: count + 1 }]
       },
@@ -124,3 +133,5 @@ export function addDecayedWeights(
  * @since 0.1.0
  */
 export const addDecoupledWeightDecay: typeof addDecayedWeights = addDecayedWeights
+
+withHyperparamDefaults(addDecayedWeights, 0, { weightDecay: 0 })

@@ -3,6 +3,15 @@ import { checkInRange } from '../core/hyperparams'
 import { type PRNGKey, prngKey, randomNormal, splitKey } from '../core/prng'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = {
+  count: 'count',
+  rngKey: [
+    (k) => (Number.isInteger(k) ? undefined : 'an integer'),
+    (k) => (Number.isInteger(k) ? undefined : 'an integer'),
+  ],
+}
 
 /**
  * Options of {@link addNoise}.
@@ -119,8 +128,9 @@ export function addNoise(
   const g = checkInRange('addNoise', `${prefix}gamma`, options.gamma, '[0, Infinity)')
   const key = checkKey(options.key ?? 0)
   return {
-    init: () => ({ count: 0, rngKey: key }),
-    update: (updates, state) => {
+    init: (params) => (tree.validate(params, 'params'), { count: 0, rngKey: key }),
+    update: (updates, state, params) => {
+      checkState('addNoise', state, STATE, updates, params)
       const t = state.count + 1
       const std = Math.sqrt(e / t ** g)
       const [rngKey, sampleKey] = splitKey(state.rngKey) as [PRNGKey, PRNGKey]

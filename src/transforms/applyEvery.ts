@@ -2,6 +2,9 @@ import { checkInteger } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', gradAcc: 'tree' }
 
 /**
  * Options of {@link applyEvery}.
@@ -58,7 +61,8 @@ export function applyEvery(k: number | ApplyEveryOptions = {}): GradientTransfor
   const n = checkInteger('applyEvery', name, options.k ?? 1, '[1, Infinity)')
   return {
     init: (params) => ({ count: 0, gradAcc: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('applyEvery', state, STATE, updates, params)
       const c = state.count % n
       const gradAcc = c !== 0 ? tree.add(state.gradAcc as typeof updates, updates) : updates
       const out = c === n - 1 ? gradAcc : tree.zerosLike(updates)

@@ -4,6 +4,10 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { type StateSpec, checkState } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
+
+const STATE: StateSpec = { notfiniteCount: 'count', lastFinite: 'number', totalNotfinite: 'count', innerState: 'any' }
 
 /**
  * Options of {@link applyIfFinite}.
@@ -48,10 +52,11 @@ function applyIfFiniteBody<S>(
   const raw = positional ? options : ((options as ApplyIfFiniteOptions).maxConsecutiveErrors ?? Infinity)
   const name = positional ? 'maxConsecutiveErrors' : 'options.maxConsecutiveErrors'
   const max = raw === Infinity ? Infinity : checkInteger(owner, name, raw, '[0, Infinity)')
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<ApplyIfFiniteState<S>>>(
     {
       init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
       update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, STATE, updates, params)
         const finite = tree.allFinite(updates)
         const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
         const [u, innerState] =
@@ -64,6 +69,8 @@ function applyIfFiniteBody<S>(
     },
     [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: ApplyIfFiniteState<S>) => learningRatesIn(inner, s.innerState))
 }
 
 /**

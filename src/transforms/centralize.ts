@@ -3,6 +3,7 @@ import type { Tensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { broadcastOver, reduceOver } from './_internal/axes'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 const subtractMean = (g: Tensor | number) => {
   if (typeof g === 'number' || g.shape.length < 2) return g
@@ -40,6 +41,9 @@ const subtractMean = (g: Tensor | number) => {
 export function centralize(): GradientTransformation<EmptyState> {
   return {
     init: initEmptyState,
-    update: (updates, state) => [tree.map(subtractMean, updates), state],
+    update: (updates, state, params) => {
+      checkState('centralize', state, EMPTY_STATE_SPEC, updates, params)
+      return [tree.map(subtractMean, updates), state]
+    },
   }
 }

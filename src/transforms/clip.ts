@@ -3,6 +3,7 @@ import { attachNotes, checkInRange, suspicious } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link clip}.
@@ -45,7 +46,10 @@ export function clip(maxDelta: number | ClipOptions): GradientTransformation<Emp
   return attachNotes(
     {
       init: initEmptyState,
-      update: (updates, state) => [tree.clip(updates, -m, m), state],
+      update: (updates, state, params) => {
+        checkState('clip', state, EMPTY_STATE_SPEC, updates, params)
+        return [tree.clip(updates, -m, m), state]
+      },
     },
     [
       m === 0

@@ -4,6 +4,7 @@ import { safeRootMeanSquares } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link clipByBlockRms}.
@@ -52,7 +53,8 @@ export function clipByBlockRms(threshold: number | ClipByBlockRmsOptions): Gradi
   const max = checkInRange('clipByBlockRms', name, options.threshold, '(0, Infinity)')
   return {
     init: initEmptyState,
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('clipByBlockRms', state, EMPTY_STATE_SPEC, updates, params)
       const out = tree.map((g) => {
         const denom = Math.max(1, safeRootMeanSquares(g, 0) / max)
         return denom === 1 ? g : tree.mapElementwiseNamed(['updates'], (x) => x / denom, g)

@@ -2,6 +2,9 @@ import { checkBoolean, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', ema: 'tree' }
 
 /**
  * Options of {@link ema}.
@@ -70,7 +73,8 @@ export function ema(decay: number | EmaOptions, rest?: Omit<EmaOptions, 'decay'>
   const d = checkInRange('ema', name, options.decay, debias ? '[0, 1)' : '[0, 1]')
   return {
     init: (params) => ({ count: 0, ema: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('ema', state, STATE, updates, params)
       const e = tree.mapElementwiseNamed(['updates', 'state.ema'], (g, m) => (1 - d) * g + d * m, updates, state.ema)
       const t = state.count + 1
       const out = debias ? tree.biasCorrection(e, d, t) : e

@@ -7,7 +7,7 @@ export {
   type ScaleByLearningRateState,
 } from './scaleByLearningRate'
 export { clip, type ClipOptions } from './clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './clipByGlobalNorm'
+export { clipByGlobalNorm, type ClipByGlobalNormOptions, type ClipByGlobalNormState } from './clipByGlobalNorm'
 export { trace, type TraceOptions, type TraceState } from './trace'
 export { ema, type EmaOptions, type EmaState } from './ema'
 export {
@@ -90,3 +90,4 @@ export { scaleBySign } from './scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './scaleByPolyak'
 export { hyperparameterDiagnoses } from './hyperparameterDiagnoses'
 export { strictPurity } from './strictPurity'
+export { currentLearningRate } from './currentLearningRate'

@@ -1,7 +1,19 @@
 import { DescentError, HyperparameterError } from '../core/errors'
 import { attachNotes, notesOf, withCode } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../core/types'
+import { hyperparamDefaultsOf } from '../core/hyperparamDefaults'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 import { isOptionsObject } from './_internal/firstArg'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+// The keys it needs (not exactly these: a wrapper may keep more); the inner transform checks innerState.
+const STATE: StateSpec = (s) => {
+  const r = s as { count?: unknown; hyperparams?: unknown; innerState?: unknown } | null
+  const ok = typeof r === 'object' && r !== null && Number.isInteger(r.count) && (r.count as number) >= 0
+  return ok && typeof r.hyperparams === 'object' && r.hyperparams !== null && 'innerState' in r
+    ? undefined
+    : "{count, hyperparams, innerState} (injectHyperparams's state)"
+}
 
 /**
  * Options of {@link injectHyperparams}.
@@ -66,7 +78,10 @@ type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'opti
  *
  * `injectHyperparams(factory)(...args)` takes the same arguments as `factory`, where any numeric argument or
  * option may be a schedule. Numbers and schedule values are kept in `state.hyperparams` (in float64), booleans,
- * non-numeric options and `staticArgs` stay fixed. Each update evaluates the schedules at the wrapper's `count`,
+ * non-numeric options and `staticArgs` stay fixed. As optax binds the factory's defaults (`apply_defaults()`), the
+ * numeric options left out are injected too, with their defaults: `injectHyperparams(adam)(1e-3)` holds
+ * `learningRate, b1, b2, eps, epsRoot` (sizes that fix the state's shape, such as `memorySize`, are not injected;
+ * options read only by `init`, such as `initialAccumulatorValue`, can be edited but change nothing after `init`). Each update evaluates the schedules at the wrapper's `count`,
  * rebuilds `factory(...)` with the current numbers and runs its update on the inner state, so the updates are
  * bit-identical to the unwrapped transform's. Positional numbers are named by `positionalNames` (an optimizer's
  * first argument is `learningRate`). Mirrors optax's `inject_hyperparams` (without its dtype casting: hyperparameters
@@ -97,11 +112,11 @@ type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'opti
  * const tx = injectHyperparams(adam)((count: number) => 0.1 / (1 + count), { b1: 0.9 })
  * const params = { w: tensor([1]) }
  * let state = tx.init(params)
- * assert.deepStrictEqual(state.hyperparams, { learningRate: 0.1, b1: 0.9 })
+ * assert.deepStrictEqual(state.hyperparams, { learningRate: 0.1, b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 })
  * state = tx.update({ w: tensor([1]) }, state, params)[1]
- * state = { ...state, hyperparams: { ...state.hyperparams, b1: 0.5 } } // used from the next step on
+ * state = { ...state, hyperparams: { ...state.hyperparams, b1: 0.5, eps: 1e-6 } } // used from the next step on
  * state = tx.update({ w: tensor([1]) }, state, params)[1]
- * assert.deepStrictEqual(state.hyperparams, { learningRate: 0.05, b1: 0.5 })
+ * assert.deepStrictEqual(state.hyperparams, { learningRate: 0.05, b1: 0.5, b2: 0.999, eps: 1e-6, epsRoot: 0 })
  * // learningRate follows a schedule: setting it by hand is an error, not a silent no-op
  * const edited = { ...state, hyperparams: { ...state.hyperparams, learningRate: 1 } }
  * assert.throws(() => tx.update({ w: tensor([1]) }, edited, params), /scheduleOverridden|follows a schedule/)
@@ -144,8 +159,25 @@ export function injectHyperparams<A extends readonly unknown[], S>(
         add(name, arg, ['positional', i])
       }
     })
+    // optax injects every numeric argument, defaults included (`apply_defaults()`): so do we, in the options object.
+    const defaults = hyperparamDefaultsOf(factory)
+    const lastOptions = args.reduce<number>((at, a, i) => (isOptionsObject(a) ? i : at), -1)
+    const optionsAt = lastOptions >= 0 ? lastOptions : defaults.optionsIndex
+    const given = args[optionsAt]
+    if (given === undefined || isOptionsObject(given)) {
+      Object.entries(defaults.values).forEach(([key, v]) => {
+        if (!slots.has(key) && (given as Record<string, unknown> | undefined)?.[key] === undefined) {
+          add(key, v, ['option', optionsAt, key])
+        }
+      })
+    }
+    const padded = [...slots.values()].some((slot) => slot[0] === 'option' && slot[1] >= args.length)
+    const length = padded ? optionsAt + 1 : args.length // never pass extra arguments when nothing was injected
     const build = (h: { readonly [name: string]: number }): GradientTransformation<S> => {
-      const built: unknown[] = args.map((a) => (isOptionsObject(a) ? { ...a } : a))
+      const built: unknown[] = Array.from({ length }, (_, i) => (isOptionsObject(args[i]) ? { ...args[i] } : args[i]))
+      slots.forEach((slot) => {
+        if (slot[0] === 'option' && built[slot[1]] === undefined) built[slot[1]] = {}
+      })
       slots.forEach((slot, name) => {
         if (slot[0] === 'positional') built[slot[1]] = h[name]
         else (built[slot[1]] as Record<string, unknown>)[slot[2]] = h[name]
@@ -167,10 +199,18 @@ export function injectHyperparams<A extends readonly unknown[], S>(
         const got = state.hyperparams[name]
         if (!Object.is(got, expected)) throw scheduleOverridden(name, got, expected, state.count)
       })
-    return attachNotes(
+    // The next update's learning rate: the schedule at the next count, or the (possibly hand-set) number.
+    const readLearningRate = (state: InjectHyperparamsState<S>): readonly number[] => {
+      const schedule = schedules.get('learningRate')
+      if (schedule) return [schedule(state.count)]
+      const lr = state.hyperparams.learningRate
+      return typeof lr === 'number' ? [lr] : learningRatesIn(tx0, state.innerState)
+    }
+    const tx = attachNotes<GradientTransformation<InjectHyperparamsState<S>>>(
       {
         init: (params) => ({ count: 0, hyperparams: h0, innerState: tx0.init(params) }),
         update: <P extends PyTree>(updates: P, state: InjectHyperparamsState<S>, params?: P, extra?: ExtraArgs) => {
+          checkState('injectHyperparams', state, STATE, updates, params)
           checkNotOverridden(state)
           const hyperparams = at(state.hyperparams, state.count)
           const [u, innerState] = build(hyperparams).update(updates, state.innerState, params, extra)
@@ -179,6 +219,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
       },
       notes,
     )
+    return withLearningRate(tx, readLearningRate)
   }
 }
 

@@ -2,6 +2,7 @@ import { type EmptyState, initEmptyState } from '../core/base'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Modifies the updates so that the params stay non-negative: a step that would make θ + u negative is replaced by
@@ -32,6 +33,7 @@ export function keepParamsNonnegative(): GradientTransformation<EmptyState> {
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('keepParamsNonnegative', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired('keepParamsNonnegative', params)
       return [tree.mapElementwiseNamed(['updates', 'params'], (u, w) => (w + u < 0 ? -w : u), updates, p), state]
     },

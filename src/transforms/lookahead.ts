@@ -1,8 +1,28 @@
+import { StructureError } from '../core/errors'
 import { dual } from '../core/function'
 import { checkBoolean, checkInRange, checkInteger, inheritNotes } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { type StateSpec, checkSameTrees, checkState } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
+
+const STATE: StateSpec = { fastState: 'any', stepsSinceSync: 'count' }
+
+function fastAndSlow(params: unknown): LookaheadParams {
+  const ok =
+    typeof params === 'object' &&
+    params !== null &&
+    !Array.isArray(params) &&
+    Object.keys(params).sort().join() === 'fast,slow'
+  if (!ok) {
+    throw new StructureError(
+      `lookahead: params must be { fast, slow } (lookaheadParams(params)); got ${params === undefined ? 'undefined' : 'another tree'}. ` +
+        'Pass the lookahead params to update: the gradients are taken at params.fast.',
+    )
+  }
+  return params as LookaheadParams
+}
 
 /**
  * Options of {@link lookahead}.
@@ -65,12 +85,14 @@ function lookaheadBody<S>(
     typeof params === 'object' && params !== null && !Array.isArray(params) && 'fast' in params
       ? (params as LookaheadParams).fast
       : params
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<LookaheadState<S>>>(
     {
       // As optax, init also accepts the fast params alone.
-      init: (params) => ({ fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }),
+      init: (params) => (tree.validate(params, 'params'), { fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }),
       update: <P extends PyTree>(updates: P, state: LookaheadState<S>, params?: P, extra?: ExtraArgs) => {
-        const p = params as unknown as LookaheadParams
+        const p = fastAndSlow(params)
+        checkState(owner, state, STATE, updates, p.fast)
+        checkSameTrees(owner, ['params.fast', 'params.slow'], [p.fast, p.slow])
         const [u, fastState] = fast.update(updates, state.fastState, p.fast as P, extra)
         const sync = state.stepsSinceSync === k - 1
         const out = sync
@@ -86,6 +108,8 @@ function lookaheadBody<S>(
     },
     [fast],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: LookaheadState<S>) => learningRatesIn(fast, s.fastState))
 }
 
 /**

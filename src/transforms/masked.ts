@@ -3,6 +3,10 @@ import { HyperparameterError } from '../core/errors'
 import { dual } from '../core/function'
 import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
 import { applyMask, checkMaskOrFn, mergeMasked, resolveMask } from './_internal/maskTree'
+import { type StateSpec, checkState } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
+
+const STATE: StateSpec = { innerState: 'any' }
 
 /**
  * State of {@link masked}: the inner transform's state, which only holds the selected leaves.
@@ -25,10 +29,11 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
     throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
   }
   const m = checkMaskOrFn('masked', 'mask', mask)
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<MaskedState<S>>>(
     {
       init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
       update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState('masked', state, STATE, updates, params)
         const maskTree = resolveMask(m, updates)
         const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
         const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
@@ -37,6 +42,8 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
     },
     [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: MaskedState<S>) => learningRatesIn(inner, s.innerState))
 }
 
 /**

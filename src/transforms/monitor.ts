@@ -1,5 +1,6 @@
 import { HyperparameterError } from '../core/errors'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
+import { type StateSpec, checkState } from '../core/stateCheck'
 
 /**
  * A measure of {@link monitor}: a function of the updates, or a transform whose output is the measurement (it may
@@ -70,6 +71,8 @@ export function monitor(measures: { readonly [name: string]: Measure }): Gradien
         `monitor measures.${name} must be a function (updates) => pytree or a GradientTransformation`,
       )
     })
+  const names = Object.fromEntries(entries.map(([name]) => [name, 'any' as const]))
+  const spec: StateSpec = { measurements: names, measureStates: names }
   const run = (updates: PyTree, states: MonitorState['measureStates'], params?: PyTree, extra?: ExtraArgs) => {
     const measurements: Record<string, PyTree> = {}
     const measureStates: Record<string, unknown> = {}
@@ -92,6 +95,9 @@ export function monitor(measures: { readonly [name: string]: Measure }): Gradien
       )
       return { measurements: run(params, initial, params).measurements, measureStates: initial }
     },
-    update: (updates, state, params, extra) => [updates, run(updates, state.measureStates, params, extra)],
+    update: (updates, state, params, extra) => {
+      checkState('monitor', state, spec, updates, params)
+      return [updates, run(updates, state.measureStates, params, extra)]
+    },
   }
 }

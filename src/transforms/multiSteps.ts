@@ -5,6 +5,16 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
+import { type StateSpec, checkState } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
+
+const STATE: StateSpec = {
+  miniStep: 'count',
+  gradientStep: 'count',
+  innerOptState: 'any',
+  accGrads: 'tree',
+  skipState: 'pytree',
+}
 
 /**
  * Decides whether a micro-batch's gradients are dropped (as if the step never happened), as optax's
@@ -85,7 +95,7 @@ function multiStepsBody<S>(
   const accumulate = mean
     ? (g: number, acc: number, n: number) => acc + (g - acc) / (n + 1)
     : (g: number, acc: number) => acc + g
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<MultiStepsState<S>>>(
     {
       init: (params) => ({
         miniStep: 0,
@@ -95,6 +105,7 @@ function multiStepsBody<S>(
         skipState: skipFn(tree.zerosLike(params), 0, params)[1],
       }),
       update: <P extends PyTree>(updates: P, state: MultiStepsState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, STATE, updates, params)
         const [skip, skipState] = skipFn(updates, state.gradientStep, params)
         if (skip) return [tree.zerosLike(updates), { ...state, skipState }] as const
         const k = everyK(state.gradientStep)
@@ -112,6 +123,8 @@ function multiStepsBody<S>(
     },
     [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: MultiStepsState<S>) => learningRatesIn(inner, s.innerOptState))
 }
 
 /**

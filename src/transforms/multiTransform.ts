@@ -4,6 +4,8 @@ import { sortedKeys } from '../core/treeTraversal'
 import type { ExtraArgs, GradientTransformation, MaskTree, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
 import { type MaskedState, masked } from './masked'
+import { type StateSpec, checkState } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
  * A tree of labels for {@link multiTransform}: a string at each leaf (or at the root of a subtree, for all of it),
@@ -93,10 +95,11 @@ export function multiTransform(
   const names = Object.keys(transforms).sort()
   names.forEach((k) => checkTransformation(owner, `transforms.${k}`, transforms[k] as GradientTransformation<unknown>))
   if (typeof paramLabels !== 'function') collectLabels(owner, paramLabels, 'paramLabels', new Set())
+  const spec: StateSpec = { innerStates: Object.fromEntries(names.map((k) => [k, 'any'])) }
   const labelsOf = (t: PyTree): LabelTree => (typeof paramLabels === 'function' ? paramLabels(t) : paramLabels)
   const parts = (labels: LabelTree) =>
     names.map((k) => [k, masked(transforms[k] as GradientTransformation<unknown>, maskOf(labels, k))] as const)
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<MultiTransformState>>(
     {
       init: (params) => {
         const labels = labelsOf(params)
@@ -110,6 +113,7 @@ export function multiTransform(
         return { innerStates: Object.fromEntries(parts(labels).map(([k, tx]) => [k, tx.init(params)])) }
       },
       update: <P extends PyTree>(updates: P, state: MultiTransformState, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, spec, updates, params)
         const innerStates: Record<string, MaskedState<unknown>> = {}
         const out = parts(labelsOf(updates)).reduce((u, [k, tx]) => {
           const [next, s] = tx.update(u, state.innerStates[k] as MaskedState<unknown>, params, extra)
@@ -120,6 +124,10 @@ export function multiTransform(
       },
     },
     names.map((k) => transforms[k]),
+  )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: MultiTransformState) =>
+    names.flatMap((k) => learningRatesIn(transforms[k], s.innerStates[k]?.innerState)),
   )
 }
 

@@ -3,6 +3,8 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { globalNorm } from './_internal/globalNorm'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link normalizeByUpdateNorm}.
@@ -51,9 +53,12 @@ export function normalizeByUpdateNorm(options: NormalizeByUpdateNormOptions = {}
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-6, '[0, Infinity)')
   return {
     init: initEmptyState,
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('normalizeByUpdateNorm', state, EMPTY_STATE_SPEC, updates, params)
       const gNorm = (globalNorm(updates) + eps) / scaleFactor
       return [tree.mapElementwiseNamed(['updates'], (g) => g / gNorm, updates), state]
     },
   }
 }
+
+withHyperparamDefaults(normalizeByUpdateNorm, 0, { scaleFactor: 1, eps: 1e-6 })

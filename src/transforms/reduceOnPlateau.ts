@@ -2,6 +2,17 @@ import { scaleTree } from '../core/base'
 import { DescentError, HyperparameterError } from '../core/errors'
 import { checkInRange, checkInteger } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
+import { type StateSpec, checkState } from '../core/stateCheck'
+import { validate } from '../core/tree'
+
+const STATE: StateSpec = {
+  scale: 'number',
+  bestValue: 'number',
+  plateauCount: 'count',
+  cooldownCount: 'count',
+  count: 'count',
+  avgValue: 'number',
+}
 
 /**
  * Options of {@link reduceOnPlateau}.
@@ -138,8 +149,12 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions = {}): GradientT
   }
 
   return {
-    init: () => ({ scale: 1, bestValue: Infinity, plateauCount: 0, cooldownCount: 0, count: 0, avgValue: 0 }),
-    update: <P extends PyTree>(updates: P, state: ReduceOnPlateauState, _params?: P, extra?: ExtraArgs) => {
+    init: (params) => (
+      validate(params, 'params'),
+      { scale: 1, bestValue: Infinity, plateauCount: 0, cooldownCount: 0, count: 0, avgValue: 0 }
+    ),
+    update: <P extends PyTree>(updates: P, state: ReduceOnPlateauState, params?: P, extra?: ExtraArgs) => {
+      checkState(owner, state, STATE, updates, params)
       const value = extra?.value
       if (typeof value !== 'number') {
         throw new DescentError(

@@ -1,6 +1,7 @@
 import { type EmptyState, initEmptyState, scaleTree } from '../core/base'
 import { markFusible } from '../core/fusion'
 import { checkInRange } from '../core/hyperparams'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 
@@ -45,7 +46,13 @@ export function scale(stepSize: number | ScaleOptions): GradientTransformation<E
   const [options, name] = firstArg<ScaleOptions, 'stepSize'>(stepSize, 'stepSize')
   const s = checkInRange('scale', name, options.stepSize, '(-Infinity, Infinity)')
   return markFusible<GradientTransformation<EmptyState>>(
-    { init: initEmptyState, update: (updates, state) => [scaleTree(s, updates), state] },
+    {
+      init: initEmptyState,
+      update: (updates, state, params) => {
+        checkState('scale', state, EMPTY_STATE_SPEC, updates, params)
+        return [scaleTree(s, updates), state]
+      },
+    },
     { kind: 'scale' },
   )
 }

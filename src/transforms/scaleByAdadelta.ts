@@ -1,6 +1,10 @@
 import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { eG: 'tree', eX: 'tree' }
 
 /**
  * Options of {@link scaleByAdadelta}.
@@ -68,7 +72,8 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
   return attachNotes(
     {
       init: (params) => ({ eG: tree.zerosLike(params), eX: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByAdadelta', state, STATE, updates, params)
         const eG = tree.updateMoment<PyTree>(updates, state.eG, rho, 2)
         const out = tree.mapElementwiseNamed(
           ['updates', 'state.eG', 'state.eX'],
@@ -84,3 +89,5 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
     [zeroEpsNote(owner, eps, {})],
   )
 }
+
+withHyperparamDefaults(scaleByAdadelta, 0, { rho: 0.9, eps: 1e-6 })

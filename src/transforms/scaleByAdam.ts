@@ -1,10 +1,12 @@
 import { markFusible } from '../core/fusion'
 import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
+import { type StateSpec, checkState } from '../core/stateCheck'
 import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { adamwFused } from '../kernels/fused/adamwFused'
 import { adamScalars, float32Leaves } from './_internal/adamKernel'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByAdam}.
@@ -52,6 +54,8 @@ export interface ScaleByAdamState {
   /** Exponential moving average of the squared gradients (not bias corrected). */
   readonly nu: PyTree
 }
+
+const ADAM_STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Rescales updates by Adam's bias-corrected moment estimates.
@@ -103,7 +107,8 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
 
   const tx: GradientTransformation<ScaleByAdamState> = {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState(owner, state, ADAM_STATE, updates, params)
       const t = state.count + 1
       const f32 = float32Leaves([updates, state.mu, state.nu])
       if (f32 !== null) {
@@ -152,3 +157,5 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
     zeroEpsNote(owner, eps, { epsRoot }),
   ])
 }
+
+withHyperparamDefaults(scaleByAdam, 0, { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 })

@@ -1,6 +1,10 @@
 import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByAdamax}.
@@ -80,7 +84,8 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByAdamax', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.updateInfinityMoment<PyTree>(updates, state.nu, b2, eps)
         const t = state.count + 1
@@ -92,3 +97,5 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
     [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, {})],
   )
 }
+
+withHyperparamDefaults(scaleByAdamax, 0, { b1: 0.9, b2: 0.999, eps: 1e-8 })

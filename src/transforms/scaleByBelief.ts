@@ -1,6 +1,10 @@
 import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByBelief}.
@@ -93,7 +97,8 @@ export function scaleByBelief(options: ScaleByBeliefOptions = {}): GradientTrans
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByBelief', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.mapElementwiseNamed(
           ['updates', 'state.mu', 'state.nu'],
@@ -123,3 +128,5 @@ export function scaleByBelief(options: ScaleByBeliefOptions = {}): GradientTrans
     [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
   )
 }
+
+withHyperparamDefaults(scaleByBelief, 0, { b1: 0.9, b2: 0.999, eps: 1e-16, epsRoot: 1e-16 })

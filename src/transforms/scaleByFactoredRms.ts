@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { broadcastOver, dropAxes, reduceOver } from './_internal/axes'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByFactoredRms}.
@@ -183,3 +184,5 @@ export function scaleByFactoredRms(
     },
   }
 }
+
+withHyperparamDefaults(scaleByFactoredRms, 0, { decayRate: 0.8, stepOffset: 0, epsilon: 1e-30 })

@@ -7,6 +7,8 @@ import {
   suspicious,
 } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core/types'
+import { withLearningRate } from '../core/learningRate'
+import { firstArg } from './_internal/firstArg'
 import { scale } from './scale'
 import { type ScaleByScheduleState, scaleBySchedule } from './scaleBySchedule'
 
@@ -16,6 +18,11 @@ import { type ScaleByScheduleState, scaleBySchedule } from './scaleBySchedule'
  * @since 0.1.0
  */
 export interface ScaleByLearningRateOptions {
+  /**
+   * A finite number or a schedule `(count) => number`.
+   * @defaultValue required
+   */
+  readonly learningRate: ScalarOrSchedule
   /**
    * Multiply by −learningRate (descent) instead of +learningRate.
    * @defaultValue true
@@ -30,6 +37,8 @@ export interface ScaleByLearningRateOptions {
  */
 export type ScaleByLearningRateState = EmptyState | ScaleByScheduleState
 
+type Rest = Omit<ScaleByLearningRateOptions, 'learningRate'>
+
 /**
  * Multiplies updates by the (negated) learning rate: the last link of every optimizer.
  *
@@ -42,8 +51,9 @@ export type ScaleByLearningRateState = EmptyState | ScaleByScheduleState
  * α_t = learningRate, or learningRate(count) for a schedule (count starts at 0)
  * ```
  *
- * @param learningRate - A finite number or a schedule `(count) => number`.
- * @param options - {@link ScaleByLearningRateOptions}.
+ * @param learningRate - A finite number or a schedule `(count) => number`, or all the options in one object
+ * (`scaleByLearningRate({ learningRate, flipSign })`, optax's keywords).
+ * @param options - {@link ScaleByLearningRateOptions} without `learningRate`.
  * @returns A {@link GradientTransformation}: stateless for a number, with a {@link ScaleByScheduleState} for a
  * schedule.
  * @throws HyperparameterError when the learning rate is neither a finite number nor a function, or `flipSign` is
@@ -56,35 +66,46 @@ export type ScaleByLearningRateState = EmptyState | ScaleByScheduleState
  * const decayed = scaleByLearningRate((count) => 1 / (count + 1))
  * const [u0, s1] = decayed.update([4], decayed.init([0]))
  * assert.deepStrictEqual([u0, decayed.update([4], s1)[0]], [[-4], [-2]])
+ * const ascent = scaleByLearningRate({ learningRate: 0.5, flipSign: false })
+ * assert.deepStrictEqual(ascent.update([4], ascent.init([0]))[0], [2])
  * @see scale, scaleBySchedule, sgd, adam
  * @category transforms
  * @since 0.1.0
  */
 export function scaleByLearningRate(
-  learningRate: number,
-  options?: ScaleByLearningRateOptions,
+  learningRate: number | (Rest & { readonly learningRate: number }),
+  options?: Rest,
 ): GradientTransformation<EmptyState>
 export function scaleByLearningRate(
-  learningRate: Schedule,
-  options?: ScaleByLearningRateOptions,
+  learningRate: Schedule | (Rest & { readonly learningRate: Schedule }),
+  options?: Rest,
 ): GradientTransformation<ScaleByScheduleState>
 export function scaleByLearningRate(
-  learningRate: ScalarOrSchedule,
-  options?: ScaleByLearningRateOptions,
+  learningRate: ScalarOrSchedule | ScaleByLearningRateOptions,
+  options?: Rest,
 ): GradientTransformation<ScaleByLearningRateState>
 export function scaleByLearningRate(
-  learningRate: ScalarOrSchedule,
-  options: ScaleByLearningRateOptions = {},
+  learningRateOrOptions: ScalarOrSchedule | ScaleByLearningRateOptions,
+  rest: Rest = {},
 ):
   | GradientTransformation<EmptyState>
   | GradientTransformation<ScaleByScheduleState>
   | GradientTransformation<ScaleByLearningRateState> {
+  const [options, name] = firstArg<ScaleByLearningRateOptions, 'learningRate'>(
+    learningRateOrOptions,
+    'learningRate',
+    rest,
+  )
   const owner = 'scaleByLearningRate'
-  const lr = checkScalarOrSchedule(owner, 'learningRate', learningRate)
+  const lr = checkScalarOrSchedule(owner, name, options.learningRate)
   const flip = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true)
   const sign = flip ? -1 : 1
   const tx = typeof lr === 'number' ? scale(sign * lr) : scaleBySchedule((count) => sign * lr(count))
-  return attachNotes(tx, [flip ? learningRateNote(lr) : undefined])
+  // currentLearningRate reads α (not the signed factor): the rate the next update uses, at the state's count.
+  const read = (state: ScaleByLearningRateState) => [
+    typeof lr === 'number' ? lr : lr((state as ScaleByScheduleState).count),
+  ]
+  return withLearningRate(attachNotes(tx, [flip ? learningRateNote(lr) : undefined]), read)
 }
 
 /** A constant learning rate ≤ 0 does not descend: −α·g with α ≤ 0 (flipSign: false is deliberate). */

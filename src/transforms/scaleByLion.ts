@@ -2,6 +2,10 @@ import { HyperparameterError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree' }
 
 /**
  * Options of {@link scaleByLion}.
@@ -95,7 +99,8 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
 
   return {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('scaleByLion', state, STATE, updates, params)
       const out = tree.mapElementwiseNamed(
         ['updates', 'state.mu'],
         (g, m) => direction((1 - b1) * g + b1 * m),
@@ -107,3 +112,5 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
     },
   }
 }
+
+withHyperparamDefaults(scaleByLion, 0, { b1: 0.9, b2: 0.99 })

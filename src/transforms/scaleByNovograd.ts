@@ -2,6 +2,10 @@ import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'treeLike' }
 
 /**
  * Options of {@link scaleByNovograd}.
@@ -96,6 +100,7 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.map(() => 0, params as PyTree) }),
       update: (updates, state, params) => {
         const p = paramsRequired(owner, params, { why: ' (for weight decay)', chain: 'e.g. novograd' })
+        checkState(owner, state, STATE, updates, p)
         const first = state.count === 0
         const nu = tree.map(
           (g, n) => {
@@ -127,3 +132,5 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
     [zeroEpsNote(owner, eps, { epsRoot })],
   )
 }
+
+withHyperparamDefaults(scaleByNovograd, 0, { b1: 0.9, b2: 0.25, eps: 1e-8, epsRoot: 0, weightDecay: 0 })

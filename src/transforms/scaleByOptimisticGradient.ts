@@ -1,6 +1,10 @@
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', previousGradient: 'tree' }
 
 /**
  * Options of {@link scaleByOptimisticGradient}.
@@ -68,7 +72,8 @@ export function scaleByOptimisticGradient(
   const beta = checkInRange(owner, 'options.beta', options.beta ?? 1, '(-Infinity, Infinity)')
   return {
     init: (params) => ({ count: 0, previousGradient: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('scaleByOptimisticGradient', state, STATE, updates, params)
       const first = state.count === 0
       const out = tree.mapElementwiseNamed(
         ['updates', 'state.previousGradient'],
@@ -80,3 +85,5 @@ export function scaleByOptimisticGradient(
     },
   }
 }
+
+withHyperparamDefaults(scaleByOptimisticGradient, 0, { alpha: 1, beta: 1 })

@@ -4,6 +4,8 @@ import { safeNorm } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByParamBlockNorm}.
@@ -47,6 +49,7 @@ export function scaleByParamBlockNorm(options: ScaleByParamBlockNormOptions = {}
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('scaleByParamBlockNorm', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired('scaleByParamBlockNorm', params)
       const out = tree.map(
         (g, w) => {
@@ -60,3 +63,5 @@ export function scaleByParamBlockNorm(options: ScaleByParamBlockNormOptions = {}
     },
   }
 }
+
+withHyperparamDefaults(scaleByParamBlockNorm, 0, { minScale: 1e-3 })

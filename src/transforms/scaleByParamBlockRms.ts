@@ -4,6 +4,8 @@ import { safeRootMeanSquares } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByParamBlockRms}.
@@ -50,6 +52,7 @@ export function scaleByParamBlockRms(options: ScaleByParamBlockRmsOptions = {}):
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('scaleByParamBlockRms', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired('scaleByParamBlockRms', params)
       const out = tree.map(
         (g, w) => {
@@ -63,3 +66,5 @@ export function scaleByParamBlockRms(options: ScaleByParamBlockRmsOptions = {}):
     },
   }
 }
+
+withHyperparamDefaults(scaleByParamBlockRms, 0, { minScale: 1e-3 })

@@ -3,6 +3,8 @@ import { DescentError, HyperparameterError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByPolyak} (optax's keyword names, camelCased).
@@ -92,7 +94,8 @@ export function scaleByPolyak(options: ScaleByPolyakOptions = {}): GradientTrans
   const positivePart = variant === 'sps+'
   return {
     init: initEmptyState,
-    update: <P extends PyTree>(updates: P, state: EmptyState, _params?: P, extra?: ExtraArgs) => {
+    update: <P extends PyTree>(updates: P, state: EmptyState, params?: P, extra?: ExtraArgs) => {
+      checkState(OWNER, state, EMPTY_STATE_SPEC, updates, params)
       const value: unknown = extra?.value
       if (typeof value !== 'number') {
         const hint = typeof value === 'object' && value !== null ? ' (a Tensor loss: pass loss.item())' : ''
@@ -108,3 +111,5 @@ export function scaleByPolyak(options: ScaleByPolyakOptions = {}): GradientTrans
     },
   }
 }
+
+withHyperparamDefaults(scaleByPolyak, 0, { fMin: 0, maxLearningRate: 1, eps: 0 })

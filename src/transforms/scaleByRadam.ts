@@ -1,6 +1,10 @@
 import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByRadam}.
@@ -102,7 +106,8 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByRadam', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
         const t = state.count + 1
@@ -130,3 +135,5 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
     [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
   )
 }
+
+withHyperparamDefaults(scaleByRadam, 0, { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0, threshold: 5 })

@@ -2,6 +2,10 @@ import { attachNotes, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', nu: 'tree' }
 
 /**
  * Options of {@link scaleByRms}.
@@ -85,7 +89,8 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
   return attachNotes(
     {
       init: (params) => ({ count: 0, nu: tree.fullLike(params, initialScale) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByRms', state, STATE, updates, params)
         const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)
         const t = state.count + 1
         const bc = biasCorrection ? 1 - decay ** t : 1
@@ -99,3 +104,5 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
     [zeroEpsNote('scaleByRms', eps, { initialScale })],
   )
 }
+
+withHyperparamDefaults(scaleByRms, 0, { decay: 0.9, eps: 1e-8, initialScale: 0 })

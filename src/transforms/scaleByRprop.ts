@@ -3,6 +3,10 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { stepSizes: 'tree', prevUpdates: 'tree' }
 
 /**
  * Options of {@link scaleByRprop}.
@@ -108,7 +112,8 @@ export function scaleByRprop(
 
   return {
     init: (params) => ({ stepSizes: tree.fullLike(params, lr), prevUpdates: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('scaleByRprop', state, STATE, updates, params)
       const names = ['updates', 'state.prevUpdates', 'state.stepSizes']
       const stepSizes = tree.mapElementwiseNamed(
         names,
@@ -132,3 +137,5 @@ export function scaleByRprop(
     },
   }
 }
+
+withHyperparamDefaults(scaleByRprop, 1, { etaMinus: 0.5, etaPlus: 1.2, minStepSize: 1e-6, maxStepSize: 50 })

@@ -1,6 +1,10 @@
 import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { sumOfSquares: 'tree' }
 
 /**
  * Options of {@link scaleByRss}.
@@ -66,7 +70,8 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
   return attachNotes(
     {
       init: (params) => ({ sumOfSquares: tree.fullLike(params, initial) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByRss', state, STATE, updates, params)
         const names = ['updates', 'state.sumOfSquares']
         const sumOfSquares = tree.mapElementwiseNamed(names, (g, s) => g * g + s, updates, state.sumOfSquares)
         // g·0 rather than a literal 0 so that a NaN gradient still shows up as NaN, as in optax.
@@ -78,3 +83,5 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
     [zeroEpsNote(owner, eps, { initialAccumulatorValue: initial })],
   )
 }
+
+withHyperparamDefaults(scaleByRss, 0, { initialAccumulatorValue: 0.1, eps: 1e-7 })

@@ -4,6 +4,10 @@ import { scaleTree } from '../core/base'
 import { HyperparameterError } from '../core/errors'
 import type { GradientTransformation, Schedule } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { type StateSpec, checkState } from '../core/stateCheck'
+import { validate } from '../core/tree'
+
+const STATE: StateSpec = { count: 'count' }
 
 /**
  * Options of {@link scaleBySchedule}.
@@ -63,8 +67,11 @@ export function scaleBySchedule(
   const fn = checkedSchedule('scaleBySchedule', name, options.stepSizeFn)
   return markFusible<GradientTransformation<ScaleByScheduleState>>(
     {
-      init: () => ({ count: 0 }),
-      update: (updates, state) => [scaleTree(fn(state.count), updates), { count: state.count + 1 }],
+      init: (params) => (validate(params, 'params'), { count: 0 }),
+      update: (updates, state, params) => {
+        checkState('scaleBySchedule', state, STATE, updates, params)
+        return [scaleTree(fn(state.count), updates), { count: state.count + 1 }]
+      },
     },
     { kind: 'scale' },
   )

@@ -1,6 +1,7 @@
 import { type EmptyState, initEmptyState } from '../core/base'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Replaces each update by its sign: −1, 0 or +1 (sign(0) = 0).
@@ -27,5 +28,8 @@ import type { GradientTransformation } from '../core/types'
  */
 export const scaleBySign = (): GradientTransformation<EmptyState> => ({
   init: initEmptyState,
-  update: (updates, state) => [tree.mapElementwiseNamed(['updates'], Math.sign, updates), state],
+  update: (updates, state, params) => {
+    checkState('scaleBySign', state, EMPTY_STATE_SPEC, updates, params)
+    return [tree.mapElementwiseNamed(['updates'], Math.sign, updates), state]
+  },
 })

@@ -3,6 +3,7 @@ import { type Tensor, full } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { broadcastOver, mapLeafPrefix, otherAxes, reduceOver } from './_internal/axes'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleBySm3}.
@@ -124,3 +125,5 @@ export function scaleBySm3(options: ScaleBySm3Options = {}): GradientTransformat
     },
   }
 }
+
+withHyperparamDefaults(scaleBySm3, 0, { b1: 0.9, b2: 1, eps: 1e-8 })

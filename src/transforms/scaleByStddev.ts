@@ -2,6 +2,10 @@ import { attachNotes, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByStddev}.
@@ -90,7 +94,8 @@ export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTrans
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.fullLike(params, initialScale) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByStddev', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, decay, 1)
         const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)
         const t = state.count + 1
@@ -107,3 +112,5 @@ export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTrans
     [zeroEpsNote('scaleByStddev', eps, { initialScale })],
   )
 }
+
+withHyperparamDefaults(scaleByStddev, 0, { decay: 0.9, eps: 1e-8, initialScale: 0 })

@@ -4,6 +4,8 @@ import { safeNorm } from '../core/numerics'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link scaleByTrustRatio}.
@@ -71,6 +73,7 @@ export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): Gradi
   return {
     init: initEmptyState,
     update: (updates, state, params) => {
+      checkState('scaleByTrustRatio', state, EMPTY_STATE_SPEC, updates, params)
       const p = paramsRequired(owner, params)
       const out = tree.map(
         (g, w) => {
@@ -86,3 +89,5 @@ export function scaleByTrustRatio(options: ScaleByTrustRatioOptions = {}): Gradi
     },
   }
 }
+
+withHyperparamDefaults(scaleByTrustRatio, 0, { minNorm: 0, trustCoefficient: 1, eps: 0 })

@@ -1,6 +1,10 @@
 import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Options of {@link scaleByYogi}.
@@ -95,7 +99,8 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
   return attachNotes(
     {
       init: (params) => ({ count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('scaleByYogi', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
         const nu = tree.mapElementwiseNamed(
           ['updates', 'state.nu'],
@@ -118,3 +123,5 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
     [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
   )
 }
+
+withHyperparamDefaults(scaleByYogi, 0, { b1: 0.9, b2: 0.999, eps: 1e-3, epsRoot: 0, initialAccumulatorValue: 1e-6 })

@@ -1,5 +1,6 @@
 import { HyperparameterError } from '../core/errors'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { checkState } from '../core/stateCheck'
 
 /**
  * Options of {@link snapshot}.
@@ -79,6 +80,9 @@ export function snapshot(
   }
   return {
     init: (params) => ({ measurement: { [name]: fn(params) } }),
-    update: (updates) => [updates, { measurement: { [name]: fn(updates) } }],
+    update: (updates, state, params) => {
+      checkState('snapshot', state, { measurement: { [name]: 'any' } }, updates, params)
+      return [updates, { measurement: { [name]: fn(updates) } }]
+    },
   }
 }

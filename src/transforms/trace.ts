@@ -1,4 +1,5 @@
 import { attachNotes, checkBoolean, checkInRange, suspicious } from '../core/hyperparams'
+import { type StateSpec, checkState } from '../core/stateCheck'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -30,6 +31,8 @@ export interface TraceState {
   /** The accumulated trace, zeros at init. */
   readonly trace: PyTree
 }
+
+const TRACE_STATE: StateSpec = { trace: 'tree' }
 
 /**
  * Heavy-ball momentum: accumulates a decaying sum of past updates.
@@ -74,7 +77,8 @@ export function trace(
   return attachNotes(
     {
       init: (params) => ({ trace: tree.zerosLike(params) }),
-      update: (updates, state) => {
+      update: (updates, state, params) => {
+        checkState('trace', state, TRACE_STATE, updates, params)
         const tr = tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, state.trace)
         const out = nesterov
           ? tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, tr)

@@ -13,6 +13,7 @@ import {
   tensor,
   tree,
 } from '../../src/index'
+import * as contrib from '../../src/contrib/index'
 import * as optimizers from '../../src/optimizers/index'
 import * as transforms from '../../src/transforms/index'
 
@@ -209,6 +210,7 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   withExtraArgs: [{ label: 'withExtraArgs(adam)', make: () => transforms.withExtraArgs(inner()) }],
   strictPurity: [{ label: 'strictPurity(adam)', make: () => transforms.strictPurity(inner()) }],
   hyperparameterDiagnoses: 'reads the warnings attached to a transform, not a transform',
+  currentLearningRate: 'reads the learning rate from an optimizer and its state, not a transform',
   injectHyperparams: [
     { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },
     { label: 'injectHyperparams(adam)(schedule)', make: () => transforms.injectHyperparams(adam)(schedule) },
@@ -269,6 +271,38 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
 }
 
+/**
+ * Every export of src/contrib (the `contrib` namespace, optax.contrib), keyed by name: a case list, or why it is not a
+ * transform.
+ */
+export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCase[] | string } = {
+  scaleByMuon: [
+    {
+      label: 'masked(scaleByMuon) on the matrix w',
+      make: () => transforms.masked(sgdLike(contrib.scaleByMuon()), mask),
+    },
+  ],
+  muon: [{ label: 'contrib.muon (w by Muon, b by AdamW)', make: () => contrib.muon(0.05, { weightDecay: 0.01 }) }],
+  scheduleFree: [{ label: 'contrib.scheduleFree(sgd)', make: () => contrib.scheduleFree(sgd(0.05), 0.05) }],
+  scheduleFreeEvalParams: 'reads the evaluation params from a Schedule-Free state, not a transform',
+  scheduleFreeSgd: [
+    { label: 'contrib.scheduleFreeSgd, warmup', make: () => contrib.scheduleFreeSgd(0.05, { warmupSteps: 3 }) },
+  ],
+  scaleByAdopt: [{ label: 'scaleByAdopt', make: () => sgdLike(contrib.scaleByAdopt()) }],
+  adopt: [{ label: 'contrib.adopt nesterov', make: () => contrib.adopt(0.05, { nesterov: true }) }],
+  scaleByAdemamix: [{ label: 'scaleByAdemamix', make: () => sgdLike(contrib.scaleByAdemamix({ b3: schedule })) }],
+  scaleBySimplifiedAdemamix: [
+    { label: 'scaleBySimplifiedAdemamix', make: () => sgdLike(contrib.scaleBySimplifiedAdemamix({ alpha: 1 })) },
+  ],
+  ademamix: [{ label: 'contrib.ademamix', make: () => contrib.ademamix(0.05, { weightDecay: 0.01, mask }) }],
+  simplifiedAdemamix: [{ label: 'contrib.simplifiedAdemamix', make: () => contrib.simplifiedAdemamix(0.01) }],
+  scaleByProdigy: [{ label: 'scaleByProdigy', make: () => contrib.scaleByProdigy({ weightDecay: 0.01 }) }],
+  prodigy: [{ label: 'contrib.prodigy(schedule)', make: () => contrib.prodigy((c) => 1 / (1 + c)) }],
+  scheduleFreeAdamw: [
+    { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
+  ],
+}
+
 const NESTED: readonly ResumeCase[] = [
   {
     label: 'multiSteps(applyIfFinite(masked(adam))) with NaN gradients',
@@ -287,5 +321,6 @@ const NESTED: readonly ResumeCase[] = [
 export const CASES: readonly ResumeCase[] = [
   ...Object.values(ALIASES).flat(),
   ...Object.values(TRANSFORMS).flatMap((v) => (typeof v === 'string' ? [] : v)),
+  ...Object.values(CONTRIB).flatMap((v) => (typeof v === 'string' ? [] : v)),
   ...NESTED,
 ]

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { readdirSync } from 'node:fs'
 import * as descent from '../../src/index'
 import * as optimizers from '../../src/optimizers/index'
 import { compileExample, runExample } from '../_helpers/docExamples'
@@ -32,7 +33,37 @@ const sections = (): Map<string, string> => {
   return new Map(heads.map((m, i) => [m[1]!, text.slice(m.index, heads[i + 1]?.index ?? text.length)]))
 }
 
+/** The contrib aliases: the exports of src/contrib/optimizers/*.ts, each reached as `contrib.<name>`. */
+const contribAliases = readdirSync(resolve(root, 'src/contrib/optimizers'))
+  .flatMap((f) => [
+    ...readFileSync(resolve(root, 'src/contrib/optimizers', f), 'utf8').matchAll(/^export (?:function|const) (\w+)/gm),
+  ])
+  .map((m) => m[1]!)
+  .sort()
+
+/** The `### \`contrib.name\`` sections of the Contrib part. */
+const contribSections = (): Map<string, string> => {
+  const text = part('Contrib')
+  const heads = [...text.matchAll(/^### `contrib\.(\w+)`$/gm)]
+  return new Map(heads.map((m, i) => [m[1]!, text.slice(m.index, heads[i + 1]?.index ?? text.length)]))
+}
+
 describe('docs/optimizers.md', () => {
+  it.each(contribAliases)('has a Contrib section for contrib.%s, with its chain, rule and differences', (name) => {
+    expect(typeof (descent.contrib as Record<string, unknown>)[name], `contrib.${name} is exported`).toBe('function')
+    const body = contribSections().get(name)
+    expect(body, `docs/optimizers.md needs a "### \`contrib.${name}\`" section`).toBeDefined()
+    expect(body).toContain(`\`contrib.${name}(`)
+    expect(body).toMatch(/Chain[^\n]*`chain\(/)
+    expect(body).toContain('```text')
+    expect(body).toContain('**vs PyTorch / TF.js.**')
+  })
+
+  it('has no Contrib section for a name that is not a contrib alias', () => {
+    expect(contribAliases.length).toBeGreaterThan(0)
+    expect([...contribSections().keys()].filter((n) => !contribAliases.includes(n))).toEqual([])
+  })
+
   it('finds the optimizer aliases, each exported from src/index.ts', () => {
     expect(aliases.length).toBeGreaterThanOrEqual(26)
     for (const name of aliases)

@@ -6,6 +6,7 @@ import * as FpFunction from 'fp-ts/function'
 import fc from 'fast-check'
 import * as descent from '../../src/index'
 import * as descentTesting from '../../src/testing/index'
+import * as descentGpu from '../../src/gpu/index'
 import { collectExamples, compileExample, runExample } from '../_helpers/docExamples'
 
 // Documentation examples that do not run rot (STYLE.md item 22): every @example in src/ is executed here.
@@ -14,6 +15,7 @@ const examples = collectExamples(resolve(root, 'src'), root)
 const mods: Record<string, unknown> = {
   descent,
   'descent/testing': descentTesting,
+  'descent/gpu': descentGpu,
   'fast-check': { default: fc, ...fc },
   'fp-ts/Either': Either,
   'fp-ts/Option': Option,

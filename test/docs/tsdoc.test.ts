@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 // The equivalent of optax's coverage_check.py: every public export carries TSDoc, and every runtime export
 // (function, constant, class) has a runnable @example and a @since tag.
 const root = resolve(__dirname, '../..')
-const entries = ['src/index.ts', 'src/testing/index.ts'] // descent and descent/testing
+const entries = ['src/index.ts', 'src/testing/index.ts', 'src/gpu/index.ts'] // descent, descent/testing, descent/gpu
 const program = ts.createProgram(
   entries.map((e) => resolve(root, e)),
   { strict: true, target: ts.ScriptTarget.ES2022 },
@@ -36,7 +36,7 @@ function describeExport(symbol: ts.Symbol, prefix = ''): ExportDoc[] {
 const exportsDocs = entries.flatMap((e) =>
   checker
     .getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(resolve(root, e))!)!)
-    .flatMap((s) => describeExport(s, e.includes('testing') ? 'testing:' : '')),
+    .flatMap((s) => describeExport(s, e.includes('testing') ? 'testing:' : e.includes('gpu') ? 'gpu:' : '')),
 )
 
 describe('public API documentation', () => {

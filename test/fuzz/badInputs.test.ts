@@ -1,7 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { DescentError, HyperparameterError, type PyTree, isTensor, tensor, tree } from '../../src/index'
-import { ALIASES, CASES, type ResumeCase, TRANSFORMS, makeParams, stepInputs } from '../_helpers/optimizerCases'
+import {
+  ALIASES,
+  CASES,
+  CONTRIB,
+  type ResumeCase,
+  TRANSFORMS,
+  makeParams,
+  stepInputs,
+} from '../_helpers/optimizerCases'
 import { DEFAULT_SEED } from '../_helpers/seed'
 import * as optimizers from '../../src/optimizers/index'
 
@@ -328,6 +336,7 @@ interface Row {
 const ENTRIES: readonly (readonly [string, ResumeCase])[] = [
   ...Object.entries(ALIASES).map(([k, v]) => [k, v[0]!] as const),
   ...Object.entries(TRANSFORMS).flatMap(([k, v]) => (typeof v === 'string' ? [] : [[k, v[0]!] as const])),
+  ...Object.entries(CONTRIB).flatMap(([k, v]) => (typeof v === 'string' ? [] : [[`contrib.${k}`, v[0]!] as const])),
   ...CASES.filter((c) => c.label.includes('(') && /multiSteps\(applyIfFinite|inside lookahead/.test(c.label)).map(
     (c) => [c.label, c] as const,
   ),
@@ -417,10 +426,12 @@ describe('fuzz: bad inputs to every optimizer, transform and wrapper', () => {
     expect(rows.length).toBe(ENTRIES.length * Object.keys(GENERATORS).length * RUNS)
   })
 
-  test('every export of src/optimizers and src/transforms is fuzzed', () => {
+  test('every export of src/optimizers, src/transforms and src/contrib is fuzzed', () => {
     const names = new Set(ENTRIES.map(([n]) => n))
     for (const k of Object.keys(ALIASES)) expect(names.has(k)).toBe(true)
     for (const [k, v] of Object.entries(TRANSFORMS)) if (typeof v !== 'string') expect(names.has(k)).toBe(true)
+    for (const [k, v] of Object.entries(CONTRIB))
+      if (typeof v !== 'string') expect(names.has(`contrib.${k}`)).toBe(true)
   })
 
   test.each([...ASSERTED])('%s: no bad outcome in any export', (generator) => {

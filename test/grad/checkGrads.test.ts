@@ -17,6 +17,7 @@ import {
   ops,
   prngKey,
   sin,
+  stopGradient,
   tanh,
   tensor,
 } from '../../src/index'
@@ -198,10 +199,10 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
   })
 
   it('forward mode at order 2 names the argument as primal or tangent of the inner jvp', () => {
-    // The tangent is read on the host, so the tangent output does not depend on t: JVP of JVP fails on t.
+    // The tangent is cut off by stopGradient, so the tangent output does not depend on t: JVP of JVP fails on t.
     const sq = customJvp(
       (w) => mul(w, w),
-      ([w], [t]) => [mul(w!, w!), mul(mul(2, w!), tensor(t!.item(), 'float64'))],
+      ([w], [t]) => [mul(w!, w!), mul(mul(2, w!), stopGradient(t!))],
     )
     const f = (x: number) => sq(x)
     expect(() => checkGrads(f, [1.5], { modes: ['fwd'] })).not.toThrow()
@@ -209,6 +210,15 @@ describe('checkGrads catches wrong hand-written gradients (d/dw w² = w)', () =>
     expect([e.mode, e.order, e.path]).toEqual(['fwd', 2, 'args[0] (as tangent)'])
     expect(e.message).toContain('JVP of JVP check (forward mode, order 2)')
     expect(e.message).toContain('∂output[1]/∂args[0] (as tangent) is 0 by jvp')
+    // The same rule reading the tangent on the host (t.item()) is stopped at the item() call, as in reverse mode.
+    const sqItem = customJvp(
+      (w) => mul(w, w),
+      ([w], [t]) => [mul(w!, w!), mul(mul(2, w!), tensor(t!.item(), 'float64'))],
+    )
+    expect(() => checkGrads((x: number) => sqItem(x), [1.5], { modes: ['fwd'] })).not.toThrow()
+    expect(() => checkGrads((x: number) => sqItem(x), [1.5], { modes: ['fwd'], order: 2 })).toThrow(
+      expect.objectContaining({ code: 'detachedLoss', message: expect.stringContaining('forward mode') }),
+    )
   })
 
   it('a wrong primal in a customJvp rule is reported as a primal mismatch on the output', () => {

@@ -6,6 +6,9 @@ import {
   type Tensor,
   grad,
   greater,
+  hessian,
+  jacfwd,
+  jvp,
   matmul,
   mul,
   ops,
@@ -84,11 +87,45 @@ describe('detachedLoss: a loss that reaches no differentiated leaf', () => {
   })
 
   it('a tensor rebuilt from the data (tensor(x.data)) names tensor(x.item()) as the likely cause', () => {
-    const e = thrown(() => grad((x: Tensor) => ops.sum(square(tensor(x.data))))(w))
+    // A copy of the storage (x.data.slice(), Array.from(x.data)) is plain numbers, so it is caught when grad returns.
+    const e = thrown(() => grad((x: Tensor) => ops.sum(square(tensor(x.data.slice()))))(w))
     expect(e.code).toBe('detachedLoss')
     expect(e.message).toContain('args[0]')
     expect(e.message).toContain('tensor(x.item())')
     expect(e.message).toMatch(/Fix: compute the loss with descent ops/)
+  })
+
+  it('tensor(x.data) on a traced value is refused at the call, also when the loss still depends on x otherwise', () => {
+    // Σx² + Σ(const(x)·x): the rebuilt half would silently lose its share of the gradient (2x + x instead of 2x + 2x).
+    const partly = (x: Tensor) => ops.add(ops.sum(square(x)), ops.sum(ops.mul(tensor(x.data, x.shape), x)))
+    for (const run of [() => grad(partly)(w), () => jvp(partly, [w], [tensor([1, 0, 0])])]) {
+      const e = thrown(run)
+      expect(e.code).toBe('detachedLoss')
+      expect(e.message).toMatch(/^tensor\(\) was given the storage \(x\.data\) of a value traced by/)
+      expect(e.message).toContain('Fix: use x itself')
+      expect(e.message).toContain('stopGradient(x)')
+    }
+    // stopGradient is the way to a constant copy: d/dx (Σx² + Σ(c·x)) = 2x + c with c = x.
+    const constant = (x: Tensor) => ops.add(ops.sum(square(x)), ops.sum(ops.mul(stopGradient(x), x)))
+    expect(grad(constant)(w).toArray()).toEqual([3, 6, 9])
+    // The storage of a traced value is only marked, never changed, and works again once the transformation returned.
+    expect(Array.from(w.data)).toEqual([1, 2, 3])
+    expect(tensor(w.data).toArray()).toEqual([1, 2, 3])
+    let escaped: Tensor | null = null
+    grad((x: Tensor) => {
+      escaped = x
+      return ops.sum(x)
+    })(w)
+    expect(tensor(escaped!.data, [3]).toArray()).toEqual([1, 2, 3])
+    // Reading x.data for the numbers (logging) inside the trace is fine; only building a tensor from it is refused.
+    let first = NaN
+    expect(
+      grad((x: Tensor) => {
+        first = x.data[0]!
+        return ops.sum(square(x))
+      })(w).toArray(),
+    ).toEqual([2, 4, 6])
+    expect(first).toBe(1)
   })
 
   it('a loss entirely under stopGradient, or through comparisons only, is detached', () => {
@@ -131,9 +168,56 @@ describe('detachedLoss: a loss that reaches no differentiated leaf', () => {
     expect(grad((x: Tensor) => grad((y: number) => mul(x, y))(2) as unknown as Tensor)(tensor(3)).item()).toBe(1)
   })
 
-  it('forward mode (jvp) and vjp of a value still read values: only grad-like losses are checked', () => {
+  it('vjp of a value still reads values after it returned: only values traced by a running transformation are refused', () => {
     const [, vjpFn] = vjp((x: Tensor) => mul(x, x), w)
     expect(vjpFn(tensor([1, 1, 1]))[0].toArray()).toEqual([2, 4, 6])
+  })
+})
+
+describe('detachedLoss in forward mode: item() / toArray() / dataSync() under jvp, jacfwd, hessian', () => {
+  const w = tensor([1, 2, 3])
+  const readers = [
+    ['item()', (x: Tensor) => tensor(ops.sum(square(x)).item())],
+    ['toArray()', (x: Tensor) => tensor((square(x).toArray() as number[]).reduce((a, b) => a + b))],
+    ['dataSync()', (x: Tensor) => tensor(Array.from(square(x).dataSync()).reduce((a, b) => a + b))],
+  ] as const
+
+  it.each(readers)('%s under jvp and jacfwd: the same error as in reverse mode, naming forward mode', (reader, f) => {
+    for (const run of [() => jvp(f, [w], [tensor([1, 0, 0])]), () => jacfwd(f)(w)]) {
+      const e = thrown(run)
+      expect(e.code).toBe('detachedLoss')
+      expect(e.message).toContain(`${reader} was called on a value of shape [`)
+      expect(e.message).toContain('forward mode')
+      expect(e.message).toContain('detached from the graph')
+      expect(e.message).toContain(`stopGradient(x).${reader}`)
+    }
+  })
+
+  it('hessian: item() in the loss is refused; stopGradient(x).item() still reads a value on purpose', () => {
+    let seen = NaN
+    const logged = (x: Tensor) => {
+      seen = stopGradient(ops.sum(x)).item()
+      return ops.sum(square(x))
+    }
+    expect(hessian(logged)(w).toArray()).toEqual([
+      [2, 0, 0],
+      [0, 2, 0],
+      [0, 0, 2],
+    ])
+    expect(seen).toBe(6)
+    // item() on the traced value itself (here for control flow) is refused at the call.
+    const loss = (x: Tensor) => ops.mul(ops.sum(square(x)), tensor(ops.sum(x).item() === 0 ? 0 : 1))
+    expect(thrown(() => hessian(loss)(w)).code).toBe('detachedLoss')
+  })
+
+  it('stopGradient(x).item() still reads a value on purpose under jvp, and the tangent is unchanged', () => {
+    let seen = NaN
+    const f = (x: Tensor) => {
+      seen = stopGradient(ops.sum(x)).item()
+      return ops.sum(square(x))
+    }
+    const [y, dy] = jvp(f, [w], [tensor([1, 1, 1])])
+    expect([y.item(), dy.item(), seen]).toEqual([14, 12, 6]) // d/dt Σ(x + t)² = Σ2x = 12
   })
 })
 

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { releaseGpu, useGpu } from '../../src/gpu/index'
 import {
   THRESHOLDS,
   chooseMatmulKernel,
@@ -17,13 +18,17 @@ const rand = (n: number, seed: number): Float32Array => {
 
 describe('dispatch', () => {
   afterEach(() => setBackend('auto'))
+  // descent/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
+  beforeAll(() => useGpu())
+  afterAll(() => releaseGpu())
 
   it('defaults to auto and validates the choice', () => {
     expect(getBackend()).toBe('auto')
     expect(() => setBackend('cuda' as 'js')).toThrow("setBackend: expected 'js', 'gpu' or 'auto'; got \"cuda\"")
   })
 
-  it('auto: TS below the wasm threshold, wasm above, never gpu.js webasm in Node', () => {
+  it('auto: TS below the wasm threshold, wasm above, never gpu.js wasm mode in Node (even installed)', () => {
+    expect(gpuKernels()?.backend).toBe('wasm')
     expect(chooseMatmulKernel(2, 2, 2)).toBe('ts')
     const big = chooseMatmulKernel(512, 512, 512)
     expect(big).toBe(wasmAvailable() ? 'wasm' : 'ts')
@@ -34,7 +39,7 @@ describe('dispatch', () => {
     setBackend('js')
     expect(chooseMatmulKernel(512, 512, 512)).not.toBe('gpu')
     setBackend('gpu')
-    expect(chooseMatmulKernel(4, 4, 4)).toBe(gpuKernels() !== null ? 'gpu' : 'ts')
+    expect(chooseMatmulKernel(4, 4, 4)).toBe('gpu')
     expect(chooseMatmulKernel(4, 4, 4, 'ts')).toBe('ts')
   })
 
@@ -70,6 +75,9 @@ describe('dispatch', () => {
 })
 
 describe('withBackend (per-call override) and the public exports', () => {
+  beforeAll(() => useGpu())
+  afterAll(() => releaseGpu())
+
   it('overrides for the call only, restores after a throw, nests', async () => {
     const d = await import('../../src/index')
     expect(d.getBackend()).toBe('auto')

@@ -2,7 +2,8 @@
 // and copy kernels (cpuBackend, ndarray, gpu.js) and the fused Adam/AdamW kernels (TS and SIMD, both sides of
 // ADAMW_WASM_MIN), compared with float64 references evaluated with IEEE rules and rounded to the output dtype.
 import { fc, test } from '@fast-check/vitest'
-import { describe, expect } from 'vitest'
+import { afterAll, describe, expect } from 'vitest'
+import { releaseGpu, useGpu } from '../../src/gpu/index'
 import { cpuBackend } from '../../src/kernels/cpu'
 import { gpuKernels } from '../../src/kernels/dispatch'
 import { ADAMW_WASM_MIN, adamwFused } from '../../src/kernels/fused/adamwFused'
@@ -210,12 +211,15 @@ describe('element-wise and reduction kernels follow IEEE 754', () => {
   )
 })
 
-describe('gpu.js element-wise kernels follow IEEE 754 (Node: webasm)', () => {
+describe('gpu.js element-wise kernels follow IEEE 754 (Node: gpu.js wasm mode)', () => {
+  // descent/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
+  useGpu()
+  afterAll(() => releaseGpu())
   test.prop([fillArb(pool), fillArb(pool), fc.constantFrom(1, 7, 300)], { numRuns: 10 })(
     'binary add/sub/mul/div/max/min and axpy',
     (fa, fb, n) => {
       const g = gpuKernels()
-      if (g === null) return
+      if (g === null) throw new Error('useGpu() installed no gpu.js kernels')
       const a = filled(n, fa) as Float32Array
       const b = filled(n, fb) as Float32Array
       const ops = { add: BINARY.add, sub: BINARY.sub, mul: BINARY.mul, div: BINARY.div, max: ieeeMax, min: ieeeMin }

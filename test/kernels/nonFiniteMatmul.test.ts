@@ -2,7 +2,8 @@
 // gpu.js, the batched n-d kernel in both dtypes), with transA/transB, at sizes on both sides of the dispatch
 // thresholds, compared with a naive float64 reference evaluated with IEEE rules.
 import { fc, test } from '@fast-check/vitest'
-import { afterEach, describe, expect } from 'vitest'
+import { afterAll, afterEach, describe, expect } from 'vitest'
+import { releaseGpu, useGpu } from '../../src/gpu/index'
 import { THRESHOLDS, gpuKernels, matmul, matmulTs, setBackend } from '../../src/kernels/dispatch'
 import { matmul as ndMatmul } from '../../src/kernels/ndarray'
 import { wasmAvailable } from '../../src/kernels/wasm/index'
@@ -63,6 +64,9 @@ const TRANS = [
 ] as const
 
 describe('matmul kernels propagate non-finite values as IEEE 754 says', () => {
+  // descent/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
+  useGpu()
+  afterAll(() => releaseGpu())
   afterEach(() => setBackend('auto'))
 
   test('the issue’s example: [[0, 1]]·[[NaN], [2]] is NaN on every kernel', () => {
@@ -71,7 +75,8 @@ describe('matmul kernels propagate non-finite values as IEEE 754 says', () => {
     expect(matmulTs(a, b, 1, 2, 1)[0]).toBeNaN()
     expect(ndMatmul(Float64Array.from(a), [1, 2], Float64Array.from(b), [2, 1], Float64Array).data[0]).toBeNaN()
     if (wasmAvailable()) expect(matmul(a, b, 1, 2, 1, { kernel: 'wasm' })[0]).toBeNaN()
-    if (gpuKernels() !== null) expect(matmul(a, b, 1, 2, 1, { kernel: 'gpu' })[0]).toBeNaN()
+    expect(gpuKernels()).not.toBeNull()
+    expect(matmul(a, b, 1, 2, 1, { kernel: 'gpu' })[0]).toBeNaN()
     // 0·∞ is NaN too, and a zero row against a finite B is +0.
     expect(matmulTs(a, new Float32Array([Infinity, 2]), 1, 2, 1)[0]).toBeNaN()
     expect(Object.is(matmulTs(new Float32Array([0, -0]), new Float32Array([-1, 1]), 1, 2, 1)[0], 0)).toBe(true)
@@ -111,7 +116,7 @@ describe('matmul kernels propagate non-finite values as IEEE 754 says', () => {
     test.prop([fillArb(), fillArb(), fc.constantFrom(...TRANS)], { numRuns: 3 })(
       `${M}×${K}·${K}×${N}: gpu.js (setBackend('gpu')) within float32`,
       (fa, fb, [tA, tB]) => {
-        if (gpuKernels() === null) return
+        expect(gpuKernels()).not.toBeNull()
         const a = filled(M * K, fa) as Float32Array
         const b = filled(K * N, fb) as Float32Array
         const r = reference(a, b, M, K, N, tA, tB)

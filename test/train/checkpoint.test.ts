@@ -17,12 +17,22 @@ import {
   tree,
   type TrainState,
 } from '../../src/index'
+import * as contrib from '../../src/contrib/index'
 import * as optimizers from '../../src/optimizers/index'
 import * as transforms from '../../src/transforms/index'
 import { decodeBase64, encodeBase64, swapBytes } from '../../src/train/checkpointBytes'
 import { expectInputsUnchanged, expectTreesEqual } from '../_helpers/assertions'
 import { bitLeaf, rawBytes } from '../_helpers/bitArbitraries'
-import { ALIASES, CASES, type ResumeCase, type Run, TRANSFORMS, makeParams, run } from '../_helpers/optimizerCases'
+import {
+  ALIASES,
+  CASES,
+  CONTRIB,
+  type ResumeCase,
+  type Run,
+  TRANSFORMS,
+  makeParams,
+  run,
+} from '../_helpers/optimizerCases'
 
 const b64 = (bytes: readonly number[]): string => Buffer.from(bytes).toString('base64')
 const errorOf = (text: string, template: TrainState): string => {
@@ -194,9 +204,10 @@ function resumed(
 }
 
 describe('resuming from a checkpoint equals the uninterrupted run bit for bit', () => {
-  it('covers every export of src/optimizers and src/transforms', () => {
+  it('covers every export of src/optimizers, src/transforms and src/contrib', () => {
     expect(Object.keys(ALIASES).sort()).toEqual(Object.keys(optimizers).sort())
     expect(Object.keys(TRANSFORMS).sort()).toEqual(Object.keys(transforms).sort())
+    expect(Object.keys(CONTRIB).sort()).toEqual(Object.keys(contrib).sort())
   })
 
   describe.each(CASES.map((c) => [c.label, c] as const))('%s', (_, c) => {

@@ -55,7 +55,8 @@ describe('injectHyperparams', () => {
   it('stores numbers and schedule values (float64), evaluated at the wrapper count; booleans stay static', () => {
     const tx = injectHyperparams(adam)((c: number) => 0.1 / 3 ** c, { b1: 0.9, nesterov: true })
     let s = tx.init([0])
-    expect(s.hyperparams).toEqual({ learningRate: 0.1, b1: 0.9 })
+    // optax binds the defaults too (apply_defaults): adam's b2 = 0.999, eps = 1e-8, eps_root = 0
+    expect(s.hyperparams).toEqual({ learningRate: 0.1, b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 })
     s = tx.update([1], s)[1]
     expect(s.hyperparams.learningRate).toBe(0.1) // the value used by the last update (count 0)
     s = tx.update([1], s)[1]
@@ -77,7 +78,7 @@ describe('injectHyperparams', () => {
     const mask = (p: PyTree) => (Array.isArray(p) ? [true, false] : true)
     const tx = injectHyperparams(adamw, { staticArgs: ['mask'] })(1e-2, { weightDecay: 0.5, mask })
     const s = tx.init([1, 1])
-    expect(Object.keys(s.hyperparams).sort()).toEqual(['learningRate', 'weightDecay'])
+    expect(Object.keys(s.hyperparams).sort()).toEqual(['b1', 'b2', 'eps', 'epsRoot', 'learningRate', 'weightDecay'])
     const [u] = tx.update([0, 0], s, [1, 1])
     expect(u[0]).toBeCloseTo(-1e-2 * 0.5, 12) // decayed
     expect(u[1]).toBe(-0) // not decayed: −lr·0

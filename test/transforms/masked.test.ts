@@ -81,7 +81,7 @@ describe('masked', () => {
     expect(calls.params[0]).toEqual({ a: 1, b: null, c: [null, 4] })
     expect(calls.extra[0]).toBe(extra)
     expect(u).toEqual({ a: 20, b: 20, c: [30, 80] })
-    m.update({ a: 1, b: 1, c: [1, 1] }, {} as never)
+    m.update({ a: 1, b: 1, c: [1, 1] }, m.init(params))
     expect(calls.params[1]).toBeUndefined()
   })
 

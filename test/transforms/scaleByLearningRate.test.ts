@@ -90,3 +90,21 @@ describe('scaleByLearningRate', () => {
     )
   })
 })
+
+describe('scaleByLearningRate({ learningRate, flipSign }) (optax keywords in one object)', () => {
+  it('a number: −α·g, or +α·g with flipSign false', () => {
+    const down = scaleByLearningRate({ learningRate: 0.25 })
+    expect(down.update([4, -8], down.init([0, 0]))[0]).toEqual([-1, 2])
+    const up = scaleByLearningRate({ learningRate: 0.25, flipSign: false })
+    expect(up.update([4, -8], up.init([0, 0]))[0]).toEqual([1, -2])
+  })
+  it('a schedule: −α(count)·g with count from 0', () => {
+    const tx = scaleByLearningRate({ learningRate: (c: number) => 1 / (c + 1) })
+    const [u0, s1] = tx.update([6], tx.init([0]))
+    expect([u0, tx.update([6], s1)[0]]).toEqual([[-6], [-3]])
+  })
+  it('checks learningRate under its options name', () => {
+    expect(() => scaleByLearningRate({ learningRate: NaN })).toThrow(/options\.learningRate/)
+    expect(() => scaleByLearningRate({} as never)).toThrow(/options\.learningRate/)
+  })
+})

@@ -3,8 +3,10 @@
  * @internal
  */
 import { ShapeError } from '../../core/errors'
-import type { Tensor } from '../../core/tensor'
+import { type Tensor, isTensor } from '../../core/tensor'
 import { sub } from '../ops/arithmetic'
+import { oneHot, reshape, transpose } from '../ops/shape'
+import { concrete } from '../trace'
 import { type TensorLike, asTensor, sameShape, shapeStr } from '../tensorLike'
 
 /**
@@ -23,4 +25,49 @@ export function errors(owner: string, predictions: TensorLike, targets: TensorLi
     }
   }
   return sub(predictions, targets)
+}
+
+/** The integer class ids in `labels` (a number, a tensor or an array), with the shape they came in. */
+export function integerIds(labels: TensorLike | ArrayLike<number>): { ids: number[]; shape: number[] } {
+  if (typeof labels === 'number') return { ids: [labels], shape: [] }
+  if (isTensor(labels)) return { ids: Array.from(concrete(labels).data), shape: [...labels.shape] }
+  return { ids: Array.from(labels), shape: [labels.length] }
+}
+
+/**
+ * The one-hot encoding, in the dtype of `scores` and with their shape, of integer `labels` whose shape is that of
+ * `scores` without its class axis `ax` (a ShapeError otherwise, or for an id outside [0, K)).
+ */
+export function classOneHot(
+  owner: string,
+  scores: Tensor,
+  labels: TensorLike | ArrayLike<number>,
+  ax: number,
+  scoresName = 'scores',
+): Tensor {
+  const rank = scores.shape.length
+  const k = scores.shape[ax]!
+  const batch = scores.shape.filter((_, i) => i !== ax)
+  const { ids, shape } = integerIds(labels)
+  if (!sameShape(shape, batch)) {
+    throw new ShapeError(
+      `${owner}: labels shape ${shapeStr(shape)} must be the ${scoresName} shape ${shapeStr(scores.shape)} ` +
+        `without axis ${ax}, i.e. ${shapeStr(batch)}.`,
+    )
+  }
+  const bad = ids.find((v) => !Number.isInteger(v) || v < 0 || v >= k)
+  if (bad !== undefined) throw new ShapeError(`${owner}: label ${bad} is not an integer class id in [0, ${k}).`)
+  // oneHot puts the classes last; move them to `ax`.
+  const last = reshape(oneHot(ids, k, scores.dtype), [...batch, k])
+  if (ax === rank - 1) return last
+  const perm = Array.from({ length: rank - 1 }, (_, i) => i)
+  perm.splice(ax, 0, rank - 1)
+  return transpose(last, perm)
+}
+
+/** `scores` as a tensor with a class axis (rank ≥ 1), or a ShapeError naming `owner`. */
+export function withClassAxis(owner: string, scores: TensorLike): Tensor {
+  const z = asTensor(scores)
+  if (z.shape.length === 0) throw new ShapeError(`${owner}: scores must have a class axis; got a 0-d tensor.`)
+  return z
 }

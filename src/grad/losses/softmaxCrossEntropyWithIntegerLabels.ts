@@ -1,8 +1,7 @@
 import { ShapeError } from '../../core/errors'
-import { type Tensor, isTensor } from '../../core/tensor'
-import { oneHot, reshape, transpose } from '../ops/shape'
-import { concrete } from '../trace'
-import { type TensorLike, asTensor, normAxis, sameShape, shapeStr } from '../tensorLike'
+import type { Tensor } from '../../core/tensor'
+import { type TensorLike, asTensor, normAxis } from '../tensorLike'
+import { classOneHot } from './_internal'
 import { softmaxCrossEntropy } from './softmaxCrossEntropy'
 
 /**
@@ -48,23 +47,6 @@ export function softmaxCrossEntropyWithIntegerLabels(
   const rank = z.shape.length
   if (rank === 0) throw new ShapeError(`${owner}: logits must have a class axis; got a 0-d tensor.`)
   const ax = normAxis(owner, options.axis ?? -1, rank)
-  const k = z.shape[ax]!
-  const batch = z.shape.filter((_, i) => i !== ax)
-  const ids =
-    typeof labels === 'number' ? [labels] : isTensor(labels) ? Array.from(concrete(labels).data) : Array.from(labels)
-  const idShape = typeof labels === 'number' ? [] : isTensor(labels) ? labels.shape : [ids.length]
-  if (!sameShape(idShape, batch)) {
-    throw new ShapeError(
-      `${owner}: labels shape ${shapeStr(idShape)} must be the logits shape ${shapeStr(z.shape)} ` +
-        `without axis ${ax}, i.e. ${shapeStr(batch)}.`,
-    )
-  }
-  const bad = ids.find((v) => !Number.isInteger(v) || v < 0 || v >= k)
-  if (bad !== undefined) throw new ShapeError(`${owner}: label ${bad} is not an integer class id in [0, ${k}).`)
-  // oneHot puts the classes last; move them to `ax`.
-  const last = reshape(oneHot(ids, k, z.dtype), [...batch, k])
-  const perm = Array.from({ length: rank - 1 }, (_, i) => i)
-  perm.splice(ax, 0, rank - 1)
-  const onehot = ax === rank - 1 ? last : transpose(last, perm)
+  const onehot = classOneHot(owner, z, labels, ax, 'logits')
   return softmaxCrossEntropy(z, onehot, { axis: ax })
 }

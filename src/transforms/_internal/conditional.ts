@@ -1,8 +1,11 @@
 import { HyperparameterError } from '../../core/errors'
-import { checkBoolean } from '../../core/hyperparams'
+import { checkBoolean, inheritNotes } from '../../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../../core/types'
 import type { ConditionFn, ConditionallyTransformOptions, ConditionallyTransformState } from '../conditionallyTransform'
 import { checkTransformation } from './isTransformation'
+import { type StateSpec, checkState } from '../../core/stateCheck'
+
+const STATE: StateSpec = { innerState: 'any', step: 'count' }
 
 /** @internal The shared body of conditionallyTransform / conditionallyMask. */
 export function conditionalBody<S>(
@@ -19,14 +22,19 @@ export function conditionalBody<S>(
     )
   }
   const forward = checkBoolean(owner, 'options.forwardExtraArgs', options.forwardExtraArgs ?? false)
-  return {
-    init: (params) => ({ innerState: inner.init(params), step: 0 }),
-    update: <P extends PyTree>(updates: P, state: ConditionallyTransformState<S>, params?: P, extra?: ExtraArgs) => {
-      const run = forward ? shouldTransformFn(state.step, extra ?? {}) : shouldTransformFn(state.step)
-      const [u, innerState] = run
-        ? inner.update(updates, state.innerState, params, extra)
-        : ([reject(updates), state.innerState] as const)
-      return [u, { innerState, step: state.step + 1 }] as const
+  // The inner transform's hyperparameter findings are reported through the wrapper.
+  return inheritNotes(
+    {
+      init: (params) => ({ innerState: inner.init(params), step: 0 }),
+      update: <P extends PyTree>(updates: P, state: ConditionallyTransformState<S>, params?: P, extra?: ExtraArgs) => {
+        checkState(owner, state, STATE, updates, params)
+        const run = forward ? shouldTransformFn(state.step, extra ?? {}) : shouldTransformFn(state.step)
+        const [u, innerState] = run
+          ? inner.update(updates, state.innerState, params, extra)
+          : ([reject(updates), state.innerState] as const)
+        return [u, { innerState, step: state.step + 1 }] as const
+      },
     },
-  }
+    [inner],
+  )
 }

@@ -1,0 +1,29 @@
+// optax.contrib: the newer optimizers, listed by name (no `export *`). Exported from the root as `contrib`.
+export { scaleByMuon, type ScaleByMuonOptions, type ScaleByMuonState } from './transforms/scaleByMuon'
+export { muon, type MuonOptions, type MuonState } from './optimizers/muon'
+export { scheduleFree, type ScheduleFreeOptions, type ScheduleFreeState } from './transforms/scheduleFree'
+export { scheduleFreeEvalParams } from './transforms/scheduleFreeEvalParams'
+export { scheduleFreeSgd, type ScheduleFreeSgdOptions, type ScheduleFreeSgdState } from './optimizers/scheduleFreeSgd'
+export {
+  scheduleFreeAdamw,
+  type ScheduleFreeAdamwOptions,
+  type ScheduleFreeAdamwState,
+} from './optimizers/scheduleFreeAdamw'
+export { scaleByAdopt, type ScaleByAdoptOptions, type ScaleByAdoptState } from './transforms/scaleByAdopt'
+export { adopt, type AdoptOptions, type AdoptState } from './optimizers/adopt'
+export { scaleByAdemamix, type ScaleByAdemamixOptions, type ScaleByAdemamixState } from './transforms/scaleByAdemamix'
+export {
+  scaleBySimplifiedAdemamix,
+  type ScaleBySimplifiedAdemamixOptions,
+  type ScaleBySimplifiedAdemamixState,
+} from './transforms/scaleBySimplifiedAdemamix'
+export {
+  ademamix,
+  simplifiedAdemamix,
+  type AdemamixOptions,
+  type AdemamixState,
+  type SimplifiedAdemamixOptions,
+  type SimplifiedAdemamixState,
+} from './optimizers/ademamix'
+export { scaleByProdigy, type ScaleByProdigyOptions, type ScaleByProdigyState } from './transforms/scaleByProdigy'
+export { prodigy, type ProdigyOptions, type ProdigyState } from './optimizers/prodigy'

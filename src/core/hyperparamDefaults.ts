@@ -1,0 +1,31 @@
+/**
+ * @internal The numeric defaults of a transform factory, which {@link injectHyperparams} injects beside the values
+ * the caller passed (optax binds the factory's signature with `apply_defaults()`; TypeScript keeps no defaults at run
+ * time, so each factory declares its own here). `optionsIndex` is the position of the factory's options object.
+ */
+export interface HyperparamDefaults {
+  readonly optionsIndex: number
+  readonly values: { readonly [name: string]: number }
+}
+
+const KEY: unique symbol = Symbol.for('descent.hyperparamDefaults')
+
+/**
+ * @internal Declares `factory`'s numeric defaults (once, where it is defined). Only hyperparameters that can change
+ * between steps belong here: sizes that fix the state's shape (a memory size, a factoring threshold) stay out.
+ */
+export function withHyperparamDefaults<F extends (...args: never[]) => unknown>(
+  factory: F,
+  optionsIndex: number,
+  values: { readonly [name: string]: number },
+): F {
+  const declared: HyperparamDefaults = Object.freeze({ optionsIndex, values: Object.freeze({ ...values }) })
+  Object.defineProperty(factory, KEY, { value: declared, enumerable: false, configurable: false, writable: false })
+  return factory
+}
+
+/** @internal The defaults declared for `factory` (an empty record at index 0 when none were). */
+export function hyperparamDefaultsOf(factory: unknown): HyperparamDefaults {
+  const declared = typeof factory === 'function' ? (factory as { [KEY]?: HyperparamDefaults })[KEY] : undefined
+  return declared ?? { optionsIndex: 0, values: {} }
+}

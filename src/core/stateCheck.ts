@@ -1,0 +1,222 @@
+import { DTypeError, DescentError, StructureError } from './errors'
+import { checkLeaves } from './leafMath'
+import { isTensor } from './tensor'
+import { type KeyPath, keystr, walkTrees } from './treeTraversal'
+import type { PyTree } from './types'
+
+/**
+ * @internal How a transform's state must look; {@link checkState} checks a state against it.
+ *
+ * - `'count'`: a non-negative integer (a step counter); `'number'`: any number; `'boolean'`: true or false.
+ * - `'tree'`: a pytree with the structure and leaf shapes of the updates (a moment, a trace, an accumulator). Its
+ *   tensors keep their dtype: a float64 update for a float32 state leaf is refused (the dtype policy below).
+ * - `'treeLike'`: a pytree with the structure of the updates, any leaf shapes (factored or per-block statistics).
+ * - `'pytree'`: any valid pytree (a snapshot of other params, a best-so-far value).
+ * - `'any'`: not checked here: the state of an inner transform, which checks its own in its `update`.
+ * - `{ key: spec, … }`: a plain object with exactly these keys; `[spec, …]`: an array of exactly these slots.
+ * - a function `(value) => string | undefined`: a custom check returning what is wrong (`'a number ≥ 1'`), or
+ *   undefined when the value is fine.
+ */
+export type StateSpec =
+  | 'count'
+  | 'number'
+  | 'boolean'
+  | 'tree'
+  | 'treeLike'
+  | 'pytree'
+  | 'any'
+  | StateCheckFn
+  | readonly StateSpec[]
+  | { readonly [key: string]: StateSpec }
+
+/** @internal A custom {@link StateSpec}: what is wrong with `value`, or undefined when it is fine. */
+export type StateCheckFn = (value: unknown) => string | undefined
+
+/** @internal The state of every stateless transform: `{}`. */
+export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
+
+/**
+ * @internal Checks the `state` a transform's `update` was given, before anything touches it: its kinds and keys
+ * against `spec`, and its tree slots (`'tree'`, `'treeLike'`) against the `updates` (and the `updates` against the
+ * `params`, when given: every transform sees params of the updates' structure). Call it first in `update`:
+ *
+ * ```ts
+ * const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
+ * update: (updates, state, params) => {
+ *   checkState('scaleByAdam', state, STATE, updates, params)
+ *   …
+ * }
+ * ```
+ *
+ * Errors are DescentErrors naming the owner and the path (`scaleByAdam: state.mu.w: shape [3] vs updates [7]`); a
+ * state of the wrong kind or keys (another optimizer's, `{}`, `undefined`) names both what was expected and what was
+ * given. A wrapper passes `params` only if they have the updates' structure (lookahead's `{fast, slow}` do not).
+ *
+ * Dtype policy: a state keeps the dtype of the params it was made from. A float64 update for a float32 `'tree'` leaf
+ * would silently promote that leaf to float64 (twice the memory, no fused float32 kernel), so it is refused with a
+ * DTypeError that says to cast the gradient (`tree.cast(grads, 'float32')`). A float32 update for a float64 state is
+ * fine (nothing is promoted).
+ */
+export function checkState(owner: string, state: unknown, spec: StateSpec, updates: PyTree, params?: PyTree): void {
+  const found: Found = { owner, state, spec, trees: [], like: [], pytrees: [] }
+  checkShape(state, spec, [], found)
+  const { trees, like } = found
+  try {
+    for (const [p, x] of found.pytrees) walkTrees(() => null, [x], [keystr(p, 'state')], VISIT)
+    const names = ['updates', ...trees.map(([p]) => keystr(p, 'state'))]
+    const all: unknown[] = [updates, ...trees.map(([, s]) => s)]
+    if (params !== undefined) {
+      names.push('params')
+      all.push(params)
+    }
+    if (all.length > 1) {
+      const stateEnd = trees.length + 1
+      walkTrees(
+        (path, leaves) => {
+          checkLeaves(leaves, path, names)
+          const u = leaves[0]
+          if (isTensor(u) && u.dtype === 'float64') {
+            for (let i = 1; i < stateEnd; i++) {
+              const s = leaves[i]
+              if (isTensor(s) && s.dtype === 'float32') dtypeError(path, names[i]!)
+            }
+          }
+          return null
+        },
+        all,
+        names,
+        VISIT,
+      )
+    }
+    if (like.length > 0) {
+      walkTrees(
+        () => null,
+        [updates, ...like.map(([, s]) => s)],
+        ['updates', ...like.map(([p]) => keystr(p, 'state'))],
+        VISIT,
+      )
+    }
+  } catch (e) {
+    throw rethrow(
+      owner,
+      e,
+      "The updates, the state (from this transform's init or update) and the params must all come from the same " +
+        'params tree.',
+    )
+  }
+}
+
+/**
+ * @internal Checks that `trees` (named `names` in messages, e.g. `['params.fast', 'params.slow']`) have one structure
+ * and one shape per leaf, with errors prefixed by `owner` that name the path.
+ */
+export function checkSameTrees(owner: string, names: readonly string[], trees: readonly unknown[]): void {
+  try {
+    walkTrees((path, leaves) => (checkLeaves(leaves, path, names), null), trees, names, VISIT)
+  } catch (e) {
+    throw rethrow(owner, e, 'The trees must all come from the same params tree.')
+  }
+}
+
+function rethrow(owner: string, e: unknown, fix: string): unknown {
+  if (!(e instanceof DescentError)) return e
+  const Ctor = e.constructor as new (message: string, options?: object) => DescentError
+  return new Ctor(`${owner}: ${e.message} ${fix}`, { cause: e, ...(e.code === undefined ? {} : { code: e.code }) })
+}
+
+function dtypeError(path: KeyPath, stateName: string): never {
+  throw new DTypeError(
+    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the dtype of the params the ` +
+      'state was made from). A float64 gradient would silently promote the state to float64; cast it to the ' +
+      "params' dtype first (tree.cast(grads, 'float32')), or make the params float64.",
+  )
+}
+
+/** What {@link checkShape} collects: the tree slots to walk against the updates. */
+interface Found {
+  readonly owner: string
+  readonly state: unknown
+  readonly spec: StateSpec
+  readonly trees: [KeyPath, unknown][]
+  readonly like: [KeyPath, unknown][]
+  readonly pytrees: [KeyPath, unknown][]
+}
+
+function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): void {
+  const fail = (want: string): never => {
+    const { owner } = found
+    const whole =
+      path.length === 0
+        ? ''
+        : ` ${owner}'s state is ${describeSpec(found.spec)}; the state given is ${describeValue(found.state)}.`
+    throw new StructureError(
+      `${owner}: ${keystr(path, 'state')} should be ${want}; got ${describeValue(x)}.${whole} ` +
+        "Is it the state of another optimizer or transform? Pass the state returned by this transform's init or update.",
+    )
+  }
+  if (typeof spec === 'function') {
+    const wrong = spec(x)
+    if (wrong !== undefined) fail(wrong)
+    return
+  }
+  if (typeof spec === 'string') {
+    switch (spec) {
+      case 'count':
+        if (!(typeof x === 'number' && Number.isInteger(x) && x >= 0)) fail('a step count (an integer ≥ 0)')
+        return
+      case 'number':
+        if (typeof x !== 'number') fail('a number')
+        return
+      case 'boolean':
+        if (typeof x !== 'boolean') fail('true or false')
+        return
+      case 'tree':
+        found.trees.push([path.slice(), x])
+        return
+      case 'treeLike':
+        found.like.push([path.slice(), x])
+        return
+      case 'pytree':
+        found.pytrees.push([path.slice(), x])
+        return
+      case 'any':
+        return
+    }
+  }
+  if (Array.isArray(spec)) {
+    if (!Array.isArray(x) || x.length !== spec.length) fail(`${describeSpec(spec)} (${found.owner}'s state)`)
+    const xs = x as readonly unknown[]
+    spec.forEach((s: StateSpec, i: number) => checkShape(xs[i], s, [...path, i], found))
+    return
+  }
+  const keys = Object.keys(spec)
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || isTensor(x)) {
+    fail(`${describeSpec(spec)} (${found.owner}'s state)`)
+  }
+  const obj = x as Record<string, unknown>
+  if (Object.keys(obj).length !== keys.length || keys.some((k) => !Object.hasOwn(obj, k))) {
+    fail(`${describeSpec(spec)} (${found.owner}'s state)`)
+  }
+  for (const k of keys) checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, k], found)
+}
+
+const VISIT = { build: false, booleans: false } as const
+
+/** A short description of a spec: `{count, mu, nu}`, `a 2-slot tuple [{trace}, {}]`. */
+function describeSpec(spec: StateSpec): string {
+  if (typeof spec === 'function') return 'a custom value'
+  if (typeof spec === 'string') return spec
+  if (Array.isArray(spec)) return `a ${spec.length}-slot tuple`
+  return `{${Object.keys(spec).sort().join(', ')}}`
+}
+
+/** A short description of a value's coarse shape, as chain's messages give it. */
+function describeValue(s: unknown): string {
+  if (s === null) return 'null'
+  if (s === undefined) return 'undefined'
+  if (Array.isArray(s)) return `a ${s.length}-slot tuple`
+  if (isTensor(s)) return `a Tensor of shape [${s.shape.join(',')}]`
+  if (typeof s !== 'object') return `a ${typeof s} (${String(s)})`
+  const keys = Object.keys(s).sort()
+  return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
+}

@@ -1,0 +1,33 @@
+import { contrib } from '../../src/index'
+import { type LawCase, describeTransformLaws, fields } from '../_helpers/lawSuite'
+
+// The transform laws (descent/testing checkTransformLaws) over optax.contrib, on the same fixed and random pytrees as
+// test/laws/transformLaws.test.ts. scaleByMuon needs every leaf to be a matrix, so it runs inside muon's partition.
+export const CONTRIB_LAW_CASES: readonly LawCase[] = [
+  { name: 'contrib.muon(0.05)', make: () => contrib.muon(0.05) },
+  // Schedule-Free keeps z, a copy of the params, in its state.
+  { name: 'contrib.scheduleFreeSgd(0.05)', make: () => contrib.scheduleFreeSgd(0.05), initUsesParams: true },
+  {
+    name: 'contrib.scheduleFreeAdamw(0.05, warmup)',
+    make: () => contrib.scheduleFreeAdamw(0.05, { warmupSteps: 2, weightDecay: 0.01 }),
+    initUsesParams: true,
+  },
+  { name: 'contrib.scaleByAdopt()', make: () => contrib.scaleByAdopt(), moments: fields('mu', 'nu') },
+  { name: 'contrib.adopt(0.05, nesterov)', make: () => contrib.adopt(0.05, { nesterov: true }) },
+  {
+    name: 'contrib.scaleByAdemamix(b3, alpha schedules)',
+    make: () => contrib.scaleByAdemamix({ b3: (c) => 0.9 + 0.01 * c, alpha: (c) => c }),
+    moments: fields('m1', 'm2', 'nu'),
+  },
+  { name: 'contrib.ademamix(0.05)', make: () => contrib.ademamix(0.05, { weightDecay: 0.01 }) },
+  {
+    name: 'contrib.scaleBySimplifiedAdemamix()',
+    make: () => contrib.scaleBySimplifiedAdemamix(),
+    moments: fields('m', 'n'),
+  },
+  { name: 'contrib.simplifiedAdemamix(0.01)', make: () => contrib.simplifiedAdemamix(0.01) },
+  // Prodigy keeps x₀, a copy of the params, in its state.
+  { name: 'contrib.prodigy()', make: () => contrib.prodigy(), initUsesParams: true },
+]
+
+describeTransformLaws(CONTRIB_LAW_CASES)
