@@ -43,6 +43,9 @@ export {
   namedChain,
   applyUpdates,
   incrementalUpdate,
+  periodicUpdate,
+  safeIncrement,
+  safeInt32Increment,
   dual,
   type PRNGKey,
   type UniformOptions,
@@ -137,6 +140,14 @@ export { centralize } from './transforms/centralize'
 export { keepParamsNonnegative } from './transforms/keepParamsNonnegative'
 export { zeroNans, type ZeroNansState } from './transforms/zeroNans'
 export { adaptiveGradClip, type AdaptiveGradClipOptions } from './transforms/adaptiveGradClip'
+export { unitwiseNorm } from './transforms/unitwiseNorm'
+export { unitwiseClip } from './transforms/unitwiseClip'
+export { skipNotFinite } from './transforms/skipNotFinite'
+export { skipLargeUpdates } from './transforms/skipLargeUpdates'
+export { perExampleGlobalNormClip } from './transforms/perExampleGlobalNormClip'
+export { perExampleLayerNormClip } from './transforms/perExampleLayerNormClip'
+export { flatten } from './transforms/flatten'
+export { measureWithEma, type MeasureWithEmaOptions } from './transforms/measureWithEma'
 export { normalizeByUpdateNorm, type NormalizeByUpdateNormOptions } from './transforms/normalizeByUpdateNorm'
 export { snapshot, type SnapshotOptions, type SnapshotState } from './transforms/snapshot'
 export { monitor, type Measure, type MonitorState } from './transforms/monitor'
@@ -250,6 +261,7 @@ export {
   tanh,
   sigmoid,
   stopGradient,
+  scaleGradient,
   greater,
   greaterEqual,
   less,

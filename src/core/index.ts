@@ -33,6 +33,8 @@ export type {
 export { type EmptyState, initEmptyState, identity, setToZero, stateless, statelessWithTreeMap } from './base'
 export { type StateOf, chain, namedChain } from './chain'
 export { applyUpdates, incrementalUpdate } from './applyUpdates'
+export { periodicUpdate } from './periodicUpdate'
+export { safeIncrement, safeInt32Increment } from './safeIncrement'
 export { dual } from './function'
 export {
   type PRNGKey,

@@ -55,6 +55,7 @@ export {
   type CheckGradFnOptions,
   type CheckGradFnReport,
 } from './checkGradFn'
+export { scaleGradient } from './scaleGradient'
 export { l2Loss } from './losses/l2Loss'
 export { squaredError } from './losses/squaredError'
 export { mse } from './losses/mse'

@@ -100,7 +100,16 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
   return (state, batch) => {
     const [value, grads, aux, unused, traceWarnings] = valueAndGrad(state.params, batch)
     const lossValue = isTensor(value) ? value.item() : value
-    const { norm: gradNorm, layerRms: layerGradRms } = gradStats(grads as PyTree)
+    const {
+      norm: gradNorm,
+      layerRms: layerGradRms,
+      deadUnits,
+    } = gradStats(grads as PyTree, {
+      deadUnits: diagnostics,
+      // A param the loss never reads has a zero gradient everywhere: that is disconnectedParam, not dead units or a
+      // vanishing layer.
+      skip: unused.map((p) => p.replace(/^params/, 'grads')),
+    })
     const diagnoses = diagnostics
       ? [
           ...stepChecks(state.step, lossValue, grads as PyTree, gradNorm),
@@ -117,6 +126,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
         updateNorm: 0,
         paramNorm: tree.norm(state.params),
         layerGradRms,
+        deadUnits,
         diagnoses,
       }
       return [state, withAux(info)]
@@ -129,6 +139,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
       updateNorm: tree.norm(updates),
       paramNorm: tree.norm(next.params),
       layerGradRms,
+      deadUnits,
       diagnoses,
     }
     return [next as TrainState<P, S>, withAux(info)]

@@ -3,7 +3,12 @@ import {
   type ExtraArgs,
   type GradientTransformation,
   type PyTree,
+  type Tensor,
   adam,
+  add,
+  mul,
+  ops,
+  sub,
   applyUpdates,
   chain,
   ema,
@@ -180,7 +185,21 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   conditionallyMask: [
     { label: 'conditionallyMask(adam, step ≥ 2)', make: () => transforms.conditionallyMask(inner(), (s) => s >= 2) },
   ],
-  multiSteps: [{ label: 'multiSteps(adam, 3)', make: () => transforms.multiSteps(inner(), 3) }],
+  multiSteps: [
+    { label: 'multiSteps(adam, 3)', make: () => transforms.multiSteps(inner(), 3) },
+    {
+      label: 'multiSteps(adam, 2) skipping non-finite and large mini-batches',
+      make: () =>
+        transforms.multiSteps(inner(), {
+          everyKSchedule: 2,
+          shouldSkipUpdateFn: (u, s, p) =>
+            transforms.skipNotFinite(u, s, p)[0]
+              ? transforms.skipNotFinite(u, s, p)
+              : transforms.skipLargeUpdates(u, s, p, 1e6),
+        }),
+      grad: nanAt,
+    },
+  ],
   multiStepsHasUpdated: 'a predicate on a MultiStepsState, not a transform',
   multiTransform: [
     {
@@ -247,6 +266,19 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   ],
   zeroNans: [{ label: 'zeroNans with NaN gradients', make: () => sgdLike(transforms.zeroNans()), grad: nanAt }],
   adaptiveGradClip: [{ label: 'adaptiveGradClip', make: () => sgdLike(transforms.adaptiveGradClip(0.1)) }],
+  unitwiseNorm: 'a leaf function (the norm adaptiveGradClip uses), not a transform',
+  unitwiseClip: 'a leaf function (the clip adaptiveGradClip uses), not a transform',
+  skipNotFinite: 'a shouldSkipUpdateFn for multiSteps, not a transform (run by the multiSteps case)',
+  skipLargeUpdates: 'a shouldSkipUpdateFn for multiSteps, not a transform (run by the multiSteps case)',
+  perExampleGlobalNormClip: 'a function of per-example gradients (batch axis first), not a transform',
+  perExampleLayerNormClip: 'a function of per-example gradients (batch axis first), not a transform',
+  flatten: [{ label: 'flatten(scaleByAdam)', make: () => sgdLike(transforms.flatten(transforms.scaleByAdam())) }],
+  measureWithEma: [
+    {
+      label: 'monitor(measureWithEma)',
+      make: () => sgdLike(transforms.monitor({ norm: transforms.measureWithEma((u) => tree.norm(u), 0.9) })),
+    },
+  ],
   normalizeByUpdateNorm: [{ label: 'normalizeByUpdateNorm', make: () => sgdLike(transforms.normalizeByUpdateNorm()) }],
   snapshot: [{ label: 'snapshot', make: () => sgdLike(transforms.snapshot('norm', (u) => tree.norm(u))) }],
   monitor: [
@@ -270,6 +302,22 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
 }
+
+/** f of {@link loss} written with descent ops (for the transforms that differentiate the loss themselves). */
+const opsLoss = (p: PyTree): Tensor =>
+  tree
+    .leaves(p)
+    .map((l) => {
+      const d = sub(l, C)
+      const d2 = mul(d, d)
+      return ops.sum(add(mul(0.25, mul(d2, d2)), mul(0.5, d2)))
+    })
+    .reduce((a, b) => add(a, b))
+/** `tx` with the loss passed as the extra argument objFn at every update (as a training loop using Sophia would). */
+const withObjFn = (tx: AnyTransformation): AnyTransformation => ({
+  init: tx.init,
+  update: (u, s, p, extra) => tx.update(u, s, p, { ...extra, objFn: opsLoss }),
+})
 
 /**
  * Every export of src/contrib (the `contrib` namespace, optax.contrib), keyed by name: a case list, or why it is not a
@@ -298,6 +346,19 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   simplifiedAdemamix: [{ label: 'contrib.simplifiedAdemamix', make: () => contrib.simplifiedAdemamix(0.01) }],
   scaleByProdigy: [{ label: 'scaleByProdigy', make: () => contrib.scaleByProdigy({ weightDecay: 0.01 }) }],
   prodigy: [{ label: 'contrib.prodigy(schedule)', make: () => contrib.prodigy((c) => 1 / (1 + c)) }],
+  hutchinsonEstimatorDiagHessian: [
+    {
+      label: 'hutchinsonEstimatorDiagHessian (objFn from ops, key in the state)',
+      make: () => withObjFn(sgdLike(contrib.hutchinsonEstimatorDiagHessian({ key: 3 }))),
+    },
+  ],
+  scaleBySophia: [
+    {
+      label: 'scaleBySophia (Hutchinson, every 2 steps)',
+      make: () => withObjFn(sgdLike(contrib.scaleBySophia({ updateInterval: 2 }))),
+    },
+  ],
+  sophia: [{ label: 'contrib.sophia', make: () => withObjFn(contrib.sophia(0.05, { updateInterval: 3 })) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -12,6 +12,7 @@ const cases = [
   ['scaleBySimplifiedAdemamix', () => contrib.scaleBySimplifiedAdemamix()],
   ['scheduleFree', () => contrib.scheduleFree(sgd(0.1), 0.1)],
   ['prodigy', () => contrib.scaleByProdigy()],
+  ['scaleBySophia', () => contrib.scaleBySophia()],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {
