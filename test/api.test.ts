@@ -322,6 +322,8 @@ const CONTRIB_EXPORTS = [
   'sophia',
   'normalize',
   'sam',
+  'scaleByDadaptAdamw',
+  'dadaptAdamw',
 ]
 
 const TREE_EXPORTS = [
