@@ -27,3 +27,12 @@ export {
 } from './optimizers/ademamix'
 export { scaleByProdigy, type ScaleByProdigyOptions, type ScaleByProdigyState } from './transforms/scaleByProdigy'
 export { prodigy, type ProdigyOptions, type ProdigyState } from './optimizers/prodigy'
+export {
+  hutchinsonEstimatorDiagHessian,
+  type HutchinsonEstimatorDiagHessianOptions,
+  type HutchinsonState,
+} from './transforms/hutchinsonEstimatorDiagHessian'
+export { scaleBySophia, type ScaleBySophiaOptions, type ScaleBySophiaState } from './transforms/scaleBySophia'
+export { sophia, type SophiaOptions, type SophiaState } from './optimizers/sophia'
+export { normalize } from './transforms/normalize'
+export { sam, type SamOptions, type SamState } from './transforms/sam'

@@ -3,7 +3,12 @@ import {
   type ExtraArgs,
   type GradientTransformation,
   type PyTree,
+  type Tensor,
   adam,
+  add,
+  mul,
+  ops,
+  sub,
   applyUpdates,
   chain,
   ema,
@@ -134,6 +139,9 @@ export const ALIASES: { readonly [K in keyof typeof optimizers]: readonly Resume
     { label: 'lbfgs() with its zoom line search', make: () => optimizers.lbfgs() },
     { label: 'lbfgs without line search', make: () => optimizers.lbfgs(0.1, { linesearch: null, memorySize: 3 }) },
   ],
+  adan: [{ label: 'adan with weight decay', make: () => optimizers.adan(0.01, { weightDecay: 0.01 }) }],
+  optimisticAdam: [{ label: 'optimisticAdam', make: () => optimizers.optimisticAdam(0.01) }],
+  optimisticAdamV2: [{ label: 'optimisticAdamV2(schedule)', make: () => optimizers.optimisticAdamV2(schedule) }],
   optimisticGradientDescent: [
     { label: 'optimisticGradientDescent', make: () => optimizers.optimisticGradientDescent(0.01) },
   ],
@@ -294,9 +302,26 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByOptimisticGradient: [
     { label: 'scaleByOptimisticGradient', make: () => sgdLike(transforms.scaleByOptimisticGradient()) },
   ],
+  scaleByAdan: [{ label: 'scaleByAdan', make: () => sgdLike(transforms.scaleByAdan()) }],
   scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
 }
+
+/** f of {@link loss} written with descent ops (for the transforms that differentiate the loss themselves). */
+const opsLoss = (p: PyTree): Tensor =>
+  tree
+    .leaves(p)
+    .map((l) => {
+      const d = sub(l, C)
+      const d2 = mul(d, d)
+      return ops.sum(add(mul(0.25, mul(d2, d2)), mul(0.5, d2)))
+    })
+    .reduce((a, b) => add(a, b))
+/** `tx` with the loss passed as the extra argument objFn at every update (as a training loop using Sophia would). */
+const withObjFn = (tx: AnyTransformation): AnyTransformation => ({
+  init: tx.init,
+  update: (u, s, p, extra) => tx.update(u, s, p, { ...extra, objFn: opsLoss }),
+})
 
 /**
  * Every export of src/contrib (the `contrib` namespace, optax.contrib), keyed by name: a case list, or why it is not a
@@ -325,6 +350,26 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   simplifiedAdemamix: [{ label: 'contrib.simplifiedAdemamix', make: () => contrib.simplifiedAdemamix(0.01) }],
   scaleByProdigy: [{ label: 'scaleByProdigy', make: () => contrib.scaleByProdigy({ weightDecay: 0.01 }) }],
   prodigy: [{ label: 'contrib.prodigy(schedule)', make: () => contrib.prodigy((c) => 1 / (1 + c)) }],
+  hutchinsonEstimatorDiagHessian: [
+    {
+      label: 'hutchinsonEstimatorDiagHessian (objFn from ops, key in the state)',
+      make: () => withObjFn(sgdLike(contrib.hutchinsonEstimatorDiagHessian({ key: 3 }))),
+    },
+  ],
+  scaleBySophia: [
+    {
+      label: 'scaleBySophia (Hutchinson, every 2 steps)',
+      make: () => withObjFn(sgdLike(contrib.scaleBySophia({ updateInterval: 2 }))),
+    },
+  ],
+  sophia: [{ label: 'contrib.sophia', make: () => withObjFn(contrib.sophia(0.05, { updateInterval: 3 })) }],
+  normalize: [{ label: 'normalize', make: () => sgdLike(contrib.normalize()) }],
+  sam: [
+    {
+      label: 'contrib.sam(adam, normalize + sgd)',
+      make: () => contrib.sam(inner(), chain(contrib.normalize(), sgd(0.01))),
+    },
+  ],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -12,6 +12,8 @@ const cases = [
   ['scaleBySimplifiedAdemamix', () => contrib.scaleBySimplifiedAdemamix()],
   ['scheduleFree', () => contrib.scheduleFree(sgd(0.1), 0.1)],
   ['prodigy', () => contrib.scaleByProdigy()],
+  ['scaleBySophia', () => contrib.scaleBySophia()],
+  ['sam', () => contrib.sam(sgd(0.1), sgd(0.1))],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

@@ -243,6 +243,10 @@ const KNOWN_OPEN: ReadonlySet<string> = new Set([
   'scaleBySm3 × valid: deep tree (depth 10,000)',
   'strictPurity × valid: deep tree (depth 10,000)',
   'strictPurity × init: cyclic params',
+  // the Hutchinson estimator differentiates objFn twice (hvp): src/grad's tracing recurses over the params tree
+  'contrib.hutchinsonEstimatorDiagHessian × valid: deep tree (depth 10,000)',
+  'contrib.scaleBySophia × valid: deep tree (depth 10,000)',
+  'contrib.sophia × valid: deep tree (depth 10,000)',
   // inits that ignore the params: their state is { count } (the transforms' state validation work)
   'scaleBySchedule × init: bad leaf value in params',
   'scaleByLearningRate × init: bad leaf value in params',
