@@ -44,6 +44,12 @@ export {
   applyUpdates,
   incrementalUpdate,
   periodicUpdate,
+  powerIteration,
+  type PowerIterationOptions,
+  matrixInversePthRoot,
+  type MatrixInversePthRootOptions,
+  nnls,
+  type NnlsOptions,
   safeIncrement,
   safeInt32Increment,
   dual,
@@ -165,6 +171,7 @@ export {
   type ScaleByOptimisticGradientOptions,
   type ScaleByOptimisticGradientState,
 } from './transforms/scaleByOptimisticGradient'
+export { scaleByAdan, type ScaleByAdanOptions, type ScaleByAdanState } from './transforms/scaleByAdan'
 export { scaleBySign } from './transforms/scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
 export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
@@ -230,6 +237,15 @@ export {
   type OptimisticGradientDescentOptions,
   type OptimisticGradientDescentState,
 } from './optimizers/optimisticGradientDescent'
+export { adan, type AdanOptions, type AdanState } from './optimizers/adan'
+export {
+  optimisticAdam,
+  optimisticAdamV2,
+  type OptimisticAdamOptions,
+  type OptimisticAdamV2Options,
+  type OptimisticAdamState,
+  type OptimisticAdamV2State,
+} from './optimizers/optimisticAdam'
 export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
 
 // ---- contrib (optax.contrib; names listed in src/contrib/index.ts) ----

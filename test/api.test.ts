@@ -37,6 +37,9 @@ const RUNTIME_EXPORTS = [
   'withBackend',
   'incrementalUpdate',
   'periodicUpdate',
+  'powerIteration',
+  'matrixInversePthRoot',
+  'nnls',
   'safeIncrement',
   'safeInt32Increment',
   'identity',
@@ -116,6 +119,7 @@ const RUNTIME_EXPORTS = [
   'scaleBySign',
   'scaleByRprop',
   'scaleByOptimisticGradient',
+  'scaleByAdan',
   'scaleByPolyak',
   // schedules
   'constantSchedule',
@@ -161,6 +165,9 @@ const RUNTIME_EXPORTS = [
   'rprop',
   'lbfgs',
   'optimisticGradientDescent',
+  'adan',
+  'optimisticAdam',
+  'optimisticAdamV2',
   'polyakSgd',
   // grad: ops (clip, where, sum, max, min only as ops.*) and transformations
   'ops',

@@ -94,6 +94,7 @@ export {
   type ScaleByOptimisticGradientOptions,
   type ScaleByOptimisticGradientState,
 } from './scaleByOptimisticGradient'
+export { scaleByAdan, type ScaleByAdanOptions, type ScaleByAdanState } from './scaleByAdan'
 export { scaleBySign } from './scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './scaleByPolyak'
 export { hyperparameterDiagnoses } from './hyperparameterDiagnoses'

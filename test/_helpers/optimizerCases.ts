@@ -139,6 +139,9 @@ export const ALIASES: { readonly [K in keyof typeof optimizers]: readonly Resume
     { label: 'lbfgs() with its zoom line search', make: () => optimizers.lbfgs() },
     { label: 'lbfgs without line search', make: () => optimizers.lbfgs(0.1, { linesearch: null, memorySize: 3 }) },
   ],
+  adan: [{ label: 'adan with weight decay', make: () => optimizers.adan(0.01, { weightDecay: 0.01 }) }],
+  optimisticAdam: [{ label: 'optimisticAdam', make: () => optimizers.optimisticAdam(0.01) }],
+  optimisticAdamV2: [{ label: 'optimisticAdamV2(schedule)', make: () => optimizers.optimisticAdamV2(schedule) }],
   optimisticGradientDescent: [
     { label: 'optimisticGradientDescent', make: () => optimizers.optimisticGradientDescent(0.01) },
   ],
@@ -299,6 +302,7 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByOptimisticGradient: [
     { label: 'scaleByOptimisticGradient', make: () => sgdLike(transforms.scaleByOptimisticGradient()) },
   ],
+  scaleByAdan: [{ label: 'scaleByAdan', make: () => sgdLike(transforms.scaleByAdan()) }],
   scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
 }
