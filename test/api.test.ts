@@ -320,6 +320,8 @@ const CONTRIB_EXPORTS = [
   'hutchinsonEstimatorDiagHessian',
   'scaleBySophia',
   'sophia',
+  'normalize',
+  'sam',
 ]
 
 const TREE_EXPORTS = [
