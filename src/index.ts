@@ -111,7 +111,13 @@ export {
 export { multiTransform, partition, type LabelTree, type MultiTransformState } from './transforms/multiTransform'
 export { freeze } from './transforms/freeze'
 export { selectiveTransform, type SelectiveTransformOptions } from './transforms/selectiveTransform'
-export { lookahead, type LookaheadOptions, type LookaheadParams, type LookaheadState } from './transforms/lookahead'
+export {
+  lookahead,
+  type LookaheadOptions,
+  type LookaheadParams,
+  type LookaheadState,
+  type LookaheadTransformation,
+} from './transforms/lookahead'
 export { lookaheadParams } from './transforms/lookaheadParams'
 export { withExtraArgs } from './transforms/withExtraArgs'
 export {
@@ -334,6 +340,10 @@ export {
   linearize,
   jacfwd,
   type JacobianOptions,
+  type Jacobian,
+  type JacobianInput,
+  type Hessian,
+  type LeavesTo,
   jacrev,
   hessian,
   hvp,

@@ -325,6 +325,8 @@ const CONTRIB_EXPORTS = [
   'hutchinsonEstimatorDiagHessian',
   'scaleBySophia',
   'sophia',
+  'normalize',
+  'sam',
 ]
 
 const TREE_EXPORTS = [

@@ -34,3 +34,5 @@ export {
 } from './transforms/hutchinsonEstimatorDiagHessian'
 export { scaleBySophia, type ScaleBySophiaOptions, type ScaleBySophiaState } from './transforms/scaleBySophia'
 export { sophia, type SophiaOptions, type SophiaState } from './optimizers/sophia'
+export { normalize } from './transforms/normalize'
+export { sam, type SamOptions, type SamState } from './transforms/sam'

@@ -369,6 +369,13 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
     },
   ],
   sophia: [{ label: 'contrib.sophia', make: () => withObjFn(contrib.sophia(0.05, { updateInterval: 3 })) }],
+  normalize: [{ label: 'normalize', make: () => sgdLike(contrib.normalize()) }],
+  sam: [
+    {
+      label: 'contrib.sam(adam, normalize + sgd)',
+      make: () => contrib.sam(inner(), chain(contrib.normalize(), sgd(0.01))),
+    },
+  ],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -13,6 +13,7 @@ const cases = [
   ['scheduleFree', () => contrib.scheduleFree(sgd(0.1), 0.1)],
   ['prodigy', () => contrib.scaleByProdigy()],
   ['scaleBySophia', () => contrib.scaleBySophia()],
+  ['sam', () => contrib.sam(sgd(0.1), sgd(0.1))],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {
