@@ -302,6 +302,12 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByOptimisticGradient: [
     { label: 'scaleByOptimisticGradient', make: () => sgdLike(transforms.scaleByOptimisticGradient()) },
   ],
+  scaleByDistanceOverGradients: [
+    {
+      label: 'scaleByDistanceOverGradients',
+      make: () => sgdLike(transforms.scaleByDistanceOverGradients({ repsRel: 1e-2 })),
+    },
+  ],
   scaleByAdan: [{ label: 'scaleByAdan', make: () => sgdLike(transforms.scaleByAdan()) }],
   scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
