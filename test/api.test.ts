@@ -329,6 +329,10 @@ const CONTRIB_EXPORTS = [
   'sam',
   'scaleByDadaptAdamw',
   'dadaptAdamw',
+  'scaleByDog',
+  'scaleByDowg',
+  'dog',
+  'dowg',
 ]
 
 const TREE_EXPORTS = [
