@@ -1,7 +1,6 @@
 /**
  * descent: functional, immutable gradient transformations and optimizers for TypeScript, in the style of optax.
- * Every public export is listed by name once: here, or in the folder barrel re-exported here (transforms, schedules,
- * optimizers, losses). optax's modules are namespaces: `losses`, `schedules`, `projections`, `contrib`, `tree`, `ops`.
+ * Every public export is listed here by name.
  * @since 0.1.0
  */
 
@@ -50,6 +49,8 @@ export {
   matrixInversePthRoot,
   type MatrixInversePthRootOptions,
   nnls,
+  hungarianAlgorithm,
+  baseHungarianAlgorithm,
   type NnlsOptions,
   safeIncrement,
   safeInt32Increment,
@@ -104,6 +105,8 @@ export {
   sigmoid,
   stopGradient,
   scaleGradient,
+  hessianDiag,
+  fisherDiag,
   greater,
   greaterEqual,
   less,

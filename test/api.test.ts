@@ -42,6 +42,8 @@ const RUNTIME_EXPORTS = [
   'powerIteration',
   'matrixInversePthRoot',
   'nnls',
+  'hungarianAlgorithm',
+  'baseHungarianAlgorithm',
   'safeIncrement',
   'safeInt32Increment',
   'identity',
@@ -122,6 +124,7 @@ const RUNTIME_EXPORTS = [
   'scaleByRprop',
   'scaleByOptimisticGradient',
   'scaleByAdan',
+  'scaleByDistanceOverGradients',
   'scaleByPolyak',
   // schedules
   'constantSchedule',
@@ -197,6 +200,8 @@ const RUNTIME_EXPORTS = [
   'sigmoid',
   'stopGradient',
   'scaleGradient',
+  'hessianDiag',
+  'fisherDiag',
   'greater',
   'greaterEqual',
   'less',
@@ -324,6 +329,8 @@ const CONTRIB_EXPORTS = [
   'sophia',
   'normalize',
   'sam',
+  'scaleByDadaptAdamw',
+  'dadaptAdamw',
 ]
 
 const TREE_EXPORTS = [

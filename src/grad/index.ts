@@ -57,6 +57,7 @@ export {
   type CheckGradFnReport,
 } from './checkGradFn'
 export { scaleGradient } from './scaleGradient'
+export { hessianDiag, fisherDiag } from './hessianDiag'
 export * from './losses/index'
 export * as losses from './losses/index'
 export * as initializers from './initializers/index'
