@@ -49,6 +49,8 @@ export {
   matrixInversePthRoot,
   type MatrixInversePthRootOptions,
   nnls,
+  hungarianAlgorithm,
+  baseHungarianAlgorithm,
   type NnlsOptions,
   safeIncrement,
   safeInt32Increment,
@@ -178,6 +180,11 @@ export {
   type ScaleByOptimisticGradientState,
 } from './transforms/scaleByOptimisticGradient'
 export { scaleByAdan, type ScaleByAdanOptions, type ScaleByAdanState } from './transforms/scaleByAdan'
+export {
+  scaleByDistanceOverGradients,
+  type ScaleByDistanceOverGradientsOptions,
+  type ScaleByDistanceOverGradientsState,
+} from './transforms/scaleByDistanceOverGradients'
 export { scaleBySign } from './transforms/scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
 export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
@@ -284,6 +291,8 @@ export {
   sigmoid,
   stopGradient,
   scaleGradient,
+  hessianDiag,
+  fisherDiag,
   greater,
   greaterEqual,
   less,

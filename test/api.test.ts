@@ -40,6 +40,8 @@ const RUNTIME_EXPORTS = [
   'powerIteration',
   'matrixInversePthRoot',
   'nnls',
+  'hungarianAlgorithm',
+  'baseHungarianAlgorithm',
   'safeIncrement',
   'safeInt32Increment',
   'identity',
@@ -120,6 +122,7 @@ const RUNTIME_EXPORTS = [
   'scaleByRprop',
   'scaleByOptimisticGradient',
   'scaleByAdan',
+  'scaleByDistanceOverGradients',
   'scaleByPolyak',
   // schedules
   'constantSchedule',
@@ -195,6 +198,8 @@ const RUNTIME_EXPORTS = [
   'sigmoid',
   'stopGradient',
   'scaleGradient',
+  'hessianDiag',
+  'fisherDiag',
   'greater',
   'greaterEqual',
   'less',
@@ -322,6 +327,8 @@ const CONTRIB_EXPORTS = [
   'sophia',
   'normalize',
   'sam',
+  'scaleByDadaptAdamw',
+  'dadaptAdamw',
 ]
 
 const TREE_EXPORTS = [

@@ -37,6 +37,7 @@ export { periodicUpdate } from './periodicUpdate'
 export { powerIteration, type PowerIterationOptions } from './powerIteration'
 export { matrixInversePthRoot, type MatrixInversePthRootOptions } from './matrixInversePthRoot'
 export { nnls, type NnlsOptions } from './nnls'
+export { hungarianAlgorithm, baseHungarianAlgorithm } from './hungarianAlgorithm'
 export { safeIncrement, safeInt32Increment } from './safeIncrement'
 export { dual } from './function'
 export {

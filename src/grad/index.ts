@@ -57,6 +57,7 @@ export {
   type CheckGradFnReport,
 } from './checkGradFn'
 export { scaleGradient } from './scaleGradient'
+export { hessianDiag, fisherDiag } from './hessianDiag'
 export { l2Loss } from './losses/l2Loss'
 export { squaredError } from './losses/squaredError'
 export { mse } from './losses/mse'

@@ -101,6 +101,11 @@ export {
   type ScaleByOptimisticGradientState,
 } from './scaleByOptimisticGradient'
 export { scaleByAdan, type ScaleByAdanOptions, type ScaleByAdanState } from './scaleByAdan'
+export {
+  scaleByDistanceOverGradients,
+  type ScaleByDistanceOverGradientsOptions,
+  type ScaleByDistanceOverGradientsState,
+} from './scaleByDistanceOverGradients'
 export { scaleBySign } from './scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './scaleByPolyak'
 export { hyperparameterDiagnoses } from './hyperparameterDiagnoses'

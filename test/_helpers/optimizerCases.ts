@@ -302,6 +302,12 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByOptimisticGradient: [
     { label: 'scaleByOptimisticGradient', make: () => sgdLike(transforms.scaleByOptimisticGradient()) },
   ],
+  scaleByDistanceOverGradients: [
+    {
+      label: 'scaleByDistanceOverGradients',
+      make: () => sgdLike(transforms.scaleByDistanceOverGradients({ repsRel: 1e-2 })),
+    },
+  ],
   scaleByAdan: [{ label: 'scaleByAdan', make: () => sgdLike(transforms.scaleByAdan()) }],
   scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
@@ -368,6 +374,13 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
     {
       label: 'contrib.sam(adam, normalize + sgd)',
       make: () => contrib.sam(inner(), chain(contrib.normalize(), sgd(0.01))),
+    },
+  ],
+  scaleByDadaptAdamw: [{ label: 'scaleByDadaptAdamw', make: () => contrib.scaleByDadaptAdamw({ weightDecay: 0.01 }) }],
+  dadaptAdamw: [
+    {
+      label: 'contrib.dadaptAdamw, masked decay',
+      make: () => contrib.dadaptAdamw(1, { weightDecay: 0.1, weightDecayMask: mask }),
     },
   ],
   scheduleFreeAdamw: [
