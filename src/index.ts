@@ -67,6 +67,7 @@ export {
   safeNorm,
   safeRootMeanSquares,
   tree,
+  treeMapParams,
 } from './core/index'
 
 // ---- transforms (names listed in src/transforms/index.ts) ----
