@@ -60,8 +60,11 @@ function rewrite(file, spec, ext) {
   throw new Error(`${relative(cache, file)}: cannot resolve ${spec}`)
 }
 
+// tsc's incremental build leaves the declarations of deleted sources behind: only those of present sources ship.
+const src = join(root, 'src')
+const declarations = walk(cache).filter((f) => existsSync(join(src, relative(cache, f)).replace(/\.d\.ts$/, '.ts')))
 const unknownFp = []
-for (const file of walk(cache)) {
+for (const file of declarations) {
   const text = readFileSync(file, 'utf8')
   for (const m of text.matchAll(/^import .* from '(fp-ts\/[^']+)'/gm))
     if (!/Either|Option/.test(m[1])) unknownFp.push(m[1])
@@ -77,6 +80,10 @@ for (const file of walk(cache)) {
         (_, a, spec, b) => a + rewrite(file, spec, ext) + b,
       )
       .replace(/\bimport\("(\.[^"]*)"\)/g, (_, spec) => `import("${rewrite(file, spec, ext)}")`)
+    const bare = /\bfrom '(\.[^']*)'|\bimport\("(\.[^"]*)"\)/g
+    for (const m of fixed.matchAll(bare)) {
+      if (!(m[1] ?? m[2]).endsWith(ext)) throw new Error(`${relative(cache, file)}: ${m[1] ?? m[2]} kept no extension`)
+    }
     writeFileSync(out.replace(/\.d\.ts$/, suffix), fixed)
   }
 }
@@ -86,4 +93,4 @@ for (const [name, body] of Object.entries(FP)) {
   for (const suffix of ['.d.ts', '.d.cts'])
     writeFileSync(join(dist, '_fp', name + suffix), `${header}${name}.\n${body}`)
 }
-console.log(`declarations: ${walk(cache).length} modules → dist/**/*.d.ts and *.d.cts`)
+console.log(`declarations: ${declarations.length} modules → dist/**/*.d.ts and *.d.cts`)

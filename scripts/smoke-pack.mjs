@@ -121,7 +121,7 @@ try {
   const names = 'DescentError, applyGradients, initTrainState, matmul, setBackend, sgd, tensor'
   const imports = `import { ${names} } from 'descent'\nimport { theorems, verifyTheorem } from 'descent/testing'\nimport { releaseGpu, useGpu } from 'descent/gpu'\n`
   const requires = `const { ${names} } = require('descent')\nconst { theorems, verifyTheorem } = require('descent/testing')\nconst { releaseGpu, useGpu } = require('descent/gpu')\n`
-  const typed = `import type { TrainState } from 'descent'\nimport type { GpuInfo } from 'descent/gpu'\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
+  const typed = `declare const console: { log(...args: unknown[]): void }\nimport type { TrainState } from 'descent'\nimport type { GpuInfo } from 'descent/gpu'\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
   writeFileSync(join(app, 'esm.mjs'), imports + use)
   writeFileSync(join(app, 'cjs.cjs'), requires + use)
   writeFileSync(join(app, 'main.ts'), imports + typed + use)
@@ -132,11 +132,15 @@ try {
     ['node16', 'node16', ['main.ts', 'main.cts']],
     ['nodenext', 'nodenext', ['main.ts', 'main.cts']],
   ].map(async ([resolution, module, files]) => {
-    // One resolution also checks the declaration files themselves (skipLibCheck off): once is enough, and slow.
-    const skipLibCheck = resolution !== 'nodenext'
-    const options = { strict: true, module, moduleResolution: resolution, target: 'ES2022', noEmit: true, skipLibCheck }
+    // One resolution also checks the declaration files themselves (skipLibCheck off), in plain ES2022 with neither
+    // Node's nor the DOM's types, as a browser or Deno project may have them: once is enough.
+    const plain = resolution === 'nodenext'
+    const options = { strict: true, module, moduleResolution: resolution, target: 'ES2022', noEmit: true }
+    const environment = plain
+      ? { skipLibCheck: false, lib: ['ES2022'], types: [] }
+      : { skipLibCheck: true, types: ['node'] }
     const config = `tsconfig.${resolution}.json`
-    writeFileSync(join(app, config), JSON.stringify({ compilerOptions: { ...options, types: ['node'] }, files }))
+    writeFileSync(join(app, config), JSON.stringify({ compilerOptions: { ...options, ...environment }, files }))
     try {
       await runAsync(process.execPath, [tsc, '-p', config], app)
     } catch (e) {

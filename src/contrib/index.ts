@@ -36,3 +36,9 @@ export { scaleBySophia, type ScaleBySophiaOptions, type ScaleBySophiaState } fro
 export { sophia, type SophiaOptions, type SophiaState } from './optimizers/sophia'
 export { normalize } from './transforms/normalize'
 export { sam, type SamOptions, type SamState } from './transforms/sam'
+export {
+  scaleByDadaptAdamw,
+  type ScaleByDadaptAdamwOptions,
+  type ScaleByDadaptAdamwState,
+} from './transforms/scaleByDadaptAdamw'
+export { dadaptAdamw, type DadaptAdamwOptions, type DadaptAdamwState } from './optimizers/dadaptAdamw'

@@ -376,6 +376,13 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
       make: () => contrib.sam(inner(), chain(contrib.normalize(), sgd(0.01))),
     },
   ],
+  scaleByDadaptAdamw: [{ label: 'scaleByDadaptAdamw', make: () => contrib.scaleByDadaptAdamw({ weightDecay: 0.01 }) }],
+  dadaptAdamw: [
+    {
+      label: 'contrib.dadaptAdamw, masked decay',
+      make: () => contrib.dadaptAdamw(1, { weightDecay: 0.1, weightDecayMask: mask }),
+    },
+  ],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

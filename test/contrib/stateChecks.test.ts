@@ -14,6 +14,7 @@ const cases = [
   ['prodigy', () => contrib.scaleByProdigy()],
   ['scaleBySophia', () => contrib.scaleBySophia()],
   ['sam', () => contrib.sam(sgd(0.1), sgd(0.1))],
+  ['dadaptAdamw', () => contrib.scaleByDadaptAdamw()],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

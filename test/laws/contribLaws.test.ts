@@ -39,6 +39,7 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
     make: () => contrib.sam(adam(0.05), chain(contrib.normalize(), sgd(0.01)), { syncPeriod: 3 }),
     initUsesParams: true,
   },
+  { name: 'contrib.dadaptAdamw(1, weightDecay)', make: () => contrib.dadaptAdamw(1, { weightDecay: 0.01 }) },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)
