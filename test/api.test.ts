@@ -27,6 +27,7 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'treeMapParams',
   'contrib',
   'projections',
   'losses',
@@ -380,6 +381,16 @@ const TREE_EXPORTS = [
   'cast',
   'get',
   'set',
+  'castLike',
+  'dtype',
+  'batchShape',
+  'conj',
+  'real',
+  'splitKeyLike',
+  'randomLike',
+  'unwrapRandomKeyData',
+  'getAllWithPath',
+  'mapParams',
 ]
 
 const PROJECTIONS_EXPORTS = [
