@@ -34,3 +34,11 @@ export {
 } from './transforms/hutchinsonEstimatorDiagHessian'
 export { scaleBySophia, type ScaleBySophiaOptions, type ScaleBySophiaState } from './transforms/scaleBySophia'
 export { sophia, type SophiaOptions, type SophiaState } from './optimizers/sophia'
+export { normalize } from './transforms/normalize'
+export { sam, type SamOptions, type SamState } from './transforms/sam'
+export {
+  scaleByDadaptAdamw,
+  type ScaleByDadaptAdamwOptions,
+  type ScaleByDadaptAdamwState,
+} from './transforms/scaleByDadaptAdamw'
+export { dadaptAdamw, type DadaptAdamwOptions, type DadaptAdamwState } from './optimizers/dadaptAdamw'

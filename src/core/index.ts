@@ -34,6 +34,10 @@ export { type EmptyState, initEmptyState, identity, setToZero, stateless, statel
 export { type StateOf, chain, namedChain } from './chain'
 export { applyUpdates, incrementalUpdate } from './applyUpdates'
 export { periodicUpdate } from './periodicUpdate'
+export { powerIteration, type PowerIterationOptions } from './powerIteration'
+export { matrixInversePthRoot, type MatrixInversePthRootOptions } from './matrixInversePthRoot'
+export { nnls, type NnlsOptions } from './nnls'
+export { hungarianAlgorithm, baseHungarianAlgorithm } from './hungarianAlgorithm'
 export { safeIncrement, safeInt32Increment } from './safeIncrement'
 export { dual } from './function'
 export {

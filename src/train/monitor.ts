@@ -9,7 +9,8 @@ import type { Diagnosis } from './diagnosis'
 export interface MonitorOptions {
   /**
    * `lossDiverging` when the smoothed loss exceeds this multiple of its best (Lightning's lr-finder rule) and of where
-   * the run started, while the loss rose in ≥ 8 of the last 10 steps. @defaultValue 4
+   * the run started, while the loss rose in ≥ 8 of the last 10 steps without its growth fading (heavy ball's transient
+   * peak is not a divergence), or once it is 1000× where it started. @defaultValue 4
    */
   readonly divergenceFactor?: number
   /** `noProgress` when, after this many steps, the best smoothed loss is not below (1 − 1e-3)·the first. @defaultValue 200 */
@@ -132,7 +133,7 @@ export function monitorStep(
   // A loss that has grown a thousandfold past its start diverges however it gets there (alternating on a valley's
   // walls, sgd above 2/λ on the steep axis, climbs in a zigzag that the rising rule does not see).
   const exploded = count > 1 && first !== 0 && smooth - first > 1e3 * Math.abs(first)
-  const diverging = (above && rising) || exploded ? s.diverging + 1 : 0
+  const diverging = (above && rising && !decelerating(loss, diffs)) || exploded ? s.diverging + 1 : 0
   if (diverging >= (o.divergenceSteps ?? 1)) {
     report({
       code: 'lossDiverging',
@@ -261,6 +262,26 @@ export function deadUnitsDiagnosis(path: string, fraction: number, steps: number
       'lower the learning rate (a too-large step pushes pre-activations below 0 for good), use He initialisation ' +
       '(heNormal) and biases initialised at 0 or a small positive value, or leakyRelu / gelu instead of relu',
   }
+}
+
+/**
+ * Whether the last 10 steps' growth is fading: the loss grew over the last 10 steps, but by less than half as much
+ * (in log) over the last 5 as over the 5 before. An unstable learning rate grows the loss geometrically (GD above 2/λ
+ * multiplies it by (1 − ηλ)² every step); heavy ball tuned for κ = L/μ rises like (n + 1)²·q²ⁿ before it converges
+ * (the peak effect: 60–140× at κ = 400–1000 in descent/testing's heavyBallQuadratic), and its growth fades every step.
+ * Losses ≤ 0, or fewer than 10 differences, cannot say (false).
+ */
+function decelerating(loss: number, diffs: readonly number[]): boolean {
+  const ls = [loss]
+  for (let i = diffs.length - 1; ls.length < 11; i--) {
+    const d = diffs[i]
+    if (d === undefined || Number.isNaN(d)) return false
+    ls.unshift(ls[0]! - d)
+  }
+  if (ls.some((x) => !(x > 0))) return false
+  const early = Math.log(ls[5]! / ls[0]!)
+  const late = Math.log(ls[10]! / ls[5]!)
+  return early > 0 && late < 0.5 * early
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(3))

@@ -36,7 +36,13 @@ export {
 export { multiTransform, partition, type LabelTree, type MultiTransformState } from './multiTransform'
 export { freeze } from './freeze'
 export { selectiveTransform, type SelectiveTransformOptions } from './selectiveTransform'
-export { lookahead, type LookaheadOptions, type LookaheadParams, type LookaheadState } from './lookahead'
+export {
+  lookahead,
+  type LookaheadOptions,
+  type LookaheadParams,
+  type LookaheadState,
+  type LookaheadTransformation,
+} from './lookahead'
 export { lookaheadParams } from './lookaheadParams'
 export { withExtraArgs } from './withExtraArgs'
 export {
@@ -94,6 +100,12 @@ export {
   type ScaleByOptimisticGradientOptions,
   type ScaleByOptimisticGradientState,
 } from './scaleByOptimisticGradient'
+export { scaleByAdan, type ScaleByAdanOptions, type ScaleByAdanState } from './scaleByAdan'
+export {
+  scaleByDistanceOverGradients,
+  type ScaleByDistanceOverGradientsOptions,
+  type ScaleByDistanceOverGradientsState,
+} from './scaleByDistanceOverGradients'
 export { scaleBySign } from './scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './scaleByPolyak'
 export { hyperparameterDiagnoses } from './hyperparameterDiagnoses'

@@ -139,6 +139,9 @@ export const ALIASES: { readonly [K in keyof typeof optimizers]: readonly Resume
     { label: 'lbfgs() with its zoom line search', make: () => optimizers.lbfgs() },
     { label: 'lbfgs without line search', make: () => optimizers.lbfgs(0.1, { linesearch: null, memorySize: 3 }) },
   ],
+  adan: [{ label: 'adan with weight decay', make: () => optimizers.adan(0.01, { weightDecay: 0.01 }) }],
+  optimisticAdam: [{ label: 'optimisticAdam', make: () => optimizers.optimisticAdam(0.01) }],
+  optimisticAdamV2: [{ label: 'optimisticAdamV2(schedule)', make: () => optimizers.optimisticAdamV2(schedule) }],
   optimisticGradientDescent: [
     { label: 'optimisticGradientDescent', make: () => optimizers.optimisticGradientDescent(0.01) },
   ],
@@ -299,6 +302,13 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByOptimisticGradient: [
     { label: 'scaleByOptimisticGradient', make: () => sgdLike(transforms.scaleByOptimisticGradient()) },
   ],
+  scaleByDistanceOverGradients: [
+    {
+      label: 'scaleByDistanceOverGradients',
+      make: () => sgdLike(transforms.scaleByDistanceOverGradients({ repsRel: 1e-2 })),
+    },
+  ],
+  scaleByAdan: [{ label: 'scaleByAdan', make: () => sgdLike(transforms.scaleByAdan()) }],
   scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
 }
@@ -359,6 +369,20 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
     },
   ],
   sophia: [{ label: 'contrib.sophia', make: () => withObjFn(contrib.sophia(0.05, { updateInterval: 3 })) }],
+  normalize: [{ label: 'normalize', make: () => sgdLike(contrib.normalize()) }],
+  sam: [
+    {
+      label: 'contrib.sam(adam, normalize + sgd)',
+      make: () => contrib.sam(inner(), chain(contrib.normalize(), sgd(0.01))),
+    },
+  ],
+  scaleByDadaptAdamw: [{ label: 'scaleByDadaptAdamw', make: () => contrib.scaleByDadaptAdamw({ weightDecay: 0.01 }) }],
+  dadaptAdamw: [
+    {
+      label: 'contrib.dadaptAdamw, masked decay',
+      make: () => contrib.dadaptAdamw(1, { weightDecay: 0.1, weightDecayMask: mask }),
+    },
+  ],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

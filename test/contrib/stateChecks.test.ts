@@ -13,6 +13,8 @@ const cases = [
   ['scheduleFree', () => contrib.scheduleFree(sgd(0.1), 0.1)],
   ['prodigy', () => contrib.scaleByProdigy()],
   ['scaleBySophia', () => contrib.scaleBySophia()],
+  ['sam', () => contrib.sam(sgd(0.1), sgd(0.1))],
+  ['dadaptAdamw', () => contrib.scaleByDadaptAdamw()],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

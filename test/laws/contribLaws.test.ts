@@ -1,4 +1,4 @@
-import { contrib, stateless, tree } from '../../src/index'
+import { adam, chain, contrib, sgd, stateless, tree } from '../../src/index'
 import { type LawCase, describeTransformLaws, fields } from '../_helpers/lawSuite'
 
 // The transform laws (descent/testing checkTransformLaws) over optax.contrib, on the same fixed and random pytrees as
@@ -32,6 +32,14 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
     name: 'contrib.sophia(0.05) with a constant Hessian diagonal',
     make: () => contrib.sophia(0.05, { hessianDiagonalFn: stateless((u) => tree.mapElementwise(() => 2, u)) }),
   },
+  { name: 'contrib.normalize()', make: () => contrib.normalize(), moments: () => [] },
+  // SAM caches a copy of the params.
+  {
+    name: 'contrib.sam(adam, normalize + sgd)',
+    make: () => contrib.sam(adam(0.05), chain(contrib.normalize(), sgd(0.01)), { syncPeriod: 3 }),
+    initUsesParams: true,
+  },
+  { name: 'contrib.dadaptAdamw(1, weightDecay)', make: () => contrib.dadaptAdamw(1, { weightDecay: 0.01 }) },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)

@@ -1,9 +1,9 @@
 import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
 import { type StateSpec, checkState } from '../../core/stateCheck'
-import { fromStorage, isTensor } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
+import { copyLeaves } from '../_internal/copyLeaves'
 
 /**
  * Options of {@link prodigy} (optax's `prodigy` is one transform; descent splits it so that the alias is a chain).
@@ -58,9 +58,6 @@ const STATE: StateSpec = {
   numeratorWeighted: 'number',
   count: 'count',
 }
-
-const copyLeaves = <P extends PyTree>(params: P): P =>
-  tree.map((l) => (isTensor(l) ? fromStorage(l.data.slice(), l.shape) : l), params)
 
 /**
  * The Prodigy step, learning rate included (the learning rate only scales d's adaptation): see {@link prodigy}.

@@ -1,10 +1,10 @@
 import { checkInRange, checkScalarOrSchedule, inheritNotes } from '../../core/hyperparams'
-import { fromStorage, isTensor } from '../../core/tensor'
 import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
+import { copyLeaves } from '../_internal/copyLeaves'
 
 /**
  * Options of {@link scheduleFree}.
@@ -37,9 +37,6 @@ export interface ScheduleFreeState<S = unknown> {
   /** The base optimizer's iterate z (same structure as the params). */
   readonly z: PyTree
 }
-
-const copyLeaves = <P extends PyTree>(params: P): P =>
-  tree.map((l) => (isTensor(l) ? fromStorage(l.data.slice(), l.shape) : l), params)
 
 const STATE: StateSpec = {
   b1: 'number',
