@@ -29,6 +29,8 @@ const RUNTIME_EXPORTS = [
   'tree',
   'contrib',
   'projections',
+  'losses',
+  'schedules',
   'chain',
   'namedChain',
   'applyUpdates',
@@ -406,6 +408,27 @@ describe('public API surface', () => {
 
   it('exports the projections namespace with optax.projections vocabulary', () => {
     expect(Object.keys(descent.projections).sort()).toEqual([...PROJECTIONS_EXPORTS].sort())
+  })
+
+  it('exports the losses and schedules namespaces (optax.losses, optax.schedules), each name also at the top level', () => {
+    // One barrel per folder: each namespace is its folder's barrel, and the top level re-exports the same functions.
+    const top = descent as unknown as Record<string, unknown>
+    for (const [ns, members] of [
+      ['losses', descent.losses],
+      ['schedules', descent.schedules],
+    ] as const) {
+      const names = Object.keys(members)
+      expect(names.length, ns).toBeGreaterThan(10)
+      for (const n of names) expect(top[n], `${ns}.${n}`).toBe((members as Record<string, unknown>)[n])
+    }
+    expect(Object.keys(descent.losses)).toEqual(
+      expect.arrayContaining(['l2Loss', 'mse', 'softmaxCrossEntropy', 'klDivergence', 'ntxent', 'diceLoss']),
+    )
+    expect(Object.keys(descent.losses)).not.toContain('adam')
+    expect(Object.keys(descent.schedules)).toEqual(
+      expect.arrayContaining(['constantSchedule', 'cosineDecaySchedule', 'joinSchedules', 'sgdrSchedule']),
+    )
+    expect(Object.keys(descent.schedules).every((n) => /Schedules?$|^exponentialDecay$|^perEpoch$/.test(n))).toBe(true)
   })
 
   it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {
