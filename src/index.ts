@@ -67,6 +67,7 @@ export {
   safeNorm,
   safeRootMeanSquares,
   tree,
+  treeMapParams,
 } from './core/index'
 
 // ---- transforms, schedules, optimizers: each folder's barrel lists its names once; they are all at the top level ----

@@ -27,6 +27,7 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'treeMapParams',
   'contrib',
   'projections',
   'losses',
@@ -376,6 +377,16 @@ const TREE_EXPORTS = [
   'cast',
   'get',
   'set',
+  'castLike',
+  'dtype',
+  'batchShape',
+  'conj',
+  'real',
+  'splitKeyLike',
+  'randomLike',
+  'unwrapRandomKeyData',
+  'getAllWithPath',
+  'mapParams',
 ]
 
 const PROJECTIONS_EXPORTS = [

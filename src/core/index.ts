@@ -52,4 +52,5 @@ export {
   randomPermutation,
 } from './prng'
 export { safeNorm, safeRootMeanSquares } from './numerics'
+export { treeMapParams } from './treeMapParams'
 export * as tree from './tree'
