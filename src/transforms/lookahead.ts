@@ -4,7 +4,7 @@ import { checkBoolean, checkInRange, checkInteger, inheritNotes } from '../core/
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
-import { type StateSpec, checkSameTrees, checkState } from '../core/stateCheck'
+import { type StateSpec, checkSameTrees, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { fastState: 'any', stepsSinceSync: 'count' }
 
@@ -87,7 +87,10 @@ function lookaheadBody<S>(
   return inheritNotes(
     {
       // As optax, init also accepts the fast params alone.
-      init: (params) => (tree.validate(params, 'params'), { fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }),
+      init: (params) => (
+        checkParams('lookahead.init', params),
+        { fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }
+      ),
       update: <P extends PyTree>(updates: P, state: LookaheadState<S>, params?: P, extra?: ExtraArgs) => {
         const p = fastAndSlow(params)
         checkState(owner, state, STATE, updates, p.fast)

@@ -4,7 +4,7 @@ import { sortedKeys } from '../core/treeTraversal'
 import type { ExtraArgs, GradientTransformation, MaskTree, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
 import { type MaskedState, masked } from './masked'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 /**
  * A tree of labels for {@link multiTransform}: a string at each leaf (or at the root of a subtree, for all of it),
@@ -101,6 +101,7 @@ export function multiTransform(
   return inheritNotes(
     {
       init: (params) => {
+        checkParams('multiTransform.init', params)
         const labels = labelsOf(params)
         const missing = [...collectLabels(owner, labels, 'paramLabels', new Set())].filter((l) => !names.includes(l))
         if (missing.length > 0) {

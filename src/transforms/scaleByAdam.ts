@@ -1,6 +1,6 @@
 import { markFusible } from '../core/fusion'
 import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
@@ -106,7 +106,10 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   const hyper = { b1, b2, eps, epsRoot, nesterov }
 
   const tx: GradientTransformation<ScaleByAdamState> = {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+    init: (params) => (
+      checkParams('scaleByAdam.init', params),
+      { count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }
+    ),
     update: (updates, state, params) => {
       checkState(owner, state, ADAM_STATE, updates, params)
       const t = state.count + 1

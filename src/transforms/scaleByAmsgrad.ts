@@ -2,7 +2,7 @@ import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote 
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree', nuMax: 'tree' }
 
@@ -106,12 +106,15 @@ export function scaleByAmsgrad(options: ScaleByAmsgradOptions = {}): GradientTra
 
   return attachNotes(
     {
-      init: (params) => ({
-        count: 0,
-        mu: tree.zerosLike(params),
-        nu: tree.zerosLike(params),
-        nuMax: tree.zerosLike(params),
-      }),
+      init: (params) => (
+        checkParams('scaleByAmsgrad.init', params),
+        {
+          count: 0,
+          mu: tree.zerosLike(params),
+          nu: tree.zerosLike(params),
+          nuMax: tree.zerosLike(params),
+        }
+      ),
       update: (updates, state, params) => {
         checkState('scaleByAmsgrad', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)

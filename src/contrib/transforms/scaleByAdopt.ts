@@ -1,5 +1,6 @@
 import { HyperparameterError } from '../../core/errors'
 import { checkBoolean, checkInRange } from '../../core/hyperparams'
+import { checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
 
@@ -74,7 +75,8 @@ export function scaleByAdopt(options: ScaleByAdoptOptions = {}): GradientTransfo
 
   return {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('contrib.scaleByAdopt', state, { count: 'count', mu: 'tree', nu: 'tree' }, updates, params)
       const first = state.count === 0
       const beta1 = first ? 1 : b1
       const beta2 = first ? 0 : b2

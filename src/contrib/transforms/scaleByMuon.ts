@@ -1,5 +1,6 @@
 import { HyperparameterError } from '../../core/errors'
 import { checkBoolean, checkInRange, checkInteger } from '../../core/hyperparams'
+import { checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import { isTensor } from '../../core/tensor'
 import type { GradientTransformation, PyTree } from '../../core/types'
@@ -96,7 +97,8 @@ export function scaleByMuon(options: ScaleByMuonOptions = {}): GradientTransform
 
   return {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params) }),
-    update: (updates, state) => {
+    update: (updates, state, params) => {
+      checkState('contrib.scaleByMuon', state, { count: 'count', mu: 'tree' }, updates, params)
       const t = state.count + 1
       const mu = tree.mapElementwiseNamed(
         ['updates', 'state.mu'],

@@ -1,9 +1,19 @@
 import { checkInRange, checkScalarOrSchedule, inheritNotes } from '../../core/hyperparams'
 import { fromStorage, isTensor } from '../../core/tensor'
+import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
+
+const STATE: StateSpec = {
+  b1: 'number',
+  weightSum: 'number',
+  stepCount: 'count',
+  maxLr: 'number',
+  baseOptimizerState: 'any',
+  z: 'tree',
+}
 
 /**
  * Options of {@link scheduleFree}.
@@ -94,6 +104,7 @@ export function scheduleFree<S>(
       }),
       update: <P extends PyTree>(grads: P, state: ScheduleFreeState<S>, params?: P, extra?: ExtraArgs) => {
         const y = paramsRequired(owner, params, { chain: 'e.g. contrib.scheduleFreeSgd' })
+        checkState(owner, state, STATE, grads, y)
         const maxLr = Math.max(state.maxLr, typeof lr === 'number' ? lr : lr(state.stepCount))
         const weight = maxLr ** power
         const weightSum = state.weightSum + weight
