@@ -12,7 +12,8 @@ import type { PyTree } from './types'
  *   tensors keep their dtype: a float64 update for a float32 state leaf is refused (the dtype policy below).
  * - `'treeLike'`: a pytree with the structure of the updates, any leaf shapes (factored or per-block statistics).
  * - `'pytree'`: any valid pytree (a snapshot of other params, a best-so-far value).
- * - `'any'`: not checked here: the state of an inner transform, which checks its own in its `update`.
+ * - `'any'`: not checked here: the state of an inner transform, which checks its own in its `update` (a wrapper
+ *   whose inner transform does not run on every step checks it with {@link innerStateChecker}).
  * - `{ key: spec, … }`: a plain object with exactly these keys; `[spec, …]`: an array of exactly these slots.
  * - a function `(value) => string | undefined`: a custom check returning what is wrong (`'a number ≥ 1'`), or
  *   undefined when the value is fine.
@@ -48,7 +49,7 @@ export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
  * }
  * ```
  *
- * Errors are DescentErrors naming the owner and the path (`scaleByAdam: state.mu.w: shape [3] vs updates [7]`); a
+ * Errors are DescentErrors naming the owner and the path (`scaleByAdam: updates.w: shape [7] vs state.mu [3]`); a
  * state of the wrong kind or keys (another optimizer's, `{}`, `undefined`) names both what was expected and what was
  * given. A wrapper passes `params` only if they have the updates' structure (lookahead's `{fast, slow}` do not).
  *
