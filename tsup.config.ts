@@ -1,17 +1,128 @@
-import { defineConfig } from 'tsup'
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { build as esbuild } from 'esbuild'
+import { defineConfig, type Options } from 'tsup'
 
-export default defineConfig({
-  // descent/testing is its own entry: only it imports fast-check, so the main entry never loads it.
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  treeshake: true,
-  // gpu.js transpiles kernel function sources at run time; minified names would break them.
+// Two layouts of the same code (package.json "exports" picks one), each sharing one copy of every module between the
+// three entries, so that descent/gpu's useGpu() installs its kernels in the very dispatcher (kernels/dispatch) that
+// descent's setBackend controls, and descent/testing builds descent's own Tensors:
+// - dist/**/*.js, one ESM file per source module, for bundlers ("import"): with "sideEffects": false a bundler
+//   drops every module an app does not reach (an sgd-only app: ~19 KB instead of the whole library);
+// - dist/node/, the three entries bundled with shared chunks, ESM and CJS, for Node ("node", and every "require"):
+//   importing ~250 files costs Node's ESM loader ~5× the time of one file.
+// Types come from tsc, one .d.ts and .d.cts per module (scripts/build-dts.mjs).
+
+const root = import.meta.dirname
+const src = resolve(root, 'src')
+const walk = (dir: string, keep: (path: string) => boolean): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path, keep) : keep(path) ? [path] : []
+  })
+
+/**
+ * Each module is built on its own: a relative import stays an import (external), its path completed with '.js'
+ * ('./core/chain' → './core/chain.js', './kernels' → './kernels/index.js'), as Node's ESM loader requires; fp-ts's
+ * modules are imported from dist/_fp (see fpShims).
+ */
+const perModule: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'descent-per-module',
+  setup(build) {
+    const external = (importer: string, target: string) => {
+      const path = relative(dirname(importer), target)
+      return { path: `${path.startsWith('.') ? path : `./${path}`}.js`, external: true }
+    }
+    build.onResolve({ filter: /^fp-ts\/(Either|Option)$/ }, (args) =>
+      args.importer.startsWith(src)
+        ? external(args.importer, join(src, '_fp', args.path.slice('fp-ts/'.length)))
+        : undefined,
+    )
+    build.onResolve({ filter: /^\.\.?(\/|$)/ }, (args) => {
+      if (args.kind === 'entry-point' || !args.importer.startsWith(src)) return undefined
+      const base = resolve(args.resolveDir, args.path)
+      if (existsSync(`${base}.ts`)) return external(args.importer, base)
+      if (existsSync(join(base, 'index.ts'))) return external(args.importer, join(base, 'index'))
+      throw new Error(`${relative(src, args.importer)}: ${args.path} is not a module in src/`)
+    })
+  },
+}
+
+/**
+ * The fp-ts modules descent uses, each bundled once into dist/_fp, because fp-ts 2 has no exports map (Node's ESM
+ * loader cannot resolve 'fp-ts/Either') and is no dependency of the package (6.7 MB). Kept apart from the modules
+ * that use them, so that a bundler drops them with the last function that needs them: inlined, their top-level
+ * calls (`dual(2, as(Functor))`) would stay in every app.
+ */
+async function fpShims(): Promise<void> {
+  for (const name of ['Either', 'Option']) {
+    await esbuild({
+      stdin: { contents: `export * from 'fp-ts/${name}'`, resolveDir: root, loader: 'js' },
+      outfile: join(root, 'dist', '_fp', `${name}.js`),
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      mainFields: ['module', 'main'],
+      target: 'es2022',
+      logLevel: 'warning',
+    })
+  }
+}
+
+/**
+ * keepNames names every function with a top-level `__name(f, "f");` statement, a call a bundler must keep, and with it
+ * every function of the module: marked pure, a bundler drops the statement (the name is cosmetic there) and can drop
+ * the functions an app does not use, while Node, which runs the file as it is, still sets the name. Classes keep
+ * theirs through a static block (`static { __name(this, "DescentError") }`), which survives any bundler and minifier.
+ */
+function pureNames(): void {
+  for (const f of walk(join(root, 'dist'), (p) => p.endsWith('.js') && !p.includes(`${join('dist', 'node')}`))) {
+    const text = readFileSync(f, 'utf8')
+    const fixed = text.replace(/^__name\((\w+), ("[^"\n]*")\);$/gm, '/* @__PURE__ */ __name($1, $2);')
+    if (fixed !== text) writeFileSync(f, fixed)
+  }
+}
+
+const common = {
+  // gpu.js transpiles kernel function sources at run time (descent passes them as strings, so names do not matter);
+  // unminified output reads like the source in stack traces and debuggers.
   minify: false,
+  // Class names stay as written (DescentError, not _DescentError) in stack traces and `error.name`.
+  keepNames: true,
   target: 'es2022',
-  // fp-ts 2 has no exports map, so Node's ESM loader cannot resolve 'fp-ts/Either' from a published build;
-  // bundling the few fp-ts functions used keeps both formats loadable (its Either/Option values are plain data).
-  noExternal: [/^fp-ts/],
-})
+  platform: 'neutral',
+  // fp-ts's subpath package.json files point "module" at its ES build.
+  esbuildOptions(options) {
+    options.mainFields = ['module', 'main']
+  },
+  sourcemap: false,
+  dts: false,
+  // gpu.js (optional peer dependency) and fast-check / pure-rand (dependencies) stay imports.
+  external: ['gpu.js', 'fast-check', 'pure-rand'],
+} satisfies Options
+
+export default defineConfig([
+  {
+    ...common,
+    entry: walk(src, (p) => p.endsWith('.ts') && !p.includes(join('wasm', 'assembly'))),
+    outDir: 'dist',
+    format: 'esm',
+    bundle: true,
+    splitting: false,
+    treeshake: false,
+    esbuildPlugins: [perModule],
+    onSuccess: async () => {
+      pureNames()
+      await fpShims()
+    },
+  },
+  {
+    ...common,
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'gpu/index': 'src/gpu/index.ts' },
+    outDir: 'dist/node',
+    format: ['esm', 'cjs'],
+    // Shared chunks hold the modules the entries share (tsup splits CJS output too).
+    splitting: true,
+    // fp-ts's few functions are bundled in (the package has no fp-ts dependency).
+    noExternal: [/^fp-ts/],
+  },
+])

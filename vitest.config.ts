@@ -4,6 +4,14 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['./vitest.setup.ts'],
+    // Most of the suite's time was importing src/ afresh for each of ~160 files (isolation). The library keeps no
+    // module state a test could leak beyond the backend choice and the autodiff trace stack (test/architecture.test.ts
+    // pins that list), and vitest.setup.ts checks both after every test, so files share one module graph per worker.
+    isolate: false,
+    // vitest's default leaves a core to the main process (1 worker on 2 cores); without isolation it has little to do.
+    maxWorkers: '100%',
+    // test/types/*.test-d.ts: `npm test` checks them once, in `npm run typecheck` (tsconfig.json includes test/);
+    // `npx vitest run --typecheck` still reports them test by test.
     typecheck: { include: ['test/types/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 60_000,
     coverage: { provider: 'v8', include: ['src/**'] },

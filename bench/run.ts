@@ -148,6 +148,29 @@ for (const w of selected) {
     const gfCell = gf ? ` ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} |` : ''
     lines.push(`| ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} |${ownCell}${gfCell} ${cells.join(' | ')} |`)
   }
+  // Issue 9: what trainStep's checks cost (target ≤ 10 %): the donated step with diagnostics on ÷ off.
+  const checksOn = rs.find((r) => r.impl === 'descent trainStep(adamw, { donate: true })')
+  const checksOff = rs.find((r) => r.impl === 'descent trainStep(adamw, { donate: true, diagnostics: false })')
+  if (checksOn !== undefined && checksOff !== undefined) {
+    const q = checksOn.medianMs / checksOff.medianMs
+    const qOwn =
+      checksOn.ownMedianMs !== undefined && checksOff.ownMedianMs !== undefined
+        ? checksOn.ownMedianMs / checksOff.ownMedianMs
+        : undefined
+    ratios.push({
+      workload: w.id,
+      descent: checksOn.impl,
+      versus: checksOff.impl,
+      ratio: q,
+      ...(qOwn === undefined ? {} : { ownProcessRatio: qOwn }),
+    })
+    lines.push(
+      '',
+      `checks on ÷ off (trainStep donated, diagnostics default ÷ false): ${q.toFixed(3)}×` +
+        `${qOwn === undefined ? '' : ` (own process ${qOwn.toFixed(3)}×)`}; for a steadier figure on a shared ` +
+        'machine: npx tsx bench/ab-diagnostics.ts (interleaved A/B)',
+    )
+  }
   sections.push(lines.join('\n'))
 }
 const table = sections.join('\n\n')

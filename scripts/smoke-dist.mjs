@@ -1,4 +1,5 @@
-// Loads the built package the way users do — ESM `import` and CJS `require` of package.json's exports — and runs a
+// Loads the built package the way users do — ESM `import` and CJS `require` of package.json's exports (Node's
+// layout, dist/node) and the per-module ESM files bundlers get (dist/*.js, run here as Node runs them) — and runs a
 // few steps through each, so that a packaging mistake (an unresolvable dependency import, a missing export) fails
 // `npm test` instead of reaching users. Run after `npm run build`.
 import assert from 'node:assert/strict'
@@ -7,10 +8,12 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const esm = await import('descent')
 const cjs = require('descent')
+const perModule = await import('../dist/index.js')
 
 for (const [format, d] of [
   ['esm', esm],
   ['cjs', cjs],
+  ['per-module esm', perModule],
 ]) {
   const params = { w: d.tensor([1, 2]) }
   const tx = d.chain(d.clipByGlobalNorm(1), d.adamw(0.1))
@@ -33,6 +36,7 @@ assert.deepEqual(
     .filter((k) => k !== 'default')
     .sort(),
 )
+assert.deepEqual(Object.keys(esm).sort(), Object.keys(perModule).sort())
 
 // descent/testing: its own entry (it alone loads fast-check), loadable with import and require.
 const testingEsm = await import('descent/testing')
@@ -46,19 +50,86 @@ for (const [format, t] of [
   assert.equal(t.verifyTheorem(t.theorems.gdSmoothConvexTight, ({ L }) => esm.sgd(0.5 / L), { seed: 1 })._tag, 'Left')
   console.log(`dist testing (${format}): ok, ${Object.keys(t).length} exports`)
 }
-// The main entry must not load fast-check (only descent/testing does).
-const { readFileSync, readdirSync } = await import('node:fs')
-const dist = new URL('../dist/', import.meta.url)
-const mainFiles = ['index.js', 'index.cjs']
-const seen = new Set()
-const loads = (file) => {
-  if (seen.has(file)) return []
-  seen.add(file)
-  const text = readFileSync(new URL(file, dist), 'utf8')
-  const deps = [...text.matchAll(/(?:from\s*|import\s*\(|require\()\s*['"](\.\/[^'"]+|fast-check[^'"]*)['"]/g)].map(
-    (m) => m[1],
-  )
-  return deps.flatMap((d) => (d.startsWith('fast-check') ? [d] : loads(d.replace(/^\.\//, ''))))
+// What each entry loads, following the per-module output's relative imports: the main entry never loads fast-check
+// (only descent/testing does) nor gpu.js (only descent/gpu does).
+const { readFileSync } = await import('node:fs')
+const { dirname, join, relative } = await import('node:path')
+const dist = new URL('../dist/', import.meta.url).pathname
+const packagesLoaded = (entry) => {
+  const seen = new Set()
+  const packages = new Set()
+  const visit = (file) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const text = readFileSync(file, 'utf8')
+    for (const [, spec] of text.matchAll(
+      /(?:^import [^'"]*?from\s*|^export [^'"]*?from\s*|require\()\s*["']([^"']+)["']/gm,
+    )) {
+      if (spec.startsWith('.')) visit(join(dirname(file), spec))
+      else
+        packages.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        )
+    }
+  }
+  visit(join(dist, entry))
+  return { packages: [...packages].sort(), modules: seen.size }
 }
-for (const f of mainFiles) assert.deepEqual(loads(f), [], `dist/${f} must not load fast-check`)
-assert.ok(readdirSync(new URL('testing/', dist)).includes('index.js'))
+for (const [layout, dir, ext] of [
+  ['per-module ESM (bundlers)', '', 'js'],
+  ['Node ESM', 'node/', 'js'],
+  ['Node CJS', 'node/', 'cjs'],
+]) {
+  const main = packagesLoaded(`${dir}index.${ext}`)
+  assert.deepEqual(main.packages, ['pure-rand'], `dist/${dir}index.${ext} loads ${main.packages}`)
+  if (dir === '') assert.ok(main.modules > 100, `the scan follows the per-module imports (${main.modules} modules)`)
+  assert.ok(packagesLoaded(`${dir}testing/index.${ext}`).packages.includes('fast-check'), layout)
+  assert.deepEqual(packagesLoaded(`${dir}gpu/index.${ext}`).packages, ['gpu.js'], layout)
+  console.log(`dist, ${layout}: the main entry loads ${main.modules} files and no package but pure-rand`)
+}
+
+// descent/gpu installs its kernels in the dispatcher the main entry's setBackend controls (one module, shared).
+for (const [format, d, g] of [
+  ['esm', esm, await import('descent/gpu')],
+  ['cjs', cjs, require('descent/gpu')],
+  ['per-module esm', perModule, await import('../dist/gpu/index.js')],
+]) {
+  assert.throws(() => d.setBackend('gpu'), /import \{ useGpu \} from 'descent\/gpu'/, format)
+  assert.deepEqual(g.useGpu(), { _tag: 'Right', right: { backend: 'wasm', renderer: '', software: false } }, format)
+  d.setBackend('gpu')
+  // [1 2 3]·[[1 2] [3 4] [5 6]] = [22 28] on gpu.js (a vector × matrix product was NaN before)
+  assert.deepEqual(
+    d
+      .matmul(
+        d.tensor([[1, 2, 3]]),
+        d.tensor([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      )
+      .toArray(),
+    [[22, 28]],
+    format,
+  )
+  d.setBackend('auto')
+  assert.equal(g.releaseGpu(), true, format)
+  console.log(`dist gpu (${format}): useGpu installs gpu.js (wasm) for the main entry's matmul`)
+}
+
+// Class names survive the build (keepNames): error.name is what users match on and what stack traces print.
+for (const [format, d] of [
+  ['esm', esm],
+  ['cjs', cjs],
+  ['per-module esm', perModule],
+]) {
+  for (const name of ['DescentError', 'StructureError', 'ShapeError', 'HyperparameterError', 'CheckpointError']) {
+    assert.equal(d[name].name, name, `${format}: ${name}.name`)
+    assert.equal(new d[name]('m').name, name, `${format}: new ${name}().name`)
+  }
+  assert.match(new d.DescentError('m').stack, /^DescentError: m/, format)
+}
+console.log('dist: class names kept (DescentError, not _DescentError)')

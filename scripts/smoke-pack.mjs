@@ -1,68 +1,227 @@
-// Installs the packed tarball the way a user's project gets it (npm pack → node_modules/descent, dependencies linked
-// from this checkout's node_modules: no network), then imports descent and descent/testing with ESM import, CJS
-// require and TypeScript (tsc, node16 resolution), so that the "exports" map, the .d.ts files and the files list are
-// tested as shipped. Run after `npm run build`.
+// Installs the packed tarball the way a user's project gets it, without network: `npm pack`, then
+// `npm install --omit=dev --offline` of that tarball together with tarballs of its dependencies packed from this
+// checkout's node_modules. Then, on what was installed:
+// - the install size (≤ 5 MB: the sum of the file sizes, as npm's "unpacked size"; `du` is printed too) and that
+//   neither gpu.js nor fast-check (optional peer dependencies) nor fp-ts (bundled) was installed;
+// - publint and @arethetypeswrong/cli on the package as shipped;
+// - ESM `import`, CJS `require` and TypeScript consumers (moduleResolution bundler, node16 and nodenext, ESM and CJS
+//   files) of descent, descent/testing and descent/gpu (gpu.js linked in, as a user who wants it installs it);
+// - an esbuild bundle of an app that uses only sgd (≤ 15 KB minified) and the time `import('descent')` takes in a
+//   fresh Node process (printed, not asserted: timings depend on the machine).
+// Run after `npm run build`.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { build } from 'esbuild'
 
 const root = resolve(import.meta.dirname, '..')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const t0 = performance.now()
+const run = (cmd, args, cwd) => {
+  const t = performance.now()
+  const out = execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  if (process.env.SMOKE_TIMES)
+    console.log(
+      `  ${((performance.now() - t) / 1000).toFixed(1)} s: ${cmd.split('/').at(-1)} ${args.slice(0, 2).join(' ')}`,
+    )
+  return out
+}
+const runAsync = async (cmd, args, cwd) => {
+  const t = performance.now()
+  const { stdout } = await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 })
+  if (process.env.SMOKE_TIMES)
+    console.log(
+      `  ${((performance.now() - t) / 1000).toFixed(1)} s: ${cmd.split('/').at(-1)} ${args.slice(0, 2).join(' ')}`,
+    )
+  return stdout
+}
+const MB = 1e6
+const KB = 1e3
+
 const work = mkdtempSync(join(tmpdir(), 'descent-pack-'))
 try {
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' })
-  const tarball = join(work, out.trim().split('\n').at(-1))
+  // --ignore-scripts: dist is built already (a plain `npm pack` builds it through `prepack`).
+  const packed = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], root)
+  const tarball = join(work, packed.trim().split('\n').at(-1))
+
+  // The runtime dependency closure, each packed from node_modules, so that npm installs offline.
+  const closure = new Set()
+  const visit = (deps) => {
+    for (const name of Object.keys(deps ?? {})) {
+      if (closure.has(name)) continue
+      closure.add(name)
+      visit(JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).dependencies)
+    }
+  }
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  visit(manifest.dependencies)
+  const depTarballs = [...closure].map((name) => {
+    const out = run(
+      'npm',
+      ['pack', '--ignore-scripts', '--silent', '--pack-destination', work, join(root, 'node_modules', name)],
+      work,
+    )
+    return join(work, out.trim().split('\n').at(-1))
+  })
+
   const app = join(work, 'app')
-  const pkg = join(app, 'node_modules', 'descent')
-  mkdirSync(pkg, { recursive: true })
-  execFileSync('tar', ['-xzf', tarball, '-C', pkg, '--strip-components=1'])
-  const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  mkdirSync(join(app, 'node_modules', '@types'))
-  for (const dep of [...Object.keys(dependencies), '@types/node'])
-    symlinkSync(join(root, 'node_modules', dep), join(app, 'node_modules', dep), 'dir')
+  mkdirSync(app)
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }))
+  run(
+    'npm',
+    ['install', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...depTarballs],
+    app,
+  )
+
+  // Install size.
+  const modules = join(app, 'node_modules')
+  const bytes = (p) =>
+    statSync(p).isDirectory() ? readdirSync(p).reduce((s, n) => s + bytes(join(p, n)), 0) : statSync(p).size
+  const installed = readdirSync(modules).filter((n) => !n.startsWith('.'))
+  const total = bytes(modules)
+  const du = run('du', ['-sh', modules], app).split('\t')[0]
+  const each = installed.map((n) => `${n} ${(bytes(join(modules, n)) / MB).toFixed(2)} MB`).join(', ')
+  console.log(`install --omit=dev: ${(total / MB).toFixed(2)} MB in files (du: ${du}): ${each}`)
+  assert.ok(total <= 5 * MB, `the install is ${(total / MB).toFixed(2)} MB, over 5 MB`)
+  assert.deepEqual(installed.sort(), ['descent', ...closure].sort())
+  for (const absent of ['gpu.js', 'webgpu', 'fp-ts', 'fast-check'])
+    assert.ok(!installed.includes(absent), `${absent} was installed`)
+
+  // Consumers. The optional peer dependencies are linked in, as the user who wants descent/gpu installs gpu.js and
+  // the one who wants descent/testing fast-check; @types/node for the TS consumers.
+  for (const peer of Object.keys(manifest.peerDependencies))
+    symlinkSync(join(root, 'node_modules', peer), join(modules, peer), 'dir')
+  mkdirSync(join(modules, '@types'))
+  symlinkSync(join(root, 'node_modules', '@types', 'node'), join(modules, '@types', 'node'), 'dir')
   const use = `
     const r = verifyTheorem(theorems.gdSmoothConvexTight, ({ L, h }) => sgd(h / L), { numRuns: 5, seed: 1 })
     if (r._tag !== 'Right') throw new Error('verifyTheorem failed')
     const s = initTrainState({ w: tensor([1, 2]) }, sgd(0.1))
     if (applyGradients(sgd(0.1))(s, { w: tensor([1, 1]) }).step !== 1) throw new Error('applyGradients failed')
+    if (new DescentError('m').name !== 'DescentError') throw new Error('DescentError is named ' + new DescentError('m').name)
+    if (useGpu()._tag !== 'Right') throw new Error('useGpu failed')
+    setBackend('gpu')
+    const product = matmul(tensor([[1, 2, 3]]), tensor([[1, 2], [3, 4], [5, 6]])).toArray()
+    if (JSON.stringify(product) !== '[[22,28]]') throw new Error('gpu matmul: ' + JSON.stringify(product))
+    setBackend('auto')
+    releaseGpu()
     console.log('packed tarball: ok')`
-  writeFileSync(
-    join(app, 'esm.mjs'),
-    `import { applyGradients, initTrainState, sgd, tensor } from 'descent'\nimport { theorems, verifyTheorem } from 'descent/testing'\n${use}`,
-  )
-  writeFileSync(
-    join(app, 'cjs.cjs'),
-    `const { applyGradients, initTrainState, sgd, tensor } = require('descent')\nconst { theorems, verifyTheorem } = require('descent/testing')\n${use}`,
-  )
-  writeFileSync(
-    join(app, 'main.ts'),
-    `import { applyGradients, initTrainState, sgd, tensor, type TrainState } from 'descent'\nimport { theorems, verifyTheorem } from 'descent/testing'\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nvoid typed\n${use}`,
-  )
-  writeFileSync(
-    join(app, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        module: 'node16',
-        moduleResolution: 'node16',
-        target: 'ES2022',
-        noEmit: true,
-        types: ['node'],
-      },
-      files: ['main.ts'],
-    }),
-  )
-  for (const f of ['esm.mjs', 'cjs.cjs']) {
-    const text = execFileSync(process.execPath, [f], { cwd: app, encoding: 'utf8' })
-    assert.match(text, /packed tarball: ok/, f)
-  }
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
-    cwd: app,
-    stdio: 'inherit',
+  const names = 'DescentError, applyGradients, initTrainState, matmul, setBackend, sgd, tensor'
+  const imports = `import { ${names} } from 'descent'\nimport { theorems, verifyTheorem } from 'descent/testing'\nimport { releaseGpu, useGpu } from 'descent/gpu'\n`
+  const requires = `const { ${names} } = require('descent')\nconst { theorems, verifyTheorem } = require('descent/testing')\nconst { releaseGpu, useGpu } = require('descent/gpu')\n`
+  const typed = `declare const console: { log(...args: unknown[]): void }\nimport type { TrainState } from 'descent'\nimport type { GpuInfo } from 'descent/gpu'\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
+  writeFileSync(join(app, 'esm.mjs'), imports + use)
+  writeFileSync(join(app, 'cjs.cjs'), requires + use)
+  writeFileSync(join(app, 'main.ts'), imports + typed + use)
+  writeFileSync(join(app, 'main.cts'), imports + typed + use) // CJS under node16/nodenext: the require types
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+  const typescript = [
+    ['bundler', 'esnext', ['main.ts']],
+    ['node16', 'node16', ['main.ts', 'main.cts']],
+    ['nodenext', 'nodenext', ['main.ts', 'main.cts']],
+  ].map(async ([resolution, module, files]) => {
+    // One resolution also checks the declaration files themselves (skipLibCheck off), in plain ES2022 with neither
+    // Node's nor the DOM's types, as a browser or Deno project may have them: once is enough.
+    const plain = resolution === 'nodenext'
+    const options = { strict: true, module, moduleResolution: resolution, target: 'ES2022', noEmit: true }
+    const environment = plain
+      ? { skipLibCheck: false, lib: ['ES2022'], types: [] }
+      : { skipLibCheck: true, types: ['node'] }
+    const config = `tsconfig.${resolution}.json`
+    writeFileSync(join(app, config), JSON.stringify({ compilerOptions: { ...options, ...environment }, files }))
+    try {
+      await runAsync(process.execPath, [tsc, '-p', config], app)
+    } catch (e) {
+      throw new Error(`TypeScript consumer (moduleResolution ${resolution}):\n${e.stdout}${e.stderr}`)
+    }
   })
-  console.log('packed tarball: ESM, CJS and TypeScript (node16) imports of descent and descent/testing ok')
+
+  // An app that uses only sgd, bundled and minified by esbuild (the bundler tsup ships) from the per-module layout.
+  writeFileSync(
+    join(app, 'sgd-app.mjs'),
+    `import { applyUpdates, sgd, tensor } from 'descent'\nconst opt = sgd(0.1)\nconst params = { w: tensor([1, 2]) }\nconst [u] = opt.update({ w: tensor([1, 1]) }, opt.init(params), params)\nconsole.log(applyUpdates(params, u).w.toArray())\n`,
+  )
+  const bundleSgd = (options) =>
+    build({
+      entryPoints: [join(app, 'sgd-app.mjs')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      absWorkingDir: app,
+      ...options,
+    })
+  const sgdBundle = async () => {
+    const bundle = await bundleSgd({})
+    const js = bundle.outputFiles[0].text
+    const inputs = Object.keys(bundle.metafile.inputs)
+    assert.ok(
+      inputs.some((f) => f.includes('descent/dist/optimizers/sgd.js')),
+      `the per-module layout: ${inputs}`,
+    )
+    for (const absent of ['gpu.js', 'fast-check', 'webasm'])
+      assert.ok(!js.includes(absent), `the sgd-only bundle contains ${absent}`)
+    writeFileSync(join(app, 'sgd-app.bundle.mjs'), js)
+    assert.match(
+      await runAsync(process.execPath, ['sgd-app.bundle.mjs'], app),
+      /\[ 0\.8999999761581421, 1\.899999976158142 \]/,
+    )
+    // The same app bundled from the sources: what the modules it needs weigh, without any packaging.
+    const fromSources = await bundleSgd({ alias: { descent: join(root, 'src', 'index.ts') } })
+    return [js.length, fromSources.outputFiles[0].text.length]
+  }
+
+  // Independent checks, run side by side: the package as shipped (publint; attw: every entry under node10, node16
+  // ESM/CJS and bundler resolution), the consumers, the bundle.
+  const [, , esmOut, cjsOut, , , , sgdBytes] = await Promise.all([
+    runAsync(bin('publint'), ['run', join(modules, 'descent'), '--pack', 'false', '--strict'], app),
+    runAsync(bin('attw'), [tarball, '--no-definitely-typed', '--format', 'ascii'], app),
+    runAsync(process.execPath, ['esm.mjs'], app),
+    runAsync(process.execPath, ['cjs.cjs'], app),
+    ...typescript,
+    sgdBundle(),
+  ])
+  assert.match(esmOut, /packed tarball: ok/)
+  assert.match(cjsOut, /packed tarball: ok/)
+  console.log('publint and attw: no problems')
+  console.log('ESM, CJS and TypeScript (bundler, node16, nodenext; ESM and CJS files) consumers: ok')
+  // The goal is 15 KB. What the modules an sgd app needs (tree traversal, Tensor, hyperparameter and state checks,
+  // chain) weigh bundled from the sources is the floor; the package may add its named classes and functions
+  // (keepNames) and a few bytes of helpers per module, not more than a quarter.
+  const [dist, sources] = sgdBytes
+  console.log(
+    `sgd-only app bundle (esbuild, minified): ${(dist / KB).toFixed(1)} KB from the package, ` +
+      `${(sources / KB).toFixed(1)} KB from the sources (goal 15 KB${dist <= 15 * KB ? ': met' : ': NOT met'})`,
+  )
+  assert.ok(dist <= sources * 1.25, `the package adds ${(dist / sources - 1) * 100}% to the sgd bundle`)
+
+  // The import of the main entry in a fresh process (median of 7), printed: the wall time, and the CPU time the
+  // process spent on it, which a busy machine inflates less.
+  const probe =
+    "const c = process.cpuUsage(); const t = performance.now(); await import('descent'); " +
+    'const u = process.cpuUsage(c); console.log(performance.now() - t, (u.user + u.system) / 1000)'
+  const samples = Array.from({ length: 7 }, () =>
+    run(process.execPath, ['--input-type=module', '-e', probe], app).trim().split(' ').map(Number),
+  )
+  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1].toFixed(1)
+  console.log(
+    `import('descent') in a fresh Node process: median ${median(samples.map((s) => s[0]))} ms wall, ` +
+      `${median(samples.map((s) => s[1]))} ms CPU (goal 20 ms)`,
+  )
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

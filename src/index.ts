@@ -43,6 +43,17 @@ export {
   namedChain,
   applyUpdates,
   incrementalUpdate,
+  periodicUpdate,
+  powerIteration,
+  type PowerIterationOptions,
+  matrixInversePthRoot,
+  type MatrixInversePthRootOptions,
+  nnls,
+  hungarianAlgorithm,
+  baseHungarianAlgorithm,
+  type NnlsOptions,
+  safeIncrement,
+  safeInt32Increment,
   dual,
   type PRNGKey,
   type UniformOptions,
@@ -56,165 +67,14 @@ export {
   safeNorm,
   safeRootMeanSquares,
   tree,
+  treeMapParams,
 } from './core/index'
 
-// ---- transforms (names listed in src/transforms/index.ts) ----
-export { scale, type ScaleOptions } from './transforms/scale'
-export { scaleBySchedule, type ScaleByScheduleOptions, type ScaleByScheduleState } from './transforms/scaleBySchedule'
-export {
-  scaleByLearningRate,
-  type ScaleByLearningRateOptions,
-  type ScaleByLearningRateState,
-} from './transforms/scaleByLearningRate'
-export { clip, type ClipOptions } from './transforms/clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './transforms/clipByGlobalNorm'
-export { trace, type TraceOptions, type TraceState } from './transforms/trace'
-export { ema, type EmaOptions, type EmaState } from './transforms/ema'
-export {
-  addDecayedWeights,
-  addDecoupledWeightDecay,
-  type AddDecayedWeightsOptions,
-  type AddDecayedWeightsState,
-} from './transforms/addDecayedWeights'
-export { masked, type MaskedState } from './transforms/masked'
-export { applyIfFinite, type ApplyIfFiniteOptions, type ApplyIfFiniteState } from './transforms/applyIfFinite'
-export { applyEvery, type ApplyEveryOptions, type ApplyEveryState } from './transforms/applyEvery'
-export {
-  conditionallyTransform,
-  type ConditionFn,
-  type ConditionallyTransformOptions,
-  type ConditionallyTransformState,
-} from './transforms/conditionallyTransform'
-export { conditionallyMask, type ConditionallyMaskState } from './transforms/conditionallyMask'
-export {
-  multiSteps,
-  multiStepsHasUpdated,
-  type MultiStepsOptions,
-  type MultiStepsState,
-  type ShouldSkipUpdateFn,
-} from './transforms/multiSteps'
-export { multiTransform, partition, type LabelTree, type MultiTransformState } from './transforms/multiTransform'
-export { freeze } from './transforms/freeze'
-export { selectiveTransform, type SelectiveTransformOptions } from './transforms/selectiveTransform'
-export { lookahead, type LookaheadOptions, type LookaheadParams, type LookaheadState } from './transforms/lookahead'
-export { lookaheadParams } from './transforms/lookaheadParams'
-export { withExtraArgs } from './transforms/withExtraArgs'
-export {
-  injectHyperparams,
-  type InjectableArgs,
-  type InjectHyperparamsOptions,
-  type InjectHyperparamsState,
-} from './transforms/injectHyperparams'
-export { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from './transforms/reduceOnPlateau'
-export { scaleByLbfgs, type ScaleByLbfgsOptions, type ScaleByLbfgsState } from './transforms/scaleByLbfgs'
-export {
-  scaleByZoomLinesearch,
-  type ScaleByZoomLinesearchOptions,
-  type ScaleByZoomLinesearchState,
-  type ZoomLinesearchInfo,
-} from './transforms/scaleByZoomLinesearch'
-export { valueAndGradFromState } from './transforms/valueAndGradFromState'
-export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './transforms/scaleByAdam'
-export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './transforms/scaleByAmsgrad'
-export { scaleByRms, type ScaleByRmsOptions, type ScaleByRmsState } from './transforms/scaleByRms'
-export { scaleByStddev, type ScaleByStddevOptions, type ScaleByStddevState } from './transforms/scaleByStddev'
-export { scaleByRss, type ScaleByRssOptions, type ScaleByRssState } from './transforms/scaleByRss'
-export {
-  scaleByFactoredRms,
-  type ScaleByFactoredRmsOptions,
-  type ScaleByFactoredRmsState,
-} from './transforms/scaleByFactoredRms'
-export { clipByBlockRms, type ClipByBlockRmsOptions } from './transforms/clipByBlockRms'
-export { scaleByParamBlockRms, type ScaleByParamBlockRmsOptions } from './transforms/scaleByParamBlockRms'
-export { scaleByParamBlockNorm, type ScaleByParamBlockNormOptions } from './transforms/scaleByParamBlockNorm'
-export { scaleByTrustRatio, type ScaleByTrustRatioOptions } from './transforms/scaleByTrustRatio'
-export { addNoise, type AddNoiseOptions, type AddNoiseState } from './transforms/addNoise'
-export { centralize } from './transforms/centralize'
-export { keepParamsNonnegative } from './transforms/keepParamsNonnegative'
-export { zeroNans, type ZeroNansState } from './transforms/zeroNans'
-export { adaptiveGradClip, type AdaptiveGradClipOptions } from './transforms/adaptiveGradClip'
-export { normalizeByUpdateNorm, type NormalizeByUpdateNormOptions } from './transforms/normalizeByUpdateNorm'
-export { snapshot, type SnapshotOptions, type SnapshotState } from './transforms/snapshot'
-export { monitor, type Measure, type MonitorState } from './transforms/monitor'
-export { scaleBySm3, type ScaleBySm3Options, type ScaleBySm3State } from './transforms/scaleBySm3'
-export { scaleByAdamax, type ScaleByAdamaxOptions, type ScaleByAdamaxState } from './transforms/scaleByAdamax'
-export { scaleByRadam, type ScaleByRadamOptions, type ScaleByRadamState } from './transforms/scaleByRadam'
-export { scaleByBelief, type ScaleByBeliefOptions, type ScaleByBeliefState } from './transforms/scaleByBelief'
-export { scaleByYogi, type ScaleByYogiOptions, type ScaleByYogiState } from './transforms/scaleByYogi'
-export { scaleByLion, type ScaleByLionOptions, type ScaleByLionState } from './transforms/scaleByLion'
-export { scaleByNovograd, type ScaleByNovogradOptions, type ScaleByNovogradState } from './transforms/scaleByNovograd'
-export { scaleByAdadelta, type ScaleByAdadeltaOptions, type ScaleByAdadeltaState } from './transforms/scaleByAdadelta'
-export { scaleByRprop, type ScaleByRpropOptions, type ScaleByRpropState } from './transforms/scaleByRprop'
-export {
-  scaleByOptimisticGradient,
-  type ScaleByOptimisticGradientOptions,
-  type ScaleByOptimisticGradientState,
-} from './transforms/scaleByOptimisticGradient'
-export { scaleBySign } from './transforms/scaleBySign'
-export { scaleByPolyak, type ScaleByPolyakOptions } from './transforms/scaleByPolyak'
-export { hyperparameterDiagnoses } from './transforms/hyperparameterDiagnoses'
-export { strictPurity } from './transforms/strictPurity'
-
-// ---- schedules (names listed in src/schedules/index.ts) ----
-export { constantSchedule, type ConstantScheduleOptions } from './schedules/constantSchedule'
-export { polynomialSchedule, type PolynomialScheduleOptions } from './schedules/polynomialSchedule'
-export { linearSchedule, type LinearScheduleOptions } from './schedules/linearSchedule'
-export { piecewiseConstantSchedule, type PiecewiseConstantScheduleOptions } from './schedules/piecewiseConstantSchedule'
-export { exponentialDecay, type ExponentialDecayOptions } from './schedules/exponentialDecay'
-export { cosineDecaySchedule, type CosineDecayScheduleOptions } from './schedules/cosineDecaySchedule'
-export { warmupCosineDecaySchedule, type WarmupCosineDecayScheduleOptions } from './schedules/warmupCosineDecaySchedule'
-export { warmupConstantSchedule, type WarmupConstantScheduleOptions } from './schedules/warmupConstantSchedule'
-export { joinSchedules, type JoinSchedulesOptions } from './schedules/joinSchedules'
-export {
-  piecewiseInterpolateSchedule,
-  type PiecewiseInterpolateScheduleOptions,
-} from './schedules/piecewiseInterpolateSchedule'
-export { linearOnecycleSchedule, type LinearOnecycleScheduleOptions } from './schedules/linearOnecycleSchedule'
-export { cosineOnecycleSchedule, type CosineOnecycleScheduleOptions } from './schedules/cosineOnecycleSchedule'
-export {
-  warmupExponentialDecaySchedule,
-  type WarmupExponentialDecayScheduleOptions,
-} from './schedules/warmupExponentialDecaySchedule'
-export { sgdrSchedule, type SgdrScheduleOptions } from './schedules/sgdrSchedule'
-export { perEpoch, type PerEpochOptions } from './schedules/perEpoch'
-
-// ---- optimizers (names listed in src/optimizers/index.ts) ----
-export { sgd, type SgdOptions, type SgdState } from './optimizers/sgd'
-export { adam, nadam, type AdamOptions, type AdamState } from './optimizers/adam'
-export { adamw, nadamw, type AdamWOptions, type AdamWState } from './optimizers/adamw'
-export { amsgrad, type AmsgradOptions, type AmsgradState } from './optimizers/amsgrad'
-export { rmsprop, type RmspropOptions, type RmspropState } from './optimizers/rmsprop'
-export { adagrad, type AdagradOptions, type AdagradState } from './optimizers/adagrad'
-export { lamb, type LambOptions, type LambState } from './optimizers/lamb'
-export { lars, type LarsOptions, type LarsState } from './optimizers/lars'
-export { fromage, type FromageOptions, type FromageState } from './optimizers/fromage'
-export { adafactor, type AdafactorOptions, type AdafactorState } from './optimizers/adafactor'
-export { noisySgd, type NoisySgdOptions, type NoisySgdState } from './optimizers/noisySgd'
-export { sm3, type Sm3Options, type Sm3State } from './optimizers/sm3'
-export {
-  adamax,
-  adamaxw,
-  type AdamaxOptions,
-  type AdamaxState,
-  type AdamaxWOptions,
-  type AdamaxWState,
-} from './optimizers/adamax'
-export { radam, type RadamOptions, type RadamState } from './optimizers/radam'
-export { adabelief, type AdabeliefOptions, type AdabeliefState } from './optimizers/adabelief'
-export { yogi, type YogiOptions, type YogiState } from './optimizers/yogi'
-export { lion, type LionOptions, type LionState } from './optimizers/lion'
-export { novograd, type NovogradOptions, type NovogradState } from './optimizers/novograd'
-export { adadelta, type AdadeltaOptions, type AdadeltaState } from './optimizers/adadelta'
-export { signSgd, type SignSgdState } from './optimizers/signSgd'
-export { signum, type SignumOptions, type SignumState } from './optimizers/signum'
-export { rprop, type RpropOptions, type RpropState } from './optimizers/rprop'
-export { lbfgs, type LbfgsOptions, type LbfgsState } from './optimizers/lbfgs'
-export {
-  optimisticGradientDescent,
-  type OptimisticGradientDescentOptions,
-  type OptimisticGradientDescentState,
-} from './optimizers/optimisticGradientDescent'
-export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './optimizers/polyakSgd'
+// ---- transforms, schedules, optimizers: each folder's barrel lists its names once; they are all at the top level ----
+export * from './transforms/index'
+export * from './schedules/index'
+export * as schedules from './schedules/index'
+export * from './optimizers/index'
 
 // ---- contrib (optax.contrib; names listed in src/contrib/index.ts) ----
 export * as contrib from './contrib/index'
@@ -245,6 +105,9 @@ export {
   tanh,
   sigmoid,
   stopGradient,
+  scaleGradient,
+  hessianDiag,
+  fisherDiag,
   greater,
   greaterEqual,
   less,
@@ -292,6 +155,10 @@ export {
   linearize,
   jacfwd,
   type JacobianOptions,
+  type Jacobian,
+  type JacobianInput,
+  type Hessian,
+  type LeavesTo,
   jacrev,
   hessian,
   hvp,
@@ -311,56 +178,12 @@ export {
   type CheckGradFnReport,
 } from './grad/index'
 
-// ---- losses and initializers (src/grad/losses, src/grad/initializers; zeros only as initializers.zeros) ----
-export {
-  l2Loss,
-  squaredError,
-  mse,
-  softmaxCrossEntropy,
-  type SoftmaxCrossEntropyOptions,
-  softmaxCrossEntropyWithIntegerLabels,
-  type SoftmaxCrossEntropyWithIntegerLabelsOptions,
-  sigmoidBinaryCrossEntropy,
-  huberLoss,
-  type HuberLossOptions,
-  logCosh,
-  klDivergence,
-  type KlDivergenceOptions,
-  klDivergenceWithLogTargets,
-  generalizedKlDivergence,
-  convexKlDivergence,
-  cosineSimilarity,
-  type CosineSimilarityOptions,
-  cosineDistance,
-  hingeLoss,
-  perceptronLoss,
-  multiclassHingeLoss,
-  multiclassPerceptronLoss,
-  sparsemaxLoss,
-  multiclassSparsemaxLoss,
-  makeFenchelYoungLoss,
-  polyLossCrossEntropy,
-  type PolyLossCrossEntropyOptions,
-  sigmoidFocalLoss,
-  type SigmoidFocalLossOptions,
-  safeSoftmaxCrossEntropy,
-  smoothLabels,
-  type SmoothLabelsOptions,
-  tripletMarginLoss,
-  type TripletMarginLossOptions,
-  ntxent,
-  rankingSoftmaxLoss,
-  type RankingSoftmaxLossOptions,
-  diceLoss,
-  type DiceLossOptions,
-  binaryDiceLoss,
-  multiclassGeneralizedDiceLoss,
-  initializers,
-  type InitializerOptions,
-  glorotUniform,
-  heNormal,
-  lecunNormal,
-} from './grad/index'
+// ---- losses (their barrel src/grad/losses/index.ts lists them: at the top level and as `losses`, optax.losses) ----
+export * from './grad/losses/index'
+export * as losses from './grad/losses/index'
+
+// ---- initializers (src/grad/initializers; zeros only as initializers.zeros) ----
+export { initializers, type InitializerOptions, glorotUniform, heNormal, lecunNormal } from './grad/index'
 
 // ---- train (src/train) ----
 export { type TrainState, initTrainState } from './train/index'

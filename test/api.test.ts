@@ -27,8 +27,11 @@ const RUNTIME_EXPORTS = [
   'randomPermutation',
   // core
   'tree',
+  'treeMapParams',
   'contrib',
   'projections',
+  'losses',
+  'schedules',
   'chain',
   'namedChain',
   'applyUpdates',
@@ -36,6 +39,14 @@ const RUNTIME_EXPORTS = [
   'getBackend',
   'withBackend',
   'incrementalUpdate',
+  'periodicUpdate',
+  'powerIteration',
+  'matrixInversePthRoot',
+  'nnls',
+  'hungarianAlgorithm',
+  'baseHungarianAlgorithm',
+  'safeIncrement',
+  'safeInt32Increment',
   'identity',
   'setToZero',
   'stateless',
@@ -76,6 +87,7 @@ const RUNTIME_EXPORTS = [
   'injectHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
+  'currentLearningRate',
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
@@ -90,6 +102,14 @@ const RUNTIME_EXPORTS = [
   'keepParamsNonnegative',
   'zeroNans',
   'adaptiveGradClip',
+  'unitwiseNorm',
+  'unitwiseClip',
+  'skipNotFinite',
+  'skipLargeUpdates',
+  'perExampleGlobalNormClip',
+  'perExampleLayerNormClip',
+  'flatten',
+  'measureWithEma',
   'normalizeByUpdateNorm',
   'snapshot',
   'monitor',
@@ -104,6 +124,8 @@ const RUNTIME_EXPORTS = [
   'scaleBySign',
   'scaleByRprop',
   'scaleByOptimisticGradient',
+  'scaleByAdan',
+  'scaleByDistanceOverGradients',
   'scaleByPolyak',
   // schedules
   'constantSchedule',
@@ -149,6 +171,9 @@ const RUNTIME_EXPORTS = [
   'rprop',
   'lbfgs',
   'optimisticGradientDescent',
+  'adan',
+  'optimisticAdam',
+  'optimisticAdamV2',
   'polyakSgd',
   // grad: ops (clip, where, sum, max, min only as ops.*) and transformations
   'ops',
@@ -175,6 +200,9 @@ const RUNTIME_EXPORTS = [
   'tanh',
   'sigmoid',
   'stopGradient',
+  'scaleGradient',
+  'hessianDiag',
+  'fisherDiag',
   'greater',
   'greaterEqual',
   'less',
@@ -291,6 +319,19 @@ const CONTRIB_EXPORTS = [
   'scheduleFreeAdamw',
   'scaleByAdopt',
   'adopt',
+  'scaleByAdemamix',
+  'scaleBySimplifiedAdemamix',
+  'ademamix',
+  'simplifiedAdemamix',
+  'scaleByProdigy',
+  'prodigy',
+  'hutchinsonEstimatorDiagHessian',
+  'scaleBySophia',
+  'sophia',
+  'normalize',
+  'sam',
+  'scaleByDadaptAdamw',
+  'dadaptAdamw',
 ]
 
 const TREE_EXPORTS = [
@@ -336,6 +377,16 @@ const TREE_EXPORTS = [
   'cast',
   'get',
   'set',
+  'castLike',
+  'dtype',
+  'batchShape',
+  'conj',
+  'real',
+  'splitKeyLike',
+  'randomLike',
+  'unwrapRandomKeyData',
+  'getAllWithPath',
+  'mapParams',
 ]
 
 const PROJECTIONS_EXPORTS = [
@@ -368,6 +419,27 @@ describe('public API surface', () => {
 
   it('exports the projections namespace with optax.projections vocabulary', () => {
     expect(Object.keys(descent.projections).sort()).toEqual([...PROJECTIONS_EXPORTS].sort())
+  })
+
+  it('exports the losses and schedules namespaces (optax.losses, optax.schedules), each name also at the top level', () => {
+    // One barrel per folder: each namespace is its folder's barrel, and the top level re-exports the same functions.
+    const top = descent as unknown as Record<string, unknown>
+    for (const [ns, members] of [
+      ['losses', descent.losses],
+      ['schedules', descent.schedules],
+    ] as const) {
+      const names = Object.keys(members)
+      expect(names.length, ns).toBeGreaterThan(10)
+      for (const n of names) expect(top[n], `${ns}.${n}`).toBe((members as Record<string, unknown>)[n])
+    }
+    expect(Object.keys(descent.losses)).toEqual(
+      expect.arrayContaining(['l2Loss', 'mse', 'softmaxCrossEntropy', 'klDivergence', 'ntxent', 'diceLoss']),
+    )
+    expect(Object.keys(descent.losses)).not.toContain('adam')
+    expect(Object.keys(descent.schedules)).toEqual(
+      expect.arrayContaining(['constantSchedule', 'cosineDecaySchedule', 'joinSchedules', 'sgdrSchedule']),
+    )
+    expect(Object.keys(descent.schedules).every((n) => /Schedules?$|^exponentialDecay$|^perEpoch$/.test(n))).toBe(true)
   })
 
   it('addDecoupledWeightDecay is the same function as addDecayedWeights', () => {

@@ -3,7 +3,8 @@
  * loss curve with `lossCurveSvg`, then compares gpu.js with the CPU path.
  *
  * Query parameters: `?allowSoftware=1` lets the gpu.js comparison run on a software renderer (SwiftShader in
- * headless Chromium), which the library otherwise refuses. When training ends the page sets
+ * headless Chromium), which the library otherwise refuses; `?backend=js` (or `auto`, the default) sets descent's
+ * backend for the training (`gpu` only where `useGpu()` found a hardware GPU). When training ends the page sets
  * `globalThis.descentDemo` (see {@link DemoReport}) and `data-state="done"` (or `"failed"`) on <body>: what
  * test/browser/demo.test.ts waits for.
  */
@@ -20,6 +21,13 @@ interface PageElement {
   textContent: string | null
   innerHTML: string
   setAttribute(name: string, value: string): void
+}
+interface Canvas2d {
+  createImageData(width: number, height: number): { readonly data: Uint8ClampedArray }
+  putImageData(image: { readonly data: Uint8ClampedArray }, x: number, y: number): void
+}
+interface Canvas {
+  getContext(kind: '2d'): Canvas2d | null
 }
 interface Page {
   readonly document: { getElementById(id: string): PageElement | null; readonly body: PageElement }
@@ -40,6 +48,8 @@ export interface DemoReport {
   /** Whether `useGpu()` (hardware GPUs only) installed gpu.js for the training's large matmuls, and on what or why not. */
   readonly gpu: { readonly used: boolean; readonly detail: string }
   readonly curveUpdates: number
+  /** The held-out digits drawn with their predictions, and how many of those predictions are right. */
+  readonly digits: { readonly shown: number; readonly correct: number }
   readonly gpuCheck: GpuCheck
 }
 
@@ -77,6 +87,32 @@ function gpuForTraining(): { used: boolean; detail: string } {
   const gpu = useGpu()
   if (gpu._tag === 'Left') return { used: false, detail: gpu.left.reason }
   return { used: true, detail: `gpu.js ${gpu.right.backend} on ${gpu.right.renderer || 'an unnamed renderer'}` }
+}
+
+const SIDE = 28
+
+/** Draws the first `count` held-out digits (dark ink on white) with the digit the trained MLP predicts for each. */
+function showDigits(test: DigitBytes, predicted: Int32Array, count: number): { shown: number; correct: number } {
+  let correct = 0
+  element('digits').innerHTML = Array.from({ length: count }, (_, i) => {
+    const right = predicted[i] === test.labels[i]
+    if (right) correct++
+    return (
+      `<figure><canvas id="digit-${i}" width="${SIDE}" height="${SIDE}"></canvas>` +
+      `<figcaption class="${right ? 'ok' : 'bad'}">${predicted[i]}</figcaption></figure>`
+    )
+  }).join('')
+  for (let i = 0; i < count; i++) {
+    const context = (page.document.getElementById(`digit-${i}`) as unknown as Canvas).getContext('2d')
+    if (context === null) continue
+    const image = context.createImageData(SIDE, SIDE)
+    for (let p = 0; p < SIDE * SIDE; p++) {
+      const v = 255 - test.images[i * SIDE * SIDE + p]!
+      image.data.set([v, v, v, 255], 4 * p)
+    }
+    context.putImageData(image, 0, 0)
+  }
+  return { shown: count, correct }
 }
 
 function renderGpuCheck(check: GpuCheck): string {
@@ -132,6 +168,7 @@ async function main(): Promise<void> {
   status.textContent =
     `done: test accuracy ${pct(result.accuracy)} on ${meta.test} held-out digits after ` +
     `${result.history.steps.length} steps (${result.history.epochs.length} epochs) in ${result.seconds.toFixed(1)} s`
+  const digits = showDigits(test, result.predicted, 15)
 
   const gpuEl = element('gpu')
   gpuEl.textContent = 'comparing…'
@@ -149,6 +186,7 @@ async function main(): Promise<void> {
     wasmSimd,
     gpu,
     curveUpdates,
+    digits,
     gpuCheck,
   }
   page.document.body.setAttribute('data-state', 'done')

@@ -55,6 +55,8 @@ export interface TrainResult {
   readonly history: History
   /** Held-out accuracy after the last epoch, in [0, 1]. */
   readonly accuracy: number
+  /** The predicted digit of each held-out digit, after the last epoch. */
+  readonly predicted: Int32Array
   readonly seconds: number
 }
 
@@ -78,15 +80,15 @@ const labelsOf = (y: Tensor): Int32Array => Int32Array.from(y.data)
 const loss = (p: Params, batch: Digits): Tensor =>
   ops.mean(softmaxCrossEntropyWithIntegerLabels(logits(p, batch.x), labelsOf(batch.y)))
 
-/** The fraction of rows whose largest logit is the label. */
-export function accuracy(z: ArrayLike<number>, labels: ArrayLike<number>): number {
-  let correct = 0
-  for (let i = 0; i < labels.length; i++) {
+/** The predicted digit of each row: the index of its largest logit. */
+export function predictions(z: ArrayLike<number>, rows: number): Int32Array {
+  const out = new Int32Array(rows)
+  for (let i = 0; i < rows; i++) {
     let best = 0
     for (let k = 1; k < NUM_CLASSES; k++) if (z[i * NUM_CLASSES + k]! > z[i * NUM_CLASSES + best]!) best = k
-    if (best === labels[i]) correct++
+    out[i] = best
   }
-  return correct / labels.length
+  return out
 }
 
 /** Trains the MLP on `train` and measures it on `test` after every epoch. */
@@ -119,6 +121,7 @@ export async function trainMnist(
   const history = (): History => ({ steps: [...steps], epochs: [...epochRecords] })
   const epochKeys = splitKey(shuffleKey, epochs)
   let testAccuracy = 0
+  let predicted: Int32Array = new Int32Array(0)
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     let lossSum = 0
@@ -136,7 +139,8 @@ export async function trainMnist(
       if (steps.length % yieldEvery === 0) await options.onProgress?.(history())
     }
     const z = logits(state.params, testSet.x)
-    testAccuracy = accuracy(z.dataSync(), testLabels)
+    predicted = predictions(z.dataSync(), test.count)
+    testAccuracy = predicted.filter((p, i) => p === testLabels[i]).length / test.count
     const testLoss = ops.mean(softmaxCrossEntropyWithIntegerLabels(z, testLabels)).item()
     epochRecords.push({
       epoch,
@@ -146,5 +150,5 @@ export async function trainMnist(
     })
     await options.onProgress?.(history())
   }
-  return { history: history(), accuracy: testAccuracy, seconds: (performance.now() - started) / 1000 }
+  return { history: history(), accuracy: testAccuracy, predicted, seconds: (performance.now() - started) / 1000 }
 }

@@ -11,3 +11,34 @@ export {
 } from './optimizers/scheduleFreeAdamw'
 export { scaleByAdopt, type ScaleByAdoptOptions, type ScaleByAdoptState } from './transforms/scaleByAdopt'
 export { adopt, type AdoptOptions, type AdoptState } from './optimizers/adopt'
+export { scaleByAdemamix, type ScaleByAdemamixOptions, type ScaleByAdemamixState } from './transforms/scaleByAdemamix'
+export {
+  scaleBySimplifiedAdemamix,
+  type ScaleBySimplifiedAdemamixOptions,
+  type ScaleBySimplifiedAdemamixState,
+} from './transforms/scaleBySimplifiedAdemamix'
+export {
+  ademamix,
+  simplifiedAdemamix,
+  type AdemamixOptions,
+  type AdemamixState,
+  type SimplifiedAdemamixOptions,
+  type SimplifiedAdemamixState,
+} from './optimizers/ademamix'
+export { scaleByProdigy, type ScaleByProdigyOptions, type ScaleByProdigyState } from './transforms/scaleByProdigy'
+export { prodigy, type ProdigyOptions, type ProdigyState } from './optimizers/prodigy'
+export {
+  hutchinsonEstimatorDiagHessian,
+  type HutchinsonEstimatorDiagHessianOptions,
+  type HutchinsonState,
+} from './transforms/hutchinsonEstimatorDiagHessian'
+export { scaleBySophia, type ScaleBySophiaOptions, type ScaleBySophiaState } from './transforms/scaleBySophia'
+export { sophia, type SophiaOptions, type SophiaState } from './optimizers/sophia'
+export { normalize } from './transforms/normalize'
+export { sam, type SamOptions, type SamState } from './transforms/sam'
+export {
+  scaleByDadaptAdamw,
+  type ScaleByDadaptAdamwOptions,
+  type ScaleByDadaptAdamwState,
+} from './transforms/scaleByDadaptAdamw'
+export { dadaptAdamw, type DadaptAdamwOptions, type DadaptAdamwState } from './optimizers/dadaptAdamw'

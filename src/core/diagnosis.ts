@@ -21,6 +21,7 @@ export type DiagnosisCode =
   | 'scheduleOverridden'
   | 'wrongGradient'
   | 'stateMutated'
+  | 'stateNotUpdated'
 
 /**
  * A named finding about a training run: what went wrong (`code`, `message`), where (`step`, `path` of the pytree leaf

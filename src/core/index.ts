@@ -33,6 +33,12 @@ export type {
 export { type EmptyState, initEmptyState, identity, setToZero, stateless, statelessWithTreeMap } from './base'
 export { type StateOf, chain, namedChain } from './chain'
 export { applyUpdates, incrementalUpdate } from './applyUpdates'
+export { periodicUpdate } from './periodicUpdate'
+export { powerIteration, type PowerIterationOptions } from './powerIteration'
+export { matrixInversePthRoot, type MatrixInversePthRootOptions } from './matrixInversePthRoot'
+export { nnls, type NnlsOptions } from './nnls'
+export { hungarianAlgorithm, baseHungarianAlgorithm } from './hungarianAlgorithm'
+export { safeIncrement, safeInt32Increment } from './safeIncrement'
 export { dual } from './function'
 export {
   type PRNGKey,
@@ -46,4 +52,5 @@ export {
   randomPermutation,
 } from './prng'
 export { safeNorm, safeRootMeanSquares } from './numerics'
+export { treeMapParams } from './treeMapParams'
 export * as tree from './tree'

@@ -9,7 +9,9 @@ import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { DescentError, InvalidTreeError, StructureError } from './errors'
 import { affineLeaves, checkLeaves, dotLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
-import { type DType, type Tensor, full, isTensor } from './tensor'
+import { type DType, type Tensor, arrayTypeOf, fromStorage, full, isTensor } from './tensor'
+import { type PRNGKey, randomNormal, splitKey } from './prng'
+import { DTypeError } from './errors'
 import {
   type KeyPath,
   MISMATCH,
@@ -894,4 +896,286 @@ export function set<T extends PyTree>(tree: T, path: KeyPath | string, value: Py
     return { ...(node as object), [k]: go(c.value, i + 1) }
   }
   return go(tree, 0) as T
+}
+
+/**
+ * Casts every tensor of `tree` to the dtype of the tensor at the same path in `other` (optax.tree.cast_like); numbers
+ * stay numbers.
+ * ```text
+ * castLike(t, o)[path] = cast(t[path], dtype(o[path]))
+ * ```
+ * @example
+ * import { tensor, tree } from 'descent'
+ * assert.strictEqual(tree.castLike({ w: tensor([1]) }, { w: tensor([0], 'float64') }).w.dtype, 'float64')
+ * @category tree
+ * @since 0.2.0
+ */
+export const castLike = <T extends PyTree>(tree: T, other: PyTree): T =>
+  mapTrees(
+    (p, [x, o]) => (isTensor(x) && isTensor(o) ? zipLeaves((v) => v, [x], p, ['tree'], o.dtype) : (x as Leaf)),
+    [tree, other],
+    ['tree', 'other'],
+  ) as T
+
+const RANK: Readonly<Record<DType, number>> = { float32: 0, float64: 1 }
+
+/**
+ * The dtype of a tree's leaves (optax.tree.dtype). Numbers count as float64. Mixed dtypes throw unless
+ * `mixedDtypeHandler` says how to pick one: `'promote'` and `'highest'` give float64, `'lowest'` float32. An empty
+ * tree is float32 (descent's default).
+ * ```text
+ * dtype(t) = the common dtype of the leaves
+ * ```
+ * @throws DTypeError for mixed dtypes without a handler.
+ * @example
+ * import { tensor, tree } from 'descent'
+ * assert.strictEqual(tree.dtype({ a: tensor([1]), b: tensor([2]) }), 'float32')
+ * assert.strictEqual(tree.dtype({ a: tensor([1]), b: 2 }, 'lowest'), 'float32')
+ * assert.throws(() => tree.dtype({ a: tensor([1]), b: 2 }), /mixed dtypes/)
+ * @category tree
+ * @since 0.2.0
+ */
+export function dtype(tree: PyTree, mixedDtypeHandler?: 'promote' | 'highest' | 'lowest'): DType {
+  const ds = leaves(tree).map((l): DType => (isTensor(l) ? l.dtype : 'float64'))
+  if (ds.length === 0) return 'float32'
+  const pick = (lowest: boolean) => ds.reduce((a, b) => ((lowest ? RANK[b] < RANK[a] : RANK[b] > RANK[a]) ? b : a))
+  if (mixedDtypeHandler === undefined) {
+    if (ds.some((d) => d !== ds[0])) {
+      throw new DTypeError(
+        `tree.dtype: the tree has mixed dtypes (${[...new Set(ds)].join(', ')}); pass mixedDtypeHandler ` +
+          "'promote', 'highest' or 'lowest', or tree.cast the tree first.",
+      )
+    }
+    return ds[0]!
+  }
+  return pick(mixedDtypeHandler === 'lowest')
+}
+
+/**
+ * Broadcasts every leaf to `[...shape, ...leaf.shape]` (optax.tree.batch_shape): a batch of copies, e.g. to vmap-like
+ * per-example code. Numbers become float64 tensors.
+ * ```text
+ * batchShape(t, s)[path] = broadcast(t[path], s ++ shape(t[path]))
+ * ```
+ * @example
+ * import { tensor, tree } from 'descent'
+ * const b = tree.batchShape({ w: tensor([1, 2]) }, [3])
+ * assert.deepStrictEqual(b.w.shape, [3, 2])
+ * @category tree
+ * @since 0.2.0
+ */
+export function batchShape<T extends PyTree>(tree: T, shape: readonly number[] = []): T {
+  const copies = shape.reduce((a, b) => a * b, 1)
+  return map((l) => {
+    const data = isTensor(l) ? l.data : Float64Array.of(l)
+    const out = new (arrayTypeOf(isTensor(l) ? l.dtype : 'float64'))(data.length * copies)
+    for (let c = 0; c < copies; c++) out.set(data, c * data.length)
+    return fromStorage(out, [...shape, ...(isTensor(l) ? l.shape : [])])
+  }, tree)
+}
+
+/**
+ * The complex conjugate of every leaf (optax.tree.conj). descent has no complex dtype (float32 and float64 only), so
+ * this is the identity; it exists so that code written against optax.tree runs unchanged.
+ * ```text
+ * conj(t) = t   (real leaves)
+ * ```
+ * @example
+ * import { tree } from 'descent'
+ * const t = { a: 1 }
+ * assert.strictEqual(tree.conj(t), t)
+ * @category tree
+ * @since 0.2.0
+ */
+export const conj = <T extends PyTree>(tree: T): T => tree
+
+/**
+ * The real part of every leaf (optax.tree.real); the identity in descent, whose dtypes are all real.
+ * ```text
+ * real(t) = t   (real leaves)
+ * ```
+ * @example
+ * import { tree } from 'descent'
+ * const t = { a: 1 }
+ * assert.strictEqual(tree.real(t), t)
+ * @category tree
+ * @since 0.2.0
+ */
+export const real = <T extends PyTree>(tree: T): T => tree
+
+/**
+ * One PRNG key per leaf of `target` (optax.tree.split_key_like), in the target's structure: the leaves are replaced
+ * by keys (`[number, number]` pairs), split from `key` in leaf order.
+ * ```text
+ * splitKeyLike(k, t)[leafᵢ] = splitKey(k, #leaves)[i]
+ * ```
+ * @example
+ * import { prngKey, splitKey, tree } from 'descent'
+ * const keys = tree.splitKeyLike(prngKey(0), { a: 1, b: 2 }) as unknown as { a: unknown; b: unknown }
+ * assert.deepStrictEqual([keys.a, keys.b], splitKey(prngKey(0), 2))
+ * @category tree
+ * @since 0.2.0
+ */
+export function splitKeyLike(key: PRNGKey, target: PyTree): unknown {
+  const keys = splitKey(key, leaves(target).length)
+  let i = 0
+  // The keys are placed where the leaves were (a key is a pair of numbers, so the result is not itself a PyTree).
+  return map(() => keys[i++] as unknown as Leaf, target)
+}
+
+/**
+ * Options of {@link randomLike}.
+ * @category tree
+ * @since 0.2.0
+ */
+export interface RandomLikeOptions {
+  /** Draws a tensor of a shape and dtype from a key. @defaultValue a standard normal (randomNormal) */
+  readonly sampler?: (key: PRNGKey, shape: readonly number[], dtype: DType) => Tensor
+  /** The dtype of every leaf. @defaultValue each leaf's own (float64 for numbers) */
+  readonly dtype?: DType
+}
+
+/**
+ * A random tree of the structure and shapes of `target` (optax.tree.random_like), one key per leaf
+ * ({@link splitKeyLike}); number leaves become 0-d tensors.
+ * ```text
+ * randomLike(k, t)[leafᵢ] = sampler(kᵢ, shape(leafᵢ), dtype)
+ * ```
+ * @example
+ * import { prngKey, tensor, tree } from 'descent'
+ * const r = tree.randomLike(prngKey(1), { w: tensor([0, 0, 0]) })
+ * assert.deepStrictEqual([r.w.shape, r.w.dtype], [[3], 'float32'])
+ * @category tree
+ * @since 0.2.0
+ */
+export function randomLike<T extends PyTree>(key: PRNGKey, target: T, options: RandomLikeOptions = {}): T {
+  const sampler = options.sampler ?? ((k, shape, dt) => randomNormal(k, shape, { dtype: dt }))
+  const keys = splitKey(key, leaves(target).length)
+  let i = 0
+  return map((l) => {
+    const shape = isTensor(l) ? l.shape : []
+    return sampler(keys[i++]!, shape, options.dtype ?? (isTensor(l) ? l.dtype : 'float64'))
+  }, target)
+}
+
+/**
+ * optax.tree.unwrap_random_key_data turns JAX's typed key arrays into their raw data; descent's keys are already
+ * plain `[number, number]` pairs, so this is the identity.
+ * ```text
+ * unwrapRandomKeyData(t) = t
+ * ```
+ * @example
+ * import { prngKey, tree } from 'descent'
+ * const k = prngKey(3)
+ * assert.strictEqual(tree.unwrapRandomKeyData(k), k)
+ * @category tree
+ * @since 0.2.0
+ */
+export const unwrapRandomKeyData = <T>(tree: T): T => tree
+
+/**
+ * Every value stored under the object key `key` anywhere in a tree (optax.tree.get_all_with_path), with its path, in
+ * depth-first order; `filtering(path, value)` keeps only some. Use it on optimizer states (`'count'`, `'mu'`, ...).
+ * ```text
+ * getAllWithPath(t, k) = [(path, value) for every node whose key is k]
+ * ```
+ * @example
+ * import { adam, tensor, tree } from 'descent'
+ * const state = adam(0.1).init({ w: tensor([1, 2]) })
+ * const found = tree.getAllWithPath(state as never, 'count')
+ * assert.deepStrictEqual(found, [[[0, 'count'], 0]])
+ * @category tree
+ * @since 0.2.0
+ */
+export function getAllWithPath(
+  tree: unknown,
+  key: string,
+  filtering?: (path: KeyPath, value: unknown) => boolean,
+): (readonly [KeyPath, unknown])[] {
+  const out: (readonly [KeyPath, unknown])[] = []
+  const go = (node: unknown, path: KeyPath): void => {
+    if (node === null || typeof node !== 'object' || isTensor(node)) return
+    if (Array.isArray(node)) {
+      node.forEach((x, i) => go(x, [...path, i]))
+      return
+    }
+    for (const k of Object.keys(node).sort()) {
+      const v = (node as Record<string, unknown>)[k]
+      if (k === key && (filtering === undefined || filtering([...path, k], v))) out.push([[...path, k], v] as const)
+      go(v, [...path, k])
+    }
+  }
+  go(tree, [])
+  return out
+}
+
+/**
+ * Options of {@link mapParams}.
+ * @category tree
+ * @since 0.2.0
+ */
+export interface MapParamsOptions {
+  /** Applied to every leaf of the state that is not part of a params-shaped subtree. @defaultValue identity */
+  readonly transformNonParams?: (leaf: Leaf) => unknown
+  /** A tree with the params' structure and shapes; needed when `rest` is empty. */
+  readonly params?: PyTree
+}
+
+/**
+ * Maps `f` over the copies of the params inside an optimizer state (optax.tree.map_params, optax.tree_map_params):
+ * every subtree with the params' structure and leaf shapes (Adam's `mu` and `nu`, ...) gets `f(leaf, ...restLeaves)`;
+ * the other leaves (`count`, ...) go through `transformNonParams`. The params' structure is taken from `rest[0]` or
+ * `options.params`. `initable` (an optimizer or its `init`) is accepted for optax's signature.
+ * ```text
+ * mapParams(opt, f, s, [r])[p] = f(s[p], r[p′])   for p inside a params-shaped subtree at p₀ (p = p₀ ++ p′)
+ * ```
+ * @returns a state of the same structure.
+ * @throws StructureError when neither `rest[0]` nor `options.params` gives the params' structure.
+ * @example
+ * import { adam, tensor, tree } from 'descent'
+ * const params = { w: tensor([1, 2]) }
+ * const opt = adam(0.1)
+ * const specs = { w: tensor([7, 7]) }
+ * const out = tree.mapParams(opt, (_, spec) => spec, opt.init(params) as never, [specs], { transformNonParams: () => -1 })
+ * const [adamState] = out as unknown as [{ count: number; mu: { w: unknown } }]
+ * assert.ok(adamState.count === -1 && adamState.mu.w === specs.w)
+ * @category tree
+ * @since 0.2.0
+ */
+export function mapParams(
+  initable: unknown,
+  f: (leaf: Leaf, ...rest: Leaf[]) => unknown,
+  state: unknown,
+  rest: readonly PyTree[] = [],
+  options: MapParamsOptions = {},
+): unknown {
+  void initable
+  const template = rest[0] ?? options.params
+  if (template === undefined) {
+    throw new StructureError(
+      'tree.mapParams: pass a tree with the params structure as rest[0] or options.params, so that the copies of ' +
+        'the params inside the state can be found.',
+    )
+  }
+  const other = options.transformNonParams ?? ((l: Leaf) => l)
+  const sameShapes = (node: PyTree) => {
+    if (!equalStructure(node, template)) return false
+    const a = leaves(node)
+    const b = leaves(template)
+    return a.every((l, i) => {
+      const t = b[i]!
+      return isTensor(l) && isTensor(t) ? l.shape.join() === t.shape.join() : !isTensor(l) && !isTensor(t)
+    })
+  }
+  const go = (node: unknown): unknown => {
+    if (node !== null && (typeof node === 'object' || typeof node === 'number') && sameShapes(node as PyTree)) {
+      return map((l, ...rs) => f(l, ...rs) as Leaf, node as PyTree, ...rest)
+    }
+    if (node === null || node === undefined) return node
+    if (typeof node === 'number' || isTensor(node)) return other(node as Leaf)
+    if (Array.isArray(node)) return node.map(go)
+    if (typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, go(v)]))
+    return node
+  }
+  return go(state)
 }

@@ -4,6 +4,7 @@
  */
 import type { PyTree } from '../core/types'
 import { type JacobianOptions, jacfwdImpl } from './jacfwd'
+import type { Hessian } from './jacobianTypes'
 import { jacrev } from './jacrev'
 
 /**
@@ -27,10 +28,10 @@ import { jacrev } from './jacrev'
  * @category grad
  * @since 0.1.0
  */
-export function hessian<F extends (...args: any[]) => PyTree>(
+export function hessian<F extends (...args: never[]) => PyTree, const A extends number | readonly number[] = 0>(
   f: F,
-  options: JacobianOptions = {},
-): (...args: Parameters<F>) => any {
-  const argnums = options.argnums ?? 0
-  return jacfwdImpl('hessian', jacrev(f, { argnums }), argnums) as (...args: Parameters<F>) => any
+  options: JacobianOptions<A> = {},
+): (...args: Parameters<F>) => Hessian<F, A> {
+  const argnums: number | readonly number[] = options.argnums ?? 0
+  return jacfwdImpl('hessian', jacrev(f, { argnums }), argnums) as unknown as (...args: Parameters<F>) => Hessian<F, A>
 }

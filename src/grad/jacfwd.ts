@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../core/tensor'
 import type { PyTree } from '../core/types'
+import type { Jacobian } from './jacobianTypes'
 import { type FlatTree, clean, flattenArg, leafToTensor, zerosFor } from './args'
 import { assemble, basis, block, jacobianInputs, shapeOf, sizeOfLeaf } from './jacobian'
 import { jvpFlat } from './jvp'
@@ -13,12 +14,12 @@ import { jvpFlat } from './jvp'
  * @category grad
  * @since 0.1.0
  */
-export interface JacobianOptions {
+export interface JacobianOptions<A extends number | readonly number[] = number | readonly number[]> {
   /**
    * The positional argument(s) to differentiate. An array gives, for each output leaf, a tuple of Jacobians (one
    * per listed argument), as JAX's tuple `argnums`. @defaultValue 0
    */
-  readonly argnums?: number | readonly number[]
+  readonly argnums?: A
 }
 
 /** @internal Jacobian by forward mode of `f` w.r.t. the argument(s) `argnums`. */
@@ -64,11 +65,11 @@ export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnum
  * @returns the Jacobian function.
  * @example
  * import { jacfwd, mul, tensor, type Tensor } from 'descent'
- * const J = jacfwd((x) => mul(x, tensor([1, 2])))(tensor([5, 7]))
+ * const J = jacfwd((x: Tensor) => mul(x, tensor([1, 2])))(tensor([5, 7])) // J: Tensor
  * assert.deepStrictEqual(J.toArray(), [[1, 0], [0, 2]])
  * // f(x, y) = { p: x·y, q: x } with argnums [0, 1]: J.p = [∂p/∂x, ∂p/∂y] = [diag(y), diag(x)], J.q = [I, 0]
  * const f = (x: Tensor, y: Tensor) => ({ p: mul(x, y), q: x })
- * const J2 = jacfwd(f, { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4]))
+ * const J2 = jacfwd(f, { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])) // { p: [Tensor, Tensor], q: [...] }
  * assert.deepStrictEqual(J2.p[0].toArray(), [[3, 0], [0, 4]])
  * assert.deepStrictEqual(J2.p[1].toArray(), [[1, 0], [0, 2]])
  * assert.deepStrictEqual(J2.q[1].toArray(), [[0, 0], [0, 0]])
@@ -76,9 +77,9 @@ export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnum
  * @category grad
  * @since 0.1.0
  */
-export function jacfwd<F extends (...args: any[]) => PyTree>(
+export function jacfwd<F extends (...args: never[]) => PyTree, const A extends number | readonly number[] = 0>(
   f: F,
-  options: JacobianOptions = {},
-): (...args: Parameters<F>) => any {
-  return jacfwdImpl('jacfwd', f, options.argnums ?? 0) as (...args: Parameters<F>) => any
+  options: JacobianOptions<A> = {},
+): (...args: Parameters<F>) => Jacobian<F, A> {
+  return jacfwdImpl('jacfwd', f, options.argnums ?? 0) as unknown as (...args: Parameters<F>) => Jacobian<F, A>
 }

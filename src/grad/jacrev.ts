@@ -7,6 +7,7 @@ import type { PyTree } from '../core/types'
 import { clean, flattenArg, leafToTensor, zerosFor } from './args'
 import { assemble, basis, block, jacobianInputs, shapeOf, sizeOfLeaf } from './jacobian'
 import type { JacobianOptions } from './jacfwd'
+import type { Jacobian } from './jacobianTypes'
 import { vjpFlat } from './vjp'
 
 /**
@@ -20,7 +21,7 @@ import { vjpFlat } from './vjp'
  * @returns the Jacobian function.
  * @example
  * import { jacrev, mul, ops, tensor, type Tensor } from 'descent'
- * const J = jacrev((x) => mul(x, x))(tensor([1, 2]))
+ * const J = jacrev((x: Tensor) => mul(x, x))(tensor([1, 2])) // J: Tensor
  * assert.deepStrictEqual(J.toArray(), [[2, 0], [0, 4]])
  * // a pytree argument and argnums [0, 1]: f(p, s) = Σ p.w·s → [{ w: s·1 }, Σ p.w]
  * const f = (p: { w: Tensor }, s: number) => ops.sum(mul(p.w, s))
@@ -31,15 +32,16 @@ import { vjpFlat } from './vjp'
  * @category grad
  * @since 0.1.0
  */
-export function jacrev<F extends (...args: any[]) => PyTree>(
+export function jacrev<F extends (...args: never[]) => PyTree, const A extends number | readonly number[] = 0>(
   f: F,
-  options: JacobianOptions = {},
-): (...args: Parameters<F>) => any {
-  const argnums = options.argnums ?? 0
+  options: JacobianOptions<A> = {},
+): (...args: Parameters<F>) => Jacobian<F, A> {
+  const argnums: number | readonly number[] = options.argnums ?? 0
   return ((...args: readonly unknown[]): PyTree => {
     const { inp, withLeaves } = jacobianInputs('jacrev', argnums, args)
     const xs = inp.leaves.map(leafToTensor)
-    const pb = vjpFlat((...ys: Tensor[]) => f(...withLeaves(ys)), xs)
+    const call = f as unknown as (...a: unknown[]) => PyTree // the arguments are rebuilt from the leaves
+    const pb = vjpFlat((...ys: Tensor[]) => call(...withLeaves(ys)), xs)
     const out = flattenArg(pb.rawOut, 'output')
     const blocks = out.leaves.map((ol) => {
       const rows: Tensor[][] = inp.leaves.map(() => [])
@@ -54,5 +56,5 @@ export function jacrev<F extends (...args: any[]) => PyTree>(
       )
     })
     return assemble(out, inp, blocks)
-  }) as (...args: Parameters<F>) => any
+  }) as unknown as (...args: Parameters<F>) => Jacobian<F, A>
 }

@@ -28,3 +28,12 @@ export {
   type OptimisticGradientDescentState,
 } from './optimisticGradientDescent'
 export { polyakSgd, type PolyakSgdOptions, type PolyakSgdState } from './polyakSgd'
+export { adan, type AdanOptions, type AdanState } from './adan'
+export {
+  optimisticAdam,
+  optimisticAdamV2,
+  type OptimisticAdamOptions,
+  type OptimisticAdamV2Options,
+  type OptimisticAdamState,
+  type OptimisticAdamV2State,
+} from './optimisticAdam'

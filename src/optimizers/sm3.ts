@@ -2,7 +2,7 @@ import { type EmptyState } from '../core/base'
 import { chain } from '../core/chain'
 import { checkInRange, checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation } from '../core/types'
-import { scale } from '../transforms/scale'
+import { scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleBySm3State, scaleBySm3 } from '../transforms/scaleBySm3'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
@@ -29,7 +29,7 @@ export type Sm3State = readonly [ScaleBySm3State, EmptyState]
 /**
  * SM3 (Anil et al.): Adagrad-like steps with a memory-efficient, per-axis cover of the second moment.
  *
- * `chain(scaleBySm3({ b1: momentum }), scale(−learningRate))`, as optax's `sm3`. As in optax the learning rate must
+ * `chain(scaleBySm3({ b1: momentum }), scaleByLearningRate(learningRate))`, as optax's `sm3`. As in optax the learning rate must
  * be a number (no schedule): wrap it with `injectHyperparams` or chain `scaleBySchedule` yourself to vary it.
  *
  * ```text
@@ -69,7 +69,7 @@ export function sm3(learningRate: number, options: Sm3Options = {}): GradientTra
     learningRate,
     '(-Infinity, Infinity)',
   )
-  return chain(scaleBySm3({ b1: options.momentum ?? 0.9 }), scale(-lr))
+  return chain(scaleBySm3({ b1: options.momentum ?? 0.9 }), scaleByLearningRate(lr))
 }
 
 withHyperparamDefaults(sm3, 1, { momentum: 0.9 })

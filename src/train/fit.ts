@@ -210,7 +210,14 @@ export function fit<P extends PyTree, B, S>(options: FitOptions<P, B, S>): FitRe
       stepRecords.push(stepRecord)
       record(info.diagnoses)
       if (checks !== false && Number.isFinite(info.loss)) {
-        const [m, found] = monitorStep(monitor, info.loss, state.step, info.layerGradRms, monitorOptions)
+        const [m, found] = monitorStep(
+          monitor,
+          info.loss,
+          state.step,
+          info.layerGradRms,
+          monitorOptions,
+          info.deadUnits,
+        )
         monitor = m
         record(found)
         if (found.some((d) => d.code === 'lossDiverging')) record(lrAdvice(loss, next.params, batch, info, state.step))

@@ -2,21 +2,67 @@ import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { PyTree } from '../core/types'
 
+/** The gradient measurements of one step (see {@link gradStats}). */
+export interface GradStats {
+  readonly norm: number
+  readonly layerRms: Record<string, number>
+  /** Per weight leaf: the fraction of its units (columns) whose gradient is exactly 0. Empty unless asked for. */
+  readonly deadUnits: Record<string, number>
+}
+
 /**
- * @internal One pass over the gradients: the global L2 norm and the RMS of each weight leaf (rank ≥ 2) by path.
+ * @internal One pass over the gradients: the global L2 norm, the RMS of each weight leaf (rank ≥ 2) by path, and
+ * (with `deadUnits`, when the gradient is not 0 altogether) the fraction of each weight leaf's units whose gradient is
+ * exactly 0. A unit is a column: the last axis, as in `x @ W` with `W` of shape [in, out] (descent's initialisers,
+ * Flax's Dense). A ReLU unit that is inactive on every example of the batch gets exactly 0 in its whole column (and
+ * its bias); rows are inputs, and a zero row (an input feature that is 0 throughout the batch: MNIST's border pixels,
+ * one-hot features) says nothing about the model. Leaves in `skip` (params the loss never reads, whose gradient is 0
+ * by construction) are left out of the per-leaf figures.
  * ```text
  * ‖g‖ = √Σ_leaves ‖g_leaf‖²        rms(leaf) = ‖g_leaf‖ / √size(leaf)
+ * dead(leaf) = #{ j : g_leaf[…, j] = 0 } / #columns
  * ```
  */
-export function gradStats(grads: PyTree): { readonly norm: number; readonly layerRms: Record<string, number> } {
+export function gradStats(
+  grads: PyTree,
+  options: { readonly deadUnits?: boolean; readonly skip?: readonly string[] } = {},
+): GradStats {
   let total = 0
   const layerRms: Record<string, number> = {}
+  const weights: [string, Float32Array | Float64Array, number][] = []
   for (const [path, leaf] of tree.flattenWithPath(grads)[0]) {
     const sq = tree.norm(leaf, { squared: true })
     total += sq
     if (isTensor(leaf) && leaf.shape.length >= 2 && leaf.size > 0) {
-      layerRms[tree.keystr(path, 'grads')] = Math.sqrt(sq / leaf.size)
+      const name = tree.keystr(path, 'grads')
+      if ((options.skip ?? []).includes(name)) continue
+      layerRms[name] = Math.sqrt(sq / leaf.size)
+      if (options.deadUnits === true) weights.push([name, leaf.data, leaf.shape[leaf.shape.length - 1]!])
     }
   }
-  return { norm: Math.sqrt(total), layerRms }
+  const deadUnits: Record<string, number> = {}
+  if (total > 0) {
+    for (const [name, data, cols] of weights) {
+      if (cols >= 2) deadUnits[name] = zeroColumnFraction(data, cols)
+    }
+  }
+  return { norm: Math.sqrt(total), layerRms, deadUnits }
+}
+
+/**
+ * The fraction of the columns of a row-major [rows, cols] array that are 0 throughout. Stops at the first row by
+ * which every column has shown a non-zero (a row or two on a healthy layer), so it costs far less than the norm.
+ */
+function zeroColumnFraction(data: Float32Array | Float64Array, cols: number): number {
+  const seen = new Uint8Array(cols)
+  let alive = 0
+  for (let start = 0; start < data.length && alive < cols; start += cols) {
+    for (let c = 0; c < cols; c++) {
+      if (seen[c] === 0 && data[start + c] !== 0) {
+        seen[c] = 1
+        alive++
+      }
+    }
+  }
+  return (cols - alive) / cols
 }

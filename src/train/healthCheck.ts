@@ -1,9 +1,17 @@
+import { DescentError } from '../core/errors'
 import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import type { Diagnosis, DiagnosisCode } from './diagnosis'
 import { gradStats } from './gradStats'
-import { type MonitorOptions, type MonitorState, initMonitor, monitorStep } from './monitor'
+import {
+  type MonitorOptions,
+  type MonitorState,
+  deadUnitsStep,
+  deadUnitsDiagnosis,
+  initMonitor,
+  monitorStep,
+} from './monitor'
 
 /**
  * State of {@link healthCheck}: plain numbers only (so it checkpoints like any other state). Read the findings with
@@ -25,6 +33,8 @@ export interface HealthCheckState {
    */
   readonly foundAt: readonly number[]
   readonly values: readonly number[]
+  /** For `deadUnits`: the index of the weight leaf (rank ≥ 2, in flattening order) it was found in; NaN before. */
+  readonly deadLeaf: number
 }
 
 const CODES: readonly DiagnosisCode[] = [
@@ -35,6 +45,7 @@ const CODES: readonly DiagnosisCode[] = [
   'noProgress',
   'vanishingGradient',
   'explodingGradient',
+  'deadUnits',
 ]
 
 const TEXT: Readonly<
@@ -87,8 +98,15 @@ const TEXT: Readonly<
  * - `paramsNotUpdated` — the params passed to `update` did not change since the previous call although that call's
  *   updates were non-zero (the loop forgot `params = applyUpdates(params, updates)`; compared by Σθ and Σθ²);
  * - with the loss passed as `extra.value`: `lossDiverging`, `oscillation`, `noProgress` (see {@link MonitorOptions});
- * - `vanishingGradient` / `explodingGradient` from the per-layer gradient RMS.
+ * - `vanishingGradient` / `explodingGradient` from the per-layer gradient RMS;
+ * - `deadUnits` — most units (columns) of a weight leaf had an exactly zero gradient for 10 steps running (dead ReLUs;
+ *   see {@link MonitorOptions.deadUnitFraction}); a leaf the loss never reads looks the same from here.
  * Each code is recorded once. It needs the params (pass them to `update`).
+ *
+ * A loop that applies the updates but forgets `state = next` hands `update` the state init returned with params that
+ * have moved: that is thrown at once, as a `stateNotUpdated` DescentError (a finding recorded in a state the loop
+ * throws away would never be seen). Put healthCheck first in the chain, outside conditional wrappers, and init it
+ * with the params the first update gets.
  * @param options - {@link MonitorOptions} thresholds.
  * @example
  * import { applyUpdates, chain, diagnosesOf, healthCheck, sgd, tensor } from 'descent'
@@ -106,10 +124,22 @@ const TEXT: Readonly<
  */
 export function healthCheck(options: MonitorOptions = {}): GradientTransformation<HealthCheckState> {
   const tx: GradientTransformation<HealthCheckState> = {
-    init: () => {
+    init: (params) => {
       const { reported: _, ...monitor } = initMonitor(options)
       const none = CODES.map(() => NaN)
-      return { count: 0, paramSum: NaN, paramSumSq: NaN, lastUpdateNorm: 0, monitor, foundAt: none, values: none }
+      // The params init was given: a state still at count 0 next to params that moved was not threaded (update
+      // throws stateNotUpdated).
+      const [paramSum, paramSumSq] = fingerprint(params as PyTree)
+      return {
+        count: 0,
+        paramSum,
+        paramSumSq,
+        lastUpdateNorm: 0,
+        monitor,
+        foundAt: none,
+        values: none,
+        deadLeaf: NaN,
+      }
     },
     update: (updates, state, params, extra) => {
       const foundAt = [...state.foundAt]
@@ -120,14 +150,16 @@ export function healthCheck(options: MonitorOptions = {}): GradientTransformatio
         foundAt[i] = state.count
         values[i] = value
       }
-      const { norm, layerRms } = gradStats(updates as PyTree)
+      const { norm, layerRms, deadUnits } = gradStats(updates as PyTree, { deadUnits: true })
+      let deadLeaf = state.deadLeaf
       if (!Number.isFinite(norm) && !tree.allFinite(updates as PyTree)) add('nonFinite', NaN)
       let paramSum = NaN
       let paramSumSq = NaN
       if (params !== undefined && params !== null) {
-        paramSum = 0
-        for (const x of tree.leaves(params as PyTree)) paramSum += isTensor(x) ? tree.sum(x) : x
-        paramSumSq = tree.norm(params as PyTree, { squared: true })
+        ;[paramSum, paramSumSq] = fingerprint(params as PyTree)
+        if (state.count === 0 && (paramSum !== state.paramSum || paramSumSq !== state.paramSumSq)) {
+          if (Number.isFinite(state.paramSum) && Number.isFinite(paramSum)) throw stateNotUpdated()
+        }
         // Updates below float32 resolution of the params (‖u‖ ≤ 1e-4·‖θ‖: near a minimum) may legitimately not move them.
         if (
           state.count > 0 &&
@@ -141,27 +173,72 @@ export function healthCheck(options: MonitorOptions = {}): GradientTransformatio
       const reported = CODES.filter((_, i) => !Number.isNaN(foundAt[i]!))
       let monitor = { ...state.monitor, reported } as MonitorState
       const value = extra?.value
+      let found: readonly Diagnosis[]
       if (typeof value === 'number' && Number.isFinite(value)) {
-        const [m, found] = monitorStep(monitor, value, state.count, layerRms, options)
-        monitor = m
-        for (const d of found)
-          add(d.code, d.code === 'noProgress' ? m.count : d.code === 'lossDiverging' ? value : firstRms(layerRms))
+        ;[monitor, found] = monitorStep(monitor, value, state.count, layerRms, options, deadUnits)
+      } else {
+        // Without the loss, the dead-unit rule still runs (it needs the gradients only).
+        const [dead, d] = deadUnitsStep(monitor.dead, deadUnits, state.count, options)
+        monitor = { ...monitor, dead }
+        found = d === undefined || monitor.reported.includes('deadUnits') ? [] : [d]
+      }
+      for (const d of found) {
+        if (d.code === 'deadUnits') {
+          deadLeaf = Object.keys(layerRms).indexOf(d.path!)
+          add(d.code, deadUnits[d.path!]!)
+        } else {
+          add(
+            d.code,
+            d.code === 'noProgress' ? monitor.count : d.code === 'lossDiverging' ? value! : firstRms(layerRms),
+          )
+        }
       }
       const { reported: _, ...kept } = monitor
       // The updates pass through unchanged; their norm is taken by the next call's paramsNotUpdated test.
       return [
         updates,
-        { count: state.count + 1, paramSum, paramSumSq, lastUpdateNorm: norm, monitor: kept, foundAt, values },
+        {
+          count: state.count + 1,
+          paramSum,
+          paramSumSq,
+          lastUpdateNorm: norm,
+          monitor: kept,
+          foundAt,
+          values,
+          deadLeaf,
+        },
       ]
     },
   }
   return tx
 }
 
+/** Σθ and Σθ² of the params (float64): equal for the same params, and changed by any step that moves them. */
+function fingerprint(params: PyTree | undefined): readonly [number, number] {
+  if (params === undefined || params === null) return [NaN, NaN]
+  let sum = 0
+  for (const x of tree.leaves(params)) sum += isTensor(x) ? tree.sum(x) : x
+  return [sum, tree.norm(params, { squared: true })]
+}
+
+const stateNotUpdated = (): DescentError =>
+  new DescentError(
+    'healthCheck: stateNotUpdated: update received the state that init returned (count 0) together with params that ' +
+      'differ from the ones init was given. The loop applies the updates but does not keep the state that update ' +
+      'returns, so every step is a first step (Adam: a step of about lr in every coordinate; momentum, schedules ' +
+      'and counts never advance). Fix: keep both results of every update: ' +
+      'const [updates, next] = optimizer.update(grads, state, params); params = applyUpdates(params, updates); ' +
+      'state = next (or use trainStep / fit, which thread them). If the first update is meant to get other params ' +
+      'than init, call init with those params.',
+    { code: 'stateNotUpdated' },
+  )
+
 const firstRms = (layerRms: Readonly<Record<string, number>>): number => Object.values(layerRms)[0] ?? NaN
 
 /**
- * The diagnoses recorded in a {@link healthCheck} state, in the order they were found.
+ * The diagnoses recorded in a {@link healthCheck} state, in the order they were found. `params` (the params, or any
+ * tree of the same structure) names the weight leaf of a `deadUnits` finding (`grads.hidden.w`); without it the leaf
+ * is named by its index among the weight leaves.
  * @example
  * import { diagnosesOf, healthCheck, tensor } from 'descent'
  * const tx = healthCheck()
@@ -170,11 +247,24 @@ const firstRms = (layerRms: Readonly<Record<string, number>>): number => Object.
  * @category train
  * @since 0.2.0
  */
-export function diagnosesOf(state: HealthCheckState): Diagnosis[] {
-  return CODES.flatMap((code, i) => {
+export function diagnosesOf(state: HealthCheckState, params?: PyTree): Diagnosis[] {
+  return CODES.flatMap((code, i): Diagnosis[] => {
     const step = state.foundAt[i]!
     if (Number.isNaN(step)) return []
+    if (code === 'deadUnits') {
+      return [deadUnitsDiagnosis(weightPath(state.deadLeaf, params), state.values[i]!, undefined, step)]
+    }
     const [severity, message, fix] = TEXT[code]!
     return [{ code, severity, step, message: message(state.values[i]!), fix }]
-  }).sort((a, b) => a.step - b.step)
+  }).sort((a, b) => a.step! - b.step!)
+}
+
+/** The path of the k-th weight leaf (rank ≥ 2) of `params` (as `grads.…`), or its index when no params are given. */
+function weightPath(k: number, params: PyTree | undefined): string {
+  if (params !== undefined) {
+    const weights = tree.flattenWithPath(params)[0].filter(([, l]) => isTensor(l) && l.shape.length >= 2)
+    const entry = weights[k]
+    if (entry !== undefined) return tree.keystr(entry[0], 'grads')
+  }
+  return `weight leaf #${k} (pass the params to diagnosesOf to name it)`
 }

@@ -6,6 +6,7 @@ import type { Diagnosis } from './diagnosis'
  * ```text
  * loss = f(θ_t; batch)    gradNorm = ‖∇f(θ_t)‖₂    updateNorm = ‖u_t‖₂    paramNorm = ‖θ_{t+1}‖₂
  * layerGradRms[leaf] = ‖g_leaf‖₂ / √size(leaf)      (weight leaves: rank ≥ 2)
+ * deadUnits[leaf] = #{ columns j : g_leaf[·, j] = 0 } / #columns
  * ```
  * (global L2 norms over every leaf). `aux` is the loss's auxiliary output with `hasAux`. `diagnoses` lists what the
  * step's checks found; a step with a non-finite loss or gradient is not applied.
@@ -22,6 +23,12 @@ export interface StepInfo<A = unknown> {
    * (`grads.layers[0].w`): the per-layer gradient scale that vanishing and exploding gradients show up in.
    */
   readonly layerGradRms: Readonly<Record<string, number>>
+  /**
+   * Per weight leaf (rank ≥ 2, at least 2 columns), the fraction of its units whose gradient is exactly 0 on the whole
+   * batch: a unit is a column (the last axis, as in `x @ W` with `W` of shape [in, out]). Dead ReLUs show up here.
+   * Measured with diagnostics on and a gradient that is not 0 altogether; empty otherwise.
+   */
+  readonly deadUnits: Readonly<Record<string, number>>
   readonly aux?: A
   readonly diagnoses: readonly Diagnosis[]
 }

@@ -9,7 +9,8 @@ import type { Diagnosis } from './diagnosis'
 export interface MonitorOptions {
   /**
    * `lossDiverging` when the smoothed loss exceeds this multiple of its best (Lightning's lr-finder rule) and of where
-   * the run started, while the loss rose in ≥ 8 of the last 10 steps. @defaultValue 4
+   * the run started, while the loss rose in ≥ 8 of the last 10 steps without its growth fading (heavy ball's transient
+   * peak is not a divergence), or once it is 1000× where it started. @defaultValue 4
    */
   readonly divergenceFactor?: number
   /** `noProgress` when, after this many steps, the best smoothed loss is not below (1 − 1e-3)·the first. @defaultValue 200 */
@@ -25,6 +26,14 @@ export interface MonitorOptions {
    * al., ICSE 2021), on per-element RMS so that layer sizes do not matter. @defaultValue 10
    */
   readonly gradientSteps?: number
+  /**
+   * `deadUnits` when, for `deadUnitSteps` steps running, at least this fraction of a weight leaf's units (columns) got
+   * an exactly zero gradient from every example of the batch while the gradient as a whole was not 0 (AUTOTRAINER's
+   * dying-ReLU rule: ≥ 70 % zero gradients). @defaultValue 0.7
+   */
+  readonly deadUnitFraction?: number
+  /** Steps running that the `deadUnitFraction` rule must hold for `deadUnits`. @defaultValue 10 */
+  readonly deadUnitSteps?: number
 }
 
 /** @internal The monitor's state: plain numbers, carried by fit or by healthCheck's state. */
@@ -46,6 +55,8 @@ export interface MonitorState {
   /** Steps so far at which the first/last layer gradient ratio looked vanishing / exploding. */
   readonly vanishing: number
   readonly exploding: number
+  /** Consecutive steps at which some weight leaf had at least `deadUnitFraction` of its units dead. */
+  readonly dead: number
   /** Codes already reported (each is reported once per run). */
   readonly reported: readonly string[]
 }
@@ -64,6 +75,7 @@ export const initMonitor = (o: MonitorOptions = {}): MonitorState => ({
   diffs: new Array<number>(o.oscillationWindow ?? 20).fill(NaN),
   vanishing: 0,
   exploding: 0,
+  dead: 0,
   reported: [],
 })
 
@@ -77,7 +89,9 @@ const BETA = 0.9
  *   its size, with no new best for a window — the steps overshoot the valley;
  * - `noProgress` (warning): after `noProgressSteps` the smoothed loss is not 0.1 % below where it started;
  * - `vanishingGradient` / `explodingGradient` (warnings): the first and last weight layers' gradient scales (from
- *   {@link StepInfo.layerGradRms}) stay far apart (see {@link MonitorOptions.gradientSteps}).
+ *   {@link StepInfo.layerGradRms}) stay far apart (see {@link MonitorOptions.gradientSteps});
+ * - `deadUnits` (warning): most units of a weight leaf got an exactly zero gradient for many steps running (from
+ *   {@link StepInfo.deadUnits}; see {@link MonitorOptions.deadUnitFraction}).
  */
 export function monitorStep(
   s: MonitorState,
@@ -85,6 +99,7 @@ export function monitorStep(
   step: number,
   layerGradRms: Readonly<Record<string, number>> = {},
   o: MonitorOptions = {},
+  deadUnits: Readonly<Record<string, number>> = {},
 ): readonly [MonitorState, Diagnosis[]] {
   const factor = o.divergenceFactor ?? 4
   const noProgressSteps = o.noProgressSteps ?? 200
@@ -118,7 +133,7 @@ export function monitorStep(
   // A loss that has grown a thousandfold past its start diverges however it gets there (alternating on a valley's
   // walls, sgd above 2/λ on the steep axis, climbs in a zigzag that the rising rule does not see).
   const exploded = count > 1 && first !== 0 && smooth - first > 1e3 * Math.abs(first)
-  const diverging = (above && rising) || exploded ? s.diverging + 1 : 0
+  const diverging = (above && rising && !decelerating(loss, diffs)) || exploded ? s.diverging + 1 : 0
   if (diverging >= (o.divergenceSteps ?? 1)) {
     report({
       code: 'lossDiverging',
@@ -169,7 +184,7 @@ export function monitorStep(
     // has fitted the targets' mean, every gradient is small); exploding can start at any time.
     if (count <= gradientSteps && a < 1e-3 * b && a < 1e-4) vanishing++
     const [lastLayer, lastRms] = layers[layers.length - 1]!
-    if (a > 70 * lastRms) exploding++
+    if (lastRms > 0 && a > 70 * lastRms) exploding++
     const persistent = (n: number) => n >= 0.8 * gradientSteps && n >= count / 2
     if (count === gradientSteps && persistent(vanishing)) {
       report({
@@ -192,6 +207,8 @@ export function monitorStep(
       })
     }
   }
+  const [dead, deadFound] = deadUnitsStep(s.dead, deadUnits, step, o)
+  if (deadFound !== undefined) report(deadFound)
   return [
     {
       count,
@@ -205,10 +222,66 @@ export function monitorStep(
       diffs,
       vanishing,
       exploding,
+      dead,
       reported: [...reported],
     },
     found,
   ]
+}
+
+/**
+ * @internal The dead-unit rule alone (healthCheck runs it without a loss): `dead` counts the steps running at which some
+ * weight leaf had at least `deadUnitFraction` of its units dead; at `deadUnitSteps` it reports the worst leaf.
+ */
+export function deadUnitsStep(
+  dead: number,
+  deadUnits: Readonly<Record<string, number>>,
+  step: number,
+  o: MonitorOptions = {},
+): readonly [number, Diagnosis | undefined] {
+  let worst: [string, number] | undefined
+  for (const e of Object.entries(deadUnits)) if (worst === undefined || e[1] > worst[1]) worst = e
+  const next = worst !== undefined && worst[1] >= (o.deadUnitFraction ?? 0.7) ? dead + 1 : 0
+  if (worst === undefined || next < (o.deadUnitSteps ?? 10)) return [next, undefined]
+  return [next, deadUnitsDiagnosis(worst[0], worst[1], next, step)]
+}
+
+/** @internal The `deadUnits` warning: `fraction` of the units of `path` had a zero gradient for `steps` steps running. */
+export function deadUnitsDiagnosis(path: string, fraction: number, steps: number | undefined, step: number): Diagnosis {
+  const running = steps === undefined ? 'for deadUnitSteps (10 by default) steps running' : `for ${steps} steps running`
+  return {
+    code: 'deadUnits',
+    severity: 'warning',
+    step,
+    path,
+    message:
+      `${(100 * fraction).toFixed(0)} % of the units of ${path} (its columns) have had an exactly zero gradient on ` +
+      `every example of the batch ${running}, while the rest of the model still learns: dead ` +
+      'ReLUs (inactive on every input) never recover, since no gradient reaches them',
+    fix:
+      'lower the learning rate (a too-large step pushes pre-activations below 0 for good), use He initialisation ' +
+      '(heNormal) and biases initialised at 0 or a small positive value, or leakyRelu / gelu instead of relu',
+  }
+}
+
+/**
+ * Whether the last 10 steps' growth is fading: the loss grew over the last 10 steps, but by less than half as much
+ * (in log) over the last 5 as over the 5 before. An unstable learning rate grows the loss geometrically (GD above 2/λ
+ * multiplies it by (1 − ηλ)² every step); heavy ball tuned for κ = L/μ rises like (n + 1)²·q²ⁿ before it converges
+ * (the peak effect: 60–140× at κ = 400–1000 in descent/testing's heavyBallQuadratic), and its growth fades every step.
+ * Losses ≤ 0, or fewer than 10 differences, cannot say (false).
+ */
+function decelerating(loss: number, diffs: readonly number[]): boolean {
+  const ls = [loss]
+  for (let i = diffs.length - 1; ls.length < 11; i--) {
+    const d = diffs[i]
+    if (d === undefined || Number.isNaN(d)) return false
+    ls.unshift(ls[0]! - d)
+  }
+  if (ls.some((x) => !(x > 0))) return false
+  const early = Math.log(ls[5]! / ls[0]!)
+  const late = Math.log(ls[10]! / ls[5]!)
+  return early > 0 && late < 0.5 * early
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(4) : x.toExponential(3))

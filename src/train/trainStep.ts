@@ -55,7 +55,9 @@ export type LossFn<P extends PyTree, B> = (params: P, batch: B) => unknown
  * line searches' `valueFn`). With diagnostics on (the default), a step whose loss or gradient is not finite returns
  * the state unchanged (same step count) with a `nonFinite` diagnosis naming the first bad gradient leaf; params the
  * loss never reads give `disconnectedParam`, a broadcast like [n,1] − [n] gives `suspiciousBroadcast`, and the
- * optimizer's suspicious hyperparameters (`hyperparameterDiagnoses`) are reported at step 0.
+ * optimizer's suspicious hyperparameters (`hyperparameterDiagnoses`) are reported at step 0. `info.deadUnits` measures,
+ * per weight leaf, the fraction of units (columns) whose gradient is exactly 0 on the whole batch (dead ReLUs); the
+ * `deadUnits` warning needs several steps of it, so {@link fit} and {@link healthCheck} report it.
  * @param loss - `(params, batch) => scalar Tensor` (or `[scalar, aux]` with `hasAux`), written with descent ops.
  * @param optimizer - The optimizer the state was made with ({@link initTrainState}).
  * @param options - {@link TrainStepOptions}: `hasAux`, `donate`, `diagnostics`.
@@ -100,7 +102,16 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
   return (state, batch) => {
     const [value, grads, aux, unused, traceWarnings] = valueAndGrad(state.params, batch)
     const lossValue = isTensor(value) ? value.item() : value
-    const { norm: gradNorm, layerRms: layerGradRms } = gradStats(grads as PyTree)
+    const {
+      norm: gradNorm,
+      layerRms: layerGradRms,
+      deadUnits,
+    } = gradStats(grads as PyTree, {
+      deadUnits: diagnostics,
+      // A param the loss never reads has a zero gradient everywhere: that is disconnectedParam, not dead units or a
+      // vanishing layer.
+      skip: unused.map((p) => p.replace(/^params/, 'grads')),
+    })
     const diagnoses = diagnostics
       ? [
           ...stepChecks(state.step, lossValue, grads as PyTree, gradNorm),
@@ -117,6 +128,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
         updateNorm: 0,
         paramNorm: tree.norm(state.params),
         layerGradRms,
+        deadUnits,
         diagnoses,
       }
       return [state, withAux(info)]
@@ -129,6 +141,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
       updateNorm: tree.norm(updates),
       paramNorm: tree.norm(next.params),
       layerGradRms,
+      deadUnits,
       diagnoses,
     }
     return [next as TrainState<P, S>, withAux(info)]

@@ -1,10 +1,10 @@
 import { type EmptyState, initEmptyState } from '../core/base'
-import { HyperparameterError, ShapeError } from '../core/errors'
+import { HyperparameterError } from '../core/errors'
 import { checkInRange } from '../core/hyperparams'
 import type { Tensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
-import { broadcastOver, reduceOver } from './_internal/axes'
+import { unitwiseNorm } from './unitwiseNorm'
 import { firstArg } from './_internal/firstArg'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -35,30 +35,8 @@ export interface AdaptiveGradClipOptions {
   readonly axis?: number | readonly number[] | undefined
 }
 
-const defaultAxes = (shape: readonly number[]): number[] => {
-  const all = shape.map((_, i) => i)
-  if (shape.filter((d) => d !== 1).length <= 1) return all
-  if (shape.length === 2 || shape.length === 3) return [0]
-  if (shape.length === 4) return [0, 1, 2]
-  if (shape.length === 5) return [0, 1, 2, 3]
-  throw new ShapeError(
-    `adaptiveGradClip: no default unit for a leaf of shape [${shape.join(',')}] (rank ${shape.length}); ` +
-      'pass options.axis to say which axes make up one unit.',
-  )
-}
-
-/** The unit-wise L2 norm, broadcast back to the leaf's shape (float64). */
-const unitwiseNorm = (x: Tensor | number, axis: readonly number[] | undefined): Tensor | number => {
-  if (typeof x === 'number') return Math.abs(x)
-  const axes = axis === undefined ? defaultAxes(x.shape) : axis.map((a) => (a < 0 ? a + x.shape.length : a))
-  if (axes.some((a) => !(a >= 0 && a < x.shape.length))) {
-    throw new ShapeError(
-      `adaptiveGradClip options.axis [${axis?.join(',')}] is out of range for shape [${x.shape.join(',')}]`,
-    )
-  }
-  const sumSq = reduceOver(x, axes, 'sum', (v) => v * v, 'float64')
-  return tree.mapElementwise(Math.sqrt, broadcastOver(sumSq, x.shape, axes))
-}
+const unitwiseNormOf = (x: Tensor | number, axis: readonly number[] | undefined): Tensor | number =>
+  unitwiseNorm(x, axis, 'adaptiveGradClip')
 
 /**
  * Adaptive gradient clipping (AGC): clips each unit of the updates to a fraction of the matching param unit's norm.
@@ -119,8 +97,8 @@ export function adaptiveGradClip(
       const p = paramsRequired(owner, params)
       const out = tree.map(
         (g, w) => {
-          const gNorm = unitwiseNorm(g, axis)
-          const pNorm = unitwiseNorm(w, axis)
+          const gNorm = unitwiseNormOf(g, axis)
+          const pNorm = unitwiseNormOf(w, axis)
           const clipped = tree.mapElementwiseNamed(
             ['updates', 'unit norm', 'param unit norm'],
             (x, gn, pn) => {

@@ -5,6 +5,7 @@ import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
 import { type StateSpec, checkParams, checkState, innerStateChecker } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = { notfiniteCount: 'count', lastFinite: 'number', totalNotfinite: 'count', innerState: 'any' }
 
@@ -28,7 +29,10 @@ export interface ApplyIfFiniteOptions {
  * @since 0.1.0
  */
 export interface ApplyIfFiniteState<S> {
-  /** Number of consecutive updates with an Inf or NaN; reset to 0 by a finite update. */
+  /**
+   * Number of consecutive skipped updates with an Inf or NaN; reset to 0 by a finite update and by the non-finite
+   * update applied when the wrapper gives up (so the next streak is skipped again, as optax PR #1746 fixes).
+   */
   readonly notfiniteCount: number
   /**
    * 1 if the last update was finite, else 0 (a number rather than optax's bool, so that the state stays a numeric
@@ -52,7 +56,7 @@ function applyIfFiniteBody<S>(
   const name = positional ? 'maxConsecutiveErrors' : 'options.maxConsecutiveErrors'
   const max = raw === Infinity ? Infinity : checkInteger(owner, name, raw, '[0, Infinity)')
   const checkInner = innerStateChecker(owner, 'state.innerState', inner)
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<ApplyIfFiniteState<S>>>(
     {
       init: (params) => (
         checkParams('applyIfFinite.init', params),
@@ -62,17 +66,22 @@ function applyIfFiniteBody<S>(
         checkState(owner, state, STATE, updates, params)
         checkInner(state.innerState, params ?? updates)
         const finite = tree.allFinite(updates)
-        const notfiniteCount = finite ? 0 : state.notfiniteCount + 1
+        const streak = finite ? 0 : state.notfiniteCount + 1
+        const givesUp = streak > max
         const [u, innerState] =
-          finite || notfiniteCount > max
+          finite || givesUp
             ? inner.update(updates, state.innerState, params, extra)
             : ([tree.zerosLike(updates), state.innerState] as const)
+        // Giving up ends the streak (optax PR #1746): otherwise every later non-finite update would pass too.
+        const notfiniteCount = givesUp ? 0 : streak
         const totalNotfinite = finite ? state.totalNotfinite : state.totalNotfinite + 1
         return [u, { notfiniteCount, lastFinite: finite ? 1 : 0, totalNotfinite, innerState }] as const
       },
     },
     [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: ApplyIfFiniteState<S>) => learningRatesIn(inner, s.innerState))
 }
 
 /**
@@ -85,10 +94,14 @@ function applyIfFiniteBody<S>(
  * `applyIfFinite(inner, { maxConsecutiveErrors: 5 })`, or data-last, `pipe(inner, applyIfFinite({ … }))`.
  *
  * ```text
- * finite_t = all(isfinite(g_t))       n_t = finite_t ? 0 : n_{t−1} + 1
- * (u_t, s_t) = inner(g_t, s_{t−1})    if finite_t or n_t > maxConsecutiveErrors
+ * finite_t = all(isfinite(g_t))       k_t = finite_t ? 0 : n_{t−1} + 1      giveUp_t = k_t > maxConsecutiveErrors
+ * (u_t, s_t) = inner(g_t, s_{t−1})    if finite_t or giveUp_t
  * (u_t, s_t) = (0, s_{t−1})           otherwise
+ * n_t = giveUp_t ? 0 : k_t           (notfiniteCount)
  * ```
+ *
+ * The reset on giving up is optax PR #1746's fix: optax's `apply_if_finite` keeps counting, so once it has given up
+ * it applies every later non-finite update, and `notfinite_count` no longer counts consecutive skips.
  *
  * @param inner - The transform to protect.
  * @param options - {@link ApplyIfFiniteOptions}, or `maxConsecutiveErrors` positionally.

@@ -1,10 +1,11 @@
-import { initEmptyState, type EmptyState } from '../core/base'
 import { attachNotes, checkInRange, suspicious } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { globalNorm } from './_internal/globalNorm'
-import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState } from '../core/stateCheck'
+
+const STATE: StateSpec = { gradNorm: 'number' }
 
 /**
  * Options of {@link clipByGlobalNorm}.
@@ -17,6 +18,21 @@ export interface ClipByGlobalNormOptions {
    * @defaultValue required
    */
   readonly maxNorm: number
+}
+
+/**
+ * State of {@link clipByGlobalNorm}: the norm it measured, so it can be logged without computing it again (optax
+ * #326 asks for this; PyTorch's `clip_grad_norm_` returns it).
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface ClipByGlobalNormState {
+  /**
+   * The global L2 norm of the updates the last `update` received, before clipping (the gradient norm when
+   * clipByGlobalNorm comes first in the chain); 0 before the first update. Compare it with `maxNorm` to see whether
+   * that step was clipped.
+   */
+  readonly gradNorm: number
 }
 
 /**
@@ -33,35 +49,40 @@ export interface ClipByGlobalNormOptions {
  * n = √(Σ_leaves Σ_i g_i²)
  * u = g                  if n < maxNorm
  * u = g · maxNorm / n    otherwise
+ * state.gradNorm = n      (before clipping)
  * ```
  *
  * References: Pascanu, Mikolov & Bengio 2012, On the difficulty of training recurrent neural networks,
  * https://arxiv.org/abs/1211.5063
  *
  * @param maxNorm - The threshold, positionally or as {@link ClipByGlobalNormOptions}; in [0, ∞).
- * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
+ * @returns A {@link GradientTransformation} whose state ({@link ClipByGlobalNormState}) keeps the norm before clipping.
  * @throws HyperparameterError when `maxNorm` is negative, infinite or not a number.
  * @example
  * import { clipByGlobalNorm, tensor, tree } from 'descent'
  * const tx = clipByGlobalNorm(1)
- * const [u] = tx.update({ a: tensor([3]), b: 4 }, tx.init({}))
+ * const [u, state] = tx.update({ a: tensor([3]), b: 4 }, tx.init({}))
  * assert.deepStrictEqual([u.a.toArray(), u.b], [[0.6000000238418579], 0.8])
  * assert.ok(Math.abs(tree.norm(u) - 1) < 1e-7)
+ * assert.strictEqual(state.gradNorm, 5) // √(3² + 4²), before clipping
  * @see clip, chain
  * @category transforms
  * @since 0.1.0
  */
-export function clipByGlobalNorm(maxNorm: number | ClipByGlobalNormOptions): GradientTransformation<EmptyState> {
+export function clipByGlobalNorm(
+  maxNorm: number | ClipByGlobalNormOptions,
+): GradientTransformation<ClipByGlobalNormState> {
   const [options, name] = firstArg<ClipByGlobalNormOptions, 'maxNorm'>(maxNorm, 'maxNorm')
   const max = checkInRange('clipByGlobalNorm', name, options.maxNorm, '[0, Infinity)')
-  return attachNotes(
+  return attachNotes<GradientTransformation<ClipByGlobalNormState>>(
     {
-      init: initEmptyState,
+      init: (): ClipByGlobalNormState => ({ gradNorm: 0 }),
       update: (updates, state, params) => {
-        checkState('clipByGlobalNorm', state, EMPTY_STATE_SPEC, updates, params)
+        checkState('clipByGlobalNorm', state, STATE, updates, params)
         const n = globalNorm(updates)
-        if (n < max || n === 0) return [updates, state]
-        return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), state]
+        const next: ClipByGlobalNormState = { gradNorm: n }
+        if (n < max || n === 0) return [updates, next]
+        return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), next]
       },
     },
     [

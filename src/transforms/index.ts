@@ -7,7 +7,7 @@ export {
   type ScaleByLearningRateState,
 } from './scaleByLearningRate'
 export { clip, type ClipOptions } from './clip'
-export { clipByGlobalNorm, type ClipByGlobalNormOptions } from './clipByGlobalNorm'
+export { clipByGlobalNorm, type ClipByGlobalNormOptions, type ClipByGlobalNormState } from './clipByGlobalNorm'
 export { trace, type TraceOptions, type TraceState } from './trace'
 export { ema, type EmaOptions, type EmaState } from './ema'
 export {
@@ -36,7 +36,13 @@ export {
 export { multiTransform, partition, type LabelTree, type MultiTransformState } from './multiTransform'
 export { freeze } from './freeze'
 export { selectiveTransform, type SelectiveTransformOptions } from './selectiveTransform'
-export { lookahead, type LookaheadOptions, type LookaheadParams, type LookaheadState } from './lookahead'
+export {
+  lookahead,
+  type LookaheadOptions,
+  type LookaheadParams,
+  type LookaheadState,
+  type LookaheadTransformation,
+} from './lookahead'
 export { lookaheadParams } from './lookaheadParams'
 export { withExtraArgs } from './withExtraArgs'
 export {
@@ -69,6 +75,14 @@ export { centralize } from './centralize'
 export { keepParamsNonnegative } from './keepParamsNonnegative'
 export { zeroNans, type ZeroNansState } from './zeroNans'
 export { adaptiveGradClip, type AdaptiveGradClipOptions } from './adaptiveGradClip'
+export { unitwiseNorm } from './unitwiseNorm'
+export { unitwiseClip } from './unitwiseClip'
+export { skipNotFinite } from './skipNotFinite'
+export { skipLargeUpdates } from './skipLargeUpdates'
+export { perExampleGlobalNormClip } from './perExampleGlobalNormClip'
+export { perExampleLayerNormClip } from './perExampleLayerNormClip'
+export { flatten } from './flatten'
+export { measureWithEma, type MeasureWithEmaOptions } from './measureWithEma'
 export { normalizeByUpdateNorm, type NormalizeByUpdateNormOptions } from './normalizeByUpdateNorm'
 export { snapshot, type SnapshotOptions, type SnapshotState } from './snapshot'
 export { monitor, type Measure, type MonitorState } from './monitor'
@@ -86,7 +100,14 @@ export {
   type ScaleByOptimisticGradientOptions,
   type ScaleByOptimisticGradientState,
 } from './scaleByOptimisticGradient'
+export { scaleByAdan, type ScaleByAdanOptions, type ScaleByAdanState } from './scaleByAdan'
+export {
+  scaleByDistanceOverGradients,
+  type ScaleByDistanceOverGradientsOptions,
+  type ScaleByDistanceOverGradientsState,
+} from './scaleByDistanceOverGradients'
 export { scaleBySign } from './scaleBySign'
 export { scaleByPolyak, type ScaleByPolyakOptions } from './scaleByPolyak'
 export { hyperparameterDiagnoses } from './hyperparameterDiagnoses'
 export { strictPurity } from './strictPurity'
+export { currentLearningRate } from './currentLearningRate'

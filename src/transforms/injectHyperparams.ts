@@ -2,6 +2,7 @@ import { DescentError, HyperparameterError } from '../core/errors'
 import { attachNotes, notesOf, withCode } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../core/types'
 import { hyperparamDefaultsOf } from '../core/hyperparamDefaults'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 import { isOptionsObject } from './_internal/firstArg'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
@@ -198,7 +199,14 @@ export function injectHyperparams<A extends readonly unknown[], S>(
         const got = state.hyperparams[name]
         if (!Object.is(got, expected)) throw scheduleOverridden(name, got, expected, state.count)
       })
-    return attachNotes(
+    // The next update's learning rate: the schedule at the next count, or the (possibly hand-set) number.
+    const readLearningRate = (state: InjectHyperparamsState<S>): readonly number[] => {
+      const schedule = schedules.get('learningRate')
+      if (schedule) return [schedule(state.count)]
+      const lr = state.hyperparams.learningRate
+      return typeof lr === 'number' ? [lr] : learningRatesIn(tx0, state.innerState)
+    }
+    const tx = attachNotes<GradientTransformation<InjectHyperparamsState<S>>>(
       {
         init: (params) => (
           checkParams('injectHyperparams.init', params),
@@ -214,6 +222,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
       },
       notes,
     )
+    return withLearningRate(tx, readLearningRate)
   }
 }
 

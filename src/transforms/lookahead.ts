@@ -5,10 +5,11 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
 import { type StateSpec, checkSameTrees, checkState, checkParams } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = { fastState: 'any', stepsSinceSync: 'count' }
 
-function fastAndSlow(params: unknown): LookaheadParams {
+function assertFastAndSlow(params: unknown): asserts params is LookaheadParams {
   const ok =
     typeof params === 'object' &&
     params !== null &&
@@ -20,7 +21,6 @@ function fastAndSlow(params: unknown): LookaheadParams {
         'Pass the lookahead params to update: the gradients are taken at params.fast.',
     )
   }
-  return params as LookaheadParams
 }
 
 /**
@@ -59,6 +59,30 @@ export interface LookaheadParams<P extends PyTree = PyTree> {
 }
 
 /**
+ * The transformation {@link lookahead} returns: its `update` takes gradients with the fast params' structure and
+ * the {@link LookaheadParams}, and returns `{ fast, slow }` updates for them (so `applyUpdates(params, updates)`
+ * type-checks). It is also a {@link GradientTransformation}, so it can be wrapped and chained.
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface LookaheadTransformation<S> extends GradientTransformation<LookaheadState<S>> {
+  readonly update: {
+    <P extends PyTree>(
+      updates: P,
+      state: LookaheadState<S>,
+      params: LookaheadParams<P>,
+      extra?: ExtraArgs,
+    ): readonly [updates: LookaheadParams<P>, state: LookaheadState<S>]
+    <P extends PyTree>(
+      updates: P,
+      state: LookaheadState<S>,
+      params?: P,
+      extra?: ExtraArgs,
+    ): readonly [updates: P, state: LookaheadState<S>]
+  }
+}
+
+/**
  * State of {@link lookahead}.
  * @category transforms
  * @since 0.1.0
@@ -70,10 +94,7 @@ export interface LookaheadState<S> {
   readonly stepsSinceSync: number
 }
 
-function lookaheadBody<S>(
-  fast: GradientTransformation<S>,
-  options: LookaheadOptions,
-): GradientTransformation<LookaheadState<S>> {
+function lookaheadBody<S>(fast: GradientTransformation<S>, options: LookaheadOptions): LookaheadTransformation<S> {
   const owner = 'lookahead'
   checkTransformation(owner, 'fastOptimizer', fast)
   const o = (options ?? {}) as Partial<LookaheadOptions>
@@ -81,35 +102,53 @@ function lookaheadBody<S>(
   const alpha = checkInRange(owner, 'options.slowStepSize', o.slowStepSize, '(-Infinity, Infinity)')
   const reset = checkBoolean(owner, 'options.resetState', o.resetState ?? false)
   const fastOf = (params: PyTree): PyTree =>
-    typeof params === 'object' && params !== null && !Array.isArray(params) && 'fast' in params
-      ? (params as LookaheadParams).fast
-      : params
-  return inheritNotes(
+    typeof params === 'object' && params !== null && !Array.isArray(params) && 'fast' in params ? params.fast : params
+  // The fast updates become { fast, slow } updates: the first overload of LookaheadTransformation says so.
+  function update<P extends PyTree>(
+    updates: P,
+    state: LookaheadState<S>,
+    params: LookaheadParams<P>,
+    extra?: ExtraArgs,
+  ): readonly [LookaheadParams<P>, LookaheadState<S>]
+  function update<P extends PyTree>(
+    updates: P,
+    state: LookaheadState<S>,
+    params?: P,
+    extra?: ExtraArgs,
+  ): readonly [P, LookaheadState<S>]
+  function update(
+    updates: PyTree,
+    state: LookaheadState<S>,
+    params?: PyTree,
+    extra?: ExtraArgs,
+  ): readonly [LookaheadParams, LookaheadState<S>] {
+    assertFastAndSlow(params)
+    checkState(owner, state, STATE, updates, params.fast)
+    checkSameTrees(owner, ['params.fast', 'params.slow'], [params.fast, params.slow])
+    const [u, fastState] = fast.update(updates, state.fastState, params.fast, extra)
+    const sync = state.stepsSinceSync === k - 1
+    const out: LookaheadParams = sync
+      ? {
+          fast: tree.mapElementwise((f, uu, s) => uu - (1 - alpha) * (f + uu - s), params.fast, u, params.slow),
+          slow: tree.mapElementwise((f, uu, s) => alpha * (f + uu - s), params.fast, u, params.slow),
+        }
+      : { fast: u, slow: tree.zerosLike(params.slow) }
+    const stepsSinceSync = (state.stepsSinceSync + 1) % k
+    return [out, { fastState: sync && reset ? fast.init(params.fast) : fastState, stepsSinceSync }]
+  }
+  const tx: LookaheadTransformation<S> = inheritNotes(
     {
       // As optax, init also accepts the fast params alone.
       init: (params) => (
         checkParams('lookahead.init', params),
         { fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }
       ),
-      update: <P extends PyTree>(updates: P, state: LookaheadState<S>, params?: P, extra?: ExtraArgs) => {
-        const p = fastAndSlow(params)
-        checkState(owner, state, STATE, updates, p.fast)
-        checkSameTrees(owner, ['params.fast', 'params.slow'], [p.fast, p.slow])
-        const [u, fastState] = fast.update(updates, state.fastState, p.fast as P, extra)
-        const sync = state.stepsSinceSync === k - 1
-        const out = sync
-          ? {
-              fast: tree.mapElementwise((f, uu, s) => uu - (1 - alpha) * (f + uu - s), p.fast, u, p.slow),
-              slow: tree.mapElementwise((f, uu, s) => alpha * (f + uu - s), p.fast, u, p.slow),
-            }
-          : { fast: u, slow: tree.zerosLike(p.slow) }
-        const stepsSinceSync = (state.stepsSinceSync + 1) % k
-        const next = { fastState: sync && reset ? fast.init(p.fast) : fastState, stepsSinceSync }
-        return [out as unknown as P, next] as const
-      },
+      update,
     },
     [fast],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: LookaheadState<S>) => learningRatesIn(fast, s.fastState))
 }
 
 /**
@@ -132,7 +171,7 @@ function lookaheadBody<S>(
  *
  * @param fastOptimizer - The inner (fast) optimizer.
  * @param options - {@link LookaheadOptions}.
- * @returns A {@link GradientTransformation} over {@link LookaheadParams}, whose state is a {@link LookaheadState}.
+ * @returns A {@link LookaheadTransformation} over {@link LookaheadParams}, whose state is a {@link LookaheadState}.
  * @throws HyperparameterError when `fastOptimizer` is not a transformation, `syncPeriod` is not an integer ≥ 1, or
  * `slowStepSize` is not finite.
  * @example
@@ -151,8 +190,6 @@ function lookaheadBody<S>(
  * @since 0.1.0
  */
 export const lookahead: {
-  <S>(fastOptimizer: GradientTransformation<S>, options: LookaheadOptions): GradientTransformation<LookaheadState<S>>
-  (
-    options: LookaheadOptions,
-  ): <S>(fastOptimizer: GradientTransformation<S>) => GradientTransformation<LookaheadState<S>>
+  <S>(fastOptimizer: GradientTransformation<S>, options: LookaheadOptions): LookaheadTransformation<S>
+  (options: LookaheadOptions): <S>(fastOptimizer: GradientTransformation<S>) => LookaheadTransformation<S>
 } = dual((args) => isTransformation(args[0]), lookaheadBody)

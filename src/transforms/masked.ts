@@ -4,6 +4,7 @@ import { dual } from '../core/function'
 import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
 import { applyMask, checkMaskOrFn, mergeMasked, resolveMask } from './_internal/maskTree'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = { innerState: 'any' }
 
@@ -28,7 +29,7 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
     throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
   }
   const m = checkMaskOrFn('masked', 'mask', mask)
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<MaskedState<S>>>(
     {
       init: (params) => (
         checkParams('masked.init', params),
@@ -44,6 +45,8 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
     },
     [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: MaskedState<S>) => learningRatesIn(inner, s.innerState))
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
 import { type StateSpec, checkParams, checkState, innerStateChecker } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = {
   miniStep: 'count',
@@ -95,7 +96,7 @@ function multiStepsBody<S>(
     ? (g: number, acc: number, n: number) => acc + (g - acc) / (n + 1)
     : (g: number, acc: number) => acc + g
   const checkInner = innerStateChecker(owner, 'state.innerOptState', inner)
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<MultiStepsState<S>>>(
     {
       init: (params) => (
         checkParams('multiSteps.init', params),
@@ -127,6 +128,8 @@ function multiStepsBody<S>(
     },
     [inner],
   )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: MultiStepsState<S>) => learningRatesIn(inner, s.innerOptState))
 }
 
 /**

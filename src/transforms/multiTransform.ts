@@ -5,6 +5,7 @@ import type { ExtraArgs, GradientTransformation, MaskTree, PyTree } from '../cor
 import { checkTransformation } from './_internal/isTransformation'
 import { type MaskedState, masked } from './masked'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
+import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
  * A tree of labels for {@link multiTransform}: a string at each leaf (or at the root of a subtree, for all of it),
@@ -98,7 +99,7 @@ export function multiTransform(
   const labelsOf = (t: PyTree): LabelTree => (typeof paramLabels === 'function' ? paramLabels(t) : paramLabels)
   const parts = (labels: LabelTree) =>
     names.map((k) => [k, masked(transforms[k] as GradientTransformation<unknown>, maskOf(labels, k))] as const)
-  return inheritNotes(
+  const tx = inheritNotes<GradientTransformation<MultiTransformState>>(
     {
       init: (params) => {
         checkParams('multiTransform.init', params)
@@ -124,6 +125,10 @@ export function multiTransform(
       },
     },
     names.map((k) => transforms[k]),
+  )
+  // currentLearningRate looks through the wrapper into the inner state.
+  return withLearningRate(tx, (s: MultiTransformState) =>
+    names.flatMap((k) => learningRatesIn(transforms[k], s.innerStates[k]?.innerState)),
   )
 }
 

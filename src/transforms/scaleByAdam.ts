@@ -6,6 +6,8 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { adamwFused } from '../kernels/fused/adamwFused'
 import { adamScalars, float32Leaves } from './_internal/adamKernel'
+import { checkDtype, inDtype } from './_internal/accumulatorDtype'
+import type { DType } from '../core/tensor'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
@@ -39,6 +41,18 @@ export interface ScaleByAdamOptions {
    * @defaultValue false
    */
   readonly nesterov?: boolean
+  /**
+   * The dtype of the first moment `mu` (optax's `mu_dtype`); `'float64'` keeps the moving average in float64 while
+   * the params and gradients are float32.
+   * @defaultValue the dtype of each param
+   */
+  readonly muDtype?: DType | undefined
+  /**
+   * The dtype of the second moment `nu`: optax has only `mu_dtype`, so `nu` cannot be kept in higher precision there
+   * (optax #1552); here it can.
+   * @defaultValue the dtype of each param
+   */
+  readonly nuDtype?: DType | undefined
 }
 
 /**
@@ -54,8 +68,6 @@ export interface ScaleByAdamState {
   /** Exponential moving average of the squared gradients (not bias corrected). */
   readonly nu: PyTree
 }
-
-const ADAM_STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Rescales updates by Adam's bias-corrected moment estimates.
@@ -102,16 +114,21 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
   const nesterov = checkBoolean(owner, 'options.nesterov', options.nesterov ?? false)
+  const muDtype = checkDtype(owner, 'options.muDtype', options.muDtype)
+  const nuDtype = checkDtype(owner, 'options.nuDtype', options.nuDtype)
+  // A moment in a dtype chosen by the user may differ from the updates' dtype: its structure is still checked.
+  const momentSpec = (d: DType | undefined): StateSpec => (d === undefined ? 'tree' : 'treeLike')
+  const stateSpec: StateSpec = { count: 'count', mu: momentSpec(muDtype), nu: momentSpec(nuDtype) }
 
   const hyper = { b1, b2, eps, epsRoot, nesterov }
 
   const tx: GradientTransformation<ScaleByAdamState> = {
-    init: (params) => (
-      checkParams('scaleByAdam.init', params),
-      { count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }
-    ),
+    init: (params) => {
+      checkParams('scaleByAdam.init', params)
+      return { count: 0, mu: inDtype(tree.zerosLike(params), muDtype), nu: inDtype(tree.zerosLike(params), nuDtype) }
+    },
     update: (updates, state, params) => {
-      checkState(owner, state, ADAM_STATE, updates, params)
+      checkState(owner, state, stateSpec, updates, params)
       const t = state.count + 1
       const f32 = float32Leaves([updates, state.mu, state.nu])
       if (f32 !== null) {
@@ -133,8 +150,9 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
         const u = tree.unflatten(def, uOut) as typeof updates
         return [u, { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }]
       }
-      const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
-      const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
+      // Computed in the promoted dtype (float64 if the moment or the gradient is), then stored in the asked dtype.
+      const mu = inDtype(tree.updateMoment<PyTree>(updates, state.mu, b1, 1), muDtype)
+      const nu = inDtype(tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2), nuDtype)
       // Host-side float64 bias corrections; m̂ and v̂ are never materialised as trees.
       const bc1 = 1 - b1 ** t
       const bc2 = 1 - b2 ** t
@@ -155,10 +173,10 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       return [out as typeof updates, { count: t, mu, nu }]
     },
   }
-  return attachNotes(markFusible(tx, { kind: 'adamMoments', ...hyper }), [
-    swappedBetasNote(owner, b1, b2),
-    zeroEpsNote(owner, eps, { epsRoot }),
-  ])
+  // The fused train step assumes moments in the params' dtype: explicit moment dtypes stay out of it.
+  const fusible =
+    muDtype === undefined && nuDtype === undefined ? markFusible(tx, { kind: 'adamMoments', ...hyper }) : tx
+  return attachNotes(fusible, [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })])
 }
 
 withHyperparamDefaults(scaleByAdam, 0, { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 })

@@ -7,6 +7,7 @@ import {
   suspicious,
 } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core/types'
+import { withLearningRate } from '../core/learningRate'
 import { firstArg } from './_internal/firstArg'
 import { scale } from './scale'
 import { type ScaleByScheduleState, scaleBySchedule } from './scaleBySchedule'
@@ -100,7 +101,11 @@ export function scaleByLearningRate(
   const flip = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true)
   const sign = flip ? -1 : 1
   const tx = typeof lr === 'number' ? scale(sign * lr) : scaleBySchedule((count) => sign * lr(count))
-  return attachNotes(tx, [flip ? learningRateNote(lr) : undefined])
+  // currentLearningRate reads α (not the signed factor): the rate the next update uses, at the state's count.
+  const read = (state: ScaleByLearningRateState) => [
+    typeof lr === 'number' ? lr : lr((state as ScaleByScheduleState).count),
+  ]
+  return withLearningRate(attachNotes(tx, [flip ? learningRateNote(lr) : undefined]), read)
 }
 
 /** A constant learning rate ≤ 0 does not descend: −α·g with α ≤ 0 (flipSign: false is deliberate). */

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import { expect } from 'vitest'
 import { type PyTree, type Tensor, isTensor, tree } from '../../src/index'
 
@@ -21,25 +22,42 @@ export function expectTreesClose(
 
 /** Asserts the two trees are bit-identical: same structure, shapes, dtypes and every value (NaN equals NaN). */
 export function expectTreesEqual(actual: unknown, expected: unknown): void {
-  expect(toPlainDeep(actual)).toEqual(toPlainDeep(expected))
+  // vitest's toEqual over one array entry per byte takes seconds on large tensors: compare the bytes as one string
+  // first (the same verdict: equal bytes are equal entries), and build the per-byte form only for the diff.
+  if (isDeepStrictEqual(toPlainDeep(actual, bitString), toPlainDeep(expected, bitString))) return
+  expect(toPlainDeep(actual, bitArray)).toEqual(toPlainDeep(expected, bitArray))
 }
 
-const toPlainDeep = (x: unknown): unknown => {
+const bitArray = (bytes: Uint8Array): unknown => Array.from(bytes)
+const bitString = (bytes: Uint8Array): unknown => Buffer.from(bytes).toString('base64')
+
+const toPlainDeep = (x: unknown, bits: (bytes: Uint8Array) => unknown): unknown => {
   if (isTensor(x))
     return {
       shape: x.shape,
       dtype: x.dtype,
-      bits: Array.from(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength)),
+      bits: bits(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength)),
     }
   if (typeof x === 'number') return Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : x
-  if (Array.isArray(x)) return x.map(toPlainDeep)
+  if (Array.isArray(x)) return x.map((c) => toPlainDeep(c, bits))
   if (typeof x === 'object' && x !== null)
     return Object.fromEntries(
       Object.keys(x)
         .sort()
-        .map((k) => [k, toPlainDeep((x as Record<string, unknown>)[k])]),
+        .map((k) => [k, toPlainDeep((x as Record<string, unknown>)[k], bits)]),
     )
   return x
+}
+
+/**
+ * `expect(actual).toEqual(expected)` for large typed arrays: vitest's deep equality takes seconds per million
+ * entries, so equal bytes in arrays of the same type pass at once (equal bytes are Object.is-equal entries, what
+ * toEqual compares), and anything else goes to toEqual for its verdict and diff.
+ */
+export function expectTypedArraysEqual<T extends ArrayBufferView>(actual: T, expected: T): void {
+  const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+  if (actual.constructor === expected.constructor && bytes(actual).equals(bytes(expected))) return
+  expect(actual).toEqual(expected)
 }
 
 /** Asserts both trees have the same structure, and the same shape and dtype at every tensor leaf. */
@@ -82,3 +100,17 @@ export const values = (t: PyTree): number[] => {
   if (!isTensor(t)) throw new Error('expected a Tensor')
   return Array.from((t as Tensor).data)
 }
+
+/**
+ * Runs `check(i)` (the test's expect calls for index i) for every i in [0, n) where `holds(i)`, the same condition
+ * in plain JavaScript, is false. When `holds(i)` implies `check(i)` passes, the verdict and the failure message are
+ * those of calling `check` for every i, without vitest's cost per expect call (about 10 µs) on the tens of thousands
+ * of entries of a kernel's output.
+ */
+export function expectEvery(n: number, holds: (i: number) => boolean, check: (i: number) => void): void {
+  for (let i = 0; i < n; i++) if (!holds(i)) check(i)
+}
+
+/** Whether two arrays have the same length and Object.is-equal entries (what toEqual compares for numbers). */
+export const sameEntries = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((x, i) => Object.is(x, b[i]))

@@ -3,7 +3,12 @@ import {
   type ExtraArgs,
   type GradientTransformation,
   type PyTree,
+  type Tensor,
   adam,
+  add,
+  mul,
+  ops,
+  sub,
   applyUpdates,
   chain,
   ema,
@@ -134,6 +139,9 @@ export const ALIASES: { readonly [K in keyof typeof optimizers]: readonly Resume
     { label: 'lbfgs() with its zoom line search', make: () => optimizers.lbfgs() },
     { label: 'lbfgs without line search', make: () => optimizers.lbfgs(0.1, { linesearch: null, memorySize: 3 }) },
   ],
+  adan: [{ label: 'adan with weight decay', make: () => optimizers.adan(0.01, { weightDecay: 0.01 }) }],
+  optimisticAdam: [{ label: 'optimisticAdam', make: () => optimizers.optimisticAdam(0.01) }],
+  optimisticAdamV2: [{ label: 'optimisticAdamV2(schedule)', make: () => optimizers.optimisticAdamV2(schedule) }],
   optimisticGradientDescent: [
     { label: 'optimisticGradientDescent', make: () => optimizers.optimisticGradientDescent(0.01) },
   ],
@@ -180,7 +188,21 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   conditionallyMask: [
     { label: 'conditionallyMask(adam, step ≥ 2)', make: () => transforms.conditionallyMask(inner(), (s) => s >= 2) },
   ],
-  multiSteps: [{ label: 'multiSteps(adam, 3)', make: () => transforms.multiSteps(inner(), 3) }],
+  multiSteps: [
+    { label: 'multiSteps(adam, 3)', make: () => transforms.multiSteps(inner(), 3) },
+    {
+      label: 'multiSteps(adam, 2) skipping non-finite and large mini-batches',
+      make: () =>
+        transforms.multiSteps(inner(), {
+          everyKSchedule: 2,
+          shouldSkipUpdateFn: (u, s, p) =>
+            transforms.skipNotFinite(u, s, p)[0]
+              ? transforms.skipNotFinite(u, s, p)
+              : transforms.skipLargeUpdates(u, s, p, 1e6),
+        }),
+      grad: nanAt,
+    },
+  ],
   multiStepsHasUpdated: 'a predicate on a MultiStepsState, not a transform',
   multiTransform: [
     {
@@ -210,6 +232,7 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   withExtraArgs: [{ label: 'withExtraArgs(adam)', make: () => transforms.withExtraArgs(inner()) }],
   strictPurity: [{ label: 'strictPurity(adam)', make: () => transforms.strictPurity(inner()) }],
   hyperparameterDiagnoses: 'reads the warnings attached to a transform, not a transform',
+  currentLearningRate: 'reads the learning rate from an optimizer and its state, not a transform',
   injectHyperparams: [
     { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },
     { label: 'injectHyperparams(adam)(schedule)', make: () => transforms.injectHyperparams(adam)(schedule) },
@@ -246,6 +269,19 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   ],
   zeroNans: [{ label: 'zeroNans with NaN gradients', make: () => sgdLike(transforms.zeroNans()), grad: nanAt }],
   adaptiveGradClip: [{ label: 'adaptiveGradClip', make: () => sgdLike(transforms.adaptiveGradClip(0.1)) }],
+  unitwiseNorm: 'a leaf function (the norm adaptiveGradClip uses), not a transform',
+  unitwiseClip: 'a leaf function (the clip adaptiveGradClip uses), not a transform',
+  skipNotFinite: 'a shouldSkipUpdateFn for multiSteps, not a transform (run by the multiSteps case)',
+  skipLargeUpdates: 'a shouldSkipUpdateFn for multiSteps, not a transform (run by the multiSteps case)',
+  perExampleGlobalNormClip: 'a function of per-example gradients (batch axis first), not a transform',
+  perExampleLayerNormClip: 'a function of per-example gradients (batch axis first), not a transform',
+  flatten: [{ label: 'flatten(scaleByAdam)', make: () => sgdLike(transforms.flatten(transforms.scaleByAdam())) }],
+  measureWithEma: [
+    {
+      label: 'monitor(measureWithEma)',
+      make: () => sgdLike(transforms.monitor({ norm: transforms.measureWithEma((u) => tree.norm(u), 0.9) })),
+    },
+  ],
   normalizeByUpdateNorm: [{ label: 'normalizeByUpdateNorm', make: () => sgdLike(transforms.normalizeByUpdateNorm()) }],
   snapshot: [{ label: 'snapshot', make: () => sgdLike(transforms.snapshot('norm', (u) => tree.norm(u))) }],
   monitor: [
@@ -266,9 +302,32 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByOptimisticGradient: [
     { label: 'scaleByOptimisticGradient', make: () => sgdLike(transforms.scaleByOptimisticGradient()) },
   ],
+  scaleByDistanceOverGradients: [
+    {
+      label: 'scaleByDistanceOverGradients',
+      make: () => sgdLike(transforms.scaleByDistanceOverGradients({ repsRel: 1e-2 })),
+    },
+  ],
+  scaleByAdan: [{ label: 'scaleByAdan', make: () => sgdLike(transforms.scaleByAdan()) }],
   scaleBySign: [{ label: 'scaleBySign', make: () => sgdLike(transforms.scaleBySign()) }],
   scaleByPolyak: [{ label: 'scaleByPolyak', make: () => chain(transforms.scaleByPolyak(), scale(-1)) }],
 }
+
+/** f of {@link loss} written with descent ops (for the transforms that differentiate the loss themselves). */
+const opsLoss = (p: PyTree): Tensor =>
+  tree
+    .leaves(p)
+    .map((l) => {
+      const d = sub(l, C)
+      const d2 = mul(d, d)
+      return ops.sum(add(mul(0.25, mul(d2, d2)), mul(0.5, d2)))
+    })
+    .reduce((a, b) => add(a, b))
+/** `tx` with the loss passed as the extra argument objFn at every update (as a training loop using Sophia would). */
+const withObjFn = (tx: AnyTransformation): AnyTransformation => ({
+  init: tx.init,
+  update: (u, s, p, extra) => tx.update(u, s, p, { ...extra, objFn: opsLoss }),
+})
 
 /**
  * Every export of src/contrib (the `contrib` namespace, optax.contrib), keyed by name: a case list, or why it is not a
@@ -289,6 +348,41 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   ],
   scaleByAdopt: [{ label: 'scaleByAdopt', make: () => sgdLike(contrib.scaleByAdopt()) }],
   adopt: [{ label: 'contrib.adopt nesterov', make: () => contrib.adopt(0.05, { nesterov: true }) }],
+  scaleByAdemamix: [{ label: 'scaleByAdemamix', make: () => sgdLike(contrib.scaleByAdemamix({ b3: schedule })) }],
+  scaleBySimplifiedAdemamix: [
+    { label: 'scaleBySimplifiedAdemamix', make: () => sgdLike(contrib.scaleBySimplifiedAdemamix({ alpha: 1 })) },
+  ],
+  ademamix: [{ label: 'contrib.ademamix', make: () => contrib.ademamix(0.05, { weightDecay: 0.01, mask }) }],
+  simplifiedAdemamix: [{ label: 'contrib.simplifiedAdemamix', make: () => contrib.simplifiedAdemamix(0.01) }],
+  scaleByProdigy: [{ label: 'scaleByProdigy', make: () => contrib.scaleByProdigy({ weightDecay: 0.01 }) }],
+  prodigy: [{ label: 'contrib.prodigy(schedule)', make: () => contrib.prodigy((c) => 1 / (1 + c)) }],
+  hutchinsonEstimatorDiagHessian: [
+    {
+      label: 'hutchinsonEstimatorDiagHessian (objFn from ops, key in the state)',
+      make: () => withObjFn(sgdLike(contrib.hutchinsonEstimatorDiagHessian({ key: 3 }))),
+    },
+  ],
+  scaleBySophia: [
+    {
+      label: 'scaleBySophia (Hutchinson, every 2 steps)',
+      make: () => withObjFn(sgdLike(contrib.scaleBySophia({ updateInterval: 2 }))),
+    },
+  ],
+  sophia: [{ label: 'contrib.sophia', make: () => withObjFn(contrib.sophia(0.05, { updateInterval: 3 })) }],
+  normalize: [{ label: 'normalize', make: () => sgdLike(contrib.normalize()) }],
+  sam: [
+    {
+      label: 'contrib.sam(adam, normalize + sgd)',
+      make: () => contrib.sam(inner(), chain(contrib.normalize(), sgd(0.01))),
+    },
+  ],
+  scaleByDadaptAdamw: [{ label: 'scaleByDadaptAdamw', make: () => contrib.scaleByDadaptAdamw({ weightDecay: 0.01 }) }],
+  dadaptAdamw: [
+    {
+      label: 'contrib.dadaptAdamw, masked decay',
+      make: () => contrib.dadaptAdamw(1, { weightDecay: 0.1, weightDecayMask: mask }),
+    },
+  ],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -25,6 +25,9 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // WebGL on SwiftShader for the gpu.js comparison: Chrome is retiring the automatic software fallback without it
+  // (Playwright passes it by default too).
+  '--enable-unsafe-swiftshader',
 ]
 
 interface Run {
@@ -57,6 +60,7 @@ function run(): Promise<Run> {
       executablePath: CHROMIUM,
       headless: true,
       args: FLAGS,
+      timeout: 60_000,
       viewport: { width: 800, height: 900 },
     })
     const page = await context.newPage()
@@ -102,11 +106,22 @@ describe('browser demo (examples/browser) in headless Chromium', () => {
     await page.screenshot({ path: join(OUT, 'page.png'), fullPage: true })
     const image = decodePng(shot)
     expect(image.width).toBeGreaterThan(600)
-    // lossCurveSvg draws the smoothed training loss in #1f77b4 across the 576 px wide plot box, and the two
-    // eval metrics in #d62728 (test loss) and #2ca02c (test accuracy), a marker per epoch joined by a line.
+    // lossCurveSvg draws the smoothed training loss in #1f77b4 across the 576 px wide plot box, and the two eval
+    // metrics in #d62728 (test loss) and #2ca02c (test accuracy): a marker per epoch, joined by a line across the
+    // second half. Measured here: 898, 318 and 313 pixels; each legend entry alone has about 40.
     expect(countColor(image, '#1f77b4', 40)).toBeGreaterThan(500)
-    expect(countColor(image, '#d62728', 40)).toBeGreaterThan(20)
-    expect(countColor(image, '#2ca02c', 40)).toBeGreaterThan(20)
+    expect(countColor(image, '#d62728', 40)).toBeGreaterThan(150)
+    expect(countColor(image, '#2ca02c', 40)).toBeGreaterThan(150)
+  }, 120_000)
+
+  it('shows held-out digits with the predictions of the trained MLP (screenshot)', async () => {
+    const { page, report } = await run()
+    expect(report.digits.shown).toBe(15)
+    const shot = await page.locator('#digits').screenshot()
+    writeFileSync(join(OUT, 'digits.png'), shot)
+    // Each digit is drawn dark on white at 1.5× scale: an MNIST digit has about 150 of its 784 pixels inked, so about
+    // 250–340 dark screen pixels a digit (measured: 4069 for 16 digits); an empty canvas has none.
+    expect(countColor(decodePng(shot), '#000000', 100)).toBeGreaterThan(15 * 100)
   }, 120_000)
 
   it('refuses the software renderer for training: useGpu() without allowSoftware leaves the CPU path', async () => {

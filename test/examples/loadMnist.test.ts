@@ -8,6 +8,7 @@ import {
   subset,
 } from '../../examples/_mnist/loadMnist'
 import { prngKey } from '../../src/index'
+import { expectTypedArraysEqual } from '../_helpers/assertions'
 
 // The MNIST demo's data: the package's 10,000 digits, split by a key-driven Fisher–Yates shuffle.
 describe('examples/_mnist/loadMnist', () => {
@@ -29,8 +30,8 @@ describe('examples/_mnist/loadMnist', () => {
     const b = loadMnistSplit(prngKey(0))
     expect(a.train.count).toBe(8000)
     expect(a.test.count).toBe(2000)
-    expect(a.train.labels).toEqual(b.train.labels)
-    expect(a.test.images).toEqual(b.test.images)
+    expectTypedArraysEqual(a.train.labels, b.train.labels)
+    expectTypedArraysEqual(a.test.images, b.test.images)
     // Per-digit counts of train + test equal the package's counts: a partition, nothing repeated or lost.
     const counts = (labels: Int32Array) =>
       labels.reduce((c, l) => ((c[l] = c[l]! + 1), c), new Array<number>(10).fill(0))

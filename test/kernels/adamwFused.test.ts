@@ -7,7 +7,7 @@ import { ADAMW_WASM_MIN, adamwFused } from '../../src/kernels/fused/adamwFused'
 import { adamwFusedTs } from '../../src/kernels/fused/adamwFusedTs'
 import { type AdamwScalars, wasmAvailable } from '../../src/kernels/wasm/index'
 import { type ScaleByAdamOptions, scaleByAdam } from '../../src/transforms/scaleByAdam'
-import { expectTreesEqual } from '../_helpers/assertions'
+import { expectEvery, expectTreesEqual, sameEntries } from '../_helpers/assertions'
 
 const f32 = (n: number, seed: number, scale = 1): Float32Array => {
   let x = seed
@@ -58,10 +58,13 @@ describe('adamwFused kernels', () => {
       const c = scalars(3, o)
       const [p, g, m, v] = [f32(n, 1, 10), f32(n, 2, 1e3), f32(n, 3), f32(n, 4, 1).map(Math.abs)]
       const r = adamwFused(p, g, m, v, c, { applyParams: true, kernel })
-      for (let i = 0; i < n; i++) {
-        const [em, ev, eu, ep] = reference(p[i]!, g[i]!, m[i]!, v[i]!, c)
-        expect([r.m[i], r.v[i], r.u[i], r.p![i]]).toEqual([em, ev, eu, ep])
-      }
+      const actual = (i: number) => [r.m[i], r.v[i], r.u[i], r.p![i]]
+      const expected = (i: number) => reference(p[i]!, g[i]!, m[i]!, v[i]!, c)
+      expectEvery(
+        n,
+        (i) => sameEntries(actual(i), expected(i)),
+        (i) => expect(actual(i)).toEqual(expected(i)),
+      )
     }
   })
 

@@ -4,7 +4,9 @@ import * as E from 'fp-ts/Either'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as descent from '../../src/index'
 import * as gpu from '../../src/gpu/index'
-import { gpuKernels } from '../../src/kernels/dispatch'
+import { chooseMatmulKernel, gpuKernels, installGpuKernels } from '../../src/kernels/dispatch'
+import type { GpuBackendKind, GpuKernels } from '../../src/kernels/gpuKernels'
+import { wasmAvailable } from '../../src/kernels/wasm/index'
 
 const src = resolve(__dirname, '../../src')
 
@@ -100,5 +102,41 @@ describe('useGpu installs gpu.js kernels in the main entry’s dispatcher', () =
     expect(descent.getBackend()).toBe('gpu')
     expect(descent.matmul(descent.tensor([[2]]), descent.tensor([[3]])).toArray()).toEqual([[6]])
     expect(gpu.releaseGpu()).toBe(false)
+  })
+})
+
+describe("'auto' sends large matmuls to installed gpu.js kernels only on a hardware GPU", () => {
+  const unused = () => {
+    throw new Error('not called by chooseMatmulKernel')
+  }
+  const kernels = (backend: GpuBackendKind, software: boolean): GpuKernels => ({
+    name: 'gpu',
+    backend,
+    renderer: software ? 'SwiftShader' : 'NVIDIA',
+    software,
+    matmul: unused,
+    binary: unused,
+    axpy: unused,
+    destroy: () => undefined,
+  })
+  afterEach(() => {
+    installGpuKernels(null)
+    descent.setBackend('auto')
+  })
+  const cpu = () => (wasmAvailable() ? 'wasm' : 'ts')
+
+  it.each([
+    ['webgl2', false, 'gpu'],
+    ['webgl', false, 'gpu'],
+    ['webgl2', true, 'cpu'], // SwiftShader accepted with allowSoftware: still slower than the CPU path
+    ['wasm', false, 'cpu'], // gpu.js's WebAssembly mode: descent's SIMD kernel is faster
+    ['cpu', false, 'cpu'],
+  ] as const)('%s (software: %s) at 256³: %s', (backend, software, want) => {
+    installGpuKernels(kernels(backend, software))
+    expect(chooseMatmulKernel(256, 256, 256)).toBe(want === 'gpu' ? 'gpu' : cpu())
+    // Below the threshold the CPU path always wins; setBackend('gpu') sends every size to the installed kernels.
+    expect(chooseMatmulKernel(64, 64, 64)).toBe(cpu())
+    descent.setBackend('gpu')
+    expect(chooseMatmulKernel(2, 2, 2)).toBe('gpu')
   })
 })

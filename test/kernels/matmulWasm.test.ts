@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { matmulWasm, wasmAvailable } from '../../src/kernels/wasm/index'
+import { expectEvery } from '../_helpers/assertions'
 
 /** float64 reference of op(A)·op(B), A stored M×K (or K×M when transA), B stored K×N (or N×K when transB). */
 function reference(
@@ -31,7 +32,12 @@ function expectClose(actual: Float32Array, expected: Float64Array, K: number): v
   expect(actual.length).toBe(expected.length)
   // f32 accumulation of K products of |x| ≤ 1: error ≲ K·2⁻²⁴·K (loose, but far below any indexing mistake).
   const tol = 1e-6 * K + 1e-6
-  for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThanOrEqual(tol)
+  const err = (i: number) => Math.abs(actual[i]! - expected[i]!)
+  expectEvery(
+    actual.length,
+    (i) => err(i) <= tol,
+    (i) => expect(err(i)).toBeLessThanOrEqual(tol),
+  )
 }
 
 describe.runIf(wasmAvailable())('matmulWasm', () => {

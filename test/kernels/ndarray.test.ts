@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
 import { binary, matmul, select, transpose } from '../../src/kernels/ndarray'
+import { expectEvery } from '../_helpers/assertions'
 
 // Reference: the index arithmetic written out (row-major, NumPy broadcasting from the right).
 const sizeOf = (s: readonly number[]) => s.reduce((a, b) => a * b, 1)
@@ -84,9 +85,13 @@ describe('ndarray fast paths agree with the broadcasting definition', () => {
     (nb, r, c) => {
       const a = seq(nb * r * c, 0)
       const out = transpose(a, [nb, r, c], [0, 2, 1], Float64Array)
-      for (let t = 0; t < nb; t++)
-        for (let i = 0; i < r; i++)
-          for (let j = 0; j < c; j++) expect(out[t * r * c + j * r + i]).toBe(a[t * r * c + i * c + j])
+      // Input entry e = t·r·c + i·c + j (row-major, the order of the t, i, j loops) lands at t·r·c + j·r + i.
+      const moved = (e: number) => out[e - (e % (r * c)) + (e % c) * r + (Math.floor(e / c) % r)]
+      expectEvery(
+        nb * r * c,
+        (e) => Object.is(moved(e), a[e]),
+        (e) => expect(moved(e)).toBe(a[e]),
+      )
     },
   )
 

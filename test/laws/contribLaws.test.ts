@@ -1,4 +1,4 @@
-import { contrib } from '../../src/index'
+import { adam, chain, contrib, sgd, stateless, tree } from '../../src/index'
 import { type LawCase, describeTransformLaws, fields } from '../_helpers/lawSuite'
 
 // The transform laws (descent/testing checkTransformLaws) over optax.contrib, on the same fixed and random pytrees as
@@ -14,6 +14,32 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   },
   { name: 'contrib.scaleByAdopt()', make: () => contrib.scaleByAdopt(), moments: fields('mu', 'nu') },
   { name: 'contrib.adopt(0.05, nesterov)', make: () => contrib.adopt(0.05, { nesterov: true }) },
+  {
+    name: 'contrib.scaleByAdemamix(b3, alpha schedules)',
+    make: () => contrib.scaleByAdemamix({ b3: (c) => 0.9 + 0.01 * c, alpha: (c) => c }),
+    moments: fields('m1', 'm2', 'nu'),
+  },
+  { name: 'contrib.ademamix(0.05)', make: () => contrib.ademamix(0.05, { weightDecay: 0.01 }) },
+  {
+    name: 'contrib.scaleBySimplifiedAdemamix()',
+    make: () => contrib.scaleBySimplifiedAdemamix(),
+    moments: fields('m', 'n'),
+  },
+  { name: 'contrib.simplifiedAdemamix(0.01)', make: () => contrib.simplifiedAdemamix(0.01) },
+  // Prodigy keeps x₀, a copy of the params, in its state.
+  { name: 'contrib.prodigy()', make: () => contrib.prodigy(), initUsesParams: true },
+  {
+    name: 'contrib.sophia(0.05) with a constant Hessian diagonal',
+    make: () => contrib.sophia(0.05, { hessianDiagonalFn: stateless((u) => tree.mapElementwise(() => 2, u)) }),
+  },
+  { name: 'contrib.normalize()', make: () => contrib.normalize(), moments: () => [] },
+  // SAM caches a copy of the params.
+  {
+    name: 'contrib.sam(adam, normalize + sgd)',
+    make: () => contrib.sam(adam(0.05), chain(contrib.normalize(), sgd(0.01)), { syncPeriod: 3 }),
+    initUsesParams: true,
+  },
+  { name: 'contrib.dadaptAdamw(1, weightDecay)', make: () => contrib.dadaptAdamw(1, { weightDecay: 0.01 }) },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   type PyTree,
   applyUpdates,
+  DescentError,
   chain,
   diagnosesOf,
   healthCheck,
@@ -35,6 +36,26 @@ describe('healthCheck', () => {
     expect(d.map((x) => x.code)).toEqual(['paramsNotUpdated'])
     expect(d[0]).toMatchObject({ severity: 'error', step: 1 })
     expect(d[0]!.fix).toMatch(/applyUpdates/)
+  })
+
+  it('a loop that forgets state = next: stateNotUpdated thrown at the second step, naming the fix', () => {
+    const opt = chain(healthCheck(), sgd(0.1))
+    let params: PyTree = { w: tensor([1, -2, 0.5]) }
+    const s0 = opt.init(params)
+    const [u0] = opt.update(g(params), s0, params) // step 0: the state init returned, with init's params: fine
+    params = applyUpdates(params, u0)
+    let caught: unknown
+    try {
+      opt.update(g(params), s0, params) // step 1: init's state again, but the params moved
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(DescentError)
+    expect((caught as DescentError).code).toBe('stateNotUpdated')
+    expect((caught as DescentError).message).toMatch(/does not keep the state that update returns/)
+    expect((caught as DescentError).message).toMatch(/state = next/)
+    // Not a false alarm: init's state with init's params again (a retried first step) is fine.
+    expect(() => opt.update(g(params), s0, { w: tensor([1, -2, 0.5]) })).not.toThrow()
   })
 
   it('a correct loop at a stable learning rate records nothing, and passes the updates through unchanged', () => {

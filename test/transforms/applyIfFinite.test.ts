@@ -33,18 +33,34 @@ describe('applyIfFinite', () => {
       [1, 3, 0],
     ])
   })
-  it('gives up after maxConsecutiveErrors and applies the non-finite update', () => {
+  it('gives up after maxConsecutiveErrors, applies that non-finite update once, and starts a new streak', () => {
+    // optax PR #1746: the counter must be reset when the wrapper gives up. Six NaN steps with max 2: skip, skip,
+    // apply (count 3 > 2, reset to 0), skip, skip, apply. Without the reset every step after the 3rd is applied.
     const tx = pipe(sgd(1), applyIfFinite(2))
     let s = tx.init([0])
     const out: number[] = []
-    for (let i = 0; i < 4; i++) {
+    const counts: number[][] = []
+    for (let i = 0; i < 6; i++) {
       const [u, n] = tx.update([NaN], s)
       out.push(u[0] as number)
+      counts.push([n.notfiniteCount, n.totalNotfinite, n.lastFinite])
       s = n
     }
-    expect(out.slice(0, 2)).toEqual([0, 0])
-    expect(out.slice(2).every(Number.isNaN)).toBe(true)
-    expect(s.notfiniteCount).toBe(4)
+    expect(out.map((x) => (Number.isNaN(x) ? 'applied' : x))).toEqual([0, 0, 'applied', 0, 0, 'applied'])
+    expect(counts).toEqual([
+      [1, 1, 0],
+      [2, 2, 0],
+      [0, 3, 0],
+      [1, 4, 0],
+      [2, 5, 0],
+      [0, 6, 0],
+    ])
+  })
+  it('maxConsecutiveErrors 0 applies every non-finite update and its count stays 0', () => {
+    const tx = applyIfFinite(sgd(1), 0)
+    const [u, s] = tx.update([NaN], tx.init([0]))
+    expect(Number.isNaN(u[0])).toBe(true)
+    expect([s.notfiniteCount, s.totalNotfinite]).toEqual([0, 1])
   })
   it('never gives up by default; validates; does not modify inputs', () => {
     const tx = applyIfFinite(sgd(1))

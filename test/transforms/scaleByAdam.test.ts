@@ -4,6 +4,7 @@ import {
   HyperparameterError,
   type DType,
   type PyTree,
+  type Tensor,
   type ScaleByAdamOptions,
   scaleByAdam,
   tensor,
@@ -20,7 +21,8 @@ const runVector = (options: ScaleByAdamOptions, grads: Seq, dtype: DType = 'floa
  * Adam in float64, written from the paper's algorithm with explicit m̂ and v̂ (independently of the code under test).
  * Returns the updates of every step for every coordinate.
  */
-function referenceAdam(grads: Seq, o: Required<ScaleByAdamOptions>): number[][] {
+type Hyper = Required<Omit<ScaleByAdamOptions, 'muDtype' | 'nuDtype'>>
+function referenceAdam(grads: Seq, o: Hyper): number[][] {
   const n = grads[0]!.length
   const m = new Array<number>(n).fill(0)
   const v = new Array<number>(n).fill(0)
@@ -38,7 +40,7 @@ function referenceAdam(grads: Seq, o: Required<ScaleByAdamOptions>): number[][] 
   })
 }
 
-const DEFAULTS: Required<ScaleByAdamOptions> = { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0, nesterov: false }
+const DEFAULTS: Hyper = { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0, nesterov: false }
 
 describe('scaleByAdam', () => {
   it('init: count 0 and zero moments mirroring the params', () => {
@@ -256,5 +258,45 @@ describe('scaleByAdam properties', () => {
     const last = runVector({ b1, b2, eps: 0 }, grads, 'float64')[t - 1]![0]!
     expect(last).toBeCloseTo(stepBound(t, b1, b2), 10)
     expect(last).toBeGreaterThan(1)
+  })
+})
+
+describe('scaleByAdam muDtype / nuDtype (optax mu_dtype; optax #1552 asks for nu too)', () => {
+  const w = (t: PyTree) => (t as { w: Tensor }).w
+  // float32 params and gradients, moments kept in float64: the updates are the float64 reference Adam on the
+  // float32-rounded gradients (the moments never round to float32), up to float64 rounding.
+  const grads: Seq = [
+    [0.1, -3],
+    [0.2, 1e-4],
+    [-0.7, 2.5],
+  ]
+  const g32 = grads.map((g) => g.map(Math.fround))
+  it('keeps both moments in float64 for float32 params; the updates follow the float64 reference', () => {
+    const tx = scaleByAdam({ muDtype: 'float64', nuDtype: 'float64' })
+    let s = tx.init({ w: tensor([0, 0]) })
+    expect([w(s.mu).dtype, w(s.nu).dtype]).toEqual(['float64', 'float64'])
+    const ref = referenceAdam(g32, DEFAULTS)
+    g32.forEach((g, t) => {
+      const [u, next] = tx.update({ w: tensor(g) }, s)
+      values(u.w).forEach((x, i) => expect(x).toBeCloseTo(ref[t]![i]!, 13))
+      s = next
+    })
+    expect([w(s.mu).dtype, w(s.nu).dtype]).toEqual(['float64', 'float64'])
+    // mu after 3 steps: Σ (1 − b1)·b1^(3−t)·g_t, in float64 from the float32 gradients
+    const mu0 = 0.1 * (0.81 * g32[0]![0]! + 0.9 * g32[1]![0]! + g32[2]![0]!)
+    expect(values(w(s.mu))[0]).toBeCloseTo(mu0, 15)
+  })
+  it('muDtype alone: mu in float64, nu in the params dtype', () => {
+    const s = scaleByAdam({ muDtype: 'float64' }).init({ w: tensor([0, 0]) })
+    expect([w(s.mu).dtype, w(s.nu).dtype]).toEqual(['float64', 'float32'])
+  })
+  it('float32 moments for float64 params round the moments to float32', () => {
+    const tx = scaleByAdam({ muDtype: 'float32' })
+    const [, s] = tx.update({ w: tensor([0.1], 'float64') }, tx.init({ w: tensor([0], 'float64') }))
+    expect(w(s.mu).dtype).toBe('float32')
+    expect(values(w(s.mu))[0]).toBe(Math.fround((1 - 0.9) * 0.1)) // m = (1 − b1)·g, rounded once
+  })
+  it('rejects a dtype descent does not have', () => {
+    expect(() => scaleByAdam({ muDtype: 'bfloat16' as DType })).toThrow(/options\.muDtype must be 'float32', 'float64'/)
   })
 })

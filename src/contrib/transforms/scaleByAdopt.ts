@@ -1,6 +1,6 @@
 import { HyperparameterError } from '../../core/errors'
 import { checkBoolean, checkInRange } from '../../core/hyperparams'
-import { checkState } from '../../core/stateCheck'
+import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
 
@@ -37,6 +37,8 @@ export interface ScaleByAdoptState {
   /** EMA of the squared gradients (the first step sets it to g²). */
   readonly nu: PyTree
 }
+
+const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
 /**
  * Rescales updates according to ADOPT. See {@link adopt} for the update rule.
@@ -76,7 +78,7 @@ export function scaleByAdopt(options: ScaleByAdoptOptions = {}): GradientTransfo
   return {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
     update: (updates, state, params) => {
-      checkState('contrib.scaleByAdopt', state, { count: 'count', mu: 'tree', nu: 'tree' }, updates, params)
+      checkState(owner, state, STATE, updates, params)
       const first = state.count === 0
       const beta1 = first ? 1 : b1
       const beta2 = first ? 0 : b2

@@ -1,6 +1,6 @@
 import { HyperparameterError } from '../../core/errors'
 import { checkBoolean, checkInRange, checkInteger } from '../../core/hyperparams'
-import { checkState } from '../../core/stateCheck'
+import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import { isTensor } from '../../core/tensor'
 import type { GradientTransformation, PyTree } from '../../core/types'
@@ -56,6 +56,8 @@ function checkCoeffs(owner: string, value: unknown, nsSteps: number): readonly N
   )
 }
 
+const STATE: StateSpec = { count: 'count', mu: 'tree' }
+
 /**
  * Rescales updates according to Muon: Nesterov momentum, then Newton–Schulz orthogonalisation of each matrix. See
  * {@link muon} for the update rule. Every leaf must be a matrix (rank 2); {@link muon} sends the other leaves to AdamW.
@@ -98,7 +100,7 @@ export function scaleByMuon(options: ScaleByMuonOptions = {}): GradientTransform
   return {
     init: (params) => ({ count: 0, mu: tree.zerosLike(params) }),
     update: (updates, state, params) => {
-      checkState('contrib.scaleByMuon', state, { count: 'count', mu: 'tree' }, updates, params)
+      checkState(owner, state, STATE, updates, params)
       const t = state.count + 1
       const mu = tree.mapElementwiseNamed(
         ['updates', 'state.mu'],

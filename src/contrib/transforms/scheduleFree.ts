@@ -1,19 +1,10 @@
 import { checkInRange, checkScalarOrSchedule, inheritNotes } from '../../core/hyperparams'
-import { fromStorage, isTensor } from '../../core/tensor'
 import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
-
-const STATE: StateSpec = {
-  b1: 'number',
-  weightSum: 'number',
-  stepCount: 'count',
-  maxLr: 'number',
-  baseOptimizerState: 'any',
-  z: 'tree',
-}
+import { copyLeaves } from '../_internal/copyLeaves'
 
 /**
  * Options of {@link scheduleFree}.
@@ -47,8 +38,14 @@ export interface ScheduleFreeState<S = unknown> {
   readonly z: PyTree
 }
 
-const copyLeaves = <P extends PyTree>(params: P): P =>
-  tree.map((l) => (isTensor(l) ? fromStorage(l.data.slice(), l.shape) : l), params)
+const STATE: StateSpec = {
+  b1: 'number',
+  weightSum: 'number',
+  stepCount: 'count',
+  maxLr: 'number',
+  baseOptimizerState: 'any',
+  z: 'tree',
+}
 
 /**
  * Schedule-Free learning (Defazio et al. 2024): wraps a base optimizer without momentum and replaces momentum by

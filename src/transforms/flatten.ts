@@ -1,0 +1,59 @@
+import { type Tensor, arrayTypeOf, fromStorage, isTensor } from '../core/tensor'
+import * as tree from '../core/tree'
+import type { GradientTransformation, Leaf, PyTree } from '../core/types'
+import { checkTransformation } from './_internal/isTransformation'
+
+/** All the leaves of `t`, raveled and concatenated into one vector (float64 if any leaf is, else float32). */
+function ravel(t: PyTree): Tensor {
+  const leaves = tree.leaves(t)
+  const dtype = leaves.some((l) => !isTensor(l) || l.dtype === 'float64') ? 'float64' : 'float32'
+  const values: number[] = []
+  for (const l of leaves)
+    if (isTensor(l)) for (const v of l.data) values.push(v)
+    else values.push(Number(l))
+  return fromStorage(arrayTypeOf(dtype).from(values), [values.length])
+}
+
+/** The vector `flat` cut back into the leaves of `like` (shapes, dtypes and number leaves kept). */
+function unravel<T extends PyTree>(like: T, flat: Tensor): T {
+  const [leaves, def] = tree.flatten(like)
+  let offset = 0
+  const out = leaves.map((l): Leaf => {
+    if (!isTensor(l)) return flat.data[offset++]!
+    const data = arrayTypeOf(l.dtype).from(flat.data.subarray(offset, offset + l.size))
+    offset += l.size
+    return fromStorage(data, l.shape)
+  })
+  return tree.unflatten(def, out) as T
+}
+
+/**
+ * Runs `inner` on the params and updates raveled into one vector (optax.flatten), and cuts its output back into
+ * the tree. Transforms whose cost is per leaf (many small leaves) then see one leaf; the results are the same for
+ * element-wise transforms.
+ * ```text
+ * flatten(inner).update(u, s, θ) = unravel(inner.update(ravel(u), s, ravel(θ)))
+ * ```
+ * @returns a transform with `inner`'s state (built on the raveled params).
+ * @example
+ * import { flatten, scaleByAdam, tensor } from 'descent'
+ * const tx = flatten(scaleByAdam())
+ * const p = { a: tensor([1, 2]), b: tensor([[3]]) }
+ * const state = tx.init(p)
+ * assert.deepStrictEqual(state.mu.shape, [3])
+ * const [u] = tx.update({ a: tensor([1, -1]), b: tensor([[2]]) }, state, p)
+ * assert.deepStrictEqual(u.b.shape, [1, 1])
+ * @see scaleByAdam
+ * @category transforms
+ * @since 0.2.0
+ */
+export function flatten<S>(inner: GradientTransformation<S>): GradientTransformation<S> {
+  checkTransformation('flatten', 'inner', inner)
+  return {
+    init: (params) => inner.init(ravel(params)),
+    update: (updates, state, params, extra) => {
+      const [flat, next] = inner.update(ravel(updates), state, params === undefined ? undefined : ravel(params), extra)
+      return [unravel(updates, flat as Tensor), next] as const
+    },
+  }
+}
