@@ -185,6 +185,39 @@ try {
     return [js.length, fromSources.outputFiles[0].text.length]
   }
 
+  // A training app (autodiff, adam, trainStep, matmul) bundled from the per-module layout runs as it does unbundled:
+  // "sideEffects": false must not let a bundler drop a module the app needs.
+  writeFileSync(
+    join(app, 'train-app.mjs'),
+    `import { adam, initTrainState, ops, randomNormal, prngKey, trainStep } from 'descent'
+const x = randomNormal(prngKey(1), [64, 8])
+const y = ops.matmul(x, randomNormal(prngKey(2), [8, 1]))
+const loss = (p, b) => ops.mean(ops.square(ops.sub(ops.matmul(b.x, p.w), b.y)))
+const step = trainStep(loss, adam(0.05))
+let state = initTrainState({ w: ops.mul(randomNormal(prngKey(3), [8, 1]), 0) }, adam(0.05))
+let info
+for (let i = 0; i < 200; i++) [state, info] = step(state, { x, y })
+console.log(JSON.stringify([info.loss, Array.from(state.params.w.dataSync())]))
+`,
+  )
+  const trainBundle = async () => {
+    const bundle = await build({
+      entryPoints: [join(app, 'train-app.mjs')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      absWorkingDir: app,
+    })
+    writeFileSync(join(app, 'train-app.bundle.mjs'), bundle.outputFiles[0].text)
+    const [bundled, unbundled] = await Promise.all(
+      ['train-app.bundle.mjs', 'train-app.mjs'].map((f) => runAsync(process.execPath, [f], app)),
+    )
+    assert.equal(bundled, unbundled, 'the bundled training app computes what the package does unbundled')
+    assert.ok(JSON.parse(bundled)[0] < 1e-3, `the training app did not converge: ${bundled}`)
+  }
+
   // Independent checks, run side by side: the package as shipped (publint; attw: every entry under node10, node16
   // ESM/CJS and bundler resolution), the consumers, the bundle.
   const [, , esmOut, cjsOut, , , , sgdBytes] = await Promise.all([
@@ -194,6 +227,7 @@ try {
     runAsync(process.execPath, ['cjs.cjs'], app),
     ...typescript,
     sgdBundle(),
+    trainBundle(),
   ])
   assert.match(esmOut, /packed tarball: ok/)
   assert.match(cjsOut, /packed tarball: ok/)

@@ -332,6 +332,10 @@ const CONTRIB_EXPORTS = [
   'sam',
   'scaleByDadaptAdamw',
   'dadaptAdamw',
+  'scaleByDog',
+  'scaleByDowg',
+  'dog',
+  'dowg',
 ]
 
 const TREE_EXPORTS = [

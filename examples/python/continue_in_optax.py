@@ -25,9 +25,9 @@ what optax computes, written out per element:
         u = mu_hat / (sqrt(nu_hat + eps_root) + eps)
         u = u + weight_decay·params      (adamw only: optax.add_decayed_weights)
         u = −learning_rate·u             params = params + u               (optax.apply_updates)
-    --rounding descent: the same formulas evaluated in float64 and rounded to float32 where descent stores a float32
-        (mu, nu, u after each stage, params) with the bias corrections 1 − b**t in float64: bit for bit what
-        descent's adamw computes, where Python's b**t equals JavaScript's (exactly when b's powers are exact, e.g.
+    --rounding descent: the same formulas, Adam's direction in float32 per operation with the bias corrections
+        1 − b**t taken in float64 and rounded to float32 once, the weight decay and the learning rate in float64
+        rounded to float32 where descent stores the update: bit for bit what descent's adamw computes, where Python's b**t equals JavaScript's (exactly when b's powers are exact, e.g.
         b1 = 0.5, b2 = 0.75; glibc's and V8's pow differ in the last bit for 0.9**4).
 
 See docs/interop.md for the same with jax and optax themselves.
@@ -126,12 +126,14 @@ def adam_step_optax(p, g, m, v, t, h):
 
 
 def adam_step_descent(p, g, m, v, t, h):
-    """The same element as descent computes it: float64 arithmetic, float32 where descent stores a value."""
-    b1, b2 = h["b1"], h["b2"]
-    m = f32((1 - b1) * g + b1 * m)
-    v = f32((1 - b2) * (g * g) + b2 * v)
-    d = math.sqrt(v / (1 - b2**t) + h["epsRoot"]) + h["eps"]
-    u = f32(m / (1 - b1**t) / d)
+    """The same element as descent computes it: Adam's direction with every operation in float32 (hyperparameters and
+    the bias corrections 1 − b**t, taken in float64, rounded to float32 once), the decay and the learning rate in
+    float64 rounded to float32 where descent stores the update."""
+    b1, b2 = f32(h["b1"]), f32(h["b2"])
+    bc1, bc2 = f32(1 - h["b1"] ** t), f32(1 - h["b2"] ** t)
+    m = f32(f32(f32(1 - h["b1"]) * g) + f32(b1 * m))
+    v = f32(f32(f32(1 - h["b2"]) * f32(g * g)) + f32(b2 * v))
+    u = f32(f32(m / bc1) / f32(f32(math.sqrt(f32(f32(v / bc2) + f32(h["epsRoot"])))) + f32(h["eps"])))
     if h["name"] == "adamw":
         u = f32(u + h["weightDecay"] * p)
     u = f32(-h["learningRate"] * u)

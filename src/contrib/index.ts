@@ -42,3 +42,6 @@ export {
   type ScaleByDadaptAdamwState,
 } from './transforms/scaleByDadaptAdamw'
 export { dadaptAdamw, type DadaptAdamwOptions, type DadaptAdamwState } from './optimizers/dadaptAdamw'
+export { scaleByDog, type DogInitStep, type ScaleByDogOptions, type ScaleByDogState } from './transforms/scaleByDog'
+export { scaleByDowg, type ScaleByDowgOptions, type ScaleByDowgState } from './transforms/scaleByDowg'
+export { dog, dowg, type DogOptions, type DogState, type DowgOptions, type DowgState } from './optimizers/dog'

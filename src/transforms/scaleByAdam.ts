@@ -5,7 +5,7 @@ import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { adamwFused } from '../kernels/fused/adamwFused'
-import { adamScalars, float32Leaves } from './_internal/adamKernel'
+import { adamScalars, float32Leaves, float32LeavesByKernel } from './_internal/adamKernel'
 import { checkDtype, inDtype } from './_internal/accumulatorDtype'
 import type { DType } from '../core/tensor'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -75,9 +75,10 @@ export interface ScaleByAdamState {
  * Keeps exponential moving averages of the gradients and of their squares and divides the first by the square root
  * of the second, both corrected for their zero initialisation. The first update (count 0) is therefore
  * g/(|g| + ε) ≈ sign(g). There is no learning rate here: chain with `scaleByLearningRate` (or use `adam`).
- * The bias-correction factors are computed once per step in float64. When every leaf is a float32 tensor, one fused
- * kernel pass per leaf (SIMD WebAssembly for large leaves) computes m′, v′ and the output, bit-identical to the formula
- * below evaluated in float64 and rounded to float32 where each of m′, v′, u is stored.
+ * The bias-correction factors are computed once per step in float64. On a float32 leaf one fused kernel pass (SIMD
+ * WebAssembly for large leaves) computes m′, v′ and the output with float32 rounding at every operation, the
+ * bias corrections and hyperparameters rounded to float32 once (what XLA computes for float32 in optax); other
+ * leaves are computed in float64 and stored in their dtype.
  *
  * ```text
  * t = count + 1
@@ -170,7 +171,13 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
       } else {
         out = tree.mapElementwiseNamed(['state.mu', 'state.nu'], (m, v) => m / bc1 / denom(v), mu, nu)
       }
-      return [out as typeof updates, { count: t, mu, nu }]
+      if (muDtype !== undefined || nuDtype !== undefined) return [out as typeof updates, { count: t, mu, nu }]
+      const [mu32, nu32, out32] = float32LeavesByKernel(
+        [updates, state.mu, state.nu],
+        [mu, nu, out],
+        adamScalars(hyper, t),
+      )
+      return [out32 as typeof updates, { count: t, mu: mu32, nu: nu32 }]
     },
   }
   // The fused train step assumes moments in the params' dtype: explicit moment dtypes stay out of it.

@@ -383,6 +383,10 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
       make: () => contrib.dadaptAdamw(1, { weightDecay: 0.1, weightDecayMask: mask }),
     },
   ],
+  scaleByDog: [{ label: 'scaleByDog', make: () => chain(contrib.scaleByDog(), scale(-1)) }],
+  scaleByDowg: [{ label: 'scaleByDowg', make: () => chain(contrib.scaleByDowg(), scale(-1)) }],
+  dog: [{ label: 'contrib.dog, lr init step', make: () => contrib.dog(1, { initStep: ['learningRate', 0.05] }) }],
+  dowg: [{ label: 'contrib.dowg, weight decay', make: () => contrib.dowg(1, { weightDecay: 0.01 }) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -15,6 +15,8 @@ const cases = [
   ['scaleBySophia', () => contrib.scaleBySophia()],
   ['sam', () => contrib.sam(sgd(0.1), sgd(0.1))],
   ['dadaptAdamw', () => contrib.scaleByDadaptAdamw()],
+  ['scaleByDog', () => contrib.scaleByDog()],
+  ['scaleByDowg', () => contrib.scaleByDowg()],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

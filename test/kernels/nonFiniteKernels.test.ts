@@ -236,13 +236,18 @@ describe('gpu.js element-wise kernels follow IEEE 754 (Node: gpu.js wasm mode)',
 })
 
 describe('fused Adam/AdamW kernels (read-only here: findings go to the kernel’s owner)', () => {
-  /** The documented formula (fused/adamwFusedTs.ts TSDoc), evaluated in float64 with f32 rounding where it says. */
+  /**
+   * The documented formula (fused/adamwFusedTs.ts TSDoc): the Adam direction with a float32 rounding after every
+   * float64 operation (scalars rounded to float32 once), the decay and the scale in float64 rounded once.
+   */
   function reference(p: number, g: number, m: number, v: number, c: AdamwScalars) {
     const f = Math.fround
-    const m1 = f((1 - c.b1) * g + c.b1 * m)
-    const v1 = f((1 - c.b2) * (g * g) + c.b2 * v)
-    const d = Math.sqrt(v1 / c.bc2 + c.epsRoot) + c.eps
-    let u = c.nesterov ? f(((c.b1 * m1) / c.bc1Next + ((1 - c.b1) * g) / c.bc1) / d) : f(m1 / c.bc1 / d)
+    const [b1, b2, c1, c2] = [f(c.b1), f(c.b2), f(1 - c.b1), f(1 - c.b2)]
+    const m1 = f(f(c1 * g) + f(b1 * m))
+    const v1 = f(f(c2 * f(g * g)) + f(b2 * v))
+    const d = f(f(Math.sqrt(f(f(v1 / f(c.bc2)) + f(c.epsRoot)))) + f(c.eps))
+    const mhat = c.nesterov ? f(f(f(b1 * m1) / f(c.bc1Next)) + f(f(c1 * g) / f(c.bc1))) : f(m1 / f(c.bc1))
+    let u = f(mhat / d)
     if (c.applyWd) u = f(u + c.wd * p)
     u = f(c.s * u)
     return [m1, v1, u, f(p + u)] as const

@@ -40,6 +40,9 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
     initUsesParams: true,
   },
   { name: 'contrib.dadaptAdamw(1, weightDecay)', make: () => contrib.dadaptAdamw(1, { weightDecay: 0.01 }) },
+  // DoG and DoWG keep x₀, a copy of the params (and the heuristic reads ‖x₀‖).
+  { name: 'contrib.dog()', make: () => contrib.dog(), initUsesParams: true },
+  { name: 'contrib.dowg()', make: () => contrib.dowg(), initUsesParams: true },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)

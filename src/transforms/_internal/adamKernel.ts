@@ -1,7 +1,8 @@
 import { sameShape } from '../../core/leafMath'
-import { type Tensor, isTensor } from '../../core/tensor'
+import { type Tensor, fromStorage, isTensor } from '../../core/tensor'
 import * as tree from '../../core/tree'
-import type { PyTree } from '../../core/types'
+import type { Leaf, PyTree } from '../../core/types'
+import { adamwFused } from '../../kernels/fused/adamwFused'
 import type { AdamwScalars } from '../../kernels/wasm/index'
 
 /** Adam's hyperparameters, as the fused kernel reads them. */
@@ -55,4 +56,32 @@ export function float32Leaves(trees: readonly PyTree[]): Tensor[][] | null {
     out.push(ls as Tensor[])
   }
   return out
+}
+
+/**
+ * @internal The general path's results with every float32 leaf recomputed by the kernel: a leaf whose gradient and
+ * moments are float32 tensors of one shape gets the kernel's per-op float32 bits even when a neighbouring leaf is
+ * float64 or a number, so a leaf's result never depends on its neighbours' dtypes. `old` holds the gradients and the
+ * moments passed in, `next` the general path's m′, v′, u (same structure as the gradients).
+ */
+export function float32LeavesByKernel(
+  old: readonly [grads: PyTree, mu: PyTree, nu: PyTree],
+  next: readonly [mu: PyTree, nu: PyTree, u: PyTree],
+  c: AdamwScalars,
+): [PyTree, PyTree, PyTree] {
+  const [gs, ms, vs] = old.map((t) => tree.leaves(t))
+  const outs = next.map((t) => tree.leaves(t)) as [Leaf[], Leaf[], Leaf[]]
+  let changed = false
+  for (let i = 0; i < gs!.length; i++) {
+    const [g, m, v] = [gs![i], ms![i], vs![i]]
+    if (!isF32(g) || !isF32(m) || !isF32(v) || !sameShape(g, m) || !sameShape(g, v)) continue
+    const gd = g.data as Float32Array
+    const r = adamwFused(gd, gd, m.data as Float32Array, v.data as Float32Array, c)
+    outs[0][i] = fromStorage(r.m, g.shape)
+    outs[1][i] = fromStorage(r.v, g.shape)
+    outs[2][i] = fromStorage(r.u, g.shape)
+    changed = true
+  }
+  if (!changed) return [next[0], next[1], next[2]]
+  return next.map((t, k) => tree.unflatten(tree.structure(t), outs[k]!)) as [PyTree, PyTree, PyTree]
 }

@@ -100,16 +100,16 @@ export function matmul(a: usize, b: usize, c: usize, ap: usize, bp: usize, M: i3
 }
 
 // ---- fused Adam / AdamW ----------------------------------------------------------------------------------------
-// Bit-identical to the unfused float32 chain scaleByAdam → addDecayedWeights → scaleByLearningRate (→ applyUpdates):
-// every stage is computed in float64 (f64x2) from float32 inputs and rounded to float32 exactly where the unfused
-// path stores a Float32Array, with the same operation order. Scalars come from the host in float64.
-//   m' = f32(c1·g + b1·m)            c1 = 1 − b1
-//   v' = f32(c2·(g·g) + b2·v)        c2 = 1 − b2
-//   d  = √(v'/bc2 + epsRoot) + eps
-//   u1 = f32(m'/bc1/d)                            (nesterov: f32((b1·m'/bc1n + c1·g/bc1)/d))
-//   u2 = applyWd ? f32(u1 + wd·p) : u1
-//   u  = f32(s·u2)                               s = −lr
-//   p' = f32(p + u)                              (only when pOut != 0)
+// The Adam direction in f32x4 with float32 rounding at every operation (what XLA computes for float32, and
+// what optax users get); the scalars come from the host in float64 and are rounded to float32 once here. Capitals
+// are those float32 scalars (C1 = f32(1 − b1), BC1 = f32(1 − b1ᵗ), ...); ⊕ ⊗ ⊘ √ are float32 operations.
+//   m' = C1⊗g ⊕ B1⊗m                  v' = C2⊗(g⊗g) ⊕ B2⊗v
+//   d  = √(v'⊘BC2 ⊕ ER) ⊕ EPS
+//   u1 = (m'⊘BC1)⊘d                   (nesterov: ((B1⊗m')⊘BC1N ⊕ (C1⊗g)⊘BC1)⊘d)
+// The decay and the final scale keep the semantics of addDecayedWeights and scale / scaleByLearningRate on a
+// float32 leaf (float64 arithmetic from the float32 values, one rounding where the result is stored), in f64x2:
+//   u2 = applyWd ? f32(u1 + wd·p) : u1      u = f32(s·u2)      (skipped when !applyWd and s = 1: f32(1·u1) = u1)
+//   p' = p ⊕ u                               (only when pOut != 0)
 // n must be a multiple of 4 here; the JS wrapper finishes the tail with the TS kernel.
 
 export function adamw(
@@ -117,52 +117,36 @@ export function adamw(
   b1: f64, b2: f64, bc1: f64, bc2: f64, bc1n: f64, eps: f64, epsRoot: f64, wd: f64, s: f64,
   applyWd: i32, nesterov: i32,
 ): void {
-  const c1 = f64x2.splat(1 - b1), vb1 = f64x2.splat(b1)
-  const c2 = f64x2.splat(1 - b2), vb2 = f64x2.splat(b2)
-  const vbc1 = f64x2.splat(bc1), vbc2 = f64x2.splat(bc2), vbc1n = f64x2.splat(bc1n)
-  const veps = f64x2.splat(eps), vroot = f64x2.splat(epsRoot), vwd = f64x2.splat(wd), vs = f64x2.splat(s)
+  const C1 = f32x4.splat(<f32>(1 - b1)), B1 = f32x4.splat(<f32>b1)
+  const C2 = f32x4.splat(<f32>(1 - b2)), B2 = f32x4.splat(<f32>b2)
+  const BC1 = f32x4.splat(<f32>bc1), BC2 = f32x4.splat(<f32>bc2), BC1N = f32x4.splat(<f32>bc1n)
+  const EPS = f32x4.splat(<f32>eps), ER = f32x4.splat(<f32>epsRoot)
+  const vwd = f64x2.splat(wd), vs = f64x2.splat(s)
+  const tail = applyWd != 0 || s != 1
   for (let i: usize = 0; i < <usize>n * 4; i += 16) {
-    const gf = v128.load(g + i), mf = v128.load(m + i), vf = v128.load(v + i), pf = v128.load(p + i)
-    // low and high halves, promoted to f64x2
-    const gl = f64x2.promote_low_f32x4(gf), gh = f64x2.promote_low_f32x4(v128.shuffle<i32>(gf, gf, 2, 3, 0, 1))
-    const ml = f64x2.promote_low_f32x4(mf), mh = f64x2.promote_low_f32x4(v128.shuffle<i32>(mf, mf, 2, 3, 0, 1))
-    const vl = f64x2.promote_low_f32x4(vf), vh = f64x2.promote_low_f32x4(v128.shuffle<i32>(vf, vf, 2, 3, 0, 1))
-    // m', v' rounded to f32 (then back to f64 for the next stage)
-    const mNew = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c1, gl), f64x2.mul(vb1, ml)))
-    const mNewH = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c1, gh), f64x2.mul(vb1, mh)))
-    const vNew = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c2, f64x2.mul(gl, gl)), f64x2.mul(vb2, vl)))
-    const vNewH = f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(c2, f64x2.mul(gh, gh)), f64x2.mul(vb2, vh)))
-    const m4 = v128.shuffle<i32>(mNew, mNewH, 0, 1, 4, 5)
-    const v4 = v128.shuffle<i32>(vNew, vNewH, 0, 1, 4, 5)
-    v128.store(mOut + i, m4)
-    v128.store(vOut + i, v4)
-    const m2l = f64x2.promote_low_f32x4(mNew), m2h = f64x2.promote_low_f32x4(mNewH)
-    const v2l = f64x2.promote_low_f32x4(vNew), v2h = f64x2.promote_low_f32x4(vNewH)
-    const dl = f64x2.add(f64x2.sqrt(f64x2.add(f64x2.div(v2l, vbc2), vroot)), veps)
-    const dh = f64x2.add(f64x2.sqrt(f64x2.add(f64x2.div(v2h, vbc2), vroot)), veps)
-    let ul: v128, uh: v128
-    if (nesterov) {
-      ul = f64x2.div(f64x2.add(f64x2.div(f64x2.mul(vb1, m2l), vbc1n), f64x2.div(f64x2.mul(c1, gl), vbc1)), dl)
-      uh = f64x2.div(f64x2.add(f64x2.div(f64x2.mul(vb1, m2h), vbc1n), f64x2.div(f64x2.mul(c1, gh), vbc1)), dh)
-    } else {
-      ul = f64x2.div(f64x2.div(m2l, vbc1), dl)
-      uh = f64x2.div(f64x2.div(m2h, vbc1), dh)
+    const gf = v128.load(g + i), mf = v128.load(m + i), vf = v128.load(v + i)
+    const m1 = f32x4.add(f32x4.mul(C1, gf), f32x4.mul(B1, mf))
+    const v1 = f32x4.add(f32x4.mul(C2, f32x4.mul(gf, gf)), f32x4.mul(B2, vf))
+    v128.store(mOut + i, m1)
+    v128.store(vOut + i, v1)
+    const d = f32x4.add(f32x4.sqrt(f32x4.add(f32x4.div(v1, BC2), ER)), EPS)
+    const mhat = nesterov
+      ? f32x4.add(f32x4.div(f32x4.mul(B1, m1), BC1N), f32x4.div(f32x4.mul(C1, gf), BC1))
+      : f32x4.div(m1, BC1)
+    let u = f32x4.div(mhat, d)
+    const pf = v128.load(p + i)
+    if (tail) {
+      let ul = f64x2.promote_low_f32x4(u), uh = f64x2.promote_low_f32x4(v128.shuffle<i32>(u, u, 2, 3, 0, 1))
+      if (applyWd) {
+        const pl = f64x2.promote_low_f32x4(pf), ph = f64x2.promote_low_f32x4(v128.shuffle<i32>(pf, pf, 2, 3, 0, 1))
+        ul = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(ul, f64x2.mul(vwd, pl))))
+        uh = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(uh, f64x2.mul(vwd, ph))))
+      }
+      const lo = f32x4.demote_f64x2_zero(f64x2.mul(vs, ul))
+      const hi = f32x4.demote_f64x2_zero(f64x2.mul(vs, uh))
+      u = v128.shuffle<i32>(lo, hi, 0, 1, 4, 5)
     }
-    // round u1 to f32 and back
-    ul = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(ul))
-    uh = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(uh))
-    const pl = f64x2.promote_low_f32x4(pf), ph = f64x2.promote_low_f32x4(v128.shuffle<i32>(pf, pf, 2, 3, 0, 1))
-    if (applyWd) {
-      ul = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(ul, f64x2.mul(vwd, pl))))
-      uh = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(uh, f64x2.mul(vwd, ph))))
-    }
-    const uf = f32x4.demote_f64x2_zero(f64x2.mul(vs, ul))
-    const ufh = f32x4.demote_f64x2_zero(f64x2.mul(vs, uh))
-    v128.store(uOut + i, v128.shuffle<i32>(uf, ufh, 0, 1, 4, 5))
-    if (pOut) {
-      const ql = f32x4.demote_f64x2_zero(f64x2.add(pl, f64x2.promote_low_f32x4(uf)))
-      const qh = f32x4.demote_f64x2_zero(f64x2.add(ph, f64x2.promote_low_f32x4(ufh)))
-      v128.store(pOut + i, v128.shuffle<i32>(ql, qh, 0, 1, 4, 5))
-    }
+    v128.store(uOut + i, u)
+    if (pOut) v128.store(pOut + i, f32x4.add(pf, u))
   }
 }

@@ -1,0 +1,93 @@
+import { HyperparameterError } from '../../core/errors'
+import { checkInRange } from '../../core/hyperparams'
+import { type StateSpec, checkState } from '../../core/stateCheck'
+import * as tree from '../../core/tree'
+import type { GradientTransformation, PyTree } from '../../core/types'
+import { paramsRequired } from '../../transforms/_internal/paramsRequired'
+import { copyLeaves } from '../_internal/copyLeaves'
+
+/**
+ * How DoG's first step is set: `['distance', r₀]` (the initial distance r_ε), `['learningRate', η₀]` (the first step
+ * size), or `['heuristic', α]` (r_ε = α·(1 + ‖x₀‖); α = 1e-6, or 1e-4 with batch norm).
+ * @category contrib
+ * @since 0.1.0
+ */
+export type DogInitStep = readonly ['distance' | 'learningRate' | 'heuristic', number]
+
+/**
+ * Options of {@link scaleByDog}.
+ * @category contrib
+ * @since 0.1.0
+ */
+export interface ScaleByDogOptions {
+  /** The first step's specification. @defaultValue ['heuristic', 1e-6] */
+  readonly initStep?: DogInitStep
+  /** Added to the sum of squared gradient norms; ≥ 0. @defaultValue 1e-8 */
+  readonly eps?: number
+}
+
+/**
+ * State of {@link scaleByDog}.
+ * @category contrib
+ * @since 0.1.0
+ */
+export interface ScaleByDogState {
+  /** True before the first update. */
+  readonly isInitStep: boolean
+  /** The initial params x₀. */
+  readonly initParams: PyTree
+  /** r̄ = max(r_ε, max_k ‖x_k − x₀‖). */
+  readonly maxDist: number
+  /** G = Σ_k ‖g_k‖². */
+  readonly sumSqNormGrads: number
+}
+
+const STATE: StateSpec = { isInitStep: 'boolean', initParams: 'tree', maxDist: 'number', sumSqNormGrads: 'number' }
+
+/**
+ * Scales updates by DoG's step size, the largest distance travelled over the root of the summed squared gradient
+ * norms. See {@link dog} for the update rule. `init` must see the real params (x₀ is kept, and the heuristic reads ‖x₀‖).
+ *
+ * References: Ivgi et al. 2023, https://arxiv.org/abs/2302.12022
+ *
+ * @param options - {@link ScaleByDogOptions}.
+ * @returns A {@link GradientTransformation} whose state is a {@link ScaleByDogState}; `update` needs the params.
+ * @example
+ * import { contrib, tensor } from 'descent'
+ * const tx = contrib.scaleByDog({ initStep: ['distance', 0.5], eps: 0 })
+ * const x = tensor([3, 4])
+ * const [u] = tx.update(tensor([3, 4]), tx.init(x), x)
+ * assert.deepStrictEqual(u.toArray(), [0.3, 0.4].map(Math.fround)) // η = 0.5/‖g‖ = 0.1
+ * @see dog
+ * @category contrib
+ * @since 0.1.0
+ */
+export function scaleByDog(options: ScaleByDogOptions = {}): GradientTransformation<ScaleByDogState> {
+  const owner = 'scaleByDog'
+  const [kind, value] = options.initStep ?? ['heuristic', 1e-6]
+  if (kind !== 'distance' && kind !== 'learningRate' && kind !== 'heuristic') {
+    throw new HyperparameterError(
+      `${owner} options.initStep[0] must be 'distance', 'learningRate' or 'heuristic'; got ${String(kind)}`,
+    )
+  }
+  checkInRange(owner, 'options.initStep[1]', value, '(0, Infinity)')
+  const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
+
+  return {
+    init: (params) => ({
+      isInitStep: true,
+      initParams: copyLeaves(params),
+      maxDist: kind === 'distance' ? value : kind === 'heuristic' ? value * (1 + tree.norm(params)) : 0,
+      sumSqNormGrads: 0,
+    }),
+    update: (updates, state, params) => {
+      const x = paramsRequired(owner, params, { chain: 'e.g. contrib.dog' })
+      checkState(owner, state, STATE, updates, x)
+      const maxDist = Math.max(state.maxDist, tree.norm(tree.sub(state.initParams as typeof x, x)))
+      const sumSqNormGrads = state.sumSqNormGrads + tree.norm(updates) ** 2
+      const eta = kind === 'learningRate' && state.isInitStep ? value : maxDist / Math.sqrt(sumSqNormGrads + eps)
+      const next = { isInitStep: false, initParams: state.initParams, maxDist, sumSqNormGrads }
+      return [tree.scale(eta, updates), next]
+    },
+  }
+}
