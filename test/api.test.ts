@@ -203,6 +203,7 @@ const RUNTIME_EXPORTS = [
   'scaleGradient',
   'hessianDiag',
   'fisherDiag',
+  'makePerturbedFun',
   'greater',
   'greaterEqual',
   'less',
