@@ -337,6 +337,8 @@ const CONTRIB_EXPORTS = [
   'scaleByDowg',
   'dog',
   'dowg',
+  'scaleByMadgrad',
+  'madgrad',
 ]
 
 const TREE_EXPORTS = [
