@@ -338,6 +338,8 @@ const CONTRIB_EXPORTS = [
   'scaleByDowg',
   'dog',
   'dowg',
+  'scaleByMadgrad',
+  'madgrad',
 ]
 
 const TREE_EXPORTS = [

@@ -390,6 +390,8 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   scaleByDowg: [{ label: 'scaleByDowg', make: () => chain(contrib.scaleByDowg(), scale(-1)) }],
   dog: [{ label: 'contrib.dog, lr init step', make: () => contrib.dog(1, { initStep: ['learningRate', 0.05] }) }],
   dowg: [{ label: 'contrib.dowg, weight decay', make: () => contrib.dowg(1, { weightDecay: 0.01 }) }],
+  scaleByMadgrad: [{ label: 'scaleByMadgrad(schedule)', make: () => contrib.scaleByMadgrad(schedule) }],
+  madgrad: [{ label: 'contrib.madgrad', make: () => contrib.madgrad(0.05, { weightDecay: 0.01 }) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

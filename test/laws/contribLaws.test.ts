@@ -43,6 +43,7 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   // DoG and DoWG keep x₀, a copy of the params (and the heuristic reads ‖x₀‖).
   { name: 'contrib.dog()', make: () => contrib.dog(), initUsesParams: true },
   { name: 'contrib.dowg()', make: () => contrib.dowg(), initUsesParams: true },
+  { name: 'contrib.madgrad(0.05)', make: () => contrib.madgrad(0.05), initUsesParams: true },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)
