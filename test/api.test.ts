@@ -85,6 +85,7 @@ const RUNTIME_EXPORTS = [
   'lookaheadParams',
   'withExtraArgs',
   'injectHyperparams',
+  'injectStatefulHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
   'currentLearningRate',

@@ -2,7 +2,7 @@ import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote 
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkParams, checkState } from '../core/stateCheck'
 import type { DType } from '../core/tensor'
 import { checkDtype, inDtype } from './_internal/accumulatorDtype'
 
@@ -122,12 +122,11 @@ export function scaleByAmsgrad(options: ScaleByAmsgradOptions = {}): GradientTra
 
   return attachNotes(
     {
-      init: (params) => ({
-        count: 0,
-        mu: inDtype(tree.zerosLike(params), muDtype),
-        nu: inDtype(tree.zerosLike(params), nuDtype),
-        nuMax: inDtype(tree.zerosLike(params), nuDtype),
-      }),
+      init: (params) => {
+        checkParams('scaleByAmsgrad.init', params)
+        const zeros = (d: DType | undefined) => inDtype(tree.zerosLike(params), d)
+        return { count: 0, mu: zeros(muDtype), nu: zeros(nuDtype), nuMax: zeros(nuDtype) }
+      },
       update: (updates, state, params) => {
         checkState('scaleByAmsgrad', state, spec, updates, params)
         const mu = inDtype(tree.updateMoment<PyTree>(updates, state.mu, b1, 1), muDtype)

@@ -233,6 +233,9 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   strictPurity: [{ label: 'strictPurity(adam)', make: () => transforms.strictPurity(inner()) }],
   hyperparameterDiagnoses: 'reads the warnings attached to a transform, not a transform',
   currentLearningRate: 'reads the learning rate from an optimizer and its state, not a transform',
+  injectStatefulHyperparams: [
+    { label: 'injectStatefulHyperparams(adam)(0.05)', make: () => transforms.injectStatefulHyperparams(adam)(0.05) },
+  ],
   injectHyperparams: [
     { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },
     { label: 'injectHyperparams(adam)(schedule)', make: () => transforms.injectHyperparams(adam)(schedule) },
