@@ -342,6 +342,8 @@ const CONTRIB_EXPORTS = [
   'madgrad',
   'differentiallyPrivateAggregate',
   'dpsgd',
+  'scaleByAcprop',
+  'acprop',
 ]
 
 const TREE_EXPORTS = [

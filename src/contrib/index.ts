@@ -53,3 +53,5 @@ export {
   type DifferentiallyPrivateAggregateState,
 } from './transforms/differentiallyPrivateAggregate'
 export { dpsgd, type DpsgdOptions, type DpsgdState } from './optimizers/dpsgd'
+export { scaleByAcprop, type ScaleByAcpropOptions, type ScaleByAcpropState } from './transforms/scaleByAcprop'
+export { acprop, type AcpropOptions, type AcpropState } from './optimizers/acprop'

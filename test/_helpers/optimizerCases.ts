@@ -418,6 +418,8 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
       grad: perExample,
     },
   ],
+  scaleByAcprop: [{ label: 'scaleByAcprop', make: () => sgdLike(contrib.scaleByAcprop()) }],
+  acprop: [{ label: 'contrib.acprop', make: () => contrib.acprop(0.01, { weightDecay: 0.01, mask }) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -47,6 +47,8 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   { name: 'contrib.dog()', make: () => contrib.dog(), initUsesParams: true },
   { name: 'contrib.dowg()', make: () => contrib.dowg(), initUsesParams: true },
   { name: 'contrib.madgrad(0.05)', make: () => contrib.madgrad(0.05), initUsesParams: true },
+  { name: 'contrib.scaleByAcprop()', make: () => contrib.scaleByAcprop(), moments: fields('mu', 'nu') },
+  { name: 'contrib.acprop(0.01)', make: () => contrib.acprop(0.01) },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)
