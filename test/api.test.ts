@@ -342,6 +342,8 @@ const CONTRIB_EXPORTS = [
   'dowg',
   'scaleByMadgrad',
   'madgrad',
+  'differentiallyPrivateAggregate',
+  'dpsgd',
 ]
 
 const TREE_EXPORTS = [

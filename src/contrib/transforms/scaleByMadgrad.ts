@@ -1,5 +1,5 @@
 import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
-import { type StateSpec, checkState } from '../../core/stateCheck'
+import { type StateSpec, checkParams, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
@@ -67,7 +67,7 @@ export function scaleByMadgrad(
   return {
     init: (params) => ({
       count: 0,
-      gradSumSq: tree.zerosLike(params),
+      gradSumSq: tree.zerosLike(checkParams('contrib.scaleByMadgrad.init', params)),
       s: tree.zerosLike(params),
       x0: copyLeaves(params),
     }),
