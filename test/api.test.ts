@@ -85,6 +85,7 @@ const RUNTIME_EXPORTS = [
   'lookaheadParams',
   'withExtraArgs',
   'injectHyperparams',
+  'injectStatefulHyperparams',
   'hyperparameterDiagnoses',
   'strictPurity',
   'currentLearningRate',
@@ -203,6 +204,9 @@ const RUNTIME_EXPORTS = [
   'scaleGradient',
   'hessianDiag',
   'fisherDiag',
+  'makePerturbedFun',
+  'microbatch',
+  'reshapeBatchAxis',
   'greater',
   'greaterEqual',
   'less',
@@ -336,6 +340,10 @@ const CONTRIB_EXPORTS = [
   'scaleByDowg',
   'dog',
   'dowg',
+  'scaleByMadgrad',
+  'madgrad',
+  'differentiallyPrivateAggregate',
+  'dpsgd',
 ]
 
 const TREE_EXPORTS = [

@@ -45,3 +45,11 @@ export { dadaptAdamw, type DadaptAdamwOptions, type DadaptAdamwState } from './o
 export { scaleByDog, type DogInitStep, type ScaleByDogOptions, type ScaleByDogState } from './transforms/scaleByDog'
 export { scaleByDowg, type ScaleByDowgOptions, type ScaleByDowgState } from './transforms/scaleByDowg'
 export { dog, dowg, type DogOptions, type DogState, type DowgOptions, type DowgState } from './optimizers/dog'
+export { scaleByMadgrad, type ScaleByMadgradOptions, type ScaleByMadgradState } from './transforms/scaleByMadgrad'
+export { madgrad, type MadgradOptions, type MadgradState } from './optimizers/madgrad'
+export {
+  differentiallyPrivateAggregate,
+  type DifferentiallyPrivateAggregateOptions,
+  type DifferentiallyPrivateAggregateState,
+} from './transforms/differentiallyPrivateAggregate'
+export { dpsgd, type DpsgdOptions, type DpsgdState } from './optimizers/dpsgd'

@@ -1,5 +1,5 @@
-import { mapElementwise, validate, zerosLike } from './tree'
-import { EMPTY_STATE_SPEC, checkState } from './stateCheck'
+import { mapElementwise, zerosLike } from './tree'
+import { EMPTY_STATE_SPEC, checkParams, checkState } from './stateCheck'
 import { mapTrees } from './treeTraversal'
 import type { GradientTransformation, Leaf, PyTree } from './types'
 
@@ -14,15 +14,16 @@ const EMPTY: EmptyState = Object.freeze({})
 
 /**
  * The `init` of every stateless transform: returns the empty state whatever the params' values. The params are still
- * checked (an InvalidTreeError naming the path of a value that is not a pytree leaf or node, or of a cycle), so that a
- * stateless transform refuses bad params as loudly as a stateful one.
+ * checked (an InvalidTreeError naming the path of a value that is not a pytree leaf or node, or of a cycle; a
+ * NonFiniteError naming a NaN or ±Infinity param), so that a stateless transform refuses bad params as loudly as a
+ * stateful one.
  * @example
  * import { initEmptyState } from 'descent'
  * assert.deepStrictEqual(initEmptyState({ w: 1 }), {})
  * @category transforms
  * @since 0.1.0
  */
-export const initEmptyState = (params: PyTree): EmptyState => (validate(params, 'params'), EMPTY)
+export const initEmptyState = (params: PyTree): EmptyState => (checkParams('init', params), EMPTY)
 
 /**
  * The transform that returns its updates unchanged: the unit of {@link chain}.

@@ -1,6 +1,7 @@
 import { StructureError } from './errors'
 import { markFusible } from './fusion'
 import { inheritNotes } from './hyperparams'
+import { checkParams } from './stateCheck'
 import { setOwn } from './treeTraversal'
 import type { ExtraArgs, GradientTransformation, PyTree } from './types'
 
@@ -45,6 +46,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
   return markFusible<GradientTransformation<S>>(
     {
       init: (params) => {
+        checkParams('chain.init', params)
         const states = txs.map((tx) => tx.init(params))
         states.forEach((s, i) => (shapes[i] = slotShape(s)))
         return states as unknown as S

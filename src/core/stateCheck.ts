@@ -1,7 +1,7 @@
-import { DTypeError, DescentError, StructureError } from './errors'
+import { DTypeError, DescentError, InvalidTreeError, NonFiniteError, StructureError } from './errors'
 import { checkLeaves } from './leafMath'
 import { isTensor } from './tensor'
-import { type KeyPath, keystr, walkTrees } from './treeTraversal'
+import { type KeyPath, forEachLeafLive, keystr, walkTrees } from './treeTraversal'
 import type { PyTree } from './types'
 
 /**
@@ -12,7 +12,8 @@ import type { PyTree } from './types'
  *   tensors keep their dtype: a float64 update for a float32 state leaf is refused (the dtype policy below).
  * - `'treeLike'`: a pytree with the structure of the updates, any leaf shapes (factored or per-block statistics).
  * - `'pytree'`: any valid pytree (a snapshot of other params, a best-so-far value).
- * - `'any'`: not checked here: the state of an inner transform, which checks its own in its `update`.
+ * - `'any'`: not checked here: the state of an inner transform, which checks its own in its `update` (a wrapper
+ *   whose inner transform does not run on every step checks it with {@link innerStateChecker}).
  * - `{ key: spec, … }`: a plain object with exactly these keys; `[spec, …]`: an array of exactly these slots.
  * - a function `(value) => string | undefined`: a custom check returning what is wrong (`'a number ≥ 1'`), or
  *   undefined when the value is fine.
@@ -48,7 +49,7 @@ export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
  * }
  * ```
  *
- * Errors are DescentErrors naming the owner and the path (`scaleByAdam: state.mu.w: shape [3] vs updates [7]`); a
+ * Errors are DescentErrors naming the owner and the path (`scaleByAdam: updates.w: shape [7] vs state.mu [3]`); a
  * state of the wrong kind or keys (another optimizer's, `{}`, `undefined`) names both what was expected and what was
  * given. A wrapper passes `params` only if they have the updates' structure (lookahead's `{fast, slow}` do not).
  *
@@ -104,6 +105,48 @@ export function checkState(owner: string, state: unknown, spec: StateSpec, updat
         'params tree.',
     )
   }
+}
+
+/**
+ * @internal Checks the params given to a transform's `init` and returns them: a valid pytree (an InvalidTreeError
+ * naming the path otherwise) whose values are all finite. A NaN or ±Infinity param at init is an uninitialised or
+ * already diverged weight: every state built from it, and every update, would be NaN without a word, so it is a
+ * NonFiniteError (code `'nonFinite'`) naming the path and the element. Call it first in `init`:
+ * `init: (params) => (checkParams('scaleByAdam.init', params), { count: 0, mu: tree.zerosLike(params), … })`.
+ * It runs once per init, never per step.
+ */
+export function checkParams<P extends PyTree>(owner: string, params: P): P {
+  forEachLeafLive(
+    params,
+    (leaf, path) => {
+      if (typeof leaf === 'boolean') {
+        throw new InvalidTreeError(`${owner}: ${keystr(path, 'params')} is a boolean; params are Tensors and numbers.`)
+      }
+      let bad: number | undefined
+      let at = -1
+      if (typeof leaf === 'number') bad = Number.isFinite(leaf) ? undefined : leaf
+      else if (isTensor(leaf)) {
+        const d = leaf.data
+        for (let i = 0; i < d.length; i++) {
+          if (!Number.isFinite(d[i]!)) {
+            bad = d[i]!
+            at = i
+            break
+          }
+        }
+      }
+      if (bad === undefined) return
+      throw new NonFiniteError(
+        `${owner}: ${keystr(path, 'params')}${at >= 0 ? ` (element ${at})` : ''} is ${bad}. The params must be ` +
+          'finite when the optimizer state is made from them (NaN there is an uninitialised or diverged weight, and ' +
+          'every state and update built from it would be NaN); fix the initialiser, or restore the params from a ' +
+          'checkpoint taken before the divergence.',
+        { code: 'nonFinite' },
+      )
+    },
+    'params',
+  )
+  return params
 }
 
 /**
@@ -219,4 +262,88 @@ function describeValue(s: unknown): string {
   if (typeof s !== 'object') return `a ${typeof s} (${String(s)})`
   const keys = Object.keys(s).sort()
   return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
+}
+
+/** One node of a state's signature: its kind (tensor shape and dtype, keys, length), and where it is. */
+interface SigNode {
+  readonly parent: number
+  readonly key: string | number
+  readonly sig: string
+}
+
+/** The signature of a value in depth-first order (iterative; a repeated object is recorded, not walked again). */
+function signature(root: unknown): SigNode[] {
+  const out: SigNode[] = []
+  const seen = new Set<object>()
+  const stack: (readonly [unknown, number, string | number])[] = [[root, -1, '']]
+  while (stack.length > 0) {
+    const [x, parent, key] = stack.pop()!
+    const me = out.length
+    if (isTensor(x)) out.push({ parent, key, sig: `a ${x.dtype} Tensor of shape [${x.shape.join(',')}]` })
+    else if (typeof x === 'object' && x !== null && !seen.has(x)) {
+      seen.add(x)
+      if (Array.isArray(x)) {
+        out.push({ parent, key, sig: `an array of length ${x.length}` })
+        for (let i = x.length - 1; i >= 0; i--) stack.push([x[i], me, i])
+      } else {
+        const keys = Object.keys(x).sort()
+        out.push({ parent, key, sig: `an object with keys [${keys.join(', ')}]` })
+        for (let i = keys.length - 1; i >= 0; i--) stack.push([(x as Record<string, unknown>)[keys[i]!], me, keys[i]!])
+      }
+    } else
+      out.push({
+        parent,
+        key,
+        sig: x === null ? 'null' : typeof x === 'object' ? 'a repeated object' : `a ${typeof x}`,
+      })
+  }
+  return out
+}
+
+function sigPath(nodes: readonly SigNode[], i: number, root: string): string {
+  const keys: (string | number)[] = []
+  for (let j = i; j > 0; j = nodes[j]!.parent) keys.push(nodes[j]!.key)
+  return keystr(keys.reverse(), root)
+}
+
+/**
+ * @internal A checker for the inner state of a wrapper whose inner transform does not run on every step
+ * (multiSteps, conditionallyTransform, applyIfFinite): the inner state must have the signature (kinds, keys, tensor
+ * shapes and dtypes) of `inner.init(params)`, so that a wrong state is refused on the step it is given rather than
+ * k steps later. The signature of init is computed once and cached, so a step costs one pass over the state's
+ * structure. Make one per wrapper: `const checkInner = innerStateChecker(owner, 'state.innerState', inner)`, then
+ * call `checkInner(state.innerState, params ?? updates)` in `update`.
+ */
+export function innerStateChecker(
+  owner: string,
+  name: string,
+  inner: { readonly init: (params: PyTree) => unknown },
+): (innerState: unknown, params: PyTree) => void {
+  let known: readonly SigNode[] | undefined
+  const same = (a: readonly SigNode[], b: readonly SigNode[]): number => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (a[i]?.sig !== b[i]?.sig || a[i]?.key !== b[i]?.key) return i
+    }
+    return -1
+  }
+  return (innerState, params) => {
+    const got = signature(innerState)
+    if (known !== undefined && same(got, known) < 0) return
+    let want: SigNode[]
+    try {
+      want = signature(inner.init(params))
+    } catch {
+      return // the inner transform refuses these params itself when it runs
+    }
+    const i = same(got, want)
+    if (i < 0) {
+      known = want
+      return
+    }
+    throw new StructureError(
+      `${owner}: ${sigPath(i < got.length ? got : want, i, name)} should be ${want[i]?.sig ?? 'absent'} (as the ` +
+        `inner transform's init makes it); got ${got[i]?.sig ?? 'nothing'}. Is it the state of ` +
+        "another optimizer or transform? Pass the state returned by this transform's init or update.",
+    )
+  }
 }

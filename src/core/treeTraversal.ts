@@ -126,6 +126,11 @@ export interface WalkOptions {
   /** On a structure mismatch return {@link MISMATCH} instead of throwing. */
   readonly quiet?: boolean
   /**
+   * The other trees may hold any value where the first has a leaf (optax's "prefix" tree.map: per-leaf lists of
+   * accumulators); `f` receives those values unchecked.
+   */
+  readonly prefix?: boolean
+  /**
    * Builds each container's output from its children (in key order) instead of an array or plain object, and
    * stands for `null` nodes (used by `tree.structure`).
    */
@@ -170,6 +175,7 @@ export function walkTrees(
   const n = trees.length
   const { build, booleans } = options
   const quiet = options.quiet === true
+  const prefix = options.prefix === true
   const hooks = options.nodes
   const name0 = names[0]!
   const path: (string | number)[] = []
@@ -180,7 +186,7 @@ export function walkTrees(
     // Visit the position `path`, whose nodes (one per tree) are `nodes`.
     const x = nodes[0]
     const kind = kindOf(x, path, name0, booleans)
-    for (let t = 1; t < n; t++) {
+    for (let t = kind === 'leaf' && prefix ? n : 1; t < n; t++) {
       const y = nodes[t]
       if (y === x) continue
       const kindY = kindOf(y, path, names[t]!, booleans)

@@ -4,7 +4,7 @@
  */
 import type { Diagnosis } from '../core/diagnosis'
 import { DescentError } from '../core/errors'
-import type { Tensor } from '../core/tensor'
+import { type Tensor, isTensor } from '../core/tensor'
 import type { PyTree } from '../core/types'
 import { clean, cotangentTrees, flattenArg, leafToTensor, matchTree, rebuildEach } from './args'
 import { add } from './ops/arithmetic'
@@ -203,10 +203,7 @@ export function vjp<F extends (...args: any[]) => PyTree>(
 /** @internal A scalar check for grad-like transformations. */
 export function checkScalar(owner: string, out: unknown): Tensor | number {
   if (typeof out === 'number') return out
-  if (
-    out instanceof Tracer ||
-    (typeof out === 'object' && out !== null && (out as { _tag?: unknown })._tag === 'Tensor')
-  ) {
+  if (out instanceof Tracer || isTensor(out)) {
     const t = out as Tensor
     if (t.shape.length === 0) return t
     throw new DescentError(
@@ -214,9 +211,12 @@ export function checkScalar(owner: string, out: unknown): Tensor | number {
         `[${t.shape.join(',')}]. Reduce it (e.g. ops.sum or mean), or use vjp / jacrev for non-scalar outputs.`,
     )
   }
+  // The structural check, not `_tag`: a tensor that went through JSON or structuredClone keeps `_tag` but no storage.
+  const forged = typeof out === 'object' && out !== null && (out as { _tag?: unknown })._tag === 'Tensor'
   throw new DescentError(
-    `${owner}: the function must return a scalar (a 0-d tensor or a number); got ${describe(out)}. ` +
-      'With { hasAux: true } it must return [loss, aux].',
+    `${owner}: the function must return a scalar (a 0-d tensor or a number); got ${
+      forged ? "an object with _tag 'Tensor' that is not a descent Tensor (a serialised tensor?)" : describe(out)
+    }. ` + 'With { hasAux: true } it must return [loss, aux].',
   )
 }
 

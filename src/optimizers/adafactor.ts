@@ -1,6 +1,6 @@
 import { type EmptyState } from '../core/base'
 import { chain } from '../core/chain'
-import { checkMomentum } from '../core/hyperparams'
+import { checkBoolean, checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../core/types'
 import { type AddDecayedWeightsState, addDecayedWeights } from '../transforms/addDecayedWeights'
 import { clipByBlockRms } from '../transforms/clipByBlockRms'
@@ -135,6 +135,7 @@ export function adafactor(
   options: AdafactorOptions = {},
 ): GradientTransformation<AdafactorState> {
   checkMomentum('adafactor', options.momentum)
+  checkBoolean('adafactor', 'options.multiplyByParameterScale', options.multiplyByParameterScale ?? true)
   const threshold = options.clippingThreshold === undefined ? 1 : options.clippingThreshold
   return chain(
     scaleByFactoredRms({

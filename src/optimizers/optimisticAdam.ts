@@ -1,5 +1,6 @@
 import type { EmptyState } from '../core/base'
 import { chain } from '../core/chain'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByAdamOptions, type ScaleByAdamState, scaleByAdam } from '../transforms/scaleByAdam'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
@@ -110,3 +111,6 @@ export function optimisticAdamV2(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(optimisticAdam, 1, hyperparamDefaultsOf(scaleByAdam).values)
+withHyperparamDefaults(optimisticAdamV2, 1, { ...hyperparamDefaultsOf(scaleByAdam).values, alpha: 1, beta: 1 })

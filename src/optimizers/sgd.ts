@@ -1,6 +1,6 @@
 import { type EmptyState, identity } from '../core/base'
 import { chain } from '../core/chain'
-import { checkMomentum } from '../core/hyperparams'
+import { checkBoolean, checkMomentum } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule } from '../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type TraceOptions, type TraceState, trace } from '../transforms/trace'
@@ -67,6 +67,7 @@ export type SgdState = readonly [TraceState | EmptyState, ScaleByLearningRateSta
  */
 export function sgd(learningRate: ScalarOrSchedule, options: SgdOptions = {}): GradientTransformation<SgdState> {
   checkMomentum('sgd', options.momentum)
+  checkBoolean('sgd', 'options.nesterov', options.nesterov ?? false)
   return chain(
     options.momentum === undefined ? identity() : trace(options.momentum, { nesterov: options.nesterov ?? false }),
     scaleByLearningRate(learningRate),

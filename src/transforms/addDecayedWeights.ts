@@ -8,7 +8,7 @@ import { checkMaskOrFn } from './_internal/maskTree'
 import { paramsRequired } from './_internal/paramsRequired'
 import { type MaskedState, masked } from './masked'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
+import { EMPTY_STATE_SPEC, checkState, checkParams } from '../core/stateCheck'
 
 /**
  * Options of {@link addDecayedWeights}.
@@ -60,7 +60,7 @@ function unmasked(wd: ScalarOrSchedule): GradientTransformation<Unmasked> {
   }
   return markFusible<GradientTransformation<Unmasked>>(
     {
-      init: (params) => (tree.validate(params, 'params'), { count: 0 }),
+      init: (params) => (checkParams('addDecayedWeights.init', params), { count: 0 }),
       update: (updates, state, params) => {
         checkState('addDecayedWeights', state, { count: 'count' }, updates, params)
         const count = (state as { readonly count: number }).count

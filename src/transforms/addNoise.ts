@@ -3,7 +3,7 @@ import { checkInRange } from '../core/hyperparams'
 import { type PRNGKey, prngKey, randomNormal, splitKey } from '../core/prng'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = {
   count: 'count',
@@ -128,7 +128,7 @@ export function addNoise(
   const g = checkInRange('addNoise', `${prefix}gamma`, options.gamma, '[0, Infinity)')
   const key = checkKey(options.key ?? 0)
   return {
-    init: (params) => (tree.validate(params, 'params'), { count: 0, rngKey: key }),
+    init: (params) => (checkParams('addNoise.init', params), { count: 0, rngKey: key }),
     update: (updates, state, params) => {
       checkState('addNoise', state, STATE, updates, params)
       const t = state.count + 1

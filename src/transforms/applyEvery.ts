@@ -2,7 +2,7 @@ import { checkInteger } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', gradAcc: 'tree' }
 
@@ -60,7 +60,7 @@ export function applyEvery(k: number | ApplyEveryOptions = {}): GradientTransfor
   const [options, name] = firstArg<ApplyEveryOptions, 'k'>(k, 'k')
   const n = checkInteger('applyEvery', name, options.k ?? 1, '[1, Infinity)')
   return {
-    init: (params) => ({ count: 0, gradAcc: tree.zerosLike(params) }),
+    init: (params) => (checkParams('applyEvery.init', params), { count: 0, gradAcc: tree.zerosLike(params) }),
     update: (updates, state, params) => {
       checkState('applyEvery', state, STATE, updates, params)
       const c = state.count % n

@@ -4,7 +4,7 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkParams, checkState, innerStateChecker } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = { notfiniteCount: 'count', lastFinite: 'number', totalNotfinite: 'count', innerState: 'any' }
@@ -55,11 +55,16 @@ function applyIfFiniteBody<S>(
   const raw = positional ? options : ((options as ApplyIfFiniteOptions).maxConsecutiveErrors ?? Infinity)
   const name = positional ? 'maxConsecutiveErrors' : 'options.maxConsecutiveErrors'
   const max = raw === Infinity ? Infinity : checkInteger(owner, name, raw, '[0, Infinity)')
+  const checkInner = innerStateChecker(owner, 'state.innerState', inner)
   const tx = inheritNotes<GradientTransformation<ApplyIfFiniteState<S>>>(
     {
-      init: (params) => ({ notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }),
+      init: (params) => (
+        checkParams('applyIfFinite.init', params),
+        { notfiniteCount: 0, lastFinite: 1, totalNotfinite: 0, innerState: inner.init(params) }
+      ),
       update: <P extends PyTree>(updates: P, state: ApplyIfFiniteState<S>, params?: P, extra?: ExtraArgs) => {
         checkState(owner, state, STATE, updates, params)
+        checkInner(state.innerState, params ?? updates)
         const finite = tree.allFinite(updates)
         const streak = finite ? 0 : state.notfiniteCount + 1
         const givesUp = streak > max

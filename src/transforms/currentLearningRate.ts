@@ -11,7 +11,9 @@ import type { GradientTransformation } from '../core/types'
  * {@link applyIfFinite} and {@link lookahead}. This answers optax #206 and #312 ("how do I get the current learning
  * rate?"), where optax needs `inject_hyperparams` first. A learning rate set by hand in an injected state is what it
  * returns. PyTorch users know this value as `optimizer.param_groups[0]['lr']`. For `polyakSgd` it is the `scaling`
- * (the Polyak step itself comes from the loss at each update); `rprop` has none (its learning rate is the initial
+ * (the Polyak step itself comes from the loss at each update); for `optimisticAdam` it is 1 (as optax's
+ * `optimistic_adam`, its learning rate is the optimistic gradient's `alpha`, and its chain ends in
+ * `scaleByLearningRate(1)`); `rprop` has none (its learning rate is the initial
  * per-element step size, kept in its state).
  *
  * ```text

@@ -2,7 +2,7 @@ import { checkBoolean, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', ema: 'tree' }
 
@@ -72,7 +72,7 @@ export function ema(decay: number | EmaOptions, rest?: Omit<EmaOptions, 'decay'>
   const debias = checkBoolean('ema', 'options.debias', options.debias ?? true)
   const d = checkInRange('ema', name, options.decay, debias ? '[0, 1)' : '[0, 1]')
   return {
-    init: (params) => ({ count: 0, ema: tree.zerosLike(params) }),
+    init: (params) => (checkParams('ema.init', params), { count: 0, ema: tree.zerosLike(params) }),
     update: (updates, state, params) => {
       checkState('ema', state, STATE, updates, params)
       const e = tree.mapElementwiseNamed(['updates', 'state.ema'], (g, m) => (1 - d) * g + d * m, updates, state.ema)

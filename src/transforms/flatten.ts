@@ -1,3 +1,5 @@
+import { DTypeError } from '../core/errors'
+import { checkParams, checkSameTrees } from '../core/stateCheck'
 import { type Tensor, arrayTypeOf, fromStorage, isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
@@ -47,11 +49,27 @@ function unravel<T extends PyTree>(like: T, flat: Tensor): T {
  * @category transforms
  * @since 0.2.0
  */
+/** The updates must have the params' leaves (path by path), and no float64 leaf where the params are float32. */
+function checkFlattenable(updates: PyTree, params: PyTree): void {
+  checkSameTrees('flatten', ['updates', 'params'], [updates, params])
+  const ps = tree.leaves(params)
+  tree.flattenWithPath(updates)[0].forEach(([path, u], i) => {
+    const p = ps[i]
+    if (isTensor(u) && u.dtype === 'float64' && isTensor(p) && p.dtype === 'float32') {
+      throw new DTypeError(
+        `flatten: ${tree.keystr(path, 'updates')} is float64 but ${tree.keystr(path, 'params')} is float32: the flat ` +
+          "inner state would be promoted to float64; cast the gradient first (tree.cast(grads, 'float32')).",
+      )
+    }
+  })
+}
+
 export function flatten<S>(inner: GradientTransformation<S>): GradientTransformation<S> {
   checkTransformation('flatten', 'inner', inner)
   return {
-    init: (params) => inner.init(ravel(params)),
+    init: (params) => inner.init(ravel(checkParams('flatten.init', params))),
     update: (updates, state, params, extra) => {
+      if (params !== undefined) checkFlattenable(updates, params)
       const [flat, next] = inner.update(ravel(updates), state, params === undefined ? undefined : ravel(params), extra)
       return [unravel(updates, flat as Tensor), next] as const
     },

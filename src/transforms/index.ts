@@ -51,6 +51,7 @@ export {
   type InjectHyperparamsOptions,
   type InjectHyperparamsState,
 } from './injectHyperparams'
+export { injectStatefulHyperparams } from './injectStatefulHyperparams'
 export { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from './reduceOnPlateau'
 export { scaleByLbfgs, type ScaleByLbfgsOptions, type ScaleByLbfgsState } from './scaleByLbfgs'
 export {

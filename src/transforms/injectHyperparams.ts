@@ -4,7 +4,7 @@ import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../cor
 import { hyperparamDefaultsOf } from '../core/hyperparamDefaults'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 import { isOptionsObject } from './_internal/firstArg'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 // The keys it needs (not exactly these: a wrapper may keep more); the inner transform checks innerState.
 const STATE: StateSpec = (s) => {
@@ -208,7 +208,10 @@ export function injectHyperparams<A extends readonly unknown[], S>(
     }
     const tx = attachNotes<GradientTransformation<InjectHyperparamsState<S>>>(
       {
-        init: (params) => ({ count: 0, hyperparams: h0, innerState: tx0.init(params) }),
+        init: (params) => (
+          checkParams('injectHyperparams.init', params),
+          { count: 0, hyperparams: h0, innerState: tx0.init(params) }
+        ),
         update: <P extends PyTree>(updates: P, state: InjectHyperparamsState<S>, params?: P, extra?: ExtraArgs) => {
           checkState('injectHyperparams', state, STATE, updates, params)
           checkNotOverridden(state)

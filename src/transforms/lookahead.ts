@@ -4,7 +4,7 @@ import { checkBoolean, checkInRange, checkInteger, inheritNotes } from '../core/
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
-import { type StateSpec, checkSameTrees, checkState } from '../core/stateCheck'
+import { type StateSpec, checkSameTrees, checkState, checkParams } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = { fastState: 'any', stepsSinceSync: 'count' }
@@ -139,7 +139,10 @@ function lookaheadBody<S>(fast: GradientTransformation<S>, options: LookaheadOpt
   const tx: LookaheadTransformation<S> = inheritNotes(
     {
       // As optax, init also accepts the fast params alone.
-      init: (params) => (tree.validate(params, 'params'), { fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }),
+      init: (params) => (
+        checkParams('lookahead.init', params),
+        { fastState: fast.init(fastOf(params)), stepsSinceSync: 0 }
+      ),
       update,
     },
     [fast],

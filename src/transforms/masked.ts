@@ -3,7 +3,7 @@ import { HyperparameterError } from '../core/errors'
 import { dual } from '../core/function'
 import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
 import { applyMask, checkMaskOrFn, mergeMasked, resolveMask } from './_internal/maskTree'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = { innerState: 'any' }
@@ -31,7 +31,10 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
   const m = checkMaskOrFn('masked', 'mask', mask)
   const tx = inheritNotes<GradientTransformation<MaskedState<S>>>(
     {
-      init: (params) => ({ innerState: inner.init(applyMask(params, resolveMask(m, params))) }),
+      init: (params) => (
+        checkParams('masked.init', params),
+        { innerState: inner.init(applyMask(params, resolveMask(m, params))) }
+      ),
       update: <P extends PyTree>(updates: P, state: MaskedState<S>, params?: P, extra?: ExtraArgs) => {
         checkState('masked', state, STATE, updates, params)
         const maskTree = resolveMask(m, updates)

@@ -1,6 +1,6 @@
 import { HyperparameterError } from '../core/errors'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 /**
  * A measure of {@link monitor}: a function of the updates, or a transform whose output is the measurement (it may
@@ -90,6 +90,7 @@ export function monitor(measures: { readonly [name: string]: Measure }): Gradien
   }
   return {
     init: (params) => {
+      checkParams('monitor.init', params)
       const initial = Object.fromEntries(
         entries.map(([name, m]) => [name, typeof m === 'function' ? {} : m.init(params)]),
       )

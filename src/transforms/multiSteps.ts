@@ -5,7 +5,7 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkParams, checkState, innerStateChecker } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = {
@@ -95,17 +95,22 @@ function multiStepsBody<S>(
   const accumulate = mean
     ? (g: number, acc: number, n: number) => acc + (g - acc) / (n + 1)
     : (g: number, acc: number) => acc + g
+  const checkInner = innerStateChecker(owner, 'state.innerOptState', inner)
   const tx = inheritNotes<GradientTransformation<MultiStepsState<S>>>(
     {
-      init: (params) => ({
-        miniStep: 0,
-        gradientStep: 0,
-        innerOptState: inner.init(params),
-        accGrads: tree.zerosLike(params),
-        skipState: skipFn(tree.zerosLike(params), 0, params)[1],
-      }),
+      init: (params) => (
+        checkParams('multiSteps.init', params),
+        {
+          miniStep: 0,
+          gradientStep: 0,
+          innerOptState: inner.init(params),
+          accGrads: tree.zerosLike(params),
+          skipState: skipFn(tree.zerosLike(params), 0, params)[1],
+        }
+      ),
       update: <P extends PyTree>(updates: P, state: MultiStepsState<S>, params?: P, extra?: ExtraArgs) => {
         checkState(owner, state, STATE, updates, params)
+        checkInner(state.innerOptState, params ?? updates)
         const [skip, skipState] = skipFn(updates, state.gradientStep, params)
         if (skip) return [tree.zerosLike(updates), { ...state, skipState }] as const
         const k = everyK(state.gradientStep)

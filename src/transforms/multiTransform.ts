@@ -4,7 +4,7 @@ import { sortedKeys } from '../core/treeTraversal'
 import type { ExtraArgs, GradientTransformation, MaskTree, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
 import { type MaskedState, masked } from './masked'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 /**
@@ -102,6 +102,7 @@ export function multiTransform(
   const tx = inheritNotes<GradientTransformation<MultiTransformState>>(
     {
       init: (params) => {
+        checkParams('multiTransform.init', params)
         const labels = labelsOf(params)
         const missing = [...collectLabels(owner, labels, 'paramLabels', new Set())].filter((l) => !names.includes(l))
         if (missing.length > 0) {

@@ -2,8 +2,7 @@ import { scaleTree } from '../core/base'
 import { DescentError, HyperparameterError } from '../core/errors'
 import { checkInRange, checkInteger } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
-import { type StateSpec, checkState } from '../core/stateCheck'
-import { validate } from '../core/tree'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = {
   scale: 'number',
@@ -150,7 +149,7 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions = {}): GradientT
 
   return {
     init: (params) => (
-      validate(params, 'params'),
+      checkParams('reduceOnPlateau.init', params),
       { scale: 1, bestValue: Infinity, plateauCount: 0, cooldownCount: 0, count: 0, avgValue: 0 }
     ),
     update: <P extends PyTree>(updates: P, state: ReduceOnPlateauState, params?: P, extra?: ExtraArgs) => {

@@ -2,7 +2,7 @@ import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { eG: 'tree', eX: 'tree' }
 
@@ -71,7 +71,10 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-6, '[0, Infinity)')
   return attachNotes(
     {
-      init: (params) => ({ eG: tree.zerosLike(params), eX: tree.zerosLike(params) }),
+      init: (params) => (
+        checkParams('scaleByAdadelta.init', params),
+        { eG: tree.zerosLike(params), eX: tree.zerosLike(params) }
+      ),
       update: (updates, state, params) => {
         checkState('scaleByAdadelta', state, STATE, updates, params)
         const eG = tree.updateMoment<PyTree>(updates, state.eG, rho, 2)

@@ -1,6 +1,6 @@
 import { markFusible } from '../core/fusion'
 import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
@@ -124,11 +124,10 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   const hyper = { b1, b2, eps, epsRoot, nesterov }
 
   const tx: GradientTransformation<ScaleByAdamState> = {
-    init: (params) => ({
-      count: 0,
-      mu: inDtype(tree.zerosLike(params), muDtype),
-      nu: inDtype(tree.zerosLike(params), nuDtype),
-    }),
+    init: (params) => {
+      checkParams('scaleByAdam.init', params)
+      return { count: 0, mu: inDtype(tree.zerosLike(params), muDtype), nu: inDtype(tree.zerosLike(params), nuDtype) }
+    },
     update: (updates, state, params) => {
       checkState(owner, state, stateSpec, updates, params)
       const t = state.count + 1

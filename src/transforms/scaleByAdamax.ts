@@ -2,7 +2,7 @@ import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../cor
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
@@ -83,7 +83,10 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
   return attachNotes(
     {
-      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+      init: (params) => (
+        checkParams('scaleByAdamax.init', params),
+        { count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }
+      ),
       update: (updates, state, params) => {
         checkState('scaleByAdamax', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)

@@ -2,7 +2,9 @@ import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote 
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkParams, checkState } from '../core/stateCheck'
+import type { DType } from '../core/tensor'
+import { checkDtype, inDtype } from './_internal/accumulatorDtype'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree', nuMax: 'tree' }
 
@@ -32,6 +34,16 @@ export interface ScaleByAmsgradOptions {
    * @defaultValue 0
    */
   readonly epsRoot?: number
+  /**
+   * The dtype of the first moment `mu` (optax's `mu_dtype`), e.g. `'float64'` for float32 params.
+   * @defaultValue the dtype of each param
+   */
+  readonly muDtype?: DType | undefined
+  /**
+   * The dtype of the second moment `nu` and its running maximum (optax #1552: optax has no `nu_dtype`).
+   * @defaultValue the dtype of each param
+   */
+  readonly nuDtype?: DType | undefined
   /**
    * Divide the first moment by (1 − β₁ᵗ).
    * @defaultValue true
@@ -103,24 +115,30 @@ export function scaleByAmsgrad(options: ScaleByAmsgradOptions = {}): GradientTra
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
   const correctMu = checkBoolean(owner, 'options.biasCorrectionMu', options.biasCorrectionMu ?? true)
   const correctNu = checkBoolean(owner, 'options.biasCorrectionNu', options.biasCorrectionNu ?? true)
+  const muDtype = checkDtype(owner, 'options.muDtype', options.muDtype)
+  const nuDtype = checkDtype(owner, 'options.nuDtype', options.nuDtype)
+  const moment = (d: DType | undefined): StateSpec => (d === undefined ? 'tree' : 'treeLike')
+  const spec: StateSpec = { ...(STATE as object), mu: moment(muDtype), nu: moment(nuDtype), nuMax: moment(nuDtype) }
 
   return attachNotes(
     {
-      init: (params) => ({
-        count: 0,
-        mu: tree.zerosLike(params),
-        nu: tree.zerosLike(params),
-        nuMax: tree.zerosLike(params),
-      }),
+      init: (params) => {
+        checkParams('scaleByAmsgrad.init', params)
+        const zeros = (d: DType | undefined) => inDtype(tree.zerosLike(params), d)
+        return { count: 0, mu: zeros(muDtype), nu: zeros(nuDtype), nuMax: zeros(nuDtype) }
+      },
       update: (updates, state, params) => {
-        checkState('scaleByAmsgrad', state, STATE, updates, params)
-        const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)
-        const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2)
+        checkState('scaleByAmsgrad', state, spec, updates, params)
+        const mu = inDtype(tree.updateMoment<PyTree>(updates, state.mu, b1, 1), muDtype)
+        const nu = inDtype(tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, b2, 2), nuDtype)
         const t = state.count + 1
         const bc1 = correctMu ? 1 - b1 ** t : 1
         const bc2 = correctNu ? 1 - b2 ** t : 1
         const maxNames = ['state.nuMax', 'state.nu']
-        const nuMax = tree.mapElementwiseNamed(maxNames, (vMax, v) => Math.max(vMax, v / bc2), state.nuMax, nu)
+        const nuMax = inDtype(
+          tree.mapElementwiseNamed(maxNames, (vMax, v) => Math.max(vMax, v / bc2), state.nuMax, nu),
+          nuDtype,
+        )
         const out = tree.mapElementwiseNamed(
           ['state.mu', 'state.nuMax'],
           (m, vMax) => m / bc1 / (Math.sqrt(vMax + epsRoot) + eps),

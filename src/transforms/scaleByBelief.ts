@@ -2,7 +2,7 @@ import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote 
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
@@ -96,7 +96,10 @@ export function scaleByBelief(options: ScaleByBeliefOptions = {}): GradientTrans
 
   return attachNotes(
     {
-      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+      init: (params) => (
+        checkParams('scaleByBelief.init', params),
+        { count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }
+      ),
       update: (updates, state, params) => {
         checkState('scaleByBelief', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)

@@ -1,6 +1,7 @@
-import { HyperparameterError } from '../core/errors'
+import { DTypeError, HyperparameterError, ShapeError } from '../core/errors'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { checkBoolean, checkInRange, checkInteger } from '../core/hyperparams'
-import { type Tensor, full } from '../core/tensor'
+import { type Tensor, full, isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { broadcastOver, dropAxes, reduceOver } from './_internal/axes'
@@ -73,6 +74,30 @@ function factoredDims(shape: readonly number[], factored: boolean, minDim: numbe
   return [d1, sorted[sorted.length - 1]![1]]
 }
 
+const STATE: StateSpec = { count: 'count', vRow: 'treeLike', vCol: 'treeLike', v: 'treeLike' }
+
+/** Checks one state leaf against the shape init gives it (null: a number), naming the path; returns it. */
+function stateLeaf(x: Leaf, shape: readonly number[] | null, g: Leaf, name: string, path: tree.KeyPath): Leaf {
+  const ok =
+    shape === null
+      ? typeof x === 'number'
+      : isTensor(x) && x.shape.length === shape.length && shape.every((d, j) => d === x.shape[j])
+  if (!ok) {
+    const got = isTensor(x) ? `shape [${x.shape.join(',')}]` : `a ${typeof x}`
+    throw new ShapeError(
+      `scaleByFactoredRms: ${tree.keystr(path, name)} should be ${shape === null ? 'a number' : `of shape [${shape.join(',')}]`} ` +
+        `for ${tree.keystr(path, 'updates')}; got ${got}. Pass the state returned by this transform's init or update for the same params.`,
+    )
+  }
+  if (isTensor(g) && g.dtype === 'float64' && isTensor(x) && x.dtype === 'float32') {
+    throw new DTypeError(
+      `scaleByFactoredRms: ${tree.keystr(path, 'updates')} is float64 but ${tree.keystr(path, name)} is float32 (the ` +
+        "dtype of the params the state was made from); cast the gradient first (tree.cast(grads, 'float32')).",
+    )
+  }
+  return x
+}
+
 const placeholder = (p: Leaf): Leaf => (typeof p === 'number' ? 0 : full([1], 0, p.dtype))
 
 /**
@@ -129,6 +154,7 @@ export function scaleByFactoredRms(
 
   return {
     init: (params) => {
+      checkParams('scaleByFactoredRms.init', params)
       const part = (which: 'row' | 'col' | 'v') =>
         tree.map((p) => {
           const d = dims(p)
@@ -141,16 +167,27 @@ export function scaleByFactoredRms(
     },
     update: (updates, state, params) => {
       const p = paramsRequired(owner, params)
+      checkState(owner, state, STATE, updates, p)
       const beta = fn(state.count - stepOffset, decayRate)
       const ema = (old: Leaf, mean: Leaf) =>
         tree.mapElementwiseNamed(['state', 'mean'], (o, m) => beta * o + (1 - beta) * m, old, mean)
-      const [gs, def] = tree.flatten(updates)
+      const [withPaths, def] = tree.flattenWithPath(updates)
+      const gs = withPaths.map(([, g]) => g)
       const [ps, rows, cols, vs] = [
         tree.leaves(p),
         tree.leaves(state.vRow),
         tree.leaves(state.vCol),
         tree.leaves(state.v),
       ]
+      gs.forEach((g, i) => {
+        const d = dims(ps[i]!)
+        const path = withPaths[i]![0]
+        const shape = typeof g === 'number' ? null : g.shape
+        const one = shape === null ? null : [1]
+        stateLeaf(rows[i]!, d === null ? one : dropAxes(shape!, [d[1]]), g, 'state.vRow', path)
+        stateLeaf(cols[i]!, d === null ? one : dropAxes(shape!, [d[0]]), g, 'state.vCol', path)
+        stateLeaf(vs[i]!, d === null ? shape : one, g, 'state.v', path)
+      })
       const results = gs.map((g, i) => {
         const d = dims(ps[i]!)
         if (d === null) {

@@ -1,5 +1,7 @@
+import { ShapeError } from '../core/errors'
 import { checkBoolean, checkInteger } from '../core/hyperparams'
-import { type Tensor, fromStorage, zeros } from '../core/tensor'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
+import { type Tensor, fromStorage, isTensor, zeros } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
@@ -48,6 +50,21 @@ export interface ScaleByLbfgsState {
 /** The [m, ...shape] buffer of zeros for one leaf (float64 [m] for a number leaf). */
 const stackedZeros = (m: number, leaf: Leaf): Tensor =>
   typeof leaf === 'number' ? zeros([m], 'float64') : zeros([m, ...leaf.shape], leaf.dtype)
+
+/** Checks that each leaf of a ring buffer is the [m, ...shape] stack of the updates' leaf at its path. */
+function checkMemory(name: string, memory: PyTree, like: PyTree, m: number): void {
+  const mems = tree.leaves(memory)
+  tree.flattenWithPath(like)[0].forEach(([path, l], i) => {
+    const want = typeof l === 'number' ? [m] : [m, ...l.shape]
+    const x = mems[i]
+    if (isTensor(x) && x.shape.length === want.length && want.every((d, j) => d === x.shape[j])) return
+    throw new ShapeError(
+      `scaleByLbfgs: ${tree.keystr(path, name)} should be of shape [${want.join(',')}] (memorySize rows shaped like ` +
+        `${tree.keystr(path, 'updates')}); got ${isTensor(x) ? `shape [${x.shape.join(',')}]` : `a ${typeof x}`}. ` +
+        "Pass the state returned by this transform's init or update for the same params.",
+    )
+  })
+}
 
 /** Row i of a stacked leaf, as a leaf like `like`. */
 function rowOf(stacked: Tensor, i: number, like: Leaf): Leaf {
@@ -114,9 +131,21 @@ export function scaleByLbfgs(options: ScaleByLbfgsOptions = {}): GradientTransfo
   const owner = 'scaleByLbfgs'
   const m = checkInteger(owner, 'options.memorySize', options.memorySize ?? 10, '[1, Infinity)')
   const scaleInit = checkBoolean(owner, 'options.scaleInitPrecond', options.scaleInitPrecond ?? true)
+  const spec: StateSpec = {
+    count: 'count',
+    params: 'tree',
+    updates: 'tree',
+    diffParamsMemory: 'treeLike',
+    diffUpdatesMemory: 'treeLike',
+    weightsMemory: (w) =>
+      Array.isArray(w) && w.length === m && w.every((x) => typeof x === 'number')
+        ? undefined
+        : `a list of memorySize = ${m} numbers`,
+  }
 
   return {
     init: (params) => {
+      checkParams('scaleByLbfgs.init', params)
       const stacked = tree.map((l) => stackedZeros(m, l), params)
       return {
         count: 0,
@@ -129,6 +158,9 @@ export function scaleByLbfgs(options: ScaleByLbfgsOptions = {}): GradientTransfo
     },
     update: (updates, state, params) => {
       const p = paramsRequired(owner, params)
+      checkState(owner, state, spec, updates, p)
+      checkMemory('state.diffParamsMemory', state.diffParamsMemory, updates, m)
+      checkMemory('state.diffUpdatesMemory', state.diffUpdatesMemory, updates, m)
       const k = state.count
       const memoryIdx = k % m
       const prevIdx = (((k - 1) % m) + m) % m

@@ -3,7 +3,7 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree' }
 
@@ -98,7 +98,7 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
         : (c: number) => (Math.abs(c) < 1 ? c : Math.sign(c))
 
   return {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params) }),
+    init: (params) => (checkParams('scaleByLion.init', params), { count: 0, mu: tree.zerosLike(params) }),
     update: (updates, state, params) => {
       checkState('scaleByLion', state, STATE, updates, params)
       const out = tree.mapElementwiseNamed(

@@ -3,7 +3,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'treeLike' }
 
@@ -97,7 +97,10 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
 
   return attachNotes(
     {
-      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.map(() => 0, params as PyTree) }),
+      init: (params) => (
+        checkParams('scaleByNovograd.init', params),
+        { count: 0, mu: tree.zerosLike(params), nu: tree.map(() => 0, params as PyTree) }
+      ),
       update: (updates, state, params) => {
         const p = paramsRequired(owner, params, { why: ' (for weight decay)', chain: 'e.g. novograd' })
         checkState(owner, state, STATE, updates, p)

@@ -2,7 +2,7 @@ import { checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', previousGradient: 'tree' }
 
@@ -71,7 +71,10 @@ export function scaleByOptimisticGradient(
   const alpha = checkInRange(owner, 'options.alpha', options.alpha ?? 1, '(-Infinity, Infinity)')
   const beta = checkInRange(owner, 'options.beta', options.beta ?? 1, '(-Infinity, Infinity)')
   return {
-    init: (params) => ({ count: 0, previousGradient: tree.zerosLike(params) }),
+    init: (params) => (
+      checkParams('scaleByOptimisticGradient.init', params),
+      { count: 0, previousGradient: tree.zerosLike(params) }
+    ),
     update: (updates, state, params) => {
       checkState('scaleByOptimisticGradient', state, STATE, updates, params)
       const first = state.count === 0

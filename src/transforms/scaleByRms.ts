@@ -3,7 +3,7 @@ import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', nu: 'tree' }
 
@@ -88,7 +88,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
 
   return attachNotes(
     {
-      init: (params) => ({ count: 0, nu: tree.fullLike(params, initialScale) }),
+      init: (params) => (checkParams('scaleByRms.init', params), { count: 0, nu: tree.fullLike(params, initialScale) }),
       update: (updates, state, params) => {
         checkState('scaleByRms', state, STATE, updates, params)
         const nu = tree.updateMomentPerElemNorm<PyTree>(updates, state.nu, decay, 2)

@@ -4,7 +4,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { stepSizes: 'tree', prevUpdates: 'tree' }
 
@@ -111,7 +111,10 @@ export function scaleByRprop(
   }
 
   return {
-    init: (params) => ({ stepSizes: tree.fullLike(params, lr), prevUpdates: tree.zerosLike(params) }),
+    init: (params) => (
+      checkParams('scaleByRprop.init', params),
+      { stepSizes: tree.fullLike(params, lr), prevUpdates: tree.zerosLike(params) }
+    ),
     update: (updates, state, params) => {
       checkState('scaleByRprop', state, STATE, updates, params)
       const names = ['updates', 'state.prevUpdates', 'state.stepSizes']

@@ -2,7 +2,7 @@ import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { sumOfSquares: 'tree' }
 
@@ -69,7 +69,7 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
 
   return attachNotes(
     {
-      init: (params) => ({ sumOfSquares: tree.fullLike(params, initial) }),
+      init: (params) => (checkParams('scaleByRss.init', params), { sumOfSquares: tree.fullLike(params, initial) }),
       update: (updates, state, params) => {
         checkState('scaleByRss', state, STATE, updates, params)
         const names = ['updates', 'state.sumOfSquares']

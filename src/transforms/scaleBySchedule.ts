@@ -4,8 +4,7 @@ import { scaleTree } from '../core/base'
 import { HyperparameterError } from '../core/errors'
 import type { GradientTransformation, Schedule } from '../core/types'
 import { firstArg } from './_internal/firstArg'
-import { type StateSpec, checkState } from '../core/stateCheck'
-import { validate } from '../core/tree'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count' }
 
@@ -67,7 +66,7 @@ export function scaleBySchedule(
   const fn = checkedSchedule('scaleBySchedule', name, options.stepSizeFn)
   return markFusible<GradientTransformation<ScaleByScheduleState>>(
     {
-      init: (params) => (validate(params, 'params'), { count: 0 }),
+      init: (params) => (checkParams('scaleBySchedule.init', params), { count: 0 }),
       update: (updates, state, params) => {
         checkState('scaleBySchedule', state, STATE, updates, params)
         return [scaleTree(fn(state.count), updates), { count: state.count + 1 }]

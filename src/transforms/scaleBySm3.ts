@@ -1,5 +1,8 @@
 import { checkInRange } from '../core/hyperparams'
-import { type Tensor, full } from '../core/tensor'
+import { DTypeError, ShapeError } from '../core/errors'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
+import { type Tensor, full, isTensor } from '../core/tensor'
+import { type KeyPath, keystr } from '../core/treeTraversal'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { broadcastOver, mapLeafPrefix, otherAxes, reduceOver } from './_internal/axes'
@@ -26,6 +29,38 @@ export interface ScaleBySm3Options {
    * @defaultValue 1e-8
    */
   readonly eps?: number
+}
+
+const STATE: StateSpec = { mu: 'any', nu: 'tree' }
+
+/** The accumulators of one leaf as init makes them, or an error naming the path (never an internal broadcast error). */
+function checkAccumulators(g: Leaf, mu: unknown, path: KeyPath): readonly Leaf[] {
+  const want: readonly (readonly number[] | null)[] =
+    typeof g === 'number' ? [null] : g.shape.length < 2 ? [g.shape] : g.shape.map((n) => [n])
+  const ok =
+    Array.isArray(mu) &&
+    mu.length === want.length &&
+    want.every((shape, i) => {
+      const m: unknown = mu[i]
+      return shape === null
+        ? typeof m === 'number'
+        : isTensor(m) && m.shape.length === shape.length && shape.every((d, j) => d === m.shape[j])
+    })
+  const at = keystr(path, 'state.mu')
+  if (!ok) {
+    const wanted = want.map((s) => (s === null ? 'a number' : `[${s.join(',')}]`)).join(', ')
+    throw new ShapeError(
+      `scaleBySm3: ${at} should be the list of accumulators [${wanted}] of ${keystr(path, 'updates')}; got ` +
+        `${Array.isArray(mu) ? `a list of ${mu.length}` : String(mu)}. Pass the state returned by this transform's init or update for the same params.`,
+    )
+  }
+  if (isTensor(g) && g.dtype === 'float64' && (mu as Leaf[]).some((m) => isTensor(m) && m.dtype === 'float32')) {
+    throw new DTypeError(
+      `scaleBySm3: ${keystr(path, 'updates')} is float64 but ${at} is float32 (the dtype of the params the state was ` +
+        "made from); cast the gradient to the params' dtype first (tree.cast(grads, 'float32')).",
+    )
+  }
+  return mu as readonly Leaf[]
 }
 
 /**
@@ -102,13 +137,17 @@ export function scaleBySm3(options: ScaleBySm3Options = {}): GradientTransformat
       : a.shape.map((_, i) => reduceOver(a, otherAxes(i, a.shape.length), 'max'))
 
   return {
-    init: (params) => ({
-      mu: mapLeafPrefix(accumulatorsFor, ['params'], params) as PyTree,
-      nu: tree.zerosLike(params),
-    }),
-    update: (updates, state) => {
+    init: (params) => (
+      checkParams('scaleBySm3.init', params),
+      {
+        mu: mapLeafPrefix(accumulatorsFor, ['params'], params) as PyTree,
+        nu: tree.zerosLike(params),
+      }
+    ),
+    update: (updates, state, params) => {
+      checkState(owner, state, STATE, updates, params)
       const accum = mapLeafPrefix(
-        (g, mu) => newAccumulator(g, mu as Leaf[]),
+        (g, mu, path) => newAccumulator(g, checkAccumulators(g, mu, path as KeyPath)),
         ['updates', 'state.mu'],
         updates,
         state.mu,

@@ -3,7 +3,7 @@ import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
@@ -93,7 +93,10 @@ export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTrans
 
   return attachNotes(
     {
-      init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.fullLike(params, initialScale) }),
+      init: (params) => (
+        checkParams('scaleByStddev.init', params),
+        { count: 0, mu: tree.zerosLike(params), nu: tree.fullLike(params, initialScale) }
+      ),
       update: (updates, state, params) => {
         checkState('scaleByStddev', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, decay, 1)

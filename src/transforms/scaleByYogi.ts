@@ -2,7 +2,7 @@ import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../cor
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 
 const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
 
@@ -98,7 +98,10 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
 
   return attachNotes(
     {
-      init: (params) => ({ count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }),
+      init: (params) => (
+        checkParams('scaleByYogi.init', params),
+        { count: 0, mu: tree.fullLike(params, init), nu: tree.fullLike(params, init) }
+      ),
       update: (updates, state, params) => {
         checkState('scaleByYogi', state, STATE, updates, params)
         const mu = tree.updateMoment<PyTree>(updates, state.mu, b1, 1)

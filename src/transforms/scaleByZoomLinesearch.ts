@@ -1,10 +1,18 @@
 import { HyperparameterError } from '../core/errors'
 import { checkInRange, checkInteger } from '../core/hyperparams'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { linesearchArgs } from './_internal/linesearchArgs'
 import { zoomLinesearch } from './_internal/linesearchZoom'
 import { paramsRequired } from './_internal/paramsRequired'
+
+const STATE: StateSpec = {
+  learningRate: 'number',
+  value: 'number',
+  grad: 'tree',
+  info: { numLinesearchSteps: 'count', decreaseError: 'number', curvatureError: 'number' },
+}
 
 /**
  * Options of {@link scaleByZoomLinesearch}.
@@ -171,14 +179,18 @@ export function scaleByZoomLinesearch(
   const cfg = { maxSteps, maxStepsize, tol, increaseFactor, slopeRtol, curvRtol, approxDecRtol, intervalThreshold }
 
   return {
-    init: (params) => ({
-      learningRate: 1,
-      value: Infinity,
-      grad: tree.zerosLike(params),
-      info: { numLinesearchSteps: 0, decreaseError: Infinity, curvatureError: Infinity },
-    }),
+    init: (params) => (
+      checkParams('scaleByZoomLinesearch.init', params),
+      {
+        learningRate: 1,
+        value: Infinity,
+        grad: tree.zerosLike(params),
+        info: { numLinesearchSteps: 0, decreaseError: Infinity, curvatureError: Infinity },
+      }
+    ),
     update: <P extends PyTree>(updates: P, state: ScaleByZoomLinesearchState, params?: P, extra?: ExtraArgs) => {
       const p = paramsRequired(owner, params)
+      checkState(owner, state, STATE, updates, p)
       const { value, grad, valueAndGradFn } = linesearchArgs(owner, extra)
       const stepsizeGuess = strategy === 'one' ? 1 : state.learningRate
       const r = zoomLinesearch(cfg, { params: p, updates, value, grad, stepsizeGuess, valueAndGradFn })

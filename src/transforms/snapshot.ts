@@ -1,6 +1,6 @@
 import { HyperparameterError } from '../core/errors'
 import type { GradientTransformation, PyTree } from '../core/types'
-import { checkState } from '../core/stateCheck'
+import { checkState, checkParams } from '../core/stateCheck'
 
 /**
  * Options of {@link snapshot}.
@@ -79,7 +79,7 @@ export function snapshot(
     )
   }
   return {
-    init: (params) => ({ measurement: { [name]: fn(params) } }),
+    init: (params) => (checkParams('snapshot.init', params), { measurement: { [name]: fn(params) } }),
     update: (updates, state, params) => {
       checkState('snapshot', state, { measurement: { [name]: 'any' } }, updates, params)
       return [updates, { measurement: { [name]: fn(updates) } }]

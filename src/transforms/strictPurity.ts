@@ -4,60 +4,95 @@ import { isTensor } from '../core/tensor'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
 
-/** A deep copy of a value as data: tensor and typed-array bytes copied, objects and arrays walked. */
-type Snapshot =
-  | { readonly kind: 'bytes'; readonly bytes: Uint8Array; readonly shape?: readonly number[] }
-  | { readonly kind: 'array'; readonly items: readonly Snapshot[] }
-  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Snapshot])[] }
-  | { readonly kind: 'value'; readonly value: unknown }
+/**
+ * A deep copy of a value as data, one record per node in depth-first order: tensor and typed-array bytes copied,
+ * objects and arrays walked with an explicit stack (no recursion limit). An object met a second time (a shared
+ * subtree, or a cycle) is recorded by identity and not walked again, so cyclic inputs cannot loop.
+ */
+interface Rec {
+  /** The index of the parent record (-1 for the root) and the key under it: the path is built only for a message. */
+  readonly parent: number
+  readonly key: string
+  readonly kind: 'bytes' | 'array' | 'object' | 'value' | 'seen'
+  readonly value: unknown
+  readonly bytes?: Uint8Array
+  readonly shape?: readonly number[]
+  readonly keys?: readonly string[]
+}
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice()
 
-function snapshot(x: unknown): Snapshot {
-  if (isTensor(x)) return { kind: 'bytes', bytes: bytesOf(x.data), shape: [...x.shape] }
-  if (ArrayBuffer.isView(x)) return { kind: 'bytes', bytes: bytesOf(x) }
-  if (Array.isArray(x)) return { kind: 'array', items: x.map(snapshot) }
-  if (typeof x === 'object' && x !== null) {
-    return { kind: 'object', entries: Object.keys(x).map((k) => [k, snapshot((x as Record<string, unknown>)[k])]) }
+function snapshot(root: unknown, name: string): Rec[] {
+  const out: Rec[] = []
+  const seen = new Set<object>()
+  const stack: (readonly [unknown, number, string])[] = [[root, -1, name]]
+  while (stack.length > 0) {
+    const [x, parent, key] = stack.pop()!
+    const path = { parent, key }
+    const me = out.length
+    if (isTensor(x)) out.push({ ...path, kind: 'bytes', value: x, bytes: bytesOf(x.data), shape: [...x.shape] })
+    else if (ArrayBuffer.isView(x)) out.push({ ...path, kind: 'bytes', value: x, bytes: bytesOf(x) })
+    else if (typeof x === 'object' && x !== null) {
+      if (seen.has(x)) {
+        out.push({ ...path, kind: 'seen', value: x })
+        continue
+      }
+      seen.add(x)
+      if (Array.isArray(x)) {
+        out.push({ ...path, kind: 'array', value: x, keys: x.map((_, i) => String(i)) })
+        for (let i = x.length - 1; i >= 0; i--) stack.push([x[i], me, `[${i}]`])
+      } else {
+        const keys = Object.keys(x)
+        out.push({ ...path, kind: 'object', value: x, keys })
+        for (let i = keys.length - 1; i >= 0; i--)
+          stack.push([(x as Record<string, unknown>)[keys[i]!], me, `.${keys[i]}`])
+      }
+    } else out.push({ ...path, kind: 'value', value: x })
   }
-  return { kind: 'value', value: x }
+  return out
+}
+
+function pathOf(recs: readonly Rec[], i: number): string {
+  const keys: string[] = []
+  for (let j = i; j >= 0; j = recs[j]!.parent) keys.push(recs[j]!.key)
+  return keys.reverse().join('')
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((v, i) => v === b[i])
 
-/** The first path at which `x` no longer matches `s`, with what changed; undefined when it matches. */
-function firstChange(s: Snapshot, x: unknown, path: string): string | undefined {
-  switch (s.kind) {
-    case 'bytes': {
-      const now = isTensor(x) ? x.data : ArrayBuffer.isView(x) ? x : undefined
-      if (now === undefined) return `${path} (was a ${s.shape ? 'Tensor' : 'typed array'}, now ${String(x)})`
-      if (s.shape && isTensor(x) && s.shape.join() !== x.shape.join()) return `${path} (its shape changed)`
-      return sameBytes(s.bytes, bytesOf(now)) ? undefined : `${path} (its values were written in place)`
-    }
-    case 'array': {
-      if (!Array.isArray(x) || x.length !== s.items.length) return `${path} (its length or kind changed)`
-      for (let i = 0; i < s.items.length; i++) {
-        const c = firstChange(s.items[i]!, x[i], `${path}[${i}]`)
-        if (c !== undefined) return c
+/** The first node at which `now` (a snapshot taken after the call) no longer matches `before`, with what changed. */
+function firstChange(before: readonly Rec[], now: readonly Rec[]): string | undefined {
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i]!
+    const b = now[i]
+    const path = (): string => pathOf(before, i)
+    if (b === undefined || b.key !== a.key) return `${path()} (its structure changed)`
+    switch (a.kind) {
+      case 'bytes':
+        if (b.kind !== 'bytes') return `${path()} (was a ${a.shape ? 'Tensor' : 'typed array'}, now ${String(b.value)})`
+        if (a.shape && b.shape && a.shape.join() !== b.shape.join()) return `${path()} (its shape changed)`
+        if (!sameBytes(a.bytes!, b.bytes!)) return `${path()} (its values were written in place)`
+        break
+      case 'array':
+        if (b.kind !== 'array' || b.keys!.length !== a.keys!.length) return `${path()} (its length or kind changed)`
+        break
+      case 'object': {
+        if (b.kind !== 'object') return `${path()} (was an object, now ${String(b.value)})`
+        const keys = b.keys!
+        const added = keys.find((k) => !a.keys!.includes(k))
+        if (added !== undefined || keys.length !== a.keys!.length) {
+          return `${path()} (key ${added ?? a.keys!.find((k) => !keys.includes(k))} was added or removed)`
+        }
+        break
       }
-      return undefined
+      case 'seen':
+        if (b.kind !== 'seen' || b.value !== a.value) return `${path()} (its structure changed)`
+        break
+      case 'value':
+        if (!Object.is(a.value, b.value)) return `${path()} (${String(a.value)} → ${String(b.value)})`
     }
-    case 'object': {
-      if (typeof x !== 'object' || x === null) return `${path} (was an object, now ${String(x)})`
-      const keys = Object.keys(x)
-      const added = keys.find((k) => !s.entries.some(([e]) => e === k))
-      if (added !== undefined || keys.length !== s.entries.length) {
-        return `${path} (key ${added ?? s.entries.find(([e]) => !keys.includes(e))?.[0]} was added or removed)`
-      }
-      for (const [k, e] of s.entries) {
-        const c = firstChange(e, (x as Record<string, unknown>)[k], `${path}.${k}`)
-        if (c !== undefined) return c
-      }
-      return undefined
-    }
-    case 'value':
-      return Object.is(s.value, x) ? undefined : `${path} (${String(s.value)} → ${String(x)})`
   }
+  return undefined
 }
 
 const mutated = (where: string, fn: string): DescentError =>
@@ -109,10 +144,10 @@ const mutated = (where: string, fn: string): DescentError =>
 export function strictPurity<S>(tx: GradientTransformation<S>): GradientTransformation<S> {
   checkTransformation('strictPurity', 'tx', tx)
   const check = (fn: string, inputs: readonly (readonly [string, unknown])[], run: () => unknown) => {
-    const before = inputs.map(([name, v]) => [name, snapshot(v)] as const)
+    const before = inputs.map(([name, v]) => snapshot(v, name))
     const out = run()
-    for (const [i, [name, s]] of before.entries()) {
-      const where = firstChange(s, inputs[i]![1], name)
+    for (const [i, [name, v]] of inputs.entries()) {
+      const where = firstChange(before[i]!, snapshot(v, name))
       if (where !== undefined) throw mutated(where, fn)
     }
     return out

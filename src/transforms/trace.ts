@@ -1,5 +1,5 @@
 import { attachNotes, checkBoolean, checkInRange, suspicious } from '../core/hyperparams'
-import { type StateSpec, checkState } from '../core/stateCheck'
+import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -76,7 +76,7 @@ export function trace(
   const nesterov = checkBoolean('trace', 'options.nesterov', options.nesterov ?? false)
   return attachNotes(
     {
-      init: (params) => ({ trace: tree.zerosLike(params) }),
+      init: (params) => (checkParams('trace.init', params), { trace: tree.zerosLike(params) }),
       update: (updates, state, params) => {
         checkState('trace', state, TRACE_STATE, updates, params)
         const tr = tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, state.trace)

@@ -1,6 +1,7 @@
 import { inheritNotes } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
+import { checkParams } from '../core/stateCheck'
 
 /**
  * Adapts a transform written without extra arguments so it accepts them (optax's `with_extra_args_support`).
@@ -32,7 +33,7 @@ export function withExtraArgs<S>(tx: GradientTransformation<S>): GradientTransfo
   checkTransformation('withExtraArgs', 'tx', tx)
   return inheritNotes(
     {
-      init: (params) => tx.init(params),
+      init: (params) => (checkParams('withExtraArgs.init', params), tx.init(params)),
       update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) =>
         tx.update(updates, state, params, extra),
     },

@@ -1,5 +1,6 @@
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
+import { checkParams } from '../core/stateCheck'
 
 /**
  * State of {@link zeroNans}: for each leaf, whether the last updates had a NaN there.
@@ -36,7 +37,7 @@ export interface ZeroNansState {
  */
 export function zeroNans(): GradientTransformation<ZeroNansState> {
   return {
-    init: (params) => ({ foundNan: tree.map(() => 0, params) }),
+    init: (params) => (checkParams('zeroNans.init', params), { foundNan: tree.map(() => 0, params) }),
     update: (updates, _state) => {
       const foundNan = tree.map(
         (g) => (tree.sum(tree.mapElementwise((x) => (Number.isNaN(x) ? 1 : 0), g)) > 0 ? 1 : 0),

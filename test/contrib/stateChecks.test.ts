@@ -17,6 +17,7 @@ const cases = [
   ['dadaptAdamw', () => contrib.scaleByDadaptAdamw()],
   ['scaleByDog', () => contrib.scaleByDog()],
   ['scaleByDowg', () => contrib.scaleByDowg()],
+  ['scaleByMadgrad', () => contrib.scaleByMadgrad(0.1)],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

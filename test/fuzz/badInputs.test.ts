@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { DescentError, HyperparameterError, type PyTree, isTensor, tensor, tree } from '../../src/index'
+import { DescentError, HyperparameterError, type PyTree, isTensor, tensor, tree, zeros } from '../../src/index'
 import {
   ALIASES,
   CASES,
@@ -180,17 +180,45 @@ const GENERATORS: { readonly [name: string]: Generator } = {
         check: (u) => protoKeptAsData(u),
       }
     }),
+  'valid: zero-size tensors': (ctx) =>
+    fc.constant(null).map(() => {
+      const empty = (t: PyTree): PyTree =>
+        tree.map((l) => (isTensor(l) && l.shape.length > 0 ? zeros([0, ...l.shape.slice(1)], l.dtype) : l), t)
+      const p = empty(ctx.params)
+      const g = empty(ctx.grads)
+      const tx = ctx.make()
+      return {
+        valid: true,
+        path: /./,
+        call: () => tx.update(g, tx.init(p), p, { ...ctx.extra, grad: g })[0],
+        // The updates have the shapes of the gradients (lookahead's: of its { fast, slow } params).
+        check: (u) =>
+          [g, p].some(
+            (ref) =>
+              tree.equalStructure(u as PyTree, ref) &&
+              tree.leaves(u as PyTree).every((l, i) => sameLeafShape(l, tree.leaves(ref)[i]!)),
+          ),
+      }
+    }),
   // ---- state (chain's check is core's; transform-level validation is reported) ----
   'state: from another optimizer': (ctx) =>
     fc.constantFrom(...OTHER_STATES.filter(([n]) => n !== ctx.entry)).map(([, other]) => {
       const tx = ctx.make()
       const s = other(ctx.params)
-      return { valid: false, path: /state|slot/, call: () => tx.update(ctx.grads, s as never, ctx.params, ctx.extra) }
+      return {
+        valid: sameShape(s, tx.init(ctx.params)),
+        path: /state|slot/,
+        call: () => tx.update(ctx.grads, s as never, ctx.params, ctx.extra),
+      }
     }),
   'state: {} / undefined / a number': (ctx) =>
-    fc.constantFrom<unknown>({}, undefined, 3).map((s) => {
+    fc.constantFrom<unknown>({}, undefined, 3, null, []).map((s) => {
       const tx = ctx.make()
-      return { valid: false, path: /state|slot/, call: () => tx.update(ctx.grads, s as never, ctx.params, ctx.extra) }
+      return {
+        valid: sameShape(s, tx.init(ctx.params)),
+        path: /state|slot/,
+        call: () => tx.update(ctx.grads, s as never, ctx.params, ctx.extra),
+      }
     }),
   'state: a tensor of the wrong shape': (ctx) =>
     fc.constant(null).map(() => {
@@ -202,13 +230,66 @@ const GENERATORS: { readonly [name: string]: Generator } = {
         call: () => tx.update(ctx.grads, (s ?? tx.init(ctx.params)) as never, ctx.params, ctx.extra),
       }
     }),
-  // ---- values (reported: schedules and NaN handling are the diagnostics work) ----
-  'params: NaN (reported only)': (ctx) =>
+  'updates: float64 for float32 params (dtype policy)': (ctx) =>
+    pathArb(ctx).map((path) => {
+      const tx = ctx.make()
+      const s = tx.init(ctx.params)
+      const g = replaceAt(ctx.grads, path, tree.cast(O.get(ctx.grads, path), 'float64'))
+      // The policy: a float32 state is never promoted. Refusing (a DescentError naming the path) or leaving the state
+      // float32 (a wrapper whose inner transform does not run this step, a leaf the mask leaves out) are both right.
+      return {
+        valid: true,
+        path: keyRe(path),
+        call: () => tx.update(g, s, ctx.params, { ...ctx.extra, grad: g }),
+        check: (r: unknown) => stateKeepsFloat32(s, (r as readonly unknown[])[1]),
+      }
+    }),
+  'params: NaN': (ctx) =>
     pathArb(ctx).map((path) => {
       const p = replaceSuffix(ctx.params, path, (l) => tree.mapElementwise(() => NaN, l))
       const tx = ctx.make()
       return { valid: false, path: keyRe(path), call: () => tx.update(ctx.grads, tx.init(p), p, ctx.extra) }
     }),
+}
+
+/** The coarse shape of a state, as checkState sees it: kinds and keys, all the way down to the leaves. */
+function sameShape(a: unknown, b: unknown): boolean {
+  if (isTensor(a) || isTensor(b)) return isTensor(a) && isTensor(b) && a.shape.join() === b.shape.join()
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameShape(x, b[i]))
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const ka = Object.keys(a).sort()
+    const kb = Object.keys(b).sort()
+    return (
+      ka.join() === kb.join() &&
+      ka.every((k) => sameShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    )
+  }
+  return typeof a === typeof b && (a === null) === (b === null)
+}
+
+const sameLeafShape = (a: unknown, b: unknown): boolean =>
+  isTensor(a) ? isTensor(b) && a.shape.join() === b.shape.join() : typeof a === typeof b
+
+/** True when every float32 tensor of the state `before` is still float32 in `after` (same leaf order). */
+function stateKeepsFloat32(before: unknown, after: unknown): boolean {
+  const ls = (x: unknown): unknown[] => {
+    const out: unknown[] = []
+    const todo = [x]
+    while (todo.length > 0) {
+      const y = todo.pop()
+      if (isTensor(y)) out.push(y)
+      else if (typeof y === 'object' && y !== null) todo.push(...Object.values(y))
+    }
+    return out
+  }
+  const a = ls(before)
+  const b = ls(after)
+  return (
+    a.length === b.length &&
+    a.every((t, i) => !(isTensor(t) && t.dtype === 'float32') || (b[i] as { dtype: string }).dtype === 'float32')
+  )
 }
 
 /** True when some object in `u` holds an own `__proto__` key, and none has a changed prototype or inherits `polluted`. */
@@ -228,50 +309,18 @@ function protoKeptAsData(u: unknown): boolean {
   return own
 }
 
+/** Generators whose bad outcomes are asserted 0: all of them. */
+const ASSERTED: ReadonlySet<string> = new Set(Object.keys(GENERATORS))
+
 /**
- * Open in the transforms layer (another engineer's area, see the closing report of issue 14's core work): their own
- * recursive walks or property reads, not the core traversal. Listed by export and generator so that any *other* bad
- * outcome in an asserted generator fails the suite.
+ * Still open, reported in the table and excluded from the assertions (see the closing report of issue 14): the
+ * Hutchinson estimator differentiates objFn twice (hvp), and src/grad's tracing recurses over the params tree, so a
+ * tree 10,000 deep overflows the stack there. Any *other* bad outcome fails the suite.
  */
 const KNOWN_OPEN: ReadonlySet<string> = new Set([
-  'sm3 × updates: bad leaf value',
-  'scaleBySm3 × updates: bad leaf value',
-  'sm3 × updates: cyclic tree',
-  'scaleBySm3 × updates: cyclic tree',
-  'strictPurity × updates: cyclic tree',
-  'sm3 × valid: deep tree (depth 10,000)',
-  'scaleBySm3 × valid: deep tree (depth 10,000)',
-  'strictPurity × valid: deep tree (depth 10,000)',
-  'strictPurity × init: cyclic params',
-  // the Hutchinson estimator differentiates objFn twice (hvp): src/grad's tracing recurses over the params tree
   'contrib.hutchinsonEstimatorDiagHessian × valid: deep tree (depth 10,000)',
   'contrib.scaleBySophia × valid: deep tree (depth 10,000)',
   'contrib.sophia × valid: deep tree (depth 10,000)',
-  // inits that ignore the params: their state is { count } (the transforms' state validation work)
-  'scaleBySchedule × init: bad leaf value in params',
-  'scaleByLearningRate × init: bad leaf value in params',
-  'scaleBySchedule × init: cyclic params',
-  'scaleByLearningRate × init: cyclic params',
-  'sm3 × init: bad leaf value in params',
-  'scaleBySm3 × init: bad leaf value in params',
-  'sm3 × init: cyclic params',
-  'scaleBySm3 × init: cyclic params',
-  // lookahead's init reads only params.fast: a bad leaf under params.slow passes unseen
-  'lookahead × init: bad leaf value in params',
-  'lookahead × init: cyclic params',
-  'injectHyperparams(adamw) inside lookahead × init: bad leaf value in params',
-  'injectHyperparams(adamw) inside lookahead × init: cyclic params',
-])
-
-/** Generators whose bad outcomes are fixed (asserted 0); the rest are reported in the table. */
-const ASSERTED: ReadonlySet<string> = new Set([
-  'updates: bad leaf value',
-  'init: bad leaf value in params',
-  'updates: sparse array hole',
-  'updates: cyclic tree',
-  'init: cyclic params',
-  'valid: deep tree (depth 10,000)',
-  'valid: __proto__ key from JSON.parse',
 ])
 
 /** Subtree lookup that throws on a missing path (the fuzz builds paths from flattenWithPath). */
@@ -301,7 +350,8 @@ function reshapeFirstTensor(state: unknown): unknown {
     }
     if (Array.isArray(x)) return x.map(go)
     if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
-      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, go(v)]))
+      // monitor's measurements are the previous step's output, never read by update: not an input to corrupt.
+      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, k === 'measurements' ? v : go(v)]))
     }
     return x
   }
@@ -415,9 +465,7 @@ describe('fuzz: bad inputs to every optimizer, transform and wrapper', () => {
       table[(ASSERTED.has(g) ? '✓ ' : '  ') + g] = line
     }
     console.table(table)
-    const bad = rows.filter(
-      (r) => (!ASSERTED.has(r.generator) || KNOWN_OPEN.has(`${r.entry} × ${r.generator}`)) && !GOOD.has(r.outcome),
-    )
+    const bad = rows.filter((r) => !GOOD.has(r.outcome))
     if (bad.length > 0) {
       console.log(
         `not yet good (reported, not asserted): ${bad.length} runs\n` +
@@ -440,7 +488,7 @@ describe('fuzz: bad inputs to every optimizer, transform and wrapper', () => {
 
   test.each([...ASSERTED])('%s: no bad outcome in any export', (generator) => {
     const bad = rows.filter(
-      (r) => r.generator === generator && BAD.has(r.outcome) && !KNOWN_OPEN.has(`${r.entry} × ${r.generator}`),
+      (r) => r.generator === generator && !GOOD.has(r.outcome) && !KNOWN_OPEN.has(`${r.entry} × ${r.generator}`),
     )
     expect(bad.map((r) => `${r.entry}: ${r.outcome} — ${r.message ?? ''}`)).toEqual([])
   })

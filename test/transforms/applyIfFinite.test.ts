@@ -70,7 +70,7 @@ describe('applyIfFinite', () => {
     expect(() => applyIfFinite(sgd(1), { maxConsecutiveErrors: -1 })).toThrow(HyperparameterError)
     expect(() => applyIfFinite(sgd(1), 1.5)).toThrow(/maxConsecutiveErrors must be an integer/)
     const g = { w: tensor([NaN]) }
-    const s0 = tx.init(g)
+    const s0 = tx.init({ w: tensor([0]) }) // init takes the params, which must be finite (NaN params are refused)
     expectInputsUnchanged(() => tx.update(g, s0), g, s0)
   })
 })

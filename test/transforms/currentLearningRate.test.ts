@@ -34,7 +34,9 @@ function after<S>(tx: GradientTransformation<S>, steps: number, p: any = params)
 
 describe('currentLearningRate', () => {
   it('every alias that takes a learning rate returns it (fromage: its effective α/√(1 + α²))', () => {
-    const none = new Set(['polyakSgd', 'rprop']) // Polyak's step comes from the loss; rprop's lr is a step size
+    // Polyak's step comes from the loss; rprop's lr is a step size; optimisticAdam's lr is the optimistic gradient's
+    // alpha (optax's optimistic_adam), its chain ends in scaleByLearningRate(1): it reports 1 (tested below).
+    const none = new Set(['polyakSgd', 'rprop', 'optimisticAdam'])
     for (const [name, make] of Object.entries(optimizers)) {
       if (none.has(name)) continue
       const tx = (make as (lr: number) => GradientTransformation<unknown>)(0.1)
@@ -81,6 +83,11 @@ describe('currentLearningRate', () => {
     expect(() => currentLearningRate(s, s.init(params))).toThrow(DescentError)
     const r = optimizers.rprop(0.1)
     expect(() => currentLearningRate(r, r.init(params))).toThrow(/no learning rate/)
+  })
+
+  it('optimisticAdam: 1, the factor of its last link (its learning rate is the optimistic step alpha)', () => {
+    const tx = optimizers.optimisticAdam(0.1)
+    expect(currentLearningRate(tx, tx.init(params))).toBe(1)
   })
 
   it('polyakSgd: its scaling (the Polyak step itself comes from the loss at each update)', () => {

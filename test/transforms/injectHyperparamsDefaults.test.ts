@@ -38,6 +38,9 @@ const OPTAX_DEFAULTS: Record<string, Record<string, number>> = {
   adafactor: { decayRate: 0.8, decayOffset: 0, eps: 1e-30, clippingThreshold: 1 },
   optimisticGradientDescent: { alpha: 1, beta: 1 },
   polyakSgd: { scaling: 1, maxLearningRate: 1, fMin: 0, eps: 0 },
+  adan: { b1: 0.98, b2: 0.92, b3: 0.99, eps: 1e-8, epsRoot: 1e-8, weightDecay: 0 },
+  optimisticAdam: { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 },
+  optimisticAdamV2: { alpha: 1, beta: 1, b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 },
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -7,6 +7,7 @@ import {
   scaleByAdam,
   scaleByAmsgrad,
   tensor,
+  type Tensor,
 } from '../../src/index'
 import { type Seq, describeContract, expectSeqClose, runSeq } from './_sequences'
 import { expectSameStructure, values } from '../_helpers/assertions'
@@ -16,7 +17,8 @@ const runVector = (options: ScaleByAmsgradOptions, grads: Seq, dtype: DType = 'f
   runSeq(scaleByAmsgrad(options), grads, dtype)
 
 /** AMSGrad as optax defines it, recomputed in float64: the running max is taken after bias correction. */
-function referenceAmsgrad(grads: Seq, o: Required<ScaleByAmsgradOptions>): number[][] {
+type Hyper = Required<Omit<ScaleByAmsgradOptions, 'muDtype' | 'nuDtype'>>
+function referenceAmsgrad(grads: Seq, o: Hyper): number[][] {
   const n = grads[0]!.length
   const m = new Array<number>(n).fill(0)
   const v = new Array<number>(n).fill(0)
@@ -34,7 +36,7 @@ function referenceAmsgrad(grads: Seq, o: Required<ScaleByAmsgradOptions>): numbe
   })
 }
 
-const DEFAULTS: Required<ScaleByAmsgradOptions> = {
+const DEFAULTS: Hyper = {
   b1: 0.9,
   b2: 0.999,
   eps: 1e-8,
@@ -176,5 +178,27 @@ describe('scaleByAmsgrad', () => {
   ])('rejects invalid options at construction: %o', (options, message) => {
     expect(() => scaleByAmsgrad(options)).toThrow(HyperparameterError)
     expect(() => scaleByAmsgrad(options)).toThrow(message)
+  })
+})
+
+describe('scaleByAmsgrad muDtype / nuDtype', () => {
+  it('float64 moments for float32 params: the float64 reference on the float32-rounded gradients', () => {
+    const grads: Seq = [
+      [0.1, -3],
+      [0.2, 1e-4],
+      [-0.7, 2.5],
+    ]
+    const g32 = grads.map((g) => g.map(Math.fround))
+    const tx = scaleByAmsgrad({ muDtype: 'float64', nuDtype: 'float64' })
+    let s = tx.init({ w: tensor([0, 0]) })
+    const leaf = (t: unknown) => (t as { w: Tensor }).w
+    expect([leaf(s.mu).dtype, leaf(s.nu).dtype, leaf(s.nuMax).dtype]).toEqual(['float64', 'float64', 'float64'])
+    const ref = referenceAmsgrad(g32, DEFAULTS)
+    g32.forEach((g, t) => {
+      const [u, next] = tx.update({ w: tensor(g) }, s)
+      values(u.w).forEach((x, i) => expect(x).toBeCloseTo(ref[t]![i]!, 13))
+      s = next
+    })
+    expect(() => scaleByAmsgrad({ nuDtype: 'int8' as never })).toThrow(/options\.nuDtype must be/)
   })
 })

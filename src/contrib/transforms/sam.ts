@@ -1,6 +1,6 @@
 import { DescentError } from '../../core/errors'
 import { checkBoolean, checkInteger, inheritNotes } from '../../core/hyperparams'
-import { type StateSpec, checkState } from '../../core/stateCheck'
+import { type StateSpec, checkState, innerStateChecker } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
@@ -96,6 +96,9 @@ export function sam<S, A>(
   const resetState = checkBoolean(owner, 'options.resetState', options.resetState ?? true)
   const opaque = checkBoolean(owner, 'options.opaqueMode', options.opaqueMode ?? false)
   const STATE = stateSpec(opaque)
+  // The two inner states are not both used on every step: checked against their inits' shapes on every step.
+  const checkOpt = innerStateChecker(owner, 'state.optState', optimizer)
+  const checkAdv = innerStateChecker(owner, 'state.advState', advOptimizer)
   const negate = <P extends PyTree>(u: P): P => tree.scale(-1, u)
 
   const transparent = <P extends PyTree>(updates: P, state: SamState<S, A>, params: P, extra?: ExtraArgs) => {
@@ -149,6 +152,8 @@ export function sam<S, A>(
       update: <P extends PyTree>(updates: P, state: SamState<S, A>, params?: P, extra?: ExtraArgs) => {
         const x = paramsRequired(owner, params, { chain: 'e.g. contrib.sam(…)' })
         checkState(owner, state, STATE, updates, x)
+        checkOpt(state.optState, x)
+        checkAdv(state.advState, x)
         return opaque ? opaqueUpdate(updates, state, x, extra) : transparent(updates, state, x, extra)
       },
     },

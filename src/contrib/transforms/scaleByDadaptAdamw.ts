@@ -1,5 +1,5 @@
 import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
-import { type StateSpec, checkState } from '../../core/stateCheck'
+import { type StateSpec, checkParams, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, MaskOrFn, PyTree, ScalarOrSchedule } from '../../core/types'
 import { checkMaskOrFn } from '../../transforms/_internal/maskTree'
@@ -90,7 +90,7 @@ export function scaleByDadaptAdamw(
 
   return {
     init: (params) => ({
-      expAvg: tree.zerosLike(params),
+      expAvg: tree.zerosLike(checkParams('contrib.scaleByDadaptAdamw.init', params)),
       expAvgSq: tree.zerosLike(params),
       gradSum: tree.zerosLike(params),
       estimLr: d0,

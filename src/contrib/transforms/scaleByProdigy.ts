@@ -1,5 +1,5 @@
 import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
-import { type StateSpec, checkState } from '../../core/stateCheck'
+import { type StateSpec, checkParams, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
@@ -91,7 +91,7 @@ export function scaleByProdigy(options: ScaleByProdigyOptions = {}): GradientTra
 
   return {
     init: (params) => ({
-      expAvg: tree.zerosLike(params),
+      expAvg: tree.zerosLike(checkParams('contrib.scaleByProdigy.init', params)),
       expAvgSq: tree.zerosLike(params),
       gradSum: tree.zerosLike(params),
       params0: copyLeaves(params),

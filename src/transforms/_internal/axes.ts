@@ -1,7 +1,6 @@
-import { ShapeError, StructureError } from '../../core/errors'
+import { ShapeError } from '../../core/errors'
 import { type DType, type Tensor, arrayTypeOf, fromStorage } from '../../core/tensor'
-import { isLeaf } from '../../core/tree'
-import { keystr } from '../../core/treeTraversal'
+import { walkTrees } from '../../core/treeTraversal'
 import type { PyTree } from '../../core/types'
 
 // Axis reductions for the per-leaf transforms of the Adafactor / SM3 / AGC / centralize family. They are the only
@@ -88,49 +87,23 @@ export const otherAxes = (axis: number, rank: number): number[] =>
 /**
  * @internal Maps `f` over the leaves of `first`; each other tree must have `first`'s structure down to those leaves
  * and may hold any subtree where `first` has a leaf (optax's "prefix" tree.map, used for per-leaf lists of
- * accumulators). `null` subtrees of `first` stay `null`. `f` returns any subtree.
+ * accumulators). `null` subtrees of `first` stay `null`. `f` returns any subtree; it receives the leaf's path last
+ * (a copy). Iterative and cycle-safe (the core traversal); a structure mismatch names the path.
  */
 export function mapLeafPrefix(
-  f: (leaf: Tensor | number, ...subtrees: unknown[]) => unknown,
+  f: (leaf: Tensor | number, ...subtreesThenPath: unknown[]) => unknown,
   names: readonly string[],
   first: PyTree,
   ...others: readonly unknown[]
 ): unknown {
-  const go = (x: unknown, ys: readonly unknown[], path: (string | number)[]): unknown => {
-    if (isLeaf(x)) return f(x as Tensor | number, ...ys)
-    if (x === null) return null
-    const mismatch = (i: number) =>
-      new StructureError(
-        `${keystr(path, names[i + 1] ?? 'state')} does not have the structure of ${keystr(path, names[0] ?? 'updates')}. ` +
-          'Pass the state made by init for the same params.',
-      )
-    if (Array.isArray(x)) {
-      ys.forEach((y, i) => {
-        if (!Array.isArray(y) || y.length !== x.length) throw mismatch(i)
-      })
-      return x.map((c, j) =>
-        go(
-          c,
-          ys.map((y) => (y as unknown[])[j]),
-          [...path, j],
-        ),
-      )
-    }
-    const keys = Object.keys(x as object).sort()
-    ys.forEach((y, i) => {
-      if (typeof y !== 'object' || y === null || Array.isArray(y) || isLeaf(y)) throw mismatch(i)
-      const ky = Object.keys(y).sort()
-      if (ky.length !== keys.length || ky.some((k, j) => k !== keys[j])) throw mismatch(i)
-    })
-    const out: Record<string, unknown> = {}
-    for (const k of keys) {
-      out[k] = go(
-        (x as Record<string, unknown>)[k],
-        ys.map((y) => (y as Record<string, unknown>)[k]),
-        [...path, k],
-      )
-    }
-    return out
-  }
-  return go(first, others, [])
+  return walkTrees(
+    (path, ls) => f(...(ls as [Tensor | number, ...unknown[]]), path.slice()),
+    [first, ...others],
+    names,
+    {
+      build: true,
+      booleans: false,
+      prefix: true,
+    },
+  )
 }

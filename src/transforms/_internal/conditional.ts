@@ -3,7 +3,7 @@ import { checkBoolean, inheritNotes } from '../../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../../core/types'
 import type { ConditionFn, ConditionallyTransformOptions, ConditionallyTransformState } from '../conditionallyTransform'
 import { checkTransformation } from './isTransformation'
-import { type StateSpec, checkState } from '../../core/stateCheck'
+import { type StateSpec, checkParams, checkState, innerStateChecker } from '../../core/stateCheck'
 
 const STATE: StateSpec = { innerState: 'any', step: 'count' }
 
@@ -22,12 +22,14 @@ export function conditionalBody<S>(
     )
   }
   const forward = checkBoolean(owner, 'options.forwardExtraArgs', options.forwardExtraArgs ?? false)
+  const checkInner = innerStateChecker(owner, 'state.innerState', inner)
   // The inner transform's hyperparameter findings are reported through the wrapper.
   return inheritNotes(
     {
-      init: (params) => ({ innerState: inner.init(params), step: 0 }),
+      init: (params) => (checkParams(`${owner}.init`, params), { innerState: inner.init(params), step: 0 }),
       update: <P extends PyTree>(updates: P, state: ConditionallyTransformState<S>, params?: P, extra?: ExtraArgs) => {
         checkState(owner, state, STATE, updates, params)
+        checkInner(state.innerState, params ?? updates)
         const run = forward ? shouldTransformFn(state.step, extra ?? {}) : shouldTransformFn(state.step)
         const [u, innerState] = run
           ? inner.update(updates, state.innerState, params, extra)
