@@ -205,6 +205,8 @@ const RUNTIME_EXPORTS = [
   'hessianDiag',
   'fisherDiag',
   'makePerturbedFun',
+  'microbatch',
+  'reshapeBatchAxis',
   'greater',
   'greaterEqual',
   'less',
