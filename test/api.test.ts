@@ -346,6 +346,8 @@ const CONTRIB_EXPORTS = [
   'dpsgd',
   'scaleByAcprop',
   'acprop',
+  'scaleByCocob',
+  'cocob',
 ]
 
 const TREE_EXPORTS = [

@@ -55,3 +55,5 @@ export {
 export { dpsgd, type DpsgdOptions, type DpsgdState } from './optimizers/dpsgd'
 export { scaleByAcprop, type ScaleByAcpropOptions, type ScaleByAcpropState } from './transforms/scaleByAcprop'
 export { acprop, type AcpropOptions, type AcpropState } from './optimizers/acprop'
+export { scaleByCocob, type ScaleByCocobOptions, type ScaleByCocobState } from './transforms/scaleByCocob'
+export { cocob, type CocobOptions, type CocobState } from './optimizers/cocob'

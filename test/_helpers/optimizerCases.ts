@@ -420,6 +420,8 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   ],
   scaleByAcprop: [{ label: 'scaleByAcprop', make: () => sgdLike(contrib.scaleByAcprop()) }],
   acprop: [{ label: 'contrib.acprop', make: () => contrib.acprop(0.01, { weightDecay: 0.01, mask }) }],
+  scaleByCocob: [{ label: 'scaleByCocob', make: () => contrib.scaleByCocob() }],
+  cocob: [{ label: 'contrib.cocob', make: () => contrib.cocob(1, { weightDecay: 0.01 }) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

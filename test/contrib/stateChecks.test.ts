@@ -19,6 +19,7 @@ const cases = [
   ['scaleByDowg', () => contrib.scaleByDowg()],
   ['scaleByMadgrad', () => contrib.scaleByMadgrad(0.1)],
   ['scaleByAcprop', () => contrib.scaleByAcprop()],
+  ['scaleByCocob', () => contrib.scaleByCocob()],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

@@ -49,6 +49,7 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   { name: 'contrib.madgrad(0.05)', make: () => contrib.madgrad(0.05), initUsesParams: true },
   { name: 'contrib.scaleByAcprop()', make: () => contrib.scaleByAcprop(), moments: fields('mu', 'nu') },
   { name: 'contrib.acprop(0.01)', make: () => contrib.acprop(0.01) },
+  { name: 'contrib.cocob()', make: () => contrib.cocob(), initUsesParams: true },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)
