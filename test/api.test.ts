@@ -205,6 +205,8 @@ const RUNTIME_EXPORTS = [
   'hessianDiag',
   'fisherDiag',
   'makePerturbedFun',
+  'microbatch',
+  'reshapeBatchAxis',
   'greater',
   'greaterEqual',
   'less',
@@ -340,6 +342,10 @@ const CONTRIB_EXPORTS = [
   'dowg',
   'scaleByMadgrad',
   'madgrad',
+  'differentiallyPrivateAggregate',
+  'dpsgd',
+  'scaleByAcprop',
+  'acprop',
 ]
 
 const TREE_EXPORTS = [

@@ -47,3 +47,11 @@ export { scaleByDowg, type ScaleByDowgOptions, type ScaleByDowgState } from './t
 export { dog, dowg, type DogOptions, type DogState, type DowgOptions, type DowgState } from './optimizers/dog'
 export { scaleByMadgrad, type ScaleByMadgradOptions, type ScaleByMadgradState } from './transforms/scaleByMadgrad'
 export { madgrad, type MadgradOptions, type MadgradState } from './optimizers/madgrad'
+export {
+  differentiallyPrivateAggregate,
+  type DifferentiallyPrivateAggregateOptions,
+  type DifferentiallyPrivateAggregateState,
+} from './transforms/differentiallyPrivateAggregate'
+export { dpsgd, type DpsgdOptions, type DpsgdState } from './optimizers/dpsgd'
+export { scaleByAcprop, type ScaleByAcpropOptions, type ScaleByAcpropState } from './transforms/scaleByAcprop'
+export { acprop, type AcpropOptions, type AcpropState } from './optimizers/acprop'

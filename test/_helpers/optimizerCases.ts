@@ -326,6 +326,18 @@ const opsLoss = (p: PyTree): Tensor =>
       return ops.sum(add(mul(0.25, mul(d2, d2)), mul(0.5, d2)))
     })
     .reduce((a, b) => add(a, b))
+/** Two examples' gradients (∇f and ½∇f), stacked on a new leading axis, for the DP-SGD cases. */
+const perExample = (p: PyTree): PyTree =>
+  tree.map((g) => {
+    const t = g as Tensor
+    const data = new (t.data.constructor as Float32ArrayConstructor)(2 * t.size)
+    data.set(t.data)
+    data.set(
+      t.data.map((x) => 0.5 * x),
+      t.size,
+    )
+    return tensor(data, [2, ...t.shape], t.dtype)
+  }, gradient(p))
 /** `tx` with the loss passed as the extra argument objFn at every update (as a training loop using Sophia would). */
 const withObjFn = (tx: AnyTransformation): AnyTransformation => ({
   init: tx.init,
@@ -392,6 +404,22 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   dowg: [{ label: 'contrib.dowg, weight decay', make: () => contrib.dowg(1, { weightDecay: 0.01 }) }],
   scaleByMadgrad: [{ label: 'scaleByMadgrad(schedule)', make: () => contrib.scaleByMadgrad(schedule) }],
   madgrad: [{ label: 'contrib.madgrad', make: () => contrib.madgrad(0.05, { weightDecay: 0.01 }) }],
+  differentiallyPrivateAggregate: [
+    {
+      label: 'chain(differentiallyPrivateAggregate, −0.05) on per-example gradients',
+      make: () => sgdLike(contrib.differentiallyPrivateAggregate({ l2NormClip: 1, noiseMultiplier: 0.5, key: 4 })),
+      grad: perExample,
+    },
+  ],
+  dpsgd: [
+    {
+      label: 'contrib.dpsgd with momentum (per-example gradients)',
+      make: () => contrib.dpsgd(0.05, { l2NormClip: 1, noiseMultiplier: 0.5, key: 5, momentum: 0.9 }),
+      grad: perExample,
+    },
+  ],
+  scaleByAcprop: [{ label: 'scaleByAcprop', make: () => sgdLike(contrib.scaleByAcprop()) }],
+  acprop: [{ label: 'contrib.acprop', make: () => contrib.acprop(0.01, { weightDecay: 0.01, mask }) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -18,6 +18,7 @@ const cases = [
   ['scaleByDog', () => contrib.scaleByDog()],
   ['scaleByDowg', () => contrib.scaleByDowg()],
   ['scaleByMadgrad', () => contrib.scaleByMadgrad(0.1)],
+  ['scaleByAcprop', () => contrib.scaleByAcprop()],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

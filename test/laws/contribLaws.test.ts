@@ -3,6 +3,9 @@ import { type LawCase, describeTransformLaws, fields } from '../_helpers/lawSuit
 
 // The transform laws (descent/testing checkTransformLaws) over optax.contrib, on the same fixed and random pytrees as
 // test/laws/transformLaws.test.ts. scaleByMuon needs every leaf to be a matrix, so it runs inside muon's partition.
+// dpsgd / differentiallyPrivateAggregate are not here: they take per-example gradients ([batch, ...shape]) and return
+// the params' shapes, which the laws (same structure and shapes in and out) do not allow; test/contrib/dpsgd.test.ts
+// and the resume/fuzz tables (optimizerCases.ts, with per-example gradients) cover them.
 export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   { name: 'contrib.muon(0.05)', make: () => contrib.muon(0.05) },
   // Schedule-Free keeps z, a copy of the params, in its state.
@@ -44,6 +47,8 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   { name: 'contrib.dog()', make: () => contrib.dog(), initUsesParams: true },
   { name: 'contrib.dowg()', make: () => contrib.dowg(), initUsesParams: true },
   { name: 'contrib.madgrad(0.05)', make: () => contrib.madgrad(0.05), initUsesParams: true },
+  { name: 'contrib.scaleByAcprop()', make: () => contrib.scaleByAcprop(), moments: fields('mu', 'nu') },
+  { name: 'contrib.acprop(0.01)', make: () => contrib.acprop(0.01) },
 ]
 
 describeTransformLaws(CONTRIB_LAW_CASES)
