@@ -29,6 +29,21 @@ function unravel<T extends PyTree>(like: T, flat: Tensor): T {
   return tree.unflatten(def, out) as T
 }
 
+/** The updates must have the params' leaves (path by path), and no float64 leaf where the params are float32. */
+function checkFlattenable(updates: PyTree, params: PyTree): void {
+  checkSameTrees('flatten', ['updates', 'params'], [updates, params])
+  const ps = tree.leaves(params)
+  tree.flattenWithPath(updates)[0].forEach(([path, u], i) => {
+    const p = ps[i]
+    if (isTensor(u) && u.dtype === 'float64' && isTensor(p) && p.dtype === 'float32') {
+      throw new DTypeError(
+        `flatten: ${tree.keystr(path, 'updates')} is float64 but ${tree.keystr(path, 'params')} is float32: the flat ` +
+          "inner state would be promoted to float64; cast the gradient first (tree.cast(grads, 'float32')).",
+      )
+    }
+  })
+}
+
 /**
  * Runs `inner` on the params and updates raveled into one vector (optax.flatten), and cuts its output back into
  * the tree. Transforms whose cost is per leaf (many small leaves) then see one leaf; the results are the same for
@@ -49,21 +64,6 @@ function unravel<T extends PyTree>(like: T, flat: Tensor): T {
  * @category transforms
  * @since 0.2.0
  */
-/** The updates must have the params' leaves (path by path), and no float64 leaf where the params are float32. */
-function checkFlattenable(updates: PyTree, params: PyTree): void {
-  checkSameTrees('flatten', ['updates', 'params'], [updates, params])
-  const ps = tree.leaves(params)
-  tree.flattenWithPath(updates)[0].forEach(([path, u], i) => {
-    const p = ps[i]
-    if (isTensor(u) && u.dtype === 'float64' && isTensor(p) && p.dtype === 'float32') {
-      throw new DTypeError(
-        `flatten: ${tree.keystr(path, 'updates')} is float64 but ${tree.keystr(path, 'params')} is float32: the flat ` +
-          "inner state would be promoted to float64; cast the gradient first (tree.cast(grads, 'float32')).",
-      )
-    }
-  })
-}
-
 export function flatten<S>(inner: GradientTransformation<S>): GradientTransformation<S> {
   checkTransformation('flatten', 'inner', inner)
   return {

@@ -1,3 +1,4 @@
+import { StructureError } from '../core/errors'
 import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
@@ -104,6 +105,15 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
       update: (updates, state, params) => {
         const p = paramsRequired(owner, params, { why: ' (for weight decay)', chain: 'e.g. novograd' })
         checkState(owner, state, STATE, updates, p)
+        // nu holds one number per leaf (a layer-wise norm): a tree of tensors there is another optimizer's moment.
+        for (const [path, v] of tree.flattenWithPath(state.nu)[0]) {
+          if (typeof v !== 'number') {
+            throw new StructureError(
+              `${owner}: ${tree.keystr(path, 'state.nu')} should be a number (NovoGrad keeps one second moment per ` +
+                "leaf); got a Tensor. Is it the state of another optimizer? Pass the state returned by this transform's init or update.",
+            )
+          }
+        }
         const first = state.count === 0
         const nu = tree.map(
           (g, n) => {

@@ -20,6 +20,7 @@ import {
   masked,
   multiSteps,
   multiTransform,
+  novograd,
   partition,
   scale,
   scaleByAdam,
@@ -102,6 +103,14 @@ describe('a state from another optimizer, or {}, names both sides (item 1)', () 
     ['scaleByLearningRate (schedule)', () => scaleByLearningRate((n: number) => 0.1 / (n + 1))],
   ])('%s refuses a foreign state instead of ignoring it', (_, make) => {
     descentError(() => make().update(grads, adamState() as never, params), /state should be .*got a 2-slot tuple/)
+  })
+
+  test("novograd refuses adam's state, whose keys are its own ({count, mu, nu}) but whose nu holds tensors", () => {
+    const tx = novograd(0.1)
+    descentError(
+      () => tx.update(grads, adamState() as never, params),
+      /scaleByNovograd: state\.nu\.a should be a number/,
+    )
   })
 
   test('conditionallyTransform(…).update(g, {}, p) is refused (it gave step NaN)', () => {
