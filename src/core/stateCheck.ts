@@ -271,6 +271,8 @@ interface SigNode {
   readonly sig: string
 }
 
+const isEmptyNode = (x: object): boolean => (Array.isArray(x) ? x.length === 0 : Object.keys(x).length === 0)
+
 /** The signature of a value in depth-first order (iterative; a repeated object is recorded, not walked again). */
 function signature(root: unknown): SigNode[] {
   const out: SigNode[] = []
@@ -280,7 +282,9 @@ function signature(root: unknown): SigNode[] {
     const [x, parent, key] = stack.pop()!
     const me = out.length
     if (isTensor(x)) out.push({ parent, key, sig: `a ${x.dtype} Tensor of shape [${x.shape.join(',')}]` })
-    else if (typeof x === 'object' && x !== null && !seen.has(x)) {
+    else if (typeof x === 'object' && x !== null && (!seen.has(x) || isEmptyNode(x))) {
+      // An empty {} or [] has nothing to walk, so sharing one (a frozen EmptyState used twice) is not "repeated":
+      // the same state loaded from a checkpoint has two distinct empty objects and must have the same signature.
       seen.add(x)
       if (Array.isArray(x)) {
         out.push({ parent, key, sig: `an array of length ${x.length}` })

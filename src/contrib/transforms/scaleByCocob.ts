@@ -69,13 +69,13 @@ export function scaleByCocob(options: ScaleByCocobOptions = {}): GradientTransfo
 
   return {
     init: (params) => {
-      const zeros = tree.zerosLike(checkParams('contrib.scaleByCocob.init', params))
+      const checked = checkParams('contrib.scaleByCocob.init', params)
       return {
-        initParticles: copyLeaves(params),
-        cumulativeGradients: zeros,
-        scale: tree.fullLike(params, eps),
-        subgradients: zeros,
-        reward: zeros,
+        initParticles: copyLeaves(checked),
+        cumulativeGradients: tree.zerosLike(checked),
+        scale: tree.fullLike(checked, eps),
+        subgradients: tree.zerosLike(checked),
+        reward: tree.zerosLike(checked),
       }
     },
     update: (updates, state, params) => {
