@@ -470,7 +470,9 @@ export function loadSafetensorsE<T extends TrainState>(bytes: Uint8Array, templa
  * @example
  * import { initTrainState, loadSafetensors, reduceOnPlateau, saveSafetensors, tensor } from 'descent'
  * const opt = reduceOnPlateau({ patience: 2 })
- * const state = { ...initTrainState({ w: tensor([-0, NaN, -Infinity], 'float64') }, opt), step: 7 }
+ * // The optimizer state is made from finite params; the params then hold values that must survive bit for bit.
+ * const start = initTrainState({ w: tensor([1, 2, 3], 'float64') }, opt)
+ * const state = { ...start, params: { w: tensor([-0, NaN, -Infinity], 'float64') }, step: 7 }
  * const back = loadSafetensors(saveSafetensors(state), state)
  * assert.strictEqual(back.step, 7)
  * assert.strictEqual(back.optState.bestValue, Infinity)

@@ -1,6 +1,7 @@
 import { attachNotes, zeroEpsNote } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
+import { adamScalars, float32LeavesByKernel } from './_internal/adamKernel'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
@@ -98,7 +99,16 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
         const out = epsInSqrt
           ? tree.mapElementwiseNamed(names, (g, v) => g / Math.sqrt(v / bc + eps), updates, nu)
           : tree.mapElementwiseNamed(names, (g, v) => g / (Math.sqrt(v / bc) + eps), updates, nu)
-        return [out, { count: t, nu }]
+        if (!biasCorrection || epsInSqrt) return [out, { count: t, nu }]
+        // Adam with b1 = 0: float32 leaves take scaleByAdam's kernel (per-op float32), so the two stay bit-identical.
+        const hyper = { b1: 0, b2: decay, eps, epsRoot: 0, nesterov: false }
+        const zeros = tree.zerosLike(updates)
+        const [, nu32, out32] = float32LeavesByKernel(
+          [updates, zeros, state.nu],
+          [zeros, nu, out],
+          adamScalars(hyper, t),
+        )
+        return [out32 as typeof updates, { count: t, nu: nu32 }]
       },
     },
     [zeroEpsNote('scaleByRms', eps, { initialScale })],
