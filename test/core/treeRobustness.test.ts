@@ -47,18 +47,13 @@ describe('deep trees: no recursion limit, linear time', () => {
     expect(isTensor(l) && l.toArray()).toEqual([0.5, 1])
   })
 
-  test('traversal time is linear in depth (10× deeper is far less than 100× slower)', () => {
-    const time = (d: number): number => {
-      const t = deep(d)
-      const t0 = performance.now()
-      for (let i = 0; i < 5; i++) tree.add(t, t)
-      return performance.now() - t0
-    }
-    time(2_000)
-    const small = Math.max(time(2_000), 1)
-    const big = time(20_000)
-    // quadratic traversal (a path copied per level) would be ~100×; allow generous noise on a shared machine
-    expect(big / small).toBeLessThan(40)
+  // Linear time is measured, not asserted (timings are no test verdict on a shared machine): the depth rows of
+  // `npx tsx test/core/treeTraversal.bench.ts` print µs per level at depths 2,000 to 32,000.
+  test('depth 100,000 works and keeps every value (a recursive walk would overflow the stack)', () => {
+    const t = deep(100_000, tensor([0.25, 0.5]))
+    const l = tree.leaves(tree.add(t, t))
+    expect(l).toHaveLength(1)
+    expect(isTensor(l[0]) && l[0].toArray()).toEqual([0.5, 1])
   })
 })
 

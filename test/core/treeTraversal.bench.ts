@@ -46,3 +46,22 @@ for (const [name, f] of cases) {
   res.sort((x, y) => x - y)
   console.log(name.padEnd(20), 'median µs', res[3]!.toFixed(2), ' min', res[0]!.toFixed(2))
 }
+
+// Depth scaling (issue 14: traversal linear in depth): µs per level of tree.add on { a: [ { a: … } ] } chains.
+const chain = (depth: number): never => {
+  let t: unknown = 1
+  for (let i = 0; i < depth; i++) t = i % 2 === 0 ? { a: t } : [t]
+  return t as never
+}
+for (const depth of [2_000, 8_000, 32_000]) {
+  const t = chain(depth)
+  tree.add(t, t)
+  const res: number[] = []
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now()
+    tree.add(t, t)
+    res.push(((performance.now() - t0) / depth) * 1000)
+  }
+  res.sort((x, y) => x - y)
+  console.log(`depth ${depth}`.padEnd(20), 'median µs/level', res[2]!.toFixed(3))
+}
