@@ -32,8 +32,8 @@ export interface ScaleByDogOptions {
  * @since 0.1.0
  */
 export interface ScaleByDogState {
-  /** True before the first update. */
-  readonly isInitStep: boolean
+  /** Number of updates done so far (optax keeps a boolean is_init_step; a pytree state holds numbers). */
+  readonly count: number
   /** The initial params x₀. */
   readonly initParams: PyTree
   /** r̄ = max(r_ε, max_k ‖x_k − x₀‖). */
@@ -42,7 +42,7 @@ export interface ScaleByDogState {
   readonly sumSqNormGrads: number
 }
 
-const STATE: StateSpec = { isInitStep: 'boolean', initParams: 'tree', maxDist: 'number', sumSqNormGrads: 'number' }
+const STATE: StateSpec = { count: 'count', initParams: 'tree', maxDist: 'number', sumSqNormGrads: 'number' }
 
 /**
  * Scales updates by DoG's step size, the largest distance travelled over the root of the summed squared gradient
@@ -75,7 +75,7 @@ export function scaleByDog(options: ScaleByDogOptions = {}): GradientTransformat
 
   return {
     init: (params) => ({
-      isInitStep: true,
+      count: 0,
       initParams: copyLeaves(params),
       maxDist: kind === 'distance' ? value : kind === 'heuristic' ? value * (1 + tree.norm(params)) : 0,
       sumSqNormGrads: 0,
@@ -85,8 +85,8 @@ export function scaleByDog(options: ScaleByDogOptions = {}): GradientTransformat
       checkState(owner, state, STATE, updates, x)
       const maxDist = Math.max(state.maxDist, tree.norm(tree.sub(state.initParams as typeof x, x)))
       const sumSqNormGrads = state.sumSqNormGrads + tree.norm(updates) ** 2
-      const eta = kind === 'learningRate' && state.isInitStep ? value : maxDist / Math.sqrt(sumSqNormGrads + eps)
-      const next = { isInitStep: false, initParams: state.initParams, maxDist, sumSqNormGrads }
+      const eta = kind === 'learningRate' && state.count === 0 ? value : maxDist / Math.sqrt(sumSqNormGrads + eps)
+      const next = { count: state.count + 1, initParams: state.initParams, maxDist, sumSqNormGrads }
       return [tree.scale(eta, updates), next]
     },
   }
