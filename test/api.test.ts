@@ -348,6 +348,10 @@ const CONTRIB_EXPORTS = [
   'acprop',
   'scaleByCocob',
   'cocob',
+  'scaleByMomo',
+  'momo',
+  'scaleByMomoAdam',
+  'momoAdam',
 ]
 
 const TREE_EXPORTS = [
