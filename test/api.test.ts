@@ -92,6 +92,7 @@ const RUNTIME_EXPORTS = [
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
+  'scaleByBacktrackingLinesearch',
   'valueAndGradFromState',
   'scaleByFactoredRms',
   'clipByBlockRms',

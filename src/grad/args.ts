@@ -5,7 +5,7 @@
 import { DescentError, InvalidTreeError, ShapeError, StructureError } from '../core/errors'
 import { type Tensor, full, isTensor } from '../core/tensor'
 import { type TreeDef, structure, unflatten } from '../core/tree'
-import { type KeyPath, forEachLeaf, keystr } from '../core/treeTraversal'
+import { type KeyPath, forEachLeaf, keystr, setOwn } from '../core/treeTraversal'
 import type { Leaf, PyTree } from '../core/types'
 import { scalar, sameShape, shapeStr } from './tensorLike'
 import { Tracer, live } from './trace'
@@ -67,26 +67,118 @@ export const cotangentTrees = (flats: readonly FlatTree[], cts: readonly (Tensor
 /** Zeros of a leaf's shape and dtype. */
 export const zerosFor = (l: Leaf): Tensor => (typeof l === 'number' ? scalar(0, 'float64') : full(l.shape, 0, l.dtype))
 
-/** Replaces the tracers of finished transformations in a result by their values. */
-export function clean<T>(x: T): T {
-  if (isTensor(x)) return live(x) as T
-  if (Array.isArray(x)) return x.map(clean) as T
+/** An array or plain object of {@link clean} being copied: its children are visited in `keys` order. */
+interface CleanFrame {
+  readonly src: object
+  readonly keys: readonly (string | number)[]
+  readonly out: unknown[] | Record<string, unknown>
+  i: number
+}
+
+/** A copy in progress for arrays and plain objects; anything else is its own cleaned value. */
+function openClean(x: unknown): { readonly frame: CleanFrame } | { readonly value: unknown } {
+  if (isTensor(x)) return { value: live(x) }
+  if (Array.isArray(x)) {
+    // As Array.prototype.map: holes stay holes.
+    const keys: number[] = []
+    for (let i = 0; i < x.length; i++) if (i in x) keys.push(i)
+    return { frame: { src: x, keys, out: new Array<unknown>(x.length), i: 0 } }
+  }
   if (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x)) {
     const proto = Object.getPrototypeOf(x)
-    if (proto === Object.prototype || proto === null) {
-      return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, clean(v)])) as T
+    if (proto === Object.prototype || proto === null) return { frame: { src: x, keys: Object.keys(x), out: {}, i: 0 } }
+  }
+  return { value: x }
+}
+
+/**
+ * Replaces the tracers of finished transformations in a result by their values. Iterative (results may be pytrees of
+ * any depth) and cycle-safe: a container that holds itself is an InvalidTreeError naming the path.
+ */
+export function clean<T>(x: T): T {
+  const first = openClean(x)
+  if ('value' in first) return first.value as T
+  const stack: CleanFrame[] = [first.frame]
+  const onStack = new Set<object>([first.frame.src])
+  for (;;) {
+    const top = stack[stack.length - 1]!
+    if (top.i === top.keys.length) {
+      stack.pop()
+      onStack.delete(top.src)
+      const parent = stack[stack.length - 1]
+      if (parent === undefined) return top.out as T
+      put(parent, top.out)
+      continue
+    }
+    const child = (top.src as Record<string | number, unknown>)[top.keys[top.i]!]
+    const next = openClean(child)
+    if ('value' in next) put(top, next.value)
+    else if (onStack.has(next.frame.src)) {
+      const path = [...stack.map((f) => f.keys[f.i]!)]
+      throw new InvalidTreeError(
+        `${keystr(path, 'output')} is the same object as one of its ancestors: the result has a cycle. ` +
+          'Return a finite pytree (a subtree may be shared, but never contain itself).',
+      )
+    } else {
+      stack.push(next.frame)
+      onStack.add(next.frame.src)
     }
   }
-  return x
+  function put(f: CleanFrame, v: unknown): void {
+    const k = f.keys[f.i++]!
+    if (typeof k === 'number') (f.out as unknown[])[k] = v
+    else setOwn(f.out as Record<string, unknown>, k, v)
+  }
+}
+
+/** Whether two TreeDefs are equal, iteratively (JSON.stringify recurses once per level and overflows deep trees). */
+function sameDef(a: TreeDef, b: TreeDef): boolean {
+  const todo: (readonly [TreeDef, TreeDef])[] = [[a, b]]
+  while (todo.length > 0) {
+    const [x, y] = todo.pop()!
+    if (x.kind !== y.kind) return false
+    if (x.kind === 'leaf' || x.kind === 'null') continue
+    const yd = y as typeof x
+    if (x.children.length !== yd.children.length) return false
+    if (x.kind === 'object') {
+      const yk = (yd as typeof x).keys
+      if (x.keys.length !== yk.length || x.keys.some((k, i) => k !== yk[i])) return false
+    }
+    for (let i = 0; i < x.children.length; i++) todo.push([x.children[i]!, yd.children[i]!])
+  }
+  return true
+}
+
+/** `JSON.stringify(def)`, iteratively, cut after `limit` characters (a deep tree's would be megabytes). */
+export function defJson(def: TreeDef, limit = 2000): string {
+  let s = ''
+  const todo: (TreeDef | string)[] = [def]
+  while (todo.length > 0 && s.length <= limit) {
+    const d = todo.pop()!
+    if (typeof d === 'string') s += d
+    else if (d.kind === 'leaf' || d.kind === 'null') s += `{"kind":"${d.kind}"}`
+    else {
+      s +=
+        d.kind === 'object'
+          ? `{"kind":"object","keys":${JSON.stringify(d.keys)},"children":[`
+          : '{"kind":"array","children":['
+      todo.push(']}')
+      for (let i = d.children.length - 1; i >= 0; i--) {
+        todo.push(d.children[i]!)
+        if (i > 0) todo.push(',')
+      }
+    }
+  }
+  return todo.length > 0 || s.length > limit ? `${s.slice(0, limit)}…` : s
 }
 
 /** Checks that `t` (tangents or cotangents) matches `ref` in structure and leaf shapes; returns its leaves. */
 export function matchTree(ref: FlatTree, t: unknown, what: string, root: string): Leaf[] {
   const ft = flattenArg(t, root)
-  if (JSON.stringify(ft.def) !== JSON.stringify(ref.def)) {
+  if (!sameDef(ft.def, ref.def)) {
     throw new StructureError(
       `${what}: ${root} has a different tree structure than ${ref.root}; they must match (same keys, ` +
-        `same array lengths, same null subtrees). ${root}: ${JSON.stringify(ft.def)} vs ${ref.root}: ${JSON.stringify(ref.def)}`,
+        `same array lengths, same null subtrees). ${root}: ${defJson(ft.def)} vs ${ref.root}: ${defJson(ref.def)}`,
     )
   }
   ref.leaves.forEach((l, i) => {

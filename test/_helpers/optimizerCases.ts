@@ -250,6 +250,17 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   scaleByZoomLinesearch: [
     { label: 'chain(−g, scaleByZoomLinesearch)', make: () => chain(scale(-1), transforms.scaleByZoomLinesearch(10)) },
   ],
+  scaleByBacktrackingLinesearch: [
+    {
+      label: 'chain(−g, scaleByBacktrackingLinesearch)',
+      make: () => chain(scale(-1), transforms.scaleByBacktrackingLinesearch(10)),
+    },
+    {
+      label: 'chain(−g, scaleByBacktrackingLinesearch storeGrad)',
+      make: () =>
+        chain(scale(-1), transforms.scaleByBacktrackingLinesearch({ maxBacktrackingSteps: 10, storeGrad: true })),
+    },
+  ],
   valueAndGradFromState: 'a helper returning (params, state) => [value, grad], not a transform',
   scaleByAdam: [{ label: 'scaleByAdam', make: () => sgdLike(transforms.scaleByAdam()) }],
   scaleByAmsgrad: [{ label: 'scaleByAmsgrad', make: () => sgdLike(transforms.scaleByAmsgrad()) }],
