@@ -92,6 +92,7 @@ const RUNTIME_EXPORTS = [
   'reduceOnPlateau',
   'scaleByLbfgs',
   'scaleByZoomLinesearch',
+  'scaleByBacktrackingLinesearch',
   'valueAndGradFromState',
   'scaleByFactoredRms',
   'clipByBlockRms',
@@ -348,6 +349,10 @@ const CONTRIB_EXPORTS = [
   'acprop',
   'scaleByCocob',
   'cocob',
+  'scaleByMomo',
+  'momo',
+  'scaleByMomoAdam',
+  'momoAdam',
 ]
 
 const TREE_EXPORTS = [

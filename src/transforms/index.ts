@@ -60,6 +60,12 @@ export {
   type ScaleByZoomLinesearchState,
   type ZoomLinesearchInfo,
 } from './scaleByZoomLinesearch'
+export {
+  scaleByBacktrackingLinesearch,
+  type BacktrackingLinesearchInfo,
+  type ScaleByBacktrackingLinesearchOptions,
+  type ScaleByBacktrackingLinesearchState,
+} from './scaleByBacktrackingLinesearch'
 export { valueAndGradFromState } from './valueAndGradFromState'
 export { scaleByAdam, type ScaleByAdamOptions, type ScaleByAdamState } from './scaleByAdam'
 export { scaleByAmsgrad, type ScaleByAmsgradOptions, type ScaleByAmsgradState } from './scaleByAmsgrad'

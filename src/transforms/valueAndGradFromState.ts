@@ -34,7 +34,7 @@ function findStored(state: unknown): { readonly value: number; readonly grad: Py
  * to the previous batch.
  *
  * ```text
- * valueAndGradFromState(f)(θ, state) = (state.value, state.grad)   if state.value is finite
+ * valueAndGradFromState(f)(θ, state) = (state.value, state.grad)   if state.value is finite and state.grad ≠ null
  *                                      (f(θ), ∇f(θ))               otherwise
  * ```
  *
@@ -74,7 +74,8 @@ export function valueAndGradFromState(
           'search such as scaleByZoomLinesearch (lbfgs has one by default)',
       )
     }
-    if (Number.isFinite(stored.value)) return [stored.value, stored.grad as P] as const
+    // A search that stores no gradient (scaleByBacktrackingLinesearch without storeGrad) keeps grad null.
+    if (Number.isFinite(stored.value) && stored.grad !== null) return [stored.value, stored.grad as P] as const
     const [v, g] = evaluate(params)
     return [v, g as P] as const
   }

@@ -11,6 +11,8 @@ export interface LinesearchArgs {
   readonly value: number
   readonly grad: PyTree
   readonly valueAndGradFn: ValueAndGradFn
+  /** The loss alone (no gradient work when the caller gave `valueFn`). */
+  readonly valueFn: (params: PyTree) => number
 }
 
 const HOW =
@@ -41,16 +43,13 @@ export function linesearchArgs(owner: string, extra: ExtraArgs | undefined): Lin
   const given = extra?.['valueAndGradFn']
   if (typeof given === 'function') {
     const f = given as (p: PyTree) => readonly [unknown, PyTree]
-    return {
-      value,
-      grad,
-      valueAndGradFn: (p) => {
-        const [v, g] = f(p)
-        const n = scalarOf(v)
-        if (n === undefined) throw new DescentError(`${owner}: valueAndGradFn must return [loss, gradient]`)
-        return [n, g]
-      },
+    const valueAndGradFn: ValueAndGradFn = (p) => {
+      const [v, g] = f(p)
+      const n = scalarOf(v)
+      if (n === undefined) throw new DescentError(`${owner}: valueAndGradFn must return [loss, gradient]`)
+      return [n, g]
     }
+    return { value, grad, valueAndGradFn, valueFn: (p) => valueAndGradFn(p)[0] }
   }
   const valueFn = extra?.valueFn as unknown
   if (typeof valueFn !== 'function') {
@@ -70,6 +69,11 @@ export function linesearchArgs(owner: string, extra: ExtraArgs | undefined): Lin
         )
       }
       return [scalarOf(v) ?? NaN, g as PyTree]
+    },
+    valueFn: (p) => {
+      const n = scalarOf((valueFn as (q: PyTree) => unknown)(p))
+      if (n === undefined) throw new DescentError(`${owner}: valueFn must return the loss as a number or 0-d tensor`)
+      return n
     },
   }
 }
