@@ -59,11 +59,19 @@ export function nonFiniteStateLeaves(optState: unknown): Map<string, number> {
     return out
   }
   for (const [path, leaf] of pairs) {
-    if (!isTensor(leaf) || tree.allFinite(leaf)) continue
-    out.set(
-      tree.keystr(path, 'optState'),
-      leaf.data.find((x) => !Number.isFinite(x))!,
-    )
+    if (!isTensor(leaf)) continue
+    // This runs over the whole state every step (issue 9's budget for the checks): x·0 is 0 for a finite x and NaN
+    // for NaN or ±Infinity, and that sum is a tight loop; the element itself is looked for only when there is one.
+    const data = leaf.data
+    let z = 0
+    for (let i = 0; i < data.length; i++) z += data[i]! * 0
+    if (z === 0) continue
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i]!)) {
+        out.set(tree.keystr(path, 'optState'), data[i]!)
+        break
+      }
+    }
   }
   return out
 }

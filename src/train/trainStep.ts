@@ -54,9 +54,9 @@ export type LossFn<P extends PyTree, B> = (params: P, batch: B) => unknown
  * The extra arguments reach every transform that uses them (reduceOnPlateau's `value`, polyakSgd's `value`, the
  * line searches' `valueFn`). With diagnostics on (the default), a step whose loss or gradient is not finite returns
  * the state unchanged (same step count) with a `nonFinite` diagnosis naming the first bad gradient leaf, and so does a
- * step that would make a finite tensor of the optimizer state non-finite (a gradient whose square overflows: Adam's ν
- * would be +Infinity and that coordinate frozen), naming the state leaf (with `donate` that step is already applied);
- * params the
+ * step that makes a finite tensor of the optimizer state non-finite (a gradient whose square overflows: Adam's ν
+ * would be +Infinity and that coordinate frozen), naming the state leaf; this is checked on steps with ‖g‖ > 1e12,
+ * where a float32 state can overflow, and with `donate` such a step is already applied. Params the
  * loss never reads give `disconnectedParam`, a broadcast like [n,1] − [n] gives `suspiciousBroadcast`, and the
  * optimizer's suspicious hyperparameters (`hyperparameterDiagnoses`) are reported at step 0. `info.deadUnits` measures,
  * per weight leaf, the fraction of units (columns) whose gradient is exactly 0 on the whole batch (dead ReLUs); the
@@ -137,10 +137,14 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
       return [state, withAux(info)]
     }
     const extra = { value: lossValue, grad: grads as PyTree, valueFn: (p: PyTree) => lossOnly(p, batch) as number }
-    // A donated state's buffers are overwritten by the step: what was non-finite before is read first.
-    const badBefore = diagnostics && donate ? nonFiniteStateLeaves(state.optState) : undefined
+    // Scanning the whole optimizer state every step would cost as much as the other checks together (issue 9's
+    // budget), so it runs when a gradient is large enough to overflow a float32 state: Adam's ν squares g (|g| ≳ 1e19),
+    // adagrad sums g² (1e24 a step at ‖g‖ = 1e12: 1e14 steps to overflow). A donated state is overwritten by the
+    // step, so what was non-finite before (sentinels some states start with) is read first.
+    const scanState = diagnostics && gradNorm > STATE_SCAN_GRAD_NORM
+    const badBefore = scanState && donate ? nonFiniteStateLeaves(state.optState) : undefined
     const [next, updates] = update(state, grads as PyTree, extra)
-    if (diagnostics) {
+    if (scanState) {
       const badAfter = nonFiniteStateLeaves(next.optState)
       const found =
         badAfter.size === 0
@@ -172,6 +176,9 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     return [next as TrainState<P, S>, withAux(info)]
   }
 }
+
+/** ‖g‖ above which trainStep scans the optimizer state for values the step made non-finite (see there). */
+const STATE_SCAN_GRAD_NORM = 1e12
 
 /** `disconnectedParam`: params the loss never reads get a zero gradient and are never trained. */
 function unusedParams(paths: readonly string[], step: number): Diagnosis[] {
