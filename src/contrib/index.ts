@@ -57,3 +57,7 @@ export { scaleByAcprop, type ScaleByAcpropOptions, type ScaleByAcpropState } fro
 export { acprop, type AcpropOptions, type AcpropState } from './optimizers/acprop'
 export { scaleByCocob, type ScaleByCocobOptions, type ScaleByCocobState } from './transforms/scaleByCocob'
 export { cocob, type CocobOptions, type CocobState } from './optimizers/cocob'
+export { scaleByMomo, type ScaleByMomoOptions, type ScaleByMomoState } from './transforms/scaleByMomo'
+export { momo, type MomoOptions, type MomoState } from './optimizers/momo'
+export { scaleByMomoAdam, type ScaleByMomoAdamOptions, type ScaleByMomoAdamState } from './transforms/scaleByMomoAdam'
+export { momoAdam, type MomoAdamOptions, type MomoAdamState } from './optimizers/momoAdam'

@@ -433,6 +433,14 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
   acprop: [{ label: 'contrib.acprop', make: () => contrib.acprop(0.01, { weightDecay: 0.01, mask }) }],
   scaleByCocob: [{ label: 'scaleByCocob', make: () => contrib.scaleByCocob() }],
   cocob: [{ label: 'contrib.cocob', make: () => contrib.cocob(1, { weightDecay: 0.01 }) }],
+  scaleByMomo: [
+    { label: 'scaleByMomo, adaptive lower bound', make: () => contrib.scaleByMomo({ adaptLowerBound: true }) },
+  ],
+  momo: [{ label: 'contrib.momo(schedule), weight decay', make: () => contrib.momo(schedule, { weightDecay: 0.01 }) }],
+  scaleByMomoAdam: [
+    { label: 'scaleByMomoAdam, adaptive lower bound', make: () => contrib.scaleByMomoAdam({ adaptLowerBound: true }) },
+  ],
+  momoAdam: [{ label: 'contrib.momoAdam, weight decay', make: () => contrib.momoAdam(0.05, { weightDecay: 0.01 }) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -1,5 +1,5 @@
-import { adam, chain, contrib, sgd, stateless, tree } from '../../src/index'
-import { type LawCase, describeTransformLaws, fields } from '../_helpers/lawSuite'
+import { type ExtraArgs, type PyTree, adam, chain, contrib, sgd, stateless, tree } from '../../src/index'
+import { type LawCase, describeTransformLaws, fields, part } from '../_helpers/lawSuite'
 
 // The transform laws (descent/testing checkTransformLaws) over optax.contrib, on the same fixed and random pytrees as
 // test/laws/transformLaws.test.ts. scaleByMuon needs every leaf to be a matrix, so it runs inside muon's partition.
@@ -50,6 +50,24 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   { name: 'contrib.scaleByAcprop()', make: () => contrib.scaleByAcprop(), moments: fields('mu', 'nu') },
   { name: 'contrib.acprop(0.01)', make: () => contrib.acprop(0.01) },
   { name: 'contrib.cocob()', make: () => contrib.cocob(), initUsesParams: true },
+  // MoMo needs the loss value at the params at every step.
+  {
+    name: 'contrib.momo(1, adaptLowerBound, weightDecay) (value passed)',
+    make: () => contrib.momo(1, { adaptLowerBound: true, weightDecay: 0.01 }),
+    extraArgs: withValue,
+    moments: part(0, fields('expAvg')),
+  },
+  {
+    name: 'contrib.momoAdam(0.05, adaptLowerBound) (value passed)',
+    make: () => contrib.momoAdam(0.05, { adaptLowerBound: true }),
+    extraArgs: withValue,
+    moments: part(0, fields('expAvg', 'expAvgSq')),
+  },
 ]
+
+/** The loss value MoMo needs: value = ½‖θ‖² + 1 (a function of the params only). */
+function withValue(params: PyTree): ExtraArgs {
+  return { value: 1 + 0.5 * tree.vdot(params, params) }
+}
 
 describeTransformLaws(CONTRIB_LAW_CASES)
