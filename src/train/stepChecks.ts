@@ -44,3 +44,64 @@ function firstNonFinite(grads: PyTree): string | undefined {
   }
   return undefined
 }
+
+/**
+ * @internal The tensor leaves of an optimizer state holding a NaN or ±Infinity, by key path (`optState[0].nu.w`) to
+ * the first bad element. A state that is not a pytree (a wrapper may keep other values) is not checked: this is a
+ * diagnosis, the optimizer validates its own state.
+ */
+export function nonFiniteStateLeaves(optState: unknown): Map<string, number> {
+  const out = new Map<string, number>()
+  let pairs: readonly (readonly [tree.KeyPath, unknown])[]
+  try {
+    pairs = tree.flattenWithPath(optState as PyTree)[0]
+  } catch {
+    return out
+  }
+  for (const [path, leaf] of pairs) {
+    if (!isTensor(leaf) || tree.allFinite(leaf)) continue
+    out.set(
+      tree.keystr(path, 'optState'),
+      leaf.data.find((x) => !Number.isFinite(x))!,
+    )
+  }
+  return out
+}
+
+/**
+ * @internal `nonFinite` in the optimizer state: a tensor leaf that was finite before the step and is not after it,
+ * although the loss and gradients were finite (a finite gradient whose square overflows the state's dtype: one 1e38
+ * float32 gradient makes Adam's ν +Infinity, and that coordinate's updates m/(√ν+ε) are 0 for good). `before` holds
+ * the leaves already non-finite before the step (sentinels some states start with), which are not reported.
+ */
+export function stateChecks(
+  step: number,
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  applied: boolean,
+): Diagnosis[] {
+  const fresh = [...after].filter(([path]) => !before.has(path))
+  if (fresh.length === 0) return []
+  const [path, value] = fresh[0]!
+  const others =
+    fresh.length > 1
+      ? ` (and ${fresh
+          .slice(1)
+          .map(([p]) => p)
+          .join(', ')})`
+      : ''
+  return [
+    {
+      code: 'nonFinite',
+      severity: 'error',
+      step,
+      path,
+      message:
+        `the optimizer state at ${path}${others} became ${value} at step ${step} although the loss and gradients are finite ` +
+        `(a gradient too large for the state's dtype overflowed, e.g. Adam's ν squares the gradient, which overflows float32 for |g| ≳ 1e19, ` +
+        `and that coordinate's updates would be 0 from then on); ` +
+        (applied ? 'the state was donated, so the step could not be undone' : 'the step was not applied'),
+      fix: 'clip the gradients (chain(clipByGlobalNorm(1), adam(lr))), lower the learning rate, or use float64 params',
+    },
+  ]
+}

@@ -9,7 +9,7 @@ import { type ApplyGradientsOptions, stateUpdate } from './applyGradients'
 import type { Diagnosis } from './diagnosis'
 import type { StepInfo } from './history'
 import { gradStats } from './gradStats'
-import { stepChecks } from './stepChecks'
+import { nonFiniteStateLeaves, stateChecks, stepChecks } from './stepChecks'
 import type { TrainState } from './trainState'
 
 /**
@@ -53,7 +53,10 @@ export type LossFn<P extends PyTree, B> = (params: P, batch: B) => unknown
  * ```
  * The extra arguments reach every transform that uses them (reduceOnPlateau's `value`, polyakSgd's `value`, the
  * line searches' `valueFn`). With diagnostics on (the default), a step whose loss or gradient is not finite returns
- * the state unchanged (same step count) with a `nonFinite` diagnosis naming the first bad gradient leaf; params the
+ * the state unchanged (same step count) with a `nonFinite` diagnosis naming the first bad gradient leaf, and so does a
+ * step that would make a finite tensor of the optimizer state non-finite (a gradient whose square overflows: Adam's ν
+ * would be +Infinity and that coordinate frozen), naming the state leaf (with `donate` that step is already applied);
+ * params the
  * loss never reads give `disconnectedParam`, a broadcast like [n,1] − [n] gives `suspiciousBroadcast`, and the
  * optimizer's suspicious hyperparameters (`hyperparameterDiagnoses`) are reported at step 0. `info.deadUnits` measures,
  * per weight leaf, the fraction of units (columns) whose gradient is exactly 0 on the whole batch (dead ReLUs); the
@@ -134,7 +137,29 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
       return [state, withAux(info)]
     }
     const extra = { value: lossValue, grad: grads as PyTree, valueFn: (p: PyTree) => lossOnly(p, batch) as number }
+    // A donated state's buffers are overwritten by the step: what was non-finite before is read first.
+    const badBefore = diagnostics && donate ? nonFiniteStateLeaves(state.optState) : undefined
     const [next, updates] = update(state, grads as PyTree, extra)
+    if (diagnostics) {
+      const badAfter = nonFiniteStateLeaves(next.optState)
+      const found =
+        badAfter.size === 0
+          ? []
+          : stateChecks(state.step, badBefore ?? nonFiniteStateLeaves(state.optState), badAfter, donate)
+      if (found.length > 0) diagnoses.push(...found)
+      if (found.length > 0 && !donate) {
+        const info = {
+          loss: lossValue,
+          gradNorm,
+          updateNorm: 0,
+          paramNorm: tree.norm(state.params),
+          layerGradRms,
+          deadUnits,
+          diagnoses,
+        }
+        return [state, withAux(info)]
+      }
+    }
     const info = {
       loss: lossValue,
       gradNorm,
