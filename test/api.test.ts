@@ -354,6 +354,7 @@ const CONTRIB_EXPORTS = [
   'momo',
   'scaleByMomoAdam',
   'momoAdam',
+  'mechanize',
 ]
 
 const TREE_EXPORTS = [
