@@ -285,6 +285,7 @@ const RUNTIME_EXPORTS = [
   'smoothLabels',
   'tripletMarginLoss',
   'ntxent',
+  'ctcLoss',
   'rankingSoftmaxLoss',
   'diceLoss',
   'binaryDiceLoss',
