@@ -285,6 +285,7 @@ const RUNTIME_EXPORTS = [
   'smoothLabels',
   'tripletMarginLoss',
   'ntxent',
+  'ctcLoss',
   'rankingSoftmaxLoss',
   'diceLoss',
   'binaryDiceLoss',
@@ -353,6 +354,7 @@ const CONTRIB_EXPORTS = [
   'momo',
   'scaleByMomoAdam',
   'momoAdam',
+  'mechanize',
 ]
 
 const TREE_EXPORTS = [

@@ -61,3 +61,4 @@ export { scaleByMomo, type ScaleByMomoOptions, type ScaleByMomoState } from './t
 export { momo, type MomoOptions, type MomoState } from './optimizers/momo'
 export { scaleByMomoAdam, type ScaleByMomoAdamOptions, type ScaleByMomoAdamState } from './transforms/scaleByMomoAdam'
 export { momoAdam, type MomoAdamOptions, type MomoAdamState } from './optimizers/momoAdam'
+export { mechanize, type MechanizeOptions, type MechanizeState } from './transforms/mechanize'

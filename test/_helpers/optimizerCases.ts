@@ -441,6 +441,7 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
     { label: 'scaleByMomoAdam, adaptive lower bound', make: () => contrib.scaleByMomoAdam({ adaptLowerBound: true }) },
   ],
   momoAdam: [{ label: 'contrib.momoAdam, weight decay', make: () => contrib.momoAdam(0.05, { weightDecay: 0.01 }) }],
+  mechanize: [{ label: 'contrib.mechanize(adam)', make: () => contrib.mechanize(inner(), { numBetas: 3 }) }],
   scheduleFreeAdamw: [
     { label: 'contrib.scheduleFreeAdamw', make: () => contrib.scheduleFreeAdamw(0.05, { weightDecay: 0.01 }) },
   ],

@@ -20,6 +20,9 @@ const cases = [
   ['scaleByMadgrad', () => contrib.scaleByMadgrad(0.1)],
   ['scaleByAcprop', () => contrib.scaleByAcprop()],
   ['scaleByCocob', () => contrib.scaleByCocob()],
+  ['scaleByMomo', () => contrib.scaleByMomo()],
+  ['scaleByMomoAdam', () => contrib.scaleByMomoAdam()],
+  ['mechanize', () => contrib.mechanize(sgd(0.1))],
 ] as const
 
 describe('contrib transforms validate their state at update', () => {

@@ -50,6 +50,8 @@ export const CONTRIB_LAW_CASES: readonly LawCase[] = [
   { name: 'contrib.scaleByAcprop()', make: () => contrib.scaleByAcprop(), moments: fields('mu', 'nu') },
   { name: 'contrib.acprop(0.01)', make: () => contrib.acprop(0.01) },
   { name: 'contrib.cocob()', make: () => contrib.cocob(), initUsesParams: true },
+  // Mechanic keeps x₀, a copy of the params, in its state.
+  { name: 'contrib.mechanize(adam(1))', make: () => contrib.mechanize(adam(1), { numBetas: 3 }), initUsesParams: true },
   // MoMo needs the loss value at the params at every step.
   {
     name: 'contrib.momo(1, adaptLowerBound, weightDecay) (value passed)',

@@ -29,3 +29,4 @@ export { tripletMarginLoss, type TripletMarginLossOptions } from './tripletMargi
 export { ntxent } from './ntxent'
 export { rankingSoftmaxLoss, type RankingSoftmaxLossOptions } from './rankingSoftmaxLoss'
 export { diceLoss, type DiceLossOptions, binaryDiceLoss, multiclassGeneralizedDiceLoss } from './diceLoss'
+export { ctcLoss, type CtcLossOptions } from './ctcLoss'
