@@ -56,7 +56,7 @@ export interface ScaleByAdoptState {
  * @param options - {@link ScaleByAdoptOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdoptState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByAdopt()
  * const [u0, s1] = tx.update(tensor([2]), tx.init(tensor([0])))
  * assert.deepStrictEqual(u0.toArray(), [0]) // the first step only initialises v = g²
