@@ -116,7 +116,7 @@ export type AdafactorState = readonly [
  * @returns A {@link GradientTransformation} whose state is an {@link AdafactorState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adafactor, applyUpdates, tensor, tree } from 'descent'
+ * import { adafactor, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = adafactor(0.1)
  * let params = { w: tensor([[1, -2], [3, 0.5]]) }
  * let state = opt.init(params)

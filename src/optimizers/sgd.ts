@@ -50,7 +50,7 @@ export type SgdState = readonly [TraceState | EmptyState, ScaleByLearningRateSta
  * @returns A {@link GradientTransformation} whose state is an {@link SgdState}.
  * @throws HyperparameterError (a `RangeError`) when the learning rate or the momentum is invalid.
  * @example
- * import { applyUpdates, sgd, tensor, tree } from 'descent'
+ * import { applyUpdates, sgd, tensor, tree } from 'descent-ts'
  * const opt = sgd(0.1, { momentum: 0.5 })
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])

@@ -49,7 +49,7 @@ export type SignumState = readonly [EmaState, EmptyState, ScaleByLearningRateSta
  * @returns A {@link GradientTransformation} whose state is a {@link SignumState}.
  * @throws HyperparameterError (a `RangeError`) when `beta` is out of range.
  * @example
- * import { signum } from 'descent'
+ * import { signum } from 'descent-ts'
  * const opt = signum(0.5)
  * const [u1, s1] = opt.update([2], opt.init([0]))
  * const [u2] = opt.update([-1], s1) // m = 0.9·0.2 − 0.1 = 0.08 > 0: still moving against the old gradient

@@ -55,7 +55,7 @@ export interface EmaState {
  * @throws HyperparameterError when `decay` is out of range (1 is only allowed without debiasing, where it would
  * divide by zero) or `debias` is not a boolean.
  * @example
- * import { ema } from 'descent'
+ * import { ema } from 'descent-ts'
  * const tx = ema(0.5)
  * const [u1, s1] = tx.update([4], tx.init([0]))
  * assert.deepStrictEqual([u1, s1], [[4], { count: 1, ema: [2] }]) // e = 2, debiased by 1 − 0.5

@@ -21,7 +21,7 @@ export interface MeasureWithEmaOptions {
  * @returns a transform whose state is {@link EmaState} over the measurement's structure.
  * @throws HyperparameterError when `decay` ∉ [0, 1).
  * @example
- * import { measureWithEma, monitor, tensor, tree } from 'descent'
+ * import { measureWithEma, monitor, tensor, tree } from 'descent-ts'
  * const tx = monitor({ gradNorm: measureWithEma((u) => tree.norm(u), 0.5) })
  * let state = tx.init([tensor([0, 0])])
  * ;[, state] = tx.update([tensor([3, 4])], state)

@@ -69,7 +69,7 @@ const MODES = ['hard', 'smooth', 'refined'] as const
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByLionState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range or `mode` is unknown.
  * @example
- * import { scaleByLion } from 'descent'
+ * import { scaleByLion } from 'descent-ts'
  * const tx = scaleByLion()
  * const [u1, s1] = tx.update([0.5, -20, 0], tx.init([0, 0, 0]))
  * assert.deepStrictEqual(u1, [1, -1, 0]) // sign(0.1·g)

@@ -78,7 +78,7 @@ export interface ScaleByNovogradState {
  * @throws HyperparameterError (a `RangeError`) when an option is out of range; DescentError from `update` when no
  * params are given.
  * @example
- * import { scaleByNovograd, tensor } from 'descent'
+ * import { scaleByNovograd, tensor } from 'descent-ts'
  * const tx = scaleByNovograd({ eps: 0 })
  * const params = { w: tensor([1, 1]) }
  * // ‖g‖ = 5 for the leaf w, so the first update is g/5 and ν = 25.

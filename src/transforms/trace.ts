@@ -54,7 +54,7 @@ const TRACE_STATE: StateSpec = { trace: 'tree' }
  * @returns A {@link GradientTransformation} whose state is a {@link TraceState}.
  * @throws HyperparameterError when `decay` is outside [0, 1] or `nesterov` is not a boolean.
  * @example
- * import { trace } from 'descent'
+ * import { trace } from 'descent-ts'
  * const tx = trace(0.5)
  * const [u1, s1] = tx.update([2], tx.init([0]))
  * const [u2] = tx.update([2], s1)

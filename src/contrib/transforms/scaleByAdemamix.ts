@@ -56,7 +56,7 @@ const STATE: StateSpec = { count: 'count', countM2: 'count', m1: 'tree', m2: 'tr
  * @param options - {@link ScaleByAdemamixOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdemamixState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByAdemamix({ alpha: 0, eps: 0 })
  * const [u] = tx.update(tensor([0.5, -2]), tx.init(tensor([0, 0])))
  * assert.deepStrictEqual(u.toArray(), [1, -1]) // with α = 0 the first step is Adam's, sign(g)

@@ -54,7 +54,7 @@ const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
  * @param options - {@link ScaleByAdoptOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdoptState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByAdopt()
  * const [u0, s1] = tx.update(tensor([2]), tx.init(tensor([0])))
  * assert.deepStrictEqual(u0.toArray(), [0]) // the first step only initialises v = g²

@@ -65,7 +65,7 @@ const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree', hessianFnStat
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleBySophiaState}; `update` needs the params
  * (and whatever extra arguments the Hessian estimator needs: `objFn` for the default).
  * @example
- * import { contrib, mul, ops, tensor } from 'descent'
+ * import { contrib, mul, ops, tensor } from 'descent-ts'
  * const tx = contrib.scaleBySophia()
  * const x = tensor([1, -2])
  * const f = (p: ReturnType<typeof tensor>) => ops.sum(mul(p, p))

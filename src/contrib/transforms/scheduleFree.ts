@@ -67,7 +67,7 @@ const STATE: StateSpec = {
  * @param options - {@link ScheduleFreeOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScheduleFreeState}; `update` needs the params.
  * @example
- * import { contrib, sgd, tensor } from 'descent'
+ * import { contrib, sgd, tensor } from 'descent-ts'
  * const tx = contrib.scheduleFree(sgd(0.5), 0.5, { b1: 0.5 })
  * const y = tensor([2])
  * const [u, s] = tx.update(tensor([2]), tx.init(y), y)
