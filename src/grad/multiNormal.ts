@@ -44,7 +44,7 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI)
  * @returns a {@link MultiNormal}.
  * @throws ShapeError when the shapes of `loc` and `logScale` do not broadcast.
  * @example
- * import { multiNormal, prngKey, tensor } from 'descent'
+ * import { multiNormal, prngKey, tensor } from 'descent-ts'
  * const dist = multiNormal(tensor([1.5, 1.5], 'float64'), tensor([0.5, 0.5], 'float64'))
  * assert.deepStrictEqual(dist.sample([4, 5], prngKey(0)).shape, [4, 5, 2])
  * // Two coordinates at x = 1: 2·(−0.25/(2e) − 0.5 − ½·log 2π)

@@ -54,7 +54,7 @@ function idsOf(owner: string, name: string, x: unknown, rows: number, cols: numb
  * @returns `[loss, logalphaBlank, logalphaNonblank]`: shapes [B], [T, B, N + 1] and [T, B, N].
  * @throws ShapeError for inconsistent shapes, T = 0 or N = 0, or an unpadded label out of range.
  * @example
- * import { ctcLossWithForwardProbs, tensor } from 'descent'
+ * import { ctcLossWithForwardProbs, tensor } from 'descent-ts'
  * // One frame, label [1], logits [0, 0]: p(∅) = p(1) = 1/2.
  * const [loss, blank, label] = ctcLossWithForwardProbs(tensor([[[0, 0]]], 'float64'), [[0]], [[1]], [[0]])
  * assert.ok(Math.abs(loss.toArray()[0] - Math.log(2)) < 1e-12)
