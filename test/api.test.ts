@@ -144,6 +144,7 @@ const RUNTIME_EXPORTS = [
   'cosineOnecycleSchedule',
   'warmupExponentialDecaySchedule',
   'sgdrSchedule',
+  'wrappedSchedule',
   'perEpoch',
   // optimizers
   'sgd',
@@ -207,6 +208,7 @@ const RUNTIME_EXPORTS = [
   'fisherDiag',
   'makePerturbedFun',
   'microbatch',
+  'multiNormal',
   'reshapeBatchAxis',
   'greater',
   'greaterEqual',
@@ -286,6 +288,7 @@ const RUNTIME_EXPORTS = [
   'tripletMarginLoss',
   'ntxent',
   'ctcLoss',
+  'ctcLossWithForwardProbs',
   'rankingSoftmaxLoss',
   'diceLoss',
   'binaryDiceLoss',

@@ -10,7 +10,7 @@ import { type TraceOptions, type TraceState, trace } from '../transforms/trace'
  * @category optimizers
  * @since 0.1.0
  */
-export interface SgdOptions extends Pick<TraceOptions, 'nesterov'> {
+export interface SgdOptions extends Pick<TraceOptions, 'nesterov' | 'accumulatorDtype'> {
   /**
    * Heavy-ball momentum coefficient β (the `decay` of {@link trace}), in [0, 1). When absent there is no momentum
    * and no momentum state.
@@ -69,7 +69,12 @@ export function sgd(learningRate: ScalarOrSchedule, options: SgdOptions = {}): G
   checkMomentum('sgd', options.momentum)
   checkBoolean('sgd', 'options.nesterov', options.nesterov ?? false)
   return chain(
-    options.momentum === undefined ? identity() : trace(options.momentum, { nesterov: options.nesterov ?? false }),
+    options.momentum === undefined
+      ? identity()
+      : trace(options.momentum, {
+          nesterov: options.nesterov ?? false,
+          accumulatorDtype: options.accumulatorDtype,
+        }),
     scaleByLearningRate(learningRate),
   )
 }

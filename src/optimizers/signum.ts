@@ -5,6 +5,7 @@ import { type EmaState, ema } from '../transforms/ema'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { scaleBySign } from '../transforms/scaleBySign'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import type { DType } from '../core/tensor'
 
 /**
  * Options of {@link signum}.
@@ -17,6 +18,8 @@ export interface SignumOptions {
    * @defaultValue 0.9
    */
   readonly beta?: number
+  /** The dtype of the moving average (optax's `accumulator_dtype`). @defaultValue the dtype of each param */
+  readonly accumulatorDtype?: DType | undefined
 }
 
 /**
@@ -62,7 +65,11 @@ export function signum(
   learningRate: ScalarOrSchedule,
   options: SignumOptions = {},
 ): GradientTransformation<SignumState> {
-  return chain(ema(options.beta ?? 0.9, { debias: false }), scaleBySign(), scaleByLearningRate(learningRate))
+  return chain(
+    ema(options.beta ?? 0.9, { debias: false, accumulatorDtype: options.accumulatorDtype }),
+    scaleBySign(),
+    scaleByLearningRate(learningRate),
+  )
 }
 
 withHyperparamDefaults(signum, 1, { beta: 0.9 })
