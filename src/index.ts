@@ -143,6 +143,7 @@ export {
   matmul,
   dot,
   outer,
+  linear,
   relu,
   leakyRelu,
   elu,

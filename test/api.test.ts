@@ -233,6 +233,7 @@ const RUNTIME_EXPORTS = [
   'matmul',
   'dot',
   'outer',
+  'linear',
   'relu',
   'leakyRelu',
   'elu',
