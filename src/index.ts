@@ -109,6 +109,8 @@ export {
   hessianDiag,
   fisherDiag,
   makePerturbedFun,
+  multiNormal,
+  type MultiNormal,
   microbatch,
   reshapeBatchAxis,
   type AccumulationType,

@@ -21,7 +21,7 @@ export type Leaf = Tensor | number
  * objects that look like a serialised tensor (`_tag: 'Tensor'`: restore saved state with `loadCheckpoint`). Traversal
  * is iterative, so trees of any depth work.
  * @example
- * import { tensor, type PyTree } from 'descent'
+ * import { tensor, type PyTree } from 'descent-ts'
  * const params: PyTree = { layers: [{ w: tensor([[1, 2]]), b: tensor([0]) }], scale: 1, frozen: null }
  * assert.ok(params !== null)
  * @category tree
@@ -88,7 +88,7 @@ export interface ExtraArgs {
  * ```
  *
  * @example
- * import { scale, tensor, applyUpdates, type GradientTransformation } from 'descent'
+ * import { scale, tensor, applyUpdates, type GradientTransformation } from 'descent-ts'
  * const tx: GradientTransformation<unknown> = scale(-0.5)
  * const params = { w: tensor([1, 2]) }
  * const [updates] = tx.update({ w: tensor([2, 2]) }, tx.init(params), params)

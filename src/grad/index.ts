@@ -59,6 +59,7 @@ export {
 export { scaleGradient } from './scaleGradient'
 export { hessianDiag, fisherDiag } from './hessianDiag'
 export { makePerturbedFun, type MakePerturbedFunOptions, type PerturbationNoise } from './makePerturbedFun'
+export { multiNormal, type MultiNormal } from './multiNormal'
 export { microbatch, reshapeBatchAxis, type AccumulationType, type MicrobatchOptions } from './microbatch'
 export * from './losses/index'
 export * as losses from './losses/index'

@@ -71,7 +71,7 @@ export function stateUpdate(owner: string, optimizer: GradientTransformation<any
  * reduceOnPlateau).
  * @throws DescentError when a donated state is passed again; the optimizer's errors (structure, shape) otherwise.
  * @example
- * import { applyGradients, initTrainState, sgd, tensor } from 'descent'
+ * import { applyGradients, initTrainState, sgd, tensor } from 'descent-ts'
  * const opt = sgd(0.1)
  * const step = applyGradients(opt)
  * const s0 = initTrainState({ w: tensor([1, 2]) }, opt)

@@ -9,7 +9,7 @@ import { injectHyperparams } from './injectHyperparams'
  * injectStatefulHyperparams(factory) = injectHyperparams(factory)
  * ```
  * @example
- * import { injectHyperparams, injectStatefulHyperparams } from 'descent'
+ * import { injectHyperparams, injectStatefulHyperparams } from 'descent-ts'
  * assert.strictEqual(injectStatefulHyperparams, injectHyperparams)
  * @see injectHyperparams
  * @category transforms

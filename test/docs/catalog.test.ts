@@ -101,9 +101,9 @@ describe('docs/optimizers.md', () => {
     expect(blocks.length).toBeGreaterThan(0)
     for (const block of blocks) {
       const { js, modules } = compileExample(block)
-      expect(modules).toEqual(['descent'])
+      expect(modules).toEqual(['descent-ts'])
       expect(block).toMatch(/assert/)
-      await runExample(js, { descent })
+      await runExample(js, { 'descent-ts': descent })
     }
   })
 })

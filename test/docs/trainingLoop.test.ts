@@ -13,9 +13,9 @@ describe('docs/training-loop.md', () => {
 
   it.each(blocks.map((b, i) => [i + 1, b] as const))('code block %i runs and its assertions hold', async (_, block) => {
     const { js, modules } = compileExample(block)
-    for (const m of modules) expect(m).toBe('descent')
+    for (const m of modules) expect(m).toBe('descent-ts')
     expect(block).toMatch(/assert/)
-    await runExample(js, { descent })
+    await runExample(js, { 'descent-ts': descent })
   })
 
   it('names every train-layer export', () => {

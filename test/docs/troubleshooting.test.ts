@@ -22,9 +22,9 @@ describe('docs/troubleshooting.md', () => {
     '%s: the code block runs and its assertions hold',
     async (_, code) => {
       const { js, modules } = compileExample(code)
-      for (const m of modules) expect(m).toBe('descent')
+      for (const m of modules) expect(m).toBe('descent-ts')
       expect(code).toMatch(/assert/)
-      await runExample(js, { descent })
+      await runExample(js, { 'descent-ts': descent })
     },
   )
 

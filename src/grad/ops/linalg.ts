@@ -20,7 +20,7 @@ import { reshape } from './shape'
  * ```
  * @returns the product.
  * @example
- * import { matmul, tensor } from 'descent'
+ * import { matmul, tensor } from 'descent-ts'
  * const a = tensor([[1, 2], [3, 4]])
  * assert.deepStrictEqual(matmul(a, tensor([[1], [1]])).toArray(), [[3], [7]])
  * assert.deepStrictEqual(matmul(a, tensor([1, 0])).toArray(), [1, 3])
@@ -65,7 +65,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
  * ```
  * @returns the product.
  * @example
- * import { dot, tensor } from 'descent'
+ * import { dot, tensor } from 'descent-ts'
  * assert.strictEqual(dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item(), 32)
  * @category grad
  * @since 0.1.0
@@ -88,7 +88,7 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
  * ```
  * @returns a matrix of shape `[size(u), size(v)]`.
  * @example
- * import { outer, tensor } from 'descent'
+ * import { outer, tensor } from 'descent-ts'
  * assert.deepStrictEqual(outer(tensor([1, 2]), tensor([3, 4])).toArray(), [[3, 4], [6, 8]])
  * @category grad
  * @since 0.1.0
