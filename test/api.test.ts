@@ -144,6 +144,7 @@ const RUNTIME_EXPORTS = [
   'cosineOnecycleSchedule',
   'warmupExponentialDecaySchedule',
   'sgdrSchedule',
+  'wrappedSchedule',
   'perEpoch',
   // optimizers
   'sgd',
