@@ -4,8 +4,8 @@ import { build as esbuild } from 'esbuild'
 import { defineConfig, type Options } from 'tsup'
 
 // Two layouts of the same code (package.json "exports" picks one), each sharing one copy of every module between the
-// three entries, so that descent/gpu's useGpu() installs its kernels in the very dispatcher (kernels/dispatch) that
-// descent's setBackend controls, and descent/testing builds descent's own Tensors:
+// three entries, so that descent-ts/gpu's useGpu() installs its kernels in the very dispatcher (kernels/dispatch) that
+// descent's setBackend controls, and descent-ts/testing builds descent's own Tensors:
 // - dist/**/*.js, one ESM file per source module, for bundlers ("import"): with "sideEffects": false a bundler
 //   drops every module an app does not reach (an sgd-only app: ~19 KB instead of the whole library);
 // - dist/node/, the three entries bundled with shared chunks, ESM and CJS, for Node ("node", and every "require"):

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-const esm = await import('descent')
-const cjs = require('descent')
+const esm = await import('descent-ts')
+const cjs = require('descent-ts')
 const perModule = await import('../dist/index.js')
 
 for (const [format, d] of [
@@ -38,9 +38,9 @@ assert.deepEqual(
 )
 assert.deepEqual(Object.keys(esm).sort(), Object.keys(perModule).sort())
 
-// descent/testing: its own entry (it alone loads fast-check), loadable with import and require.
-const testingEsm = await import('descent/testing')
-const testingCjs = require('descent/testing')
+// descent-ts/testing: its own entry (it alone loads fast-check), loadable with import and require.
+const testingEsm = await import('descent-ts/testing')
+const testingCjs = require('descent-ts/testing')
 for (const [format, t] of [
   ['esm', testingEsm],
   ['cjs', testingCjs],
@@ -51,7 +51,7 @@ for (const [format, t] of [
   console.log(`dist testing (${format}): ok, ${Object.keys(t).length} exports`)
 }
 // What each entry loads, following the per-module output's relative imports: the main entry never loads fast-check
-// (only descent/testing does) nor gpu.js (only descent/gpu does).
+// (only descent-ts/testing does) nor gpu.js (only descent-ts/gpu does).
 const { readFileSync } = await import('node:fs')
 const { dirname, join, relative } = await import('node:path')
 const dist = new URL('../dist/', import.meta.url).pathname
@@ -91,13 +91,13 @@ for (const [layout, dir, ext] of [
   console.log(`dist, ${layout}: the main entry loads ${main.modules} files and no package but pure-rand`)
 }
 
-// descent/gpu installs its kernels in the dispatcher the main entry's setBackend controls (one module, shared).
+// descent-ts/gpu installs its kernels in the dispatcher the main entry's setBackend controls (one module, shared).
 for (const [format, d, g] of [
-  ['esm', esm, await import('descent/gpu')],
-  ['cjs', cjs, require('descent/gpu')],
+  ['esm', esm, await import('descent-ts/gpu')],
+  ['cjs', cjs, require('descent-ts/gpu')],
   ['per-module esm', perModule, await import('../dist/gpu/index.js')],
 ]) {
-  assert.throws(() => d.setBackend('gpu'), /import \{ useGpu \} from 'descent\/gpu'/, format)
+  assert.throws(() => d.setBackend('gpu'), /import \{ useGpu \} from 'descent-ts\/gpu'/, format)
   assert.deepEqual(g.useGpu(), { _tag: 'Right', right: { backend: 'wasm', renderer: '', software: false } }, format)
   d.setBackend('gpu')
   // [1 2 3]·[[1 2] [3 4] [5 6]] = [22 28] on gpu.js (a vector × matrix product was NaN before)

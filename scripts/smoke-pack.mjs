@@ -5,8 +5,8 @@
 //   neither gpu.js nor fast-check (optional peer dependencies) nor fp-ts (bundled) was installed;
 // - publint and @arethetypeswrong/cli on the package as shipped;
 // - ESM `import`, CJS `require` and TypeScript consumers (moduleResolution bundler, node16 and nodenext, ESM and CJS
-//   files) of descent, descent/testing and descent/gpu (gpu.js linked in, as a user who wants it installs it);
-// - an esbuild bundle of an app that uses only sgd (≤ 15 KB minified) and the time `import('descent')` takes in a
+//   files) of descent, descent-ts/testing and descent-ts/gpu (gpu.js linked in, as a user who wants it installs it);
+// - an esbuild bundle of an app that uses only sgd (≤ 15 KB minified) and the time `import('descent-ts')` takes in a
 //   fresh Node process (printed, not asserted: timings depend on the machine).
 // Run after `npm run build`.
 import assert from 'node:assert/strict'
@@ -95,12 +95,12 @@ try {
   const each = installed.map((n) => `${n} ${(bytes(join(modules, n)) / MB).toFixed(2)} MB`).join(', ')
   console.log(`install --omit=dev: ${(total / MB).toFixed(2)} MB in files (du: ${du}): ${each}`)
   assert.ok(total <= 5 * MB, `the install is ${(total / MB).toFixed(2)} MB, over 5 MB`)
-  assert.deepEqual(installed.sort(), ['descent', ...closure].sort())
+  assert.deepEqual(installed.sort(), ['descent-ts', ...closure].sort())
   for (const absent of ['gpu.js', 'webgpu', 'fp-ts', 'fast-check'])
     assert.ok(!installed.includes(absent), `${absent} was installed`)
 
-  // Consumers. The optional peer dependencies are linked in, as the user who wants descent/gpu installs gpu.js and
-  // the one who wants descent/testing fast-check; @types/node for the TS consumers.
+  // Consumers. The optional peer dependencies are linked in, as the user who wants descent-ts/gpu installs gpu.js and
+  // the one who wants descent-ts/testing fast-check; @types/node for the TS consumers.
   for (const peer of Object.keys(manifest.peerDependencies))
     symlinkSync(join(root, 'node_modules', peer), join(modules, peer), 'dir')
   mkdirSync(join(modules, '@types'))
@@ -119,9 +119,9 @@ try {
     releaseGpu()
     console.log('packed tarball: ok')`
   const names = 'DescentError, applyGradients, initTrainState, matmul, setBackend, sgd, tensor'
-  const imports = `import { ${names} } from 'descent'\nimport { theorems, verifyTheorem } from 'descent/testing'\nimport { releaseGpu, useGpu } from 'descent/gpu'\n`
-  const requires = `const { ${names} } = require('descent')\nconst { theorems, verifyTheorem } = require('descent/testing')\nconst { releaseGpu, useGpu } = require('descent/gpu')\n`
-  const typed = `declare const console: { log(...args: unknown[]): void }\nimport type { TrainState } from 'descent'\nimport type { GpuInfo } from 'descent/gpu'\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
+  const imports = `import { ${names} } from 'descent-ts'\nimport { theorems, verifyTheorem } from 'descent-ts/testing'\nimport { releaseGpu, useGpu } from 'descent-ts/gpu'\n`
+  const requires = `const { ${names} } = require('descent-ts')\nconst { theorems, verifyTheorem } = require('descent-ts/testing')\nconst { releaseGpu, useGpu } = require('descent-ts/gpu')\n`
+  const typed = `declare const console: { log(...args: unknown[]): void }\nimport type { TrainState } from 'descent-ts'\nimport type { GpuInfo } from 'descent-ts/gpu'\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
   writeFileSync(join(app, 'esm.mjs'), imports + use)
   writeFileSync(join(app, 'cjs.cjs'), requires + use)
   writeFileSync(join(app, 'main.ts'), imports + typed + use)
@@ -151,7 +151,7 @@ try {
   // An app that uses only sgd, bundled and minified by esbuild (the bundler tsup ships) from the per-module layout.
   writeFileSync(
     join(app, 'sgd-app.mjs'),
-    `import { applyUpdates, sgd, tensor } from 'descent'\nconst opt = sgd(0.1)\nconst params = { w: tensor([1, 2]) }\nconst [u] = opt.update({ w: tensor([1, 1]) }, opt.init(params), params)\nconsole.log(applyUpdates(params, u).w.toArray())\n`,
+    `import { applyUpdates, sgd, tensor } from 'descent-ts'\nconst opt = sgd(0.1)\nconst params = { w: tensor([1, 2]) }\nconst [u] = opt.update({ w: tensor([1, 1]) }, opt.init(params), params)\nconsole.log(applyUpdates(params, u).w.toArray())\n`,
   )
   const bundleSgd = (options) =>
     build({
@@ -170,7 +170,7 @@ try {
     const js = bundle.outputFiles[0].text
     const inputs = Object.keys(bundle.metafile.inputs)
     assert.ok(
-      inputs.some((f) => f.includes('descent/dist/optimizers/sgd.js')),
+      inputs.some((f) => f.includes('descent-ts/dist/optimizers/sgd.js')),
       `the per-module layout: ${inputs}`,
     )
     for (const absent of ['gpu.js', 'fast-check', 'webasm'])
@@ -181,7 +181,7 @@ try {
       /\[ 0\.8999999761581421, 1\.899999976158142 \]/,
     )
     // The same app bundled from the sources: what the modules it needs weigh, without any packaging.
-    const fromSources = await bundleSgd({ alias: { descent: join(root, 'src', 'index.ts') } })
+    const fromSources = await bundleSgd({ alias: { 'descent-ts': join(root, 'src', 'index.ts') } })
     return [js.length, fromSources.outputFiles[0].text.length]
   }
 
@@ -189,7 +189,7 @@ try {
   // "sideEffects": false must not let a bundler drop a module the app needs.
   writeFileSync(
     join(app, 'train-app.mjs'),
-    `import { adam, initTrainState, ops, randomNormal, prngKey, trainStep } from 'descent'
+    `import { adam, initTrainState, ops, randomNormal, prngKey, trainStep } from 'descent-ts'
 const x = randomNormal(prngKey(1), [64, 8])
 const y = ops.matmul(x, randomNormal(prngKey(2), [8, 1]))
 const loss = (p, b) => ops.mean(ops.square(ops.sub(ops.matmul(b.x, p.w), b.y)))
@@ -221,7 +221,7 @@ console.log(JSON.stringify([info.loss, Array.from(state.params.w.dataSync())]))
   // Independent checks, run side by side: the package as shipped (publint; attw: every entry under node10, node16
   // ESM/CJS and bundler resolution), the consumers, the bundle.
   const [, , esmOut, cjsOut, , , , sgdBytes] = await Promise.all([
-    runAsync(bin('publint'), ['run', join(modules, 'descent'), '--pack', 'false', '--strict'], app),
+    runAsync(bin('publint'), ['run', join(modules, 'descent-ts'), '--pack', 'false', '--strict'], app),
     runAsync(bin('attw'), [tarball, '--no-definitely-typed', '--format', 'ascii'], app),
     runAsync(process.execPath, ['esm.mjs'], app),
     runAsync(process.execPath, ['cjs.cjs'], app),
@@ -246,14 +246,14 @@ console.log(JSON.stringify([info.loss, Array.from(state.params.w.dataSync())]))
   // The import of the main entry in a fresh process (median of 7), printed: the wall time, and the CPU time the
   // process spent on it, which a busy machine inflates less.
   const probe =
-    "const c = process.cpuUsage(); const t = performance.now(); await import('descent'); " +
+    "const c = process.cpuUsage(); const t = performance.now(); await import('descent-ts'); " +
     'const u = process.cpuUsage(c); console.log(performance.now() - t, (u.user + u.system) / 1000)'
   const samples = Array.from({ length: 7 }, () =>
     run(process.execPath, ['--input-type=module', '-e', probe], app).trim().split(' ').map(Number),
   )
   const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1].toFixed(1)
   console.log(
-    `import('descent') in a fresh Node process: median ${median(samples.map((s) => s[0]))} ms wall, ` +
+    `import('descent-ts') in a fresh Node process: median ${median(samples.map((s) => s[0]))} ms wall, ` +
       `${median(samples.map((s) => s[1]))} ms CPU (goal 20 ms)`,
   )
 } finally {

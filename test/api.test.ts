@@ -144,6 +144,7 @@ const RUNTIME_EXPORTS = [
   'cosineOnecycleSchedule',
   'warmupExponentialDecaySchedule',
   'sgdrSchedule',
+  'wrappedSchedule',
   'perEpoch',
   // optimizers
   'sgd',
@@ -207,6 +208,7 @@ const RUNTIME_EXPORTS = [
   'fisherDiag',
   'makePerturbedFun',
   'microbatch',
+  'multiNormal',
   'reshapeBatchAxis',
   'greater',
   'greaterEqual',
@@ -233,6 +235,7 @@ const RUNTIME_EXPORTS = [
   'matmul',
   'dot',
   'outer',
+  'linear',
   'relu',
   'leakyRelu',
   'elu',
@@ -286,6 +289,7 @@ const RUNTIME_EXPORTS = [
   'tripletMarginLoss',
   'ntxent',
   'ctcLoss',
+  'ctcLossWithForwardProbs',
   'rankingSoftmaxLoss',
   'diceLoss',
   'binaryDiceLoss',
@@ -470,7 +474,7 @@ describe('public API surface', () => {
   })
 })
 
-// descent/testing is a separate entry with its own frozen surface.
+// descent-ts/testing is a separate entry with its own frozen surface.
 const TESTING_EXPORTS = [
   'verifyTheorem',
   'assertTheorem',
@@ -485,13 +489,13 @@ const TESTING_EXPORTS = [
   'projectionBox',
 ]
 
-describe('descent/testing surface', () => {
+describe('descent-ts/testing surface', () => {
   it('exports exactly the documented names', async () => {
     const testing = await import('../src/testing/index')
     expect(Object.keys(testing).sort()).toEqual([...TESTING_EXPORTS].sort())
   })
 
-  it('the main entry does not import descent/testing (so it never loads fast-check)', async () => {
+  it('the main entry does not import descent-ts/testing (so it never loads fast-check)', async () => {
     const { readFileSync } = await import('node:fs')
     const index = readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8')
     expect(index).not.toMatch(/testing/)

@@ -20,7 +20,7 @@ const RANK: Record<string, number> = {
   contrib: 4.5,
   train: 5,
   testing: 6,
-  gpu: 6, // descent/gpu: installs gpu.js kernels in kernels/dispatch.ts
+  gpu: 6, // descent-ts/gpu: installs gpu.js kernels in kernels/dispatch.ts
 }
 
 const walk = (dir: string): string[] =>

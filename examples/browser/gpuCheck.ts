@@ -1,5 +1,5 @@
 /**
- * gpu.js against the CPU path, on the same inputs, through the public entries: `useGpu` from `descent/gpu` installs
+ * gpu.js against the CPU path, on the same inputs, through the public entries: `useGpu` from `descent-ts/gpu` installs
  * the gpu.js kernels, then descent's own `matmul` (and the matmul inside `grad`) runs under `withBackend('gpu')` and
  * under `withBackend('js')` (the SIMD WebAssembly / TS kernels); the element-wise kernels of `gpuBackend` are compared
  * with float32 arithmetic in JS.

@@ -43,7 +43,7 @@ export function addInto(p: F32 | F64, u: F32 | F64, out: F32 | F64): void {
  * θ' = θ + u
  * ```
  * @example
- * import { applyUpdates, tensor } from 'descent'
+ * import { applyUpdates, tensor } from 'descent-ts'
  * const p = applyUpdates({ w: tensor([1, 2]), b: 1 }, { w: tensor([0.5, -1], 'float64'), b: -1 })
  * assert.deepStrictEqual([p.w.toArray(), p.w.dtype, p.b], [[1.5, 1], 'float32', 0])
  * @category transforms
@@ -101,7 +101,7 @@ function addTrees<P extends PyTree>(
  * out = stepSize·new + (1 − stepSize)·old
  * ```
  * @example
- * import { incrementalUpdate } from 'descent'
+ * import { incrementalUpdate } from 'descent-ts'
  * assert.deepStrictEqual(incrementalUpdate([1], [3], 0.25), [2.5])
  * @category transforms
  * @since 0.1.0

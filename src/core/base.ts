@@ -18,7 +18,7 @@ const EMPTY: EmptyState = Object.freeze({})
  * NonFiniteError naming a NaN or ±Infinity param), so that a stateless transform refuses bad params as loudly as a
  * stateful one.
  * @example
- * import { initEmptyState } from 'descent'
+ * import { initEmptyState } from 'descent-ts'
  * assert.deepStrictEqual(initEmptyState({ w: 1 }), {})
  * @category transforms
  * @since 0.1.0
@@ -31,7 +31,7 @@ export const initEmptyState = (params: PyTree): EmptyState => (checkParams('init
  * u = g
  * ```
  * @example
- * import { identity } from 'descent'
+ * import { identity } from 'descent-ts'
  * const tx = identity()
  * assert.deepStrictEqual(tx.update({ w: 2 }, tx.init({ w: 0 }))[0], { w: 2 })
  * @category transforms
@@ -51,7 +51,7 @@ export const identity = (): GradientTransformation<EmptyState> => ({
  * u = 0
  * ```
  * @example
- * import { setToZero, tensor } from 'descent'
+ * import { setToZero, tensor } from 'descent-ts'
  * const tx = setToZero()
  * assert.deepStrictEqual(tx.update({ w: tensor([1, -2]) }, tx.init({}))[0].w.toArray(), [0, 0])
  * @category transforms
@@ -71,7 +71,7 @@ export const setToZero = (): GradientTransformation<EmptyState> => ({
  * u = f(g, θ)
  * ```
  * @example
- * import { stateless, tree } from 'descent'
+ * import { stateless, tree } from 'descent-ts'
  * const double = stateless((g) => tree.scale(2, g))
  * assert.deepStrictEqual(double.update([1.5], double.init([0]))[0], [3])
  * @category transforms
@@ -91,7 +91,7 @@ export const stateless = (
  * A stateless transform from a per-leaf function; `f` receives the update leaf and the params leaf
  * (`undefined` when `update` gets no params).
  * @example
- * import { statelessWithTreeMap } from 'descent'
+ * import { statelessWithTreeMap } from 'descent-ts'
  * const tx = statelessWithTreeMap((g, p) => (g as number) + (p as number))
  * assert.deepStrictEqual(tx.update([1], tx.init([10]), [10])[0], [11])
  * @category transforms

@@ -19,7 +19,7 @@ export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never
  * chain(t₁, …, tₙ).update(g) = tₙ.update(… t₁.update(g) …)
  * ```
  * @example
- * import { chain, scale, clipByGlobalNorm, tensor } from 'descent'
+ * import { chain, scale, clipByGlobalNorm, tensor } from 'descent-ts'
  * const tx = chain(clipByGlobalNorm(1), scale(-0.1))
  * const params = { w: tensor([0, 0]) }
  * const [u, state] = tx.update({ w: tensor([3, 4]) }, tx.init(params), params)
@@ -102,7 +102,7 @@ const describeState = (s: unknown): string =>
 /**
  * {@link chain} with named parts: the state is a record `{ name: state }` instead of a tuple.
  * @example
- * import { namedChain, scaleByAdam, scale, tensor } from 'descent'
+ * import { namedChain, scaleByAdam, scale, tensor } from 'descent-ts'
  * const tx = namedChain(['adam', scaleByAdam()], ['lr', scale(-1e-3)])
  * const state = tx.init({ w: tensor([1]) })
  * assert.strictEqual(state.adam.count, 0)

@@ -28,7 +28,7 @@ export type DiagnosisCode =
  * involved) and what to do about it (`fix`). An `error` means the run cannot go on as it is (`fit` stops on one unless
  * told otherwise); a `warning` means it can, probably badly.
  * @example
- * import type { Diagnosis } from 'descent'
+ * import type { Diagnosis } from 'descent-ts'
  * const d: Diagnosis = {
  *   code: 'nonFinite', severity: 'error', step: 12, path: 'grads.w',
  *   message: 'the gradient is NaN at grads.w', fix: 'look for log(0) or 0/0 in the loss',

@@ -32,7 +32,7 @@ const setCode = (e: Error, options: DescentErrorOptions | undefined): void => {
  * `Diagnosis`'s, so code can branch on `e.code` instead of matching messages.
  *
  * @example
- * import { DescentError, grad, tensor, tree } from 'descent'
+ * import { DescentError, grad, tensor, tree } from 'descent-ts'
  * let caught: unknown
  * try { tree.add({ w: tensor([1, 2]) }, { w: tensor([1, 2, 3]) }) } catch (e) { caught = e }
  * assert.ok(caught instanceof DescentError)
@@ -62,7 +62,7 @@ export class DescentError extends Error {
 /**
  * Two pytrees that must have the same structure do not: different keys, lengths, or leaf kinds.
  * @example
- * import { StructureError, tree } from 'descent'
+ * import { StructureError, tree } from 'descent-ts'
  * assert.throws(() => tree.add({ a: 1 }, { b: 1 }), StructureError)
  * @category errors
  * @since 0.1.0
@@ -72,7 +72,7 @@ export class StructureError extends DescentError {}
 /**
  * Two leaves at the same path have different shapes, or a tensor was built with a shape that does not fit its data.
  * @example
- * import { ShapeError, tree, tensor } from 'descent'
+ * import { ShapeError, tree, tensor } from 'descent-ts'
  * assert.throws(() => tree.add(tensor([1, 2]), tensor([1, 2, 3])), ShapeError)
  * @category errors
  * @since 0.1.0
@@ -82,7 +82,7 @@ export class ShapeError extends DescentError {}
 /**
  * A dtype that descent does not support, or a dtype conflict that cannot be resolved.
  * @example
- * import { DTypeError, zeros } from 'descent'
+ * import { DTypeError, zeros } from 'descent-ts'
  * assert.throws(() => zeros([2], 'int32' as never), DTypeError)
  * @category errors
  * @since 0.1.0
@@ -92,7 +92,7 @@ export class DTypeError extends DescentError {}
 /**
  * A value inside a pytree that is neither a leaf (`Tensor`, `number`) nor a node (array, plain object, `null`).
  * @example
- * import { InvalidTreeError, tree } from 'descent'
+ * import { InvalidTreeError, tree } from 'descent-ts'
  * assert.throws(() => tree.leaves({ w: 'oops' } as never), InvalidTreeError)
  * @category errors
  * @since 0.1.0
@@ -102,7 +102,7 @@ export class InvalidTreeError extends DescentError {}
 /**
  * A non-finite value (NaN or ±Infinity) where the caller asked for finite values.
  * @example
- * import { NonFiniteError } from 'descent'
+ * import { NonFiniteError } from 'descent-ts'
  * assert.ok(new NonFiniteError('x') instanceof Error)
  * @category errors
  * @since 0.1.0
@@ -113,7 +113,7 @@ export class NonFiniteError extends DescentError {}
  * An invalid hyperparameter, thrown when a transform, optimizer or schedule is constructed (never during `update`).
  * It is a `RangeError` and also `instanceof DescentError`.
  * @example
- * import { HyperparameterError, DescentError, scaleByAdam } from 'descent'
+ * import { HyperparameterError, DescentError, scaleByAdam } from 'descent-ts'
  * assert.throws(() => scaleByAdam({ b1: 1.2 }), /scaleByAdam options.b1 must be in \[0, 1\); got 1.2/)
  * let caught: unknown
  * try { scaleByAdam({ b1: 1.2 }) } catch (e) { caught = e }

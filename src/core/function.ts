@@ -2,7 +2,7 @@
  * Makes a function callable data-first (`f(self, ...args)`) and data-last (`f(...args)(self)`), as Effect's `dual`.
  * `isDataFirst` decides from the arguments which form was used.
  * @example
- * import { dual } from 'descent'
+ * import { dual } from 'descent-ts'
  * const add: { (a: number, b: number): number; (b: number): (a: number) => number } = dual(
  *   (args) => args.length === 2,
  *   (a: number, b: number) => a + b,

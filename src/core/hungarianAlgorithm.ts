@@ -73,7 +73,7 @@ function assignRows(c: readonly (readonly number[])[], n: number, m: number): nu
  * @returns `[i, j]`: the row indices and the column indices of the assignment.
  * @throws ShapeError when the cost matrix is not rectangular or has a non-finite entry.
  * @example
- * import { hungarianAlgorithm } from 'descent'
+ * import { hungarianAlgorithm } from 'descent-ts'
  * // optax's docstring example: cost 15, i = [0, 1, 3], j = [0, 2, 1]
  * const cost = [[8, 4, 7], [5, 2, 3], [9, 6, 7], [9, 4, 8]]
  * const [i, j] = hungarianAlgorithm(cost)
@@ -113,7 +113,7 @@ export function hungarianAlgorithm(
  * ```
  * @returns `[i, j]`: the row indices and the column indices of the assignment.
  * @example
- * import { baseHungarianAlgorithm } from 'descent'
+ * import { baseHungarianAlgorithm } from 'descent-ts'
  * const cost = [[90, 80, 75, 70], [35, 85, 55, 65], [125, 95, 90, 95], [45, 110, 95, 115], [50, 100, 90, 100]]
  * const [i, j] = baseHungarianAlgorithm(cost)
  * assert.deepStrictEqual([i, j], [[0, 1, 2, 3], [3, 2, 1, 0]]) // cost 265, as optax's docstring

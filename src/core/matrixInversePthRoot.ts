@@ -28,7 +28,7 @@ export interface MatrixInversePthRootOptions {
  * @returns `[A^(−1/p), error]`, the root in A's dtype and max|M − I| at the end.
  * @throws ShapeError when A is not square; HyperparameterError when p is not a positive integer.
  * @example
- * import { matrixInversePthRoot, tensor } from 'descent'
+ * import { matrixInversePthRoot, tensor } from 'descent-ts'
  * const [r] = matrixInversePthRoot(tensor([[4, 0], [0, 16]], 'float64'), 2, { ridgeEpsilon: 0 })
  * const [[a, b], [c, d]] = r.toArray() as [[number, number], [number, number]]
  * assert.ok(Math.abs(a - 0.5) < 1e-5 && Math.abs(d - 0.25) < 1e-5 && b === 0 && c === 0)

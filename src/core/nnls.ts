@@ -22,7 +22,7 @@ export interface NnlsOptions {
  * @returns x, of shape `[A.shape[1], ...b.shape.slice(1)]`.
  * @throws ShapeError when A is not a matrix or b does not have A's row count.
  * @example
- * import { nnls, tensor } from 'descent'
+ * import { nnls, tensor } from 'descent-ts'
  * // the unconstrained solution (1, −1) is infeasible; the answer clips the second coordinate and refits the first
  * const A = tensor([[1, 0], [0, 1], [1, 1]], 'float64')
  * const x = nnls(A, tensor([1, -1, 0], 'float64'), 500).toArray() as number[]

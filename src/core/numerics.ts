@@ -8,7 +8,7 @@ import type { Leaf } from './types'
  * safeNorm(x) = max(‖x‖₂, minNorm)
  * ```
  * @example
- * import { safeNorm, tensor } from 'descent'
+ * import { safeNorm, tensor } from 'descent-ts'
  * assert.strictEqual(safeNorm(tensor([3, 4]), 0), 5)
  * assert.strictEqual(safeNorm(tensor([0, 0]), 1e-6), 1e-6)
  * @category numerics
@@ -23,7 +23,7 @@ export const safeNorm = (x: Leaf, minNorm: number): number =>
  * safeRootMeanSquares(x) = max(√(mean(x²)), minRms)
  * ```
  * @example
- * import { safeRootMeanSquares, tensor } from 'descent'
+ * import { safeRootMeanSquares, tensor } from 'descent-ts'
  * assert.strictEqual(safeRootMeanSquares(tensor([3, 3, 3, 3]), 0), 3)
  * @category numerics
  * @since 0.1.0

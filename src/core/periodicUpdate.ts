@@ -8,7 +8,7 @@ import type { PyTree } from './types'
  * ```
  * @returns `newTensors` or `oldTensors` (the same object).
  * @example
- * import { periodicUpdate } from 'descent'
+ * import { periodicUpdate } from 'descent-ts'
  * assert.deepStrictEqual(periodicUpdate([1], [0], 10, 5), [1])
  * assert.deepStrictEqual(periodicUpdate([1], [0], 11, 5), [0])
  * @see incrementalUpdate

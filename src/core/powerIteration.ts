@@ -33,7 +33,7 @@ const normalize = <T extends PyTree>(x: T): T => tree.scale(1 / tree.norm(x), x)
  * @returns `[eigenvalue, eigenvector]` with ‖eigenvector‖ = 1.
  * @throws DescentError when a function is given without `v0`, or the iteration reaches the zero vector.
  * @example
- * import { powerIteration, tensor } from 'descent'
+ * import { powerIteration, tensor } from 'descent-ts'
  * const [lambda, v] = powerIteration(tensor([[2, 0], [0, -5]], 'float64'))
  * assert.ok(Math.abs(lambda + 5) < 1e-9)
  * assert.ok(Math.abs(Math.abs((v.toArray() as number[])[1]!) - 1) < 1e-6)

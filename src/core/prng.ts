@@ -13,7 +13,7 @@ export type PRNGKey = readonly [number, number]
 /**
  * A key from an integer seed (any safe integer).
  * @example
- * import { prngKey } from 'descent'
+ * import { prngKey } from 'descent-ts'
  * assert.deepStrictEqual(prngKey(42), [0, 42])
  * @category random
  * @since 0.1.0
@@ -35,7 +35,7 @@ function generator(key: PRNGKey) {
 /**
  * `num` new independent keys from one key (the key itself should not be used again).
  * @example
- * import { prngKey, splitKey } from 'descent'
+ * import { prngKey, splitKey } from 'descent-ts'
  * const [k1, k2] = splitKey(prngKey(0))
  * assert.notDeepStrictEqual(k1, k2)
  * assert.deepStrictEqual(splitKey(prngKey(0)), splitKey(prngKey(0)))
@@ -70,7 +70,7 @@ export interface UniformOptions {
 /**
  * Uniform samples in `[minval, maxval)`.
  * @example
- * import { prngKey, randomUniform } from 'descent'
+ * import { prngKey, randomUniform } from 'descent-ts'
  * const x = randomUniform(prngKey(1), [1000], { minval: -1, maxval: 1 })
  * assert.ok(x.dataSync().every((v) => v >= -1 && v < 1))
  * @category random
@@ -122,7 +122,7 @@ export interface NormalOptions {
  * x = mean + stddev·√(−2 ln u₁)·cos(2π u₂),  u₁ ∈ (0, 1], u₂ ∈ [0, 1)
  * ```
  * @example
- * import { prngKey, randomNormal } from 'descent'
+ * import { prngKey, randomNormal } from 'descent-ts'
  * const x = randomNormal(prngKey(2), [20000]).dataSync()
  * const mean = Array.from(x).reduce((a, b) => a + b, 0) / x.length
  * assert.ok(Math.abs(mean) < 0.05)
@@ -146,7 +146,7 @@ export function randomNormal(key: PRNGKey, shape: readonly number[], options: No
 /**
  * Bernoulli samples: 1 with probability `p`, else 0.
  * @example
- * import { prngKey, randomBernoulli } from 'descent'
+ * import { prngKey, randomBernoulli } from 'descent-ts'
  * const x = randomBernoulli(prngKey(3), 0.25, [4000]).dataSync()
  * assert.ok(Math.abs(Array.from(x).reduce((a, b) => a + b, 0) / 4000 - 0.25) < 0.03)
  * @category random
@@ -167,7 +167,7 @@ export function randomBernoulli(key: PRNGKey, p: number, shape: readonly number[
  * for i = n−1 … 1:  j = ⌊u_i·(i + 1)⌋,  swap(π_i, π_j)
  * ```
  * @example
- * import { prngKey, randomPermutation } from 'descent'
+ * import { prngKey, randomPermutation } from 'descent-ts'
  * const p = randomPermutation(prngKey(0), 5)
  * assert.deepStrictEqual([...p].sort(), [0, 1, 2, 3, 4])
  * assert.deepStrictEqual(randomPermutation(prngKey(0), 5), p)

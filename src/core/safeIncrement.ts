@@ -6,7 +6,7 @@
  * ```
  * @returns the next count.
  * @example
- * import { safeIncrement } from 'descent'
+ * import { safeIncrement } from 'descent-ts'
  * assert.strictEqual(safeIncrement(41), 42)
  * assert.strictEqual(safeIncrement(Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER)
  * @see safeInt32Increment
@@ -23,7 +23,7 @@ export const safeIncrement = (count: number): number => (count < Number.MAX_SAFE
  * ```
  * @returns the next count.
  * @example
- * import { safeInt32Increment } from 'descent'
+ * import { safeInt32Increment } from 'descent-ts'
  * assert.strictEqual(safeInt32Increment(2 ** 31 - 1), 2 ** 31 - 1)
  * @see safeIncrement
  * @category core

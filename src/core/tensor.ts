@@ -24,7 +24,7 @@ export type NestedArray = number | readonly NestedArray[]
  * `dataSync()` (a copy of the storage).
  *
  * @example
- * import { tensor } from 'descent'
+ * import { tensor } from 'descent-ts'
  * const t = tensor([[1, 2, 3], [4, 5, 6]])
  * assert.deepStrictEqual(t.shape, [2, 3])
  * assert.strictEqual(t.dtype, 'float32')
@@ -97,7 +97,7 @@ function nest(data: TypedArray, shape: readonly number[], dim: number, offset: n
  * that went through `JSON.stringify`/`JSON.parse` or `structuredClone` is therefore not a tensor (its storage became
  * a plain object, its methods are gone): restore saved state with `loadCheckpoint`.
  * @example
- * import { isTensor, tensor } from 'descent'
+ * import { isTensor, tensor } from 'descent-ts'
  * assert.ok(isTensor(tensor([1])) && !isTensor({ shape: [1] }))
  * assert.ok(!isTensor(JSON.parse(JSON.stringify(tensor([1, 2])))))
  * @category tensor
@@ -192,7 +192,7 @@ function checkNumbers(flat: readonly unknown[]): void {
  * float64 tensor unless `dtype` says otherwise; everything else defaults to float32.
  *
  * @example
- * import { tensor } from 'descent'
+ * import { tensor } from 'descent-ts'
  * assert.deepStrictEqual(tensor(3).shape, [])
  * assert.deepStrictEqual(tensor([1, 2, 3, 4, 5, 6], [2, 3]).toArray(), [[1, 2, 3], [4, 5, 6]])
  * assert.strictEqual(tensor([0.1], 'float64').item(), 0.1)
@@ -241,7 +241,7 @@ export function tensor(
 /**
  * A tensor of the given shape filled with `value`.
  * @example
- * import { full } from 'descent'
+ * import { full } from 'descent-ts'
  * assert.deepStrictEqual(full([2], 7).toArray(), [7, 7])
  * @category tensor
  * @since 0.1.0
@@ -254,7 +254,7 @@ export function full(shape: readonly number[], value: number, dtype: DType = 'fl
 /**
  * A tensor of zeros.
  * @example
- * import { zeros } from 'descent'
+ * import { zeros } from 'descent-ts'
  * assert.deepStrictEqual(zeros([2, 2]).toArray(), [[0, 0], [0, 0]])
  * @category tensor
  * @since 0.1.0
@@ -264,7 +264,7 @@ export const zeros = (shape: readonly number[], dtype: DType = 'float32'): Tenso
 /**
  * A tensor of ones.
  * @example
- * import { ones } from 'descent'
+ * import { ones } from 'descent-ts'
  * assert.deepStrictEqual(ones([3]).toArray(), [1, 1, 1])
  * @category tensor
  * @since 0.1.0
@@ -274,7 +274,7 @@ export const ones = (shape: readonly number[], dtype: DType = 'float32'): Tensor
 /**
  * Zeros with the shape and dtype of `t` (or the given dtype).
  * @example
- * import { zerosLike, tensor } from 'descent'
+ * import { zerosLike, tensor } from 'descent-ts'
  * assert.deepStrictEqual(zerosLike(tensor([[1, 2]], 'float64')).toArray(), [[0, 0]])
  * @category tensor
  * @since 0.1.0
@@ -284,7 +284,7 @@ export const zerosLike = (t: Tensor, dtype: DType = t.dtype): Tensor => full(t.s
 /**
  * Evenly spaced values in `[start, stop)`, as `numpy.arange`. With one argument it counts from 0.
  * @example
- * import { arange } from 'descent'
+ * import { arange } from 'descent-ts'
  * assert.deepStrictEqual(arange(4).toArray(), [0, 1, 2, 3])
  * assert.deepStrictEqual(arange(1, 2, 0.25, 'float64').toArray(), [1, 1.25, 1.5, 1.75])
  * @category tensor

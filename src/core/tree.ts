@@ -1,5 +1,5 @@
 /**
- * Pytree utilities, in optax.tree's vocabulary: `import { tree } from 'descent'`, then `tree.map`, `tree.add`, …
+ * Pytree utilities, in optax.tree's vocabulary: `import { tree } from 'descent-ts'`, then `tree.map`, `tree.add`, …
  *
  * Leaves are Tensors and numbers; arrays and plain objects are nodes (keys in sorted order); `null` is an empty
  * subtree. Functions over several trees require the same structure and leaf shapes, and name the path otherwise.
@@ -32,7 +32,7 @@ export { keystr, type KeyPath }
 /**
  * True for the leaves of a pytree: Tensors and numbers (and booleans, which only appear in masks).
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.ok(tree.isLeaf(1) && tree.isLeaf(tensor([1])) && !tree.isLeaf([1]) && !tree.isLeaf(null))
  * @category tree
  * @since 0.1.0
@@ -45,7 +45,7 @@ export const isLeaf = (x: unknown): x is Leaf => typeof x === 'number' || typeof
  * map(f, t₁, …, tₙ)[path] = f(t₁[path], …, tₙ[path])
  * ```
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.map((a, b) => (a as number) + (b as number), { x: 1, y: [2] }, { x: 10, y: [20] }), { x: 11, y: [22] })
  * @category tree
  * @since 0.1.0
@@ -61,7 +61,7 @@ export function map<T extends PyTree>(
 /**
  * {@link map} with the key path of each leaf passed first.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.mapWithPath((p) => p.length, { a: [1, 2] }), { a: [2, 2] })
  * @category tree
  * @since 0.1.0
@@ -83,7 +83,7 @@ export function mapWithPath<T extends PyTree>(
  * have the same shape). Tensor results take the promoted dtype of the inputs (float64 if any is float64); numbers
  * stay numbers. This is how transforms express their per-element update rules.
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * const out = tree.mapElementwise((m, v) => m / Math.sqrt(v), { w: tensor([2, 3]) }, { w: tensor([4, 9]) })
  * assert.deepStrictEqual(out.w.toArray(), [1, 1])
  * @category tree
@@ -102,7 +102,7 @@ export function mapElementwise<T extends PyTree>(
  * {@link mapElementwise} with a name for each tree, used in error messages (`updates.w: shape [2] vs state.mu [3]`).
  * Custom transforms use it so that their errors say which argument was wrong.
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.throws(() => tree.mapElementwiseNamed(['updates', 'mu'], (g, m) => g + m, [tensor([1])], [tensor([1, 2])]), /updates\[0\]: shape \[1\] vs mu \[2\]/)
  * @category tree
  * @since 0.1.0
@@ -130,7 +130,7 @@ export type TreeDef =
 /**
  * The leaves in flattening order (depth first, object keys sorted).
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.leaves({ b: 2, a: [1, null, 3] }), [1, 3, 2])
  * @category tree
  * @since 0.1.0
@@ -144,7 +144,7 @@ export function leaves(tree: PyTree): Leaf[] {
 /**
  * The structure of a tree.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.structure([1, null]), { kind: 'array', children: [{ kind: 'leaf' }, { kind: 'null' }] })
  * @category tree
  * @since 0.1.0
@@ -171,7 +171,7 @@ const STRUCTURE = {
 /**
  * Leaves and structure of a tree; `unflatten(def, leaves)` inverts it.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * const [ls, def] = tree.flatten({ w: 1, b: 2 })
  * assert.deepStrictEqual(ls, [2, 1])
  * assert.deepStrictEqual(tree.unflatten(def, [20, 10]), { b: 20, w: 10 })
@@ -183,7 +183,7 @@ export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tre
 /**
  * Leaves with their key paths, and the structure.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * const [pairs] = tree.flattenWithPath({ layers: [{ w: 1 }] })
  * assert.deepStrictEqual(pairs, [[['layers', 0, 'w'], 1]])
  * @category tree
@@ -223,7 +223,7 @@ function countLeaves(def: TreeDef): number {
 /**
  * Rebuilds a tree from its structure and leaves (in flattening order).
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.unflatten(tree.structure([0, { a: 0 }]), [1, 2]), [1, { a: 2 }])
  * @category tree
  * @since 0.1.0
@@ -279,7 +279,7 @@ class UnflattenFrame {
 /**
  * {@link unflatten} that returns a `Left` instead of throwing when the leaf count does not match.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * import * as E from 'fp-ts/Either'
  * assert.ok(E.isLeft(tree.unflattenE(tree.structure([0, 0]), [1])))
  * @category tree
@@ -299,7 +299,7 @@ const asDescentError =
 /**
  * Throws an {@link InvalidTreeError} naming the first value that is neither a leaf nor a node.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.throws(() => tree.validate({ a: [1, undefined] } as never, 'params'), /params.a\[1\] is undefined/)
  * @category tree
  * @since 0.1.0
@@ -318,7 +318,7 @@ export function validate(tree: PyTree, name = 'tree'): void {
 /**
  * {@link validate} as an fp-ts `Either`, for checking user input at the edges.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * import * as E from 'fp-ts/Either'
  * assert.ok(E.isRight(tree.validateE({ w: 1 })))
  * assert.ok(E.isLeft(tree.validateE({ w: 'x' } as never)))
@@ -331,7 +331,7 @@ export const validateE = <T extends PyTree>(tree: T, name = 'tree'): E.Either<De
 /**
  * True when two trees have the same structure (same keys, lengths and null positions).
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.ok(tree.equalStructure({ a: 1, b: [2] }, { b: [0], a: 5 }))
  * assert.ok(!tree.equalStructure({ a: 1 }, { a: [1] }))
  * @category tree
@@ -347,7 +347,7 @@ const EQUAL_STRUCTURE = { build: false, booleans: true, quiet: true } as const
 /**
  * A tree of the same structure filled with `fillValue` (tensors keep their shape; dtype from the leaf unless given).
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * const t = tree.fullLike({ w: tensor([1, 2]), s: 3 }, 7)
  * assert.deepStrictEqual([t.w.toArray(), t.s], [[7, 7], 7])
  * @category tree
@@ -367,7 +367,7 @@ export function fullLike<T extends PyTree>(tree: T, fillValue: number, dtype?: D
 /**
  * Zeros with the structure, shapes and dtypes of `tree`.
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.deepStrictEqual(tree.zerosLike({ w: tensor([1, 2]) }).w.toArray(), [0, 0])
  * @category tree
  * @since 0.1.0
@@ -377,7 +377,7 @@ export const zerosLike = <T extends PyTree>(tree: T, dtype?: DType): T => fullLi
 /**
  * Ones with the structure, shapes and dtypes of `tree`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.onesLike([5, 6]), [1, 1])
  * @category tree
  * @since 0.1.0
@@ -387,7 +387,7 @@ export const onesLike = <T extends PyTree>(tree: T, dtype?: DType): T => fullLik
 /**
  * Leaf-wise sum of two or more trees: `a + b + …`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.add({ a: 1 }, { a: 2 }, { a: 3 }), { a: 6 })
  * @category tree
  * @since 0.1.0
@@ -400,7 +400,7 @@ export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
 /**
  * Leaf-wise difference `a − b`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.sub([3], [1]), [2])
  * @category tree
  * @since 0.1.0
@@ -410,7 +410,7 @@ export const sub = <T extends PyTree>(a: T, b: T): T => affine(1, -1, false, [a,
 /**
  * Leaf-wise product of two or more trees.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.mul([3], [2], [2]), [12])
  * @category tree
  * @since 0.1.0
@@ -423,7 +423,7 @@ export function mul<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
 /**
  * Leaf-wise quotient `a / b`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.div([3], [2]), [1.5])
  * @category tree
  * @since 0.1.0
@@ -433,7 +433,7 @@ export const div = <T extends PyTree>(a: T, b: T): T => mapElementwise((x, y) =>
 /**
  * Multiplies every leaf by the scalar `s`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.scale(2, { a: 1.5 }), { a: 3 })
  * @category tree
  * @since 0.1.0
@@ -443,7 +443,7 @@ export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, f
 /**
  * `x + s·y`, leaf by leaf (axpy).
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.addScale([1], 2, [3]), [7])
  * @category tree
  * @since 0.1.0
@@ -457,7 +457,7 @@ const affine = <T extends PyTree>(ca: number, cb: number, square: boolean, trees
 /**
  * The inner product Σ ⟨a_leaf, b_leaf⟩ over all leaves, accumulated in float64.
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.strictEqual(tree.vdot({ w: tensor([1, 2]), s: 3 }, { w: tensor([3, 4]), s: 2 }), 17)
  * @category tree
  * @since 0.1.0
@@ -478,7 +478,7 @@ export function vdot(a: PyTree, b: PyTree): number {
 /**
  * Σ of all elements of all leaves (float64).
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.strictEqual(tree.sum({ w: tensor([1, 2]), s: 3 }), 6)
  * @category tree
  * @since 0.1.0
@@ -492,7 +492,7 @@ export function sum(tree: PyTree): number {
 /**
  * The largest element over all leaves (−Infinity for an empty tree; NaN if any element is NaN).
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.strictEqual(tree.max({ w: tensor([1, 5]), s: 3 }), 5)
  * @category tree
  * @since 0.1.0
@@ -509,7 +509,7 @@ export function max(tree: PyTree): number {
 /**
  * The smallest element over all leaves (+Infinity for an empty tree; NaN if any element is NaN).
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.strictEqual(tree.min({ w: tensor([1, 5]), s: -3 }), -3)
  * @category tree
  * @since 0.1.0
@@ -526,7 +526,7 @@ export function min(tree: PyTree): number {
 /**
  * The number of elements over all leaves (a number leaf counts 1).
  * @example
- * import { tree, zeros } from 'descent'
+ * import { tree, zeros } from 'descent-ts'
  * assert.strictEqual(tree.size({ w: zeros([2, 3]), s: 1 }), 7)
  * @category tree
  * @since 0.1.0
@@ -556,7 +556,7 @@ const NORM_NAMES = ['tree', 'tree']
  * ‖t‖₂ = √(Σ_leaves Σ_i x_i²)     ‖t‖₁ = Σ|x_i|     ‖t‖_∞ = max|x_i|
  * ```
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.strictEqual(tree.norm({ a: tensor([3]), b: 4 }), 5)
  * assert.strictEqual(tree.norm({ a: tensor([3]), b: 4 }, { squared: true }), 25)
  * assert.strictEqual(tree.norm([tensor([3, -7])], { ord: Infinity }), 7)
@@ -591,7 +591,7 @@ export function norm(tree: PyTree, options: NormOptions = {}): number {
  * m ← (1 − decay)·gᵒʳᵈᵉʳ + decay·m
  * ```
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.updateMoment([2], [1], 0.5, 2), [2.5])
  * @category tree
  * @since 0.1.0
@@ -609,7 +609,7 @@ export function updateMoment<T extends PyTree>(updates: T, moments: T, decay: nu
  * m ← (1 − decay)·|g|ᵒʳᵈᵉʳ + decay·m
  * ```
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.updateMomentPerElemNorm([-2], [0], 0.5, 1), [1])
  * @category tree
  * @since 0.1.0
@@ -623,7 +623,7 @@ export function updateMomentPerElemNorm<T extends PyTree>(updates: T, moments: T
 /**
  * The infinity-norm moment of Adamax: `m ← max(|g| + eps, decay·m)`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.updateInfinityMoment([-2, 0.5], [1, 4], 0.5, 0), [2, 2])
  * @category tree
  * @since 0.1.0
@@ -637,7 +637,7 @@ export const updateInfinityMoment = <T extends PyTree>(updates: T, moments: T, d
  * m̂ = m / (1 − decayᶜᵒᵘⁿᵗ)
  * ```
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.biasCorrection([0.1], 0.9, 1), [0.1 / (1 - 0.9)])
  * @category tree
  * @since 0.1.0
@@ -651,7 +651,7 @@ export function biasCorrection<T extends PyTree>(moment: T, decay: number, count
  * Selects `x` where `condition` is true and `y` where it is false. `condition` is one boolean for the whole tree
  * or a tree of booleans (a prefix of the trees' structure).
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.where(true, { a: 1 }, { a: 2 }), { a: 1 })
  * assert.deepStrictEqual(tree.where({ a: false, b: true }, { a: 1, b: 1 }, { a: 2, b: 2 }), { a: 2, b: 1 })
  * @category tree
@@ -675,7 +675,7 @@ export function where<T extends PyTree>(condition: MaskTree, x: T, y: T): T {
  * Expands a mask that is a prefix of `tree` (a boolean may stand for a whole subtree) to a tree of booleans with
  * exactly the structure of `tree`. A mask that does not fit throws a StructureError naming the path.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.broadcastMask({ enc: true, dec: false }, { enc: [1, 2], dec: { w: 3 } }), { enc: [true, true], dec: { w: false } })
  * @category tree
  * @since 0.1.0
@@ -781,7 +781,7 @@ export interface AllCloseOptions {
  * True when every element satisfies `a = b` or `|a − b| ≤ atol + rtol·|b|` (equal infinities are close, NaN never is).
  * Structures must match.
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.ok(tree.allClose({ w: tensor([1, 2]) }, { w: tensor([1, 2.000001]) }))
  * assert.ok(!tree.allClose([1], [1.1]))
  * @category tree
@@ -799,7 +799,7 @@ export function allClose(a: PyTree, b: PyTree, options: AllCloseOptions = {}): b
 /**
  * True when every element of every leaf is finite.
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.ok(tree.allFinite({ w: tensor([1, 2]) }))
  * assert.ok(!tree.allFinite({ w: tensor([1, NaN]) }))
  * @category tree
@@ -816,7 +816,7 @@ export function allFinite(tree: PyTree): boolean {
 /**
  * Clamps every element to `[minValue, maxValue]`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.deepStrictEqual(tree.clip([-5, 0.5, 5], -1, 1), [-1, 0.5, 1])
  * @category tree
  * @since 0.1.0
@@ -827,7 +827,7 @@ export const clip = <T extends PyTree>(tree: T, minValue = -Infinity, maxValue =
 /**
  * Converts every tensor leaf to `dtype` (numbers stay numbers).
  * @example
- * import { tree, tensor } from 'descent'
+ * import { tree, tensor } from 'descent-ts'
  * assert.strictEqual(tree.cast({ w: tensor([1]) }, 'float64').w.dtype, 'float64')
  * @category tree
  * @since 0.1.0
@@ -861,7 +861,7 @@ const child = (node: unknown, key: string | number): O.Option<unknown> => {
 /**
  * The subtree at a path (`['layers', 1, 'w']` or `'layers[1].w'`), or `none`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * import * as O from 'fp-ts/Option'
  * const params = { layers: [{ w: 1 }, { w: 2 }] }
  * assert.deepStrictEqual(tree.get(params, 'layers[1].w'), O.some(2))
@@ -878,7 +878,7 @@ export function get(tree: PyTree, path: KeyPath | string): O.Option<PyTree> {
 /**
  * A copy of `tree` with the subtree at `path` replaced by `value` (the input is not modified). The path must exist.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * const params = { layers: [{ w: 1 }] }
  * assert.deepStrictEqual(tree.set(params, 'layers[0].w', 5), { layers: [{ w: 5 }] })
  * assert.deepStrictEqual(params, { layers: [{ w: 1 }] })
@@ -905,7 +905,7 @@ export function set<T extends PyTree>(tree: T, path: KeyPath | string, value: Py
  * castLike(t, o)[path] = cast(t[path], dtype(o[path]))
  * ```
  * @example
- * import { tensor, tree } from 'descent'
+ * import { tensor, tree } from 'descent-ts'
  * assert.strictEqual(tree.castLike({ w: tensor([1]) }, { w: tensor([0], 'float64') }).w.dtype, 'float64')
  * @category tree
  * @since 0.2.0
@@ -928,7 +928,7 @@ const RANK: Readonly<Record<DType, number>> = { float32: 0, float64: 1 }
  * ```
  * @throws DTypeError for mixed dtypes without a handler.
  * @example
- * import { tensor, tree } from 'descent'
+ * import { tensor, tree } from 'descent-ts'
  * assert.strictEqual(tree.dtype({ a: tensor([1]), b: tensor([2]) }), 'float32')
  * assert.strictEqual(tree.dtype({ a: tensor([1]), b: 2 }, 'lowest'), 'float32')
  * assert.throws(() => tree.dtype({ a: tensor([1]), b: 2 }), /mixed dtypes/)
@@ -958,7 +958,7 @@ export function dtype(tree: PyTree, mixedDtypeHandler?: 'promote' | 'highest' | 
  * batchShape(t, s)[path] = broadcast(t[path], s ++ shape(t[path]))
  * ```
  * @example
- * import { tensor, tree } from 'descent'
+ * import { tensor, tree } from 'descent-ts'
  * const b = tree.batchShape({ w: tensor([1, 2]) }, [3])
  * assert.deepStrictEqual(b.w.shape, [3, 2])
  * @category tree
@@ -981,7 +981,7 @@ export function batchShape<T extends PyTree>(tree: T, shape: readonly number[] =
  * conj(t) = t   (real leaves)
  * ```
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * const t = { a: 1 }
  * assert.strictEqual(tree.conj(t), t)
  * @category tree
@@ -995,7 +995,7 @@ export const conj = <T extends PyTree>(tree: T): T => tree
  * real(t) = t   (real leaves)
  * ```
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * const t = { a: 1 }
  * assert.strictEqual(tree.real(t), t)
  * @category tree
@@ -1010,7 +1010,7 @@ export const real = <T extends PyTree>(tree: T): T => tree
  * splitKeyLike(k, t)[leafᵢ] = splitKey(k, #leaves)[i]
  * ```
  * @example
- * import { prngKey, splitKey, tree } from 'descent'
+ * import { prngKey, splitKey, tree } from 'descent-ts'
  * const keys = tree.splitKeyLike(prngKey(0), { a: 1, b: 2 }) as unknown as { a: unknown; b: unknown }
  * assert.deepStrictEqual([keys.a, keys.b], splitKey(prngKey(0), 2))
  * @category tree
@@ -1042,7 +1042,7 @@ export interface RandomLikeOptions {
  * randomLike(k, t)[leafᵢ] = sampler(kᵢ, shape(leafᵢ), dtype)
  * ```
  * @example
- * import { prngKey, tensor, tree } from 'descent'
+ * import { prngKey, tensor, tree } from 'descent-ts'
  * const r = tree.randomLike(prngKey(1), { w: tensor([0, 0, 0]) })
  * assert.deepStrictEqual([r.w.shape, r.w.dtype], [[3], 'float32'])
  * @category tree
@@ -1065,7 +1065,7 @@ export function randomLike<T extends PyTree>(key: PRNGKey, target: T, options: R
  * unwrapRandomKeyData(t) = t
  * ```
  * @example
- * import { prngKey, tree } from 'descent'
+ * import { prngKey, tree } from 'descent-ts'
  * const k = prngKey(3)
  * assert.strictEqual(tree.unwrapRandomKeyData(k), k)
  * @category tree
@@ -1080,7 +1080,7 @@ export const unwrapRandomKeyData = <T>(tree: T): T => tree
  * getAllWithPath(t, k) = [(path, value) for every node whose key is k]
  * ```
  * @example
- * import { adam, tensor, tree } from 'descent'
+ * import { adam, tensor, tree } from 'descent-ts'
  * const state = adam(0.1).init({ w: tensor([1, 2]) })
  * const found = tree.getAllWithPath(state as never, 'count')
  * assert.deepStrictEqual(found, [[[0, 'count'], 0]])
@@ -1132,7 +1132,7 @@ export interface MapParamsOptions {
  * @returns a state of the same structure.
  * @throws StructureError when neither `rest[0]` nor `options.params` gives the params' structure.
  * @example
- * import { adam, tensor, tree } from 'descent'
+ * import { adam, tensor, tree } from 'descent-ts'
  * const params = { w: tensor([1, 2]) }
  * const opt = adam(0.1)
  * const specs = { w: tensor([7, 7]) }

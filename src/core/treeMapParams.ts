@@ -7,7 +7,7 @@ import { mapParams } from './tree'
  * treeMapParams(opt, f, state, [rest]) = tree.mapParams(opt, f, state, [rest])
  * ```
  * @example
- * import { tree, treeMapParams } from 'descent'
+ * import { tree, treeMapParams } from 'descent-ts'
  * assert.strictEqual(treeMapParams, tree.mapParams)
  * @category tree
  * @since 0.2.0

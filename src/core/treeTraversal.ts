@@ -13,7 +13,7 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 /**
  * The readable form of a key path, as jax's `keystr`: `root.layers[1].w`.
  * @example
- * import { tree } from 'descent'
+ * import { tree } from 'descent-ts'
  * assert.strictEqual(tree.keystr(['layers', 1, 'w'], 'params'), 'params.layers[1].w')
  * assert.strictEqual(tree.keystr(['odd key']), '["odd key"]')
  * @category tree

@@ -24,7 +24,7 @@ export type Leaf = Tensor | number
  * Params may be typed with `type` or with `interface` (an interface has no index signature; the last branch of the
  * union admits it, and its leaves are checked at runtime).
  * @example
- * import { applyUpdates, sgd, tensor, type PyTree, type Tensor } from 'descent'
+ * import { applyUpdates, sgd, tensor, type PyTree, type Tensor } from 'descent-ts'
  * const params: PyTree = { layers: [{ w: tensor([[1, 2]]), b: tensor([0]) }], scale: 1, frozen: null }
  * assert.ok(params !== null)
  *
@@ -110,7 +110,7 @@ export interface ExtraArgs {
  * ```
  *
  * @example
- * import { scale, tensor, applyUpdates, type EmptyState, type GradientTransformation } from 'descent'
+ * import { scale, tensor, applyUpdates, type EmptyState, type GradientTransformation } from 'descent-ts'
  * const tx: GradientTransformation<EmptyState> = scale(-0.5)
  * const params = { w: tensor([1, 2]) }
  * const [updates] = tx.update({ w: tensor([2, 2]) }, tx.init(params), params)

@@ -1,5 +1,5 @@
 /**
- * descent/gpu: the gpu.js backend, opt-in. This entry alone loads gpu.js (an optional peer dependency:
+ * descent-ts/gpu: the gpu.js backend, opt-in. This entry alone loads gpu.js (an optional peer dependency:
  * `npm i gpu.js`); the main entry never does. `useGpu()` creates the gpu.js kernels and installs them in the
  * dispatcher that `setBackend` / `withBackend` of the main entry control: after it, `setBackend('gpu')` sends every
  * matmul to gpu.js, and `'auto'` (the default) sends large ones there on a hardware GPU.

@@ -19,8 +19,8 @@ const infoOf = (g: GpuInfo): GpuInfo => ({ backend: g.backend, renderer: g.rende
  * @returns `Right` with what runs ({@link GpuInfo}); `Left` with the reason (nothing installed, the previous
  *   kernels, if any, stay) when gpu.js cannot start, the mode is asynchronous, or only a software renderer is there.
  * @example
- * import { matmul, setBackend, tensor } from 'descent'
- * import { releaseGpu, useGpu } from 'descent/gpu'
+ * import { matmul, setBackend, tensor } from 'descent-ts'
+ * import { releaseGpu, useGpu } from 'descent-ts/gpu'
  * import * as E from 'fp-ts/Either'
  * const gpu = useGpu() // in Node: gpu.js's WebAssembly mode
  * assert.ok(E.isRight(gpu) && gpu.right.backend === 'wasm' && !gpu.right.software)
@@ -46,7 +46,7 @@ export function useGpu(options: GpuBackendOptions = {}): E.Either<BackendUnavail
  * A `'gpu'` backend choice still in force then runs on the CPU path; `setBackend('gpu')` asks for `useGpu()` again.
  * @returns True when kernels were installed.
  * @example
- * import { releaseGpu, gpuInfo, useGpu } from 'descent/gpu'
+ * import { releaseGpu, gpuInfo, useGpu } from 'descent-ts/gpu'
  * useGpu()
  * assert.strictEqual(releaseGpu(), true)
  * assert.strictEqual(gpuInfo(), null)
@@ -66,7 +66,7 @@ export function releaseGpu(): boolean {
  * has not installed any.
  * @returns The {@link GpuInfo} of the installed kernels, or null.
  * @example
- * import { gpuInfo, releaseGpu, useGpu } from 'descent/gpu'
+ * import { gpuInfo, releaseGpu, useGpu } from 'descent-ts/gpu'
  * assert.strictEqual(gpuInfo(), null)
  * useGpu({ mode: 'cpu' })
  * assert.deepStrictEqual(gpuInfo(), { backend: 'cpu', renderer: '', software: false })

@@ -65,7 +65,7 @@ export interface CheckGradFnReport {
  * reference (central differences in float64, or autodiff for entries not differenced). The message names the entry,
  * the two values and the relative error; the same facts are fields.
  * @example
- * import { GradFnCheckError, checkGradFn, mul, tensor } from 'descent'
+ * import { GradFnCheckError, checkGradFn, mul, tensor } from 'descent-ts'
  * let caught: unknown
  * try { checkGradFn((w) => mul(w, w), (w) => w, [tensor(3, 'float64')]) } catch (e) { caught = e }
  * assert.ok(caught instanceof GradFnCheckError && caught.code === 'wrongGradient')
@@ -124,7 +124,7 @@ const relErr = (a: number, b: number): number => {
  * @returns a {@link CheckGradFnReport}; throws a {@link GradFnCheckError} (code 'wrongGradient') naming the worst
  * entry, or a StructureError / ShapeError when `gradFn`'s result does not match the argument.
  * @example
- * import { GradFnCheckError, checkGradFn, mul, ops, tensor } from 'descent'
+ * import { GradFnCheckError, checkGradFn, mul, ops, tensor } from 'descent-ts'
  * const f = (w: ReturnType<typeof tensor>) => ops.sum(mul(w, w))
  * const report = checkGradFn(f, (w) => mul(2, w), [tensor([1, -2, 3], 'float64')]) // d/dw Σw² = 2w: passes
  * assert.ok(report.autodiff && report.maxRelativeError < 1e-6)
@@ -265,7 +265,7 @@ export function checkGradFn<F extends Fn>(
  * @returns `E.Either<GradFnCheckError, CheckGradFnReport>`.
  * @example
  * import * as E from 'fp-ts/Either'
- * import { checkGradFnE, mul, tensor } from 'descent'
+ * import { checkGradFnE, mul, tensor } from 'descent-ts'
  * const r = checkGradFnE((w) => mul(w, w), (w) => w, [tensor(3, 'float64')])
  * assert.ok(E.isLeft(r) && r.left.code === 'wrongGradient' && r.left.handWritten === 3)
  * @see {@link checkGradFn}

@@ -75,7 +75,7 @@ export interface CheckGradsOptions {
  * mode, the order, the worst argument (`args[0].w`), the analytic and numerical values, and how to fix it; the same
  * facts are fields, and its `code` is `'wrongGradient'`.
  * @example
- * import { DescentError, GradCheckError, checkGrads, customVjp, mul, tensor } from 'descent'
+ * import { DescentError, GradCheckError, checkGrads, customVjp, mul, tensor } from 'descent-ts'
  * const square = customVjp((w) => mul(w, w), (w) => [mul(w, w), w] as const, (w, ct) => [mul(ct, w)]) // wrong: 2w
  * let caught: unknown
  * try { checkGrads((w) => square(w), [tensor(3, 'float64')], { modes: ['rev'] }) } catch (e) { caught = e }
@@ -178,7 +178,7 @@ const ENTRYWISE_LIMIT = 256
  * @returns a {@link CheckGradsReport} of what was checked; throws a {@link GradCheckError} (code 'wrongGradient') on
  * a mismatch (other errors of `f` propagate).
  * @example
- * import { GradCheckError, checkGrads, customJvp, customVjp, mul, ops, tanh, tensor } from 'descent'
+ * import { GradCheckError, checkGrads, customJvp, customVjp, mul, ops, tanh, tensor } from 'descent-ts'
  * const f = (p: { w: ReturnType<typeof tensor> }) => ops.sum(tanh(mul(p.w, p.w)))
  * const report = checkGrads(f, [{ w: tensor([0.5, -1, 2], 'float64') }], { order: 2 }) // passes
  * assert.deepStrictEqual(report.checked, ['fwd', 'rev'])
@@ -253,7 +253,7 @@ export function checkGrads<F extends Fn>(f: F, args: Parameters<F>, options: Che
  * @returns `E.Either<GradCheckError, CheckGradsReport>`.
  * @example
  * import * as E from 'fp-ts/Either'
- * import { checkGradsE, mul, tensor } from 'descent'
+ * import { checkGradsE, mul, tensor } from 'descent-ts'
  * assert.ok(E.isRight(checkGradsE((x) => mul(x, x), [tensor([1, 2], 'float64')])))
  * @see {@link checkGrads}
  * @category grad

@@ -36,7 +36,7 @@ export type JvpRule<A extends readonly unknown[] = readonly Tensor[], R = Tensor
  * ```
  * @returns the function with the custom rule.
  * @example
- * import { add, customJvp, exp, grad, jvp, log, mul, sigmoid, tensor, type Tensor } from 'descent'
+ * import { add, customJvp, exp, grad, jvp, log, mul, sigmoid, tensor, type Tensor } from 'descent-ts'
  * // log(1 + eˣ): the naive derivative eˣ/(1 + eˣ) is inf/inf = NaN at x = 1000
  * const log1pexp = customJvp(
  *   (x) => log(add(1, exp(x))),

@@ -41,7 +41,7 @@ export type Cotangents<A extends readonly unknown[]> = { readonly [K in keyof A]
  * ```
  * @returns the function with the custom rule.
  * @example
- * import { customVjp, grad, mul, ops, tensor, type Tensor } from 'descent'
+ * import { customVjp, grad, mul, ops, tensor, type Tensor } from 'descent-ts'
  * // Gradient clipping inside the backward pass: the value is x, the cotangent is clipped to [-1, 1].
  * const clipGrad = customVjp(
  *   (x) => x,

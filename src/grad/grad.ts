@@ -19,7 +19,7 @@ import { type AnyFn, type GradOf, type GradOptions, type Scalar, valueAndGradImp
  * ```
  * @returns the gradient function.
  * @example
- * import { grad, mul, ops, tensor } from 'descent'
+ * import { grad, mul, ops, tensor } from 'descent-ts'
  * const cube = (x: number) => mul(mul(x, x), x)
  * assert.strictEqual(grad(cube)(2), 12)
  * assert.strictEqual(grad(grad(cube))(2), 12)

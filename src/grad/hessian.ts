@@ -17,7 +17,7 @@ import { jacrev } from './jacrev'
  * ```
  * @returns the Hessian function.
  * @example
- * import { hessian, mul, ops, tensor } from 'descent'
+ * import { hessian, mul, ops, tensor } from 'descent-ts'
  * // f(x) = x₀²·x₁ → H = [[2x₁, 2x₀], [2x₀, 0]]
  * const f = (x: ReturnType<typeof tensor>) => ops.sum(mul(mul(ops.take(x, 0), ops.take(x, 0)), ops.take(x, 1)))
  * assert.deepStrictEqual(hessian(f)(tensor([1, 3])).toArray(), [[6, 2], [2, 0]])

@@ -43,7 +43,7 @@ function basis<P extends PyTree>(params: P, i: number): P {
  * ```
  * @returns a 1-d tensor with one entry per parameter.
  * @example
- * import { hessianDiag, mul, ops, tensor } from 'descent'
+ * import { hessianDiag, mul, ops, tensor } from 'descent-ts'
  * // L = Σ θ³·x: diag(H) = 6θ·x
  * const L = (p: ReturnType<typeof tensor>, x: ReturnType<typeof tensor>) => ops.sum(mul(mul(mul(p, p), p), x))
  * const d = hessianDiag(L, tensor([1, 2], 'float64'), tensor([1, 3], 'float64'), tensor([0, 0], 'float64'))
@@ -72,7 +72,7 @@ export function hessianDiag<P extends PyTree, I, T>(
  * ```
  * @returns a 1-d tensor with one entry per parameter.
  * @example
- * import { fisherDiag, mul, ops, tensor } from 'descent'
+ * import { fisherDiag, mul, ops, tensor } from 'descent-ts'
  * const nll = (p: { w: ReturnType<typeof tensor> }, x: ReturnType<typeof tensor>) => ops.sum(mul(p.w, x))
  * const d = fisherDiag(nll, { w: tensor([1, 1], 'float64') }, tensor([2, -3], 'float64'), null)
  * assert.deepStrictEqual(d.toArray(), [4, 9])

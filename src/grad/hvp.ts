@@ -16,7 +16,7 @@ import type { Scalar } from './valueAndGrad'
  * ```
  * @returns `H·v`.
  * @example
- * import { hvp, mul, ops, tensor } from 'descent'
+ * import { hvp, mul, ops, tensor } from 'descent-ts'
  * // f(x) = Σ x³ → H = diag(6x)
  * const Hv = hvp((x) => ops.sum(mul(mul(x, x), x)), [tensor([1, 2])], [tensor([1, 1])])
  * assert.deepStrictEqual(Hv.toArray(), [6, 12])

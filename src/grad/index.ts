@@ -33,7 +33,7 @@ export {
   logsumexp,
   norm,
 } from './ops/reduce'
-export { matmul, dot, outer } from './ops/linalg'
+export { matmul, dot, outer, linear } from './ops/linalg'
 export { relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax } from './ops/activations'
 export { type TensorLike } from './tensorLike'
 export { grad } from './grad'
@@ -59,6 +59,7 @@ export {
 export { scaleGradient } from './scaleGradient'
 export { hessianDiag, fisherDiag } from './hessianDiag'
 export { makePerturbedFun, type MakePerturbedFunOptions, type PerturbationNoise } from './makePerturbedFun'
+export { multiNormal, type MultiNormal } from './multiNormal'
 export { microbatch, reshapeBatchAxis, type AccumulationType, type MicrobatchOptions } from './microbatch'
 export * from './losses/index'
 export * as losses from './losses/index'

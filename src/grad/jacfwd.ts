@@ -64,7 +64,7 @@ export function jacfwdImpl(owner: string, f: (...args: any[]) => unknown, argnum
  * ```
  * @returns the Jacobian function.
  * @example
- * import { jacfwd, mul, tensor, type Tensor } from 'descent'
+ * import { jacfwd, mul, tensor, type Tensor } from 'descent-ts'
  * const J = jacfwd((x: Tensor) => mul(x, tensor([1, 2])))(tensor([5, 7])) // J: Tensor
  * assert.deepStrictEqual(J.toArray(), [[1, 0], [0, 2]])
  * // f(x, y) = { p: x·y, q: x } with argnums [0, 1]: J.p = [∂p/∂x, ∂p/∂y] = [diag(y), diag(x)], J.q = [I, 0]

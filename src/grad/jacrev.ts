@@ -20,7 +20,7 @@ import { vjpFlat } from './vjp'
  * ```
  * @returns the Jacobian function.
  * @example
- * import { jacrev, mul, ops, tensor, type Tensor } from 'descent'
+ * import { jacrev, mul, ops, tensor, type Tensor } from 'descent-ts'
  * const J = jacrev((x: Tensor) => mul(x, x))(tensor([1, 2])) // J: Tensor
  * assert.deepStrictEqual(J.toArray(), [[2, 0], [0, 4]])
  * // a pytree argument and argnums [0, 1]: f(p, s) = Σ p.w·s → [{ w: s·1 }, Σ p.w]

@@ -69,7 +69,7 @@ export function jvpFlat<T>(
  * ```
  * @returns `[f(...primals), tangentOut]`, both with the structure of `f`'s result.
  * @example
- * import { jvp, mul, tensor } from 'descent'
+ * import { jvp, mul, tensor } from 'descent-ts'
  * const [y, dy] = jvp((x) => mul(x, x), [tensor([3])], [tensor([1])])
  * assert.deepStrictEqual(y.toArray(), [9])
  * assert.deepStrictEqual(dy.toArray(), [6])

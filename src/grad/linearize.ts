@@ -24,7 +24,7 @@ import { type Pullback, vjpFlat } from './vjp'
  * ```
  * @returns `[f(...primals), jvpFn]`.
  * @example
- * import { linearize, mul, tensor } from 'descent'
+ * import { linearize, mul, tensor } from 'descent-ts'
  * let calls = 0
  * const [y, lin] = linearize((x) => (calls++, mul(x, x)), tensor([3]))
  * assert.deepStrictEqual(y.toArray(), [9])

@@ -59,7 +59,7 @@ export interface MakePerturbedFunOptions {
  * @returns `(key, x) => f_σ(x)`, a Monte-Carlo estimate differentiable with `grad`.
  * @throws HyperparameterError when `numSamples` < 1 or σ ≤ 0.
  * @example
- * import { grad, makePerturbedFun, ops, prngKey, tensor } from 'descent'
+ * import { grad, makePerturbedFun, ops, prngKey, tensor } from 'descent-ts'
  * // f(x) = 1 if x > 0: smoothed with normal noise, f_σ(x) = Φ(x/σ) and f_σ′(0) = 1/(σ√(2π)) ≈ 3.99 for σ = 0.1
  * const step = (x: ReturnType<typeof tensor>) => ops.greater(x, 0)
  * const f = makePerturbedFun(step, { numSamples: 4000, sigma: 0.1, noise: 'normal' })

@@ -29,7 +29,7 @@ const rowsOf = (a: number, k: number, m: number): number[] => Array.from({ lengt
  * @returns the tree with each leaf's `axis` replaced by [n/m, m].
  * @throws ShapeError when the batch size is not a multiple of `microbatchSize`.
  * @example
- * import { reshapeBatchAxis, tensor } from 'descent'
+ * import { reshapeBatchAxis, tensor } from 'descent-ts'
  * assert.deepStrictEqual(reshapeBatchAxis(tensor([0, 1, 2, 3, 4, 5]), 2).toArray(), [[0, 3], [1, 4], [2, 5]])
  * @see microbatch
  * @category grad
@@ -72,7 +72,7 @@ export interface MicrobatchOptions {
  * @returns the microbatched function, with `fun`'s signature.
  * @throws ShapeError when a batch size is not a multiple of `microbatchSize`.
  * @example
- * import { microbatch, ops, tensor } from 'descent'
+ * import { microbatch, ops, tensor } from 'descent-ts'
  * const total = microbatch((x: ReturnType<typeof tensor>) => ops.sum(x), 0, 2, 'sum')
  * assert.strictEqual(total(tensor([1, 2, 3, 4, 5, 6])).item(), 21)
  * const double = microbatch((x: ReturnType<typeof tensor>) => ops.mul(x, 2), 0, 2, 'concat')

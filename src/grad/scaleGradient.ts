@@ -12,7 +12,7 @@ import type { Tensor } from '../core/tensor'
  * ```
  * @returns `inputs`, unchanged in value.
  * @example
- * import { grad, mul, scaleGradient } from 'descent'
+ * import { grad, mul, scaleGradient } from 'descent-ts'
  * assert.strictEqual(grad((x) => mul(scaleGradient(x, 0.5), 3))(2), 1.5)
  * @see stopGradient
  * @category grad

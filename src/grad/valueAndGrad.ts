@@ -175,7 +175,7 @@ export function valueAndGradImpl(
  * ```
  * @returns a function of the same arguments as `f`, returning `[value, grads]` (or `[[value, aux], grads]`).
  * @example
- * import { ops, square, tensor, valueAndGrad } from 'descent'
+ * import { ops, square, tensor, valueAndGrad } from 'descent-ts'
  * const loss = (p: { w: ReturnType<typeof tensor> }) => ops.sum(square(p.w))
  * const [value, g] = valueAndGrad(loss)({ w: tensor([1, 2]) })
  * assert.strictEqual((value as ReturnType<typeof tensor>).item(), 5)

@@ -164,7 +164,7 @@ export type VjpFn<A extends readonly unknown[], R> = (cotangent: R) => { -readon
  * ```
  * @returns `[f(...primals), vjpFn]`.
  * @example
- * import { mul, tensor, vjp } from 'descent'
+ * import { mul, tensor, vjp } from 'descent-ts'
  * // f(x) = x², so uᵀJ = 2x·u elementwise
  * const [y, vjpFn] = vjp((x) => mul(x, x), tensor([1, 2, 3]))
  * assert.deepStrictEqual(y.toArray(), [1, 4, 9])

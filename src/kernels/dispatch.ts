@@ -5,10 +5,10 @@ import { matmulWasm, wasmAvailable } from './wasm/index'
  * Which backend the dispatched kernels (matmul, and the matmuls inside autodiff) use.
  *
  * `'js'` = the CPU path: plain TypeScript, or the SIMD WebAssembly kernels from the measured sizes up; `'gpu'` =
- * the gpu.js kernels installed by `useGpu()` from `descent/gpu` (WebGL2 in browsers, gpu.js's wasm mode in Node);
+ * the gpu.js kernels installed by `useGpu()` from `descent-ts/gpu` (WebGL2 in browsers, gpu.js's wasm mode in Node);
  * `'auto'` (the default) = per op and size from the measured thresholds: the installed gpu.js kernels only on a
  * hardware GPU and from 256³ multiply-adds, never on a software renderer. Every choice gives the same results within
- * float32 tolerance. The main entry never loads gpu.js: only `descent/gpu` does.
+ * float32 tolerance. The main entry never loads gpu.js: only `descent-ts/gpu` does.
  * @category kernels
  * @since 0.1.0
  */
@@ -30,7 +30,7 @@ export const THRESHOLDS = {
 } as const
 
 // The backend state, the only module-level state of the kernels: the choice, and the gpu.js kernels that
-// descent/gpu's useGpu() installed (null until then: the main entry never loads gpu.js).
+// descent-ts/gpu's useGpu() installed (null until then: the main entry never loads gpu.js).
 let current: BackendChoice = 'auto'
 let gpuCache: GpuKernels | null = null
 
@@ -38,18 +38,18 @@ let gpuCache: GpuKernels | null = null
  * Sets the backend for every dispatched kernel, process-wide (`'auto'` by default); see {@link BackendChoice}.
  *
  * For one computation only, use {@link withBackend}. `'gpu'` needs the gpu.js kernels installed first:
- * `import { useGpu } from 'descent/gpu'` and call `useGpu()` (gpu.js is an optional peer dependency).
+ * `import { useGpu } from 'descent-ts/gpu'` and call `useGpu()` (gpu.js is an optional peer dependency).
  * @param choice - `'js'`, `'gpu'` or `'auto'`.
  * @returns Nothing; {@link getBackend} reads the setting back.
  * @throws RangeError for any other value; an Error for `'gpu'` before `useGpu()` installed gpu.js.
  * @example
- * import { getBackend, setBackend } from 'descent'
+ * import { getBackend, setBackend } from 'descent-ts'
  * setBackend('js')
  * assert.strictEqual(getBackend(), 'js')
  * setBackend('auto')
  * assert.throws(() => setBackend('cuda' as 'js'), RangeError)
- * // 'gpu' needs `useGpu()` from 'descent/gpu' first:
- * assert.throws(() => setBackend('gpu'), /import \{ useGpu \} from 'descent\/gpu'/)
+ * // 'gpu' needs `useGpu()` from 'descent-ts/gpu' first:
+ * assert.throws(() => setBackend('gpu'), /import \{ useGpu \} from 'descent-ts\/gpu'/)
  * @see getBackend, withBackend
  * @category kernels
  * @since 0.1.0
@@ -61,7 +61,7 @@ export function setBackend(choice: BackendChoice): void {
   if (choice === 'gpu' && gpuCache === null) {
     // A plain Error: the kernels layer sits below core/errors.ts.
     throw new Error(
-      "setBackend('gpu'): the gpu.js kernels are not installed. Fix: `import { useGpu } from 'descent/gpu'` and " +
+      "setBackend('gpu'): the gpu.js kernels are not installed. Fix: `import { useGpu } from 'descent-ts/gpu'` and " +
         'call useGpu() first (install gpu.js, an optional peer dependency: npm i gpu.js); check what it returns, ' +
         'a Left when no usable GPU is there.',
     )
@@ -74,7 +74,7 @@ export function setBackend(choice: BackendChoice): void {
  * {@link withBackend}.
  * @returns `'js'`, `'gpu'` or `'auto'`.
  * @example
- * import { getBackend, withBackend } from 'descent'
+ * import { getBackend, withBackend } from 'descent-ts'
  * assert.strictEqual(getBackend(), 'auto')
  * assert.strictEqual(withBackend('js', () => getBackend()), 'js')
  * @see setBackend, withBackend
@@ -93,7 +93,7 @@ export const getBackend = (): BackendChoice => current
  * @returns What `fn` returns.
  * @throws RangeError for an invalid `choice`, an Error for `'gpu'` without `useGpu()` (before `fn` runs).
  * @example
- * import { matmul, tensor, withBackend } from 'descent'
+ * import { matmul, tensor, withBackend } from 'descent-ts'
  * const a = tensor([[1, 2], [3, 4]])
  * const onCpu = withBackend('js', () => matmul(a, a))
  * assert.deepStrictEqual(onCpu.toArray(), [[7, 10], [15, 22]])
@@ -111,11 +111,11 @@ export function withBackend<R>(choice: BackendChoice, fn: () => R): R {
   }
 }
 
-/** The gpu.js kernels installed by descent/gpu's `useGpu()`; null before (or after `releaseGpu()`). */
+/** The gpu.js kernels installed by descent-ts/gpu's `useGpu()`; null before (or after `releaseGpu()`). */
 export const gpuKernels = (): GpuKernels | null => gpuCache
 
 /**
- * Installs gpu.js kernels for the dispatcher (descent/gpu's `useGpu`/`releaseGpu`), or removes them (`null`);
+ * Installs gpu.js kernels for the dispatcher (descent-ts/gpu's `useGpu`/`releaseGpu`), or removes them (`null`);
  * returns the kernels installed before, which the caller releases. With none installed, a `'gpu'` choice in force
  * falls back to the CPU path.
  */

@@ -16,7 +16,7 @@ const input = (gpujs as unknown as { input: (value: Float32Array, size: number[]
 export type GpuMode = GpuBackendKind
 
 /**
- * Options of `gpuBackend` and `useGpu` (descent/gpu).
+ * Options of `gpuBackend` and `useGpu` (descent-ts/gpu).
  * @category kernels
  * @since 0.2.0
  */
@@ -117,7 +117,7 @@ const GPU_JS_MODE: Record<GpuMode, string> = {
 }
 
 /**
- * Creates the gpu.js kernels (without installing them in the dispatcher; `useGpu` in descent/gpu does both):
+ * Creates the gpu.js kernels (without installing them in the dispatcher; `useGpu` in descent-ts/gpu does both):
  * gpu.js's `wasm` mode in Node (no GL there), its best GL mode in browsers. A probe kernel runs first, so that what
  * is reported is what gpu.js actually runs: the backend of the compiled kernel (after any fallback to `cpu`) and the
  * renderer of the WebGL context gpu.js created for it. A software renderer (headless Chromium's SwiftShader,
@@ -127,7 +127,7 @@ const GPU_JS_MODE: Record<GpuMode, string> = {
  * @param options - `allowSoftware` (default false), `mode` (see {@link GpuMode}).
  * @returns `Right` with the kernels (the caller owns them: `destroy()` releases them), or `Left` with the reason.
  * @example
- * import { gpuBackend } from 'descent/gpu'
+ * import { gpuBackend } from 'descent-ts/gpu'
  * import * as E from 'fp-ts/Either'
  * const r = gpuBackend()
  * assert.ok(E.isRight(r))

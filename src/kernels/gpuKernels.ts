@@ -1,5 +1,5 @@
 // The gpu.js backend's interface, kept apart from src/kernels/gpu.ts so that the dispatcher (and with it the main
-// entry) can hold installed kernels without importing gpu.js: only descent/gpu loads gpu.js.
+// entry) can hold installed kernels without importing gpu.js: only descent-ts/gpu loads gpu.js.
 
 /**
  * Why the gpu.js backend could not be created: gpu.js failed to load or start, the mode asked for is asynchronous

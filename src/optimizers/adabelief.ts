@@ -64,7 +64,7 @@ export type AdabeliefState = readonly [
  * @returns A {@link GradientTransformation} whose state is an {@link AdabeliefState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adabelief, applyUpdates, tensor, tree } from 'descent'
+ * import { adabelief, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = adabelief(0.1, { weightDecay: 1e-4 })
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])

@@ -67,7 +67,7 @@ export type AdadeltaState = readonly [
  * @returns A {@link GradientTransformation} whose state is an {@link AdadeltaState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adadelta } from 'descent'
+ * import { adadelta } from 'descent-ts'
  * const params = [0]
  * const descent = adadelta(1, { rho: 0.5, eps: 1 })
  * const ascent = adadelta(undefined, { rho: 0.5, eps: 1 })

@@ -13,6 +13,7 @@ import {
 } from '../transforms/scaleByFactoredRms'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { scaleByParamBlockRms } from '../transforms/scaleByParamBlockRms'
+import type { DType } from '../core/tensor'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
@@ -51,11 +52,17 @@ export interface AdafactorOptions extends Pick<
    */
   readonly clippingThreshold?: number | null
   /**
-   * Coefficient of an exponential moving average of the updates (not debiased); absent: no momentum. optax's
-   * `dtype_momentum` is not offered: the average has the params' dtype.
+   * Coefficient of an exponential moving average of the updates (not debiased); absent: no momentum.
    * @defaultValue undefined
    */
   readonly momentum?: number | undefined
+  /**
+   * The dtype of the momentum average (optax's `dtype_momentum`). optax defaults to float32 whatever the params;
+   * descent keeps its rule that a state has the params' dtype, so pass `'float32'` for optax's behaviour with float64
+   * params.
+   * @defaultValue the dtype of each param
+   */
+  readonly dtypeMomentum?: DType | undefined
   /**
    * Decoupled weight-decay rate (a number or a schedule), added after the momentum; absent: none.
    * @defaultValue undefined
@@ -116,7 +123,7 @@ export type AdafactorState = readonly [
  * @returns A {@link GradientTransformation} whose state is an {@link AdafactorState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adafactor, applyUpdates, tensor, tree } from 'descent'
+ * import { adafactor, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = adafactor(0.1)
  * let params = { w: tensor([[1, -2], [3, 0.5]]) }
  * let state = opt.init(params)
@@ -148,7 +155,9 @@ export function adafactor(
     ...(threshold === null ? [] : [clipByBlockRms(threshold)]),
     ...(learningRate === undefined ? [] : [scaleByLearningRate(learningRate, { flipSign: false })]),
     ...((options.multiplyByParameterScale ?? true) ? [scaleByParamBlockRms()] : []),
-    ...(options.momentum === undefined ? [] : [ema(options.momentum, { debias: false })]),
+    ...(options.momentum === undefined
+      ? []
+      : [ema(options.momentum, { debias: false, accumulatorDtype: options.dtypeMomentum })]),
     ...(options.weightDecayRate === undefined
       ? []
       : [addDecayedWeights({ weightDecay: options.weightDecayRate, mask: options.weightDecayMask })]),

@@ -40,7 +40,7 @@ export type AdagradState = readonly [ScaleByRssState, ScaleByLearningRateState]
  * @returns A {@link GradientTransformation} whose state is an {@link AdagradState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adagrad, applyUpdates, tensor, tree } from 'descent'
+ * import { adagrad, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = adagrad(0.5)
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])

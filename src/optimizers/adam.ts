@@ -40,7 +40,7 @@ export type AdamState = readonly [ScaleByAdamState, ScaleByLearningRateState]
  * @returns A {@link GradientTransformation} whose state is an {@link AdamState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range, e.g. `b1 = 1.2`.
  * @example
- * import { adam, applyUpdates, tensor, tree } from 'descent'
+ * import { adam, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = adam(0.1)
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])
@@ -76,7 +76,7 @@ export function adam(learningRate: ScalarOrSchedule, options: AdamOptions = {}):
  * @param options - {@link AdamOptions}; `nesterov` is always set to true.
  * @returns A {@link GradientTransformation} whose state is an {@link AdamState}.
  * @example
- * import { adam, nadam, tensor } from 'descent'
+ * import { adam, nadam, tensor } from 'descent-ts'
  * const g = { w: tensor([0.5, -1]) }
  * const a = nadam(0.1).update(g, nadam(0.1).init(g))[0]
  * const b = adam(0.1, { nesterov: true }).update(g, adam(0.1).init(g))[0]

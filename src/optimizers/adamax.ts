@@ -64,7 +64,7 @@ export type AdamaxWState = readonly [ScaleByAdamaxState, AddDecayedWeightsState,
  * @returns A {@link GradientTransformation} whose state is an {@link AdamaxState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adamax, tensor } from 'descent'
+ * import { adamax, tensor } from 'descent-ts'
  * const opt = adamax(0.1)
  * // The first step is −lr·g/(|g| + ε) ≈ −lr·sign(g).
  * const [u] = opt.update(tensor([4, -0.5]), opt.init(tensor([0, 0])))
@@ -101,7 +101,7 @@ export function adamax(
  * @returns A {@link GradientTransformation} whose state is an {@link AdamaxWState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adamaxw, tensor } from 'descent'
+ * import { adamaxw, tensor } from 'descent-ts'
  * const opt = adamaxw(0.1, { weightDecay: 0.5, eps: 0 })
  * const params = tensor([2, 2])
  * const [u] = opt.update(tensor([3, -3]), opt.init(params), params)

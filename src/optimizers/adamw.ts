@@ -57,7 +57,7 @@ export type AdamWState = readonly [ScaleByAdamState, AddDecayedWeightsState, Sca
  * @returns A {@link GradientTransformation} whose state is an {@link AdamWState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { adamw, applyUpdates, tensor, tree } from 'descent'
+ * import { adamw, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = adamw(0.1, { weightDecay: 1e-2 })
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])
@@ -96,7 +96,7 @@ export function adamw(learningRate: ScalarOrSchedule, options: AdamWOptions = {}
  * @param options - {@link AdamWOptions}; `nesterov` is always set to true.
  * @returns A {@link GradientTransformation} whose state is an {@link AdamWState}.
  * @example
- * import { adamw, nadamw, tensor } from 'descent'
+ * import { adamw, nadamw, tensor } from 'descent-ts'
  * const p = { w: tensor([1, -1]) }
  * const g = { w: tensor([0.5, -1]) }
  * const a = nadamw(0.1).update(g, nadamw(0.1).init(p), p)[0]

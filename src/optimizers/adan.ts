@@ -36,7 +36,7 @@ export type AdanState = readonly [ScaleByAdanState, AddDecayedWeightsState, Scal
  * ```
  * @returns `chain(scaleByAdan(options), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate))`.
  * @example
- * import { adan, applyUpdates, tensor, tree } from 'descent'
+ * import { adan, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = adan(0.1)
  * let params = tensor([1, -2, 3])
  * let state = opt.init(params)

@@ -41,7 +41,7 @@ export type AmsgradState = readonly [ScaleByAmsgradState, ScaleByLearningRateSta
  * @returns A {@link GradientTransformation} whose state is an {@link AmsgradState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { amsgrad, applyUpdates, tensor, tree } from 'descent'
+ * import { amsgrad, applyUpdates, tensor, tree } from 'descent-ts'
  * const opt = amsgrad(0.1)
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])

@@ -49,7 +49,7 @@ export type FromageState = readonly [EmptyState, ScaleByLearningRateState, AddDe
  * @returns A {@link GradientTransformation} whose state is a {@link FromageState}.
  * @throws HyperparameterError (a `RangeError`) when the learning rate or `minNorm` is invalid.
  * @example
- * import { fromage, tensor } from 'descent'
+ * import { fromage, tensor } from 'descent-ts'
  * const opt = fromage(0.75) // m = 1/√(1 + 0.5625) = 0.8
  * const params = tensor([3, 4])
  * const [u] = opt.update(tensor([0, 10]), opt.init(params), params)

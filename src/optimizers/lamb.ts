@@ -59,7 +59,7 @@ export type LambState = readonly [ScaleByAdamState, AddDecayedWeightsState, Empt
  * @returns A {@link GradientTransformation} whose state is a {@link LambState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { applyUpdates, lamb, tensor, tree } from 'descent'
+ * import { applyUpdates, lamb, tensor, tree } from 'descent-ts'
  * const opt = lamb(0.05)
  * let params = tensor([1, -2, 3])
  * let state = opt.init(params)

@@ -79,7 +79,7 @@ export type LarsState = readonly [AddDecayedWeightsState, MaskedState<EmptyState
  * @returns A {@link GradientTransformation} whose state is a {@link LarsState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { applyUpdates, lars, tensor, tree } from 'descent'
+ * import { applyUpdates, lars, tensor, tree } from 'descent-ts'
  * const opt = lars(1)
  * let params = tensor([1, -2, 3])
  * let state = opt.init(params)

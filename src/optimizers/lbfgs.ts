@@ -60,7 +60,7 @@ export type LbfgsState = readonly [
  * @throws HyperparameterError (a `RangeError`) when an option is out of range; DescentError from `update` when the
  * params or the line search's extra arguments are missing.
  * @example
- * import { applyUpdates, lbfgs, ops, square, tensor, valueAndGrad, type Tensor } from 'descent'
+ * import { applyUpdates, lbfgs, ops, square, tensor, valueAndGrad, type Tensor } from 'descent-ts'
  * // Rosenbrock f(x, y) = (1 − x)² + 100·(y − x²)², minimum at [1, 1].
  * const valueFn = (p: Tensor) => {
  *   const [x, y] = [ops.take(p, 0), ops.take(p, 1)]

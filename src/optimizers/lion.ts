@@ -53,7 +53,7 @@ export type LionState = readonly [ScaleByLionState, AddDecayedWeightsState, Scal
  * @returns A {@link GradientTransformation} whose state is a {@link LionState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { lion } from 'descent'
+ * import { lion } from 'descent-ts'
  * const opt = lion(0.01)
  * const params = [2, -1]
  * const [u] = opt.update([0.3, 5], opt.init(params), params)

@@ -55,7 +55,7 @@ export type NoisySgdState = readonly [AddNoiseState, ScaleByLearningRateState]
  * @returns A {@link GradientTransformation} whose state is a {@link NoisySgdState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { applyUpdates, noisySgd, tensor, tree } from 'descent'
+ * import { applyUpdates, noisySgd, tensor, tree } from 'descent-ts'
  * const opt = noisySgd(0.1, { eta: 1e-4, key: 7 })
  * let params = tensor([1, -2, 3])
  * let state = opt.init(params)

@@ -47,7 +47,7 @@ export type NovogradState = readonly [ScaleByNovogradState, ScaleByLearningRateS
  * @returns A {@link GradientTransformation} whose state is a {@link NovogradState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { novograd, tensor } from 'descent'
+ * import { novograd, tensor } from 'descent-ts'
  * const opt = novograd(0.1)
  * const params = { w: tensor([0, 0]) }
  * const [u] = opt.update({ w: tensor([6, 8]) }, opt.init(params), params)

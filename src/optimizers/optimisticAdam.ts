@@ -56,7 +56,7 @@ export type OptimisticAdamV2State = readonly [
  * @returns `chain(scaleByAdam({ ...options, nesterov }), scaleByOptimisticGradient({ alpha: η, beta: o }),
  * scaleByLearningRate(1))`.
  * @example
- * import { optimisticAdam, optimisticAdamV2, tensor } from 'descent'
+ * import { optimisticAdam, optimisticAdamV2, tensor } from 'descent-ts'
  * const g = tensor([0.5, -2], 'float64')
  * const p = tensor([0, 0], 'float64')
  * const a = optimisticAdam(0.01)
@@ -86,7 +86,7 @@ export function optimisticAdam(
  * @returns `chain(scaleByAdam({ ...options, nesterov }), scaleByOptimisticGradient({ alpha, beta }),
  * scaleByLearningRate(learningRate))`.
  * @example
- * import { optimisticAdamV2, tensor, tree } from 'descent'
+ * import { optimisticAdamV2, tensor, tree } from 'descent-ts'
  * // optax's docstring: the bilinear game min_x max_y xy from (1, 2); the distance to the equilibrium shrinks
  * const opt = optimisticAdamV2(1, { alpha: 1e-2, beta: 1 })
  * let p = [1, 2]

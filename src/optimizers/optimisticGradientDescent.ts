@@ -45,7 +45,7 @@ export type OptimisticGradientDescentState = readonly [ScaleByOptimisticGradient
  * @returns A {@link GradientTransformation} whose state is an {@link OptimisticGradientDescentState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { optimisticGradientDescent } from 'descent'
+ * import { optimisticGradientDescent } from 'descent-ts'
  * // min_x max_y x·y: gradient descent–ascent spirals out, OGD spirals in to (0, 0).
  * const opt = optimisticGradientDescent(0.1)
  * let [x, y] = [1, 1]

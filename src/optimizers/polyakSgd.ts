@@ -59,7 +59,7 @@ export type PolyakSgdState = readonly [SgdState, EmptyState]
  * @throws HyperparameterError (a `RangeError`) when an option is invalid; DescentError from `update` when
  * `extra.value` is not a number.
  * @example
- * import { applyUpdates, polyakSgd, tensor, tree } from 'descent'
+ * import { applyUpdates, polyakSgd, tensor, tree } from 'descent-ts'
  * const f = (x: ReturnType<typeof tensor>) => tree.vdot(x, x) // Σx², gradient 2x
  * const opt = polyakSgd()
  * let params = tensor([1, 2, 3])

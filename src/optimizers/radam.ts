@@ -44,7 +44,7 @@ export type RadamState = readonly [ScaleByRadamState, ScaleByLearningRateState]
  * @returns A {@link GradientTransformation} whose state is a {@link RadamState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { radam } from 'descent'
+ * import { radam } from 'descent-ts'
  * const opt = radam(0.1)
  * const [u] = opt.update([2, -8], opt.init([0, 0]))
  * // First step: momentum only, −lr·m̂ = −lr·g (not normalised).

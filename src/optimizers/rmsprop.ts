@@ -75,7 +75,7 @@ export type RmspropState = readonly [
  * @returns A {@link GradientTransformation} whose state is an {@link RmspropState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { applyUpdates, rmsprop, tensor, tree } from 'descent'
+ * import { applyUpdates, rmsprop, tensor, tree } from 'descent-ts'
  * const opt = rmsprop(0.05, { momentum: 0.5 })
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])

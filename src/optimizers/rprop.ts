@@ -43,7 +43,7 @@ export type RpropState = readonly [ScaleByRpropState, EmptyState]
  * @returns A {@link GradientTransformation} whose state is an {@link RpropState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { rprop } from 'descent'
+ * import { rprop } from 'descent-ts'
  * const opt = rprop(0.1)
  * const [u1, s1] = opt.update([2], opt.init([0]))
  * const [u2, s2] = opt.update([3], s1)

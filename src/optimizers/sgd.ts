@@ -10,7 +10,7 @@ import { type TraceOptions, type TraceState, trace } from '../transforms/trace'
  * @category optimizers
  * @since 0.1.0
  */
-export interface SgdOptions extends Pick<TraceOptions, 'nesterov'> {
+export interface SgdOptions extends Pick<TraceOptions, 'nesterov' | 'accumulatorDtype'> {
   /**
    * Heavy-ball momentum coefficient β (the `decay` of {@link trace}), in [0, 1). When absent there is no momentum
    * and no momentum state.
@@ -50,7 +50,7 @@ export type SgdState = readonly [TraceState | EmptyState, ScaleByLearningRateSta
  * @returns A {@link GradientTransformation} whose state is an {@link SgdState}.
  * @throws HyperparameterError (a `RangeError`) when the learning rate or the momentum is invalid.
  * @example
- * import { applyUpdates, sgd, tensor, tree } from 'descent'
+ * import { applyUpdates, sgd, tensor, tree } from 'descent-ts'
  * const opt = sgd(0.1, { momentum: 0.5 })
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])
@@ -69,7 +69,12 @@ export function sgd(learningRate: ScalarOrSchedule, options: SgdOptions = {}): G
   checkMomentum('sgd', options.momentum)
   checkBoolean('sgd', 'options.nesterov', options.nesterov ?? false)
   return chain(
-    options.momentum === undefined ? identity() : trace(options.momentum, { nesterov: options.nesterov ?? false }),
+    options.momentum === undefined
+      ? identity()
+      : trace(options.momentum, {
+          nesterov: options.nesterov ?? false,
+          accumulatorDtype: options.accumulatorDtype,
+        }),
     scaleByLearningRate(learningRate),
   )
 }

@@ -32,7 +32,7 @@ export type SignSgdState = readonly [EmptyState, ScaleByLearningRateState]
  * @returns A {@link GradientTransformation} whose state is a {@link SignSgdState}.
  * @throws HyperparameterError (a `RangeError`) when the learning rate is not a number or a function.
  * @example
- * import { signSgd } from 'descent'
+ * import { signSgd } from 'descent-ts'
  * const opt = signSgd(0.5)
  * const [u] = opt.update([3, -1e-9, 0], opt.init([0, 0, 0]))
  * assert.deepStrictEqual(u, [-0.5, 0.5, -0])

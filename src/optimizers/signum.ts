@@ -5,6 +5,7 @@ import { type EmaState, ema } from '../transforms/ema'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { scaleBySign } from '../transforms/scaleBySign'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
+import type { DType } from '../core/tensor'
 
 /**
  * Options of {@link signum}.
@@ -17,6 +18,8 @@ export interface SignumOptions {
    * @defaultValue 0.9
    */
   readonly beta?: number
+  /** The dtype of the moving average (optax's `accumulator_dtype`). @defaultValue the dtype of each param */
+  readonly accumulatorDtype?: DType | undefined
 }
 
 /**
@@ -49,7 +52,7 @@ export type SignumState = readonly [EmaState, EmptyState, ScaleByLearningRateSta
  * @returns A {@link GradientTransformation} whose state is a {@link SignumState}.
  * @throws HyperparameterError (a `RangeError`) when `beta` is out of range.
  * @example
- * import { signum } from 'descent'
+ * import { signum } from 'descent-ts'
  * const opt = signum(0.5)
  * const [u1, s1] = opt.update([2], opt.init([0]))
  * const [u2] = opt.update([-1], s1) // m = 0.9·0.2 − 0.1 = 0.08 > 0: still moving against the old gradient
@@ -62,7 +65,11 @@ export function signum(
   learningRate: ScalarOrSchedule,
   options: SignumOptions = {},
 ): GradientTransformation<SignumState> {
-  return chain(ema(options.beta ?? 0.9, { debias: false }), scaleBySign(), scaleByLearningRate(learningRate))
+  return chain(
+    ema(options.beta ?? 0.9, { debias: false, accumulatorDtype: options.accumulatorDtype }),
+    scaleBySign(),
+    scaleByLearningRate(learningRate),
+  )
 }
 
 withHyperparamDefaults(signum, 1, { beta: 0.9 })

@@ -47,7 +47,7 @@ export type Sm3State = readonly [ScaleBySm3State, EmptyState]
  * @throws HyperparameterError (a `RangeError`) when the learning rate is not a finite number (a schedule included)
  * or the momentum is out of range.
  * @example
- * import { applyUpdates, sm3, tensor, tree } from 'descent'
+ * import { applyUpdates, sm3, tensor, tree } from 'descent-ts'
  * const opt = sm3(0.5)
  * let params = { w: tensor([[1, -2], [3, 0.5]]) }
  * let state = opt.init(params)

@@ -41,7 +41,7 @@ export type YogiState = readonly [ScaleByYogiState, ScaleByLearningRateState]
  * @returns A {@link GradientTransformation} whose state is a {@link YogiState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { applyUpdates, tensor, tree, yogi } from 'descent'
+ * import { applyUpdates, tensor, tree, yogi } from 'descent-ts'
  * const opt = yogi(0.1)
  * const loss = (x: ReturnType<typeof tensor>) => tree.sum(tree.mul(x, x)) // Σx², gradient 2x
  * let params = tensor([1, -2, 3])

@@ -1,5 +1,5 @@
 /**
- * Euclidean projections onto convex sets, as `optax.projections`: `import { projections } from 'descent'`, then
+ * Euclidean projections onto convex sets, as `optax.projections`: `import { projections } from 'descent-ts'`, then
  * `projections.projectionL2Ball(tree, 1)`. Each takes a pytree and returns the nearest point of the set, with all the
  * leaves taken as one vector.
  * @since 0.2.0

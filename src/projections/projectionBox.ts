@@ -14,7 +14,7 @@ const NAMES = ['x', 'lower', 'upper']
  * ```
  * @returns a tree with the structure and dtypes of `x`.
  * @example
- * import { projections, tensor } from 'descent'
+ * import { projections, tensor } from 'descent-ts'
  * assert.deepStrictEqual(projections.projectionBox(tensor([-3, 0.5, 7]), -1, 1).toArray(), [-1, 0.5, 1])
  * const p = projections.projectionBox({ a: 5, b: 5 }, 0, { a: 1, b: 10 })
  * assert.deepStrictEqual(p, { a: 1, b: 5 })

@@ -11,7 +11,7 @@ import { normalSquared } from './_internal'
  * @returns a tree with the structure of `x`.
  * @throws DescentError when `a` is zero or not finite.
  * @example
- * import { projections } from 'descent'
+ * import { projections } from 'descent-ts'
  * assert.deepStrictEqual(projections.projectionHalfspace([1, 2], [1, 1], 1), [0, 1])
  * assert.deepStrictEqual(projections.projectionHalfspace([0, 0.5], [1, 1], 1), [0, 0.5])
  * @see projectionHyperplane

@@ -9,7 +9,7 @@ import { projectionBox } from './projectionBox'
  * ```
  * @returns a tree with the structure and dtypes of `x`.
  * @example
- * import { projections, tensor } from 'descent'
+ * import { projections, tensor } from 'descent-ts'
  * assert.deepStrictEqual(projections.projectionHypercube(tensor([-1, 0.25, 3])).toArray(), [0, 0.25, 1])
  * assert.deepStrictEqual(projections.projectionHypercube([5, -5], 2), [2, 0])
  * @see projectionBox

@@ -11,7 +11,7 @@ import { normalSquared } from './_internal'
  * @returns a tree with the structure of `x`.
  * @throws DescentError when `a` is zero or not finite.
  * @example
- * import { projections } from 'descent'
+ * import { projections } from 'descent-ts'
  * // onto x₁ + x₂ = 1
  * assert.deepStrictEqual(projections.projectionHyperplane([1, 2], [1, 1], 1), [0, 1])
  * @see projectionHalfspace, projectionVector

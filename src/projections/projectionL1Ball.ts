@@ -13,7 +13,7 @@ import { projectionL1Sphere } from './projectionL1Sphere'
  * @returns a tree with the structure and dtypes of `x`.
  * @throws HyperparameterError when `scale` is negative or NaN (Infinity is allowed).
  * @example
- * import { projections, tensor, tree } from 'descent'
+ * import { projections, tensor, tree } from 'descent-ts'
  * // optax's docstring example: ‖x‖₁ = 6.2 projected to 1
  * const p = projections.projectionL1Ball({ w: tensor([2.5, 3.2], 'float64'), b: 0.5 })
  * assert.ok(Math.abs(tree.norm(p, { ord: 1 }) - 1) < 1e-12)

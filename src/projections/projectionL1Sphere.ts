@@ -11,7 +11,7 @@ import { checkScale, flatValues, simplexThreshold } from './_internal'
  * @returns a tree with the structure and dtypes of `x`.
  * @throws HyperparameterError when `scale` is not a positive finite number.
  * @example
- * import { projections, tensor, tree } from 'descent'
+ * import { projections, tensor, tree } from 'descent-ts'
  * const p = projections.projectionL1Sphere(tensor([0.1, -0.2], 'float64'), 2)
  * const [a, b] = p.toArray() as number[] // θ = −0.85: |x| + 0.85
  * assert.ok(Math.abs(a! - 0.95) < 1e-12 && Math.abs(b! + 1.05) < 1e-12)

@@ -12,7 +12,7 @@ import { checkScale } from './_internal'
  * @returns a tree with the structure and dtypes of `x`.
  * @throws HyperparameterError when `scale` is negative or NaN (Infinity is allowed).
  * @example
- * import { projections, tensor } from 'descent'
+ * import { projections, tensor } from 'descent-ts'
  * const [a, b] = projections.projectionL2Ball(tensor([3, 4], 'float64')).toArray() as number[]
  * assert.ok(Math.abs(a! - 0.6) < 1e-15 && Math.abs(b! - 0.8) < 1e-15)
  * assert.deepStrictEqual(projections.projectionL2Ball({ a: 3, b: 4 }, 10), { a: 3, b: 4 })

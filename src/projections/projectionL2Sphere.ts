@@ -13,7 +13,7 @@ import { checkScale } from './_internal'
  * @returns a tree with the structure and dtypes of `x`.
  * @throws HyperparameterError when `scale` is negative or not finite; DescentError when ‖x‖₂ is 0 or not finite.
  * @example
- * import { projections, tensor } from 'descent'
+ * import { projections, tensor } from 'descent-ts'
  * assert.deepStrictEqual(projections.projectionL2Sphere(tensor([0.3, 0.4], 'float64'), 10).toArray(), [6, 8])
  * assert.throws(() => projections.projectionL2Sphere([0, 0]), /‖x‖₂ = 0/)
  * @see projectionL2Ball

@@ -11,7 +11,7 @@ import { projectionBox } from './projectionBox'
  * @returns a tree with the structure and dtypes of `x`.
  * @throws HyperparameterError when `scale` is negative or NaN (Infinity is allowed).
  * @example
- * import { projections, tensor } from 'descent'
+ * import { projections, tensor } from 'descent-ts'
  * assert.deepStrictEqual(projections.projectionLinfBall(tensor([-3, 0.5, 2]), 1).toArray(), [-1, 0.5, 1])
  * @see projectionBox
  * @category projections

@@ -8,7 +8,7 @@ import type { PyTree } from '../core/types'
  * ```
  * @returns a tree with the structure and dtypes of `x`.
  * @example
- * import { projections, tensor } from 'descent'
+ * import { projections, tensor } from 'descent-ts'
  * const p = projections.projectionNonNegative({ w: tensor([-1, 2]), b: -3 })
  * assert.deepStrictEqual(p.w.toArray(), [0, 2])
  * assert.strictEqual(p.b, 0)

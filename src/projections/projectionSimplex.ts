@@ -14,7 +14,7 @@ import { checkScale, flatValues, simplexThreshold } from './_internal'
  * @returns a tree with the structure and dtypes of `x`, summing to `scale`.
  * @throws HyperparameterError when `scale` is not a positive finite number.
  * @example
- * import { projections, tensor, tree } from 'descent'
+ * import { projections, tensor, tree } from 'descent-ts'
  * // optax's docstring example: sum 6.2 projected to sum 1
  * const p = projections.projectionSimplex({ w: tensor([2.5, 3.2], 'float64'), b: 0.5 })
  * assert.ok(Math.abs(tree.sum(p) - 1) < 1e-12)

@@ -10,7 +10,7 @@ import { normalSquared } from './_internal'
  * @returns a tree with the structure of `a`.
  * @throws DescentError when `a` is zero or not finite.
  * @example
- * import { projections } from 'descent'
+ * import { projections } from 'descent-ts'
  * assert.deepStrictEqual(projections.projectionVector([2, 3], [1, 0]), [2, 0])
  * assert.deepStrictEqual(projections.projectionVector([1, 3], [1, 1]), [2, 2])
  * @see projectionHyperplane

@@ -25,7 +25,7 @@ export interface ConstantScheduleOptions {
  * @returns a {@link Schedule} mapping every step count to `value`.
  * @throws HyperparameterError if `value` is not a finite number.
  * @example
- * import { constantSchedule } from 'descent'
+ * import { constantSchedule } from 'descent-ts'
  * const s = constantSchedule(0.1)
  * assert.strictEqual(s(0), 0.1)
  * assert.strictEqual(s(1000), 0.1)

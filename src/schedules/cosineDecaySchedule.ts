@@ -43,7 +43,7 @@ export interface CosineDecayScheduleOptions {
  * @returns a {@link Schedule} mapping a step count to the decayed value.
  * @throws HyperparameterError if `decaySteps ≤ 0`, `exponent < 0`, or a value is not a finite number.
  * @example
- * import { cosineDecaySchedule } from 'descent'
+ * import { cosineDecaySchedule } from 'descent-ts'
  * const s = cosineDecaySchedule({ initValue: 1, decaySteps: 100, alpha: 0.1 })
  * assert.strictEqual(s(0), 1)
  * assert.ok(Math.abs(s(50) - 0.55) < 1e-12) // (1 − 0.1)·½ + 0.1

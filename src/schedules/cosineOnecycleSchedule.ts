@@ -54,7 +54,7 @@ export interface CosineOnecycleScheduleOptions {
  * @returns a {@link Schedule} mapping a step count to the value.
  * @throws HyperparameterError if `transitionSteps ≤ 0`, a value is not a finite number, or a divisor is 0.
  * @example
- * import { cosineOnecycleSchedule } from 'descent'
+ * import { cosineOnecycleSchedule } from 'descent-ts'
  * const s = cosineOnecycleSchedule({ transitionSteps: 100, peakValue: 1, pctStart: 0.2, divFactor: 4 })
  * assert.strictEqual(s(0), 0.25)
  * assert.ok(Math.abs(s(10) - 0.625) < 1e-15) // halfway up: (0.25 + 1)/2

@@ -66,7 +66,7 @@ export interface ExponentialDecayOptions {
  * @throws HyperparameterError if a value is not a finite number, `decayRate` is negative, or `staircase` is not a
  * boolean.
  * @example
- * import { exponentialDecay } from 'descent'
+ * import { exponentialDecay } from 'descent-ts'
  * const s = exponentialDecay({ initValue: 1, transitionSteps: 10, decayRate: 0.5 })
  * assert.strictEqual(s(0), 1)
  * assert.strictEqual(s(20), 0.25) // 0.5^(20/10)

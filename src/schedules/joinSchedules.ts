@@ -34,7 +34,7 @@ export interface JoinSchedulesOptions {
  * @throws HyperparameterError if a piece is not a function, the number of boundaries is not `schedules.length − 1`,
  * or the boundaries are not finite and strictly increasing.
  * @example
- * import { joinSchedules, linearSchedule, constantSchedule } from 'descent'
+ * import { joinSchedules, linearSchedule, constantSchedule } from 'descent-ts'
  * const warmup = linearSchedule({ initValue: 0, endValue: 1, transitionSteps: 10 })
  * const s = joinSchedules([warmup, constantSchedule(1), constantSchedule(0.1)], [10, 100])
  * assert.strictEqual(s(5), 0.5)

@@ -61,7 +61,7 @@ export interface LinearOnecycleScheduleOptions {
  * @returns a {@link Schedule} mapping a step count to the value.
  * @throws HyperparameterError if `transitionSteps ≤ 0`, a value is not a finite number, or a divisor is 0.
  * @example
- * import { linearOnecycleSchedule } from 'descent'
+ * import { linearOnecycleSchedule } from 'descent-ts'
  * const s = linearOnecycleSchedule(100, 1, { divFactor: 10, finalDivFactor: 100 })
  * assert.strictEqual(s(0), 0.1)
  * assert.strictEqual(s(30), 1) // the peak, at ⌊0.3·100⌋

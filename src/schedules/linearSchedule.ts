@@ -45,7 +45,7 @@ export interface LinearScheduleOptions {
  * @returns a {@link Schedule} mapping a step count to the interpolated value.
  * @throws HyperparameterError if a value is not a finite number.
  * @example
- * import { linearSchedule } from 'descent'
+ * import { linearSchedule } from 'descent-ts'
  * const s = linearSchedule({ initValue: 0, endValue: 1, transitionSteps: 4, transitionBegin: 2 })
  * assert.strictEqual(s(0), 0)
  * assert.strictEqual(s(2), 0)

@@ -33,7 +33,7 @@ export interface PerEpochOptions {
  * @returns A {@link Schedule} of the step count.
  * @throws HyperparameterError if `schedule` is not a function or `stepsPerEpoch` is not an integer ≥ 1.
  * @example
- * import { exponentialDecay, perEpoch, sgd } from 'descent'
+ * import { exponentialDecay, perEpoch, sgd } from 'descent-ts'
  * // PyTorch: StepLR(optimizer, step_size=30, gamma=0.1), stepped once per epoch; 100 batches per epoch
  * const stepLR = perEpoch(exponentialDecay({ initValue: 0.1, transitionSteps: 30, decayRate: 0.1, staircase: true }), 100)
  * assert.strictEqual(stepLR(0), 0.1)

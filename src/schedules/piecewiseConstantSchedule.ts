@@ -36,7 +36,7 @@ export interface PiecewiseConstantScheduleOptions {
  * @returns a {@link Schedule} mapping a step count to the scaled value.
  * @throws HyperparameterError if `initValue`, a boundary or a scale is not a finite number, or a scale is negative.
  * @example
- * import { piecewiseConstantSchedule } from 'descent'
+ * import { piecewiseConstantSchedule } from 'descent-ts'
  * const s = piecewiseConstantSchedule(1, { boundariesAndScales: { 100: 0.5, 200: 0.5 } })
  * assert.strictEqual(s(99), 1)
  * assert.strictEqual(s(100), 0.5) // a boundary applies from its own step on

@@ -49,7 +49,7 @@ const INTERPOLATE = {
  * @throws HyperparameterError for an unknown interpolation type, a value, boundary or scale that is not a finite
  * number, a negative boundary or a negative scale.
  * @example
- * import { piecewiseInterpolateSchedule } from 'descent'
+ * import { piecewiseInterpolateSchedule } from 'descent-ts'
  * const s = piecewiseInterpolateSchedule('linear', 1, { 10: 3, 20: 0.5 }) // 1 → 3 at step 10 → 1.5 at step 20
  * assert.strictEqual(s(0), 1)
  * assert.strictEqual(s(5), 2)

@@ -44,7 +44,7 @@ export interface PolynomialScheduleOptions {
  * @returns a {@link Schedule} mapping a step count to the annealed value.
  * @throws HyperparameterError if a value is not a finite number or `power` is negative.
  * @example
- * import { polynomialSchedule } from 'descent'
+ * import { polynomialSchedule } from 'descent-ts'
  * const s = polynomialSchedule({ initValue: 1, endValue: 0, power: 2, transitionSteps: 10 })
  * assert.strictEqual(s(0), 1)
  * assert.strictEqual(s(5), 0.25) // (1 − 5/10)² = 0.25

@@ -34,7 +34,7 @@ export interface SgdrScheduleOptions {
  * @throws HyperparameterError if `cycles` is empty or a cycle's options are invalid for
  * {@link warmupCosineDecaySchedule}.
  * @example
- * import { sgdrSchedule } from 'descent'
+ * import { sgdrSchedule } from 'descent-ts'
  * const cycle = { initValue: 0, peakValue: 1, warmupSteps: 2, decaySteps: 10 }
  * const s = sgdrSchedule([cycle, { ...cycle, peakValue: 0.5 }])
  * assert.strictEqual(s(2), 1) // peak of the first cycle

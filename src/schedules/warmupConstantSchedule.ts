@@ -34,7 +34,7 @@ export interface WarmupConstantScheduleOptions {
  * @returns a {@link Schedule} mapping a step count to the value.
  * @throws HyperparameterError if `warmupSteps < 0` or a value is not a finite number.
  * @example
- * import { warmupConstantSchedule } from 'descent'
+ * import { warmupConstantSchedule } from 'descent-ts'
  * const s = warmupConstantSchedule({ initValue: 0, peakValue: 0.1, warmupSteps: 4 })
  * assert.strictEqual(s(0), 0)
  * assert.strictEqual(s(2), 0.05)

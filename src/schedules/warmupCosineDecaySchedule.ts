@@ -57,7 +57,7 @@ export interface WarmupCosineDecayScheduleOptions {
  * @throws HyperparameterError if `decaySteps ≤ warmupSteps`, `warmupSteps < 0`, `exponent < 0`, or a value is not
  * a finite number.
  * @example
- * import { warmupCosineDecaySchedule } from 'descent'
+ * import { warmupCosineDecaySchedule } from 'descent-ts'
  * const s = warmupCosineDecaySchedule({ initValue: 0, peakValue: 1, warmupSteps: 10, decaySteps: 110, endValue: 0.1 })
  * assert.strictEqual(s(0), 0)
  * assert.strictEqual(s(5), 0.5)

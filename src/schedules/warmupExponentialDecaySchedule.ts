@@ -42,7 +42,7 @@ export interface WarmupExponentialDecayScheduleOptions extends Omit<ExponentialD
  * @throws HyperparameterError if `warmupSteps < 0`, or a value is invalid for {@link linearSchedule} or
  * {@link exponentialDecay}.
  * @example
- * import { warmupExponentialDecaySchedule } from 'descent'
+ * import { warmupExponentialDecaySchedule } from 'descent-ts'
  * const s = warmupExponentialDecaySchedule({
  *   initValue: 0, peakValue: 1, warmupSteps: 10, transitionSteps: 5, decayRate: 0.5,
  * })

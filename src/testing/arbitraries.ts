@@ -63,7 +63,7 @@ export interface PyTreeOptions extends TensorOptions {
 /**
  * Keys used for object nodes: identifiers plus one that needs quoting in a key path.
  * @example
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * assert.ok(arbitraries.treeKeys.includes('layer 1'))
  * @category testing
@@ -79,7 +79,7 @@ const flush = (x: number): number => (Math.abs(x) < 1e-20 ? 0 : x)
  * A float64 value in `[min, max]` (finite, no NaN, no subnormals).
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.float64({ min: -1, max: 1 }), (x) => Math.abs(x) <= 1))
  * @category testing
@@ -94,7 +94,7 @@ export const float64 = (options: ValueOptions = {}): fc.Arbitrary<number> => {
  * A value exactly representable in float32, in `[fround(min), fround(max)]` (finite, no NaN, no subnormals).
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.float32(), (x) => Math.fround(x) === x))
  * @category testing
@@ -109,7 +109,7 @@ export const float32 = (options: ValueOptions = {}): fc.Arbitrary<number> => {
  * A float of the given dtype.
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.float('float32'), (x) => Math.fround(x) === x))
  * @category testing
@@ -122,7 +122,7 @@ export const float = (dtype: DType, options: ValueOptions = {}): fc.Arbitrary<nu
  * A shape of rank 0..maxRank with dimensions in [minDim, maxDim].
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.shape({ maxRank: 2 }), (s) => s.length <= 2))
  * @category testing
@@ -139,7 +139,7 @@ export const shape = (
  * Either dtype.
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.dtype, (d) => d === 'float32' || d === 'float64'))
  * @category testing
@@ -153,7 +153,7 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
  * A tensor of a fixed shape and dtype.
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.tensorOf([2, 3], 'float64'), (t) => t.size === 6 && t.dtype === 'float64'))
  * @category testing
@@ -168,7 +168,7 @@ export const tensorOf = (shape: readonly number[], dtype: DType, options: ValueO
  * A small tensor: float32 or float64 (see `dtype`), rank 0–2, values in [min, max].
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.tensor({ dtype: 'float32' }), (t) => t.dtype === 'float32'))
  * @category testing
@@ -185,8 +185,8 @@ export const tensor = (options: TensorOptions = {}): fc.Arbitrary<Tensor> => {
  * A leaf: a JS number (float64) or a small tensor.
  * @example
  * import * as fc from 'fast-check'
- * import { tree } from 'descent'
- * import { arbitraries } from 'descent/testing'
+ * import { tree } from 'descent-ts'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.leaf(), (l) => tree.isLeaf(l)))
  * @category testing
@@ -206,8 +206,8 @@ export const leaf = (options: PyTreeOptions = {}): fc.Arbitrary<Leaf> => {
  * (keys from {@link treeKeys}), and `null` empty subtrees appear anywhere.
  * @example
  * import * as fc from 'fast-check'
- * import { tree } from 'descent'
- * import { arbitraries } from 'descent/testing'
+ * import { tree } from 'descent-ts'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.pyTree(), (t) => tree.allFinite(t)))
  * @category testing
@@ -240,8 +240,8 @@ export const pyTree = (options: PyTreeOptions = {}): fc.Arbitrary<PyTree> => {
  * tensor of the same shape and dtype for a tensor.
  * @example
  * import * as fc from 'fast-check'
- * import { tree } from 'descent'
- * import { arbitraries } from 'descent/testing'
+ * import { tree } from 'descent-ts'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.treeLike({ a: 1, b: [2] }), (t) => tree.equalStructure(t, { a: 1, b: [2] })))
  * @category testing
@@ -257,8 +257,8 @@ export const treeLike = <T extends PyTree>(t: T, options: ValueOptions = {}): fc
  * `n` trees with one structure, the same shapes and dtypes at every leaf.
  * @example
  * import * as fc from 'fast-check'
- * import { tree } from 'descent'
- * import { arbitraries } from 'descent/testing'
+ * import { tree } from 'descent-ts'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.treeTuple(3), (ts) => ts.length === 3 && tree.equalStructure(ts[0]!, ts[2]!)))
  * @category testing
@@ -271,8 +271,8 @@ export const treeTuple = (n: number, options: PyTreeOptions = {}): fc.Arbitrary<
  * Two trees of the same structure, shapes and dtypes.
  * @example
  * import * as fc from 'fast-check'
- * import { tree } from 'descent'
- * import { arbitraries } from 'descent/testing'
+ * import { tree } from 'descent-ts'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.treePair(), ([a, b]) => tree.equalStructure(a, b)))
  * @category testing
@@ -285,8 +285,8 @@ export const treePair = (options: PyTreeOptions = {}): fc.Arbitrary<readonly [Py
  * Three trees of the same structure, shapes and dtypes.
  * @example
  * import * as fc from 'fast-check'
- * import { tree } from 'descent'
- * import { arbitraries } from 'descent/testing'
+ * import { tree } from 'descent-ts'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.treeTriple(), ([a, , c]) => tree.equalStructure(a, c)))
  * @category testing
@@ -300,7 +300,7 @@ export const treeTriple = (options: PyTreeOptions = {}): fc.Arbitrary<readonly [
  * masks; `null` subtrees stay `null` (or take a boolean).
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.prefixMask({ a: 1, b: [2, 3] }), (m) => typeof m === 'boolean' || typeof m === 'object'))
  * @category testing
@@ -323,8 +323,8 @@ export const prefixMask = (t: PyTree): fc.Arbitrary<MaskTree> => {
  * A tree together with a prefix mask of it.
  * @example
  * import * as fc from 'fast-check'
- * import { tree } from 'descent'
- * import { arbitraries } from 'descent/testing'
+ * import { tree } from 'descent-ts'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.treeWithMask(), ([t, m]) => tree.where(m, t, t) !== undefined))
  * @category testing
@@ -388,7 +388,7 @@ export interface QuadraticOptions {
  * ```
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.quadratic({ stronglyConvex: true }), (p) => p.mu > 0 && p.f(p.xStar!) === 0))
  * @category testing
@@ -445,7 +445,7 @@ export const quadratic = (
  * ```
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.huberWorstCase(), (p) => Math.abs(p.f(p.x0) - p.L * p.tau * (p.R - p.tau / 2)) < 1e-9 * p.f(p.x0)))
  * @category testing
@@ -500,7 +500,7 @@ export const huberWorstCase = (): fc.Arbitrary<
  * ```
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.logisticRegression(), (p) => p.L >= p.mu && p.mu > 0 && p.xStar === undefined))
  * @category testing
@@ -558,7 +558,7 @@ export const logisticRegression = (): fc.Arbitrary<SmoothProblem> =>
  * ```
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.chainFunction(), (p) => Math.abs(p.f(p.xStar!) - p.fStar) <= 1e-12 * p.L && p.grad(p.xStar!).every((g) => Math.abs(g) < 1e-12 * p.L)))
  * @category testing
@@ -607,7 +607,7 @@ export const chainFunction = (): fc.Arbitrary<SmoothProblem & { readonly k: numb
  * ```
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.wave(), (p) => p.f(p.x0) >= p.fStar && Number.isNaN(p.mu)))
  * @category testing
@@ -661,7 +661,7 @@ export const wave = (): fc.Arbitrary<SmoothProblem> =>
  * `grad` returns a subgradient (0 for each |·| at its kink).
  * @example
  * import * as fc from 'fast-check'
- * import { arbitraries } from 'descent/testing'
+ * import { arbitraries } from 'descent-ts/testing'
  *
  * fc.assert(fc.property(arbitraries.lipschitzConvex(), (p) => p.f(p.xStar!) === 0 && Math.hypot(...p.grad(p.x0)) <= p.M * (1 + 1e-12)))
  * @category testing

@@ -7,8 +7,8 @@ import { type TheoremReport, type VerifyTheoremOptions, verifyTheorem } from './
  * whose message is the readable counterexample (theorem, problem, step, bound, observed value).
  * @returns The {@link TheoremReport} of the passing run.
  * @example
- * import { sgd } from 'descent'
- * import { assertTheorem, theorems } from 'descent/testing'
+ * import { sgd } from 'descent-ts'
+ * import { assertTheorem, theorems } from 'descent-ts/testing'
  *
  * const t = theorems.gdStronglyConvexContraction
  * assertTheorem(t, ({ gamma }) => sgd(gamma), { numRuns: 20, seed: 2 })

@@ -24,7 +24,7 @@ import { fingerprint, firstDifference, firstNonFinite, layout } from './_interna
  * chainAssociative      chain(chain(a, b), c) ≡ chain(a, chain(b, c)) ≡ chain(a, b, c), t in each position
  * ```
  * @example
- * import { transformLaws } from 'descent/testing'
+ * import { transformLaws } from 'descent-ts/testing'
  *
  * assert.deepEqual(Object.keys(transformLaws).slice(0, 2), ['inputsUnchanged', 'updateStructure'])
  * @category testing
@@ -307,8 +307,8 @@ const show = (x: unknown): string => {
  * ```
  * @returns `Right(LawReport)` when every law holds on every run, `Left(LawViolation)` otherwise.
  * @example
- * import { adam, stateless, tree } from 'descent'
- * import { checkTransformLaws } from 'descent/testing'
+ * import { adam, stateless, tree } from 'descent-ts'
+ * import { checkTransformLaws } from 'descent-ts/testing'
  *
  * assert.equal(checkTransformLaws(adam(1e-3), { numRuns: 10, seed: 1 })._tag, 'Right')
  * let calls = 0
@@ -377,8 +377,8 @@ export function checkTransformLaws(tx: Tx, options: CheckTransformLawsOptions = 
  * broken, the step, what differed and where, the params and the gradients.
  * @returns The {@link LawReport} of the passing run.
  * @example
- * import { sgd, stateless, tree } from 'descent'
- * import { assertTransformLaws } from 'descent/testing'
+ * import { sgd, stateless, tree } from 'descent-ts'
+ * import { assertTransformLaws } from 'descent-ts/testing'
  *
  * assertTransformLaws(sgd(0.1, { momentum: 0.9 }), { numRuns: 10, seed: 2 })
  * const castsToF64 = stateless((g) => tree.cast(g, 'float64'))

@@ -22,7 +22,7 @@ export interface FistaState {
  * λ_{k+1} = (1 + √(1 + 4λ_k²))/2. β₁ = 0, β_k → 1 as 1 − 3/k.
  * @returns β_k.
  * @example
- * import { fistaMomentum } from 'descent/testing'
+ * import { fistaMomentum } from 'descent-ts/testing'
  *
  * assert.equal(fistaMomentum(1), 0)
  * assert.ok(Math.abs(fistaMomentum(2) - 0.2817535) < 1e-6)
@@ -36,7 +36,7 @@ export function fistaMomentum(k: number): number {
 }
 
 /**
- * The accelerated-gradient reference of `descent/testing`: FISTA / Nesterov's method for convex L-smooth functions
+ * The accelerated-gradient reference of `descent-ts/testing`: FISTA / Nesterov's method for convex L-smooth functions
  * with step η (= 1/L for the theorem), read in its y-form (the params are the points y_k where gradients are taken).
  * ```text
  * x_k = y_k − η·∇f(y_k),   y_{k+1} = x_k + β_k·(x_k − x_{k−1}),   β_k = (λ_k − 1)/λ_{k+1}   (y₁ = x₀)
@@ -48,7 +48,7 @@ export function fistaMomentum(k: number): number {
  * scheduled decay on `trace` is a different (unproven) method. This transform keeps FISTA's exact coefficients.
  * @returns A `GradientTransformation` whose params follow FISTA's y_k.
  * @example
- * import { fista, theorems, verifyTheorem } from 'descent/testing'
+ * import { fista, theorems, verifyTheorem } from 'descent-ts/testing'
  *
  * const r = verifyTheorem(theorems.nesterovConvex, ({ L }) => fista(1 / L), { numRuns: 20, seed: 3 })
  * assert.equal(r._tag, 'Right')

@@ -1,5 +1,5 @@
 /**
- * descent/testing: the convergence theorems and transform laws of descent, as property tests for your own
+ * descent-ts/testing: the convergence theorems and transform laws of descent, as property tests for your own
  * optimizers (fast-check is loaded by this entry only). Every public export is listed here by name.
  * @since 0.2.0
  */

@@ -33,8 +33,8 @@ const projection = (name: string, project: <T extends PyTree>(x: T) => T): Proje
  * ```
  * @returns A {@link Projection}: a transform for the end of a chain, with `project` as a plain function.
  * @example
- * import { chain, sgd, tensor } from 'descent'
- * import { projectionL2Ball } from 'descent/testing'
+ * import { chain, sgd, tensor } from 'descent-ts'
+ * import { projectionL2Ball } from 'descent-ts/testing'
  *
  * const ball = projectionL2Ball(1)
  * const p = ball.project(tensor([3, 4], 'float64')) as any
@@ -60,8 +60,8 @@ export function projectionL2Ball(radius: number): Projection {
  * ```
  * @returns A {@link Projection}: a transform for the end of a chain, with `project` as a plain function.
  * @example
- * import { adagrad, chain, tensor } from 'descent'
- * import { projectionBox } from 'descent/testing'
+ * import { adagrad, chain, tensor } from 'descent-ts'
+ * import { projectionBox } from 'descent-ts/testing'
  *
  * const box = projectionBox(-1, 1)
  * assert.deepEqual(Array.from((box.project(tensor([-3, 0.5], 'float64')) as any).data), [-1, 0.5])

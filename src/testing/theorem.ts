@@ -33,7 +33,7 @@ export interface TheoremCheck {
  * algorithm know), `P` the generated problem. Values of this type are in {@link theorems}; run them with
  * {@link verifyTheorem} or {@link assertTheorem}.
  * @example
- * import { theorems } from 'descent/testing'
+ * import { theorems } from 'descent-ts/testing'
  *
  * const t = theorems.gdSmoothConvexTight
  * assert.match(t.bound, /4Nh \+ 2/)

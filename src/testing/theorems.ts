@@ -13,7 +13,7 @@ import { onlineGradientDescent } from './theorems/onlineGradientDescent'
 import { subgradientMethod } from './theorems/subgradientMethod'
 
 /**
- * The convergence theorems of `descent/testing`, each a {@link Theorem}: statement with exact constants,
+ * The convergence theorems of `descent-ts/testing`, each a {@link Theorem}: statement with exact constants,
  * assumptions, source, a problem family, and a check; run one with {@link verifyTheorem} or {@link assertTheorem}.
  * ```text
  * gdSmoothConvexTight          f(x_N) − f* ≤ L·R²/(4Nh + 2)                       sgd(h/L), tight (Huber)
@@ -31,8 +31,8 @@ import { subgradientMethod } from './theorems/subgradientMethod'
  * heavyBallStronglyConvex      f(x_n) − f* ≤ (1−αμ)ⁿ(f(x₀) − f*) (Lessard's cycle)  sgd(h/L, { momentum: √((1−hμ/L)(1−h)) })
  * ```
  * @example
- * import { sgd } from 'descent'
- * import { assertTheorem, theorems } from 'descent/testing'
+ * import { sgd } from 'descent-ts'
+ * import { assertTheorem, theorems } from 'descent-ts/testing'
  *
  * const q = ({ L, mu }: { L: number; mu: number }) => (Math.sqrt(L) - Math.sqrt(mu)) / (Math.sqrt(L) + Math.sqrt(mu))
  * assertTheorem(theorems.heavyBallQuadratic, (k) => sgd(4 / (Math.sqrt(k.L) + Math.sqrt(k.mu)) ** 2, { momentum: q(k) ** 2 }), { numRuns: 20, seed: 4 })

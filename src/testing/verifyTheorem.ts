@@ -78,8 +78,8 @@ const fmt = (x: number) => {
  * ```
  * @returns `Right(TheoremReport)` when every run respects the bound, `Left(TheoremViolation)` otherwise.
  * @example
- * import { sgd } from 'descent'
- * import { theorems, verifyTheorem } from 'descent/testing'
+ * import { sgd } from 'descent-ts'
+ * import { theorems, verifyTheorem } from 'descent-ts/testing'
  *
  * const ok = verifyTheorem(theorems.gdSmoothConvexTight, ({ L, h }) => sgd(h / L), { numRuns: 20, seed: 1 })
  * assert.equal(ok._tag, 'Right')

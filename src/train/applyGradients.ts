@@ -16,7 +16,11 @@ export interface ApplyGradientsOptions {
    * into the buffers of the state it is given instead of fresh arrays, and returns a state over those buffers. The
    * state passed in must never be used again (passing it to a step a second time throws); nothing else changes —
    * the numbers are bit-identical to the default. Buffers that something else shares (tied params, an optimizer that
-   * keeps the params, as L-BFGS does) are never written in place.
+   * keeps the params, as L-BFGS does) are never written in place. Adam-family steps over a float32 tree of 2048
+   * elements or more move the params and moments into WebAssembly memory owned by the step function at the first
+   * donated step and update them there from then on (the returned tensors are views of it; only the gradients are
+   * copied in): a state donated back to the same step function is updated in place, any other donated state is
+   * copied into memory of its own, so a state the caller still holds is never written.
    * @defaultValue false
    */
   readonly donate?: boolean | undefined
@@ -36,7 +40,7 @@ export type StateUpdate = (
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function stateUpdate(owner: string, optimizer: GradientTransformation<any>, donate: boolean): StateUpdate {
   const fused = planFusedUpdate(optimizer)
-  const own: Ownership = { donate, scratch: [] }
+  const own: Ownership = { donate, scratch: [], arena: { current: null } }
   return (state, grads, extra) => {
     if (donate) checkNotDonated(state, owner)
     const r = fused?.(grads, state.optState, state.params, extra, own) ?? null
@@ -71,7 +75,7 @@ export function stateUpdate(owner: string, optimizer: GradientTransformation<any
  * reduceOnPlateau).
  * @throws DescentError when a donated state is passed again; the optimizer's errors (structure, shape) otherwise.
  * @example
- * import { applyGradients, initTrainState, sgd, tensor } from 'descent'
+ * import { applyGradients, initTrainState, sgd, tensor } from 'descent-ts'
  * const opt = sgd(0.1)
  * const step = applyGradients(opt)
  * const s0 = initTrainState({ w: tensor([1, 2]) }, opt)

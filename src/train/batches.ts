@@ -33,7 +33,7 @@ export interface BatchesOptions {
  * @param options - {@link BatchesOptions}.
  * @returns A re-iterable sequence of batches.
  * @example
- * import { batches, prngKey, tensor } from 'descent'
+ * import { batches, prngKey, tensor } from 'descent-ts'
  * const data = { x: tensor([[1], [2], [3], [4], [5]]), y: tensor([10, 20, 30, 40, 50]) }
  * const plain = [...batches(data, { batchSize: 2 })].map((b) => b.y.toArray())
  * assert.deepStrictEqual(plain, [[10, 20], [30, 40], [50]])

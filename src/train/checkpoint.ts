@@ -129,7 +129,7 @@ export const checkStep = (step: unknown, where: string): number =>
  * @returns The JSON text.
  * @throws CheckpointError naming the path of a value that is not a pytree, or when `step` is not a non-negative integer.
  * @example
- * import { adam, applyUpdates, initTrainState, loadCheckpoint, saveCheckpoint, tensor } from 'descent'
+ * import { adam, applyUpdates, initTrainState, loadCheckpoint, saveCheckpoint, tensor } from 'descent-ts'
  * const opt = adam(0.1)
  * const s0 = initTrainState({ w: tensor([1, -2]) }, opt)
  * const [u, optState] = opt.update({ w: tensor([0.5, NaN]) }, s0.optState, s0.params)
@@ -307,7 +307,7 @@ function parseEnvelope(text: string): Record<string, unknown> {
  * structure, leaf kinds, dtypes and shapes are used.
  * @returns `Right` of the state (typed as the template), or `Left` of the {@link CheckpointError}.
  * @example
- * import { initTrainState, loadCheckpointE, saveCheckpoint, sgd, tensor } from 'descent'
+ * import { initTrainState, loadCheckpointE, saveCheckpoint, sgd, tensor } from 'descent-ts'
  * import * as E from 'fp-ts/Either'
  * const opt = sgd(0.1, { momentum: 0.9 })
  * const text = saveCheckpoint(initTrainState({ w: tensor([1, 2, 3]) }, opt))
@@ -345,7 +345,7 @@ export function loadCheckpointE<T extends TrainState>(text: string, template: T)
  * @returns The state, typed as the template, with fresh tensors.
  * @throws CheckpointError naming the first path that differs, or what is wrong with the text.
  * @example
- * import { initTrainState, loadCheckpoint, reduceOnPlateau, saveCheckpoint, tensor } from 'descent'
+ * import { initTrainState, loadCheckpoint, reduceOnPlateau, saveCheckpoint, tensor } from 'descent-ts'
  * const opt = reduceOnPlateau({ patience: 2 })
  * const state = { ...initTrainState({ w: tensor([-0, 1e-45]) }, opt), step: 7 }
  * const back = loadCheckpoint(saveCheckpoint(state), state)

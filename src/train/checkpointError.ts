@@ -6,7 +6,7 @@ import { DescentError } from '../core/errors'
  * The message names the first path that differs, as `optState[0].mu.w: shape [3,4] in the checkpoint vs [4,3] in the
  * template`. It is a {@link DescentError}.
  * @example
- * import { CheckpointError, DescentError, initTrainState, loadCheckpoint, sgd, tensor } from 'descent'
+ * import { CheckpointError, DescentError, initTrainState, loadCheckpoint, sgd, tensor } from 'descent-ts'
  * const template = initTrainState({ w: tensor([1, 2]) }, sgd(0.1))
  * let caught: unknown
  * try { loadCheckpoint('{"format":"descent-checkp', template) } catch (e) { caught = e }

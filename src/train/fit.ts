@@ -117,7 +117,7 @@ const epochKey = (key: PRNGKey, epoch: number): PRNGKey => splitKey(key, epoch +
  * `extra.value` (reduceOnPlateau, polyakSgd), its gradient and `valueFn`.
  * @returns `{ state, history, diagnoses, stopped }` ({@link FitResult}).
  * @example
- * import { batches, fit, ops, sgd, tensor, type Tensor } from 'descent'
+ * import { batches, fit, ops, sgd, tensor, type Tensor } from 'descent-ts'
  * const data = { x: tensor([0, 1, 2, 3, 4, 5, 6, 7]), y: tensor([1, 3, 5, 7, 9, 11, 13, 15]) } // y = 2x + 1
  * type Batch = typeof data
  * const loss = (p: { w: Tensor; b: Tensor }, d: Batch) =>

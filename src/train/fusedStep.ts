@@ -2,11 +2,13 @@ import { type Fusible, fusibleOf } from '../core/fusion'
 import { type Tensor, fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, Leaf, PyTree } from '../core/types'
+import { adamwInArena } from '../kernels/fused/adamwArena'
 import { adamwFused } from '../kernels/fused/adamwFused'
 import type { AdamwOut } from '../kernels/wasm/index'
 import { adamScalars, float32Leaves } from '../transforms/_internal/adamKernel'
 import type { ScaleByAdamState } from '../transforms/scaleByAdam'
 import { bufferCounts } from './donation'
+import { type ArenaSlot, hostAdamState } from './stateArena'
 
 /**
  * @internal Buffers a step may reuse. `donate`: the params and the moments of the state passed in belong to the step
@@ -18,6 +20,8 @@ export interface Ownership {
   readonly scratch: Float32Array[] | null
   /** Trees that outlive the step and so must not see a buffer written in place (the new states of earlier parts). */
   readonly held?: readonly PyTree[]
+  /** Where a donating stepper keeps the wasm memory its Adam state lives in (absent: plain arrays only). */
+  readonly arena?: ArenaSlot
 }
 
 /** @internal The updates, the next optimizer state, and θ + u when the step computed it (else the caller adds). */
@@ -102,39 +106,53 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const [lrProbe, lrNext] = lrTx.update([1], optState[slots - 1], undefined, extra)
     const t = adamState.count + 1
     const c = adamScalars(adam, t, (wdProbe as number[])[0]!, applyWd, (lrProbe as number[])[0]!)
-    // Donated buffers are reused only where nothing else in this step reads them (no aliasing between leaves, with
-    // the gradients, or between params and moments).
-    const counts = own.donate ? bufferCounts([grads, adamState.mu, adamState.nu, params, ...(own.held ?? [])]) : null
-    const mine = (a: Float32Array) => counts !== null && counts.get(a.buffer) === 1
     const mOut: Leaf[] = []
     const vOut: Leaf[] = []
     const uOut: Leaf[] = []
     const pOut: Leaf[] = []
-    for (let i = 0; i < gs.length; i++) {
-      const shape = gs[i]!.shape
-      const [g, m, v, p] = [gs[i]!.data, ms[i]!.data, vs[i]!.data, ps[i]!.data] as Float32Array[] as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ]
-      const n = g.length
-      let u = own.scratch?.[i]
-      if (u === undefined || u.length !== n) {
-        u = new Float32Array(n)
-        if (own.scratch !== null) own.scratch[i] = u
+    const data = (ts: Tensor[]) => ts.map((x) => x.data as Float32Array)
+    const [g32, m32, v32, p32] = [data(gs), data(ms), data(vs), data(ps)]
+    // Donated: the state lives in wasm memory the stepper owns and the kernel updates it there (only g is copied in).
+    const arena =
+      own.donate && own.arena !== undefined
+        ? hostAdamState(own.arena, p32, m32, v32, [grads, ...(own.held ?? [])])
+        : null
+    if (arena !== null) {
+      for (let i = 0; i < gs.length; i++) {
+        const shape = gs[i]!.shape
+        const l = arena.leaves[i]!
+        adamwInArena(arena, i, g32[i]!, c)
+        mOut.push(fromStorage(l.m, shape))
+        vOut.push(fromStorage(l.v, shape))
+        uOut.push(fromStorage(l.u, shape))
+        pOut.push(fromStorage(l.p, shape))
       }
-      const out: AdamwOut = {
-        m: mine(m) ? m : new Float32Array(n),
-        v: mine(v) ? v : new Float32Array(n),
-        u,
-        p: mine(p) ? p : new Float32Array(n),
+    } else {
+      // Donated buffers are reused only where nothing else in this step reads them (no aliasing between leaves, with
+      // the gradients, or between params and moments).
+      const counts = own.donate ? bufferCounts([grads, adamState.mu, adamState.nu, params, ...(own.held ?? [])]) : null
+      const mine = (a: Float32Array) => counts !== null && counts.get(a.buffer) === 1
+      for (let i = 0; i < gs.length; i++) {
+        const shape = gs[i]!.shape
+        const [g, m, v, p] = [g32[i]!, m32[i]!, v32[i]!, p32[i]!]
+        const n = g.length
+        let u = own.scratch?.[i]
+        if (u === undefined || u.length !== n) {
+          u = new Float32Array(n)
+          if (own.scratch !== null) own.scratch[i] = u
+        }
+        const out: AdamwOut = {
+          m: mine(m) ? m : new Float32Array(n),
+          v: mine(v) ? v : new Float32Array(n),
+          u,
+          p: mine(p) ? p : new Float32Array(n),
+        }
+        adamwFused(p, g, m, v, c, { out })
+        mOut.push(fromStorage(out.m, shape))
+        vOut.push(fromStorage(out.v, shape))
+        uOut.push(fromStorage(u, shape))
+        pOut.push(fromStorage(out.p!, shape))
       }
-      adamwFused(p, g, m, v, c, { out })
-      mOut.push(fromStorage(out.m, shape))
-      vOut.push(fromStorage(out.v, shape))
-      uOut.push(fromStorage(u, shape))
-      pOut.push(fromStorage(out.p!, shape))
     }
     const def = tree.structure(grads)
     const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }

@@ -109,7 +109,7 @@ const TEXT: Readonly<
  * with the params the first update gets.
  * @param options - {@link MonitorOptions} thresholds.
  * @example
- * import { applyUpdates, chain, diagnosesOf, healthCheck, sgd, tensor } from 'descent'
+ * import { applyUpdates, chain, diagnosesOf, healthCheck, sgd, tensor } from 'descent-ts'
  * const opt = chain(healthCheck(), sgd(0.1))
  * const params = { w: tensor([1, 2]) }
  * let state = opt.init(params)
@@ -240,7 +240,7 @@ const firstRms = (layerRms: Readonly<Record<string, number>>): number => Object.
  * tree of the same structure) names the weight leaf of a `deadUnits` finding (`grads.hidden.w`); without it the leaf
  * is named by its index among the weight leaves.
  * @example
- * import { diagnosesOf, healthCheck, tensor } from 'descent'
+ * import { diagnosesOf, healthCheck, tensor } from 'descent-ts'
  * const tx = healthCheck()
  * const [, s] = tx.update({ w: tensor([NaN]) }, tx.init({ w: tensor([0]) }), { w: tensor([0]) })
  * assert.strictEqual(diagnosesOf(s)[0]?.code, 'nonFinite')

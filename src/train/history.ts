@@ -65,7 +65,7 @@ export interface EpochRecord {
  * The record of a {@link fit} run: one entry per step and one per epoch, plain numbers only (JSON-serialisable,
  * never changed after `fit` returns).
  * @example
- * import type { History } from 'descent'
+ * import type { History } from 'descent-ts'
  * const h: History = { steps: [{ step: 0, epoch: 0, loss: 1, gradNorm: 2, updateNorm: 0.1, paramNorm: 3 }], epochs: [] }
  * assert.strictEqual(h.steps.length, 1)
  * @category train

@@ -68,7 +68,7 @@ interface Curve {
  * @returns The SVG document, starting with an XML declaration.
  * @throws HyperparameterError (a `RangeError`) for invalid options.
  * @example
- * import { lossCurveSvg } from 'descent'
+ * import { lossCurveSvg } from 'descent-ts'
  * const steps = [4, 2, 1].map((loss, step) => ({ step, epoch: 0, loss, gradNorm: 0, updateNorm: 0, paramNorm: 0 }))
  * const svg = lossCurveSvg({ steps, epochs: [{ epoch: 0, step: 3, trainLoss: 7 / 3, eval: { 'x<y': 1.5 } }] }, {
  *   logScale: true,

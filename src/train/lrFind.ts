@@ -97,7 +97,7 @@ export interface LrFindResult {
  * @throws HyperparameterError (a `RangeError`) for invalid options; DescentError when the data yields no batch or the
  * optimizer's initial state depends on the learning rate.
  * @example
- * import { lrFind, ops, sgd, square, tensor } from 'descent'
+ * import { lrFind, ops, sgd, square, tensor } from 'descent-ts'
  * // f(w) = ½·4·(w − 3)²: gradient descent is stable iff lr < 2/4
  * const { lrs, losses, suggestion, diverged } = lrFind({
  *   loss: (p: { w: ReturnType<typeof tensor> }) => ops.sum(ops.mul(2, square(ops.sub(p.w, 3)))),

@@ -268,7 +268,7 @@ export function deadUnitsDiagnosis(path: string, fraction: number, steps: number
  * Whether the last 10 steps' growth is fading: the loss grew over the last 10 steps, but by less than half as much
  * (in log) over the last 5 as over the 5 before. An unstable learning rate grows the loss geometrically (GD above 2/λ
  * multiplies it by (1 − ηλ)² every step); heavy ball tuned for κ = L/μ rises like (n + 1)²·q²ⁿ before it converges
- * (the peak effect: 60–140× at κ = 400–1000 in descent/testing's heavyBallQuadratic), and its growth fades every step.
+ * (the peak effect: 60–140× at κ = 400–1000 in descent-ts/testing's heavyBallQuadratic), and its growth fades every step.
  * Losses ≤ 0, or fewer than 10 differences, cannot say (false).
  */
 function decelerating(loss: number, diffs: readonly number[]): boolean {

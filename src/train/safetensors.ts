@@ -127,7 +127,7 @@ function flatten(x: unknown, path: (string | number)[], root: string, out: Map<s
  * @returns The bytes of the file.
  * @throws CheckpointError naming the path of a value that is not a pytree, a duplicate key, a bad step or metadata.
  * @example
- * import { adamw, applyUpdates, initTrainState, loadSafetensors, saveSafetensors, tensor } from 'descent'
+ * import { adamw, applyUpdates, initTrainState, loadSafetensors, saveSafetensors, tensor } from 'descent-ts'
  * const opt = adamw(0.1, { weightDecay: 1e-4 })
  * const s0 = initTrainState({ layers: [{ w: tensor([1, -2]) }] }, opt)
  * const [u, optState] = opt.update({ layers: [{ w: tensor([0.5, -0]) }] }, s0.optState, s0.params)
@@ -432,7 +432,7 @@ function unflatten(
  * @param template - A state with the structure to expect, such as `initTrainState(params, optimizer)`.
  * @returns `Right` of the state (typed as the template), or `Left` of the {@link CheckpointError}.
  * @example
- * import { adam, initTrainState, loadSafetensorsE, saveSafetensors, sgd, tensor } from 'descent'
+ * import { adam, initTrainState, loadSafetensorsE, saveSafetensors, sgd, tensor } from 'descent-ts'
  * import * as E from 'fp-ts/Either'
  * const params = { w: tensor([1, 2, 3]) }
  * const bytes = saveSafetensors(initTrainState(params, adam(0.1)))
@@ -468,7 +468,7 @@ export function loadSafetensorsE<T extends TrainState>(bytes: Uint8Array, templa
  * @returns The state, typed as the template, with fresh tensors.
  * @throws CheckpointError naming the first key that differs, or what is wrong with the bytes.
  * @example
- * import { initTrainState, loadSafetensors, reduceOnPlateau, saveSafetensors, tensor } from 'descent'
+ * import { initTrainState, loadSafetensors, reduceOnPlateau, saveSafetensors, tensor } from 'descent-ts'
  * const opt = reduceOnPlateau({ patience: 2 })
  * // The optimizer state is made from finite params; the params then hold values that must survive bit for bit.
  * const start = initTrainState({ w: tensor([1, 2, 3], 'float64') }, opt)

@@ -30,7 +30,7 @@ export interface SharpnessOptions {
  * @param loss - `(params, batch) => scalar Tensor`, written with descent ops.
  * @returns `{ lambda, maxStableLr }` with `maxStableLr = 2/|λ|` (∞ when λ = 0).
  * @example
- * import { ops, sharpness, tensor, type Tensor } from 'descent'
+ * import { ops, sharpness, tensor, type Tensor } from 'descent-ts'
  * // f(w) = ½·(3·w₀² + w₁²): Hessian diag(3, 1), λ_max = 3, largest stable GD step 2/3.
  * const loss = (p: { w: Tensor }, _b: null) => ops.mul(0.5, ops.sum(ops.mul(tensor([3, 1], 'float64'), ops.square(p.w))))
  * const { lambda, maxStableLr } = sharpness(loss, { w: tensor([1, 1], 'float64') }, null, { iterations: 50 })

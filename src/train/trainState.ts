@@ -24,7 +24,7 @@ export interface TrainState<P extends PyTree = PyTree, S = unknown> {
  * params' tensors: the state owns its buffers, so a donating step ({@link applyGradients} with `donate`) never writes
  * into an array the caller holds.
  * @example
- * import { adam, initTrainState, tensor } from 'descent'
+ * import { adam, initTrainState, tensor } from 'descent-ts'
  * const state = initTrainState({ w: tensor([1, 2]) }, adam(1e-3))
  * assert.strictEqual(state.step, 0)
  * assert.strictEqual(state.optState[0].count, 0)

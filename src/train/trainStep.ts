@@ -35,7 +35,7 @@ export interface TrainStepOptions extends ApplyGradientsOptions {
  * ℓ = loss(θ, batch) ∈ ℝ
  * ```
  * @example
- * import { ops, tensor, type LossFn, type Tensor } from 'descent'
+ * import { ops, tensor, type LossFn, type Tensor } from 'descent-ts'
  * const mse: LossFn<{ w: Tensor }, { x: Tensor; y: Tensor }> = (p, b) => ops.mean(ops.square(ops.sub(ops.mul(p.w, b.x), b.y)))
  * assert.strictEqual((mse({ w: tensor(2) }, { x: tensor([1]), y: tensor([3]) }) as Tensor).item(), 1)
  * @category train
@@ -66,7 +66,7 @@ export type LossFn<P extends PyTree, B> = (params: P, batch: B) => unknown
  * @param options - {@link TrainStepOptions}: `hasAux`, `donate`, `diagnostics`.
  * @returns `(state, batch) => [nextState, info]`.
  * @example
- * import { initTrainState, ops, sgd, tensor, trainStep, type Tensor } from 'descent'
+ * import { initTrainState, ops, sgd, tensor, trainStep, type Tensor } from 'descent-ts'
  * type Batch = { x: Tensor; y: Tensor }
  * const loss = (p: { w: Tensor }, b: Batch) => ops.mean(ops.square(ops.sub(ops.mul(p.w, b.x), b.y)))
  * const step = trainStep(loss, sgd(0.1))

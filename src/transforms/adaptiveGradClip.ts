@@ -60,7 +60,7 @@ const unitwiseNormOf = (x: Tensor | number, axis: readonly number[] | undefined)
  * @throws HyperparameterError when an option is out of range; DescentError from `update` without params;
  * ShapeError from `update` for a leaf of rank > 5 without `axis`.
  * @example
- * import { adaptiveGradClip, tensor } from 'descent'
+ * import { adaptiveGradClip, tensor } from 'descent-ts'
  * const tx = adaptiveGradClip(0.5)
  * // w: two units (columns): param norms 5 and 1, so limits 2.5 and 0.5; gradient norms 5 and 0.1.
  * const params = { w: tensor([[3, 0], [4, 1]]) }

@@ -90,7 +90,7 @@ function unmasked(wd: ScalarOrSchedule): GradientTransformation<Unmasked> {
  * @throws HyperparameterError at construction when the rate is neither a finite number nor a function, or the mask
  * is invalid; DescentError from `update` when no params are given.
  * @example
- * import { addDecayedWeights, tensor } from 'descent'
+ * import { addDecayedWeights, tensor } from 'descent-ts'
  * const params = { w: tensor([10, -20]), b: tensor([10]) }
  * const tx = addDecayedWeights({ weightDecay: 0.5, mask: { w: true, b: false } })
  * const [u] = tx.update({ w: tensor([1, 1]), b: tensor([1]) }, tx.init(params), params)
@@ -124,7 +124,7 @@ export function addDecayedWeights(
  *
  * @returns The same transform as {@link addDecayedWeights}.
  * @example
- * import { addDecoupledWeightDecay, addDecayedWeights } from 'descent'
+ * import { addDecoupledWeightDecay, addDecayedWeights } from 'descent-ts'
  * assert.strictEqual(addDecoupledWeightDecay, addDecayedWeights)
  * const tx = addDecoupledWeightDecay(0.1)
  * assert.deepStrictEqual(tx.update([1], tx.init([5]), [5])[0], [1.5])

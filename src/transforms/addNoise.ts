@@ -98,7 +98,7 @@ function normalLike<T extends PyTree>(key: PRNGKey, t: T): T {
  * @returns A {@link GradientTransformation} whose state is an {@link AddNoiseState}.
  * @throws HyperparameterError when `eta` or `gamma` is negative or not finite, or the key is invalid.
  * @example
- * import { addNoise, tensor } from 'descent'
+ * import { addNoise, tensor } from 'descent-ts'
  * const tx = addNoise({ eta: 0.01, gamma: 0.55, key: 42 })
  * const g = { w: tensor([1, 2, 3]) }
  * const [u1, s1] = tx.update(g, tx.init(g))

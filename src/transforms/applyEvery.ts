@@ -47,7 +47,7 @@ export interface ApplyEveryState {
  * @returns A {@link GradientTransformation} whose state is an {@link ApplyEveryState}.
  * @throws HyperparameterError when `k` is not an integer ≥ 1.
  * @example
- * import { applyEvery, chain, sgd } from 'descent'
+ * import { applyEvery, chain, sgd } from 'descent-ts'
  * const tx = chain(sgd(1), applyEvery(2))
  * const [u0, s1] = tx.update([1], tx.init([0]))
  * const [u1] = tx.update([2], s1)

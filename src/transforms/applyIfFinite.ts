@@ -109,7 +109,7 @@ function applyIfFiniteBody<S>(
  * @throws HyperparameterError when `inner` is not a transformation or `maxConsecutiveErrors` is not a non-negative
  * integer (or Infinity).
  * @example
- * import { adam, applyIfFinite, tensor } from 'descent'
+ * import { adam, applyIfFinite, tensor } from 'descent-ts'
  * import { pipe } from 'fp-ts/function'
  * const tx = pipe(adam(0.1), applyIfFinite({ maxConsecutiveErrors: 2 }))
  * const s0 = tx.init({ w: tensor([1, 1]) })

@@ -29,7 +29,7 @@ const subtractMean = (g: Tensor | number) => {
  *
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @example
- * import { centralize, tensor } from 'descent'
+ * import { centralize, tensor } from 'descent-ts'
  * const tx = centralize()
  * const [u] = tx.update({ w: tensor([[1, 2, 3], [4, 5, 6]]), b: tensor([1, 2]) }, tx.init({}))
  * assert.deepStrictEqual(u.w.toArray(), [[-1, 0, 1], [-1, 0, 1]])

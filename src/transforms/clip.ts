@@ -32,7 +32,7 @@ export interface ClipOptions {
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws HyperparameterError when `maxDelta` is negative, infinite or not a number.
  * @example
- * import { clip, tensor } from 'descent'
+ * import { clip, tensor } from 'descent-ts'
  * const tx = clip(1)
  * const [u] = tx.update({ w: tensor([-3, 0.5, 2]) }, tx.init({}))
  * assert.deepStrictEqual(u.w.toArray(), [-1, 0.5, 1])

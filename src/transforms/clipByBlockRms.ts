@@ -38,7 +38,7 @@ export interface ClipByBlockRmsOptions {
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws HyperparameterError when `threshold` is not a positive finite number.
  * @example
- * import { clipByBlockRms, tensor } from 'descent'
+ * import { clipByBlockRms, tensor } from 'descent-ts'
  * const tx = clipByBlockRms(1)
  * // rms([3, 4, 0, 0]) = √(25/4) = 2.5 > 1: divided by 2.5. rms([0.5]) = 0.5 ≤ 1: unchanged.
  * const [u] = tx.update({ w: tensor([3, 4, 0, 0]), b: tensor([0.5]) }, tx.init({}))

@@ -59,7 +59,7 @@ export interface ClipByGlobalNormState {
  * @returns A {@link GradientTransformation} whose state ({@link ClipByGlobalNormState}) keeps the norm before clipping.
  * @throws HyperparameterError when `maxNorm` is negative, infinite or not a number.
  * @example
- * import { clipByGlobalNorm, tensor, tree } from 'descent'
+ * import { clipByGlobalNorm, tensor, tree } from 'descent-ts'
  * const tx = clipByGlobalNorm(1)
  * const [u, state] = tx.update({ a: tensor([3]), b: 4 }, tx.init({}))
  * assert.deepStrictEqual([u.a.toArray(), u.b], [[0.6000000238418579], 0.8])

@@ -36,7 +36,7 @@ export interface ConditionallyMaskState<S> {
  * @throws HyperparameterError when `inner` is not a transformation, `shouldTransformFn` is not a function or
  * `forwardExtraArgs` is not a boolean.
  * @example
- * import { conditionallyMask, sgd } from 'descent'
+ * import { conditionallyMask, sgd } from 'descent-ts'
  * const tx = conditionallyMask(sgd(0.5), (step) => step >= 1) // no step at all on the first call
  * const [u0, s1] = tx.update([2], tx.init([0]))
  * const [u1] = tx.update([2], s1)

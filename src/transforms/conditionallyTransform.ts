@@ -56,7 +56,7 @@ export interface ConditionallyTransformState<S> {
  * @throws HyperparameterError when `inner` is not a transformation, `shouldTransformFn` is not a function or
  * `forwardExtraArgs` is not a boolean.
  * @example
- * import { conditionallyTransform, scale } from 'descent'
+ * import { conditionallyTransform, scale } from 'descent-ts'
  * const tx = conditionallyTransform(scale(10), (step) => step % 2 === 1) // every other step
  * const [u0, s1] = tx.update([1], tx.init([0]))
  * const [u1, s2] = tx.update([1], s1)

@@ -27,7 +27,7 @@ import type { GradientTransformation } from '../core/types'
  * @throws DescentError when the optimizer has no learning rate (`rprop`, a bare `scaleByAdam`), or when it has
  * several that differ (per-group learning rates: read each group with its own transform and state).
  * @example
- * import { adam, chain, clipByGlobalNorm, cosineDecaySchedule, currentLearningRate, tensor } from 'descent'
+ * import { adam, chain, clipByGlobalNorm, cosineDecaySchedule, currentLearningRate, tensor } from 'descent-ts'
  * const tx = chain(clipByGlobalNorm(1), adam(cosineDecaySchedule({ initValue: 0.1, decaySteps: 10 })))
  * const params = { w: tensor([1, 2]) }
  * let state = tx.init(params)

@@ -3,8 +3,8 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
-
-const STATE: StateSpec = { count: 'count', ema: 'tree' }
+import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
+import type { DType } from '../core/tensor'
 
 /**
  * Options of {@link ema}.
@@ -22,6 +22,12 @@ export interface EmaOptions {
    * @defaultValue true
    */
   readonly debias?: boolean
+  /**
+   * The dtype of the stored average (optax's `accumulator_dtype`): the output is computed in the promoted dtype of the
+   * gradient and the average, then the average is stored in this dtype.
+   * @defaultValue the dtype of each param
+   */
+  readonly accumulatorDtype?: DType | undefined
 }
 
 /**
@@ -55,7 +61,7 @@ export interface EmaState {
  * @throws HyperparameterError when `decay` is out of range (1 is only allowed without debiasing, where it would
  * divide by zero) or `debias` is not a boolean.
  * @example
- * import { ema } from 'descent'
+ * import { ema } from 'descent-ts'
  * const tx = ema(0.5)
  * const [u1, s1] = tx.update([4], tx.init([0]))
  * assert.deepStrictEqual([u1, s1], [[4], { count: 1, ema: [2] }]) // e = 2, debiased by 1 − 0.5
@@ -71,14 +77,16 @@ export function ema(decay: number | EmaOptions, rest?: Omit<EmaOptions, 'decay'>
   const [options, name] = firstArg<EmaOptions, 'decay'>(decay, 'decay', rest)
   const debias = checkBoolean('ema', 'options.debias', options.debias ?? true)
   const d = checkInRange('ema', name, options.decay, debias ? '[0, 1)' : '[0, 1]')
+  const dtype = checkDtype('ema', 'options.accumulatorDtype', options.accumulatorDtype)
+  const spec: StateSpec = { count: 'count', ema: momentSpec(dtype) }
   return {
-    init: (params) => (checkParams('ema.init', params), { count: 0, ema: tree.zerosLike(params) }),
+    init: (params) => (checkParams('ema.init', params), { count: 0, ema: inDtype(tree.zerosLike(params), dtype) }),
     update: (updates, state, params) => {
-      checkState('ema', state, STATE, updates, params)
+      checkState('ema', state, spec, updates, params)
       const e = tree.mapElementwiseNamed(['updates', 'state.ema'], (g, m) => (1 - d) * g + d * m, updates, state.ema)
       const t = state.count + 1
       const out = debias ? tree.biasCorrection(e, d, t) : e
-      return [out as typeof updates, { count: t, ema: e }]
+      return [out as typeof updates, { count: t, ema: inDtype(e, dtype) }]
     },
   }
 }

@@ -53,7 +53,7 @@ function checkFlattenable(updates: PyTree, params: PyTree): void {
  * ```
  * @returns a transform with `inner`'s state (built on the raveled params).
  * @example
- * import { flatten, scaleByAdam, tensor, type Tensor } from 'descent'
+ * import { flatten, scaleByAdam, tensor, type Tensor } from 'descent-ts'
  * const tx = flatten(scaleByAdam())
  * const p = { a: tensor([1, 2]), b: tensor([[3]]) }
  * const state = tx.init(p)

@@ -18,7 +18,7 @@ import { type MaskedState, masked } from './masked'
  * @returns A {@link GradientTransformation} whose state is a {@link MaskedState} of an empty state.
  * @throws HyperparameterError when the mask has a non-boolean leaf.
  * @example
- * import { chain, freeze, sgd, tensor } from 'descent'
+ * import { chain, freeze, sgd, tensor } from 'descent-ts'
  * const tx = chain(sgd(1), freeze({ embed: true, head: false }))
  * const g = { embed: tensor([1]), head: tensor([2]) }
  * const [u] = tx.update(g, tx.init(g))

@@ -25,7 +25,7 @@ import type { GradientTransformation } from '../core/types'
  * @param tx - Any transform.
  * @returns The warnings, in chain order (an empty array for a transform with nothing suspicious).
  * @example
- * import { adam, chain, clipByGlobalNorm, hyperparameterDiagnoses, sgd } from 'descent'
+ * import { adam, chain, clipByGlobalNorm, hyperparameterDiagnoses, sgd } from 'descent-ts'
  * assert.deepStrictEqual(hyperparameterDiagnoses(adam(1e-3)), [])
  * const [d] = hyperparameterDiagnoses(chain(clipByGlobalNorm(1), adam(1e-3, { eps: 0 })))
  * assert.strictEqual(d?.code, 'suspiciousHyperparameter')

@@ -108,7 +108,7 @@ type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'opti
  * `positionalNames`, two hyperparameters with the same name, or invalid hyperparameters (checked by `factory`).
  * DescentError (`code: 'scheduleOverridden'`, from `update`) when a scheduled hyperparameter was changed in the state.
  * @example
- * import { adam, injectHyperparams, tensor } from 'descent'
+ * import { adam, injectHyperparams, tensor } from 'descent-ts'
  * const tx = injectHyperparams(adam)((count: number) => 0.1 / (1 + count), { b1: 0.9 })
  * const params = { w: tensor([1]) }
  * let state = tx.init(params)

@@ -19,7 +19,7 @@ import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws DescentError from `update` when no params are given.
  * @example
- * import { applyUpdates, chain, keepParamsNonnegative, scale, tensor } from 'descent'
+ * import { applyUpdates, chain, keepParamsNonnegative, scale, tensor } from 'descent-ts'
  * const tx = chain(scale(-1), keepParamsNonnegative())
  * const params = tensor([1, 2, 0.5])
  * const [u] = tx.update(tensor([3, -1, 0.25]), tx.init(params), params)

@@ -175,7 +175,7 @@ function lookaheadBody<S>(fast: GradientTransformation<S>, options: LookaheadOpt
  * @throws HyperparameterError when `fastOptimizer` is not a transformation, `syncPeriod` is not an integer ≥ 1, or
  * `slowStepSize` is not finite.
  * @example
- * import { applyUpdates, lookahead, lookaheadParams, sgd } from 'descent'
+ * import { applyUpdates, lookahead, lookaheadParams, sgd } from 'descent-ts'
  * const tx = lookahead(sgd(1), { syncPeriod: 2, slowStepSize: 0.5 })
  * let params = lookaheadParams([0])
  * let state = tx.init(params)

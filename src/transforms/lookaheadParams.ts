@@ -12,7 +12,7 @@ import type { LookaheadParams } from './lookahead'
  * @param params - The initial params.
  * @returns `{ fast: params, slow: params }`.
  * @example
- * import { lookaheadParams, tensor } from 'descent'
+ * import { lookaheadParams, tensor } from 'descent-ts'
  * const p = lookaheadParams({ w: tensor([1, 2]) })
  * assert.strictEqual(p.fast, p.slow)
  * @see lookahead

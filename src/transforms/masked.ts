@@ -70,7 +70,7 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
  * @throws HyperparameterError when `mask` has a non-boolean leaf (InvalidTreeError for a value that is not a tree
  * at all); StructureError (at init or update) naming the path when the mask does not fit the params' structure.
  * @example
- * import { masked, scale, tensor } from 'descent'
+ * import { masked, scale, tensor } from 'descent-ts'
  * import { pipe } from 'fp-ts/function'
  * const tx = masked(scale(10), { w: true, b: false })
  * const [u] = tx.update({ w: tensor([1]), b: tensor([1]) }, tx.init({ w: tensor([0]), b: tensor([0]) }))

@@ -1,6 +1,7 @@
 import { checkInRange } from '../core/hyperparams'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { type EmaState, ema } from './ema'
+import type { DType } from '../core/tensor'
 
 /**
  * Options of {@link measureWithEma}.
@@ -10,6 +11,8 @@ import { type EmaState, ema } from './ema'
 export interface MeasureWithEmaOptions {
   /** Divide by 1 − decayᵗ to undo the zero initialisation. @defaultValue true */
   readonly debias?: boolean
+  /** The dtype of the stored average (optax's `accumulator_dtype`). @defaultValue the measurement's dtype */
+  readonly accumulatorDtype?: DType | undefined
 }
 
 /**
@@ -21,7 +24,7 @@ export interface MeasureWithEmaOptions {
  * @returns a transform whose state is {@link EmaState} over the measurement's structure.
  * @throws HyperparameterError when `decay` ∉ [0, 1).
  * @example
- * import { measureWithEma, monitor, tensor, tree } from 'descent'
+ * import { measureWithEma, monitor, tensor, tree } from 'descent-ts'
  * const tx = monitor({ gradNorm: measureWithEma((u) => tree.norm(u), 0.5) })
  * let state = tx.init([tensor([0, 0])])
  * ;[, state] = tx.update([tensor([3, 4])], state)
@@ -38,7 +41,7 @@ export function measureWithEma(
   options: MeasureWithEmaOptions = {},
 ): GradientTransformation<EmaState> {
   checkInRange('measureWithEma', 'decay', decay, '[0, 1)')
-  const base = ema(decay, { debias: options.debias ?? true })
+  const base = ema(decay, { debias: options.debias ?? true, accumulatorDtype: options.accumulatorDtype })
   return {
     init: (params) => base.init(measure(params)),
     update: (updates, state) => {

@@ -46,7 +46,7 @@ const isTransformation = (x: unknown): x is GradientTransformation<unknown> =>
  * @returns A {@link GradientTransformation} whose state is a {@link MonitorState}.
  * @throws HyperparameterError when `measures` is empty or holds something other than a function or a transform.
  * @example
- * import { chain, clipByGlobalNorm, ema, monitor, tree } from 'descent'
+ * import { chain, clipByGlobalNorm, ema, monitor, tree } from 'descent-ts'
  * const tx = chain(monitor({ norm: (u) => tree.norm(u), emaOfUpdates: ema(0.5, { debias: false }) }), clipByGlobalNorm(1))
  * let state = tx.init([0, 0])
  * const [u, s1] = tx.update([3, 4], state)

@@ -156,7 +156,7 @@ function multiStepsBody<S>(
  * @throws HyperparameterError when `inner` is not a transformation, `everyKSchedule` is neither an integer ≥ 1 nor a
  * function, `useGradMean` is not a boolean or `shouldSkipUpdateFn` is not a function.
  * @example
- * import { multiSteps, multiStepsHasUpdated, sgd } from 'descent'
+ * import { multiSteps, multiStepsHasUpdated, sgd } from 'descent-ts'
  * const tx = multiSteps(sgd(1), { everyKSchedule: 2 })
  * const [u0, s1] = tx.update([1], tx.init([0]))
  * const [u1, s2] = tx.update([3], s1)
@@ -185,7 +185,7 @@ export const multiSteps: {
  * @param state - A {@link MultiStepsState}.
  * @returns true when the last update applied the accumulated gradients.
  * @example
- * import { multiSteps, multiStepsHasUpdated, sgd } from 'descent'
+ * import { multiSteps, multiStepsHasUpdated, sgd } from 'descent-ts'
  * const tx = multiSteps(sgd(1), 3)
  * assert.strictEqual(multiStepsHasUpdated(tx.init([0])), false)
  * @see multiSteps

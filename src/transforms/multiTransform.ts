@@ -72,7 +72,7 @@ const maskOf = (labels: LabelTree, label: string): MaskTree => {
  * @throws HyperparameterError when a transform is not a transformation or a label tree has a non-string leaf; at
  * init, when a label has no transform.
  * @example
- * import { adam, multiTransform, sgd, tensor } from 'descent'
+ * import { adam, multiTransform, sgd, tensor } from 'descent-ts'
  * const params = { w: tensor([1, 2]), b: tensor([0]) }
  * const tx = multiTransform({ adam: adam(0.1), sgd: sgd(0.5) }, { w: 'adam', b: 'sgd' })
  * const [u] = tx.update({ w: tensor([3, -4]), b: tensor([2]) }, tx.init(params), params)
@@ -135,7 +135,7 @@ export function multiTransform(
 /**
  * optax's newer name for {@link multiTransform}: the same function.
  * @example
- * import { multiTransform, partition } from 'descent'
+ * import { multiTransform, partition } from 'descent-ts'
  * assert.strictEqual(partition, multiTransform)
  * @see multiTransform
  * @category transforms

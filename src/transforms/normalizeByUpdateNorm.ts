@@ -38,7 +38,7 @@ export interface NormalizeByUpdateNormOptions {
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws HyperparameterError when `scaleFactor` is not finite or `eps` is negative.
  * @example
- * import { normalizeByUpdateNorm, tree } from 'descent'
+ * import { normalizeByUpdateNorm, tree } from 'descent-ts'
  * const tx = normalizeByUpdateNorm({ scaleFactor: 2, eps: 0 })
  * const [u] = tx.update({ a: 3, b: [4] }, tx.init({}))
  * assert.deepStrictEqual(u, { a: 1.2, b: [1.6] }) // g·2/5

@@ -35,7 +35,7 @@ export function weightedSum(g: Tensor, m: readonly number[]): Tensor {
  * @returns `[clippedSum, numClipped]`: the summed tree (leaves without the batch axis) and the count.
  * @throws ShapeError when a leaf has no batch axis of the common size.
  * @example
- * import { perExampleGlobalNormClip, tensor, type Tensor } from 'descent'
+ * import { perExampleGlobalNormClip, tensor, type Tensor } from 'descent-ts'
  * // example norms 5 and 0.5: the first is scaled to norm 1
  * const [sum, n] = perExampleGlobalNormClip({ w: tensor([[3, 4], [0.3, 0.4]], 'float64') }, 1)
  * const [a, b] = (sum as { w: Tensor }).w.toArray() as [number, number]

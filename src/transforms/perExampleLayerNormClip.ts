@@ -13,7 +13,7 @@ import { batchLeaves, perExampleGlobalNormClip } from './perExampleGlobalNormCli
  * @returns `[clippedSums, numClipped]`: two trees of the structure of `grads`.
  * @throws ShapeError when a leaf has no batch axis of the common size.
  * @example
- * import { perExampleLayerNormClip, tensor } from 'descent'
+ * import { perExampleLayerNormClip, tensor } from 'descent-ts'
  * const g = { a: tensor([[3, 4]], 'float64'), b: tensor([[0.1]], 'float64') }
  * const [sums, clipped] = perExampleLayerNormClip(g, Math.SQRT2) // each layer bound to 1
  * assert.deepStrictEqual(clipped, { a: 1, b: 0 })

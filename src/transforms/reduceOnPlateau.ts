@@ -106,7 +106,7 @@ export interface ReduceOnPlateauState {
  * @throws HyperparameterError for an option out of range; DescentError from `update` when `extra.value` is not a
  * number.
  * @example
- * import { chain, reduceOnPlateau, sgd } from 'descent'
+ * import { chain, reduceOnPlateau, sgd } from 'descent-ts'
  * const tx = chain(sgd(1), reduceOnPlateau({ patience: 2, factor: 0.5 }))
  * let state = tx.init([0])
  * let u: number[] = []

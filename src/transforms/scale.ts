@@ -33,7 +33,7 @@ export interface ScaleOptions {
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws HyperparameterError when `stepSize` is not a finite number.
  * @example
- * import { scale, tensor } from 'descent'
+ * import { scale, tensor } from 'descent-ts'
  * const tx = scale(-0.5)
  * const [u] = tx.update({ w: tensor([2, -4]) }, tx.init({ w: tensor([0, 0]) }))
  * assert.deepStrictEqual(u.w.toArray(), [-1, 2])

@@ -55,7 +55,7 @@ export interface ScaleByAdadeltaState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdadeltaState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByAdadelta } from 'descent'
+ * import { scaleByAdadelta } from 'descent-ts'
  * const tx = scaleByAdadelta({ rho: 0.5, eps: 1 })
  * // g = 2: E[g²] = 2, u = √(0 + 1)/√(2 + 1)·2, E[Δx²] = 0.5·u² = 2/3
  * const [u, state] = tx.update([2], tx.init([0]))

@@ -96,7 +96,7 @@ export interface ScaleByAdamState {
  * @throws HyperparameterError (a `RangeError`) when an option is out of range,
  * e.g. `scaleByAdam options.b1 must be in [0, 1); got 1.2`.
  * @example
- * import { scaleByAdam, tensor } from 'descent'
+ * import { scaleByAdam, tensor } from 'descent-ts'
  * const tx = scaleByAdam()
  * const params = { w: tensor([1, 2, 3]) }
  * const [u, state] = tx.update({ w: tensor([0.5, -3, 8]) }, tx.init(params))

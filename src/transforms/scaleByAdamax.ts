@@ -64,7 +64,7 @@ export interface ScaleByAdamaxState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdamaxState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByAdamax, tensor } from 'descent'
+ * import { scaleByAdamax, tensor } from 'descent-ts'
  * const tx = scaleByAdamax({ eps: 0 })
  * const [u1, s1] = tx.update(tensor([2, -4]), tx.init(tensor([0, 0])))
  * assert.deepStrictEqual(u1.toArray(), [1, -1]) // m̂ = g, ν = |g|

@@ -49,7 +49,7 @@ const STATE: StateSpec = { m: 'tree', v: 'tree', n: 'tree', g: 'tree', t: 'count
  * @returns a transform whose state is {@link ScaleByAdanState}.
  * @throws HyperparameterError when a β is outside [0, 1) or an ε is negative.
  * @example
- * import { scaleByAdan, tensor } from 'descent'
+ * import { scaleByAdan, tensor } from 'descent-ts'
  * const tx = scaleByAdan({ eps: 0 })
  * const [u] = tx.update(tensor([2, -3], 'float64'), tx.init(tensor([0, 0], 'float64')))
  * assert.deepStrictEqual(u.toArray(), [1, -1]) // step 1: m̂ = g, v̂ = 0, n̂ = g²

@@ -96,7 +96,7 @@ export interface ScaleByAmsgradState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAmsgradState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByAmsgrad } from 'descent'
+ * import { scaleByAmsgrad } from 'descent-ts'
  * const tx = scaleByAmsgrad({ b1: 0, b2: 0.5, eps: 0 })
  * const [u1, s1] = tx.update([4], tx.init([0])) // v̂ = 0.5·16/(1−0.5) = 16, max = 16, u = 4/√16
  * assert.deepStrictEqual(u1, [1])

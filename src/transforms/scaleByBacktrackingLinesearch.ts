@@ -117,7 +117,7 @@ export interface ScaleByBacktrackingLinesearchState {
  * @throws HyperparameterError (a `RangeError`) for an option out of range; DescentError from `update` when the
  * params, `value`, `grad` or `valueFn` are missing.
  * @example
- * import { applyUpdates, chain, ops, scale, scaleByBacktrackingLinesearch, square, tensor, type Tensor } from 'descent'
+ * import { applyUpdates, chain, ops, scale, scaleByBacktrackingLinesearch, square, tensor, type Tensor } from 'descent-ts'
  * const f = (x: Tensor) => ops.sum(square(x)) // ‖x‖², gradient 2x
  * const tx = chain(scale(-1), scaleByBacktrackingLinesearch({ maxBacktrackingSteps: 15, decreaseFactor: 0.5 }))
  * const params = tensor([1, 2], 'float64')

@@ -77,7 +77,7 @@ export interface ScaleByBeliefState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByBeliefState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByBelief } from 'descent'
+ * import { scaleByBelief } from 'descent-ts'
  * const tx = scaleByBelief({ b1: 0.5, b2: 0.5, eps: 0, epsRoot: 0 })
  * // g = 2: m = 1, s = 0.5·(2 − 1)² = 0.5, m̂ = 1/0.5 = 2, ŝ = 0.5/0.5 = 1, u = 2/√1
  * const [u, state] = tx.update([2], tx.init([0]))

@@ -48,7 +48,7 @@ const dist = (x: Leaf, y?: Leaf): number => tree.norm(y === undefined ? x : tree
  * @returns a transform whose state is {@link ScaleByDistanceOverGradientsState}.
  * @throws DescentError from `update` without params.
  * @example
- * import { scaleByDistanceOverGradients, tensor } from 'descent'
+ * import { scaleByDistanceOverGradients, tensor } from 'descent-ts'
  * const tx = scaleByDistanceOverGradients({ repsRel: 0.1, eps: 0 })
  * const p = tensor([3, 4], 'float64') // ‖x₀‖ = 5: r̄ = 0.6
  * const [u] = tx.update(tensor([0, 2], 'float64'), tx.init(p), p)

@@ -125,7 +125,7 @@ const placeholder = (p: Leaf): Leaf => (typeof p === 'number' ? 0 : full([1], 0,
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByFactoredRmsState}.
  * @throws HyperparameterError when an option is out of range; DescentError from `update` without params.
  * @example
- * import { scaleByFactoredRms, tensor, type Tensor } from 'descent'
+ * import { scaleByFactoredRms, tensor, type Tensor } from 'descent-ts'
  * const tx = scaleByFactoredRms({ minDimSizeToFactor: 2 })
  * const params = { w: tensor([[0, 0], [0, 0]]) }
  * const g = { w: tensor([[1, 1], [2, 2]]) }

@@ -116,7 +116,7 @@ const setRow = (memory: PyTree, i: number, value: PyTree): PyTree =>
  * @throws HyperparameterError (a `RangeError`) for a `memorySize` that is not an integer ≥ 1; DescentError from
  * `update` when the params are missing.
  * @example
- * import { scaleByLbfgs, tensor, type Tensor } from 'descent'
+ * import { scaleByLbfgs, tensor, type Tensor } from 'descent-ts'
  * const tx = scaleByLbfgs({ memorySize: 3 })
  * const params = tensor([1, 1])
  * // On the first step the direction is the gradient scaled by γ = min(1, 1/‖g‖) = 1/5.

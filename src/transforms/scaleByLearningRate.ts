@@ -59,7 +59,7 @@ type Rest = Omit<ScaleByLearningRateOptions, 'learningRate'>
  * @throws HyperparameterError when the learning rate is neither a finite number nor a function, or `flipSign` is
  * not a boolean.
  * @example
- * import { scaleByLearningRate, tensor } from 'descent'
+ * import { scaleByLearningRate, tensor } from 'descent-ts'
  * const sgd = scaleByLearningRate(0.5)
  * const [u] = sgd.update({ w: tensor([1, -2]) }, sgd.init({ w: tensor([0, 0]) }))
  * assert.deepStrictEqual(u.w.toArray(), [-0.5, 1])

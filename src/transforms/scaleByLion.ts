@@ -4,8 +4,8 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
-
-const STATE: StateSpec = { count: 'count', mu: 'tree' }
+import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
+import type { DType } from '../core/tensor'
 
 /**
  * Options of {@link scaleByLion}.
@@ -34,6 +34,11 @@ export interface ScaleByLionOptions {
    * @defaultValue 1
    */
   readonly smoothBeta?: number
+  /**
+   * The dtype of the momentum `mu` (optax's `mu_dtype`).
+   * @defaultValue the dtype of each param
+   */
+  readonly muDtype?: DType | undefined
 }
 
 /**
@@ -69,7 +74,7 @@ const MODES = ['hard', 'smooth', 'refined'] as const
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByLionState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range or `mode` is unknown.
  * @example
- * import { scaleByLion } from 'descent'
+ * import { scaleByLion } from 'descent-ts'
  * const tx = scaleByLion()
  * const [u1, s1] = tx.update([0.5, -20, 0], tx.init([0, 0, 0]))
  * assert.deepStrictEqual(u1, [1, -1, 0]) // sign(0.1·g)
@@ -90,6 +95,8 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
     )
   }
   const beta = checkInRange(owner, 'options.smoothBeta', options.smoothBeta ?? 1, '(0, Infinity)')
+  const muDtype = checkDtype(owner, 'options.muDtype', options.muDtype)
+  const STATE: StateSpec = { count: 'count', mu: momentSpec(muDtype) }
   const direction =
     mode === 'hard'
       ? Math.sign
@@ -98,7 +105,10 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
         : (c: number) => (Math.abs(c) < 1 ? c : Math.sign(c))
 
   return {
-    init: (params) => (checkParams('scaleByLion.init', params), { count: 0, mu: tree.zerosLike(params) }),
+    init: (params) => (
+      checkParams('scaleByLion.init', params),
+      { count: 0, mu: inDtype(tree.zerosLike(params), muDtype) }
+    ),
     update: (updates, state, params) => {
       checkState('scaleByLion', state, STATE, updates, params)
       const out = tree.mapElementwiseNamed(
@@ -108,7 +118,7 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
         state.mu,
       )
       const mu = tree.updateMoment<PyTree>(updates, state.mu, b2, 1)
-      return [out, { count: state.count + 1, mu }]
+      return [out, { count: state.count + 1, mu: inDtype(mu, muDtype) }]
     },
   }
 }

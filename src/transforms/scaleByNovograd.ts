@@ -5,8 +5,8 @@ import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
-
-const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'treeLike' }
+import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
+import type { DType } from '../core/tensor'
 
 /**
  * Options of {@link scaleByNovograd}.
@@ -39,6 +39,11 @@ export interface ScaleByNovogradOptions {
    * @defaultValue 0
    */
   readonly weightDecay?: number
+  /**
+   * The dtype of the stored momentum `mu` (optax's `mu_dtype`); the update is the momentum before it is stored.
+   * @defaultValue the dtype of each param
+   */
+  readonly muDtype?: DType | undefined
 }
 
 /**
@@ -78,7 +83,7 @@ export interface ScaleByNovogradState {
  * @throws HyperparameterError (a `RangeError`) when an option is out of range; DescentError from `update` when no
  * params are given.
  * @example
- * import { scaleByNovograd, tensor } from 'descent'
+ * import { scaleByNovograd, tensor } from 'descent-ts'
  * const tx = scaleByNovograd({ eps: 0 })
  * const params = { w: tensor([1, 1]) }
  * // ‖g‖ = 5 for the leaf w, so the first update is g/5 and ν = 25.
@@ -95,12 +100,14 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
   const wd = checkInRange(owner, 'options.weightDecay', options.weightDecay ?? 0, '(-Infinity, Infinity)')
+  const muDtype = checkDtype(owner, 'options.muDtype', options.muDtype)
+  const STATE: StateSpec = { count: 'count', mu: momentSpec(muDtype), nu: 'treeLike' }
 
   return attachNotes(
     {
       init: (params) => (
         checkParams('scaleByNovograd.init', params),
-        { count: 0, mu: tree.zerosLike(params), nu: tree.map(() => 0, params as PyTree) }
+        { count: 0, mu: inDtype(tree.zerosLike(params), muDtype), nu: tree.map(() => 0, params as PyTree) }
       ),
       update: (updates, state, params) => {
         const p = paramsRequired(owner, params, { why: ' (for weight decay)', chain: 'e.g. novograd' })
@@ -139,7 +146,7 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
           state.mu,
           nu,
         )
-        return [mu as typeof updates, { count: state.count + 1, mu, nu }]
+        return [mu as typeof updates, { count: state.count + 1, mu: inDtype(mu, muDtype), nu }]
       },
     },
     [zeroEpsNote(owner, eps, { epsRoot })],

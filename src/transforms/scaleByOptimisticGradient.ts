@@ -55,7 +55,7 @@ export interface ScaleByOptimisticGradientState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByOptimisticGradientState}.
  * @throws HyperparameterError (a `RangeError`) when `alpha` or `beta` is not a finite number.
  * @example
- * import { scaleByOptimisticGradient } from 'descent'
+ * import { scaleByOptimisticGradient } from 'descent-ts'
  * const tx = scaleByOptimisticGradient({ alpha: 1, beta: 0.5 })
  * const [u1, s1] = tx.update([2], tx.init([0]))
  * const [u2] = tx.update([4], s1)

@@ -34,7 +34,7 @@ export interface ScaleByParamBlockNormOptions {
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws HyperparameterError when `minScale` is negative or not finite; DescentError from `update` without params.
  * @example
- * import { scaleByParamBlockNorm, tensor } from 'descent'
+ * import { scaleByParamBlockNorm, tensor } from 'descent-ts'
  * const tx = scaleByParamBlockNorm()
  * const params = { w: tensor([3, 4]), b: tensor([0]) }
  * const [u] = tx.update({ w: tensor([1, -2]), b: tensor([2]) }, tx.init(params), params)

@@ -37,7 +37,7 @@ export interface ScaleByParamBlockRmsOptions {
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws HyperparameterError when `minScale` is negative or not finite; DescentError from `update` without params.
  * @example
- * import { scaleByParamBlockRms, tensor } from 'descent'
+ * import { scaleByParamBlockRms, tensor } from 'descent-ts'
  * const tx = scaleByParamBlockRms()
  * const params = { w: tensor([3, -3, 3, -3]), b: tensor([0, 0]) }
  * const [u] = tx.update({ w: tensor([1, 2, 3, 4]), b: tensor([1, -1]) }, tx.init(params), params)

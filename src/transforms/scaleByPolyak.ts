@@ -70,7 +70,7 @@ const MACHINE_EPS = Number.EPSILON
  * @throws HyperparameterError (a `RangeError`) when an option is invalid; DescentError from `update` when
  * `extra.value` is not a number.
  * @example
- * import { scaleByPolyak } from 'descent'
+ * import { scaleByPolyak } from 'descent-ts'
  * const tx = scaleByPolyak()
  * // ‖g‖² = 3² + 4² = 25 and f − f* = 12.5, so the step is 12.5/25 = 0.5.
  * const [u] = tx.update([3, 4], tx.init([0, 0]), [0, 0], { value: 12.5 })

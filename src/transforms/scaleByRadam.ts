@@ -84,7 +84,7 @@ export interface ScaleByRadamState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByRadamState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByRadam } from 'descent'
+ * import { scaleByRadam } from 'descent-ts'
  * const tx = scaleByRadam()
  * // ρ₁ = 1 < 5: the first update is the bias-corrected momentum, i.e. the gradient itself.
  * const [u] = tx.update([0.5, -3], tx.init([0, 0]))

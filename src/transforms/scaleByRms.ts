@@ -75,7 +75,7 @@ export interface ScaleByRmsState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByRmsState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByRms } from 'descent'
+ * import { scaleByRms } from 'descent-ts'
  * const tx = scaleByRms({ decay: 0.75, eps: 0 })
  * const [u, state] = tx.update([2], tx.init([0])) // ν = 0.25·4 = 1, u = 2/√1
  * assert.deepStrictEqual(u, [2])

@@ -80,7 +80,7 @@ export interface ScaleByRpropState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByRpropState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByRprop } from 'descent'
+ * import { scaleByRprop } from 'descent-ts'
  * const tx = scaleByRprop(0.5)
  * const [u1, s1] = tx.update([3, -2], tx.init([0, 0]))
  * assert.deepStrictEqual([u1, s1.prevUpdates], [[0, 0], [0.5, -0.5]]) // nothing yet, the step is stored

@@ -52,7 +52,7 @@ export interface ScaleByRssState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByRssState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByRss } from 'descent'
+ * import { scaleByRss } from 'descent-ts'
  * const tx = scaleByRss({ initialAccumulatorValue: 0, eps: 0 })
  * const [u1, s1] = tx.update([3], tx.init([0])) // s = 9, u = 3/3
  * const [u2, s2] = tx.update([4], s1) // s = 25, u = 4/5

@@ -45,7 +45,7 @@ export interface ScaleByScheduleState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByScheduleState}.
  * @throws HyperparameterError when `stepSizeFn` is not a function.
  * @example
- * import { scaleBySchedule } from 'descent'
+ * import { scaleBySchedule } from 'descent-ts'
  * const tx = scaleBySchedule((count) => 10 ** -count)
  * const [u1, s1] = tx.update([2], tx.init([0]))
  * const [u2, s2] = tx.update([2], s1)

@@ -18,7 +18,7 @@ import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
  *
  * @returns A stateless {@link GradientTransformation}.
  * @example
- * import { scaleBySign, tensor } from 'descent'
+ * import { scaleBySign, tensor } from 'descent-ts'
  * const tx = scaleBySign()
  * const [u] = tx.update(tensor([3, -0.001, 0]), tx.init(tensor([0, 0, 0])))
  * assert.deepStrictEqual(u.toArray(), [1, -1, 0])

@@ -105,7 +105,7 @@ const accumulatorsFor = (p: Leaf): Leaf[] => {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleBySm3State}.
  * @throws HyperparameterError when an option is out of range.
  * @example
- * import { scaleBySm3, tensor, type Tensor } from 'descent'
+ * import { scaleBySm3, tensor, type Tensor } from 'descent-ts'
  * const tx = scaleBySm3({ b1: 0, eps: 0 })
  * const params = { w: tensor([[0, 0], [0, 0]]) }
  * const [u, state] = tx.update({ w: tensor([[1, 2], [-3, 0]]) }, tx.init(params))

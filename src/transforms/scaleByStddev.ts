@@ -79,7 +79,7 @@ export interface ScaleByStddevState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByStddevState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByStddev } from 'descent'
+ * import { scaleByStddev } from 'descent-ts'
  * const tx = scaleByStddev({ decay: 0.5, eps: 0 })
  * const [u, state] = tx.update([4], tx.init([0])) // μ = 2, ν = 8, u = 4/√(8 − 4)
  * assert.deepStrictEqual(u, [2])

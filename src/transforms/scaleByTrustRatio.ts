@@ -50,7 +50,7 @@ export interface ScaleByTrustRatioOptions {
  * @returns A stateless {@link GradientTransformation} (its state is {@link EmptyState}).
  * @throws HyperparameterError when an option is out of range; DescentError from `update` without params.
  * @example
- * import { scaleByTrustRatio, tensor } from 'descent'
+ * import { scaleByTrustRatio, tensor } from 'descent-ts'
  * const tx = scaleByTrustRatio()
  * const params = { w: tensor([3, 4]), b: tensor([0, 0]) }
  * const [u] = tx.update({ w: tensor([0.6, 0.8]), b: tensor([1, 2]) }, tx.init(params), params)

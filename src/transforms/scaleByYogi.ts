@@ -74,7 +74,7 @@ export interface ScaleByYogiState {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByYogiState}.
  * @throws HyperparameterError (a `RangeError`) when an option is out of range.
  * @example
- * import { scaleByYogi } from 'descent'
+ * import { scaleByYogi } from 'descent-ts'
  * const tx = scaleByYogi({ b1: 0.5, b2: 0.5, eps: 0, initialAccumulatorValue: 0 })
  * // g = 2 from v = 0: v = 0 + 0.5·4 = 2, m = 1; m̂ = 1/0.5 = 2, v̂ = 2/0.5 = 4, u = 2/√4
  * const [u, state] = tx.update([2], tx.init([0]))

@@ -130,7 +130,7 @@ export interface ScaleByZoomLinesearchState {
  * @throws HyperparameterError (a `RangeError`) for an option out of range; DescentError from `update` when the
  * params, `value`, `grad` or `valueFn` are missing.
  * @example
- * import { applyUpdates, chain, ops, scale, scaleByZoomLinesearch, square, tensor, type Tensor } from 'descent'
+ * import { applyUpdates, chain, ops, scale, scaleByZoomLinesearch, square, tensor, type Tensor } from 'descent-ts'
  * const f = (x: Tensor) => ops.sum(square(x)) // ‖x‖², gradient 2x, minimum at 0
  * const grad = (x: Tensor) => ops.mul(2, x)
  * const tx = chain(scale(-1), scaleByZoomLinesearch({ maxLinesearchSteps: 15 }))

@@ -47,7 +47,7 @@ const labelsOf = (mask: MaskTree): LabelTree =>
  * `'train'` and `'freeze'`.
  * @throws HyperparameterError when `freezeMask` has a non-boolean leaf.
  * @example
- * import { adam, selectiveTransform, tensor } from 'descent'
+ * import { adam, selectiveTransform, tensor } from 'descent-ts'
  * const params = { embed: tensor([1, 2]), head: tensor([3]) }
  * const tx = selectiveTransform(adam(0.1), { freezeMask: { embed: true, head: false } })
  * const state = tx.init(params)

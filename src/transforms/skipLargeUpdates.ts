@@ -10,7 +10,7 @@ import type { PyTree } from '../core/types'
  * ```
  * @returns `[skip, { shouldSkip, normSquared }]`; `shouldSkip` is 1 or 0 (a number, so that multiSteps can keep it in its state as a pytree leaf).
  * @example
- * import { skipLargeUpdates, tensor } from 'descent'
+ * import { skipLargeUpdates, tensor } from 'descent-ts'
  * const [skip, info] = skipLargeUpdates({ w: tensor([3, 4]) }, 0, undefined, 20)
  * assert.ok(skip && info.normSquared === 25)
  * assert.strictEqual(skipLargeUpdates([1], 0, undefined, 20)[0], false)

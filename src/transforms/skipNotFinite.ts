@@ -9,7 +9,7 @@ import type { PyTree } from '../core/types'
  * ```
  * @returns `[skip, { shouldSkip, numNotFinite }]`; `shouldSkip` is 1 or 0 (a number, so that multiSteps can keep it in its state as a pytree leaf).
  * @example
- * import { multiSteps, sgd, skipNotFinite, tensor } from 'descent'
+ * import { multiSteps, sgd, skipNotFinite, tensor } from 'descent-ts'
  * const [skip, info] = skipNotFinite({ w: tensor([1, NaN, Infinity]) }, 0, undefined)
  * assert.ok(skip && info.numNotFinite === 2)
  * const opt = multiSteps(sgd(1), { everyKSchedule: 1, shouldSkipUpdateFn: skipNotFinite })

@@ -46,7 +46,7 @@ export interface SnapshotState {
  * @returns A {@link GradientTransformation} whose state is a {@link SnapshotState}.
  * @throws HyperparameterError when the name is not a non-empty string or `measure` is not a function.
  * @example
- * import { chain, clipByGlobalNorm, snapshot, tree } from 'descent'
+ * import { chain, clipByGlobalNorm, snapshot, tree } from 'descent-ts'
  * const tx = chain(snapshot('normBeforeClip', (u) => tree.norm(u)), clipByGlobalNorm(1))
  * const [u, state] = tx.update([3, 4], tx.init([0, 0]))
  * assert.deepStrictEqual(state[0].measurement, { normBeforeClip: 5 })

@@ -124,7 +124,7 @@ const mutated = (where: string, fn: string): DescentError =>
  * @returns A transform with the same updates and states as `tx`, which throws on a mutation.
  * @throws DescentError (`code: 'stateMutated'`) from `init` or `update` when `tx` wrote into its inputs.
  * @example
- * import { DescentError, adam, strictPurity, tensor, type GradientTransformation } from 'descent'
+ * import { DescentError, adam, strictPurity, tensor, type GradientTransformation } from 'descent-ts'
  * const params = { w: tensor([1, 2]) }
  * const ok = strictPurity(adam(1e-3))
  * ok.update({ w: tensor([1, 1]) }, ok.init(params), params) // pure: no error

@@ -3,6 +3,8 @@ import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
+import type { DType } from '../core/tensor'
 
 /**
  * Options of {@link trace}.
@@ -20,6 +22,12 @@ export interface TraceOptions {
    * @defaultValue false
    */
   readonly nesterov?: boolean
+  /**
+   * The dtype of the stored trace (optax's `accumulator_dtype`): the update is computed in the promoted dtype of the
+   * gradient and the trace, then the trace is stored in this dtype.
+   * @defaultValue the dtype of each param
+   */
+  readonly accumulatorDtype?: DType | undefined
 }
 
 /**
@@ -31,8 +39,6 @@ export interface TraceState {
   /** The accumulated trace, zeros at init. */
   readonly trace: PyTree
 }
-
-const TRACE_STATE: StateSpec = { trace: 'tree' }
 
 /**
  * Heavy-ball momentum: accumulates a decaying sum of past updates.
@@ -54,7 +60,7 @@ const TRACE_STATE: StateSpec = { trace: 'tree' }
  * @returns A {@link GradientTransformation} whose state is a {@link TraceState}.
  * @throws HyperparameterError when `decay` is outside [0, 1] or `nesterov` is not a boolean.
  * @example
- * import { trace } from 'descent'
+ * import { trace } from 'descent-ts'
  * const tx = trace(0.5)
  * const [u1, s1] = tx.update([2], tx.init([0]))
  * const [u2] = tx.update([2], s1)
@@ -74,16 +80,18 @@ export function trace(
   const [options, name] = firstArg<TraceOptions, 'decay'>(decay, 'decay', rest)
   const d = checkInRange('trace', name, options.decay, '[0, 1]')
   const nesterov = checkBoolean('trace', 'options.nesterov', options.nesterov ?? false)
+  const dtype = checkDtype('trace', 'options.accumulatorDtype', options.accumulatorDtype)
+  const spec: StateSpec = { trace: momentSpec(dtype) }
   return attachNotes(
     {
-      init: (params) => (checkParams('trace.init', params), { trace: tree.zerosLike(params) }),
+      init: (params) => (checkParams('trace.init', params), { trace: inDtype(tree.zerosLike(params), dtype) }),
       update: (updates, state, params) => {
-        checkState('trace', state, TRACE_STATE, updates, params)
+        checkState('trace', state, spec, updates, params)
         const tr = tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, state.trace)
         const out = nesterov
           ? tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, tr)
           : tr
-        return [out as typeof updates, { trace: tr }]
+        return [out as typeof updates, { trace: inDtype(tr, dtype) }]
       },
     },
     [

@@ -11,7 +11,7 @@ import type { Leaf } from '../core/types'
  * ```
  * @returns a leaf of the gradient's shape and dtype.
  * @example
- * import { tensor, unitwiseClip, unitwiseNorm } from 'descent'
+ * import { tensor, unitwiseClip, unitwiseNorm } from 'descent-ts'
  * const g = tensor([[3, 0.1], [4, 0.2]])
  * const n = unitwiseNorm(g)
  * const c = unitwiseClip(n, tensor([[1, 1], [1, 1]]), g) as ReturnType<typeof tensor>

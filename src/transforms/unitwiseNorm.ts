@@ -27,7 +27,7 @@ const defaultAxes = (owner: string, shape: readonly number[]): number[] => {
  * @returns a float64 tensor of the leaf's shape (a number for a number).
  * @throws ShapeError for rank > 5 without `axis`, or an axis out of range.
  * @example
- * import { tensor, unitwiseNorm } from 'descent'
+ * import { tensor, unitwiseNorm } from 'descent-ts'
  * const n = unitwiseNorm(tensor([[3, 0], [4, 1]])) as ReturnType<typeof tensor>
  * assert.deepStrictEqual(n.toArray(), [[5, 1], [5, 1]]) // column norms (axis 0)
  * @see unitwiseClip, adaptiveGradClip

@@ -43,7 +43,7 @@ function findStored(state: unknown): { readonly value: number; readonly grad: Py
  * @returns A function `(params, state) => [value, grad]`.
  * @throws DescentError when the state holds no line-search value and gradient, or `fn` has no function.
  * @example
- * import { applyUpdates, lbfgs, ops, square, tensor, valueAndGradFromState, type Tensor } from 'descent'
+ * import { applyUpdates, lbfgs, ops, square, tensor, valueAndGradFromState, type Tensor } from 'descent-ts'
  * const valueFn = (x: Tensor) => ops.sum(square(ops.sub(x, 1)))
  * const valueAndGrad = valueAndGradFromState({ valueFn })
  * const opt = lbfgs()

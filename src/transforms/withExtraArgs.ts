@@ -20,7 +20,7 @@ import { checkParams } from '../core/stateCheck'
  * @returns A {@link GradientTransformation} with the same state and updates.
  * @throws HyperparameterError when `tx` is not a transformation.
  * @example
- * import { chain, reduceOnPlateau, tree, withExtraArgs, type GradientTransformation } from 'descent'
+ * import { chain, reduceOnPlateau, tree, withExtraArgs, type GradientTransformation } from 'descent-ts'
  * const double: GradientTransformation<null> = { init: () => null, update: (g, s) => [tree.scale(2, g), s] }
  * const tx = chain(withExtraArgs(double), reduceOnPlateau())
  * const [u, state] = tx.update([1], tx.init([0]), undefined, { value: 3 })

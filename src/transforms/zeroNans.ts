@@ -25,7 +25,7 @@ export interface ZeroNansState {
  *
  * @returns A {@link GradientTransformation} whose state is a {@link ZeroNansState}.
  * @example
- * import { tensor, zeroNans } from 'descent'
+ * import { tensor, zeroNans } from 'descent-ts'
  * const tx = zeroNans()
  * const params = { w: tensor([0, 0]), b: 0 }
  * const [u, state] = tx.update({ w: tensor([NaN, Infinity]), b: 2 }, tx.init(params))

@@ -1,6 +1,6 @@
 /**
  * descent's own law table (STYLE.md item 24, optax's `test_scalers`), run through the shipped checker
- * `checkTransformLaws` of `descent/testing`: this file only holds the table's row type, the fixed params tree every
+ * `checkTransformLaws` of `descent-ts/testing`: this file only holds the table's row type, the fixed params tree every
  * row is checked on (besides fast-check's random pytrees) and the accessors of state moments. The laws themselves,
  * and the meta-tests that each law can fail, live with the checker (src/testing, test/testing).
  */
@@ -130,7 +130,7 @@ export function lawOptions(c: LawCase): CheckTransformLawsOptions {
 /** Registers one `describe` per case, whose test checks every law with `assertTransformLaws`. */
 export function describeTransformLaws(cases: readonly LawCase[]): void {
   describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    it('obeys every transform law (descent/testing checkTransformLaws)', () => {
+    it('obeys every transform law (descent-ts/testing checkTransformLaws)', () => {
       assertTransformLaws(c.make(), lawOptions(c))
     })
   })

@@ -11,7 +11,7 @@ const root = resolve(__dirname, '../..')
 
 /**
  * The compiler options for documentation code: the project's own (tsconfig.json: strict, exactOptionalPropertyTypes,
- * noUncheckedIndexedAccess, ...), with `descent`, `descent/testing` and `descent/gpu` resolved to src/ as a user's
+ * noUncheckedIndexedAccess, ...), with `descent-ts`, `descent-ts/testing` and `descent-ts/gpu` resolved to src/ as a user's
  * installed package resolves them to dist/. Unused locals are allowed: an example may bind a name only to show it.
  */
 function snippetOptions(): ts.CompilerOptions {
@@ -25,9 +25,9 @@ function snippetOptions(): ts.CompilerOptions {
     noUnusedParameters: false,
     baseUrl: root,
     paths: {
-      descent: ['src/index.ts'],
-      'descent/testing': ['src/testing/index.ts'],
-      'descent/gpu': ['src/gpu/index.ts'],
+      'descent-ts': ['src/index.ts'],
+      'descent-ts/testing': ['src/testing/index.ts'],
+      'descent-ts/gpu': ['src/gpu/index.ts'],
     },
   }
 }

@@ -13,9 +13,9 @@ import { collectExamples, compileExample, runExample } from '../_helpers/docExam
 const root = resolve(__dirname, '../..')
 const examples = collectExamples(resolve(root, 'src'), root)
 const mods: Record<string, unknown> = {
-  descent,
-  'descent/testing': descentTesting,
-  'descent/gpu': descentGpu,
+  'descent-ts': descent,
+  'descent-ts/testing': descentTesting,
+  'descent-ts/gpu': descentGpu,
   'fast-check': { default: fc, ...fc },
   'fp-ts/Either': Either,
   'fp-ts/Option': Option,

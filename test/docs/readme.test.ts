@@ -11,7 +11,7 @@ it('the README example runs and fits y = 2x + 1', async () => {
   const { js } = compileExample(block)
   const logged: unknown[][] = []
   const fakeConsole = { log: (...xs: unknown[]) => logged.push(xs) }
-  new Function('__mods', 'console', js)({ descent }, fakeConsole)
+  new Function('__mods', 'console', js)({ 'descent-ts': descent }, fakeConsole)
   const [w, b] = logged.at(-1) as [number, number]
   expect(w).toBeCloseTo(2, 2)
   expect(b).toBeCloseTo(1, 2)

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 // The equivalent of optax's coverage_check.py: every public export carries TSDoc, and every runtime export
 // (function, constant, class) has a runnable @example and a @since tag.
 const root = resolve(__dirname, '../..')
-const entries = ['src/index.ts', 'src/testing/index.ts', 'src/gpu/index.ts'] // descent, descent/testing, descent/gpu
+const entries = ['src/index.ts', 'src/testing/index.ts', 'src/gpu/index.ts'] // descent, descent-ts/testing, descent-ts/gpu
 const program = ts.createProgram(
   entries.map((e) => resolve(root, e)),
   { strict: true, target: ts.ScriptTarget.ES2022 },

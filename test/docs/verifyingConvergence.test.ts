@@ -18,9 +18,9 @@ describe('docs/verifying-convergence.md', () => {
     const vitest = { test: (name: string, fn: () => void) => (fn(), ran.push(name)) }
     for (const block of blocks) {
       const { js, modules } = compileExample(block)
-      for (const m of modules) expect(['descent', 'descent/testing', 'vitest']).toContain(m)
+      for (const m of modules) expect(['descent-ts', 'descent-ts/testing', 'vitest']).toContain(m)
       expect(block).toMatch(/assert/)
-      await runExample(js, { descent, 'descent/testing': descentTesting, vitest })
+      await runExample(js, { 'descent-ts': descent, 'descent-ts/testing': descentTesting, vitest })
     }
     expect(ran).toHaveLength(1)
   })
@@ -29,9 +29,9 @@ describe('docs/verifying-convergence.md', () => {
     const block = blocks[0]!.replace('myGd(h / L)', 'myGd(0.5 / L)')
     const vitest = { test: (_: string, fn: () => void) => fn() }
     const { js } = compileExample(block)
-    await expect(runExample(js, { descent, 'descent/testing': descentTesting, vitest })).rejects.toThrow(
-      /at step \d+: f\(x_N\) − f\* = [\s\S]*must be ≤ bound [\s\S]* \+ rounding slack/,
-    )
+    await expect(
+      runExample(js, { 'descent-ts': descent, 'descent-ts/testing': descentTesting, vitest }),
+    ).rejects.toThrow(/at step \d+: f\(x_N\) − f\* = [\s\S]*must be ≤ bound [\s\S]* \+ rounding slack/)
   })
 
   it('lists every shipped theorem and every law', () => {

@@ -18,7 +18,7 @@ const rand = (n: number, seed: number): Float32Array => {
 
 describe('dispatch', () => {
   afterEach(() => setBackend('auto'))
-  // descent/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
+  // descent-ts/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
   beforeAll(() => useGpu())
   afterAll(() => releaseGpu())
 

@@ -39,13 +39,13 @@ function importGraph(entry: string): Map<string, string[]> {
 const loadsGpuJs = (entry: string): string[] =>
   [...importGraph(join(src, entry))].filter(([, specs]) => specs.includes('gpu.js')).map(([f]) => f.slice(src.length))
 
-describe('descent/gpu is the only entry that loads gpu.js', () => {
-  it('nothing the main entry or descent/testing imports (also type-only) imports gpu.js', () => {
+describe('descent-ts/gpu is the only entry that loads gpu.js', () => {
+  it('nothing the main entry or descent-ts/testing imports (also type-only) imports gpu.js', () => {
     expect(loadsGpuJs('index.ts')).toEqual([])
     expect(loadsGpuJs('testing/index.ts')).toEqual([])
   })
 
-  it('descent/gpu does, through src/kernels/gpu.ts alone (the scan finds what it looks for)', () => {
+  it('descent-ts/gpu does, through src/kernels/gpu.ts alone (the scan finds what it looks for)', () => {
     expect(loadsGpuJs('gpu/index.ts')).toEqual(['/kernels/gpu.ts'])
   })
 
@@ -60,12 +60,12 @@ describe('useGpu installs gpu.js kernels in the main entry’s dispatcher', () =
     gpu.releaseGpu()
   })
 
-  it("setBackend('gpu') without useGpu() says to import it from descent/gpu", () => {
+  it("setBackend('gpu') without useGpu() says to import it from descent-ts/gpu", () => {
     expect(gpu.gpuInfo()).toBeNull()
     expect(() => descent.setBackend('gpu')).toThrow(
-      "setBackend('gpu'): the gpu.js kernels are not installed. Fix: `import { useGpu } from 'descent/gpu'` and call useGpu() first",
+      "setBackend('gpu'): the gpu.js kernels are not installed. Fix: `import { useGpu } from 'descent-ts/gpu'` and call useGpu() first",
     )
-    expect(() => descent.withBackend('gpu', () => 1)).toThrow(/import \{ useGpu \} from 'descent\/gpu'/)
+    expect(() => descent.withBackend('gpu', () => 1)).toThrow(/import \{ useGpu \} from 'descent-ts\/gpu'/)
     expect(descent.getBackend()).toBe('auto')
   })
 

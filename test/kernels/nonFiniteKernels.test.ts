@@ -212,7 +212,7 @@ describe('element-wise and reduction kernels follow IEEE 754', () => {
 })
 
 describe('gpu.js element-wise kernels follow IEEE 754 (Node: gpu.js wasm mode)', () => {
-  // descent/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
+  // descent-ts/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
   useGpu()
   afterAll(() => releaseGpu())
   test.prop([fillArb(pool), fillArb(pool), fc.constantFrom(1, 7, 300)], { numRuns: 10 })(

@@ -64,7 +64,7 @@ const TRANS = [
 ] as const
 
 describe('matmul kernels propagate non-finite values as IEEE 754 says', () => {
-  // descent/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
+  // descent-ts/gpu installs the gpu.js kernels (gpu.js's WebAssembly mode in Node: always available here).
   useGpu()
   afterAll(() => releaseGpu())
   afterEach(() => setBackend('auto'))

@@ -1,7 +1,7 @@
 import { type ExtraArgs, type PyTree, adam, chain, contrib, sgd, stateless, tree } from '../../src/index'
 import { type LawCase, describeTransformLaws, fields, part } from '../_helpers/lawSuite'
 
-// The transform laws (descent/testing checkTransformLaws) over optax.contrib, on the same fixed and random pytrees as
+// The transform laws (descent-ts/testing checkTransformLaws) over optax.contrib, on the same fixed and random pytrees as
 // test/laws/transformLaws.test.ts. scaleByMuon needs every leaf to be a matrix, so it runs inside muon's partition.
 // dpsgd / differentiallyPrivateAggregate are not here: they take per-example gradients ([batch, ...shape]) and return
 // the params' shapes, which the laws (same structure and shapes in and out) do not allow; test/contrib/dpsgd.test.ts

@@ -1,5 +1,5 @@
 /**
- * The shipped convergence theorems (descent/testing) again, with the optimizer's gradients from `grad` applied to the
+ * The shipped convergence theorems (descent-ts/testing) again, with the optimizer's gradients from `grad` applied to the
  * losses written with ops instead of the hand-written gradients of the problem families. The bounds and their
  * rounding slack are the same: autodiff computes the same sums in float64 (∇½eᵀAe = ½(Ae + Aᵀe) with A exactly
  * symmetric), within the few ulps the slack allows. The hand-written runs are in test/testing/theorems.test.ts.

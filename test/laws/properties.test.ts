@@ -1,5 +1,5 @@
 /**
- * Cross-cutting algebraic properties of the building blocks, over random pytrees (src/testing/arbitraries.ts, shipped as descent/testing).
+ * Cross-cutting algebraic properties of the building blocks, over random pytrees (src/testing/arbitraries.ts, shipped as descent-ts/testing).
  */
 import { describe, expect } from 'vitest'
 import { fc, test } from '@fast-check/vitest'

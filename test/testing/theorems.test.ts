@@ -1,5 +1,5 @@
 /**
- * The shipped theorems of descent/testing, run against the optimizers they are about (≥ 200 problems each), and
+ * The shipped theorems of descent-ts/testing, run against the optimizers they are about (≥ 200 problems each), and
  * against deliberately broken optimizers, which must fail with a readable counterexample.
  */
 import { describe, expect, it } from 'vitest'

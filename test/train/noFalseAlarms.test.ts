@@ -25,7 +25,7 @@ import { type AnyTheorem, theorems } from '../../src/testing/index'
 import { initMonitor, monitorStep } from '../../src/train/monitor'
 import { DEFAULT_SEED } from '../_helpers/seed'
 
-// Issue 9's "no false alarms": the GD theorems' problems (descent/testing), run at the step sizes the theorems are
+// Issue 9's "no false alarms": the GD theorems' problems (descent-ts/testing), run at the step sizes the theorems are
 // about, through healthCheck with the loss passed as extra.value, and a healthy minibatched ReLU MLP whose inputs have
 // always-zero features (as MNIST's border pixels) through fit, must produce no diagnosis at all.
 

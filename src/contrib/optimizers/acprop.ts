@@ -41,7 +41,7 @@ export type AcpropState = readonly [ScaleByAcpropState, AddDecayedWeightsState, 
  * @param options - {@link AcpropOptions} (b1 0.9, b2 0.999, eps 1e-16, epsRoot 1e-16, weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is an {@link AcpropState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.acprop(0.01)
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -50,7 +50,7 @@ export type AdemamixState = readonly [ScaleByAdemamixState, AddDecayedWeightsSta
  * @param options - {@link AdemamixOptions} (b1 0.9, b2 0.999, b3 0.9999, alpha 5, eps 1e-8, epsRoot 0, weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is an {@link AdemamixState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.ademamix(0.05, { b3: 0.99 })
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)
@@ -112,7 +112,7 @@ export type SimplifiedAdemamixState = readonly [
  * @param options - {@link SimplifiedAdemamixOptions} (b1 0.99, b2 0.95, alpha 0, eps 1e-8, epsRoot 0, weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is a {@link SimplifiedAdemamixState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.simplifiedAdemamix(0.005, { b1: 0.9 })
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -37,7 +37,7 @@ export type AdoptState = readonly [ScaleByAdoptState, ScaleByLearningRateState]
  * @param options - {@link AdoptOptions} (b1 0.9, b2 0.9999, eps 1e-6, nesterov false, useClipping true).
  * @returns A {@link GradientTransformation} whose state is an {@link AdoptState}.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.adopt(0.1)
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -42,7 +42,7 @@ export type CocobState = readonly [AddDecayedWeightsState, ScaleByLearningRateSt
  * @param options - {@link CocobOptions} (alpha 100, eps 1e-8, weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is a {@link CocobState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.cocob()
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -41,7 +41,7 @@ export type DadaptAdamwState = readonly [ScaleByDadaptAdamwState]
  * @param options - {@link DadaptAdamwOptions} (betas [0.9, 0.999], eps 1e-8, estimLr0 1e-6, weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is a {@link DadaptAdamwState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.dadaptAdamw()
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -45,7 +45,7 @@ export type DogState = readonly [AddDecayedWeightsState, ScaleByDogState, ScaleB
  * @param options - {@link DogOptions} (initStep ['heuristic', 1e-6], eps 1e-8, weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is a {@link DogState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.dog()
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)
@@ -100,7 +100,7 @@ export type DowgState = readonly [AddDecayedWeightsState, ScaleByDowgState, Scal
  * @param options - {@link DowgOptions} (initEstimSqDist = eps, eps 1e-4, weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is a {@link DowgState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.dowg()
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -45,7 +45,7 @@ export type DpsgdState = readonly [DifferentiallyPrivateAggregateState, TraceSta
  * @param options - {@link DpsgdOptions}: `l2NormClip`, `noiseMultiplier` and `key` are required.
  * @returns A {@link GradientTransformation} whose state is a {@link DpsgdState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const opt = contrib.dpsgd(0.1, { l2NormClip: 1, noiseMultiplier: 0, key: 42 })
  * const perExample = { w: tensor([[3, 4], [0, 0.5]], 'float64') } // batch of 2
  * const [u] = opt.update(perExample, opt.init({ w: tensor([0, 0], 'float64') }))

@@ -38,7 +38,7 @@ export type MadgradState = readonly [AddDecayedWeightsState, ScaleByMadgradState
  * @param options - {@link MadgradOptions} (momentum 0.9, weightDecay 0, eps 1e-6).
  * @returns A {@link GradientTransformation} whose state is a {@link MadgradState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.madgrad(0.1)
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -40,7 +40,7 @@ export type MomoState = readonly [ScaleByMomoState]
  * @returns A {@link GradientTransformation} whose state is a {@link MomoState}; `update` needs the params and
  * `extra.value`.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.momo()
  * let x = tensor([1, 2, 3], 'float64')
  * let state = opt.init(x)

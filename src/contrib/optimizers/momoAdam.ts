@@ -39,7 +39,7 @@ export type MomoAdamState = readonly [ScaleByMomoAdamState]
  * @returns A {@link GradientTransformation} whose state is a {@link MomoAdamState}; `update` needs the params and
  * `extra.value`.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.momoAdam(1)
  * let x = tensor([1, -2, 3], 'float64')
  * let state = opt.init(x)

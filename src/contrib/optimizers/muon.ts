@@ -57,7 +57,7 @@ export type MuonState = readonly [MultiTransformState]
  * @param options - {@link MuonOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link MuonState}.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * // min ½‖W − T‖²_F + ½‖b‖²: W is a matrix (Muon), b a vector (AdamW).
  * const T = tensor([[1, 0], [0, -1]])
  * let params = { W: tensor([[0, 0], [0, 0]]), b: tensor([1, -1]) }

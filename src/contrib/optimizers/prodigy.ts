@@ -39,7 +39,7 @@ export type ProdigyState = readonly [ScaleByProdigyState]
  * weightDecay 0).
  * @returns A {@link GradientTransformation} whose state is a {@link ProdigyState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.prodigy()
  * let x = tensor([1, -2, 3])
  * let state = opt.init(x)

@@ -50,7 +50,7 @@ export type ScheduleFreeAdamwState = readonly [
  * @param options - {@link ScheduleFreeAdamwOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScheduleFreeAdamwState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.scheduleFreeAdamw(0.5)
  * let y = tensor([1, 2, 3])
  * let state = opt.init(y)

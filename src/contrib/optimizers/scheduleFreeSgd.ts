@@ -43,7 +43,7 @@ export type ScheduleFreeSgdState = readonly [ScheduleFreeState<readonly [AddDeca
  * @param options - {@link ScheduleFreeSgdOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScheduleFreeSgdState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, tensor, tree } from 'descent-ts'
  * const opt = contrib.scheduleFreeSgd(0.5)
  * let y = tensor([1, 2, 3])
  * let state = opt.init(y)

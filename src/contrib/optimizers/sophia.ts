@@ -47,7 +47,7 @@ export type SophiaState = readonly [ScaleBySophiaState, AddDecayedWeightsState, 
  * @returns A {@link GradientTransformation} whose state is a {@link SophiaState}; `update` needs the params and
  * `extra.objFn` (for the default estimator).
  * @example
- * import { applyUpdates, contrib, mul, ops, tensor, tree } from 'descent'
+ * import { applyUpdates, contrib, mul, ops, tensor, tree } from 'descent-ts'
  * const f = (p: ReturnType<typeof tensor>) => ops.sum(mul(tensor([1, 10]), mul(p, p)))
  * // γ = 1: u ≈ −α·m̂/h, a damped Newton step (the clip at ±1 only binds far away).
  * const opt = contrib.sophia(0.5, { gamma: 1, updateInterval: 1, weightDecay: 0 })

@@ -50,7 +50,7 @@ const STATE: StateSpec = { rngKey: ['number', 'number'] }
  * @returns A {@link GradientTransformation} whose state is a {@link DifferentiallyPrivateAggregateState}.
  * @throws HyperparameterError when the key is missing or invalid; ShapeError at update when a leaf has no batch axis.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.differentiallyPrivateAggregate({ l2NormClip: 1, noiseMultiplier: 0, key: 0 })
  * // Two examples: [3, 4] (norm 5, clipped to [0.6, 0.8]) and [0.5, 0] (kept).
  * const [u] = tx.update({ w: tensor([[3, 4], [0.5, 0]], 'float64') }, tx.init({ w: tensor([0, 0]) }))

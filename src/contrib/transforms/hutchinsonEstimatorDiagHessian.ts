@@ -46,7 +46,7 @@ const STATE: StateSpec = { key: ['number', 'number'] }
  * @returns A {@link GradientTransformation} whose state is a {@link HutchinsonState}; `update` needs the params and
  * `extra.objFn`.
  * @example
- * import { contrib, mul, ops, tensor } from 'descent'
+ * import { contrib, mul, ops, tensor } from 'descent-ts'
  * const a = tensor([1, 4, 9])
  * const f = (x: ReturnType<typeof tensor>) => ops.sum(mul(a, mul(x, x))) // diag Hessian 2a: the estimate is exact
  * const tx = contrib.hutchinsonEstimatorDiagHessian({ key: 1 })

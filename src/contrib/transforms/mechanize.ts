@@ -71,7 +71,7 @@ const perBeta =
  * @param options - {@link MechanizeOptions} (weightDecay 1e-2, eps 1e-8, sInit 1e-6, numBetas 6).
  * @returns A {@link GradientTransformation} whose state is a {@link MechanizeState}; `update` needs the params.
  * @example
- * import { applyUpdates, contrib, sgd, tensor } from 'descent'
+ * import { applyUpdates, contrib, sgd, tensor } from 'descent-ts'
  * const opt = contrib.mechanize(sgd(1), { weightDecay: 0 })
  * const x = tensor([2], 'float64')
  * // first step: Δ_prev = 0, so h = 0, m = ε, v = 0 and each sᵢ = (s₀/n)·ε/ε: x₁ = x₀ + (Σ sᵢ)·u_sgd = 2 − 1e-6·2

@@ -13,7 +13,7 @@ import type { GradientTransformation } from '../../core/types'
  *
  * @returns A stateless {@link GradientTransformation}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.normalize()
  * const [u] = tx.update({ a: tensor([3], 'float64'), b: tensor([4], 'float64') }, tx.init({}))
  * assert.ok(Math.abs(u.a.item() - 0.6) < 1e-15 && Math.abs(u.b.item() - 0.8) < 1e-15) // (3, 4)/5

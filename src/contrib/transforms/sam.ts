@@ -68,7 +68,7 @@ const stateSpec = (opaque: boolean): StateSpec => ({
  * @returns A {@link GradientTransformation} whose state is a {@link SamState}; `update` needs the params (and
  * `extra.gradFn` in opaque mode).
  * @example
- * import { applyUpdates, chain, contrib, sgd, tensor } from 'descent'
+ * import { applyUpdates, chain, contrib, sgd, tensor } from 'descent-ts'
  * const opt = contrib.sam(sgd(0.1), chain(contrib.normalize(), sgd(0.05)))
  * let x = tensor([3, 4])
  * let state = opt.init(x)

@@ -48,7 +48,7 @@ const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
  * @param options - {@link ScaleByAcpropOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAcpropState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByAcprop({ eps: 0 })
  * const [u] = tx.update(tensor([0.5, -2]), tx.init(tensor([0, 0])))
  * assert.deepStrictEqual(u.toArray(), [0.5, -2]) // the first step uses ŝ = 1

@@ -1,5 +1,7 @@
 import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
 import { type StateSpec, checkState } from '../../core/stateCheck'
+import { checkDtype, inDtype, momentSpec } from '../../transforms/_internal/accumulatorDtype'
+import type { DType } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 
@@ -21,6 +23,12 @@ export interface ScaleByAdemamixOptions {
   readonly eps?: number
   /** Added inside the square root; ≥ 0. @defaultValue 0 */
   readonly epsRoot?: number
+  /**
+   * The dtype of the three accumulators m1, m2 and ν (optax's `mu_dtype`, which sets all three at init). Here they are
+   * also stored back in it after each update; the output is computed in the promoted dtype first.
+   * @defaultValue the dtype of each param
+   */
+  readonly muDtype?: DType | undefined
 }
 
 /**
@@ -41,8 +49,6 @@ export interface ScaleByAdemamixState {
   readonly nu: PyTree
 }
 
-const STATE: StateSpec = { count: 'count', countM2: 'count', m1: 'tree', m2: 'tree', nu: 'tree' }
-
 /**
  * Rescales updates according to AdEMAMix. See {@link ademamix} for the update rule.
  *
@@ -56,7 +62,7 @@ const STATE: StateSpec = { count: 'count', countM2: 'count', m1: 'tree', m2: 'tr
  * @param options - {@link ScaleByAdemamixOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdemamixState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByAdemamix({ alpha: 0, eps: 0 })
  * const [u] = tx.update(tensor([0.5, -2]), tx.init(tensor([0, 0])))
  * assert.deepStrictEqual(u.toArray(), [1, -1]) // with α = 0 the first step is Adam's, sign(g)
@@ -72,14 +78,17 @@ export function scaleByAdemamix(options: ScaleByAdemamixOptions = {}): GradientT
   const alpha = checkScalarOrSchedule(owner, 'options.alpha', options.alpha ?? 6)
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
   const epsRoot = checkInRange(owner, 'options.epsRoot', options.epsRoot ?? 0, '[0, Infinity)')
+  const muDtype = checkDtype(owner, 'options.muDtype', options.muDtype)
+  const slot = momentSpec(muDtype)
+  const STATE: StateSpec = { count: 'count', countM2: 'count', m1: slot, m2: slot, nu: slot }
 
   return {
     init: (params) => ({
       count: 0,
       countM2: 0,
-      m1: tree.zerosLike(params),
-      m2: tree.zerosLike(params),
-      nu: tree.zerosLike(params),
+      m1: inDtype(tree.zerosLike(params), muDtype),
+      m2: inDtype(tree.zerosLike(params), muDtype),
+      nu: inDtype(tree.zerosLike(params), muDtype),
     }),
     update: (updates, state, params) => {
       checkState(owner, state, STATE, updates, params)
@@ -99,7 +108,11 @@ export function scaleByAdemamix(options: ScaleByAdemamixOptions = {}): GradientT
         m2,
         nu,
       )
-      return [out as typeof updates, { count: t, countM2: state.countM2 + 1, m1, m2, nu }]
+      const store = <T extends PyTree>(x: T): T => inDtype(x, muDtype)
+      return [
+        out as typeof updates,
+        { count: t, countM2: state.countM2 + 1, m1: store(m1), m2: store(m2), nu: store(nu) },
+      ]
     },
   }
 }

@@ -1,6 +1,8 @@
 import { HyperparameterError } from '../../core/errors'
 import { checkBoolean, checkInRange } from '../../core/hyperparams'
 import { type StateSpec, checkState } from '../../core/stateCheck'
+import { checkDtype, inDtype, momentSpec } from '../../transforms/_internal/accumulatorDtype'
+import type { DType } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
 
@@ -22,6 +24,8 @@ export interface ScaleByAdoptOptions {
   readonly useClipping?: boolean
   /** The clipping value as a function of the step count (from 0). @defaultValue (count) => count^0.25 */
   readonly clipValueFn?: (count: number) => number
+  /** The dtype of the first moment `mu` (optax's `mu_dtype`). @defaultValue the dtype of each param */
+  readonly muDtype?: DType | undefined
 }
 
 /**
@@ -38,8 +42,6 @@ export interface ScaleByAdoptState {
   readonly nu: PyTree
 }
 
-const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
-
 /**
  * Rescales updates according to ADOPT. See {@link adopt} for the update rule.
  *
@@ -54,7 +56,7 @@ const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree' }
  * @param options - {@link ScaleByAdoptOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByAdoptState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByAdopt()
  * const [u0, s1] = tx.update(tensor([2]), tx.init(tensor([0])))
  * assert.deepStrictEqual(u0.toArray(), [0]) // the first step only initialises v = g²
@@ -74,9 +76,11 @@ export function scaleByAdopt(options: ScaleByAdoptOptions = {}): GradientTransfo
   const clipValueFn = options.clipValueFn ?? ((count: number) => count ** 0.25)
   if (typeof clipValueFn !== 'function')
     throw new HyperparameterError(`${owner} options.clipValueFn must be a function (count) => number`)
+  const muDtype = checkDtype(owner, 'options.muDtype', options.muDtype)
+  const STATE: StateSpec = { count: 'count', mu: momentSpec(muDtype), nu: 'tree' }
 
   return {
-    init: (params) => ({ count: 0, mu: tree.zerosLike(params), nu: tree.zerosLike(params) }),
+    init: (params) => ({ count: 0, mu: inDtype(tree.zerosLike(params), muDtype), nu: tree.zerosLike(params) }),
     update: (updates, state, params) => {
       checkState(owner, state, STATE, updates, params)
       const first = state.count === 0
@@ -99,7 +103,7 @@ export function scaleByAdopt(options: ScaleByAdoptOptions = {}): GradientTransfo
       const out = nesterov
         ? tree.mapElementwiseNamed(['normalised updates', 'mu'], (n, m) => beta1 * m + (1 - beta1) * n, normalised, mu)
         : mu
-      return [out as typeof updates, { count: state.count + 1, mu, nu }]
+      return [out as typeof updates, { count: state.count + 1, mu: inDtype(mu, muDtype), nu }]
     },
   }
 }

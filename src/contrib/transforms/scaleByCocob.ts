@@ -52,7 +52,7 @@ const STATE: StateSpec = {
  * @param options - {@link ScaleByCocobOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByCocobState}; `update` needs the params.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByCocob()
  * const x = tensor([0], 'float64')
  * const [u] = tx.update(tensor([2], 'float64'), tx.init(x), x)

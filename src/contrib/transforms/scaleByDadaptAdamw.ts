@@ -63,7 +63,7 @@ const STATE: StateSpec = {
  * @param options - {@link ScaleByDadaptAdamwOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByDadaptAdamwState}; `update` needs the params.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByDadaptAdamw()
  * const x = tensor([1])
  * const [u, s] = tx.update(tensor([2]), tx.init(x), x)

@@ -53,7 +53,7 @@ const STATE: StateSpec = { count: 'count', initParams: 'tree', maxDist: 'number'
  * @param options - {@link ScaleByDogOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByDogState}; `update` needs the params.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByDog({ initStep: ['distance', 0.5], eps: 0 })
  * const x = tensor([3, 4])
  * const [u] = tx.update(tensor([3, 4]), tx.init(x), x)

@@ -41,7 +41,7 @@ const STATE: StateSpec = { initParams: 'tree', weightedSqNormGrads: 'number', es
  * @param options - {@link ScaleByDowgOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByDowgState}; `update` needs the params.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByDowg({ initEstimSqDist: 1, eps: 1e-12 })
  * const x = tensor([3, 4], 'float64')
  * const [u] = tx.update(tensor([3, 4], 'float64'), tx.init(x), x)

@@ -45,7 +45,7 @@ const STATE: StateSpec = { count: 'count', gradSumSq: 'tree', s: 'tree', x0: 'tr
  * @param options - {@link ScaleByMadgradOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByMadgradState}; `update` needs the params.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByMadgrad(0.1, { momentum: 0, eps: 0 })
  * const x = tensor([1], 'float64')
  * const [u] = tx.update(tensor([8], 'float64'), tx.init(x), x)

@@ -53,7 +53,7 @@ const STATE: StateSpec = { expAvg: 'tree', barf: 'number', gamma: 'number', lb: 
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByMomoState}.
  * @throws {@link DescentError} at `update` when `extra.value` is not a number.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByMomo({ learningRate: 10 })
  * const x = tensor([3], 'float64')
  * // f = ½x² = 4.5, g = 3: first step d = g, f̄ = 4.5, γ = g·x = 9; τ = min(10, (4.5 − 9 + 9)/9) = 0.5

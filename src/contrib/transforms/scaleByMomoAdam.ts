@@ -66,7 +66,7 @@ const STATE: StateSpec = {
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByMomoAdamState}.
  * @throws {@link DescentError} at `update` when `extra.value` is not a number.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByMomoAdam({ learningRate: 100, eps: 0 })
  * const x = tensor([3], 'float64')
  * // f = ½x² = 4.5, g = 3: m = 0.3, v = 0.009, D = √(v/(1−β₂)) = 3, ⟨m, m/D⟩ = 0.03, γ = 0.9, f̄ = 0.45

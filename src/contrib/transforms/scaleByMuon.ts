@@ -76,7 +76,7 @@ const STATE: StateSpec = { count: 'count', mu: 'tree' }
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByMuonState}.
  * @throws HyperparameterError when an option is out of range; ShapeError at update when a leaf is not a matrix.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByMuon({ nesterov: false })
  * const g = { w: tensor([[3, 0], [0, 0.5]]) }
  * const [u] = tx.update(g, tx.init(g))

@@ -67,7 +67,7 @@ const STATE: StateSpec = {
  * @param options - {@link ScaleByProdigyOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByProdigyState}; `update` needs the params.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleByProdigy()
  * const x = tensor([1])
  * const [u] = tx.update(tensor([2]), tx.init(x), x)

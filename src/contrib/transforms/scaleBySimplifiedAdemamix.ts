@@ -49,7 +49,7 @@ const STATE: StateSpec = { t: 'count', m: 'tree', n: 'tree' }
  * @param options - {@link ScaleBySimplifiedAdemamixOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleBySimplifiedAdemamixState}.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const tx = contrib.scaleBySimplifiedAdemamix({ alpha: 1, eps: 0 })
  * const [u] = tx.update(tensor([0.5]), tx.init(tensor([0])))
  * assert.deepStrictEqual(u.toArray(), [2]) // (g + α·g)/|g|

@@ -1,5 +1,7 @@
 import { checkInRange, checkInteger } from '../../core/hyperparams'
 import { type StateSpec, checkState } from '../../core/stateCheck'
+import { checkDtype, inDtype, momentSpec } from '../../transforms/_internal/accumulatorDtype'
+import type { DType } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
@@ -30,6 +32,8 @@ export interface ScaleBySophiaOptions {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly hessianDiagonalFn?: GradientTransformation<any>
+  /** The dtype of the first moment `mu` (optax's `mu_dtype`). @defaultValue the dtype of each param */
+  readonly muDtype?: DType | undefined
 }
 
 /**
@@ -48,8 +52,6 @@ export interface ScaleBySophiaState {
   readonly hessianFnState: unknown
 }
 
-const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree', hessianFnState: 'any' }
-
 /**
  * Rescales updates according to Sophia: bias-corrected momentum over a clipped Hessian-diagonal preconditioner. See
  * {@link sophia} for the update rule.
@@ -65,7 +67,7 @@ const STATE: StateSpec = { count: 'count', mu: 'tree', nu: 'tree', hessianFnStat
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleBySophiaState}; `update` needs the params
  * (and whatever extra arguments the Hessian estimator needs: `objFn` for the default).
  * @example
- * import { contrib, mul, ops, tensor } from 'descent'
+ * import { contrib, mul, ops, tensor } from 'descent-ts'
  * const tx = contrib.scaleBySophia()
  * const x = tensor([1, -2])
  * const f = (p: ReturnType<typeof tensor>) => ops.sum(mul(p, p))
@@ -87,11 +89,13 @@ export function scaleBySophia(options: ScaleBySophiaOptions = {}): GradientTrans
   const interval = checkInteger(owner, 'options.updateInterval', options.updateInterval ?? 10, '[1, Infinity)')
   const hessianFn = options.hessianDiagonalFn ?? hutchinsonEstimatorDiagHessian()
   checkTransformation(owner, 'options.hessianDiagonalFn', hessianFn as GradientTransformation<unknown>)
+  const muDtype = checkDtype(owner, 'options.muDtype', options.muDtype)
+  const STATE: StateSpec = { count: 'count', mu: momentSpec(muDtype), nu: 'tree', hessianFnState: 'any' }
 
   return {
     init: (params) => ({
       count: 0,
-      mu: tree.zerosLike(params),
+      mu: inDtype(tree.zerosLike(params), muDtype),
       nu: tree.zerosLike(params),
       hessianFnState: hessianFn.init(params),
     }),
@@ -113,7 +117,7 @@ export function scaleBySophia(options: ScaleBySophiaOptions = {}): GradientTrans
         nu = tree.mapElementwiseNamed(['Hessian diagonal', 'state.nu'], (d, h) => b2 * h + (1 - b2) * d, diag, nu)
         hessianFnState = next
       }
-      return [out as typeof updates, { count: t, mu, nu, hessianFnState }]
+      return [out as typeof updates, { count: t, mu: inDtype(mu, muDtype), nu, hessianFnState }]
     },
   }
 }

@@ -1,5 +1,7 @@
 import { checkInRange, checkScalarOrSchedule, inheritNotes } from '../../core/hyperparams'
 import { type StateSpec, checkState } from '../../core/stateCheck'
+import { checkDtype, inDtype, momentSpec } from '../../transforms/_internal/accumulatorDtype'
+import type { DType } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
@@ -16,6 +18,12 @@ export interface ScheduleFreeOptions {
   readonly b1?: number
   /** The averaging weight of step t is max_{s≤t} α_s to this power; ≥ 0. @defaultValue 2 */
   readonly weightLrPower?: number
+  /**
+   * The dtype of the iterate z (optax's `state_dtype`): z starts as the params cast to it and is stored in it after
+   * each step.
+   * @defaultValue the dtype of each param
+   */
+  readonly stateDtype?: DType | undefined
 }
 
 /**
@@ -38,15 +46,6 @@ export interface ScheduleFreeState<S = unknown> {
   readonly z: PyTree
 }
 
-const STATE: StateSpec = {
-  b1: 'number',
-  weightSum: 'number',
-  stepCount: 'count',
-  maxLr: 'number',
-  baseOptimizerState: 'any',
-  z: 'tree',
-}
-
 /**
  * Schedule-Free learning (Defazio et al. 2024): wraps a base optimizer without momentum and replaces momentum by
  * interpolation and averaging. The params the wrapper moves are the gradient points y; evaluate the model at x with
@@ -67,7 +66,7 @@ const STATE: StateSpec = {
  * @param options - {@link ScheduleFreeOptions}.
  * @returns A {@link GradientTransformation} whose state is a {@link ScheduleFreeState}; `update` needs the params.
  * @example
- * import { contrib, sgd, tensor } from 'descent'
+ * import { contrib, sgd, tensor } from 'descent-ts'
  * const tx = contrib.scheduleFree(sgd(0.5), 0.5, { b1: 0.5 })
  * const y = tensor([2])
  * const [u, s] = tx.update(tensor([2]), tx.init(y), y)
@@ -88,6 +87,15 @@ export function scheduleFree<S>(
   const lr = checkScalarOrSchedule(owner, 'learningRate', learningRate)
   const b1 = checkInRange(owner, 'options.b1', options.b1 ?? 0.9, '(0, 1)')
   const power = checkInRange(owner, 'options.weightLrPower', options.weightLrPower ?? 2, '[0, Infinity)')
+  const stateDtype = checkDtype(owner, 'options.stateDtype', options.stateDtype)
+  const STATE: StateSpec = {
+    b1: 'number',
+    weightSum: 'number',
+    stepCount: 'count',
+    maxLr: 'number',
+    baseOptimizerState: 'any',
+    z: momentSpec(stateDtype),
+  }
 
   return inheritNotes(
     {
@@ -97,7 +105,7 @@ export function scheduleFree<S>(
         stepCount: 1,
         maxLr: 0,
         baseOptimizerState: baseOptimizer.init(params),
-        z: copyLeaves(params),
+        z: copyLeaves(inDtype(params, stateDtype)),
       }),
       update: <P extends PyTree>(grads: P, state: ScheduleFreeState<S>, params?: P, extra?: ExtraArgs) => {
         const y = paramsRequired(owner, params, { chain: 'e.g. contrib.scheduleFreeSgd' })
@@ -126,7 +134,7 @@ export function scheduleFree<S>(
           stepCount: state.stepCount + 1,
           maxLr,
           baseOptimizerState,
-          z,
+          z: inDtype(z, stateDtype),
         }
         return [updates as P, next] as const
       },

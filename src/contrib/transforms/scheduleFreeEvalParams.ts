@@ -27,7 +27,7 @@ function findState(state: unknown): ScheduleFreeState | undefined {
  * @returns The evaluation params x, with the structure of `params`.
  * @throws DescentError when `state` holds no Schedule-Free state.
  * @example
- * import { contrib, tensor } from 'descent'
+ * import { contrib, tensor } from 'descent-ts'
  * const opt = contrib.scheduleFreeSgd(0.5, { b1: 0.5 })
  * const y = tensor([2])
  * const state = opt.init(y)

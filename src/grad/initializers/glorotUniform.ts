@@ -16,7 +16,7 @@ import { varianceScaling } from './_internal'
  * References: Glorot & Bengio 2010, http://proceedings.mlr.press/v9/glorot10a.html
  * @returns a tensor of `shape` and `options.dtype`.
  * @example
- * import { glorotUniform, prngKey } from 'descent'
+ * import { glorotUniform, prngKey } from 'descent-ts'
  * const w = glorotUniform(prngKey(0), [784, 128])
  * assert.deepStrictEqual(w.shape, [784, 128])
  * const limit = Math.sqrt(6 / (784 + 128))

@@ -17,7 +17,7 @@ import { varianceScaling } from './_internal'
  * References: He et al. 2015, https://arxiv.org/abs/1502.01852
  * @returns a tensor of `shape` and `options.dtype`.
  * @example
- * import { heNormal, prngKey } from 'descent'
+ * import { heNormal, prngKey } from 'descent-ts'
  * const w = Array.from(heNormal(prngKey(0), [256, 512]).dataSync())
  * const variance = w.reduce((s, v) => s + v * v, 0) / w.length
  * assert.ok(Math.abs(variance / (2 / 256) - 1) < 0.03)

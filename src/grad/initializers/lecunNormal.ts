@@ -15,7 +15,7 @@ import { varianceScaling } from './_internal'
  * References: Klambauer et al. 2017, https://arxiv.org/abs/1706.02515
  * @returns a tensor of `shape` and `options.dtype`.
  * @example
- * import { lecunNormal, prngKey } from 'descent'
+ * import { lecunNormal, prngKey } from 'descent-ts'
  * const w = lecunNormal(prngKey(1), [100, 10], { dtype: 'float64' })
  * assert.strictEqual(w.dtype, 'float64')
  * const sigma = Math.sqrt(1 / 100) / 0.87962566103423978

@@ -12,7 +12,7 @@ import { checkShape } from './_internal'
  * ```
  * @returns a tensor of zeros of `shape` and `options.dtype`.
  * @example
- * import { initializers, prngKey } from 'descent'
+ * import { initializers, prngKey } from 'descent-ts'
  * const b = initializers.zeros(prngKey(0), [3], { dtype: 'float64' })
  * assert.deepStrictEqual(b.toArray(), [0, 0, 0])
  * assert.strictEqual(b.dtype, 'float64')

@@ -25,7 +25,7 @@ export interface CosineSimilarityOptions {
  * @returns a tensor of the inputs' shape without `axis`.
  * @throws HyperparameterError when `epsilon` is negative.
  * @example
- * import { cosineSimilarity, tensor } from 'descent'
+ * import { cosineSimilarity, tensor } from 'descent-ts'
  * const s = cosineSimilarity(tensor([[1, 0], [1, 1]], 'float64'), tensor([[0, 2], [2, 2]], 'float64'))
  * const [a, b] = s.toArray() as number[]
  * assert.ok(a === 0 && Math.abs(b! - 1) < 1e-15)
@@ -52,7 +52,7 @@ export function cosineSimilarity(
  * ```
  * @returns a tensor of the inputs' shape without `axis`.
  * @example
- * import { cosineDistance, tensor } from 'descent'
+ * import { cosineDistance, tensor } from 'descent-ts'
  * assert.strictEqual(cosineDistance(tensor([1, 0]), tensor([-3, 0])).item(), 2)
  * @see cosineSimilarity
  * @category losses

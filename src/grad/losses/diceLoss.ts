@@ -43,7 +43,7 @@ export interface DiceLossOptions {
  * @returns per batch element the reduced loss (`'mean'`, `'sum'`), or `[batch, classes]` (`'none'`).
  * @throws ShapeError when the shapes differ; HyperparameterError for a negative smoothing or weight.
  * @example
- * import { diceLoss, tensor } from 'descent'
+ * import { diceLoss, tensor } from 'descent-ts'
  * // probabilities equal to the targets, no smoothing: perfect overlap
  * const p = tensor([[[1, 0], [0, 1]]], 'float64')
  * assert.deepStrictEqual(diceLoss(p, p, { applySoftmax: false, smooth: 0 }).toArray(), [0])
@@ -103,7 +103,7 @@ export function diceLoss(predictions: TensorLike, targets: TensorLike, options: 
  * ```
  * @returns a 0-d tensor.
  * @example
- * import { multiclassGeneralizedDiceLoss, tensor } from 'descent'
+ * import { multiclassGeneralizedDiceLoss, tensor } from 'descent-ts'
  * const t = tensor([[[1, 0], [0, 1]]], 'float64')
  * assert.strictEqual(multiclassGeneralizedDiceLoss(t, t, { applySoftmax: false, smooth: 0 }).item(), 0)
  * @see diceLoss
@@ -137,7 +137,7 @@ export function multiclassGeneralizedDiceLoss(
  * ```
  * @returns a tensor with one loss per batch element.
  * @example
- * import { binaryDiceLoss, tensor } from 'descent'
+ * import { binaryDiceLoss, tensor } from 'descent-ts'
  * const t = tensor([[1, 0, 1]], 'float64')
  * assert.deepStrictEqual(binaryDiceLoss(t, t, { applySigmoid: false, smooth: 0 }).toArray(), [0])
  * @see diceLoss

@@ -14,7 +14,7 @@ import { type KlDivergenceOptions, klDivergence } from './klDivergence'
  * ```
  * @returns a tensor of the inputs' shape without `axis`.
  * @example
- * import { generalizedKlDivergence, grad, ops, tensor } from 'descent'
+ * import { generalizedKlDivergence, grad, ops, tensor } from 'descent-ts'
  * const t = tensor([2, 3], 'float64')
  * assert.ok(Math.abs(generalizedKlDivergence(ops.log(t), t).item()) < 1e-15)
  * // ∂/∂ log p = p − t
@@ -38,7 +38,7 @@ export const generalizedKlDivergence = (
  * D(t ‖ p) = Σᵢ tᵢ·(log tᵢ − log pᵢ) + Σᵢ (pᵢ − tᵢ)
  * ```
  * @example
- * import { convexKlDivergence, generalizedKlDivergence } from 'descent'
+ * import { convexKlDivergence, generalizedKlDivergence } from 'descent-ts'
  * assert.strictEqual(convexKlDivergence, generalizedKlDivergence)
  * @category losses
  * @since 0.2.0

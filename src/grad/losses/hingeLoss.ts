@@ -9,7 +9,7 @@ import type { TensorLike } from '../tensorLike'
  * ```
  * @returns a tensor of the broadcast shape of the inputs.
  * @example
- * import { hingeLoss, tensor } from 'descent'
+ * import { hingeLoss, tensor } from 'descent-ts'
  * assert.deepStrictEqual(hingeLoss(tensor([2, 0.5, -1]), tensor([1, 1, 1])).toArray(), [0, 0.5, 2])
  * @see perceptronLoss, multiclassHingeLoss
  * @category losses

@@ -27,7 +27,7 @@ export interface HuberLossOptions {
  * @returns a tensor of the predictions' shape.
  * @throws HyperparameterError when δ is not positive.
  * @example
- * import { grad, huberLoss, tensor } from 'descent'
+ * import { grad, huberLoss, tensor } from 'descent-ts'
  * // |e| = 0.5 ≤ 1: ½·0.25;  |e| = 3 > 1: ½ + (3 − 1)
  * assert.deepStrictEqual(huberLoss(tensor([0.5, -3]), tensor([0, 0])).toArray(), [0.125, 2.5])
  * assert.strictEqual(grad((p) => huberLoss(p, 0, { delta: 2 }))(-5), -2)

@@ -23,7 +23,7 @@ export interface KlDivergenceOptions {
  * ```
  * @returns a tensor of the inputs' shape without `axis`.
  * @example
- * import { grad, klDivergence, ops, tensor } from 'descent'
+ * import { grad, klDivergence, ops, tensor } from 'descent-ts'
  * const logP = ops.log(tensor([0.5, 0.5], 'float64'))
  * const t = tensor([1, 0], 'float64')
  * assert.ok(Math.abs(klDivergence(logP, t).item() - Math.LN2) < 1e-15) // 1·(log 1 − log ½)

@@ -13,7 +13,7 @@ import type { KlDivergenceOptions } from './klDivergence'
  * ```
  * @returns a tensor of the inputs' shape without `axis`.
  * @example
- * import { klDivergenceWithLogTargets, ops, tensor } from 'descent'
+ * import { klDivergenceWithLogTargets, ops, tensor } from 'descent-ts'
  * const lp = ops.log(tensor([0.25, 0.75], 'float64'))
  * const lt = ops.log(tensor([0.5, 0.5], 'float64'))
  * const expected = 0.5 * Math.log(0.5 / 0.25) + 0.5 * Math.log(0.5 / 0.75)

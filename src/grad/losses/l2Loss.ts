@@ -12,7 +12,7 @@ import { errors } from './_internal'
  * ```
  * @returns a tensor of the predictions' shape.
  * @example
- * import { grad, l2Loss, mean, tensor } from 'descent'
+ * import { grad, l2Loss, mean, tensor } from 'descent-ts'
  * assert.deepStrictEqual(l2Loss(tensor([1, 3]), tensor([1, 1])).toArray(), [0, 2])
  * // mean over 2 elements: ∂/∂p = (p − t)/2
  * const g = grad((p) => mean(l2Loss(p, tensor([0, 0]))))(tensor([2, 4]))

@@ -20,7 +20,7 @@ import { errors } from './_internal'
  * ```
  * @returns a tensor of the predictions' shape.
  * @example
- * import { grad, logCosh, tensor } from 'descent'
+ * import { grad, logCosh, tensor } from 'descent-ts'
  * const l = logCosh(tensor([0, 2, 1e-4], 'float64')).toArray() as number[]
  * assert.strictEqual(l[0], 0)
  * assert.ok(Math.abs(l[1]! - Math.log(Math.cosh(2))) < 1e-15)

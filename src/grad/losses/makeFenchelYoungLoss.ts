@@ -12,7 +12,7 @@ import type { TensorLike } from '../tensorLike'
  * ```
  * @returns the loss `(scores, targets, ...args) => Tensor`, of the scores' shape without the last axis.
  * @example
- * import { makeFenchelYoungLoss, ops, softmaxCrossEntropy, tensor } from 'descent'
+ * import { makeFenchelYoungLoss, ops, softmaxCrossEntropy, tensor } from 'descent-ts'
  * const fy = makeFenchelYoungLoss((s) => ops.logsumexp(s, -1))
  * const s = tensor([[1, 2, 0.5]], 'float64')
  * const y = tensor([[0, 1, 0]], 'float64')

@@ -14,7 +14,7 @@ import { errors } from './_internal'
  * ```
  * @returns a 0-d tensor.
  * @example
- * import { grad, mse, tensor } from 'descent'
+ * import { grad, mse, tensor } from 'descent-ts'
  * assert.strictEqual(mse(tensor([1, 2, 3], 'float64'), tensor([1, 0, 6], 'float64')).item(), 13 / 3)
  * assert.deepStrictEqual(grad((p) => mse(p, tensor([0, 0])))(tensor([1, -2])).toArray(), [1, -2])
  * @see squaredError, l2Loss

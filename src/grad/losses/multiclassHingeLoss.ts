@@ -11,7 +11,7 @@ import { classOneHot, withClassAxis } from './_internal'
  * ```
  * @returns a tensor of the scores' shape without the last axis.
  * @example
- * import { multiclassHingeLoss, tensor } from 'descent'
+ * import { multiclassHingeLoss, tensor } from 'descent-ts'
  * // max(1 + 1 − 1, 0.5 + 1) − 1 = 0.5;  max(1 + 1, 3 + 1 − 1) − 3 = 0
  * assert.deepStrictEqual(multiclassHingeLoss(tensor([[1, 0.5], [1, 3]]), [0, 1]).toArray(), [0.5, 0])
  * @see multiclassPerceptronLoss, hingeLoss

@@ -11,7 +11,7 @@ import { classOneHot, withClassAxis } from './_internal'
  * ```
  * @returns a tensor of the scores' shape without the last axis.
  * @example
- * import { multiclassPerceptronLoss, tensor } from 'descent'
+ * import { multiclassPerceptronLoss, tensor } from 'descent-ts'
  * assert.deepStrictEqual(multiclassPerceptronLoss(tensor([[1, 3], [1, 3]]), [0, 1]).toArray(), [2, 0])
  * @see multiclassHingeLoss, perceptronLoss
  * @category losses

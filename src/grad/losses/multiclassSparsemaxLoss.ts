@@ -14,7 +14,7 @@ import { sparsemax } from './_sparsemax'
  * ```
  * @returns a tensor of the scores' shape without the last axis.
  * @example
- * import { grad, multiclassSparsemaxLoss, ops, tensor } from 'descent'
+ * import { grad, multiclassSparsemaxLoss, ops, tensor } from 'descent-ts'
  * // s = (0, 0): p = (½, ½), ℓ = ½·(0 − 0) + ½·(1 − ½) = ¼, gradient p − e₀
  * assert.deepStrictEqual(multiclassSparsemaxLoss(tensor([[0, 0]]), [0]).toArray(), [0.25])
  * const g = grad((s: ReturnType<typeof tensor>) => ops.sum(multiclassSparsemaxLoss(s, [0])))(tensor([[0, 0]]))

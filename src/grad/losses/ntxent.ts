@@ -22,7 +22,7 @@ import { integerIds } from './_internal'
  * @returns a 0-d tensor.
  * @throws ShapeError when `embeddings` is not [N, D] or `labels` is not N integers; HyperparameterError when τ ≤ 0.
  * @example
- * import { ntxent, tensor } from 'descent'
+ * import { ntxent, tensor } from 'descent-ts'
  * // two positives at cosine 1 and one negative at cosine 0, τ = 1: −log(e/(e + 1)) for each of the 2 pairs
  * const e = tensor([[1, 0], [1, 0], [0, 1]], 'float64')
  * const l = ntxent(e, [0, 0, 1], 1).item()

@@ -9,7 +9,7 @@ import type { TensorLike } from '../tensorLike'
  * ```
  * @returns a tensor of the broadcast shape of the inputs.
  * @example
- * import { perceptronLoss, tensor } from 'descent'
+ * import { perceptronLoss, tensor } from 'descent-ts'
  * assert.deepStrictEqual(perceptronLoss(tensor([2, -0.5]), tensor([1, 1])).toArray(), [0, 0.5])
  * @see hingeLoss
  * @category losses

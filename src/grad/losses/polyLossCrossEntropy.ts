@@ -25,7 +25,7 @@ export interface PolyLossCrossEntropyOptions {
  * ```
  * @returns a tensor of the logits' shape without `axis`.
  * @example
- * import { polyLossCrossEntropy, softmaxCrossEntropy, tensor } from 'descent'
+ * import { polyLossCrossEntropy, softmaxCrossEntropy, tensor } from 'descent-ts'
  * const s = tensor([0, 0], 'float64')
  * const y = tensor([1, 0], 'float64')
  * // p = (½, ½): CE = log 2, and 2·(1 − ½) = 1 more

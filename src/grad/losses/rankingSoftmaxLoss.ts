@@ -33,7 +33,7 @@ export interface RankingSoftmaxLossOptions {
  * ```
  * @returns a 0-d tensor (`'mean'`, `'sum'`), or one loss per list (`'none'`).
  * @example
- * import { rankingSoftmaxLoss, tensor } from 'descent'
+ * import { rankingSoftmaxLoss, tensor } from 'descent-ts'
  * const s = tensor([[0, 0, 5]], 'float64')
  * const y = tensor([[1, 0, 0]], 'float64')
  * // the third item is masked out: softmax over two equal scores

@@ -14,7 +14,7 @@ import type { TensorLike } from '../tensorLike'
  * ```
  * @returns a tensor of the logits' shape without the last axis.
  * @example
- * import { grad, ops, safeSoftmaxCrossEntropy, tensor } from 'descent'
+ * import { grad, ops, safeSoftmaxCrossEntropy, tensor } from 'descent-ts'
  * const s = tensor([0, 0, -Infinity], 'float64')
  * const y = tensor([1, 0, 0], 'float64')
  * assert.strictEqual(safeSoftmaxCrossEntropy(s, y).item(), Math.LN2)

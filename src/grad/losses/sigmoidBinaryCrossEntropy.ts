@@ -14,7 +14,7 @@ import { type TensorLike, liftAll } from '../tensorLike'
  * ```
  * @returns a tensor of the broadcast shape of `logits` and `labels`.
  * @example
- * import { grad, sigmoidBinaryCrossEntropy, tensor } from 'descent'
+ * import { grad, sigmoidBinaryCrossEntropy, tensor } from 'descent-ts'
  * // σ(0) = ½ whatever the label, so the loss is log 2
  * const l = sigmoidBinaryCrossEntropy(tensor([0, 0], 'float64'), tensor([0, 1]))
  * assert.deepStrictEqual(l.toArray(), [Math.LN2, Math.LN2])

@@ -31,7 +31,7 @@ export interface SigmoidFocalLossOptions {
  * @returns a tensor of the broadcast shape of the inputs.
  * @throws HyperparameterError when γ < 0 or α ∉ [0, 1].
  * @example
- * import { sigmoidFocalLoss, tensor } from 'descent'
+ * import { sigmoidFocalLoss, tensor } from 'descent-ts'
  * // x = 0: p_t = ½, so FL = (½)²·log 2 (and α_t = ¼ for a positive with α = ¼)
  * const l = sigmoidFocalLoss(tensor([0], 'float64'), tensor([1], 'float64'), { alpha: 0.25 }).item()
  * assert.ok(Math.abs(l - 0.25 * 0.25 * Math.LN2) < 1e-15)

@@ -22,7 +22,7 @@ export interface SmoothLabelsOptions {
  * @returns a tensor of the labels' shape.
  * @throws HyperparameterError when α ∉ [0, 1].
  * @example
- * import { smoothLabels, tensor } from 'descent'
+ * import { smoothLabels, tensor } from 'descent-ts'
  * const y = smoothLabels(tensor([0, 1, 0, 0], 'float64'), 0.2).toArray() as number[]
  * assert.ok([0.05, 0.85, 0.05, 0.05].every((v, i) => Math.abs(y[i]! - v) < 1e-15))
  * @see softmaxCrossEntropy

@@ -25,7 +25,7 @@ export interface SoftmaxCrossEntropyOptions {
  * ```
  * @returns a tensor of the broadcast shape of `logits` and `labels` without the class axis.
  * @example
- * import { softmaxCrossEntropy, tensor } from 'descent'
+ * import { softmaxCrossEntropy, tensor } from 'descent-ts'
  * // softmax([0, 0]) = [½, ½], so the loss is −log ½ = log 2
  * const l = softmaxCrossEntropy(tensor([[0, 0]], 'float64'), tensor([[1, 0]], 'float64'))
  * assert.deepStrictEqual(l.toArray(), [Math.LN2])

@@ -27,7 +27,7 @@ export interface SoftmaxCrossEntropyWithIntegerLabelsOptions {
  * ```
  * @returns a tensor of the shape of `labels`.
  * @example
- * import { grad, softmaxCrossEntropyWithIntegerLabels, tensor } from 'descent'
+ * import { grad, softmaxCrossEntropyWithIntegerLabels, tensor } from 'descent-ts'
  * // log(e⁰ + e⁰) − 0 = log 2
  * const l = softmaxCrossEntropyWithIntegerLabels(tensor([[0, 0], [0, 0]], 'float64'), [0, 1])
  * assert.deepStrictEqual(l.toArray(), [Math.LN2, Math.LN2])

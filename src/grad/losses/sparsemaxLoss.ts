@@ -12,7 +12,7 @@ import { type TensorLike, liftAll } from '../tensorLike'
  * ```
  * @returns a tensor of the broadcast shape of the inputs.
  * @example
- * import { grad, sparsemaxLoss, tensor } from 'descent'
+ * import { grad, sparsemaxLoss, tensor } from 'descent-ts'
  * assert.deepStrictEqual(sparsemaxLoss(tensor([2, 0, 0]), tensor([1, 1, 0])).toArray(), [0, 0.25, 0.25])
  * assert.strictEqual(grad((x) => sparsemaxLoss(x, 0))(0), 0.5)
  * @see multiclassSparsemaxLoss

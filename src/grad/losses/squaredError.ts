@@ -13,7 +13,7 @@ import { errors } from './_internal'
  * ```
  * @returns a tensor of the predictions' shape.
  * @example
- * import { squaredError, tensor } from 'descent'
+ * import { squaredError, tensor } from 'descent-ts'
  * assert.deepStrictEqual(squaredError(tensor([1, 2, 3]), tensor([1, 0, 6])).toArray(), [0, 4, 9])
  * @see l2Loss, mse, huberLoss
  * @category losses

@@ -30,7 +30,7 @@ export interface TripletMarginLossOptions {
  * @returns a tensor of the inputs' shape without `axis`.
  * @throws HyperparameterError when `normDegree` ≤ 0 or `eps` < 0.
  * @example
- * import { tensor, tripletMarginLoss } from 'descent'
+ * import { tensor, tripletMarginLoss } from 'descent-ts'
  * const a = tensor([[0, 0]], 'float64')
  * const l = tripletMarginLoss(a, tensor([[3, 4]], 'float64'), tensor([[0, 1]], 'float64'), { eps: 0 })
  * assert.deepStrictEqual(l.toArray(), [5]) // 5 − 1 + 1

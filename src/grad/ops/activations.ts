@@ -4,30 +4,30 @@
  */
 import type { Tensor } from '../../core/tensor'
 import { customJvp } from '../customJvp'
+import { bind } from '../trace'
 import { type TensorLike, asTensor } from '../tensorLike'
 import { add, div, maximum, mul, neg, sub } from './arithmetic'
-import { greater, greaterEqual, lessEqual, where } from './compare'
+import { greater, greaterEqual, where } from './compare'
 import { max, sum } from './reduce'
 import { abs, exp, expm1, log, log1p, sigmoid, stopGradient, tanh } from './unary'
 
 /**
  * Rectified linear unit, `where(x ≤ 0, 0, x)`: **relu'(0) = 0**, as JAX, PyTorch and TF.js. A NaN input stays NaN
  * (NaN ≤ 0 is false), with derivative 1, so a NaN is never silently zeroed; relu(−0) = +0, as IEEE `maximum(−0, 0)`.
+ * One primitive: the forward pass is one loop, and its derivative (JVP and VJP) is one more loop that reads the mask
+ * from `x` as it goes, with no mask tensor stored.
  * ```text
- * relu(x) = max(x, 0)      relu'(x) = [x > 0]
+ * relu(x) = max(x, 0)      relu'(x) = [x > 0]      x̄ = ȳ·[x > 0]
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { grad, relu, tensor } from 'descent'
+ * import { grad, relu, tensor } from 'descent-ts'
  * assert.deepStrictEqual(relu(tensor([-1, 0, 2, NaN])).toArray(), [0, 0, 2, NaN])
  * assert.strictEqual(grad((x) => relu(x))(0), 0)
  * @category grad
  * @since 0.1.0
  */
-export const relu = (x: TensorLike): Tensor => {
-  const t = asTensor(x)
-  return where(lessEqual(t, 0), 0, t)
-}
+export const relu = (x: TensorLike): Tensor => bind('relu', [asTensor(x)], {})
 
 /**
  * Leaky ReLU, `where(x ≥ 0, x, α·x)` (jax.nn.leaky_relu; the derivative at 0 is 1).
@@ -37,7 +37,7 @@ export const relu = (x: TensorLike): Tensor => {
  * @param negativeSlope - α. @defaultValue 0.01
  * @returns a tensor of the same shape.
  * @example
- * import { leakyRelu, tensor } from 'descent'
+ * import { leakyRelu, tensor } from 'descent-ts'
  * assert.deepStrictEqual(leakyRelu(tensor([-2, 3], 'float64'), 0.5).toArray(), [-1, 3])
  * @category grad
  * @since 0.1.0
@@ -55,7 +55,7 @@ export const leakyRelu = (x: TensorLike, negativeSlope = 0.01): Tensor => {
  * @param alpha - α. @defaultValue 1
  * @returns a tensor of the same shape.
  * @example
- * import { elu, tensor } from 'descent'
+ * import { elu, tensor } from 'descent-ts'
  * assert.deepStrictEqual(elu(tensor([0, 2])).toArray(), [0, 2])
  * @category grad
  * @since 0.1.0
@@ -73,7 +73,7 @@ export const elu = (x: TensorLike, alpha = 1): Tensor => {
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { gelu, tensor } from 'descent'
+ * import { gelu, tensor } from 'descent-ts'
  * assert.ok(Math.abs(gelu(tensor([1], 'float64')).item() - 0.8411919906082768) < 1e-12)
  * @category grad
  * @since 0.1.0
@@ -91,7 +91,7 @@ export const gelu = (x: TensorLike): Tensor => {
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { silu, tensor } from 'descent'
+ * import { silu, tensor } from 'descent-ts'
  * assert.deepStrictEqual(silu(tensor([0])).toArray(), [0])
  * @category grad
  * @since 0.1.0
@@ -118,7 +118,7 @@ const softplusRule = /*#__PURE__*/ customJvp(
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { grad, softplus, tensor } from 'descent'
+ * import { grad, softplus, tensor } from 'descent-ts'
  * assert.deepStrictEqual(softplus(tensor([1000], 'float64')).toArray(), [1000])
  * assert.strictEqual(grad((x) => softplus(x))(0), 0.5)
  * @category grad
@@ -135,7 +135,7 @@ export const softplus = (x: TensorLike): Tensor => softplusRule(asTensor(x))
  * ```
  * @returns a tensor of the same shape whose slices along `axis` sum to 1.
  * @example
- * import { softmax, tensor } from 'descent'
+ * import { softmax, tensor } from 'descent-ts'
  * assert.deepStrictEqual(softmax(tensor([0, 0])).toArray(), [0.5, 0.5])
  * @category grad
  * @since 0.1.0
@@ -154,7 +154,7 @@ export const softmax = (x: TensorLike, axis: number | readonly number[] = -1): T
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { logSoftmax, tensor } from 'descent'
+ * import { logSoftmax, tensor } from 'descent-ts'
  * const y = logSoftmax(tensor([1e4, 0], 'float64')).toArray() as number[]
  * assert.deepStrictEqual(y, [0, -1e4])
  * @category grad

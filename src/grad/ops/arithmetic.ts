@@ -28,7 +28,7 @@ export const binaryOp =
  * ```
  * @returns a tensor of the broadcast shape.
  * @example
- * import { add, tensor } from 'descent'
+ * import { add, tensor } from 'descent-ts'
  * assert.deepStrictEqual(add(tensor([[1], [2]]), tensor([10, 20])).toArray(), [[11, 21], [12, 22]])
  * assert.deepStrictEqual(add(tensor([1, 2]), 1).toArray(), [2, 3])
  * @category grad
@@ -44,7 +44,7 @@ export const add: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ binar
  * ```
  * @returns a tensor of the broadcast shape.
  * @example
- * import { mul, tensor } from 'descent'
+ * import { mul, tensor } from 'descent-ts'
  * assert.deepStrictEqual(mul(tensor([1, 2, 3]), 2).toArray(), [2, 4, 6])
  * @category grad
  * @since 0.1.0
@@ -59,7 +59,7 @@ export const mul: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ binar
  * ```
  * @returns a tensor of the broadcast shape.
  * @example
- * import { div, tensor } from 'descent'
+ * import { div, tensor } from 'descent-ts'
  * assert.deepStrictEqual(div(tensor([1, 2]), tensor([4, 8])).toArray(), [0.25, 0.25])
  * @category grad
  * @since 0.1.0
@@ -77,7 +77,7 @@ export const div: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ binar
  * `pow(−1, ±∞) = 1`, where JavaScript's `Math.pow` gives NaN.
  * @returns a tensor of the broadcast shape.
  * @example
- * import { pow, tensor } from 'descent'
+ * import { pow, tensor } from 'descent-ts'
  * assert.deepStrictEqual(pow(tensor([2, 3]), 2).toArray(), [4, 9])
  * @category grad
  * @since 0.1.0
@@ -93,7 +93,7 @@ export const pow: (x: TensorLike, y: TensorLike) => Tensor = /*#__PURE__*/ binar
  * ```
  * @returns a tensor of the broadcast shape.
  * @example
- * import { maximum, tensor } from 'descent'
+ * import { maximum, tensor } from 'descent-ts'
  * assert.deepStrictEqual(maximum(tensor([1, 5]), 3).toArray(), [3, 5])
  * @category grad
  * @since 0.1.0
@@ -109,7 +109,7 @@ export const maximum: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ b
  * ```
  * @returns a tensor of the broadcast shape.
  * @example
- * import { minimum, tensor } from 'descent'
+ * import { minimum, tensor } from 'descent-ts'
  * assert.deepStrictEqual(minimum(tensor([1, 5]), 3).toArray(), [1, 3])
  * @category grad
  * @since 0.1.0
@@ -124,7 +124,7 @@ export const minimum: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ b
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { neg, tensor } from 'descent'
+ * import { neg, tensor } from 'descent-ts'
  * assert.deepStrictEqual(neg(tensor([1, -2])).toArray(), [-1, 2])
  * @category grad
  * @since 0.1.0
@@ -139,7 +139,7 @@ export const neg = (x: TensorLike): Tensor => bind('neg', liftAll(x), {})
  * ```
  * @returns a tensor of the broadcast shape.
  * @example
- * import { sub, tensor } from 'descent'
+ * import { sub, tensor } from 'descent-ts'
  * assert.deepStrictEqual(sub(tensor([5, 7]), tensor([1, 2])).toArray(), [4, 5])
  * assert.deepStrictEqual(sub(1, tensor([1, 2])).toArray(), [0, -1])
  * @category grad
@@ -159,7 +159,7 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => {
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { square, tensor } from 'descent'
+ * import { square, tensor } from 'descent-ts'
  * assert.deepStrictEqual(square(tensor([-3, 2])).toArray(), [9, 4])
  * @category grad
  * @since 0.1.0
@@ -177,7 +177,7 @@ export const square = (x: TensorLike): Tensor => {
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { reciprocal, tensor } from 'descent'
+ * import { reciprocal, tensor } from 'descent-ts'
  * assert.deepStrictEqual(reciprocal(tensor([2, 4])).toArray(), [0.5, 0.25])
  * @category grad
  * @since 0.1.0
@@ -195,7 +195,7 @@ export const reciprocal = (x: TensorLike): Tensor => div(1, x)
  * ```
  * @returns a tensor of the broadcast shape.
  * @example
- * import { ops, tensor } from 'descent'
+ * import { ops, tensor } from 'descent-ts'
  * assert.deepStrictEqual(ops.clip(tensor([-2, 0.5, 3]), 0, 1).toArray(), [0, 0.5, 1])
  * @category grad
  * @since 0.1.0

@@ -14,7 +14,7 @@ import { binaryOp } from './arithmetic'
  * ```
  * @returns a 0/1 tensor of the broadcast shape.
  * @example
- * import { greater, tensor } from 'descent'
+ * import { greater, tensor } from 'descent-ts'
  * assert.deepStrictEqual(greater(tensor([1, 2, 3]), 2).toArray(), [0, 0, 1])
  * @category grad
  * @since 0.1.0
@@ -28,7 +28,7 @@ export const greater: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ b
  * ```
  * @returns a 0/1 tensor of the broadcast shape.
  * @example
- * import { greaterEqual, tensor } from 'descent'
+ * import { greaterEqual, tensor } from 'descent-ts'
  * assert.deepStrictEqual(greaterEqual(tensor([1, 2, 3]), 2).toArray(), [0, 1, 1])
  * @category grad
  * @since 0.1.0
@@ -42,7 +42,7 @@ export const greaterEqual: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE_
  * ```
  * @returns a 0/1 tensor of the broadcast shape.
  * @example
- * import { less, tensor } from 'descent'
+ * import { less, tensor } from 'descent-ts'
  * assert.deepStrictEqual(less(tensor([1, 2, 3]), 2).toArray(), [1, 0, 0])
  * @category grad
  * @since 0.1.0
@@ -56,7 +56,7 @@ export const less: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ bina
  * ```
  * @returns a 0/1 tensor of the broadcast shape.
  * @example
- * import { lessEqual, tensor } from 'descent'
+ * import { lessEqual, tensor } from 'descent-ts'
  * assert.deepStrictEqual(lessEqual(tensor([1, 2, 3]), 2).toArray(), [1, 1, 0])
  * @category grad
  * @since 0.1.0
@@ -70,7 +70,7 @@ export const lessEqual: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/
  * ```
  * @returns a 0/1 tensor of the broadcast shape.
  * @example
- * import { equal, tensor } from 'descent'
+ * import { equal, tensor } from 'descent-ts'
  * assert.deepStrictEqual(equal(tensor([1, 2, 3]), 2).toArray(), [0, 1, 0])
  * @category grad
  * @since 0.1.0
@@ -84,7 +84,7 @@ export const equal: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ bin
  * ```
  * @returns a 0/1 tensor of the broadcast shape.
  * @example
- * import { notEqual, tensor } from 'descent'
+ * import { notEqual, tensor } from 'descent-ts'
  * assert.deepStrictEqual(notEqual(tensor([1, 2, 3]), 2).toArray(), [1, 0, 1])
  * @category grad
  * @since 0.1.0
@@ -101,7 +101,7 @@ export const notEqual: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ 
  * ```
  * @returns a tensor of the broadcast shape, in the promoted dtype of `a` and `b`.
  * @example
- * import { ops, tensor } from 'descent'
+ * import { ops, tensor } from 'descent-ts'
  * const x = tensor([-1, 2])
  * assert.deepStrictEqual(ops.where(ops.greater(x, 0), x, 0).toArray(), [0, 2])
  * @category grad

@@ -1,5 +1,5 @@
 /**
- * Every differentiable op, by name: `import { ops } from 'descent'`, then `ops.exp`, `ops.sum`, `ops.where`, …
+ * Every differentiable op, by name: `import { ops } from 'descent-ts'`, then `ops.exp`, `ops.sum`, `ops.where`, …
  * @since 0.1.0
  */
 export { add, sub, mul, div, neg, pow, square, reciprocal, maximum, minimum, clip } from './arithmetic'
@@ -31,5 +31,5 @@ export {
   logsumexp,
   norm,
 } from './reduce'
-export { matmul, dot, outer } from './linalg'
+export { matmul, dot, outer, linear } from './linalg'
 export { relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax } from './activations'

@@ -64,7 +64,7 @@ export const keptShape = (shape: readonly number[], axes: readonly number[]): nu
  * ```
  * @returns the reduced tensor.
  * @example
- * import { ops, tensor } from 'descent'
+ * import { ops, tensor } from 'descent-ts'
  * const x = tensor([[1, 2], [3, 4]])
  * assert.strictEqual(ops.sum(x).item(), 10)
  * assert.deepStrictEqual(ops.sum(x, 0).toArray(), [4, 6])
@@ -82,7 +82,7 @@ export const sum = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('su
  * ```
  * @returns the reduced tensor.
  * @example
- * import { grad, ops, tensor } from 'descent'
+ * import { grad, ops, tensor } from 'descent-ts'
  * assert.strictEqual(ops.max(tensor([1, 5, 3])).item(), 5)
  * assert.deepStrictEqual(grad((x) => ops.max(x))(tensor([2, 2])).toArray(), [0.5, 0.5])
  * @category grad
@@ -98,7 +98,7 @@ export const max = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('re
  * ```
  * @returns the reduced tensor.
  * @example
- * import { ops, tensor } from 'descent'
+ * import { ops, tensor } from 'descent-ts'
  * assert.deepStrictEqual(ops.min(tensor([[1, 5], [0, 7]]), 1).toArray(), [1, 0])
  * @category grad
  * @since 0.1.0
@@ -113,7 +113,7 @@ export const min = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('re
  * ```
  * @returns the reduced tensor.
  * @example
- * import { mean, tensor } from 'descent'
+ * import { mean, tensor } from 'descent-ts'
  * assert.strictEqual(mean(tensor([1, 2, 3, 6])).item(), 3)
  * @category grad
  * @since 0.1.0
@@ -134,7 +134,7 @@ export function mean(x: TensorLike, axis?: AxisOrOptions): Tensor {
  * ```
  * @returns the reduced tensor.
  * @example
- * import { prod, tensor } from 'descent'
+ * import { prod, tensor } from 'descent-ts'
  * assert.deepStrictEqual(prod(tensor([[1, 2, 3], [4, 5, 6]]), 1).toArray(), [6, 120])
  * @category grad
  * @since 0.1.0
@@ -171,7 +171,7 @@ export function prod(x: TensorLike, axis?: AxisOrOptions): Tensor {
  * ```
  * @returns the reduced tensor.
  * @example
- * import { logsumexp, tensor } from 'descent'
+ * import { logsumexp, tensor } from 'descent-ts'
  * assert.ok(Math.abs(logsumexp(tensor([1000, 1000], 'float64')).item() - (1000 + Math.log(2))) < 1e-9)
  * @category grad
  * @since 0.1.0
@@ -214,7 +214,7 @@ export interface NormOptions extends ReduceOptions {
  * ```
  * @returns the reduced tensor.
  * @example
- * import { norm, tensor } from 'descent'
+ * import { norm, tensor } from 'descent-ts'
  * assert.strictEqual(norm(tensor([3, 4])).item(), 5)
  * assert.strictEqual(norm(tensor([3, -4]), { ord: 1 }).item(), 7)
  * @category grad

@@ -16,7 +16,7 @@ import { type TensorLike, asTensor, lift, liftAll, normAxes, normAxis, sameShape
  * ```
  * @returns a tensor of shape `shape`.
  * @example
- * import { reshape, tensor } from 'descent'
+ * import { reshape, tensor } from 'descent-ts'
  * assert.deepStrictEqual(reshape(tensor([1, 2, 3, 4, 5, 6]), [2, -1]).toArray(), [[1, 2, 3], [4, 5, 6]])
  * @category grad
  * @since 0.1.0
@@ -50,7 +50,7 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
  * ```
  * @returns the transposed tensor.
  * @example
- * import { tensor, transpose } from 'descent'
+ * import { tensor, transpose } from 'descent-ts'
  * assert.deepStrictEqual(transpose(tensor([[1, 2, 3], [4, 5, 6]])).toArray(), [[1, 4], [2, 5], [3, 6]])
  * @category grad
  * @since 0.1.0
@@ -75,7 +75,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
  * ```
  * @returns a tensor of shape `shape`.
  * @example
- * import { broadcastTo, tensor } from 'descent'
+ * import { broadcastTo, tensor } from 'descent-ts'
  * assert.deepStrictEqual(broadcastTo(tensor([1, 2]), [2, 2]).toArray(), [[1, 2], [1, 2]])
  * @category grad
  * @since 0.1.0
@@ -96,7 +96,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
  * ```
  * @returns a tensor with `x`'s elements and extra unit axes.
  * @example
- * import { expandDims, tensor } from 'descent'
+ * import { expandDims, tensor } from 'descent-ts'
  * assert.deepStrictEqual(expandDims(tensor([1, 2]), -1).shape, [2, 1])
  * @category grad
  * @since 0.1.0
@@ -118,7 +118,7 @@ export function expandDims(x: TensorLike, axis: number | readonly number[]): Ten
  * ```
  * @returns a tensor with the unit axes removed.
  * @example
- * import { squeeze, tensor } from 'descent'
+ * import { squeeze, tensor } from 'descent-ts'
  * assert.deepStrictEqual(squeeze(tensor([[1], [2]])).shape, [2])
  * @category grad
  * @since 0.1.0
@@ -144,7 +144,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
  * ```
  * @returns the joined tensor.
  * @example
- * import { concat, tensor } from 'descent'
+ * import { concat, tensor } from 'descent-ts'
  * assert.deepStrictEqual(concat([tensor([1, 2]), tensor([3])]).toArray(), [1, 2, 3])
  * @category grad
  * @since 0.1.0
@@ -172,7 +172,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
  * ```
  * @returns the stacked tensor.
  * @example
- * import { stack, tensor } from 'descent'
+ * import { stack, tensor } from 'descent-ts'
  * assert.deepStrictEqual(stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(), [[1, 3], [2, 4]])
  * @category grad
  * @since 0.1.0
@@ -197,7 +197,7 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
  * ```
  * @returns a tensor of shape `sizes`.
  * @example
- * import { slice, tensor } from 'descent'
+ * import { slice, tensor } from 'descent-ts'
  * assert.deepStrictEqual(slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1]).toArray(), [[2, 3], [5, 6]])
  * @category grad
  * @since 0.1.0
@@ -228,7 +228,7 @@ export function slice(x: TensorLike, starts: readonly number[], sizes: readonly 
  * ```
  * @returns the padded tensor.
  * @example
- * import { pad, tensor } from 'descent'
+ * import { pad, tensor } from 'descent-ts'
  * assert.deepStrictEqual(pad(tensor([1, 2]), [[1, 2]]).toArray(), [0, 1, 2, 0, 0])
  * @category grad
  * @since 0.1.0
@@ -252,7 +252,7 @@ export function pad(x: TensorLike, widths: readonly (readonly [number, number])[
  * ```
  * @returns a tensor of shape `x.shape[:axis] ++ idx.shape ++ x.shape[axis+1:]`.
  * @example
- * import { take, tensor } from 'descent'
+ * import { take, tensor } from 'descent-ts'
  * assert.deepStrictEqual(take(tensor([[1, 2], [3, 4]]), [1, 1, 0], 0).toArray(), [[3, 4], [3, 4], [1, 2]])
  * assert.deepStrictEqual(take(tensor([10, 20, 30]), -1).toArray(), 30)
  * @category grad
@@ -284,7 +284,7 @@ export function take(x: TensorLike, indices: TensorLike | readonly number[], axi
  * ```
  * @returns a tensor of shape `indices.shape ++ [numClasses]` (float32 unless `dtype` says otherwise).
  * @example
- * import { oneHot, tensor } from 'descent'
+ * import { oneHot, tensor } from 'descent-ts'
  * assert.deepStrictEqual(oneHot(tensor([2, 0]), 3).toArray(), [[0, 0, 1], [1, 0, 0]])
  * @category grad
  * @since 0.1.0
@@ -309,7 +309,7 @@ export function oneHot(indices: TensorLike | readonly number[], numClasses: numb
  * ```
  * @returns `x` in `dtype`.
  * @example
- * import { cast, tensor } from 'descent'
+ * import { cast, tensor } from 'descent-ts'
  * assert.strictEqual(cast(tensor([1]), 'float64').dtype, 'float64')
  * @category grad
  * @since 0.1.0

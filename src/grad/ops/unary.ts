@@ -37,7 +37,7 @@ export const unaryOp =
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { exp, tensor } from 'descent'
+ * import { exp, tensor } from 'descent-ts'
  * assert.deepStrictEqual(exp(tensor([0], 'float64')).toArray(), [1])
  * @category grad
  * @since 0.1.0
@@ -51,7 +51,7 @@ export const exp: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('exp')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { expm1, tensor } from 'descent'
+ * import { expm1, tensor } from 'descent-ts'
  * assert.ok(Math.abs(expm1(tensor([1e-10], 'float64')).item() - 1e-10) < 1e-20)
  * @category grad
  * @since 0.1.0
@@ -65,7 +65,7 @@ export const expm1: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('expm1')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { log, tensor } from 'descent'
+ * import { log, tensor } from 'descent-ts'
  * assert.deepStrictEqual(log(tensor([1], 'float64')).toArray(), [0])
  * @category grad
  * @since 0.1.0
@@ -79,7 +79,7 @@ export const log: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('log')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { log1p, tensor } from 'descent'
+ * import { log1p, tensor } from 'descent-ts'
  * assert.ok(Math.abs(log1p(tensor([1e-10], 'float64')).item() - 1e-10) < 1e-20)
  * @category grad
  * @since 0.1.0
@@ -93,7 +93,7 @@ export const log1p: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('log1p')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { sqrt, tensor } from 'descent'
+ * import { sqrt, tensor } from 'descent-ts'
  * assert.deepStrictEqual(sqrt(tensor([4, 9])).toArray(), [2, 3])
  * @category grad
  * @since 0.1.0
@@ -107,7 +107,7 @@ export const sqrt: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('sqrt')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { rsqrt, tensor } from 'descent'
+ * import { rsqrt, tensor } from 'descent-ts'
  * assert.deepStrictEqual(rsqrt(tensor([4, 0.25])).toArray(), [0.5, 2])
  * @category grad
  * @since 0.1.0
@@ -122,7 +122,7 @@ export const rsqrt: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('rsqrt')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { abs, grad, tensor } from 'descent'
+ * import { abs, grad, tensor } from 'descent-ts'
  * assert.deepStrictEqual(abs(tensor([-2, 3])).toArray(), [2, 3])
  * assert.strictEqual(grad((x) => abs(x))(0), 0)
  * @category grad
@@ -138,7 +138,7 @@ export const abs: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('abs')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { sign, tensor } from 'descent'
+ * import { sign, tensor } from 'descent-ts'
  * assert.deepStrictEqual(sign(tensor([-2, 0, 3])).toArray(), [-1, 0, 1])
  * @category grad
  * @since 0.1.0
@@ -152,7 +152,7 @@ export const sign: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('sign')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { sin, tensor } from 'descent'
+ * import { sin, tensor } from 'descent-ts'
  * assert.deepStrictEqual(sin(tensor([0])).toArray(), [0])
  * @category grad
  * @since 0.1.0
@@ -166,7 +166,7 @@ export const sin: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('sin')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { cos, tensor } from 'descent'
+ * import { cos, tensor } from 'descent-ts'
  * assert.deepStrictEqual(cos(tensor([0])).toArray(), [1])
  * @category grad
  * @since 0.1.0
@@ -180,7 +180,7 @@ export const cos: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('cos')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { tanh, tensor } from 'descent'
+ * import { tanh, tensor } from 'descent-ts'
  * assert.deepStrictEqual(tanh(tensor([0])).toArray(), [0])
  * @category grad
  * @since 0.1.0
@@ -194,7 +194,7 @@ export const tanh: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('tanh')
  * ```
  * @returns a tensor of the same shape.
  * @example
- * import { sigmoid, tensor } from 'descent'
+ * import { sigmoid, tensor } from 'descent-ts'
  * assert.deepStrictEqual(sigmoid(tensor([0, -1000, 1000])).toArray(), [0.5, 0, 1])
  * @category grad
  * @since 0.1.0
@@ -209,7 +209,7 @@ export const sigmoid: (x: TensorLike) => Tensor = /*#__PURE__*/ unaryOp('logisti
  * ```
  * @returns `x`'s value, treated as a constant.
  * @example
- * import { grad, mul, stopGradient } from 'descent'
+ * import { grad, mul, stopGradient } from 'descent-ts'
  * // d/dx [x · sg(x)] = sg(x) = 3
  * assert.strictEqual(grad((x) => mul(x, stopGradient(x)))(3), 3)
  * @category grad

@@ -2,7 +2,7 @@ import { adamwFusedTs } from '../fused/adamwFusedTs'
 import { KERNELS_WASM_BASE64 } from './kernelsWasm'
 
 /** The slice of the WebAssembly JS API used here (tsconfig's lib has no DOM/WebAssembly typings). */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer
   grow(pages: number): number
 }
@@ -12,7 +12,7 @@ interface WasmApi {
 }
 
 /** Exports of the compiled module (see assembly/kernels.ts for the contracts). */
-interface KernelExports {
+export interface KernelExports {
   readonly memory: WasmMemory
   readonly matmul: (
     a: number,
@@ -50,10 +50,12 @@ interface KernelExports {
   ) => void
 }
 
-const BASE = 65536 // first byte the JS side lays buffers out from (the module has no data of its own)
-const PAGE = 65536
+/** @internal First byte the JS side lays buffers out from (the module has no data of its own; 0 means "none"). */
+export const BASE = 65536
+/** @internal Bytes per page of WebAssembly memory. */
+export const PAGE = 65536
 
-let instance: KernelExports | null | undefined
+let instance: { readonly api: WasmApi; readonly module: object; readonly exports: KernelExports } | null | undefined
 
 function decode(b64: string): Uint8Array {
   const bin = atob(b64)
@@ -62,20 +64,34 @@ function decode(b64: string): Uint8Array {
   return out
 }
 
-/** @internal The instantiated SIMD module, or null where WebAssembly SIMD is unavailable. Compiled once, lazily. */
-export function wasmExports(): KernelExports | null {
+function compile(): typeof instance {
   if (instance !== undefined) return instance
   try {
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
     if (api === undefined) return (instance = null)
     // Synchronous compile: the module is ~2 KB, under every engine's limit for sync compilation on the main thread.
     // An engine without SIMD rejects the module here, and the TS kernels take over.
-    const mod = new api.Module(decode(KERNELS_WASM_BASE64))
-    instance = new api.Instance(mod, {}).exports as KernelExports
+    const module = new api.Module(decode(KERNELS_WASM_BASE64))
+    instance = { api, module, exports: new api.Instance(module, {}).exports as KernelExports }
   } catch {
     instance = null
   }
   return instance
+}
+
+/** @internal The instantiated SIMD module, or null where WebAssembly SIMD is unavailable. Compiled once, lazily. */
+export function wasmExports(): KernelExports | null {
+  return compile()?.exports ?? null
+}
+
+/**
+ * @internal A new instance of the kernel module, with a linear memory of its own (for buffers that live in wasm
+ * memory across calls, see arena.ts), or null where WebAssembly SIMD is unavailable.
+ */
+export function newKernelInstance(): KernelExports | null {
+  const c = compile()
+  if (c === null || c === undefined) return null
+  return new c.api.Instance(c.module, {}).exports as KernelExports
 }
 
 /** True when the SIMD WebAssembly kernels can run here. */
@@ -99,8 +115,8 @@ export interface MatmulOptions {
 
 const align16 = (floats: number): number => Math.ceil(floats / 4) * 4
 
-/** Elements per chunk of the streamed fused kernels (a multiple of 4). */
-const CHUNK = 8192
+/** @internal Elements per chunk of the streamed fused kernels (a multiple of 4). */
+export const CHUNK = 8192
 
 /**
  * C = op(A)·op(B) for row-major float32 matrices, op(A) M×K and op(B) K×N, through the SIMD kernel.
@@ -213,28 +229,7 @@ export function adamwWasm(
     f.set(g.subarray(lo, hi), slot(1))
     f.set(m.subarray(lo, hi), slot(2))
     f.set(v.subarray(lo, hi), slot(3))
-    k.adamw(
-      at(0),
-      at(1),
-      at(2),
-      at(3),
-      at(4),
-      at(5),
-      at(6),
-      withP ? at(7) : 0,
-      len,
-      c.b1,
-      c.b2,
-      c.bc1,
-      c.bc2,
-      c.bc1Next,
-      c.eps,
-      c.epsRoot,
-      c.wd,
-      c.s,
-      c.applyWd ? 1 : 0,
-      c.nesterov ? 1 : 0,
-    )
+    adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), at(6), withP ? at(7) : 0, len, c)
     out.m.set(f.subarray(slot(4), slot(4) + len), lo)
     out.v.set(f.subarray(slot(5), slot(5) + len), lo)
     out.u.set(f.subarray(slot(6), slot(6) + len), lo)
@@ -242,4 +237,45 @@ export function adamwWasm(
   }
   // Scalar tail: the same arithmetic as the SIMD loop.
   if (n4 < n) adamwFusedTs(p, g, m, v, c, out, n4, n)
+}
+
+/**
+ * @internal One call of the SIMD Adam/AdamW kernel on byte offsets into `k`'s own memory (`pOut` 0: p′ not written);
+ * `n` must be a multiple of 4. Outputs may be the inputs themselves (each element is read before it is written).
+ */
+export function adamwAt(
+  k: KernelExports,
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  mOut: number,
+  vOut: number,
+  uOut: number,
+  pOut: number,
+  n: number,
+  c: AdamwScalars,
+): void {
+  k.adamw(
+    p,
+    g,
+    m,
+    v,
+    mOut,
+    vOut,
+    uOut,
+    pOut,
+    n,
+    c.b1,
+    c.b2,
+    c.bc1,
+    c.bc2,
+    c.bc1Next,
+    c.eps,
+    c.epsRoot,
+    c.wd,
+    c.s,
+    c.applyWd ? 1 : 0,
+    c.nesterov ? 1 : 0,
+  )
 }

@@ -22,3 +22,6 @@ export function checkDtype(owner: string, name: string, value: unknown): DType |
 /** @internal `moments` in `dtype` (unchanged when it is undefined). */
 export const inDtype = <T extends PyTree>(moments: T, dtype: DType | undefined): T =>
   dtype === undefined ? moments : tree.cast(moments, dtype)
+
+/** @internal The state-check slot of a moment: same dtypes as the updates, or any dtypes once the user chose one. */
+export const momentSpec = (dtype: DType | undefined): 'tree' | 'treeLike' => (dtype === undefined ? 'tree' : 'treeLike')

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { adamwInArena, newAdamwArena } from '../../src/kernels/fused/adamwArena'
+import { adamwFusedTs } from '../../src/kernels/fused/adamwFusedTs'
+import { newArena } from '../../src/kernels/wasm/arena'
+import { type AdamwScalars, CHUNK, wasmAvailable } from '../../src/kernels/wasm/index'
+
+const f32 = (n: number, seed: number, scale = 1): Float32Array => {
+  let x = seed
+  return Float32Array.from(
+    { length: n },
+    () => (((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1) * scale,
+  )
+}
+
+const scalars = (t: number, o: Partial<AdamwScalars> = {}): AdamwScalars => ({
+  b1: 0.9,
+  b2: 0.999,
+  bc1: 1 - 0.9 ** t,
+  bc2: 1 - 0.999 ** t,
+  bc1Next: 1 - 0.9 ** (t + 1),
+  eps: 1e-8,
+  epsRoot: 0,
+  wd: 1e-2,
+  applyWd: true,
+  s: -1e-3,
+  nesterov: false,
+  ...o,
+})
+
+describe.runIf(wasmAvailable())('wasm arenas', () => {
+  it('regions are zeroed, disjoint, 16-byte aligned views of one memory that is never grown again', () => {
+    const sizes = [5, 1, 8, 0, 3]
+    const a = newArena(sizes)!
+    expect(a.regions.map((r) => r.length)).toEqual(sizes)
+    for (const r of a.regions) {
+      expect(r.buffer).toBe(a.buffer)
+      expect(r.byteOffset % 16).toBe(0)
+      expect([...r].every((x) => x === 0)).toBe(true)
+    }
+    // Writing each region whole leaves the others untouched.
+    a.regions.forEach((r, i) => r.fill(i + 1))
+    a.regions.forEach((r, i) => expect([...r].every((x) => x === i + 1)).toBe(true))
+    // Two arenas never share memory.
+    expect(newArena([4])!.buffer).not.toBe(a.buffer)
+  })
+
+  it('a memory beyond what wasm32 addresses gives null (the caller keeps plain arrays)', () => {
+    expect(newArena([2 ** 30])).toBeNull()
+  })
+
+  // Sizes around the SIMD width and the chunk: a scalar tail only, several chunks with a tail, an exact chunk.
+  it.each([1, 3, 4, 7, CHUNK, 2 * CHUNK + 5, 3 * CHUNK + 3])(
+    '%i elements: in place in the arena equals the TS kernel with fresh outputs, bit for bit, over 3 steps',
+    (n) => {
+      for (const o of [{}, { nesterov: true }, { applyWd: false, s: 1 }, { eps: 0, epsRoot: 1e-8 }] as const) {
+        const a = newAdamwArena([n, 6])!
+        const leaf = a.leaves[0]!
+        let [p, m, v] = [f32(n, 1, 10), f32(n, 3), f32(n, 4).map(Math.abs)]
+        leaf.p.set(p)
+        leaf.m.set(m)
+        leaf.v.set(v)
+        const other = a.leaves[1]!
+        other.p.fill(7)
+        for (let t = 1; t <= 3; t++) {
+          const g = f32(n, 10 + t, 100)
+          const gCopy = g.slice()
+          const c = scalars(t, o)
+          const want = {
+            m: new Float32Array(n),
+            v: new Float32Array(n),
+            u: new Float32Array(n),
+            p: new Float32Array(n),
+          }
+          adamwFusedTs(p, g, m, v, c, want)
+          adamwInArena(a, 0, g, c)
+          expect([leaf.p, leaf.m, leaf.v, leaf.u]).toEqual([want.p, want.m, want.v, want.u])
+          expect(g).toEqual(gCopy)
+          ;[p, m, v] = [want.p, want.m, want.v]
+        }
+        // The neighbouring leaf is untouched.
+        expect([...other.p].every((x) => x === 7)).toBe(true)
+        expect([...other.m, ...other.v, ...other.u].every((x) => x === 0)).toBe(true)
+      }
+    },
+  )
+})
