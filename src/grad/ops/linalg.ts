@@ -112,7 +112,7 @@ export function outer(a: TensorLike, b: TensorLike): Tensor {
  * @returns `[..., n]`.
  * @throws ShapeError when `w` is not 2-D, `b` is not `[n]`, or the last axis of `x` is not `k`.
  * @example
- * import { add, grad, linear, matmul, ops, tensor } from 'descent'
+ * import { add, grad, linear, matmul, ops, tensor } from 'descent-ts'
  * const x = tensor([[1, 2], [3, 4]])
  * const w = tensor([[1, 0, 2], [0, 1, 1]])
  * const b = tensor([10, 20, 30])
