@@ -358,6 +358,8 @@ const CONTRIB_EXPORTS = [
   'scaleByMomoAdam',
   'momoAdam',
   'mechanize',
+  'scaleByGalore',
+  'galore',
 ]
 
 const TREE_EXPORTS = [
