@@ -235,6 +235,7 @@ const RUNTIME_EXPORTS = [
   'matmul',
   'dot',
   'outer',
+  'linear',
   'relu',
   'leakyRelu',
   'elu',
