@@ -78,7 +78,6 @@ const labelsOf = (y: Tensor): Int32Array => Int32Array.from(y.data)
 const testLabels = labelsOf(test.y)
 
 // ---- model ------------------------------------------------------------------------------------------------------
-// Type aliases (not interfaces) so that the parameters are assignable to PyTree.
 type Dense = { readonly w: Tensor; readonly b: Tensor }
 type Params = { readonly hidden: Dense; readonly out: Dense }
 

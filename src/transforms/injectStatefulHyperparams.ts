@@ -78,7 +78,7 @@ const STATE: StateSpec = (s) => {
  * const [u, next] = tx.update(g, state, g, { addendum: 0.3 })
  * assert.strictEqual(next.hyperparams.stepSize, 0.3)
  * assert.ok(Math.abs((next.hyperparamsStates.stepSize as number) - 0.6) < 1e-15)
- * assert.deepStrictEqual(u[1].toArray().map((v) => Math.round(v * 10) / 10), [0.3, 0.3])
+ * assert.deepStrictEqual((u[1]!.toArray() as number[]).map((v) => Math.round(v * 10) / 10), [0.3, 0.3])
  * @see injectHyperparams, wrappedSchedule
  * @category transforms
  * @since 0.1.0
