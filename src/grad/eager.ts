@@ -7,7 +7,7 @@
 import { type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
 import { cpuBackend } from '../kernels/cpu'
 import * as K from '../kernels/ndarray'
-import { addBiasRowsInPlace, reluKernel, reluMaskKernel } from '../kernels/fusedLayer'
+import { addBiasRowsInPlace, logSoftmaxRowsKernel, reluKernel, reluMaskKernel } from '../kernels/fusedLayer'
 import type { Primitive, PrimitiveParams } from './primitives'
 import { promote } from '../core/leafMath'
 
@@ -108,6 +108,18 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   sum: reduce('sum'),
   reduceMax: reduce('max'),
   reduceMin: reduce('min'),
+  logSoftmax: (xs, p) => {
+    const x = xs[0]!
+    const r = x.shape.length
+    if (p.axes.length === 1 && p.axes[0] === r - 1) {
+      return fromStorage(logSoftmaxRowsKernel(x.data, x.shape[r - 1]!, arrayTypeOf(x.dtype)), x.shape)
+    }
+    // Other axes: the composed ops' kernels in the same order (the same values as the last-axis kernel computes).
+    const keep = { axes: p.axes, keepDims: true }
+    const shifted = impls.add([x, impls.neg([impls.reduceMax([x], keep)], {})], {})
+    const logSum = impls.log([impls.sum([impls.exp([shifted], {})], keep)], {})
+    return impls.add([shifted, impls.neg([logSum], {})], {})
+  },
   // Reshape shares the (immutable) storage.
   reshape: (xs, p) => fromStorage(xs[0]!.data, p.shape),
   broadcastTo: (xs, p) => {

@@ -30,7 +30,9 @@ export function stridesOf(shape: Shape): number[] {
 
 /** The NumPy broadcast of several shapes, or `null` when they are incompatible. */
 export function broadcastShapes(...shapes: readonly Shape[]): number[] | null {
-  const rank = Math.max(0, ...shapes.map((s) => s.length))
+  // Called several times by every op (the op's check, the eager kernel): no spread, no closure.
+  let rank = 0
+  for (let k = 0; k < shapes.length; k++) if (shapes[k]!.length > rank) rank = shapes[k]!.length
   const out = new Array<number>(rank).fill(1)
   for (const s of shapes) {
     const off = rank - s.length
