@@ -359,6 +359,8 @@ const CONTRIB_EXPORTS = [
   'scaleByMomoAdam',
   'momoAdam',
   'mechanize',
+  'scaleByGalore',
+  'galore',
 ]
 
 const TREE_EXPORTS = [

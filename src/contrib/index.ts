@@ -62,3 +62,12 @@ export { momo, type MomoOptions, type MomoState } from './optimizers/momo'
 export { scaleByMomoAdam, type ScaleByMomoAdamOptions, type ScaleByMomoAdamState } from './transforms/scaleByMomoAdam'
 export { momoAdam, type MomoAdamOptions, type MomoAdamState } from './optimizers/momoAdam'
 export { mechanize, type MechanizeOptions, type MechanizeState } from './transforms/mechanize'
+export {
+  scaleByGalore,
+  type GaloreDimensionNumbers,
+  type GaloreDimNumsOrFn,
+  type PyTreeOfDimNums,
+  type ScaleByGaloreOptions,
+  type ScaleByGaloreState,
+} from './transforms/scaleByGalore'
+export { galore, type GaloreOptions, type GaloreState } from './optimizers/galore'

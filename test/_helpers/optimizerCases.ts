@@ -376,6 +376,18 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
     },
   ],
   muon: [{ label: 'contrib.muon (w by Muon, b by AdamW)', make: () => contrib.muon(0.05, { weightDecay: 0.01 }) }],
+  scaleByGalore: [
+    {
+      label: 'scaleByGalore rank 1, projector every 2 steps (w projected, b by Adam)',
+      make: () => sgdLike(contrib.scaleByGalore({ rank: 1, updateProjGap: 2 })),
+    },
+  ],
+  galore: [
+    {
+      label: 'contrib.galore rank 2, masked decay',
+      make: () => contrib.galore(0.05, { rank: 2, updateProjGap: 3, weightDecay: 0.01, mask }),
+    },
+  ],
   scheduleFree: [{ label: 'contrib.scheduleFree(sgd)', make: () => contrib.scheduleFree(sgd(0.05), 0.05) }],
   scheduleFreeEvalParams: 'reads the evaluation params from a Schedule-Free state, not a transform',
   scheduleFreeSgd: [
