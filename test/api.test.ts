@@ -325,6 +325,7 @@ const RUNTIME_EXPORTS = [
 const CONTRIB_EXPORTS = [
   'scaleByMuon',
   'muon',
+  'muonDimensionNumbers',
   'scheduleFree',
   'scheduleFreeEvalParams',
   'scheduleFreeSgd',

@@ -1,6 +1,12 @@
 // optax.contrib: the newer optimizers, listed by name (no `export *`). Exported from the root as `contrib`.
 export { scaleByMuon, type ScaleByMuonOptions, type ScaleByMuonState } from './transforms/scaleByMuon'
 export { muon, type MuonOptions, type MuonState } from './optimizers/muon'
+export {
+  muonDimensionNumbers,
+  type MuonDimensionNumbers,
+  type MuonDimensionNumbersTree,
+  type WeightDimensionNumbers,
+} from './transforms/muonDimensionNumbers'
 export { scheduleFree, type ScheduleFreeOptions, type ScheduleFreeState } from './transforms/scheduleFree'
 export { scheduleFreeEvalParams } from './transforms/scheduleFreeEvalParams'
 export { scheduleFreeSgd, type ScheduleFreeSgdOptions, type ScheduleFreeSgdState } from './optimizers/scheduleFreeSgd'
