@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { dirname, join, relative, resolve } from 'node:path'
 import { build as esbuild } from 'esbuild'
 import { defineConfig, type Options } from 'tsup'
+import { shakeNames } from './scripts/shake-names'
 
 // Two layouts of the same code (package.json "exports" picks one), each sharing one copy of every module between the
 // three entries, so that descent-ts/gpu's useGpu() installs its kernels in the very dispatcher (kernels/dispatch) that
@@ -69,15 +70,16 @@ async function fpShims(): Promise<void> {
 }
 
 /**
- * keepNames names every function with a top-level `__name(f, "f");` statement, a call a bundler must keep, and with it
- * every function of the module: marked pure, a bundler drops the statement (the name is cosmetic there) and can drop
- * the functions an app does not use, while Node, which runs the file as it is, still sets the name. Classes keep
- * theirs through a static block (`static { __name(this, "DescentError") }`), which survives any bundler and minifier.
+ * keepNames names every function and class, with calls a bundler must keep: scripts/shake-names.ts drops those a
+ * file built on its own does not need (JavaScript names the function the same way) and makes the rest droppable with
+ * what they name, so that a bundler keeps only what an app uses. Classes keep their names through a static block
+ * (`static { __name(this, "DescentError") }`), which survives any bundler and minifier. Any `__name(f, "f");` left
+ * is marked pure: the name is cosmetic in a bundle, while Node, which runs the file as it is, still sets it.
  */
 function pureNames(): void {
   for (const f of walk(join(root, 'dist'), (p) => p.endsWith('.js') && !p.includes(`${join('dist', 'node')}`))) {
     const text = readFileSync(f, 'utf8')
-    const fixed = text.replace(/^__name\((\w+), ("[^"\n]*")\);$/gm, '/* @__PURE__ */ __name($1, $2);')
+    const fixed = shakeNames(text, f).replace(/^__name\((\w+), ("[^"\n]*")\);$/gm, '/* @__PURE__ */ __name($1, $2);')
     if (fixed !== text) writeFileSync(f, fixed)
   }
 }

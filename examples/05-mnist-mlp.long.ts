@@ -21,7 +21,6 @@ import { join } from 'node:path'
 import {
   type PRNGKey,
   type Tensor,
-  add,
   adamw,
   batches,
   chain,
@@ -30,9 +29,9 @@ import {
   glorotUniform,
   heNormal,
   initTrainState,
+  linear,
   loadCheckpoint,
   lossCurveSvg,
-  matmul,
   ops,
   prngKey,
   relu,
@@ -79,7 +78,6 @@ const labelsOf = (y: Tensor): Int32Array => Int32Array.from(y.data)
 const testLabels = labelsOf(test.y)
 
 // ---- model ------------------------------------------------------------------------------------------------------
-// Type aliases (not interfaces) so that the parameters are assignable to PyTree.
 type Dense = { readonly w: Tensor; readonly b: Tensor }
 type Params = { readonly hidden: Dense; readonly out: Dense }
 
@@ -92,8 +90,8 @@ const parameterCount = ((IMAGE_SIZE + 1) * HIDDEN + (HIDDEN + 1) * NUM_CLASSES).
 console.log(`model:     784 → ${HIDDEN} (relu) → 10, ${parameterCount} parameters, heNormal / glorotUniform init`)
 
 const logits = (p: Params, x: Tensor): Tensor => {
-  const h = relu(add(matmul(x, p.hidden.w), p.hidden.b))
-  return add(matmul(h, p.out.w), p.out.b)
+  const h = relu(linear(x, p.hidden.w, p.hidden.b))
+  return linear(h, p.out.w, p.out.b)
 }
 
 /** Mean softmax cross-entropy over the batch: (1/B) Σᵢ (log Σₖ exp zᵢₖ − zᵢ,yᵢ). */

@@ -133,3 +133,50 @@ for (const [format, d] of [
   assert.match(new d.DescentError('m').stack, /^DescentError: m/, format)
 }
 console.log('dist: class names kept (DescentError, not _DescentError)')
+// Every exported function and class (namespace members too) has the same name in the three layouts: the per-module
+// files drop keepNames' wrappers where JavaScript names the function anyway (scripts/shake-names.ts).
+const names = (d) => {
+  const out = {}
+  for (const [k, v] of Object.entries(d)) {
+    if (typeof v === 'function') out[k] = v.name
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v))
+      for (const [m, w] of Object.entries(v)) if (typeof w === 'function') out[`${k}.${m}`] = w.name
+  }
+  return out
+}
+assert.ok(Object.keys(names(esm)).length > 300)
+assert.deepEqual(names(perModule), names(esm))
+const { default: _, ...cjsNamed } = cjs
+assert.deepEqual(names(cjsNamed), names(esm))
+console.log(`dist: ${Object.keys(names(esm)).length} function and class names the same in the three layouts`)
+
+// Two threads from the built files: the worker's program is inline (no file to find from dist/), its Worker comes
+// from process.getBuiltinModule, and it is unref'ed: this script exiting at all shows it keeps no process alive.
+{
+  const shared = await import('../dist/kernels/wasm/shared.js')
+  const { matmulWasm } = await import('../dist/kernels/wasm/index.js')
+  assert.equal(await shared.whenThreadsReady(), true, 'the worker starts from dist/')
+  const n = 192
+  const a = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 500 - 1)
+  const before = shared.sharedKernels().splits()
+  const two = matmulWasm(a, a, n, n, n, { relu: true })
+  assert.equal(shared.sharedKernels().splits(), before + 2, 'the product was split')
+  assert.deepEqual(two, matmulWasm(a, a, n, n, n, { relu: true, threads: 1 }), 'two threads = one thread')
+  for (const [format, d] of [
+    ['esm', esm],
+    ['cjs', cjs],
+  ]) {
+    const ones = d.ones([256, 256])
+    d.matmul(ones, ones) // starts this bundle's worker
+    await new Promise((r) => setTimeout(r, 500))
+    assert.ok(
+      d
+        .matmul(ones, ones)
+        .toArray()
+        .flat()
+        .every((x) => x === 256),
+      format,
+    )
+  }
+  console.log('dist: matmul on two threads (worker from an inline program), identical to one thread')
+}

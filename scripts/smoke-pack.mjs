@@ -49,6 +49,8 @@ const runAsync = async (cmd, args, cwd) => {
 }
 const MB = 1e6
 const KB = 1e3
+// The sgd-only app bundle, minified (21.1 KB when set): see where it is asserted.
+const SGD_BUNDLE_CEILING = 22 * KB
 
 const work = mkdtempSync(join(tmpdir(), 'descent-pack-'))
 try {
@@ -233,15 +235,17 @@ console.log(JSON.stringify([info.loss, Array.from(state.params.w.dataSync())]))
   assert.match(cjsOut, /packed tarball: ok/)
   console.log('publint and attw: no problems')
   console.log('ESM, CJS and TypeScript (bundler, node16, nodenext; ESM and CJS files) consumers: ok')
-  // The goal is 15 KB. What the modules an sgd app needs (tree traversal, Tensor, hyperparameter and state checks,
-  // chain) weigh bundled from the sources is the floor; the package may add its named classes and functions
-  // (keepNames) and a few bytes of helpers per module, not more than a quarter.
+  // Issue 12's goal is 15 KB; not met: what an sgd app reaches (tree traversal with its path-naming errors, Tensor and
+  // tensor()'s checks, hyperparameter and state checks with their fixes, chain, applyUpdates) weighs ~21 KB
+  // minified bundled straight from the sources, 8 KB of it error messages. The ceiling keeps it from growing
+  // unnoticed, and the package may not add more than a tenth to what the sources weigh.
   const [dist, sources] = sgdBytes
   console.log(
     `sgd-only app bundle (esbuild, minified): ${(dist / KB).toFixed(1)} KB from the package, ` +
       `${(sources / KB).toFixed(1)} KB from the sources (goal 15 KB${dist <= 15 * KB ? ': met' : ': NOT met'})`,
   )
-  assert.ok(dist <= sources * 1.25, `the package adds ${(dist / sources - 1) * 100}% to the sgd bundle`)
+  assert.ok(dist <= SGD_BUNDLE_CEILING, `the sgd-only bundle is ${dist} bytes, over ${SGD_BUNDLE_CEILING}`)
+  assert.ok(dist <= sources * 1.1, `the package adds ${(dist / sources - 1) * 100}% to the sgd bundle`)
 
   // The import of the main entry in a fresh process (median of 7), printed: the wall time, and the CPU time the
   // process spent on it, which a busy machine inflates less.

@@ -145,6 +145,7 @@ export {
   matmul,
   dot,
   outer,
+  linear,
   relu,
   leakyRelu,
   elu,

@@ -144,6 +144,7 @@ const RUNTIME_EXPORTS = [
   'cosineOnecycleSchedule',
   'warmupExponentialDecaySchedule',
   'sgdrSchedule',
+  'wrappedSchedule',
   'perEpoch',
   // optimizers
   'sgd',
@@ -234,6 +235,7 @@ const RUNTIME_EXPORTS = [
   'matmul',
   'dot',
   'outer',
+  'linear',
   'relu',
   'leakyRelu',
   'elu',

@@ -154,6 +154,7 @@ describe('architecture', () => {
     // DESIGN.md: purity is structural. Each allowed binding is named with why it may change.
     const allowed: Record<string, string> = {
       'kernels/wasm/index.ts instance': 'the compiled WebAssembly module (kernel cache)',
+      'kernels/wasm/shared.ts shared': 'the shared-memory module, its allocator and its worker (kernel cache)',
       'kernels/dispatch.ts current': 'the backend choice (setBackend)',
       'kernels/dispatch.ts gpuCache': 'the gpu.js kernels (kernel cache)',
       'grad/trace.ts nextLevel': 'the autodiff interpreter stack (dynamic scope, as in JAX; empty between calls)',

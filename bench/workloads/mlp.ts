@@ -31,9 +31,12 @@ const params0 = (): P => ({
   b2: tensor(new Float32Array(dout), [dout]),
 })
 const data: B = { x: tensor(xs, [batch, din]), y: tensor(onehot, [batch, dout]) }
+// The dense layers as a user writes them: linear (x·w + b in one op) and relu (one primitive). TF.js runs both its
+// forms: the ops (tf.add(tf.matMul) + tf.relu) and tf.fused.matMul with bias and relu (what tf.layers.dense calls);
+// jax-js's jit compiles the whole step.
 const loss = (p: P, b: B) => {
-  const h = ops.relu(ops.add(ops.matmul(b.x, p.w1), p.b1))
-  const logits = ops.add(ops.matmul(h, p.w2), p.b2)
+  const h = ops.relu(ops.linear(b.x, p.w1, p.b1))
+  const logits = ops.linear(h, p.w2, p.b2)
   return ops.neg(ops.mean(ops.sum(ops.mul(ops.logSoftmax(logits, -1), b.y), { axis: 1 })))
 }
 
@@ -77,7 +80,7 @@ impls.push({
   },
 })
 
-async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
+async function tfStep(backend: 'cpu' | 'wasm', fused = false): Promise<() => void> {
   const tf = await loadTf(backend)
   const vars = [
     tf.variable(tf.tensor2d(w1.slice(), [din, dh])),
@@ -91,8 +94,12 @@ async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
   return () => {
     tf.tidy(() => {
       const { grads, value } = tf.variableGrads(() => {
-        const h = tf.relu(tf.add(tf.matMul(x, vars[0]), vars[1]))
-        const logits = tf.add(tf.matMul(h, vars[2]), vars[3])
+        const h = fused
+          ? tf.fused.matMul({ a: x, b: vars[0], bias: vars[1], activation: 'relu' })
+          : tf.relu(tf.add(tf.matMul(x, vars[0]), vars[1]))
+        const logits = fused
+          ? tf.fused.matMul({ a: h, b: vars[2], bias: vars[3] })
+          : tf.add(tf.matMul(h, vars[2]), vars[3])
         return tf.losses.softmaxCrossEntropy(y, logits) as import('@tensorflow/tfjs').Scalar
       })
       opt.applyGradients(grads as unknown as Parameters<typeof opt.applyGradients>[0])
@@ -101,6 +108,11 @@ async function tfStep(backend: 'cpu' | 'wasm'): Promise<() => void> {
   }
 }
 impls.push({ impl: 'TF.js wasm variableGrads + applyGradients', kind: 'peer', make: () => tfStep('wasm') })
+impls.push({
+  impl: 'TF.js wasm variableGrads + applyGradients, tf.fused.matMul',
+  kind: 'peer',
+  make: () => tfStep('wasm', true),
+})
 
 impls.push({
   impl: 'jax-js jit(valueAndGrad + adamw) (wasm)',

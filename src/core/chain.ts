@@ -23,7 +23,7 @@ export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never
  * const tx = chain(clipByGlobalNorm(1), scale(-0.1))
  * const params = { w: tensor([0, 0]) }
  * const [u, state] = tx.update({ w: tensor([3, 4]) }, tx.init(params), params)
- * assert.ok(Math.abs(u.w.toArray()[0] + 0.06) < 1e-7)
+ * assert.ok(Math.abs((u.w.toArray() as number[])[0]! + 0.06) < 1e-7)
  * assert.strictEqual(state.length, 2)
  * @category transforms
  * @since 0.1.0

@@ -30,8 +30,8 @@ export interface MatrixInversePthRootOptions {
  * @example
  * import { matrixInversePthRoot, tensor } from 'descent-ts'
  * const [r] = matrixInversePthRoot(tensor([[4, 0], [0, 16]], 'float64'), 2, { ridgeEpsilon: 0 })
- * const [[a, b], [c, d]] = r.toArray() as number[][]
- * assert.ok(Math.abs(a! - 0.5) < 1e-5 && Math.abs(d! - 0.25) < 1e-5 && b === 0 && c === 0)
+ * const [[a, b], [c, d]] = r.toArray() as [[number, number], [number, number]]
+ * assert.ok(Math.abs(a - 0.5) < 1e-5 && Math.abs(d - 0.25) < 1e-5 && b === 0 && c === 0)
  * @see powerIteration
  * @category core
  * @since 0.2.0

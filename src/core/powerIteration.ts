@@ -36,7 +36,7 @@ const normalize = <T extends PyTree>(x: T): T => tree.scale(1 / tree.norm(x), x)
  * import { powerIteration, tensor } from 'descent-ts'
  * const [lambda, v] = powerIteration(tensor([[2, 0], [0, -5]], 'float64'))
  * assert.ok(Math.abs(lambda + 5) < 1e-9)
- * assert.ok(Math.abs(Math.abs(v.toArray()[1] as number) - 1) < 1e-6)
+ * assert.ok(Math.abs(Math.abs((v.toArray() as number[])[1]!) - 1) < 1e-6)
  * @see sharpness
  * @category core
  * @since 0.2.0

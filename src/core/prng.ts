@@ -124,7 +124,7 @@ export interface NormalOptions {
  * @example
  * import { prngKey, randomNormal } from 'descent-ts'
  * const x = randomNormal(prngKey(2), [20000]).dataSync()
- * const mean = x.reduce((a, b) => a + b, 0) / x.length
+ * const mean = Array.from(x).reduce((a, b) => a + b, 0) / x.length
  * assert.ok(Math.abs(mean) < 0.05)
  * @category random
  * @since 0.1.0
@@ -148,7 +148,7 @@ export function randomNormal(key: PRNGKey, shape: readonly number[], options: No
  * @example
  * import { prngKey, randomBernoulli } from 'descent-ts'
  * const x = randomBernoulli(prngKey(3), 0.25, [4000]).dataSync()
- * assert.ok(Math.abs(x.reduce((a, b) => a + b, 0) / 4000 - 0.25) < 0.03)
+ * assert.ok(Math.abs(Array.from(x).reduce((a, b) => a + b, 0) / 4000 - 0.25) < 0.03)
  * @category random
  * @since 0.1.0
  */

@@ -20,14 +20,36 @@ export type Leaf = Tensor | number
  * a sparse array, a boolean outside a mask, `undefined`, strings, Maps, class instances, raw typed arrays, and plain
  * objects that look like a serialised tensor (`_tag: 'Tensor'`: restore saved state with `loadCheckpoint`). Traversal
  * is iterative, so trees of any depth work.
+ *
+ * Params may be typed with `type` or with `interface` (an interface has no index signature; the last branch of the
+ * union admits it, and its leaves are checked at runtime).
  * @example
- * import { tensor, type PyTree } from 'descent-ts'
+ * import { applyUpdates, sgd, tensor, type PyTree, type Tensor } from 'descent-ts'
  * const params: PyTree = { layers: [{ w: tensor([[1, 2]]), b: tensor([0]) }], scale: 1, frozen: null }
  * assert.ok(params !== null)
+ *
+ * interface Linear {
+ *   w: Tensor
+ *   b: Tensor
+ * }
+ * const linear: Linear = { w: tensor([1, 2]), b: tensor(0) }
+ * const grads: Linear = { w: tensor([1, 1]), b: tensor(1) }
+ * const optimizer = sgd(0.5)
+ * const [updates] = optimizer.update(grads, optimizer.init(linear), linear)
+ * const next: Linear = applyUpdates(linear, updates)
+ * assert.deepStrictEqual([next.w.toArray(), next.b.item()], [[0.5, 1.5], -0.5])
  * @category tree
  * @since 0.1.0
  */
-export type PyTree = Leaf | null | readonly PyTree[] | { readonly [key: string]: PyTree }
+export type PyTree =
+  | Leaf
+  | null
+  | readonly PyTree[]
+  | { readonly [key: string]: PyTree }
+  // An object type declared with `interface` has no implicit index signature, so it never matches the branch above;
+  // this branch admits it (its leaves are checked at runtime, naming the path), while a function or an array of
+  // non-leaves still does not type-check. Object literals are still checked leaf by leaf against the branch above.
+  | (object & { readonly call?: never; readonly bind?: never; readonly length?: never })
 
 /**
  * A pytree of booleans (or a prefix of one): `true` selects a leaf or a whole subtree.
@@ -88,8 +110,8 @@ export interface ExtraArgs {
  * ```
  *
  * @example
- * import { scale, tensor, applyUpdates, type GradientTransformation } from 'descent-ts'
- * const tx: GradientTransformation<unknown> = scale(-0.5)
+ * import { scale, tensor, applyUpdates, type EmptyState, type GradientTransformation } from 'descent-ts'
+ * const tx: GradientTransformation<EmptyState> = scale(-0.5)
  * const params = { w: tensor([1, 2]) }
  * const [updates] = tx.update({ w: tensor([2, 2]) }, tx.init(params), params)
  * assert.deepStrictEqual((applyUpdates(params, updates).w).toArray(), [0, 1])

@@ -46,10 +46,11 @@ export type JvpRule<A extends readonly unknown[] = readonly Tensor[], R = Tensor
  * // pytrees: an object argument and a pair output
  * const f = customJvp(
  *   (p: { a: Tensor; b: Tensor }) => [mul(p.a, p.b), p.a] as const,
- *   ([p], [t]) => [
- *     [mul(p.a, p.b), p.a],
- *     [add(mul(t.a, p.b), mul(p.a, t.b)), t.a],
- *   ],
+ *   ([p], [t]) =>
+ *     [
+ *       [mul(p.a, p.b), p.a],
+ *       [add(mul(t.a, p.b), mul(p.a, t.b)), t.a],
+ *     ] as const,
  * )
  * const [, [dy, da]] = jvp(f, [{ a: tensor(2), b: tensor(3) }], [{ a: tensor(1), b: tensor(0) }])
  * assert.deepStrictEqual([dy.item(), da.item()], [3, 1])

@@ -7,6 +7,7 @@
 import { type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
 import { cpuBackend } from '../kernels/cpu'
 import * as K from '../kernels/ndarray'
+import { addBiasRowsInPlace, reluKernel, reluMaskKernel } from '../kernels/fusedLayer'
 import type { Primitive, PrimitiveParams } from './primitives'
 import { promote } from '../core/leafMath'
 
@@ -80,6 +81,14 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   rsqrt: unary((x) => 1 / Math.sqrt(x)),
   abs: unary(Math.abs),
   sign: unary((x) => (x > 0 ? 1 : x < 0 ? -1 : x)),
+  relu: (xs) => {
+    const x = xs[0]!
+    return fromStorage(reluKernel(x.data, arrayTypeOf(x.dtype)), x.shape)
+  },
+  reluMask: (xs) => {
+    const [ct, x] = xs as [Tensor, Tensor]
+    return fromStorage(reluMaskKernel(ct.data, x.data, arrayTypeOf(ct.dtype)), ct.shape)
+  },
   maximum: binary(maximumIeee),
   minimum: binary(minimumIeee),
   select: (xs) => {
@@ -116,6 +125,16 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
     const [a, b] = xs as [Tensor, Tensor]
     const { data, shape } = K.matmul(a.data, a.shape, b.data, b.shape, arrayTypeOf(promote(xs)), p)
     return fromStorage(data, shape)
+  },
+  linear: (xs) => {
+    const [x, w, b] = xs as [Tensor, Tensor, Tensor]
+    // The product in the dtype of x and w, then the bias: each element rounded as add(matmul(x, w), b) rounds it.
+    const Out = arrayTypeOf(promote([x, w]))
+    let { data } = K.matmul(x.data, x.shape, w.data, w.shape, Out)
+    if (b.dtype === 'float64' && !(data instanceof Float64Array)) data = Float64Array.from(data)
+    const n = w.shape[1]!
+    addBiasRowsInPlace(data, b.data, n)
+    return fromStorage(data, [x.shape[0]!, n])
   },
   concat: (xs, p) => {
     const Out = arrayTypeOf(promote(xs))

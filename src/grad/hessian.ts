@@ -23,7 +23,7 @@ import { jacrev } from './jacrev'
  * assert.deepStrictEqual(hessian(f)(tensor([1, 3])).toArray(), [[6, 2], [2, 0]])
  * // g(x, y) = x²·y with argnums [0, 1]: [[2y, 2x], [2x, 0]] as a tuple of tuples
  * const H = hessian((x: number, y: number) => mul(mul(x, x), y), { argnums: [0, 1] })(1, 3)
- * assert.deepStrictEqual(H.map((row: ReturnType<typeof tensor>[]) => row.map((h) => h.item())), [[6, 2], [2, 0]])
+ * assert.deepStrictEqual(H.map((row) => row.map((h) => h.item())), [[6, 2], [2, 0]])
  * @see {@link hvp}, {@link jacfwd}, {@link jacrev}
  * @category grad
  * @since 0.1.0

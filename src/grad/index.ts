@@ -33,7 +33,7 @@ export {
   logsumexp,
   norm,
 } from './ops/reduce'
-export { matmul, dot, outer } from './ops/linalg'
+export { matmul, dot, outer, linear } from './ops/linalg'
 export { relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax } from './ops/activations'
 export { type TensorLike } from './tensorLike'
 export { grad } from './grad'

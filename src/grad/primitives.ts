@@ -52,6 +52,10 @@ export interface PrimitiveParams {
   readonly rsqrt: NoParams
   readonly abs: NoParams
   readonly sign: NoParams
+  /** `max(x, 0)` with relu'(0) = 0: its VJP is one `reluMask` pass, with no mask tensor stored. */
+  readonly relu: NoParams
+  /** inputs: [ct, x]; `x ≤ 0 ? 0 : ct` (relu's derivative applied to `ct`, linear in `ct`) */
+  readonly reluMask: NoParams
   readonly maximum: NoParams
   readonly minimum: NoParams
   /** inputs: [condition, onTrue, onFalse] */
@@ -73,6 +77,11 @@ export interface PrimitiveParams {
    * read the operand with its last two axes swapped (the VJP uses them instead of materialising transposes).
    */
   readonly matmul: { readonly transA?: boolean; readonly transB?: boolean }
+  /**
+   * inputs: [x, w, b] with x `[m, k]`, w `[k, n]`, b `[n]`: `x·w + b` in one kernel call (the bias added in the
+   * epilogue, on the product's fresh output).
+   */
+  readonly linear: NoParams
   /** inputs: the tensors to join */
   readonly concat: { readonly axis: number }
   readonly slice: { readonly starts: readonly number[]; readonly sizes: readonly number[] }

@@ -1,13 +1,14 @@
 import type { Backend, TypedArray, TypedArrayConstructor } from './backend'
 
-const map1 = (f: (a: number) => number, a: TypedArray, Out: TypedArrayConstructor): TypedArray => {
+/** @internal The kernels, also on their own: leafMath imports them one by one, so that a bundle keeps only those it uses. */
+export const map1 = (f: (a: number) => number, a: TypedArray, Out: TypedArrayConstructor): TypedArray => {
   const n = a.length
   const out = new Out(n)
   for (let i = 0; i < n; i++) out[i] = f(a[i]!)
   return out
 }
 
-const map2 = (
+export const map2 = (
   f: (a: number, b: number) => number,
   a: TypedArray,
   b: TypedArray,
@@ -19,7 +20,7 @@ const map2 = (
   return out
 }
 
-const map3 = (
+export const map3 = (
   f: (a: number, b: number, c: number) => number,
   a: TypedArray,
   b: TypedArray,
@@ -32,7 +33,11 @@ const map3 = (
   return out
 }
 
-const mapN = (f: (...xs: number[]) => number, xs: readonly TypedArray[], Out: TypedArrayConstructor): TypedArray => {
+export const mapN = (
+  f: (...xs: number[]) => number,
+  xs: readonly TypedArray[],
+  Out: TypedArrayConstructor,
+): TypedArray => {
   const n = xs[0]?.length ?? 0
   const out = new Out(n)
   const args = new Array<number>(xs.length)
@@ -43,19 +48,19 @@ const mapN = (f: (...xs: number[]) => number, xs: readonly TypedArray[], Out: Ty
   return out
 }
 
-const dot = (a: TypedArray, b: TypedArray): number => {
+export const dot = (a: TypedArray, b: TypedArray): number => {
   let s = 0
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!
   return s
 }
 
-const sumOf = (f: (a: number) => number, a: TypedArray): number => {
+export const sumOf = (f: (a: number) => number, a: TypedArray): number => {
   let s = 0
   for (let i = 0; i < a.length; i++) s += f(a[i]!)
   return s
 }
 
-const maxOf = (f: (a: number) => number, a: TypedArray): number => {
+export const maxOf = (f: (a: number) => number, a: TypedArray): number => {
   let m = -Infinity
   for (let i = 0; i < a.length; i++) {
     // IEEE 754-2019 maximum: NaN wins (a NaN-containing array reports NaN, not a finite value), and −0 < +0.

@@ -142,8 +142,27 @@ export function chooseMatmulKernel(M: number, K: number, N: number, override?: K
 export interface MatmulCallOptions {
   readonly transA?: boolean
   readonly transB?: boolean
+  /** Epilogue: add `bias` (N values) to every row of the product, in float32. */
+  readonly bias?: Float32Array | undefined
+  /** Epilogue: then ReLU, `x ≤ 0 ? +0 : x` (NaN stays NaN). */
+  readonly relu?: boolean | undefined
   /** Force a kernel for this call. */
   readonly kernel?: KernelChoice
+}
+
+/**
+ * The matmul epilogue in place on a row-major M×N float32 product: c ⊕ bias[j] (float32), then ReLU as
+ * `where(c ≤ 0, 0, c)`. The SIMD kernel fuses the same operations (wasm/assembly/kernels.ts).
+ */
+export function matmulEpilogue(c: Float32Array, N: number, bias?: Float32Array, relu?: boolean): Float32Array {
+  if (bias === undefined && relu !== true) return c
+  for (let p = 0; p < c.length; p += N) {
+    for (let j = 0; j < N; j++) {
+      const x = bias === undefined ? c[p + j]! : c[p + j]! + bias[j]!
+      c[p + j] = relu === true && x <= 0 ? 0 : x
+    }
+  }
+  return c
 }
 
 /** Transposes a row-major r×c matrix (fresh array). */
@@ -202,7 +221,8 @@ export function matmulTs(
 
 /**
  * C = op(A)·op(B) over row-major float32 storage, op(A) M×K and op(B) K×N (`transA`: `a` holds the K×M matrix;
- * `transB`: `b` holds N×K). Dispatched to the TS loop, the SIMD WebAssembly kernel or gpu.js by
+ * `transB`: `b` holds N×K); with `bias` (N values) and `relu`, C = relu(op(A)·op(B) ⊕ bias) (see
+ * {@link matmulEpilogue}; fused in the SIMD kernel, bit-identical to the separate ops on every kernel). Dispatched to the TS loop, the SIMD WebAssembly kernel or gpu.js by
  * {@link chooseMatmulKernel}. Inputs are never written; the result is fresh.
  */
 export function matmul(
@@ -216,6 +236,9 @@ export function matmul(
   if (a.length !== M * K || b.length !== K * N) {
     throw new RangeError(`matmul: sizes ${a.length} and ${b.length} do not match ${M}×${K} · ${K}×${N}`)
   }
+  if (options.bias !== undefined && options.bias.length !== N) {
+    throw new RangeError(`matmul: bias has ${options.bias.length} values, expected N = ${N}`)
+  }
   const kernel = chooseMatmulKernel(M, K, N, options.kernel)
   if (kernel === 'wasm' && wasmAvailable()) return matmulWasm(a, b, M, K, N, options)
   if (kernel === 'gpu') {
@@ -223,8 +246,8 @@ export function matmul(
     if (g !== null) {
       const A = options.transA === true ? transpose(a, K, M) : a
       const B = options.transB === true ? transpose(b, N, K) : b
-      return g.matmul(A, B, M, K, N)
+      return matmulEpilogue(g.matmul(A, B, M, K, N), N, options.bias, options.relu)
     }
   }
-  return matmulTs(a, b, M, K, N, options)
+  return matmulEpilogue(matmulTs(a, b, M, K, N, options), N, options.bias, options.relu)
 }

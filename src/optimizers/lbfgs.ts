@@ -75,7 +75,7 @@ export type LbfgsState = readonly [
  *   params = applyUpdates(params, u)
  *   state = next
  * }
- * params.toArray().forEach((x) => assert.ok(Math.abs(x - 1) < 1e-6))
+ * for (const x of params.toArray() as number[]) assert.ok(Math.abs(x - 1) < 1e-6)
  * @see scaleByLbfgs, scaleByZoomLinesearch, valueAndGradFromState
  * @category optimizers
  * @since 0.1.0

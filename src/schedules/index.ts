@@ -17,3 +17,4 @@ export {
 } from './warmupExponentialDecaySchedule'
 export { sgdrSchedule, type SgdrScheduleOptions } from './sgdrSchedule'
 export { perEpoch, type PerEpochOptions } from './perEpoch'
+export { wrappedSchedule, type StatefulSchedule, type WrappedScheduleState } from './statefulSchedule'

@@ -39,7 +39,7 @@ export interface BatchesOptions {
  * assert.deepStrictEqual(plain, [[10, 20], [30, 40], [50]])
  * const shuffled = [...batches(data, { batchSize: 5, key: prngKey(1) })][0]!
  * assert.deepStrictEqual([...shuffled.y.toArray() as number[]].sort(), [10, 20, 30, 40, 50])
- * assert.deepStrictEqual(shuffled.x.toArray().map((r) => (r as number[])[0]! * 10), shuffled.y.toArray())
+ * assert.deepStrictEqual((shuffled.x.toArray() as number[][]).map((r) => r[0]! * 10), shuffled.y.toArray())
  * @category train
  * @since 0.2.0
  */

@@ -140,7 +140,7 @@ function flatten(x: unknown, path: (string | number)[], root: string, out: Map<s
  * assert.strictEqual(header.__metadata__.step, '1')
  * assert.strictEqual(n % 8, 0)
  * const back = loadSafetensors(bytes, s0)
- * assert.deepStrictEqual(Array.from(back.params.layers[0].w.data), Array.from(s1.params.layers[0].w.data))
+ * assert.deepStrictEqual(Array.from(back.params.layers[0]!.w.data), Array.from(s1.params.layers[0]!.w.data))
  * assert.strictEqual(back.optState[0].count, 1)
  * @see loadSafetensors, loadSafetensorsE, saveCheckpoint
  * @category train

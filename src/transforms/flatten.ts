@@ -53,11 +53,11 @@ function checkFlattenable(updates: PyTree, params: PyTree): void {
  * ```
  * @returns a transform with `inner`'s state (built on the raveled params).
  * @example
- * import { flatten, scaleByAdam, tensor } from 'descent-ts'
+ * import { flatten, scaleByAdam, tensor, type Tensor } from 'descent-ts'
  * const tx = flatten(scaleByAdam())
  * const p = { a: tensor([1, 2]), b: tensor([[3]]) }
  * const state = tx.init(p)
- * assert.deepStrictEqual(state.mu.shape, [3])
+ * assert.deepStrictEqual((state.mu as Tensor).shape, [3]) // one flat vector for both leaves
  * const [u] = tx.update({ a: tensor([1, -1]), b: tensor([[2]]) }, state, p)
  * assert.deepStrictEqual(u.b.shape, [1, 1])
  * @see scaleByAdam

@@ -51,7 +51,11 @@ export {
   type InjectHyperparamsOptions,
   type InjectHyperparamsState,
 } from './injectHyperparams'
-export { injectStatefulHyperparams } from './injectStatefulHyperparams'
+export {
+  injectStatefulHyperparams,
+  type InjectStatefulHyperparamsState,
+  type StatefulInjectableArgs,
+} from './injectStatefulHyperparams'
 export { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from './reduceOnPlateau'
 export { scaleByLbfgs, type ScaleByLbfgsOptions, type ScaleByLbfgsState } from './scaleByLbfgs'
 export {

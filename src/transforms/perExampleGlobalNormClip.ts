@@ -35,11 +35,11 @@ export function weightedSum(g: Tensor, m: readonly number[]): Tensor {
  * @returns `[clippedSum, numClipped]`: the summed tree (leaves without the batch axis) and the count.
  * @throws ShapeError when a leaf has no batch axis of the common size.
  * @example
- * import { perExampleGlobalNormClip, tensor } from 'descent-ts'
+ * import { perExampleGlobalNormClip, tensor, type Tensor } from 'descent-ts'
  * // example norms 5 and 0.5: the first is scaled to norm 1
  * const [sum, n] = perExampleGlobalNormClip({ w: tensor([[3, 4], [0.3, 0.4]], 'float64') }, 1)
- * const [a, b] = sum.w.toArray() as number[]
- * assert.ok(n === 1 && Math.abs(a! - 0.9) < 1e-15 && Math.abs(b! - 1.2) < 1e-15)
+ * const [a, b] = (sum as { w: Tensor }).w.toArray() as [number, number]
+ * assert.ok(n === 1 && Math.abs(a - 0.9) < 1e-15 && Math.abs(b - 1.2) < 1e-15)
  * @see perExampleLayerNormClip, clipByGlobalNorm
  * @category transforms
  * @since 0.2.0

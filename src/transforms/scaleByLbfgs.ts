@@ -116,13 +116,13 @@ const setRow = (memory: PyTree, i: number, value: PyTree): PyTree =>
  * @throws HyperparameterError (a `RangeError`) for a `memorySize` that is not an integer ≥ 1; DescentError from
  * `update` when the params are missing.
  * @example
- * import { scaleByLbfgs, tensor } from 'descent-ts'
+ * import { scaleByLbfgs, tensor, type Tensor } from 'descent-ts'
  * const tx = scaleByLbfgs({ memorySize: 3 })
  * const params = tensor([1, 1])
  * // On the first step the direction is the gradient scaled by γ = min(1, 1/‖g‖) = 1/5.
  * const [u, state] = tx.update(tensor([3, 4]), tx.init(params), params)
  * assert.deepStrictEqual(u.toArray(), [0.6000000238418579, 0.800000011920929])
- * assert.deepStrictEqual(state.diffParamsMemory.shape, [3, 2])
+ * assert.deepStrictEqual((state.diffParamsMemory as Tensor).shape, [3, 2])
  * @see lbfgs, scaleByZoomLinesearch
  * @category transforms
  * @since 0.1.0

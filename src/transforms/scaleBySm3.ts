@@ -111,7 +111,7 @@ const accumulatorsFor = (p: Leaf): Leaf[] => {
  * const [u, state] = tx.update({ w: tensor([[1, 2], [-3, 0]]) }, tx.init(params))
  * // First step: a = g², so p = g/|g| = sign(g) (0 where g = 0).
  * assert.deepStrictEqual(u.w.toArray(), [[1, 1], [-1, 0]])
- * const [rows, cols] = (state.mu as { w: Tensor[] }).w
+ * const [rows, cols] = (state.mu as { w: [Tensor, Tensor] }).w
  * assert.deepStrictEqual([rows.toArray(), cols.toArray()], [[4, 9], [9, 4]]) // row and column maxima of g²
  * @see sm3, scaleByRss
  * @category transforms

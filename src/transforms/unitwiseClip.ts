@@ -15,8 +15,9 @@ import type { Leaf } from '../core/types'
  * const g = tensor([[3, 0.1], [4, 0.2]])
  * const n = unitwiseNorm(g)
  * const c = unitwiseClip(n, tensor([[1, 1], [1, 1]]), g) as ReturnType<typeof tensor>
- * const [[a, b], [c0, d]] = c.toArray() as number[][]
- * assert.ok(Math.abs(a! - 0.6) < 1e-6 && Math.abs(c0! - 0.8) < 1e-6 && b === g.toArray()[0][1] && d === g.toArray()[1][1])
+ * const [[a, b], [c0, d]] = c.toArray() as [[number, number], [number, number]]
+ * const [[, gb], [, gd]] = g.toArray() as [[number, number], [number, number]]
+ * assert.ok(Math.abs(a - 0.6) < 1e-6 && Math.abs(c0 - 0.8) < 1e-6 && b === gb && d === gd)
  * @see unitwiseNorm, adaptiveGradClip
  * @category transforms
  * @since 0.2.0

@@ -55,7 +55,7 @@ function findStored(state: unknown): { readonly value: number; readonly grad: Py
  *   params = applyUpdates(params, u)
  *   state = next
  * }
- * assert.ok(Math.abs(params.toArray()[0] - 1) < 1e-8)
+ * assert.ok(Math.abs((params.toArray() as number[])[0]! - 1) < 1e-8)
  * @see scaleByZoomLinesearch, lbfgs
  * @category transforms
  * @since 0.1.0

@@ -50,6 +50,8 @@ export function rewriteImports(code: string): { code: string; modules: string[] 
       const src = `__mods[${JSON.stringify(mod)}]`
       const star = /^\*\s+as\s+(\w+)$/.exec(clause.trim())
       if (star) return `const ${star[1]} = ${src}`
+      const dflt = /^(\w+)$/.exec(clause.trim())
+      if (dflt) return `const ${dflt[1]} = ${src}.default ?? ${src}`
       const named = /^(type\s+)?\{([\s\S]*)\}$/.exec(clause.trim())
       if (!named) throw new Error(`unsupported import in example: import ${clause} from '${mod}'`)
       if (named[1]) return ''

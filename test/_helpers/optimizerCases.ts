@@ -235,6 +235,15 @@ export const TRANSFORMS: { readonly [K in keyof typeof transforms]: readonly Res
   currentLearningRate: 'reads the learning rate from an optimizer and its state, not a transform',
   injectStatefulHyperparams: [
     { label: 'injectStatefulHyperparams(adam)(0.05)', make: () => transforms.injectStatefulHyperparams(adam)(0.05) },
+    {
+      label: 'injectStatefulHyperparams(adam)(stateful lr ×0.9 per step)',
+      make: () =>
+        transforms.injectStatefulHyperparams(adam)({
+          init: () => 0.05,
+          update: (lr: number) => 0.9 * lr,
+          value: (lr: number) => lr,
+        }),
+    },
   ],
   injectHyperparams: [
     { label: 'injectHyperparams(adam)(0.05)', make: () => transforms.injectHyperparams(adam)(0.05, { b1: 0.8 }) },

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { readdirSync } from 'node:fs'
 import * as descent from '../../src/index'
 import * as optimizers from '../../src/optimizers/index'
-import { compileExample, runExample } from '../_helpers/docExamples'
 
 // docs/optimizers.md (issue 5) must not fall behind the code: one section per optimizer alias, no section for an
-// alias that no longer exists, every wrapper and schedule it names exported, and its code blocks run.
+// alias that no longer exists, every wrapper and schedule it names exported (test/docs/codeBlocks.test.ts type-checks
+// and runs its code blocks).
 const root = resolve(__dirname, '../..')
 const page = readFileSync(resolve(root, 'docs/optimizers.md'), 'utf8')
 const exported = descent as unknown as Record<string, unknown>
@@ -93,17 +93,6 @@ describe('docs/optimizers.md', () => {
     }
     for (const n of ['partition', 'lookaheadParams', 'multiStepsHasUpdated', 'monitor']) {
       expect(typeof exported[n], n).toBe('function')
-    }
-  })
-
-  it('runs its TypeScript code blocks, whose assertions hold', async () => {
-    const blocks = [...page.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!)
-    expect(blocks.length).toBeGreaterThan(0)
-    for (const block of blocks) {
-      const { js, modules } = compileExample(block)
-      expect(modules).toEqual(['descent-ts'])
-      expect(block).toMatch(/assert/)
-      await runExample(js, { 'descent-ts': descent })
     }
   })
 })

@@ -54,7 +54,7 @@ const STATE: StateSpec = { rngKey: ['number', 'number'] }
  * const tx = contrib.differentiallyPrivateAggregate({ l2NormClip: 1, noiseMultiplier: 0, key: 0 })
  * // Two examples: [3, 4] (norm 5, clipped to [0.6, 0.8]) and [0.5, 0] (kept).
  * const [u] = tx.update({ w: tensor([[3, 4], [0.5, 0]], 'float64') }, tx.init({ w: tensor([0, 0]) }))
- * assert.deepStrictEqual(u.w.toArray().map((v: number) => Math.round(v * 1e12) / 1e12), [0.55, 0.4])
+ * assert.deepStrictEqual((u.w.toArray() as number[]).map((v) => Math.round(v * 1e12) / 1e12), [0.55, 0.4])
  * @see dpsgd
  * @category contrib
  * @since 0.1.0

@@ -74,12 +74,12 @@ const stateSpec = (opaque: boolean): StateSpec => ({
  * let state = opt.init(x)
  * // Step 1 (adversarial): x moves by +0.05·g/‖g‖ = [0.03, 0.04].
  * let [u, next] = opt.update(tensor([3, 4]), state, x)
- * assert.deepStrictEqual(u.toArray().map((v: number) => Math.round(v * 1e6) / 1e6), [0.03, 0.04])
+ * assert.deepStrictEqual((u.toArray() as number[]).map((v) => Math.round(v * 1e6) / 1e6), [0.03, 0.04])
  * x = applyUpdates(x, u)
  * state = next
  * // Step 2 (outer): back to the cached [3, 4], then −0.1·g with g taken at the perturbed point.
  * ;[u] = opt.update(tensor([1, 1]), state, x)
- * assert.deepStrictEqual(applyUpdates(x, u).toArray().map((v: number) => Math.round(v * 1e6) / 1e6), [2.9, 3.9])
+ * assert.deepStrictEqual((applyUpdates(x, u).toArray() as number[]).map((v) => Math.round(v * 1e6) / 1e6), [2.9, 3.9])
  * @see normalize
  * @category contrib
  * @since 0.1.0

@@ -81,8 +81,8 @@ const STATE: StateSpec = { count: 'count', mu: 'tree' }
  * const g = { w: tensor([[3, 0], [0, 0.5]]) }
  * const [u] = tx.update(g, tx.init(g))
  * // The orthogonalised diagonal matrix has both singular values pulled towards 1 (roughly, as Muon intends).
- * const [[a, b], [c, d]] = u.w.toArray() as number[][]
- * assert.ok(a! > 0.5 && a! < 1.5 && d! > 0.5 && d! < 1.5 && b === 0 && c === 0)
+ * const [[a, b], [c, d]] = u.w.toArray() as [[number, number], [number, number]]
+ * assert.ok(a > 0.5 && a < 1.5 && d > 0.5 && d < 1.5 && b === 0 && c === 0)
  * @see muon
  * @category contrib
  * @since 0.1.0

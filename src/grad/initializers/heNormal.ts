@@ -18,7 +18,7 @@ import { varianceScaling } from './_internal'
  * @returns a tensor of `shape` and `options.dtype`.
  * @example
  * import { heNormal, prngKey } from 'descent-ts'
- * const w = heNormal(prngKey(0), [256, 512]).dataSync()
+ * const w = Array.from(heNormal(prngKey(0), [256, 512]).dataSync())
  * const variance = w.reduce((s, v) => s + v * v, 0) / w.length
  * assert.ok(Math.abs(variance / (2 / 256) - 1) < 0.03)
  * const sigma = Math.sqrt(2 / 256) / 0.87962566103423978

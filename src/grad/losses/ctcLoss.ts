@@ -55,7 +55,7 @@ function paddingMask(owner: string, name: string, p: TensorLike | ArrayLike<numb
  * import { ctcLoss, tensor } from 'descent-ts'
  * // One frame, label [1]: the only alignment is (1), probability softmax([0, 0])₁ = 1/2.
  * const loss = ctcLoss(tensor([[[0, 0]]], 'float64'), [[0]], [[1]], [[0]])
- * assert.ok(Math.abs(loss.toArray()[0] - Math.log(2)) < 1e-12)
+ * assert.ok(Math.abs((loss.toArray() as number[])[0]! - Math.log(2)) < 1e-12)
  * @category losses
  * @since 0.1.0
  */

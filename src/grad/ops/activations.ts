@@ -4,17 +4,20 @@
  */
 import type { Tensor } from '../../core/tensor'
 import { customJvp } from '../customJvp'
+import { bind } from '../trace'
 import { type TensorLike, asTensor } from '../tensorLike'
 import { add, div, maximum, mul, neg, sub } from './arithmetic'
-import { greater, greaterEqual, lessEqual, where } from './compare'
+import { greater, greaterEqual, where } from './compare'
 import { max, sum } from './reduce'
 import { abs, exp, expm1, log, log1p, sigmoid, stopGradient, tanh } from './unary'
 
 /**
  * Rectified linear unit, `where(x ≤ 0, 0, x)`: **relu'(0) = 0**, as JAX, PyTorch and TF.js. A NaN input stays NaN
  * (NaN ≤ 0 is false), with derivative 1, so a NaN is never silently zeroed; relu(−0) = +0, as IEEE `maximum(−0, 0)`.
+ * One primitive: the forward pass is one loop, and its derivative (JVP and VJP) is one more loop that reads the mask
+ * from `x` as it goes, with no mask tensor stored.
  * ```text
- * relu(x) = max(x, 0)      relu'(x) = [x > 0]
+ * relu(x) = max(x, 0)      relu'(x) = [x > 0]      x̄ = ȳ·[x > 0]
  * ```
  * @returns a tensor of the same shape.
  * @example
@@ -24,10 +27,7 @@ import { abs, exp, expm1, log, log1p, sigmoid, stopGradient, tanh } from './unar
  * @category grad
  * @since 0.1.0
  */
-export const relu = (x: TensorLike): Tensor => {
-  const t = asTensor(x)
-  return where(lessEqual(t, 0), 0, t)
-}
+export const relu = (x: TensorLike): Tensor => bind('relu', [asTensor(x)], {})
 
 /**
  * Leaky ReLU, `where(x ≥ 0, x, α·x)` (jax.nn.leaky_relu; the derivative at 0 is 1).

@@ -31,5 +31,5 @@ export {
   logsumexp,
   norm,
 } from './reduce'
-export { matmul, dot, outer } from './linalg'
+export { matmul, dot, outer, linear } from './linalg'
 export { relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax } from './activations'

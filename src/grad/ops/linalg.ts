@@ -97,3 +97,53 @@ export function outer(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = liftAll(a, b) as [Tensor, Tensor]
   return mul(reshape(x, [-1, 1]), reshape(y, [1, -1]))
 }
+
+/**
+ * A dense layer's affine map `x·w + b` (flax `Dense`, haiku `Linear`: `w` stored `[in, out]`), as one op: the
+ * product and the bias add run in one kernel call with no intermediate `x·w` tensor, and the gradient is the three
+ * products of the two ops it replaces. The values are those of `add(matmul(x, w), b)`, bit for bit. `x` is
+ * `[..., k]` (every leading axis is a batch axis; a 1-D `x` is one row), `w` is `[k, n]`, `b` is `[n]`.
+ * ```text
+ * y = x·w + b      ∂y = ∂x·w + x·∂w + ∂b      x̄ = ȳ·wᵀ,  w̄ = xᵀ·ȳ,  b̄ = Σ_rows ȳ
+ * ```
+ * @param x - The inputs, `[..., k]`.
+ * @param w - The weights, `[k, n]`.
+ * @param b - The bias, `[n]`.
+ * @returns `[..., n]`.
+ * @throws ShapeError when `w` is not 2-D, `b` is not `[n]`, or the last axis of `x` is not `k`.
+ * @example
+ * import { add, grad, linear, matmul, ops, tensor } from 'descent-ts'
+ * const x = tensor([[1, 2], [3, 4]])
+ * const w = tensor([[1, 0, 2], [0, 1, 1]])
+ * const b = tensor([10, 20, 30])
+ * assert.deepStrictEqual(linear(x, w, b).toArray(), [[11, 22, 34], [13, 24, 40]])
+ * assert.deepStrictEqual(linear(x, w, b).toArray(), add(matmul(x, w), b).toArray())
+ * // b̄ sums the cotangent over the rows: here 2 rows of ones
+ * const gb = grad((bias: typeof b) => ops.sum(linear(x, w, bias)))(b)
+ * assert.deepStrictEqual(gb.toArray(), [2, 2, 2])
+ * @see {@link matmul}, {@link relu}
+ * @category grad
+ * @since 0.2.0
+ */
+export function linear(x: TensorLike, w: TensorLike, b: TensorLike): Tensor {
+  const [xt, wt, bt] = liftAll(x, w, b) as [Tensor, Tensor, Tensor]
+  const rank = xt.shape.length
+  const k = wt.shape[0]
+  const n = wt.shape[1]
+  if (wt.shape.length !== 2 || rank === 0 || xt.shape[rank - 1] !== k) {
+    throw new ShapeError(
+      `linear: x ${shapeStr(xt.shape)} · w ${shapeStr(wt.shape)} needs x of shape [..., k] and w of shape [k, n] ` +
+        '(w is stored [in, out], as flax Dense; for a [out, in] matrix pass transpose(w)).',
+    )
+  }
+  if (bt.shape.length !== 1 || bt.shape[0] !== n) {
+    throw new ShapeError(
+      `linear: the bias must have shape [${n}] (one value per output column of w ${shapeStr(wt.shape)}); got ` +
+        `${shapeStr(bt.shape)}. For another broadcast, use add(matmul(x, w), b).`,
+    )
+  }
+  if (rank === 2) return bind('linear', [xt, wt, bt], {})
+  const lead = xt.shape.slice(0, -1)
+  const rows = reshape(xt, [lead.reduce((a, d) => a * d, 1), k!])
+  return reshape(bind('linear', [rows, wt, bt], {}), [...lead, n!])
+}

@@ -12,6 +12,7 @@ import { broadcastIfNeeded, sumTo } from '../ops/reduce'
 import { cast } from '../ops/shape'
 import { abs, cos, exp, expm1, log, log1p, rsqrt, sigmoid, sign, sin, sqrt, stopGradient, tanh } from '../ops/unary'
 import type { PrimitiveParams, Rule, RuleTable } from '../primitives'
+import { bind } from '../trace'
 
 type NoParamsRule = Rule<PrimitiveParams['add']>
 
@@ -135,6 +136,19 @@ export const elementwiseRules = {
   // abs'(0) = sign(0) = 0 (issue 3's convention).
   abs: unary(abs, impls.abs, (x) => sign(x)),
   sign: constant(sign, impls.sign),
+  // relu'(x) = [x > 0] (0 at the kink, 1 at NaN, as where(x ≤ 0, 0, x)): applied to a tangent or cotangent by one
+  // reluMask pass that reads x, so no mask tensor is ever stored.
+  relu: {
+    impl: impls.relu,
+    jvp: ([x], [t]) => [bind('relu', [x!], {}), t ? bind('reluMask', [t, x!], {}) : null],
+    vjp: (ct, [x]) => [bind('reluMask', [ct, x!], {})],
+  },
+  // Linear in ct with the constant mask of x: the same pass is its own JVP and VJP; x's derivative is 0 a.e.
+  reluMask: {
+    impl: impls.reluMask,
+    jvp: ([ct, x], [t]) => [bind('reluMask', [ct!, x!], {}), t ? bind('reluMask', [t, x!], {}) : null],
+    vjp: (c, [, x], _y, _p, needs) => [needs[0] ? bind('reluMask', [c, x!], {}) : null, null],
+  },
   maximum: chooser(maximum, impls.maximum, greater),
   minimum: chooser(minimum, impls.minimum, less),
   select: {

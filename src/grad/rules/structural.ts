@@ -88,6 +88,20 @@ export const structuralRules = {
       ]
     },
   },
+  // y = x·w + b: ∂y = ∂x·w + x·∂w + ∂b;  x̄ = ȳ·wᵀ, w̄ = xᵀ·ȳ, b̄ = Σ_rows ȳ (transposes as kernel flags).
+  linear: {
+    impl: impls.linear,
+    jvp: ([x, w, b], [tx, tw, tb]) => {
+      const y = bind('linear', [x!, w!, b!], {})
+      const t = addTangents(tx ? bind('matmul', [tx, w!], {}) : null, tw ? bind('matmul', [x!, tw], {}) : null, y.shape)
+      return [y, addTangents(t, tb ?? null, y.shape)]
+    },
+    vjp: (ct, [x, w], _y, _p, needs) => [
+      needs[0] ? bind('matmul', [ct, w!], { transB: true }) : null,
+      needs[1] ? bind('matmul', [x!, ct], { transA: true }) : null,
+      needs[2] ? bind('sum', [ct], { axes: [0], keepDims: false }) : null,
+    ],
+  },
   concat: {
     impl: impls.concat,
     jvp: (xs, ts, p) => [

@@ -1,73 +1,21 @@
 import { adamwFusedTs } from '../fused/adamwFusedTs'
 import { KERNELS_WASM_BASE64 } from './kernelsWasm'
+import { type MatmulOptions, matmulSimd } from './matmul'
+import { type KernelExports, PAGE, type WasmApi, decode, wasmApi } from './module'
 
-/** The slice of the WebAssembly JS API used here (tsconfig's lib has no DOM/WebAssembly typings). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer
-  grow(pages: number): number
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object
-  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown }
-}
-
-/** Exports of the compiled module (see assembly/kernels.ts for the contracts). */
-export interface KernelExports {
-  readonly memory: WasmMemory
-  readonly matmul: (
-    a: number,
-    b: number,
-    c: number,
-    ap: number,
-    bp: number,
-    M: number,
-    K: number,
-    N: number,
-    transA: number,
-    transB: number,
-  ) => void
-  readonly adamw: (
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    mOut: number,
-    vOut: number,
-    uOut: number,
-    pOut: number,
-    n: number,
-    b1: number,
-    b2: number,
-    bc1: number,
-    bc2: number,
-    bc1n: number,
-    eps: number,
-    epsRoot: number,
-    wd: number,
-    s: number,
-    applyWd: number,
-    nesterov: number,
-  ) => void
-}
+export type { MatmulOptions } from './matmul'
+export type { KernelExports, WasmMemory } from './module'
+export { PAGE } from './module'
 
 /** @internal First byte the JS side lays buffers out from (the module has no data of its own; 0 means "none"). */
 export const BASE = 65536
-/** @internal Bytes per page of WebAssembly memory. */
-export const PAGE = 65536
 
 let instance: { readonly api: WasmApi; readonly module: object; readonly exports: KernelExports } | null | undefined
-
-function decode(b64: string): Uint8Array {
-  const bin = atob(b64)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
 
 function compile(): typeof instance {
   if (instance !== undefined) return instance
   try {
-    const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
+    const api = wasmApi()
     if (api === undefined) return (instance = null)
     // Synchronous compile: the module is ~2 KB, under every engine's limit for sync compilation on the main thread.
     // An engine without SIMD rejects the module here, and the TS kernels take over.
@@ -105,21 +53,15 @@ function heap(k: KernelExports, bytes: number): Float32Array {
   return new Float32Array(k.memory.buffer)
 }
 
-/** Options of {@link matmulWasm}. */
-export interface MatmulOptions {
-  /** Read `a` as the transpose of a stored K×M matrix. */
-  readonly transA?: boolean
-  /** Read `b` as the transpose of a stored N×K matrix. */
-  readonly transB?: boolean
-}
-
-const align16 = (floats: number): number => Math.ceil(floats / 4) * 4
-
 /** @internal Elements per chunk of the streamed fused kernels (a multiple of 4). */
 export const CHUNK = 8192
 
 /**
- * C = op(A)·op(B) for row-major float32 matrices, op(A) M×K and op(B) K×N, through the SIMD kernel.
+ * C = op(A)·op(B) for row-major float32 matrices, op(A) M×K and op(B) K×N, through the SIMD kernel; with the
+ * `bias` / `relu` options, C = relu(op(A)·op(B) + bias) with the bias (N values) broadcast over rows, fused in the
+ * kernel's epilogue (bit-identical to the product followed by a float32 bias add and `where(x ≤ 0, 0, x)`).
+ * Runs on two threads over shared memory from SPLIT_MIN_MACS multiply-adds where the environment has them
+ * (see wasm/shared.ts; `threads: 1` or DESCENT_THREADS=1 forces one), bit-identical to one thread.
  * Inputs are copied into the module's memory (never written); the result is a fresh M×N Float32Array, or `out`.
  * Every product is summed from +0 in float32 with IEEE semantics (no zero skipping: NaN and ±Infinity propagate,
  * 0·∞ = NaN, subnormals are kept). Float32 accumulation differs from the float64 TS reference by rounding, and a
@@ -139,34 +81,10 @@ export function matmulWasm(
   if (a.length !== M * K || b.length !== K * N) {
     throw new RangeError(`matmulWasm: sizes ${a.length} and ${b.length} do not match ${M}×${K} · ${K}×${N}`)
   }
-  const Mp = (M + 3) & ~3
-  const Np = (N + 7) & ~7
-  const oa = 0
-  const ob = oa + align16(M * K)
-  const oc = ob + align16(K * N)
-  const oap = oc + align16(Mp * Np)
-  const obp = oap + align16(Mp * K)
-  const end = obp + align16(K * Np)
-  const f = heap(k, end * 4)
-  const base = BASE / 4
-  f.set(a, base + oa)
-  f.set(b, base + ob)
-  k.matmul(
-    BASE + oa * 4,
-    BASE + ob * 4,
-    BASE + oc * 4,
-    BASE + oap * 4,
-    BASE + obp * 4,
-    M,
-    K,
-    N,
-    options.transA ? 1 : 0,
-    options.transB ? 1 : 0,
-  )
-  const result = out ?? new Float32Array(M * N)
-  if (Np === N) result.set(f.subarray(base + oc, base + oc + M * N))
-  else for (let i = 0; i < M; i++) result.set(f.subarray(base + oc + i * Np, base + oc + i * Np + N), i * N)
-  return result
+  if (options.bias !== undefined && options.bias.length !== N) {
+    throw new RangeError(`matmulWasm: bias has ${options.bias.length} values, expected N = ${N}`)
+  }
+  return matmulSimd(a, b, M, K, N, options, () => ({ k, heap: (bytes) => heap(k, bytes), base: BASE }), out)
 }
 
 /** Host-side (float64) scalars of one fused Adam/AdamW step; see {@link adamwFusedTs} for the formula. */

@@ -3,14 +3,17 @@
 // buffers, copies inputs in and outputs out. Runtime "stub": nothing here allocates.
 
 // ---- matmul ----------------------------------------------------------------------------------------------------
-// C[M×Np] = op(A)[M×K] · op(B)[K×N], f32, Np = N rounded up to 8 (the caller copies the first N columns out).
-// op(A) is packed into 4-row panels Ap[ib][k][r] (rows past M are zero), op(B) into 8-column panels
+// C[M×Np] = op(A)[M×K] · op(B)[K×N] (+ bias, then ReLU), f32, Np = N rounded up to 8 (the caller copies the first N
+// columns out). op(A) is packed into 4-row panels Ap[ib][k][r] (rows past M are zero), op(B) into 8-column panels
 // Bp[jb][k][c] (columns past N are zero), so the inner kernel reads both sequentially. The micro-kernel keeps a
 // 4×8 block of C in 8 v128 accumulators: per k, 2 loads of B, 4 splats of A, 8 mul + 8 add.
+// Packing and the product are exported by ranges (rows in steps of 4, columns in steps of 8) so that two threads
+// can share one product: every element of C is computed by the same instructions in the same order whichever
+// thread and range computes it, so a split result is bit-identical to the one-thread result.
 
-function packA(a: usize, ap: usize, M: i32, K: i32, transA: i32): void {
-  const Mp = (M + 3) & ~3
-  for (let ib = 0; ib < Mp; ib += 4) {
+/** Packs rows [i0, i1) of op(A) (i0, i1 multiples of 4, i1 ≤ Mp) into `ap`. */
+export function packA(a: usize, ap: usize, M: i32, K: i32, transA: i32, i0: i32, i1: i32): void {
+  for (let ib = i0; ib < i1; ib += 4) {
     const base = ap + (<usize>ib * <usize>K) * 4
     for (let k = 0; k < K; k++) {
       for (let r = 0; r < 4; r++) {
@@ -23,9 +26,9 @@ function packA(a: usize, ap: usize, M: i32, K: i32, transA: i32): void {
   }
 }
 
-function packB(b: usize, bp: usize, K: i32, N: i32, transB: i32): void {
-  const Np = (N + 7) & ~7
-  for (let jb = 0; jb < Np; jb += 8) {
+/** Packs columns [j0, j1) of op(B) (j0, j1 multiples of 8, j1 ≤ Np) into `bp`. */
+export function packB(b: usize, bp: usize, K: i32, N: i32, transB: i32, j0: i32, j1: i32): void {
+  for (let jb = j0; jb < j1; jb += 8) {
     const base = bp + (<usize>jb * <usize>K) * 4
     for (let k = 0; k < K; k++) {
       for (let c = 0; c < 8; c++) {
@@ -38,8 +41,21 @@ function packB(b: usize, bp: usize, K: i32, N: i32, transB: i32): void {
   }
 }
 
-// One 4×8 block of C over k in [k0, k1), accumulated into C when acc != 0.
-function micro(ap: usize, bp: usize, c: usize, ldc: i32, k0: i32, k1: i32, acc: i32): void {
+/** Packs rows [i0, i1) of op(A) and columns [j0, j1) of op(B): one thread's share of the packing. */
+export function pack(a: usize, b: usize, ap: usize, bp: usize, M: i32, K: i32, N: i32, transA: i32, transB: i32, i0: i32, i1: i32, j0: i32, j1: i32): void {
+  packA(a, ap, M, K, transA, i0, i1)
+  packB(b, bp, K, N, transB, j0, j1)
+}
+
+// x ≤ 0 ? +0 : x lane by lane (bitselect keeps a NaN's bits, as the unfused relu = where(x ≤ 0, 0, x) does).
+@inline function relu4(x: v128): v128 {
+  return v128.bitselect(f32x4.splat(0), x, f32x4.le(x, f32x4.splat(0)))
+}
+
+// One 4×8 block of C over k in [k0, k1), accumulated into C when acc != 0. epi: 0 = store the sum, 1 = add the
+// 8 bias values at `bias` (the last k block), 2 = add the bias then ReLU. The bias is added after the sum is
+// complete, in f32: the same rounding as a separate bias add after the product.
+function micro(ap: usize, bp: usize, c: usize, ldc: i32, k0: i32, k1: i32, acc: i32, bias: usize, epi: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
@@ -67,6 +83,17 @@ function micro(ap: usize, bp: usize, c: usize, ldc: i32, k0: i32, k1: i32, acc: 
     c20 = f32x4.add(c20, v128.load(c + 2 * row)); c21 = f32x4.add(c21, v128.load(c + 2 * row, 16))
     c30 = f32x4.add(c30, v128.load(c + 3 * row)); c31 = f32x4.add(c31, v128.load(c + 3 * row, 16))
   }
+  if (epi) {
+    const z0 = v128.load(bias), z1 = v128.load(bias, 16)
+    c00 = f32x4.add(c00, z0); c01 = f32x4.add(c01, z1)
+    c10 = f32x4.add(c10, z0); c11 = f32x4.add(c11, z1)
+    c20 = f32x4.add(c20, z0); c21 = f32x4.add(c21, z1)
+    c30 = f32x4.add(c30, z0); c31 = f32x4.add(c31, z1)
+    if (epi == 2) {
+      c00 = relu4(c00); c01 = relu4(c01); c10 = relu4(c10); c11 = relu4(c11)
+      c20 = relu4(c20); c21 = relu4(c21); c30 = relu4(c30); c31 = relu4(c31)
+    }
+  }
   v128.store(c, c00); v128.store(c, c01, 16)
   v128.store(c + row, c10); v128.store(c + row, c11, 16)
   v128.store(c + 2 * row, c20); v128.store(c + 2 * row, c21, 16)
@@ -76,27 +103,33 @@ function micro(ap: usize, bp: usize, c: usize, ldc: i32, k0: i32, k1: i32, acc: 
 const KC: i32 = 256
 
 /**
- * C (Mp×Np, row stride Np, Mp = M rounded up to 4) = op(A)·op(B). `ap` needs Mp·K floats, `bp` K·Np floats.
+ * Rows [i0, i1) × columns [j0, j1) of C (Mp×Np, row stride Np; i0, i1 multiples of 4, j0, j1 multiples of 8) from
+ * the packed panels, plus the bias row at `bias` (Np floats) when `bias` != 0, then ReLU when `relu` != 0.
  * The k loop is split in blocks of KC so that a B panel block (KC·8 floats = 8 KiB) stays in L1 across row blocks.
+ * K = 0 gives +0 (+ bias).
  */
-export function matmul(a: usize, b: usize, c: usize, ap: usize, bp: usize, M: i32, K: i32, N: i32, transA: i32, transB: i32): void {
-  packA(a, ap, M, K, transA)
-  packB(b, bp, K, N, transB)
-  const Mp = (M + 3) & ~3
-  const Np = (N + 7) & ~7
-  if (K == 0) {
-    memory.fill(c, 0, <usize>Mp * <usize>Np * 4)
-    return
-  }
-  for (let k0 = 0; k0 < K; k0 += KC) {
+export function gemm(ap: usize, bp: usize, c: usize, bias: usize, K: i32, Np: i32, i0: i32, i1: i32, j0: i32, j1: i32, relu: i32): void {
+  const epi = bias == 0 ? 0 : relu ? 2 : 1
+  const last = K == 0 ? 0 : ((K - 1) / KC) * KC
+  for (let k0 = 0; k0 <= last; k0 += KC) {
     const k1 = min(k0 + KC, K)
-    for (let jb = 0; jb < Np; jb += 8) {
+    for (let jb = j0; jb < j1; jb += 8) {
       const pb = bp + <usize>jb * <usize>K * 4
-      for (let ib = 0; ib < Mp; ib += 4) {
-        micro(ap + <usize>ib * <usize>K * 4, pb, c + (<usize>ib * <usize>Np + <usize>jb) * 4, Np, k0, k1, k0 > 0 ? 1 : 0)
+      const e = k0 == last ? epi : 0
+      for (let ib = i0; ib < i1; ib += 4) {
+        micro(ap + <usize>ib * <usize>K * 4, pb, c + (<usize>ib * <usize>Np + <usize>jb) * 4, Np, k0, k1, k0 > 0 ? 1 : 0, bias + <usize>jb * 4, e)
       }
     }
   }
+}
+
+/** The whole product on one thread: C (Mp×Np) = op(A)·op(B). `ap` needs Mp·K floats, `bp` K·Np floats. */
+export function matmul(a: usize, b: usize, c: usize, ap: usize, bp: usize, M: i32, K: i32, N: i32, transA: i32, transB: i32): void {
+  const Mp = (M + 3) & ~3
+  const Np = (N + 7) & ~7
+  packA(a, ap, M, K, transA, 0, Mp)
+  packB(b, bp, K, N, transB, 0, Np)
+  gemm(ap, bp, c, 0, K, Np, 0, Mp, 0, Np, 0)
 }
 
 // ---- fused Adam / AdamW ----------------------------------------------------------------------------------------

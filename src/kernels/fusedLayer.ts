@@ -1,0 +1,70 @@
+/**
+ * Single-pass kernels of the fused MLP ops (`relu`, `linear`): each reads its inputs once and writes one fresh
+ * output, where the composed ops (`where(x ≤ 0, 0, x)`, `matmul + add`) need a mask tensor or a second array.
+ * Float32 and float64 loops are separate functions so that each stays monomorphic (one element kind per call site).
+ * @internal
+ */
+import type { TypedArray, TypedArrayConstructor } from './backend'
+
+function relu32(x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!
+    out[i] = v <= 0 ? 0 : v
+  }
+}
+
+function relu64(x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!
+    out[i] = v <= 0 ? 0 : v
+  }
+}
+
+/** `x ≤ 0 ? +0 : x` element by element (NaN stays NaN, −0 becomes +0), into a fresh array of `Out`. */
+export function reluKernel(x: TypedArray, Out: TypedArrayConstructor): TypedArray {
+  const out = new Out(x.length)
+  if (x instanceof Float32Array && out instanceof Float32Array) relu32(x, out)
+  else relu64(x, out)
+  return out
+}
+
+function mask32(ct: Float32Array, x: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < ct.length; i++) out[i] = x[i]! <= 0 ? 0 : ct[i]!
+}
+
+function mask64(ct: TypedArray, x: TypedArray, out: TypedArray): void {
+  for (let i = 0; i < ct.length; i++) out[i] = x[i]! <= 0 ? 0 : ct[i]!
+}
+
+/**
+ * `x ≤ 0 ? 0 : ct` element by element (the VJP of relu: the mask is read from `x` in the same pass, never stored);
+ * `ct` and `x` have the same length. The result has `ct`'s element type.
+ */
+export function reluMaskKernel(ct: TypedArray, x: TypedArray, Out: TypedArrayConstructor): TypedArray {
+  const out = new Out(ct.length)
+  if (ct instanceof Float32Array && x instanceof Float32Array && out instanceof Float32Array) mask32(ct, x, out)
+  else mask64(ct, x, out)
+  return out
+}
+
+function bias32(out: Float32Array, bias: Float32Array, n: number): void {
+  for (let r = 0; r < out.length; r += n) {
+    for (let j = 0; j < n; j++) out[r + j]! += bias[j]!
+  }
+}
+
+function bias64(out: TypedArray, bias: TypedArray, n: number): void {
+  for (let r = 0; r < out.length; r += n) {
+    for (let j = 0; j < n; j++) out[r + j]! += bias[j]!
+  }
+}
+
+/**
+ * Adds `bias` (length n) to every row of the row-major `out` (rows of n), in place: the epilogue of `linear`,
+ * run on the matmul's fresh output. Each element is rounded once to `out`'s type, as `add(matmul(x, w), b)`.
+ */
+export function addBiasRowsInPlace(out: TypedArray, bias: TypedArray, n: number): void {
+  if (n === 0) return
+  if (out instanceof Float32Array && bias instanceof Float32Array) bias32(out, bias, n)
+  else bias64(out, bias, n)
+}

@@ -1,0 +1,112 @@
+import type { KernelExports } from './module'
+import { SPLIT_MIN_MACS, sharedKernels } from './shared'
+
+/** Options of {@link matmulWasm}. */
+export interface MatmulOptions {
+  /** Read `a` as the transpose of a stored K×M matrix. */
+  readonly transA?: boolean
+  /** Read `b` as the transpose of a stored N×K matrix. */
+  readonly transB?: boolean
+  /** Epilogue: add `bias` (N values) to every row of the product, in float32, after the sum is complete. */
+  readonly bias?: Float32Array | undefined
+  /** Epilogue: then `x ≤ 0 ? +0 : x` (ReLU as `where(x ≤ 0, 0, x)`: NaN stays NaN). */
+  readonly relu?: boolean | undefined
+  /** At most this many threads (default: as many as the environment gives, see wasm/shared.ts). */
+  readonly threads?: 1 | 2 | undefined
+}
+
+/** Where one product runs: an instance, its memory, and a scratch area of the requested size. */
+interface Site {
+  readonly k: KernelExports
+  readonly f32: () => Float32Array
+  /** Two threads over the same memory, when the product is worth splitting. */
+  readonly split: ((name: 'pack' | 'gemm', mine: readonly number[], theirs: readonly number[]) => void) | null
+  /** Byte offset of the scratch area. */
+  readonly at: number
+  readonly release: () => void
+}
+
+/** The module with its own memory (no SharedArrayBuffer): one thread, scratch from `base` up. */
+export interface OwnMemory {
+  readonly k: KernelExports
+  /** Grows the memory to hold `bytes` past `base` and returns a view of all of it. */
+  readonly heap: (bytes: number) => Float32Array
+  readonly base: number
+}
+
+function site(bytes: number, macs: number, threads: number, own: () => OwnMemory): Site {
+  const s = sharedKernels()
+  if (s !== null) {
+    const at = s.alloc(bytes)
+    const two = threads >= 2 && macs >= SPLIT_MIN_MACS && s.threads() === 2
+    return { k: s.exports, f32: s.f32, split: two ? s.split : null, at, release: () => s.free(at) }
+  }
+  const o = own()
+  const view = o.heap(bytes)
+  return { k: o.k, f32: () => view, split: null, at: o.base, release: () => {} }
+}
+
+const align4 = (floats: number): number => Math.ceil(floats / 4) * 4
+
+/**
+ * C = op(A)·op(B) (+ bias, then ReLU) through the SIMD kernels, on two threads over shared memory when the product
+ * is large enough (and the environment has them), else on this thread; bit-identical either way.
+ */
+export function matmulSimd(
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  options: MatmulOptions,
+  own: () => OwnMemory,
+  out?: Float32Array,
+): Float32Array {
+  const Mp = (M + 3) & ~3
+  const Np = (N + 7) & ~7
+  const epilogue = options.bias !== undefined || options.relu === true
+  const oa = 0
+  const ob = oa + align4(M * K)
+  const oc = ob + align4(K * N)
+  const oap = oc + align4(Mp * Np)
+  const obp = oap + align4(Mp * K)
+  const oz = obp + align4(K * Np)
+  const end = oz + (epilogue ? Np : 0)
+  const s = site(end * 4, M * K * N, options.threads ?? 2, own)
+  try {
+    const f = s.f32()
+    const base = s.at / 4
+    const ptr = (floats: number) => s.at + floats * 4
+    f.set(a, base + oa)
+    f.set(b, base + ob)
+    if (epilogue) {
+      if (options.bias !== undefined) f.set(options.bias, base + oz)
+      f.fill(0, base + oz + (options.bias === undefined ? 0 : N), base + oz + Np)
+    }
+    const tA = options.transA ? 1 : 0
+    const tB = options.transB ? 1 : 0
+    const bias = epilogue ? ptr(oz) : 0
+    const relu = options.relu ? 1 : 0
+    const packArgs = [ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB] as const
+    const gemmArgs = [ptr(oap), ptr(obp), ptr(oc), bias, K, Np] as const
+    if (s.split === null) {
+      s.k.pack(...packArgs, 0, Mp, 0, Np)
+      s.k.gemm(...gemmArgs, 0, Mp, 0, Np, relu)
+    } else {
+      // Halves on panel boundaries (4 rows, 8 columns). Rows unless there are too few for two threads.
+      const mh = ((Mp >> 3) << 2) | 0
+      const nh = ((Np >> 4) << 3) | 0
+      s.split('pack', [...packArgs, 0, mh, 0, nh], [...packArgs, mh, Mp, nh, Np])
+      if (mh >= 8) s.split('gemm', [...gemmArgs, 0, mh, 0, Np, relu], [...gemmArgs, mh, Mp, 0, Np, relu])
+      else s.split('gemm', [...gemmArgs, 0, Mp, 0, nh, relu], [...gemmArgs, 0, Mp, nh, Np, relu])
+    }
+    const result = out ?? new Float32Array(M * N)
+    const view = s.f32()
+    const c = base + oc
+    if (Np === N) result.set(view.subarray(c, c + M * N))
+    else for (let i = 0; i < M; i++) result.set(view.subarray(c + i * Np, c + i * Np + N), i * N)
+    return result
+  } finally {
+    s.release()
+  }
+}

@@ -1,0 +1,356 @@
+import { KERNELS_WASM_SHARED_BASE64 } from './kernelsWasm'
+import { type KernelExports, type KernelName, type WasmMemory, PAGE, decode, wasmApi } from './module'
+
+/**
+ * The kernels over one shared WebAssembly memory, run by this thread and (in Node) one worker thread.
+ *
+ * The shared build of the module (scripts/build-wasm.mjs: `--importMemory --sharedMemory`) is instantiated here and
+ * in one persistent worker (worker_threads, started lazily by the first call that splits, `unref`ed so it never keeps
+ * the process alive) over the same memory. Buffers live in that memory ({@link SharedKernels.alloc}); both threads
+ * read and write them in place. {@link SharedKernels.split} runs one kernel on two disjoint parts at once: the worker
+ * takes its part from a control block (a small SharedArrayBuffer, `Atomics.notify`), this thread computes its own,
+ * then waits for the worker with `Atomics.wait`. The public API stays synchronous.
+ *
+ * Splitting an elementwise kernel, e.g. `adamw(p, g, m, v, mOut, vOut, uOut, pOut, n, ...scalars)` (what
+ * {@link SharedKernels.elementwise} does): cut [0, n) at n0, a multiple of the SIMD width (4 floats), and pass every
+ * pointer advanced by n0·4 bytes to the second part:
+ * ```text
+ * split('adamw', [p, g, m, v, mo, vo, uo, po, n0, ...s], [p + 4n0, g + 4n0, ..., po + 4n0, n - n0, ...s])
+ * ```
+ * Each element is computed by the same instructions whichever thread runs it, so the result is bit-identical to one
+ * call over [0, n). Split only work that outlasts the handoff (≈ 20–100 µs, more on a loaded machine; see
+ * {@link SPLIT_MIN_MACS} for matmul): below that, call the kernel directly on `exports`. A kernel run by `split` must
+ * only touch the memory it is given (the two instances have their own globals; the stub runtime allocates nothing).
+ *
+ * The thread count: 2 where the machine has two cores or more (`os.availableParallelism()` in Node ≥ 20.16, through
+ * `process.getBuiltinModule`; `navigator.hardwareConcurrency` in browsers), else 1; `DESCENT_THREADS=1` in the
+ * environment forces 1 in Node. In a browser the worker is a Web Worker loaded from a blob URL (a page whose
+ * Content-Security-Policy forbids blob: workers keeps one thread), and the main thread, which may not
+ * `Atomics.wait`, spins on the control block while the worker finishes its part.
+ * Where SharedArrayBuffer or shared WebAssembly memory is unavailable, {@link sharedKernels} is null and the callers
+ * use the module with its own memory (wasm/index.ts), one thread.
+ */
+export interface SharedKernels {
+  /** This thread's instance. */
+  readonly exports: KernelExports
+  readonly memory: WasmMemory
+  /** A Float32Array over the whole memory (a fresh view after growth). */
+  readonly f32: () => Float32Array
+  /** Reserves `bytes` bytes (16-byte aligned, growing the memory as needed); returns the byte offset. */
+  readonly alloc: (bytes: number) => number
+  /** Returns a block from {@link SharedKernels.alloc}. */
+  readonly free: (ptr: number) => void
+  /** How many threads {@link SharedKernels.split} uses now: 2 once the worker is up, else 1. Starts the worker. */
+  readonly threads: () => number
+  /** How many kernel calls the worker has run (tests check that a split happened). */
+  readonly splits: () => number
+  /** 'one' (one thread wanted here), 'starting', 'up', or 'failed' (the worker did not start: one thread). */
+  readonly workerState: () => 'one' | 'starting' | 'up' | 'failed'
+  /**
+   * Runs `name(...mine)` on this thread and `name(...theirs)` on the worker at the same time and returns when both
+   * are done (both here, one after the other, while the worker is not up or threads are limited to 1).
+   */
+  readonly split: (name: KernelName, mine: readonly number[], theirs: readonly number[]) => void
+  /**
+   * An elementwise kernel `name(...ptrs, n, ...scalars)` over [0, n): split at a multiple of 4 elements into a part
+   * for each thread (every non-zero pointer advanced by 4 bytes per element, zero pointers — absent outputs — left
+   * at 0) from {@link ELEMENTWISE_SPLIT_MIN} elements, else one call here. Bit-identical to one call.
+   */
+  readonly elementwise: (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]) => void
+}
+
+/**
+ * The smallest matmul (M·K·N multiply-adds) worth two threads: below it the handoff costs more than half the
+ * product saves. Measured with bench/threads.ts on the 2-vCPU bench machine (docs/performance.md).
+ */
+export const SPLIT_MIN_MACS = 1 << 21
+
+/**
+ * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}):
+ * below it the handoff (≈ 20–100 µs) costs more than half the pass saves.
+ */
+export const ELEMENTWISE_SPLIT_MIN = 1 << 16
+
+const MAX_ARGS = 32
+// Control block (Int32 slots): JOB = job number posted by this thread, DONE = the last job the worker finished,
+// FN = kernel index (in the sorted list of exported functions, the same in both instances), ARGC, STATUS = 1 when
+// the worker's kernel threw, READY = 1 once the worker's instance is up (−1 when it failed).
+const JOB = 0
+const DONE = 1
+const FN = 2
+const ARGC = 3
+const STATUS = 4
+const READY = 5
+const ARGS_AT = 32
+
+/**
+ * The worker's program, as a script (no file to resolve from dist/, ESM or CJS, or from a bundle): Node runs it with
+ * `eval: true` and hands over the module, memory and control block as workerData; a browser loads it from a blob URL
+ * and gets them in its first message. It then serves jobs until the process (or page) ends.
+ */
+const SERVE = `
+  function serve({ module, memory, control }) {
+    const ctl = new Int32Array(control, 0, ${ARGS_AT / 4})
+    const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS})
+    let fns
+    try {
+      const ex = new WebAssembly.Instance(module, { env: { memory } }).exports
+      fns = Object.keys(ex).filter((k) => typeof ex[k] === 'function').sort().map((k) => ex[k])
+      Atomics.store(ctl, ${READY}, 1)
+    } catch {
+      Atomics.store(ctl, ${READY}, -1)
+    }
+    Atomics.notify(ctl, ${READY})
+    let seq = 0
+    while (fns !== undefined) {
+      Atomics.wait(ctl, ${JOB}, seq)
+      seq = Atomics.load(ctl, ${JOB})
+      let status = 0
+      try {
+        fns[ctl[${FN}]](...args.subarray(0, ctl[${ARGC}]))
+      } catch {
+        status = 1
+      }
+      ctl[${STATUS}] = status
+      Atomics.store(ctl, ${DONE}, seq)
+      Atomics.notify(ctl, ${DONE})
+    }
+  }
+`
+const NODE_WORKER = `${SERVE}\n  serve(process.getBuiltinModule('node:worker_threads').workerData)\n`
+const BROWSER_WORKER = `${SERVE}\n  onmessage = (e) => {\n    onmessage = null\n    serve(e.data)\n  }\n`
+
+/** What the worker gets: the compiled module, the shared memory, the control block. */
+interface WorkerData {
+  readonly module: object
+  readonly memory: WasmMemory
+  readonly control: SharedArrayBuffer
+}
+interface NodeProcess {
+  readonly env?: Record<string, string | undefined>
+  readonly getBuiltinModule?: (id: string) => unknown
+}
+type NodeWorkerCtor = new (code: string, options: { eval: true; workerData: WorkerData }) => { unref(): void }
+interface BrowserGlobals {
+  readonly Worker?: new (url: string) => { postMessage(data: WorkerData): void; onerror: (() => void) | null }
+  readonly Blob?: new (parts: string[], options: { type: string }) => object
+  readonly URL?: { createObjectURL?: (blob: object) => string }
+  readonly navigator?: { hardwareConcurrency?: number }
+}
+
+/**
+ * How many threads to use here, and how to start the worker: see {@link SharedKernels}. `onFail` is called when a
+ * browser worker fails to load (a Content-Security-Policy without blob: workers).
+ */
+function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, onFail: () => void) => void } {
+  const proc = (globalThis as { process?: NodeProcess }).process
+  const get = proc?.getBuiltinModule
+  if (get !== undefined) {
+    if (proc?.env?.['DESCENT_THREADS'] === '1') return { count: 1 }
+    const os = get('node:os') as { availableParallelism?: () => number }
+    const Worker = (get('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined)?.Worker
+    if (Worker === undefined || (os.availableParallelism?.() ?? 1) < 2) return { count: 1 }
+    return { count: 2, start: (workerData) => new Worker(NODE_WORKER, { eval: true, workerData }).unref() }
+  }
+  const g = globalThis as BrowserGlobals
+  const { Worker, Blob } = g
+  const createObjectURL = g.URL?.createObjectURL
+  if (Worker === undefined || Blob === undefined || createObjectURL === undefined) return { count: 1 }
+  if ((g.navigator?.hardwareConcurrency ?? 1) < 2) return { count: 1 }
+  return {
+    count: 2,
+    start: (data, onFail) => {
+      const w = new Worker(createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' })))
+      w.onerror = onFail
+      w.postMessage(data)
+    },
+  }
+}
+
+/** First-fit allocator over [base, ∞) of `memory`, with coalescing; grows the memory on demand. */
+function allocator(memory: WasmMemory, base: number): Pick<SharedKernels, 'alloc' | 'free'> {
+  let top = base
+  const sizes = new Map<number, number>()
+  const holes: { ptr: number; size: number }[] = [] // sorted by ptr, never adjacent
+  const alloc = (bytes: number): number => {
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16)
+    const i = holes.findIndex((h) => h.size >= size)
+    let ptr: number
+    if (i >= 0) {
+      const h = holes[i]!
+      ptr = h.ptr
+      if (h.size === size) holes.splice(i, 1)
+      else holes[i] = { ptr: h.ptr + size, size: h.size - size }
+    } else {
+      ptr = top
+      top += size
+      const have = memory.buffer.byteLength
+      if (top > have) memory.grow(Math.ceil((top - have) / PAGE))
+    }
+    sizes.set(ptr, size)
+    return ptr
+  }
+  const free = (ptr: number): void => {
+    const size = sizes.get(ptr)
+    if (size === undefined) throw new Error(`sharedKernels.free: ${ptr} was not allocated`)
+    sizes.delete(ptr)
+    let i = holes.findIndex((h) => h.ptr > ptr)
+    if (i < 0) i = holes.length
+    let hole = { ptr, size }
+    const next = holes[i]
+    if (next !== undefined && ptr + size === next.ptr) {
+      hole = { ptr, size: size + next.size }
+      holes.splice(i, 1)
+    }
+    const prev = holes[i - 1]
+    if (prev !== undefined && prev.ptr + prev.size === ptr) {
+      hole = { ptr: prev.ptr, size: prev.size + hole.size }
+      holes.splice(--i, 1)
+    }
+    if (hole.ptr + hole.size === top) top = hole.ptr
+    else holes.splice(i, 0, hole)
+  }
+  return { alloc, free }
+}
+
+function create(): SharedKernels | null {
+  const api = wasmApi()
+  if (api === undefined || typeof SharedArrayBuffer === 'undefined') return null
+  // A browser page that is not cross-origin isolated has no SharedArrayBuffer (or refuses to share it).
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === false) return null
+  const module = new api.Module(decode(KERNELS_WASM_SHARED_BASE64))
+  // The maximum is reserved as address space up front (not memory): 4 GiB where the engine allows it, less on
+  // engines that refuse a shared memory that large.
+  let memory: WasmMemory | undefined
+  for (const maximum of [65536, 16384, 4096]) {
+    try {
+      memory = new api.Memory({ initial: 2, maximum, shared: true })
+      break
+    } catch {
+      // try a smaller reservation
+    }
+  }
+  if (memory === undefined || !(memory.buffer instanceof SharedArrayBuffer)) return null
+  const exports = new api.Instance(module, { env: { memory } }).exports as KernelExports
+  const names = Object.keys(exports)
+    .filter((k) => typeof (exports as unknown as Record<string, unknown>)[k] === 'function')
+    .sort()
+  const control = new SharedArrayBuffer(ARGS_AT + 8 * MAX_ARGS)
+  const ctl = new Int32Array(control, 0, ARGS_AT / 4)
+  const args = new Float64Array(control, ARGS_AT, MAX_ARGS)
+  const wanted = wantedThreads()
+  let started = false
+  let job = 0
+  let view = new Float32Array(memory.buffer)
+
+  const threads = (): number => {
+    if (wanted.count === 1) return 1
+    if (!started) {
+      started = true
+      const fail = () => Atomics.store(ctl, READY, -1)
+      try {
+        wanted.start({ module, memory, control }, fail)
+      } catch {
+        fail()
+      }
+    }
+    return Atomics.load(ctl, READY) === 1 ? 2 : 1
+  }
+
+  // A browser's main thread may not block (Atomics.wait throws there): it spins on the control block instead.
+  let canBlock = true
+  const waitForWorker = (): void => {
+    for (let done = Atomics.load(ctl, DONE); done !== job; done = Atomics.load(ctl, DONE)) {
+      if (!canBlock) continue
+      try {
+        Atomics.wait(ctl, DONE, done)
+      } catch {
+        canBlock = false
+      }
+    }
+  }
+
+  const split = (name: KernelName, mine: readonly number[], theirs: readonly number[]): void => {
+    const fn = exports[name] as (...xs: number[]) => void
+    if (threads() < 2) {
+      fn(...mine)
+      fn(...theirs)
+      return
+    }
+    if (theirs.length > MAX_ARGS) throw new RangeError(`split: at most ${MAX_ARGS} arguments`)
+    args.set(theirs)
+    ctl[FN] = names.indexOf(name)
+    ctl[ARGC] = theirs.length
+    Atomics.store(ctl, JOB, ++job)
+    Atomics.notify(ctl, JOB)
+    try {
+      fn(...mine)
+    } finally {
+      waitForWorker()
+    }
+    if (ctl[STATUS] !== 0) throw new Error(`split: the worker's ${name} kernel failed`)
+  }
+
+  const elementwise = (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]): void => {
+    if (n < ELEMENTWISE_SPLIT_MIN || threads() < 2) {
+      ;(exports[name] as (...xs: number[]) => void)(...ptrs, n, ...scalars)
+      return
+    }
+    const n0 = (n >> 3) << 2
+    const shifted = ptrs.map((p) => (p === 0 ? 0 : p + n0 * 4))
+    split(name, [...ptrs, n0, ...scalars], [...shifted, n - n0, ...scalars])
+  }
+
+  const workerState = (): 'one' | 'starting' | 'up' | 'failed' => {
+    if (threads() < 2 && !started) return 'one'
+    const ready = Atomics.load(ctl, READY)
+    return ready === 1 ? 'up' : ready === 0 ? 'starting' : 'failed'
+  }
+
+  return {
+    exports,
+    memory,
+    f32: () =>
+      view.buffer === memory.buffer && view.length * 4 === memory.buffer.byteLength
+        ? view
+        : (view = new Float32Array(memory.buffer)),
+    ...allocator(memory, PAGE),
+    threads,
+    splits: () => job,
+    workerState,
+    split,
+    elementwise,
+  }
+}
+
+let shared: SharedKernels | null | undefined
+
+/**
+ * @internal The kernels over shared memory (see {@link SharedKernels}), or null where SharedArrayBuffer, shared
+ * WebAssembly memory or SIMD is unavailable. Created once, lazily.
+ */
+export function sharedKernels(): SharedKernels | null {
+  if (shared !== undefined) return shared
+  try {
+    shared = create()
+  } catch {
+    shared = null
+  }
+  return shared
+}
+
+/**
+ * @internal Resolves when the worker is up (true), or false when this environment runs one thread. For tests and
+ * benchmarks, which want the two-thread path from their first call; library calls never wait for it.
+ */
+export async function whenThreadsReady(timeoutMs = 10_000): Promise<boolean> {
+  const k = sharedKernels()
+  if (k === null) return false
+  const t0 = Date.now()
+  while (Date.now() - t0 < timeoutMs) {
+    const state = k.workerState()
+    if (state !== 'starting') return state === 'up'
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  return false
+}

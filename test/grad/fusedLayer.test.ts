@@ -1,0 +1,241 @@
+/**
+ * The fused MLP ops: `relu` as one primitive (its derivative one masked pass reading x) and `linear` (x·w + b in one
+ * kernel call). Expected values come from the math (relu'(x) = [x > 0], the closed-form products of a dense layer),
+ * float64 central differences (checkGrads, up to order 3), and the composed ops they replace, bit for bit.
+ */
+import { describe, expect, it } from 'vitest'
+import {
+  type Tensor,
+  ShapeError,
+  add,
+  cast,
+  checkGrads,
+  grad,
+  hessian,
+  jvp,
+  lessEqual,
+  linear,
+  matmul,
+  mul,
+  ops,
+  relu,
+  square,
+  tensor,
+  transpose,
+  vjp,
+} from '../../src/index'
+import { randTensor, rng } from './_numeric'
+
+const bits = (t: Tensor): number[] => Array.from(t.data)
+const sameBits = (a: Tensor, b: Tensor): void => {
+  expect(a.dtype).toBe(b.dtype)
+  expect(a.shape).toEqual(b.shape)
+  const x = a.data
+  const y = b.data
+  expect(x.length).toBe(y.length)
+  for (let i = 0; i < x.length; i++) expect(Object.is(x[i], y[i]), `element ${i}: ${x[i]} vs ${y[i]}`).toBe(true)
+}
+/** The relu it replaces: where(x ≤ 0, 0, x). */
+const reluT = (x: Tensor): Tensor => relu(x)
+const linearT = (x: Tensor, w: Tensor, b: Tensor): Tensor => linear(x, w, b)
+const reluComposed = (x: Tensor): Tensor => ops.where(lessEqual(x, 0), 0, x)
+
+describe('relu (one primitive)', () => {
+  const special = [-1, -0, 0, 2.5, NaN, -Infinity, Infinity, 1e-45, -1e-45]
+
+  it('values: max(x, 0), relu(−0) = +0, NaN stays NaN', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const y = relu(tensor(special, [special.length], dtype))
+      expect(y.dtype).toBe(dtype)
+      const want = [0, 0, 0, 2.5, NaN, 0, Infinity, dtype === 'float32' ? Math.fround(1e-45) : 1e-45, 0]
+      bits(y).forEach((v, i) => expect(Object.is(v, want[i]), `relu(${special[i]}) = ${v}`).toBe(true))
+    }
+  })
+
+  it("VJP and JVP: ȳ·[x > 0] with relu'(0) = 0 and derivative 1 at NaN; a NaN cotangent at x ≤ 0 is zeroed", () => {
+    const x = tensor(special, [special.length], 'float64')
+    const want = [0, 0, 0, 1, 1, 0, 1, 1, 0]
+    const [, back] = vjp(reluT, x)
+    expect(
+      bits(
+        back(
+          tensor(
+            special.map(() => 1),
+            [special.length],
+            'float64',
+          ),
+        )[0],
+      ),
+    ).toEqual(want)
+    const [, t] = jvp(
+      relu,
+      [x],
+      [
+        tensor(
+          special.map(() => 1),
+          [special.length],
+          'float64',
+        ),
+      ],
+    )
+    expect(bits(t)).toEqual(want)
+    const [gNaN] = back(
+      tensor(
+        special.map(() => NaN),
+        [special.length],
+        'float64',
+      ),
+    )
+    bits(gNaN).forEach((v, i) => expect(Object.is(v, want[i] === 0 ? 0 : NaN), `x = ${special[i]}`).toBe(true))
+    expect(grad((v: number) => relu(v))(0)).toBe(0)
+    expect(grad((v: number) => relu(v))(-0)).toBe(0)
+    expect(grad((v: number) => relu(v))(3)).toBe(1)
+  })
+
+  it('bit for bit the values and gradients of where(x ≤ 0, 0, x), float32 and float64', () => {
+    const r = rng(7)
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = cast(tensor([...special, ...Array.from({ length: 199 }, () => 4 * r() - 2)], [13, 16]), dtype)
+      const u = cast(randTensor(r, [13, 16]), dtype)
+      sameBits(relu(x), reluComposed(x))
+      const [, b1] = vjp(reluT, x)
+      const [, b2] = vjp(reluComposed, x)
+      sameBits(b1(u)[0], b2(u)[0])
+    }
+  })
+
+  it('second derivative: hessian of Σ relu(x)² is diag(2·[x > 0])', () => {
+    const x = tensor([-1.5, 0, 0.5, 2], [4], 'float64')
+    const h = hessian((v: Tensor) => ops.sum(square(relu(v))))(x) as Tensor
+    expect(h.toArray()).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 2, 0],
+      [0, 0, 0, 2],
+    ])
+  })
+
+  it('checkGrads to order 3 away from the kink (reluMask differentiated through itself)', () => {
+    const r = rng(3)
+    // |x| ≥ 0.25, so ±eps never crosses 0
+    const x = tensor(
+      Array.from({ length: 12 }, () => (r() < 0.5 ? -1 : 1) * (0.25 + r())),
+      [3, 4],
+      'float64',
+    )
+    const f = (v: Tensor) => ops.sum(mul(relu(v), mul(v, v)))
+    expect(() => checkGrads(f, [x], { order: 3 })).not.toThrow()
+  })
+})
+
+describe('linear (x·w + b as one op)', () => {
+  const composed = (x: Tensor, w: Tensor, b: Tensor): Tensor => add(matmul(x, w), b)
+
+  it('values from the definition: y_ij = Σ_k x_ik·w_kj + b_j', () => {
+    const x = tensor([
+      [1, 2, 3],
+      [-1, 0, 2],
+    ])
+    const w = tensor([
+      [1, 0],
+      [0, 1],
+      [2, -1],
+    ])
+    const y = linear(x, w, tensor([0.5, -2]))
+    expect(y.shape).toEqual([2, 2])
+    expect(y.toArray()).toEqual([
+      [1 + 6 + 0.5, 2 - 3 - 2],
+      [-1 + 4 + 0.5, 0 - 2 - 2],
+    ])
+    expect(linear(tensor([1, 2, 3]), w, tensor([0, 0])).toArray()).toEqual([7, -1])
+  })
+
+  it('gradients from the closed forms: x̄ = ȳ·wᵀ, w̄ = xᵀ·ȳ, b̄ = Σ_rows ȳ', () => {
+    const r = rng(11)
+    const [x, w, b, u] = [randTensor(r, [3, 4]), randTensor(r, [4, 5]), randTensor(r, [5]), randTensor(r, [3, 5])]
+    const [, back] = vjp(linearT, x, w, b)
+    const [gx, gw, gb] = back(u)
+    const X = x.toArray() as number[][]
+    const W = w.toArray() as number[][]
+    const U = u.toArray() as number[][]
+    const want = {
+      x: X.map((row, i) => row.map((_, k) => W[k]!.reduce((s, wkj, j) => s + U[i]![j]! * wkj, 0))),
+      w: W.map((row, k) => row.map((_, j) => X.reduce((s, xi, i) => s + xi[k]! * U[i]![j]!, 0))),
+      b: U[0]!.map((_, j) => U.reduce((s, ui) => s + ui[j]!, 0)),
+    }
+    const close = (a: Tensor, e: number[] | number[][]) =>
+      (e.flat() as number[]).forEach((v, i) => expect(a.data[i]).toBeCloseTo(v, 12))
+    close(gx, want.x)
+    close(gw, want.w)
+    close(gb, want.b)
+  })
+
+  it.each([
+    ['2-D x', [3, 4]],
+    ['1-D x', [4]],
+    ['3-D x (leading batch axes)', [2, 3, 4]],
+  ])('checkGrads to order 3 in float64: %s', (_, xShape) => {
+    const r = rng(5)
+    const args: [Tensor, Tensor, Tensor] = [randTensor(r, xShape), randTensor(r, [4, 3]), randTensor(r, [3])]
+    // a nonlinear head, so that the second and third derivatives reach every argument
+    const f = (x: Tensor, w: Tensor, b: Tensor) => ops.sum(mul(linear(x, w, b), linear(x, w, b)))
+    expect(() => checkGrads(f, args, { order: 3 })).not.toThrow()
+  })
+
+  it('bit for bit the values and gradients of add(matmul(x, w), b): float32 TS loop and SIMD kernel, float64', () => {
+    const r = rng(9)
+    const cases: [number, number, number, 'float32' | 'float64'][] = [
+      [3, 4, 5, 'float32'], // below the SIMD threshold
+      [32, 40, 24, 'float32'], // through the SIMD kernel
+      [6, 7, 5, 'float64'],
+    ]
+    for (const [m, k, n, dtype] of cases) {
+      const [x, w, b, u] = [[m, k], [k, n], [n], [m, n]].map((s) => cast(randTensor(r, s), dtype)) as Tensor[]
+      sameBits(linear(x!, w!, b!), composed(x!, w!, b!))
+      const [, b1] = vjp(linearT, x!, w!, b!)
+      const [, b2] = vjp(composed, x!, w!, b!)
+      const g1 = b1(u!)
+      const g2 = b2(u!)
+      g1.forEach((g, i) => sameBits(g, g2[i]!))
+    }
+  })
+
+  it('promotes: a float64 bias gives a float64 result equal to the composed ops, and float32 cotangents for x, w', () => {
+    const r = rng(13)
+    const x = cast(randTensor(r, [2, 3]), 'float32')
+    const w = cast(randTensor(r, [3, 2]), 'float32')
+    const b = randTensor(r, [2])
+    sameBits(linear(x, w, b), composed(x, w, b))
+    const [, back] = vjp(linearT, x, w, b)
+    const [gx, gw, gb] = back(tensor([1, 1, 1, 1], [2, 2], 'float64'))
+    expect([gx.dtype, gw.dtype, gb.dtype]).toEqual(['float32', 'float32', 'float64'])
+    expect(bits(gb)).toEqual([2, 2])
+  })
+
+  it('composes with relu and the rest of the ops (an MLP loss) and matches the composed model', () => {
+    const r = rng(17)
+    const p = { w1: randTensor(r, [5, 4]), b1: randTensor(r, [4]), w2: randTensor(r, [4, 3]), b2: randTensor(r, [3]) }
+    const x = randTensor(r, [6, 5])
+    const fused = (q: typeof p) => ops.sum(ops.logSoftmax(linear(relu(linear(x, q.w1, q.b1)), q.w2, q.b2)))
+    const plain = (q: typeof p) => ops.sum(ops.logSoftmax(composed(reluComposed(composed(x, q.w1, q.b1)), q.w2, q.b2)))
+    const g1 = grad(fused)(p)
+    const g2 = grad(plain)(p)
+    for (const k of ['w1', 'b1', 'w2', 'b2'] as const) sameBits(g1[k], g2[k])
+    expect(() => checkGrads(fused, [p], { order: 2 })).not.toThrow()
+  })
+
+  it('refuses mismatched shapes with a ShapeError naming them', () => {
+    const w = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ])
+    expect(() => linear(tensor([[1, 2]]), w, tensor([0, 0]))).toThrow(ShapeError)
+    expect(() => linear(tensor([[1, 2, 3]]), w, tensor([0, 0, 0]))).toThrow(/bias must have shape \[2\]/)
+    expect(() => linear(tensor([[1, 2, 3]]), w, tensor(0))).toThrow(ShapeError)
+    expect(() => linear(tensor([1, 2, 3]), tensor([1, 2, 3]), tensor([0]))).toThrow(/w of shape \[k, n\]/)
+    expect(() => linear(tensor(1), w, tensor([0, 0]))).toThrow(ShapeError)
+    // a [out, in] matrix is accepted once transposed, as the message says
+    expect(linear(tensor([[1, 2]]), transpose(w), tensor([0, 0, 0])).toArray()).toEqual([[5, 11, 17]])
+  })
+})
