@@ -63,20 +63,28 @@ const mlp = (sizes: string, b: string): Workload => ({
   inQuick: true,
   isolatable: true,
 })
+const MATMUL_HEADS: readonly Head[] = [
+  { prefix: 'descent matmul (SIMD wasm, 1 thread)', label: '1 thread' },
+  { prefix: 'descent matmul (SIMD wasm, 2 threads', label: '2 threads' },
+]
+const matmul = (size: string, inQuick: boolean): Workload => ({
+  id: `matmul-${size}`,
+  script: 'matmul.ts',
+  args: [size],
+  heads: MATMUL_HEADS,
+  inQuick,
+  isolatable: false,
+})
 const WORKLOADS: readonly Workload[] = [
   adam('100000', 'adam-1e5', true),
   adam('1000000', 'adam-1e6', true),
   adam('10000000', 'adam-1e7', false),
   mlp('784,256,10', '128'),
   mlp('64,64,10', '32'),
-  {
-    id: 'matmul-512',
-    script: 'matmul.ts',
-    args: ['512'],
-    heads: [{ prefix: 'descent matmul (SIMD', label: 'SIMD matmul' }],
-    inQuick: true,
-    isolatable: false,
-  },
+  matmul('512', true),
+  matmul('1024', false),
+  matmul('256', false),
+  matmul('128x784x256', false),
 ]
 
 const selected = WORKLOADS.filter((w) => (only === null ? !quick || w.inQuick : only.includes(w.id)))
@@ -170,6 +178,13 @@ for (const w of selected) {
         `${qOwn === undefined ? '' : ` (own process ${qOwn.toFixed(3)}×)`}; for a steadier figure on a shared ` +
         'machine: npx tsx bench/ab-diagnostics.ts (interleaved A/B)',
     )
+  }
+  // Issue 13: two threads against one (the same kernel, timed interleaved in one process).
+  const [one, two] = MATMUL_HEADS.map((h) => rs.find((r) => r.kind === 'descent' && r.impl.startsWith(h.prefix)))
+  if (one !== undefined && two !== undefined) {
+    const q = one.medianMs / two.medianMs
+    ratios.push({ workload: w.id, descent: two.impl, versus: one.impl, ratio: q })
+    lines.push('', `two threads: ${q.toFixed(2)}× the speed of one (median of one thread ÷ median of two)`)
   }
   sections.push(lines.join('\n'))
 }

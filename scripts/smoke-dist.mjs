@@ -38,6 +38,22 @@ assert.deepEqual(
 )
 assert.deepEqual(Object.keys(esm).sort(), Object.keys(perModule).sort())
 
+// descent-ts/contrib, /losses and /projections: the main entry's namespaces, name by name and the very same functions,
+// in each layout.
+for (const name of ['contrib', 'losses', 'projections']) {
+  const barrel = name === 'losses' ? 'grad/losses' : name
+  for (const [format, sub, main] of [
+    ['esm', await import(`descent-ts/${name}`), esm],
+    ['cjs', require(`descent-ts/${name}`), cjs],
+    ['per-module esm', await import(`../dist/${barrel}/index.js`), perModule],
+  ]) {
+    const keys = Object.keys(sub).filter((k) => k !== 'default')
+    assert.deepEqual(keys.sort(), Object.keys(main[name]).sort(), `${format} descent-ts/${name}`)
+    for (const k of keys) assert.equal(sub[k], main[name][k], `${format} descent-ts/${name}: ${k}`)
+  }
+  console.log(`dist ${name}: descent-ts/${name} is the main entry's ${name} (esm, cjs, per-module esm)`)
+}
+
 // descent-ts/testing: its own entry (it alone loads fast-check), loadable with import and require.
 const testingEsm = await import('descent-ts/testing')
 const testingCjs = require('descent-ts/testing')

@@ -119,11 +119,19 @@ try {
     if (JSON.stringify(product) !== '[[22,28]]') throw new Error('gpu matmul: ' + JSON.stringify(product))
     setBackend('auto')
     releaseGpu()
+    const boxed = projectionBox({ w: tensor([-1, 2]) }, 0, 1).w.toArray()
+    if (JSON.stringify(boxed) !== '[0,1]') throw new Error('projectionBox: ' + JSON.stringify(boxed))
+    if (l2Loss(tensor(3), tensor(1)).item() !== 2) throw new Error('l2Loss')
+    if (typeof muon(0.02).update !== 'function') throw new Error('muon')
     console.log('packed tarball: ok')`
   const names = 'DescentError, applyGradients, initTrainState, matmul, setBackend, sgd, tensor'
-  const imports = `import { ${names} } from 'descent-ts'\nimport { theorems, verifyTheorem } from 'descent-ts/testing'\nimport { releaseGpu, useGpu } from 'descent-ts/gpu'\n`
-  const requires = `const { ${names} } = require('descent-ts')\nconst { theorems, verifyTheorem } = require('descent-ts/testing')\nconst { releaseGpu, useGpu } = require('descent-ts/gpu')\n`
-  const typed = `declare const console: { log(...args: unknown[]): void }\nimport type { TrainState } from 'descent-ts'\nimport type { GpuInfo } from 'descent-ts/gpu'\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
+  const imports =
+    `import { ${names} } from 'descent-ts'\nimport { theorems, verifyTheorem } from 'descent-ts/testing'\nimport { releaseGpu, useGpu } from 'descent-ts/gpu'\n` +
+    `import { muon } from 'descent-ts/contrib'\nimport { l2Loss } from 'descent-ts/losses'\nimport { projectionBox } from 'descent-ts/projections'\n`
+  const requires =
+    `const { ${names} } = require('descent-ts')\nconst { theorems, verifyTheorem } = require('descent-ts/testing')\nconst { releaseGpu, useGpu } = require('descent-ts/gpu')\n` +
+    `const { muon } = require('descent-ts/contrib')\nconst { l2Loss } = require('descent-ts/losses')\nconst { projectionBox } = require('descent-ts/projections')\n`
+  const typed = `declare const console: { log(...args: unknown[]): void }\nimport type { TrainState } from 'descent-ts'\nimport type { GpuInfo } from 'descent-ts/gpu'\nimport type { MuonOptions } from 'descent-ts/contrib'\nconst muonOptions: MuonOptions = {}\nvoid muonOptions\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
   writeFileSync(join(app, 'esm.mjs'), imports + use)
   writeFileSync(join(app, 'cjs.cjs'), requires + use)
   writeFileSync(join(app, 'main.ts'), imports + typed + use)
@@ -187,6 +195,22 @@ try {
     return [js.length, fromSources.outputFiles[0].text.length]
   }
 
+  // An app that uses one projection: from descent-ts/projections a bundler keeps that one; through the main entry's
+  // namespace object (projections.projectionBox) it keeps every member of the namespace.
+  const projectionBundles = () =>
+    Promise.all(
+      [
+        ['via-subpath.mjs', "import { projectionBox } from 'descent-ts/projections'", 'projectionBox'],
+        ['via-namespace.mjs', "import { projections } from 'descent-ts'", 'projections.projectionBox'],
+      ].map(async ([file, header, call]) => {
+        writeFileSync(
+          join(app, file),
+          `${header}\nimport { tensor } from 'descent-ts'\nconsole.log(${call}({ w: tensor([-1, 2]) }, 0, 1).w.toArray())\n`,
+        )
+        return (await bundleSgd({ entryPoints: [join(app, file)] })).outputFiles[0].text.length
+      }),
+    )
+
   // A training app (autodiff, adam, trainStep, matmul) bundled from the per-module layout runs as it does unbundled:
   // "sideEffects": false must not let a bundler drop a module the app needs.
   writeFileSync(
@@ -222,7 +246,7 @@ console.log(JSON.stringify([info.loss, Array.from(state.params.w.dataSync())]))
 
   // Independent checks, run side by side: the package as shipped (publint; attw: every entry under node10, node16
   // ESM/CJS and bundler resolution), the consumers, the bundle.
-  const [, , esmOut, cjsOut, , , , sgdBytes] = await Promise.all([
+  const [, , esmOut, cjsOut, , , , sgdBytes, , projectionBytes] = await Promise.all([
     runAsync(bin('publint'), ['run', join(modules, 'descent-ts'), '--pack', 'false', '--strict'], app),
     runAsync(bin('attw'), [tarball, '--no-definitely-typed', '--format', 'ascii'], app),
     runAsync(process.execPath, ['esm.mjs'], app),
@@ -230,6 +254,7 @@ console.log(JSON.stringify([info.loss, Array.from(state.params.w.dataSync())]))
     ...typescript,
     sgdBundle(),
     trainBundle(),
+    projectionBundles(),
   ])
   assert.match(esmOut, /packed tarball: ok/)
   assert.match(cjsOut, /packed tarball: ok/)
@@ -246,6 +271,13 @@ console.log(JSON.stringify([info.loss, Array.from(state.params.w.dataSync())]))
   )
   assert.ok(dist <= SGD_BUNDLE_CEILING, `the sgd-only bundle is ${dist} bytes, over ${SGD_BUNDLE_CEILING}`)
   assert.ok(dist <= sources * 1.1, `the package adds ${(dist / sources - 1) * 100}% to the sgd bundle`)
+
+  const [viaSubpath, viaNamespace] = projectionBytes
+  console.log(
+    `one-projection app bundle: ${(viaSubpath / KB).toFixed(1)} KB from descent-ts/projections, ` +
+      `${(viaNamespace / KB).toFixed(1)} KB through the projections namespace`,
+  )
+  assert.ok(viaSubpath < viaNamespace, 'the subpath entry keeps a bundle smaller than the namespace does')
 
   // The import of the main entry in a fresh process (median of 7), printed: the wall time, and the CPU time the
   // process spent on it, which a busy machine inflates less.

@@ -323,6 +323,7 @@ const RUNTIME_EXPORTS = [
 const CONTRIB_EXPORTS = [
   'scaleByMuon',
   'muon',
+  'muonDimensionNumbers',
   'scheduleFree',
   'scheduleFreeEvalParams',
   'scheduleFreeSgd',
@@ -359,6 +360,8 @@ const CONTRIB_EXPORTS = [
   'scaleByMomoAdam',
   'momoAdam',
   'mechanize',
+  'scaleByGalore',
+  'galore',
 ]
 
 const TREE_EXPORTS = [

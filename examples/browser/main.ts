@@ -11,6 +11,7 @@
 import { type BackendChoice, type History, getBackend, lossCurveSvg, setBackend } from '../../src/index'
 import { useGpu } from '../../src/gpu/index'
 import { wasmAvailable } from '../../src/kernels/wasm/index'
+import { sharedKernels } from '../../src/kernels/wasm/shared'
 import type { DemoMeta } from './build'
 import { type GpuCheck, checkGpu } from './gpuCheck'
 import { type DigitBytes, trainMnist } from './trainMnist'
@@ -45,6 +46,11 @@ export interface DemoReport {
   readonly train: number
   readonly test: number
   readonly wasmSimd: boolean
+  /**
+   * The matmul threads: whether the page is cross-origin isolated (SharedArrayBuffer), the worker's state ('up':
+   * two threads; 'none': no shared memory, the one-thread fallback) and how many kernel calls it ran.
+   */
+  readonly threads: { readonly isolated: boolean; readonly state: string; readonly splits: number }
   /** Whether `useGpu()` (hardware GPUs only) installed gpu.js for the training's large matmuls, and on what or why not. */
   readonly gpu: { readonly used: boolean; readonly detail: string }
   readonly curveUpdates: number
@@ -184,6 +190,11 @@ async function main(): Promise<void> {
     train: meta.train,
     test: meta.test,
     wasmSimd,
+    threads: {
+      isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+      state: sharedKernels()?.workerState() ?? 'none',
+      splits: sharedKernels()?.splits() ?? 0,
+    },
     gpu,
     curveUpdates,
     digits,

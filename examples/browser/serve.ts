@@ -1,6 +1,7 @@
 /**
  * A static file server for the built demo (node:http only), on 127.0.0.1. It sends the cross-origin isolation
- * headers (COOP/COEP) so the page may use SharedArrayBuffer, which gpu.js's threaded WebAssembly mode needs.
+ * headers (COOP/COEP) so the page may use SharedArrayBuffer, which descent's two-thread kernels and gpu.js's threaded
+ * WebAssembly mode need; not for a URL with `?isolated=0` (the page then runs the one-thread fallback).
  *
  * `npm run demo:browser` builds the demo and serves it at http://127.0.0.1:8080/ (PORT overrides the port).
  */
@@ -28,7 +29,12 @@ export interface DemoServer {
 export function serveDemo(root: string, port = 0): Promise<DemoServer> {
   const base = resolve(root)
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const path = decodeURIComponent(url.pathname)
+    const isolation =
+      url.searchParams.get('isolated') === '0'
+        ? {}
+        : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
     const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path))
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
@@ -42,8 +48,7 @@ export function serveDemo(root: string, port = 0): Promise<DemoServer> {
       (body) => {
         res.writeHead(200, {
           'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-          'cross-origin-opener-policy': 'same-origin',
-          'cross-origin-embedder-policy': 'require-corp',
+          ...isolation,
           'cache-control': 'no-store',
         })
         res.end(req.method === 'HEAD' ? undefined : body)

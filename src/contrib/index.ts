@@ -1,6 +1,12 @@
 // optax.contrib: the newer optimizers, listed by name (no `export *`). Exported from the root as `contrib`.
 export { scaleByMuon, type ScaleByMuonOptions, type ScaleByMuonState } from './transforms/scaleByMuon'
 export { muon, type MuonOptions, type MuonState } from './optimizers/muon'
+export {
+  muonDimensionNumbers,
+  type MuonDimensionNumbers,
+  type MuonDimensionNumbersTree,
+  type WeightDimensionNumbers,
+} from './transforms/muonDimensionNumbers'
 export { scheduleFree, type ScheduleFreeOptions, type ScheduleFreeState } from './transforms/scheduleFree'
 export { scheduleFreeEvalParams } from './transforms/scheduleFreeEvalParams'
 export { scheduleFreeSgd, type ScheduleFreeSgdOptions, type ScheduleFreeSgdState } from './optimizers/scheduleFreeSgd'
@@ -62,3 +68,12 @@ export { momo, type MomoOptions, type MomoState } from './optimizers/momo'
 export { scaleByMomoAdam, type ScaleByMomoAdamOptions, type ScaleByMomoAdamState } from './transforms/scaleByMomoAdam'
 export { momoAdam, type MomoAdamOptions, type MomoAdamState } from './optimizers/momoAdam'
 export { mechanize, type MechanizeOptions, type MechanizeState } from './transforms/mechanize'
+export {
+  scaleByGalore,
+  type GaloreDimensionNumbers,
+  type GaloreDimNumsOrFn,
+  type PyTreeOfDimNums,
+  type ScaleByGaloreOptions,
+  type ScaleByGaloreState,
+} from './transforms/scaleByGalore'
+export { galore, type GaloreOptions, type GaloreState } from './optimizers/galore'

@@ -57,7 +57,8 @@ class TensorImpl implements Tensor {
   constructor(data: TypedArray, shape: readonly number[]) {
     this.data = data
     this.dtype = data instanceof Float64Array ? 'float64' : 'float32'
-    this.shape = Object.freeze([...shape])
+    // A frozen shape (another tensor's) is shared as is: nobody can write to it.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape])
     this.size = data.length
     Object.freeze(this)
   }

@@ -6,8 +6,9 @@
  */
 import { type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
 import { cpuBackend } from '../kernels/cpu'
+import { matmul as dispatchMatmul } from '../kernels/dispatch'
 import * as K from '../kernels/ndarray'
-import { addBiasRowsInPlace, reluKernel, reluMaskKernel } from '../kernels/fusedLayer'
+import { addBiasRowsInPlace, logSoftmaxRowsKernel, reluKernel, reluMaskKernel } from '../kernels/fusedLayer'
 import type { Primitive, PrimitiveParams } from './primitives'
 import { promote } from '../core/leafMath'
 
@@ -108,6 +109,18 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   sum: reduce('sum'),
   reduceMax: reduce('max'),
   reduceMin: reduce('min'),
+  logSoftmax: (xs, p) => {
+    const x = xs[0]!
+    const r = x.shape.length
+    if (p.axes.length === 1 && p.axes[0] === r - 1) {
+      return fromStorage(logSoftmaxRowsKernel(x.data, x.shape[r - 1]!, arrayTypeOf(x.dtype)), x.shape)
+    }
+    // Other axes: the composed ops' kernels in the same order (the same values as the last-axis kernel computes).
+    const keep = { axes: p.axes, keepDims: true }
+    const shifted = impls.add([x, impls.neg([impls.reduceMax([x], keep)], {})], {})
+    const logSum = impls.log([impls.sum([impls.exp([shifted], {})], keep)], {})
+    return impls.add([shifted, impls.neg([logSum], {})], {})
+  },
   // Reshape shares the (immutable) storage.
   reshape: (xs, p) => fromStorage(xs[0]!.data, p.shape),
   broadcastTo: (xs, p) => {
@@ -128,13 +141,19 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   },
   linear: (xs) => {
     const [x, w, b] = xs as [Tensor, Tensor, Tensor]
-    // The product in the dtype of x and w, then the bias: each element rounded as add(matmul(x, w), b) rounds it.
+    const [m, k] = x.shape as [number, number]
+    const n = w.shape[1]!
+    // float32: the dispatched matmul with the bias added in its epilogue (the SIMD kernel's, or the same float32 add
+    // after the TS / gpu.js product), bit for bit add(matmul(x, w), b).
+    if (x.data instanceof Float32Array && w.data instanceof Float32Array && b.data instanceof Float32Array) {
+      return fromStorage(dispatchMatmul(x.data, w.data, m, k, n, { bias: b.data }), [m, n])
+    }
+    // float64 somewhere: the product in the dtype of x and w, then the bias, each element rounded as the ops round it.
     const Out = arrayTypeOf(promote([x, w]))
     let { data } = K.matmul(x.data, x.shape, w.data, w.shape, Out)
     if (b.dtype === 'float64' && !(data instanceof Float64Array)) data = Float64Array.from(data)
-    const n = w.shape[1]!
     addBiasRowsInPlace(data, b.data, n)
-    return fromStorage(data, [x.shape[0]!, n])
+    return fromStorage(data, [m, n])
   },
   concat: (xs, p) => {
     const Out = arrayTypeOf(promote(xs))

@@ -69,6 +69,8 @@ export interface PrimitiveParams {
   readonly sum: AxesParams
   readonly reduceMax: AxesParams
   readonly reduceMin: AxesParams
+  /** `(x − m) − log Σ exp(x − m)` over `axes` (sorted, distinct), m = the max over them (a constant). */
+  readonly logSoftmax: { readonly axes: readonly number[] }
   readonly reshape: { readonly shape: readonly number[] }
   readonly broadcastTo: { readonly shape: readonly number[] }
   readonly transpose: { readonly perm: readonly number[] }

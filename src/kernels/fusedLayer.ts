@@ -68,3 +68,25 @@ export function addBiasRowsInPlace(out: TypedArray, bias: TypedArray, n: number)
   if (out instanceof Float32Array && bias instanceof Float32Array) bias32(out, bias, n)
   else bias64(out, bias, n)
 }
+
+/**
+ * Log-softmax of every row of `k` elements: `y = (x − m) − log Σ exp(x − m)` with `m` the row's max, in two passes
+ * over the row. Each intermediate is rounded to the output type where the composed ops store it (x − m, exp, the
+ * float64 sum, the log), so the result is bit for bit that of `sub(shifted, log(sum(exp(shifted))))`.
+ */
+export function logSoftmaxRowsKernel(x: TypedArray, k: number, Out: TypedArrayConstructor): TypedArray {
+  const out = new Out(x.length)
+  const f32 = out instanceof Float32Array
+  for (let r = 0; r < x.length; r += k) {
+    let m = -Infinity
+    for (let j = r; j < r + k; j++) m = Math.max(m, x[j]!)
+    let s = 0
+    for (let j = r; j < r + k; j++) {
+      out[j] = x[j]! - m
+      s += f32 ? Math.fround(Math.exp(out[j]!)) : Math.exp(out[j]!)
+    }
+    const l = f32 ? Math.fround(Math.log(Math.fround(s))) : Math.log(s)
+    for (let j = r; j < r + k; j++) out[j]! -= l
+  }
+  return out
+}

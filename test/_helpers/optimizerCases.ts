@@ -375,7 +375,26 @@ export const CONTRIB: { readonly [K in keyof typeof contrib]: readonly ResumeCas
       make: () => transforms.masked(sgdLike(contrib.scaleByMuon()), mask),
     },
   ],
-  muon: [{ label: 'contrib.muon (w by Muon, b by AdamW)', make: () => contrib.muon(0.05, { weightDecay: 0.01 }) }],
+  muon: [
+    { label: 'contrib.muon (w by Muon, b by AdamW)', make: () => contrib.muon(0.05, { weightDecay: 0.01 }) },
+    {
+      label: 'contrib.muon, aol, consistentRms, float64 mu',
+      make: () => contrib.muon(0.05, { preconditioning: 'aol', consistentRms: 0.2, muDtype: 'float64' }),
+    },
+  ],
+  muonDimensionNumbers: 'makes the dimension numbers of contrib.muon, not a transform',
+  scaleByGalore: [
+    {
+      label: 'scaleByGalore rank 1, projector every 2 steps (w projected, b by Adam)',
+      make: () => sgdLike(contrib.scaleByGalore({ rank: 1, updateProjGap: 2 })),
+    },
+  ],
+  galore: [
+    {
+      label: 'contrib.galore rank 2, masked decay',
+      make: () => contrib.galore(0.05, { rank: 2, updateProjGap: 3, weightDecay: 0.01, mask }),
+    },
+  ],
   scheduleFree: [{ label: 'contrib.scheduleFree(sgd)', make: () => contrib.scheduleFree(sgd(0.05), 0.05) }],
   scheduleFreeEvalParams: 'reads the evaluation params from a Schedule-Free state, not a transform',
   scheduleFreeSgd: [

@@ -28,6 +28,9 @@ function snippetOptions(): ts.CompilerOptions {
       'descent-ts': ['src/index.ts'],
       'descent-ts/testing': ['src/testing/index.ts'],
       'descent-ts/gpu': ['src/gpu/index.ts'],
+      'descent-ts/contrib': ['src/contrib/index.ts'],
+      'descent-ts/losses': ['src/grad/losses/index.ts'],
+      'descent-ts/projections': ['src/projections/index.ts'],
     },
   }
 }

@@ -3,7 +3,7 @@
 // the target accuracy, draw the loss curve (checked in a screenshot, saved under test-output/browser/), and gpu.js
 // (WebGL2 on SwiftShader here, accepted with ?allowSoftware=1) must match the CPU path.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { type BrowserContext, type Page, chromium } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -96,6 +96,34 @@ describe('browser demo (examples/browser) in headless Chromium', () => {
     expect(report.accuracy).toBeGreaterThanOrEqual(TARGET_ACCURACY)
     expect(report.wasmSimd).toBe(true)
   }, 120_000)
+
+  it('runs the large matmuls on two threads: a Web Worker over SharedArrayBuffer (the page is isolated)', async () => {
+    const { threads } = (await run()).report
+    expect(threads.isolated).toBe(true)
+    expect(threads.state).toBe(availableParallelism() >= 2 ? 'up' : 'one')
+    if (threads.state === 'up') expect(threads.splits).toBeGreaterThan(2 * 120) // ≥ 1 split matmul a step
+  }, 120_000)
+
+  it('without cross-origin isolation: the one-thread fallback trains to the same accuracy, bit for bit', async () => {
+    const { report } = await run()
+    const page = await context!.newPage()
+    const pageErrors: string[] = []
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    await page.goto(`${server!.url}?allowSoftware=1&isolated=0`)
+    await page.waitForSelector('body[data-state]', { timeout: 60_000 })
+    expect(await page.getAttribute('body', 'data-state')).toBe('done')
+    const fallback = (await page.evaluate('globalThis.descentDemo')) as DemoReport
+    await page.close()
+    expect(pageErrors).toEqual([])
+    expect(fallback.threads).toEqual({ isolated: false, state: 'none', splits: 0 })
+    // Same seed, same batches: one thread in the module's own memory computes what two threads did.
+    expect(fallback.accuracy).toBe(report.accuracy)
+    expect(fallback.steps).toBe(report.steps)
+    writeFileSync(
+      join(OUT, 'threads.json'),
+      JSON.stringify({ twoThreadsSeconds: report.seconds, oneThreadSeconds: fallback.seconds }, null, 2),
+    )
+  }, 180_000)
 
   it('draws the loss curve while training and shows it when done (screenshot)', async () => {
     const { page, report } = await run()

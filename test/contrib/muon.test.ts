@@ -62,7 +62,7 @@ describe('scaleByMuon', () => {
     )
   })
 
-  it('a tall matrix is orthogonalised through its transpose and a wide one is scaled by √(cols/rows)', () => {
+  it('a tall matrix is orthogonalised through its transpose; the shape factor √(cols/rows) belongs to muon (optax 2edbcbe)', () => {
     const tall = [[1.5], [0], [0]] // rank one: X₀ = e₁, singular value 1
     const wide = [
       [0.5, 0, 0],
@@ -78,8 +78,24 @@ describe('scaleByMuon', () => {
         tall: tensor([[ns(1)], [0], [0]], 'float64'),
         wide: tensor(
           [
-            [Math.sqrt(1.5) * ns(0.5 / n), 0, 0],
-            [0, Math.sqrt(1.5) * ns(0.25 / n), 0],
+            [ns(0.5 / n), 0, 0],
+            [0, ns(0.25 / n), 0],
+          ],
+          'float64',
+        ),
+      },
+      1e-12,
+    )
+    // contrib.muon (learning rate 1) scales by √max(1, fan_out/fan_in): 1 for the 3×1, √(3/2) for the 2×3.
+    const [um] = contrib.muon(1, { nesterov: false, eps: 0 }).update(g, contrib.muon(1).init(g), g)
+    near(
+      um,
+      {
+        tall: tensor([[-ns(1)], [0], [0]], 'float64'),
+        wide: tensor(
+          [
+            [-Math.sqrt(1.5) * ns(0.5 / n), 0, 0],
+            [0, -Math.sqrt(1.5) * ns(0.25 / n), 0],
           ],
           'float64',
         ),

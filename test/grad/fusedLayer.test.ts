@@ -14,6 +14,10 @@ import {
   hessian,
   jvp,
   lessEqual,
+  log,
+  exp,
+  stopGradient,
+  sub,
   linear,
   matmul,
   mul,
@@ -237,5 +241,53 @@ describe('linear (x·w + b as one op)', () => {
     expect(() => linear(tensor(1), w, tensor([0, 0]))).toThrow(ShapeError)
     // a [out, in] matrix is accepted once transposed, as the message says
     expect(linear(tensor([[1, 2]]), transpose(w), tensor([0, 0, 0])).toArray()).toEqual([[5, 11, 17]])
+  })
+})
+
+describe('logSoftmax (one primitive)', () => {
+  /** The composition it replaces. */
+  const composed = (x: Tensor, axis: number | number[]): Tensor => {
+    const shifted = sub(x, stopGradient(ops.max(x, { axis, keepDims: true })))
+    return sub(shifted, log(ops.sum(exp(shifted), { axis, keepDims: true })))
+  }
+
+  it('bit for bit the values of the composed ops, float32 and float64, every axis, with ±∞ and NaN slices', () => {
+    const r = rng(21)
+    const vals = Array.from({ length: 60 }, () => 40 * r() - 20)
+    // row 1: a −∞ among finite values; row 2: only −∞; row 3: +∞; row 4: NaN
+    vals.splice(5, 1, -Infinity)
+    vals.splice(10, 5, -Infinity, -Infinity, -Infinity, -Infinity, -Infinity)
+    vals.splice(17, 1, Infinity)
+    vals.splice(22, 1, NaN)
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = tensor(vals, [12, 5], dtype)
+      for (const axis of [-1, 0, [0, 1]]) sameBits(ops.logSoftmax(x, axis), composed(x, axis))
+      const x3 = tensor(vals, [3, 4, 5], dtype)
+      for (const axis of [-1, 1, [1, 2]]) sameBits(ops.logSoftmax(x3, axis), composed(x3, axis))
+    }
+  })
+
+  it('gradient from the closed form x̄ = ȳ − softmax(x)·Σȳ, and 0 for a constant shift (Σ softmax = 1)', () => {
+    const x = tensor([1, 2, 3], [3], 'float64')
+    const u = tensor([0.5, -1, 2], [3], 'float64')
+    const [, back] = vjp((v: Tensor) => ops.logSoftmax(v), x)
+    const e = [1, 2, 3].map(Math.exp)
+    const z = e[0]! + e[1]! + e[2]!
+    const want = [0.5, -1, 2].map((ui, i) => ui - (e[i]! / z) * 1.5)
+    bits(back(u)[0]).forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 14))
+    const [, t] = jvp((v: Tensor) => ops.logSoftmax(v), [x], [tensor([1, 1, 1], [3], 'float64')])
+    bits(t).forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-15))
+  })
+
+  it.each([
+    ['last axis', [3, 4], -1],
+    ['axis 0', [3, 4], 0],
+    ['two axes', [2, 3, 2], [0, 2]],
+  ])('checkGrads to order 3 in float64: %s', (_, shape, axis) => {
+    const r = rng(23)
+    const x = randTensor(r, shape as number[])
+    const c = randTensor(r, shape as number[])
+    const f = (v: Tensor) => ops.sum(mul(ops.logSoftmax(v, axis as number | number[]), c))
+    expect(() => checkGrads(f, [x], { order: 3 })).not.toThrow()
   })
 })

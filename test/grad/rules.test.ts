@@ -219,6 +219,8 @@ const CASES: readonly Case[] = [
   { name: 'softmax axis -1', f: (x) => softmax(x), shapes: [[2, 3]] },
   { name: 'softmax axis 0', f: (x) => softmax(x, 0), shapes: [[2, 3]] },
   { name: 'logSoftmax', f: (x) => logSoftmax(x), shapes: [[2, 3]] },
+  { name: 'logSoftmax axis 0', f: (x) => logSoftmax(x, 0), shapes: [[2, 3]] },
+  { name: 'logSoftmax axes [0, 2]', f: (x) => logSoftmax(x, [0, 2]), shapes: [[2, 2, 3]] },
   { name: 'customJvp log1pexp', f: (x) => log1pexp(x!), shapes: [[4]] },
 ]
 

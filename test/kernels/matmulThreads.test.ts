@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { matmul, matmulEpilogue } from '../../src/kernels/dispatch'
 import { matmulWasm, wasmAvailable } from '../../src/kernels/wasm/index'
-import { SPLIT_MIN_MACS, sharedKernels, whenThreadsReady } from '../../src/kernels/wasm/shared'
+import { ELEMENTWISE_SPLIT_MIN, SPLIT_MIN_MACS, sharedKernels, whenThreadsReady } from '../../src/kernels/wasm/shared'
 import { expectTypedArraysEqual } from '../_helpers/assertions'
 import { CASES, inputs } from './fixtures/matmulCases'
 
@@ -150,5 +150,42 @@ describe.runIf(sharedKernels() !== null)('shared memory allocator', () => {
     s.f32()[(big >> 2) + (16 << 20) - 1] = 1 // the last float of the block is addressable
     for (const p of [big, p4, p3]) s.free(p)
     expect(() => s.free(p3)).toThrow(/not allocated/)
+  })
+})
+
+describe.runIf(sharedKernels() !== null)('elementwise kernels on two threads', () => {
+  it.each([
+    [ELEMENTWISE_SPLIT_MIN + 4, true],
+    [100_000, false],
+  ])('adamw over %i elements (p′ written: %s): the split call gives the bytes of one call', async (n, withP) => {
+    const s = sharedKernels()!
+    const two = await whenThreadsReady()
+    const rand = (seed: number) =>
+      inputs({ M: 1, K: n, N: 1, tA: false, tB: false, bias: false, relu: false }).a.map((x) => x * seed)
+    const ins = [rand(1), rand(0.5), rand(0.1), rand(1).map(Math.abs)] // p, g, m, v
+    const scalars = [0.9, 0.999, 0.1, 0.001, 0.19, 1e-8, 0, 0.01, -0.001, 1, 0]
+    const run = (split: boolean): Float32Array[] => {
+      const ptrs = Array.from({ length: 8 }, () => s.alloc(n * 4))
+      ins.forEach((x, i) => s.f32().set(x, ptrs[i]! / 4))
+      if (!withP) ptrs[7] = 0
+      const before = s.splits()
+      if (split) s.elementwise('adamw', ptrs, n, scalars)
+      else
+        s.exports.adamw(
+          ...(ptrs as [number, number, number, number, number, number, number, number]),
+          n,
+          ...(scalars as [number, number, number, number, number, number, number, number, number, number, number]),
+        )
+      expect(s.splits()).toBe(before + (split && two ? 1 : 0))
+      const outs = ptrs
+        .slice(4)
+        .filter((p) => p !== 0)
+        .map((p) => s.f32().slice(p / 4, p / 4 + n))
+      for (const p of ptrs) if (p !== 0) s.free(p)
+      return outs
+    }
+    const [split, single] = [run(true), run(false)]
+    expect(split.length).toBe(withP ? 4 : 3)
+    split.forEach((x, i) => expectTypedArraysEqual(x, single[i]!))
   })
 })

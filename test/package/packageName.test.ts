@@ -34,6 +34,21 @@ describe(`the package name is ${NAME}`, () => {
       expect(url).toMatch(/github\.com\/descent-ts\/descent/)
   })
 
+  it('each namespace entry (descent-ts/contrib, …) is the barrel src/index.ts exports under that name', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, { import: { default: string; types: string } }>
+      typesVersions: Record<string, Record<string, string[]>>
+    }
+    const index = readFileSync(join(root, 'src', 'index.ts'), 'utf8')
+    for (const name of ['contrib', 'losses', 'projections']) {
+      const entry = manifest.exports[`./${name}`]!
+      const barrel = /^\.\/dist\/(.+)\/index\.js$/.exec(entry.import.default)![1]!
+      expect(index).toContain(`export * as ${name} from './${barrel}/index'`)
+      expect(entry.import.types).toBe(`./dist/${barrel}/index.d.ts`)
+      expect(manifest.typesVersions['*']![name]).toEqual([`./dist/${barrel}/index.d.cts`])
+    }
+  })
+
   it('the scan sees the docs, the TSDoc and the scripts', () => {
     const rel = files.map((f) => relative(root, f))
     for (const f of ['README.md', 'src/index.ts', 'scripts/smoke-pack.mjs', 'docs/optimizers.md'])

@@ -2,6 +2,11 @@ import { isTensor } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { PyTree } from '../../core/types'
 import type { LabelTree } from '../../transforms/multiTransform'
+import {
+  type WeightDimensionNumbers,
+  dimensionNumbersAt,
+  resolveDimensionNumbers,
+} from '../transforms/muonDimensionNumbers'
 
 type Frame = {
   readonly keys: readonly (string | number)[] | null
@@ -55,3 +60,22 @@ export function muonLabels(params: PyTree): LabelTree {
   }
   return result
 }
+
+/**
+ * Muon's partition under explicit dimension numbers (optax's `muon_weight_dimension_numbers`): 'muon' for each leaf
+ * whose dimension numbers (a prefix tree, or a function of the params) are set, 'adam' where they are null or absent.
+ */
+export const muonLabelsFrom =
+  (spec: WeightDimensionNumbers) =>
+  (params: PyTree): LabelTree => {
+    tree.validate(params, 'params')
+    const resolved = resolveDimensionNumbers(spec, params) ?? null
+    const label = (node: PyTree, path: (string | number)[]): LabelTree => {
+      if (node === null) return null
+      if (tree.isLeaf(node)) return dimensionNumbersAt(resolved, path) === null ? 'adam' : 'muon'
+      if (Array.isArray(node)) return node.map((c, i) => label(c as PyTree, [...path, i]))
+      const obj = node as { readonly [key: string]: PyTree }
+      return Object.fromEntries(Object.keys(obj).map((k) => [k, label(obj[k]!, [...path, k])]))
+    }
+    return label(params, [])
+  }

@@ -5,11 +5,11 @@
 import type { Tensor } from '../../core/tensor'
 import { customJvp } from '../customJvp'
 import { bind } from '../trace'
-import { type TensorLike, asTensor } from '../tensorLike'
+import { type TensorLike, asTensor, normAxes } from '../tensorLike'
 import { add, div, maximum, mul, neg, sub } from './arithmetic'
 import { greater, greaterEqual, where } from './compare'
 import { max, sum } from './reduce'
-import { abs, exp, expm1, log, log1p, sigmoid, stopGradient, tanh } from './unary'
+import { abs, exp, expm1, log1p, sigmoid, stopGradient, tanh } from './unary'
 
 /**
  * Rectified linear unit, `where(x ≤ 0, 0, x)`: **relu'(0) = 0**, as JAX, PyTorch and TF.js. A NaN input stays NaN
@@ -150,8 +150,10 @@ export const softmax = (x: TensorLike, axis: number | readonly number[] = -1): T
  * Log-softmax along `axis` (default the last), stable for large logits. As {@link softmax}, a slice holding NaN or
  * +∞, or only −∞, is NaN throughout; −∞ among finite values gives −∞ there.
  * ```text
- * logSoftmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m)      ∂ = ∂x − Σ softmax(x) ⊙ ∂x
+ * logSoftmax(x)ᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m)      ∂ = ∂x − Σ softmax(x) ⊙ ∂x      x̄ = ȳ − softmax(x)·Σ ȳ
  * ```
+ * One primitive: two passes over each slice forward (the values of the composed ops, bit for bit), and a backward
+ * pass of three ops, with softmax(x) = exp(logSoftmax(x)).
  * @returns a tensor of the same shape.
  * @example
  * import { logSoftmax, tensor } from 'descent-ts'
@@ -162,6 +164,5 @@ export const softmax = (x: TensorLike, axis: number | readonly number[] = -1): T
  */
 export const logSoftmax = (x: TensorLike, axis: number | readonly number[] = -1): Tensor => {
   const t = asTensor(x)
-  const shifted = sub(t, stopGradient(max(t, { axis, keepDims: true })))
-  return sub(shifted, log(sum(exp(shifted), { axis, keepDims: true })))
+  return bind('logSoftmax', [t], { axes: normAxes('logSoftmax', axis, t.shape.length) })
 }

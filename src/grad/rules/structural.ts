@@ -5,7 +5,8 @@
  */
 import type { Tensor } from '../../core/tensor'
 import { impls } from '../eager'
-import { div, mul } from '../ops/arithmetic'
+import { div, mul, sub } from '../ops/arithmetic'
+import { exp } from '../ops/unary'
 import { equal } from '../ops/compare'
 import { keptShape, sumTo } from '../ops/reduce'
 import { broadcastTo, concat, pad, reshape, slice, transpose } from '../ops/shape'
@@ -42,6 +43,16 @@ export const structuralRules = {
   },
   reduceMax: chooser('reduceMax'),
   reduceMin: chooser('reduceMin'),
+  // y = x − m − log Σ exp(x − m): ẏ = ẋ − Σ softmax ⊙ ẋ and x̄ = ȳ − softmax ⊙ Σ ȳ, with softmax = exp(y) (m cancels).
+  logSoftmax: {
+    impl: impls.logSoftmax,
+    jvp: ([x], [t], p) => {
+      const y = bind('logSoftmax', [x!], p)
+      if (!t) return [y, null]
+      return [y, sub(t, bind('sum', [mul(exp(y), t)], { axes: p.axes, keepDims: true }))]
+    },
+    vjp: (ct, _xs, y, p) => [sub(ct, mul(exp(y), bind('sum', [ct], { axes: p.axes, keepDims: true })))],
+  },
   reshape: {
     impl: impls.reshape,
     jvp: ([x], [t], p) => [reshape(x!, p.shape), t ? reshape(t, p.shape) : null],

@@ -11,8 +11,9 @@ import { type KernelExports, type KernelName, type WasmMemory, PAGE, decode, was
  * takes its part from a control block (a small SharedArrayBuffer, `Atomics.notify`), this thread computes its own,
  * then waits for the worker with `Atomics.wait`. The public API stays synchronous.
  *
- * Splitting an elementwise kernel (e.g. `adamw(p, g, m, v, mOut, vOut, uOut, pOut, n, ...scalars)`): cut [0, n) at
- * n0, a multiple of the SIMD width (4 floats), and pass every pointer advanced by n0·4 bytes to the second part:
+ * Splitting an elementwise kernel, e.g. `adamw(p, g, m, v, mOut, vOut, uOut, pOut, n, ...scalars)` (what
+ * {@link SharedKernels.elementwise} does): cut [0, n) at n0, a multiple of the SIMD width (4 floats), and pass every
+ * pointer advanced by n0·4 bytes to the second part:
  * ```text
  * split('adamw', [p, g, m, v, mo, vo, uo, po, n0, ...s], [p + 4n0, g + 4n0, ..., po + 4n0, n - n0, ...s])
  * ```
@@ -21,9 +22,11 @@ import { type KernelExports, type KernelName, type WasmMemory, PAGE, decode, was
  * {@link SPLIT_MIN_MACS} for matmul): below that, call the kernel directly on `exports`. A kernel run by `split` must
  * only touch the memory it is given (the two instances have their own globals; the stub runtime allocates nothing).
  *
- * The thread count: `min(2, os.availableParallelism())` in Node ≥ 20.16 (`process.getBuiltinModule`), 1 where the
- * environment variable `DESCENT_THREADS=1` is set, and 1 in browsers (a browser main thread may not `Atomics.wait`;
- * there the kernels run on the calling thread over the shared memory when the page is cross-origin isolated).
+ * The thread count: 2 where the machine has two cores or more (`os.availableParallelism()` in Node ≥ 20.16, through
+ * `process.getBuiltinModule`; `navigator.hardwareConcurrency` in browsers), else 1; `DESCENT_THREADS=1` in the
+ * environment forces 1 in Node. In a browser the worker is a Web Worker loaded from a blob URL (a page whose
+ * Content-Security-Policy forbids blob: workers keeps one thread), and the main thread, which may not
+ * `Atomics.wait`, spins on the control block while the worker finishes its part.
  * Where SharedArrayBuffer or shared WebAssembly memory is unavailable, {@link sharedKernels} is null and the callers
  * use the module with its own memory (wasm/index.ts), one thread.
  */
@@ -48,6 +51,12 @@ export interface SharedKernels {
    * are done (both here, one after the other, while the worker is not up or threads are limited to 1).
    */
   readonly split: (name: KernelName, mine: readonly number[], theirs: readonly number[]) => void
+  /**
+   * An elementwise kernel `name(...ptrs, n, ...scalars)` over [0, n): split at a multiple of 4 elements into a part
+   * for each thread (every non-zero pointer advanced by 4 bytes per element, zero pointers — absent outputs — left
+   * at 0) from {@link ELEMENTWISE_SPLIT_MIN} elements, else one call here. Bit-identical to one call.
+   */
+  readonly elementwise: (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]) => void
 }
 
 /**
@@ -55,6 +64,12 @@ export interface SharedKernels {
  * product saves. Measured with bench/threads.ts on the 2-vCPU bench machine (docs/performance.md).
  */
 export const SPLIT_MIN_MACS = 1 << 21
+
+/**
+ * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}):
+ * below it the handoff (≈ 20–100 µs) costs more than half the pass saves.
+ */
+export const ELEMENTWISE_SPLIT_MIN = 1 << 16
 
 const MAX_ARGS = 32
 // Control block (Int32 slots): JOB = job number posted by this thread, DONE = the last job the worker finished,
@@ -68,59 +83,88 @@ const STATUS = 4
 const READY = 5
 const ARGS_AT = 32
 
-/** The worker's program (a script run with `eval: true`: no file to resolve from dist/, ESM or CJS). */
-const WORKER_SOURCE = `
-  const { workerData } = process.getBuiltinModule('node:worker_threads')
-  const { module, memory, control } = workerData
-  const ctl = new Int32Array(control, 0, ${ARGS_AT / 4})
-  const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS})
-  let fns
-  try {
-    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports
-    fns = Object.keys(ex).filter((k) => typeof ex[k] === 'function').sort().map((k) => ex[k])
-    Atomics.store(ctl, ${READY}, 1)
-  } catch {
-    Atomics.store(ctl, ${READY}, -1)
-  }
-  Atomics.notify(ctl, ${READY})
-  let seq = 0
-  while (fns !== undefined) {
-    Atomics.wait(ctl, ${JOB}, seq)
-    seq = Atomics.load(ctl, ${JOB})
-    let status = 0
+/**
+ * The worker's program, as a script (no file to resolve from dist/, ESM or CJS, or from a bundle): Node runs it with
+ * `eval: true` and hands over the module, memory and control block as workerData; a browser loads it from a blob URL
+ * and gets them in its first message. It then serves jobs until the process (or page) ends.
+ */
+const SERVE = `
+  function serve({ module, memory, control }) {
+    const ctl = new Int32Array(control, 0, ${ARGS_AT / 4})
+    const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS})
+    let fns
     try {
-      fns[ctl[${FN}]](...args.subarray(0, ctl[${ARGC}]))
+      const ex = new WebAssembly.Instance(module, { env: { memory } }).exports
+      fns = Object.keys(ex).filter((k) => typeof ex[k] === 'function').sort().map((k) => ex[k])
+      Atomics.store(ctl, ${READY}, 1)
     } catch {
-      status = 1
+      Atomics.store(ctl, ${READY}, -1)
     }
-    ctl[${STATUS}] = status
-    Atomics.store(ctl, ${DONE}, seq)
-    Atomics.notify(ctl, ${DONE})
+    Atomics.notify(ctl, ${READY})
+    let seq = 0
+    while (fns !== undefined) {
+      Atomics.wait(ctl, ${JOB}, seq)
+      seq = Atomics.load(ctl, ${JOB})
+      let status = 0
+      try {
+        fns[ctl[${FN}]](...args.subarray(0, ctl[${ARGC}]))
+      } catch {
+        status = 1
+      }
+      ctl[${STATUS}] = status
+      Atomics.store(ctl, ${DONE}, seq)
+      Atomics.notify(ctl, ${DONE})
+    }
   }
 `
+const NODE_WORKER = `${SERVE}\n  serve(process.getBuiltinModule('node:worker_threads').workerData)\n`
+const BROWSER_WORKER = `${SERVE}\n  onmessage = (e) => {\n    onmessage = null\n    serve(e.data)\n  }\n`
 
-interface NodeWorker {
-  unref(): void
+/** What the worker gets: the compiled module, the shared memory, the control block. */
+interface WorkerData {
+  readonly module: object
+  readonly memory: WasmMemory
+  readonly control: SharedArrayBuffer
 }
 interface NodeProcess {
   readonly env?: Record<string, string | undefined>
   readonly getBuiltinModule?: (id: string) => unknown
 }
-type WorkerCtor = new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker
+type NodeWorkerCtor = new (code: string, options: { eval: true; workerData: WorkerData }) => { unref(): void }
+interface BrowserGlobals {
+  readonly Worker?: new (url: string) => { postMessage(data: WorkerData): void; onerror: (() => void) | null }
+  readonly Blob?: new (parts: string[], options: { type: string }) => object
+  readonly URL?: { createObjectURL?: (blob: object) => string }
+  readonly navigator?: { hardwareConcurrency?: number }
+}
 
-const nodeProcess = (): NodeProcess | undefined => (globalThis as { process?: NodeProcess }).process
-
-/** The thread count to use: see {@link SharedKernels}. */
-function wantedThreads(): { count: number; Worker?: WorkerCtor } {
-  const proc = nodeProcess()
+/**
+ * How many threads to use here, and how to start the worker: see {@link SharedKernels}. `onFail` is called when a
+ * browser worker fails to load (a Content-Security-Policy without blob: workers).
+ */
+function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, onFail: () => void) => void } {
+  const proc = (globalThis as { process?: NodeProcess }).process
   const get = proc?.getBuiltinModule
-  if (get === undefined) return { count: 1 }
-  if (proc?.env?.['DESCENT_THREADS'] === '1') return { count: 1 }
-  const os = get('node:os') as { availableParallelism?: () => number }
-  const wt = get('node:worker_threads') as { Worker?: WorkerCtor } | undefined
-  const cores = os.availableParallelism?.() ?? 1
-  if (wt?.Worker === undefined || cores < 2) return { count: 1 }
-  return { count: 2, Worker: wt.Worker }
+  if (get !== undefined) {
+    if (proc?.env?.['DESCENT_THREADS'] === '1') return { count: 1 }
+    const os = get('node:os') as { availableParallelism?: () => number }
+    const Worker = (get('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined)?.Worker
+    if (Worker === undefined || (os.availableParallelism?.() ?? 1) < 2) return { count: 1 }
+    return { count: 2, start: (workerData) => new Worker(NODE_WORKER, { eval: true, workerData }).unref() }
+  }
+  const g = globalThis as BrowserGlobals
+  const { Worker, Blob } = g
+  const createObjectURL = g.URL?.createObjectURL
+  if (Worker === undefined || Blob === undefined || createObjectURL === undefined) return { count: 1 }
+  if ((g.navigator?.hardwareConcurrency ?? 1) < 2) return { count: 1 }
+  return {
+    count: 2,
+    start: (data, onFail) => {
+      const w = new Worker(createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' })))
+      w.onerror = onFail
+      w.postMessage(data)
+    },
+  }
 }
 
 /** First-fit allocator over [base, ∞) of `memory`, with coalescing; grows the memory on demand. */
@@ -200,16 +244,30 @@ function create(): SharedKernels | null {
   let view = new Float32Array(memory.buffer)
 
   const threads = (): number => {
-    if (wanted.count < 2 || wanted.Worker === undefined) return 1
+    if (wanted.count === 1) return 1
     if (!started) {
       started = true
+      const fail = () => Atomics.store(ctl, READY, -1)
       try {
-        new wanted.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control } }).unref()
+        wanted.start({ module, memory, control }, fail)
       } catch {
-        Atomics.store(ctl, READY, -1)
+        fail()
       }
     }
     return Atomics.load(ctl, READY) === 1 ? 2 : 1
+  }
+
+  // A browser's main thread may not block (Atomics.wait throws there): it spins on the control block instead.
+  let canBlock = true
+  const waitForWorker = (): void => {
+    for (let done = Atomics.load(ctl, DONE); done !== job; done = Atomics.load(ctl, DONE)) {
+      if (!canBlock) continue
+      try {
+        Atomics.wait(ctl, DONE, done)
+      } catch {
+        canBlock = false
+      }
+    }
   }
 
   const split = (name: KernelName, mine: readonly number[], theirs: readonly number[]): void => {
@@ -228,11 +286,19 @@ function create(): SharedKernels | null {
     try {
       fn(...mine)
     } finally {
-      for (let done = Atomics.load(ctl, DONE); done !== job; done = Atomics.load(ctl, DONE)) {
-        Atomics.wait(ctl, DONE, done)
-      }
+      waitForWorker()
     }
     if (ctl[STATUS] !== 0) throw new Error(`split: the worker's ${name} kernel failed`)
+  }
+
+  const elementwise = (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]): void => {
+    if (n < ELEMENTWISE_SPLIT_MIN || threads() < 2) {
+      ;(exports[name] as (...xs: number[]) => void)(...ptrs, n, ...scalars)
+      return
+    }
+    const n0 = (n >> 3) << 2
+    const shifted = ptrs.map((p) => (p === 0 ? 0 : p + n0 * 4))
+    split(name, [...ptrs, n0, ...scalars], [...shifted, n - n0, ...scalars])
   }
 
   const workerState = (): 'one' | 'starting' | 'up' | 'failed' => {
@@ -253,6 +319,7 @@ function create(): SharedKernels | null {
     splits: () => job,
     workerState,
     split,
+    elementwise,
   }
 }
 
