@@ -102,6 +102,25 @@ describe('documentation code blocks', () => {
     },
   )
 
+  it(`reads \`\`\`ts as checked and run, \`\`\`ts ${NO_RUN} as checked only, and refuses other TypeScript fences`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-md-'))
+    try {
+      const page = path.join(dir, 'page.md')
+      fs.writeFileSync(
+        page,
+        '# t\n\n```ts\nconst a = 1\n```\n\n```ts no-run\n// browser only\nconst b = 2\n```\n\n```python\nc = 3\n```\n',
+      )
+      expect(markdownBlocks(page, dir)).toEqual([
+        { name: 'page.md:3', file: 'page.md', code: 'const a = 1\n', run: true },
+        { name: 'page.md:7', file: 'page.md', code: '// browser only\nconst b = 2\n', run: false },
+      ])
+      fs.writeFileSync(page, '```typescript\nconst a = 1\n```\n')
+      expect(() => markdownBlocks(page, dir)).toThrow(/write ```ts \(checked and run\) or ```ts no-run/)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it(`says why a block is ${NO_RUN}: a comment on its first line`, () => {
     for (const b of blocks.filter((x) => !x.run)) expect(b.code, b.name).toMatch(/^\/\/ \S/)
   })
