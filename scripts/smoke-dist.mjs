@@ -172,7 +172,7 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
   const shared = await import('../dist/kernels/wasm/shared.js')
   const { matmulWasm } = await import('../dist/kernels/wasm/index.js')
   assert.equal(await shared.whenThreadsReady(), true, 'the worker starts from dist/')
-  const n = 192
+  const n = 256
   const a = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 500 - 1)
   const before = shared.sharedKernels().splits()
   const two = matmulWasm(a, a, n, n, n, { relu: true })

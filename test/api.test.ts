@@ -208,6 +208,8 @@ const RUNTIME_EXPORTS = [
   'fisherDiag',
   'makePerturbedFun',
   'microbatch',
+  'microVmap',
+  'microGrad',
   'multiNormal',
   'reshapeBatchAxis',
   'greater',

@@ -6,6 +6,7 @@
  */
 import { type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
 import { cpuBackend } from '../kernels/cpu'
+import { matmul as dispatchMatmul } from '../kernels/dispatch'
 import * as K from '../kernels/ndarray'
 import { addBiasRowsInPlace, logSoftmaxRowsKernel, reluKernel, reluMaskKernel } from '../kernels/fusedLayer'
 import type { Primitive, PrimitiveParams } from './primitives'
@@ -140,13 +141,19 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   },
   linear: (xs) => {
     const [x, w, b] = xs as [Tensor, Tensor, Tensor]
-    // The product in the dtype of x and w, then the bias: each element rounded as add(matmul(x, w), b) rounds it.
+    const [m, k] = x.shape as [number, number]
+    const n = w.shape[1]!
+    // float32: the dispatched matmul with the bias added in its epilogue (the SIMD kernel's, or the same float32 add
+    // after the TS / gpu.js product), bit for bit add(matmul(x, w), b).
+    if (x.data instanceof Float32Array && w.data instanceof Float32Array && b.data instanceof Float32Array) {
+      return fromStorage(dispatchMatmul(x.data, w.data, m, k, n, { bias: b.data }), [m, n])
+    }
+    // float64 somewhere: the product in the dtype of x and w, then the bias, each element rounded as the ops round it.
     const Out = arrayTypeOf(promote([x, w]))
     let { data } = K.matmul(x.data, x.shape, w.data, w.shape, Out)
     if (b.dtype === 'float64' && !(data instanceof Float64Array)) data = Float64Array.from(data)
-    const n = w.shape[1]!
     addBiasRowsInPlace(data, b.data, n)
-    return fromStorage(data, [x.shape[0]!, n])
+    return fromStorage(data, [m, n])
   },
   concat: (xs, p) => {
     const Out = arrayTypeOf(promote(xs))

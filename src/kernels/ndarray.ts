@@ -391,7 +391,6 @@ export function matmul(
   const batchB = bShape.slice(0, rb - 2)
   const batch = broadcastShapes(batchA, batchB)!
   const outShape = [...batch, m, n]
-  const out = new Out(sizeOf(outShape))
   const nb = sizeOf(batch)
   const sa = broadcastStrides(batchA, batch)
   const sb = broadcastStrides(batchB, batch)
@@ -403,6 +402,11 @@ export function matmul(
     a instanceof Float32Array &&
     b instanceof Float32Array &&
     chooseMatmulKernel(m, k, n) !== 'ts'
+  // One product (no batch axes): the dispatcher's fresh result is the output, with no copy.
+  if (dispatched && nb === 1 && a.length === m * k && b.length === k * n) {
+    return { data: dispatchMatmul(a, b, m, k, n, { transA, transB }), shape: outShape }
+  }
+  const out = new Out(sizeOf(outShape))
   if (dispatched) {
     for (let t = 0; t < nb; t++) {
       const [offA, offB] = batchOffsets(t, batch, bstr, sa, sb)

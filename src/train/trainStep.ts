@@ -9,6 +9,7 @@ import { type ApplyGradientsOptions, stateUpdate } from './applyGradients'
 import type { Diagnosis } from './diagnosis'
 import type { StepInfo } from './history'
 import { gradStats } from './gradStats'
+import { stepNorms } from './stepNorms'
 import { nonFiniteStateLeaves, stateChecks, stepChecks } from './stepChecks'
 import type { TrainState } from './trainState'
 
@@ -164,11 +165,12 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
         return [state, withAux(info)]
       }
     }
+    const [updateNorm, paramNorm] = stepNorms(updates, next.params)
     const info = {
       loss: lossValue,
       gradNorm,
-      updateNorm: tree.norm(updates),
-      paramNorm: tree.norm(next.params),
+      updateNorm,
+      paramNorm,
       layerGradRms,
       deadUnits,
       diagnoses,

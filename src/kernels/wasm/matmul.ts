@@ -20,7 +20,7 @@ interface Site {
   readonly k: KernelExports
   readonly f32: () => Float32Array
   /** Two threads over the same memory, when the product is worth splitting. */
-  readonly split: ((name: 'pack' | 'gemm', mine: readonly number[], theirs: readonly number[]) => void) | null
+  readonly parallel: ((name: 'pack' | 'gemm', parts: readonly (readonly number[])[]) => void) | null
   /** Byte offset of the scratch area. */
   readonly at: number
   readonly release: () => void
@@ -39,11 +39,11 @@ function site(bytes: number, macs: number, threads: number, own: () => OwnMemory
   if (s !== null) {
     const at = s.alloc(bytes)
     const two = threads >= 2 && macs >= SPLIT_MIN_MACS && s.threads() === 2
-    return { k: s.exports, f32: s.f32, split: two ? s.split : null, at, release: () => s.free(at) }
+    return { k: s.exports, f32: s.f32, parallel: two ? s.parallel : null, at, release: () => s.free(at) }
   }
   const o = own()
   const view = o.heap(bytes)
-  return { k: o.k, f32: () => view, split: null, at: o.base, release: () => {} }
+  return { k: o.k, f32: () => view, parallel: null, at: o.base, release: () => {} }
 }
 
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4
@@ -89,17 +89,31 @@ export function matmulSimd(
     const relu = options.relu ? 1 : 0
     const packArgs = [ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB] as const
     const gemmArgs = [ptr(oap), ptr(obp), ptr(oc), bias, K, Np] as const
-    if (s.split === null) {
+    if (s.parallel === null) {
       s.k.pack(...packArgs, 0, Mp, 0, Np)
       s.k.gemm(...gemmArgs, 0, Mp, 0, Np, relu)
     } else {
-      // Halves on panel boundaries (4 rows, 8 columns). Rows unless there are too few for two threads.
-      const mh = ((Mp >> 3) << 2) | 0
-      const nh = ((Np >> 4) << 3) | 0
-      s.split('pack', [...packArgs, 0, mh, 0, nh], [...packArgs, mh, Mp, nh, Np])
-      if (mh >= 8) s.split('gemm', [...gemmArgs, 0, mh, 0, Np, relu], [...gemmArgs, mh, Mp, 0, Np, relu])
-      else s.split('gemm', [...gemmArgs, 0, Mp, 0, nh, relu], [...gemmArgs, 0, Mp, nh, Np, relu])
+      // Parts on panel boundaries (4 rows, 8 columns), claimed by either thread: by rows, or by columns when there
+      // are too few rows for two threads. Packing is cut the same way over both matrices; the product waits for it.
+      const byRows = Mp >= 16
+      const count = Math.max(2, Math.min(8, (byRows ? Mp / 4 : Np / 8) >> 2))
+      // Boundary i of `count` parts of [0, total) in whole panels of `unit`.
+      const at = (i: number, total: number, unit: number) => Math.round((i * total) / unit / count) * unit
+      const parts = Array.from({ length: count }, (_, i) => i)
+      s.parallel(
+        'pack',
+        parts.map((i) => [...packArgs, at(i, Mp, 4), at(i + 1, Mp, 4), at(i, Np, 8), at(i + 1, Np, 8)]),
+      )
+      s.parallel(
+        'gemm',
+        parts.map((i) =>
+          byRows
+            ? [...gemmArgs, at(i, Mp, 4), at(i + 1, Mp, 4), 0, Np, relu]
+            : [...gemmArgs, 0, Mp, at(i, Np, 8), at(i + 1, Np, 8), relu],
+        ),
+      )
     }
+
     const result = out ?? new Float32Array(M * N)
     const view = s.f32()
     const c = base + oc

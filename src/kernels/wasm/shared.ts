@@ -7,20 +7,23 @@ import { type KernelExports, type KernelName, type WasmMemory, PAGE, decode, was
  * The shared build of the module (scripts/build-wasm.mjs: `--importMemory --sharedMemory`) is instantiated here and
  * in one persistent worker (worker_threads, started lazily by the first call that splits, `unref`ed so it never keeps
  * the process alive) over the same memory. Buffers live in that memory ({@link SharedKernels.alloc}); both threads
- * read and write them in place. {@link SharedKernels.split} runs one kernel on two disjoint parts at once: the worker
- * takes its part from a control block (a small SharedArrayBuffer, `Atomics.notify`), this thread computes its own,
- * then waits for the worker with `Atomics.wait`. The public API stays synchronous.
+ * read and write them in place. {@link SharedKernels.parallel} runs one kernel on a list of disjoint parts: it posts
+ * the parts in a control block (a small SharedArrayBuffer) and wakes the worker (`Atomics.notify`); then both threads
+ * claim parts one at a time (`Atomics.compareExchange`) until none is left, and this thread waits for the worker's
+ * last part (`Atomics.wait`). A worker slow to wake (a loaded machine) leaves its parts to this thread: never much
+ * slower than one thread. The public API stays synchronous.
  *
  * Splitting an elementwise kernel, e.g. `adamw(p, g, m, v, mOut, vOut, uOut, pOut, n, ...scalars)` (what
- * {@link SharedKernels.elementwise} does): cut [0, n) at n0, a multiple of the SIMD width (4 floats), and pass every
- * pointer advanced by n0·4 bytes to the second part:
+ * {@link SharedKernels.elementwise} does): cut [0, n) at multiples of the SIMD width (4 floats), and give each part
+ * every pointer advanced by 4 bytes per element before it:
  * ```text
- * split('adamw', [p, g, m, v, mo, vo, uo, po, n0, ...s], [p + 4n0, g + 4n0, ..., po + 4n0, n - n0, ...s])
+ * parallel('adamw', [[p, g, m, v, mo, vo, uo, po, n0, ...s], [p + 4n0, g + 4n0, ..., po + 4n0, n - n0, ...s]])
  * ```
  * Each element is computed by the same instructions whichever thread runs it, so the result is bit-identical to one
  * call over [0, n). Split only work that outlasts the handoff (≈ 20–100 µs, more on a loaded machine; see
- * {@link SPLIT_MIN_MACS} for matmul): below that, call the kernel directly on `exports`. A kernel run by `split` must
- * only touch the memory it is given (the two instances have their own globals; the stub runtime allocates nothing).
+ * {@link SPLIT_MIN_MACS}, {@link ELEMENTWISE_SPLIT_MIN}): below that, call the kernel on `exports`. A kernel run by
+ * `parallel` must only touch the memory it is given (the two instances have their own globals; the stub runtime
+ * allocates nothing).
  *
  * The thread count: 2 where the machine has two cores or more (`os.availableParallelism()` in Node ≥ 20.16, through
  * `process.getBuiltinModule`; `navigator.hardwareConcurrency` in browsers), else 1; `DESCENT_THREADS=1` in the
@@ -40,30 +43,31 @@ export interface SharedKernels {
   readonly alloc: (bytes: number) => number
   /** Returns a block from {@link SharedKernels.alloc}. */
   readonly free: (ptr: number) => void
-  /** How many threads {@link SharedKernels.split} uses now: 2 once the worker is up, else 1. Starts the worker. */
+  /** How many threads {@link SharedKernels.parallel} uses now: 2 once the worker is up, else 1. Starts the worker. */
   readonly threads: () => number
-  /** How many kernel calls the worker has run (tests check that a split happened). */
+  /** How many parallel calls were posted to the worker (tests check that a split happened). */
   readonly splits: () => number
   /** 'one' (one thread wanted here), 'starting', 'up', or 'failed' (the worker did not start: one thread). */
   readonly workerState: () => 'one' | 'starting' | 'up' | 'failed'
   /**
-   * Runs `name(...mine)` on this thread and `name(...theirs)` on the worker at the same time and returns when both
-   * are done (both here, one after the other, while the worker is not up or threads are limited to 1).
+   * Runs `name(...part)` for every part (at most 63 parts of the same length, 256 numbers in all), on both threads,
+   * and returns when all are done (all here, in order, while the worker is not up or threads are limited to 1).
    */
-  readonly split: (name: KernelName, mine: readonly number[], theirs: readonly number[]) => void
+  readonly parallel: (name: KernelName, parts: readonly (readonly number[])[]) => void
   /**
-   * An elementwise kernel `name(...ptrs, n, ...scalars)` over [0, n): split at a multiple of 4 elements into a part
-   * for each thread (every non-zero pointer advanced by 4 bytes per element, zero pointers — absent outputs — left
-   * at 0) from {@link ELEMENTWISE_SPLIT_MIN} elements, else one call here. Bit-identical to one call.
+   * An elementwise kernel `name(...ptrs, n, ...scalars)` over [0, n): from {@link ELEMENTWISE_SPLIT_MIN} elements
+   * in 2–8 parts cut at multiples of 4 elements (every non-zero pointer advanced by 4 bytes per element, zero
+   * pointers — absent outputs — left at 0) run by {@link SharedKernels.parallel}, else one call here. Bit-identical
+   * to one call.
    */
   readonly elementwise: (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]) => void
 }
 
 /**
  * The smallest matmul (M·K·N multiply-adds) worth two threads: below it the handoff costs more than half the
- * product saves. Measured with bench/threads.ts on the 2-vCPU bench machine (docs/performance.md).
+ * product saves. Measured with bench/ab-threads.ts on the 2-vCPU bench machine (docs/performance.md).
  */
-export const SPLIT_MIN_MACS = 1 << 21
+export const SPLIT_MIN_MACS = 1 << 23
 
 /**
  * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}):
@@ -71,16 +75,22 @@ export const SPLIT_MIN_MACS = 1 << 21
  */
 export const ELEMENTWISE_SPLIT_MIN = 1 << 16
 
-const MAX_ARGS = 32
-// Control block (Int32 slots): JOB = job number posted by this thread, DONE = the last job the worker finished,
-// FN = kernel index (in the sorted list of exported functions, the same in both instances), ARGC, STATUS = 1 when
-// the worker's kernel threw, READY = 1 once the worker's instance is up (−1 when it failed).
+/** Parts of one parallel call at most, and the argument slots they share. */
+const MAX_PARTS = 63
+const MAX_ARGS = 256
+// Control block (Int32 slots). JOB: the job number this thread posted (the worker waits on it). CLAIM: job·64 + the
+// next unclaimed part (either thread claims a part with compareExchange, so a part runs exactly once, and a worker
+// that wakes late finds nothing left instead of running a stale job). FN: kernel index (in the sorted list of
+// exported functions, the same in both instances). ARGC: arguments per part. PARTS: part count. FINISHED: parts done.
+// STATUS: 1 when a worker's kernel threw. READY: 1 once the worker's instance is up (−1 when it failed).
 const JOB = 0
-const DONE = 1
+const CLAIM = 1
 const FN = 2
 const ARGC = 3
-const STATUS = 4
-const READY = 5
+const PARTS = 4
+const FINISHED = 5
+const STATUS = 6
+const READY = 7
 const ARGS_AT = 32
 
 /**
@@ -101,19 +111,23 @@ const SERVE = `
       Atomics.store(ctl, ${READY}, -1)
     }
     Atomics.notify(ctl, ${READY})
-    let seq = 0
+    let seen = 0
     while (fns !== undefined) {
-      Atomics.wait(ctl, ${JOB}, seq)
-      seq = Atomics.load(ctl, ${JOB})
-      let status = 0
-      try {
-        fns[ctl[${FN}]](...args.subarray(0, ctl[${ARGC}]))
-      } catch {
-        status = 1
+      Atomics.wait(ctl, ${JOB}, seen)
+      seen = Atomics.load(ctl, ${JOB})
+      for (;;) {
+        const v = Atomics.load(ctl, ${CLAIM})
+        if (v >>> 6 !== seen || (v & 63) >= ctl[${PARTS}]) break
+        if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue
+        const argc = ctl[${ARGC}]
+        try {
+          fns[ctl[${FN}]](...args.subarray((v & 63) * argc, ((v & 63) + 1) * argc))
+        } catch {
+          Atomics.store(ctl, ${STATUS}, 1)
+        }
+        Atomics.add(ctl, ${FINISHED}, 1)
+        Atomics.notify(ctl, ${FINISHED})
       }
-      ctl[${STATUS}] = status
-      Atomics.store(ctl, ${DONE}, seq)
-      Atomics.notify(ctl, ${DONE})
     }
   }
 `
@@ -241,6 +255,7 @@ function create(): SharedKernels | null {
   const wanted = wantedThreads()
   let started = false
   let job = 0
+  let posted = 0
   let view = new Float32Array(memory.buffer)
 
   const threads = (): number => {
@@ -259,36 +274,57 @@ function create(): SharedKernels | null {
 
   // A browser's main thread may not block (Atomics.wait throws there): it spins on the control block instead.
   let canBlock = true
-  const waitForWorker = (): void => {
-    for (let done = Atomics.load(ctl, DONE); done !== job; done = Atomics.load(ctl, DONE)) {
+  const waitFinished = (parts: number): void => {
+    // A short spin first: the worker's last part usually ends about when this thread's does, sooner than a futex
+    // wake-up of this thread would come.
+    for (let spin = 0; spin < 2000 && Atomics.load(ctl, FINISHED) !== parts; spin++);
+    for (let done = Atomics.load(ctl, FINISHED); done !== parts; done = Atomics.load(ctl, FINISHED)) {
       if (!canBlock) continue
       try {
-        Atomics.wait(ctl, DONE, done)
+        Atomics.wait(ctl, FINISHED, done)
       } catch {
         canBlock = false
       }
     }
   }
 
-  const split = (name: KernelName, mine: readonly number[], theirs: readonly number[]): void => {
+  const parallel = (name: KernelName, parts: readonly (readonly number[])[]): void => {
     const fn = exports[name] as (...xs: number[]) => void
-    if (threads() < 2) {
-      fn(...mine)
-      fn(...theirs)
+    if (parts.length < 2 || threads() < 2) {
+      for (const p of parts) fn(...p)
       return
     }
-    if (theirs.length > MAX_ARGS) throw new RangeError(`split: at most ${MAX_ARGS} arguments`)
-    args.set(theirs)
-    ctl[FN] = names.indexOf(name)
-    ctl[ARGC] = theirs.length
-    Atomics.store(ctl, JOB, ++job)
-    Atomics.notify(ctl, JOB)
-    try {
-      fn(...mine)
-    } finally {
-      waitForWorker()
+    const argc = parts[0]!.length
+    if (parts.length > MAX_PARTS || argc * parts.length > MAX_ARGS || parts.some((p) => p.length !== argc)) {
+      throw new RangeError(`parallel: at most ${MAX_PARTS} parts of equal length, ${MAX_ARGS} arguments in all`)
     }
-    if (ctl[STATUS] !== 0) throw new Error(`split: the worker's ${name} kernel failed`)
+    parts.forEach((p, i) => args.set(p, i * argc))
+    ctl[FN] = names.indexOf(name)
+    ctl[ARGC] = argc
+    ctl[PARTS] = parts.length
+    ctl[STATUS] = 0
+    Atomics.store(ctl, FINISHED, 0)
+    job = job === (1 << 24) - 1 ? 1 : job + 1
+    posted++
+    Atomics.store(ctl, CLAIM, job << 6)
+    Atomics.store(ctl, JOB, job)
+    Atomics.notify(ctl, JOB)
+    // This thread claims parts too: when the worker is slow to wake (a loaded machine), this thread runs them all.
+    let error: unknown
+    for (;;) {
+      const v = Atomics.load(ctl, CLAIM)
+      if ((v & 63) >= parts.length) break
+      if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) !== v) continue
+      try {
+        fn(...parts[v & 63]!)
+      } catch (e) {
+        error ??= e
+      }
+      Atomics.add(ctl, FINISHED, 1)
+    }
+    waitFinished(parts.length)
+    if (error !== undefined) throw error
+    if (ctl[STATUS] !== 0) throw new Error(`parallel: the worker's ${name} kernel failed`)
   }
 
   const elementwise = (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]): void => {
@@ -296,9 +332,13 @@ function create(): SharedKernels | null {
       ;(exports[name] as (...xs: number[]) => void)(...ptrs, n, ...scalars)
       return
     }
-    const n0 = (n >> 3) << 2
-    const shifted = ptrs.map((p) => (p === 0 ? 0 : p + n0 * 4))
-    split(name, [...ptrs, n0, ...scalars], [...shifted, n - n0, ...scalars])
+    const count = Math.min(8, Math.floor(n / (ELEMENTWISE_SPLIT_MIN / 2)))
+    const step = Math.ceil(n / count / 4) * 4
+    const parts: number[][] = []
+    for (let lo = 0; lo < n; lo += step) {
+      parts.push([...ptrs.map((p) => (p === 0 ? 0 : p + lo * 4)), Math.min(step, n - lo), ...scalars])
+    }
+    parallel(name, parts)
   }
 
   const workerState = (): 'one' | 'starting' | 'up' | 'failed' => {
@@ -316,9 +356,9 @@ function create(): SharedKernels | null {
         : (view = new Float32Array(memory.buffer)),
     ...allocator(memory, PAGE),
     threads,
-    splits: () => job,
+    splits: () => posted,
     workerState,
-    split,
+    parallel,
     elementwise,
   }
 }
