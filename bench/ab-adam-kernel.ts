@@ -1,5 +1,7 @@
-// A/B in one process, interleaved: the donated applyGradients(adamw) step with the f64x2 Adam kernel (last at commit
-// 08bc835^) against today's f32x4 kernel. Same API on both sides, so this isolates the kernel.
+// A/B in one process, interleaved: the donated applyGradients(adamw) step of an older checkout against this tree's.
+// Same API on both sides, so this isolates what changed below it: the f64x2 Adam kernel (last at commit 08bc835^)
+// against the f32x4 one, or the chunk copies in and out of wasm memory (last at abbe827^) against state that lives
+// there (src/train/stateArena.ts).
 //   git archive 08bc835^ src | (mkdir -p /tmp/old-f64 && tar -x -C /tmp/old-f64) && ln -sfn "$PWD/node_modules" /tmp/old-f64/
 //   npx tsx bench/ab-adam-kernel.ts /tmp/old-f64 10000000 [reps] [--new-first]
 import { resolve } from 'node:path'
@@ -38,6 +40,6 @@ for (let r = 0; r < reps; r++) {
 }
 const [tOld, tNew] = (newFirst ? [ts[1]!, ts[0]!] : ts).map((a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!)
 console.log(
-  `n=${n}: f64x2 kernel ${tOld!.toFixed(2)} ms, f32x4 kernel ${tNew!.toFixed(2)} ms, ` +
-    `f32x4 ÷ f64x2 ${(tNew! / tOld!).toFixed(3)} (applyGradients(adamw, { donate: true }), medians of ${reps})`,
+  `n=${n}: old ${tOld!.toFixed(2)} ms, new ${tNew!.toFixed(2)} ms, ` +
+    `new ÷ old ${(tNew! / tOld!).toFixed(3)} (applyGradients(adamw, { donate: true }), medians of ${reps})`,
 )

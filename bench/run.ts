@@ -42,6 +42,7 @@ const ADAM_HEADS: readonly Head[] = [
   { prefix: 'descent applyGradients(adamw) (pure)', label: 'applyGradients' },
   { prefix: 'descent applyGradients(adamw, { donate: true })', label: 'applyGradients donate' },
   { prefix: 'descent fused kernel, in place', label: 'bare kernel' },
+  { prefix: 'descent fused kernel, state in wasm memory', label: 'bare kernel in wasm memory' },
 ]
 const MLP_HEADS: readonly Head[] = [
   { prefix: 'descent trainStep(adamw) (pure)', label: 'trainStep' },

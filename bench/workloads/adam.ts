@@ -2,6 +2,7 @@
 // (applyGradients, pure and donated) and the bare fused kernel, against TF.js (cpu, wasm), jax-js (jit) and a
 // plain-JS fused in-place loop. Usage: tsx bench/workloads/adam.ts <n> [--quick] [--list | --impl <k>]
 import { adamw, applyGradients, applyUpdates, initTrainState, tensor } from '../../src/index'
+import { adamwInArena, newAdamwArena } from '../../src/kernels/fused/adamwArena'
 import { adamwFused } from '../../src/kernels/fused/adamwFused'
 import { type Impl, loadJax, loadTf, quick, randomF32, runWorkload } from '../lib'
 
@@ -62,7 +63,8 @@ impls.push({
   },
 })
 
-// The same with donation (JAX's donate_argnums): the step writes θ′, m′, v′ into the donated state's own buffers.
+// The same with donation (JAX's donate_argnums): from the first step on, θ, m, v live in wasm memory the step function
+// owns and the kernel updates them there (only the gradient is copied in; src/train/stateArena.ts).
 impls.push({
   impl: 'descent applyGradients(adamw, { donate: true })',
   kind: 'descent',
@@ -102,6 +104,20 @@ impls.push({
     return () => {
       adamwFused(p, g0, m, v, scalars(++t), { applyParams: true, out: { m, v, u, p } })
     }
+  },
+})
+
+// The bare kernel on state that lives in wasm memory (what the donated applyGradients step runs since issue 13):
+// p, m, v updated in place in the arena, only the gradient copied in, u into the arena (the floor of that row).
+impls.push({
+  impl: 'descent fused kernel, state in wasm memory (bare)',
+  kind: 'descent',
+  make: () => {
+    const a = newAdamwArena([n])
+    if (a === null) throw new Error('no WebAssembly SIMD here')
+    a.leaves[0]!.p.set(p0)
+    let t = 0
+    return () => adamwInArena(a, 0, g0, scalars(++t))
   },
 })
 

@@ -39,21 +39,36 @@ export type StateUpdate = (
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function stateUpdate(owner: string, optimizer: GradientTransformation<any>, donate: boolean): StateUpdate {
+  return stepper(owner, optimizer, donate, true) as StateUpdate
+}
+
+/**
+ * The step; with `wantUpdates` false the caller never reads the updates, so a fused step may skip storing them
+ * (they are then `null`).
+ */
+function stepper(
+  owner: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  optimizer: GradientTransformation<any>,
+  donate: boolean,
+  wantUpdates: boolean,
+): (state: TrainState, grads: PyTree, extra: ExtraArgs) => readonly [next: TrainState, updates: PyTree | null] {
   const fused = planFusedUpdate(optimizer)
-  const own: Ownership = { donate, scratch: [], arena: { current: null } }
+  const own: Ownership = { donate, scratch: [], arena: { current: null }, updates: wantUpdates }
   return (state, grads, extra) => {
     if (donate) checkNotDonated(state, owner)
     const r = fused?.(grads, state.optState, state.params, extra, own) ?? null
-    let updates: PyTree
+    let updates: PyTree | null
     let optState: unknown
     let params: PyTree
     if (r !== null && r[2] !== null) {
-      ;[updates, optState, params] = r as [PyTree, unknown, PyTree]
+      ;[updates, optState, params] = r as [PyTree | null, unknown, PyTree]
     } else {
-      ;[updates, optState] = r ?? optimizer.update(grads, state.optState, state.params, extra)
+      const [u, s] = (r ?? optimizer.update(grads, state.optState, state.params, extra)) as [PyTree, unknown]
+      ;[updates, optState] = [u, s]
       params = donate
-        ? applyUpdatesInPlace(state.params, updates, writableParams(state.params, [updates, optState as PyTree]))
-        : applyUpdates(state.params, updates)
+        ? applyUpdatesInPlace(state.params, u, writableParams(state.params, [u, optState as PyTree]))
+        : applyUpdates(state.params, u)
     }
     if (donate) markDonated(state)
     return [{ params, optState, step: state.step + 1 }, updates]
@@ -90,7 +105,7 @@ export function applyGradients<S>(
   options: ApplyGradientsOptions = {},
 ): <P extends PyTree>(state: TrainState<P, S>, grads: P, extra?: ExtraArgs) => TrainState<P, S> {
   const donate = checkBoolean('applyGradients', 'options.donate', options.donate ?? false)
-  const update = stateUpdate('applyGradients', optimizer, donate)
+  const update = stepper('applyGradients', optimizer, donate, false)
   return <P extends PyTree>(state: TrainState<P, S>, grads: P, extra: ExtraArgs = {}) =>
     update(state, grads, extra)[0] as TrainState<P, S>
 }

@@ -22,10 +22,15 @@ export interface Ownership {
   readonly held?: readonly PyTree[]
   /** Where a donating stepper keeps the wasm memory its Adam state lives in (absent: plain arrays only). */
   readonly arena?: ArenaSlot
+  /** False when the caller never reads the updates (applyGradients): a step may then skip storing them. */
+  readonly updates?: boolean
 }
 
-/** @internal The updates, the next optimizer state, and θ + u when the step computed it (else the caller adds). */
-export type FusedResult = readonly [updates: PyTree, optState: unknown, params: PyTree | null]
+/**
+ * @internal The updates (null when the step skipped them, see {@link Ownership.updates}), the next optimizer state,
+ * and θ + u when the step computed it (else the caller adds; the updates are then never null).
+ */
+export type FusedResult = readonly [updates: PyTree | null, optState: unknown, params: PyTree | null]
 
 /** @internal An optimizer update with θ + u fused in; `null` when these trees do not fit (use the plain update). */
 export type FusedUpdate = (
@@ -117,11 +122,12 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
       own.donate && own.arena !== undefined
         ? hostAdamState(own.arena, p32, m32, v32, [grads, ...(own.held ?? [])])
         : null
+    const storeU = own.updates !== false
     if (arena !== null) {
       for (let i = 0; i < gs.length; i++) {
         const shape = gs[i]!.shape
         const l = arena.leaves[i]!
-        adamwInArena(arena, i, g32[i]!, c)
+        adamwInArena(arena, i, g32[i]!, c, storeU)
         mOut.push(fromStorage(l.m, shape))
         vOut.push(fromStorage(l.v, shape))
         uOut.push(fromStorage(l.u, shape))
@@ -157,6 +163,7 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const def = tree.structure(grads)
     const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
     const next = wdTx !== null ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
-    return [tree.unflatten(def, uOut), next, tree.unflatten(def, pOut)]
+    const updates = arena !== null && !storeU ? null : tree.unflatten(def, uOut)
+    return [updates, next, tree.unflatten(def, pOut)]
   }
 }

@@ -83,4 +83,22 @@ describe.runIf(wasmAvailable())('wasm arenas', () => {
       }
     },
   )
+
+  it('without storing u: the same p′, m′, v′, and u left as it was', () => {
+    const n = CHUNK + 6
+    const [a, b] = [newAdamwArena([n])!, newAdamwArena([n])!]
+    for (const x of [a, b]) {
+      x.leaves[0]!.p.set(f32(n, 1, 10))
+      x.leaves[0]!.u!.fill(-5)
+    }
+    for (let t = 1; t <= 2; t++) {
+      const g = f32(n, 20 + t, 100)
+      adamwInArena(a, 0, g, scalars(t))
+      adamwInArena(b, 0, g, scalars(t), false)
+    }
+    const [la, lb] = [a.leaves[0]!, b.leaves[0]!]
+    expect([lb.p, lb.m, lb.v]).toEqual([la.p, la.m, la.v])
+    // The SIMD part stores no u; the scalar tail (the last n mod 4 elements) may.
+    expect([...lb.u!.subarray(0, n & ~3)].every((x) => x === -5)).toBe(true)
+  })
 })

@@ -34,9 +34,10 @@ export function newAdamwArena(sizes: readonly number[]): AdamwArena | null {
 /**
  * @internal One fused Adam/AdamW step on leaf `i` of the arena, in place: p, m, v become p′, m′, v′ and u the
  * update, bit-identical to {@link adamwFusedTs} (the SIMD kernel, then its scalar tail). `g` must not be a view of
- * this arena (it is read while the arena is written).
+ * this arena (it is read while the arena is written). With `storeU` false the update is not stored (the caller never
+ * reads it: 4 of the 36 bytes per element the step moves); the leaf's u then holds no meaningful values.
  */
-export function adamwInArena(a: AdamwArena, i: number, g: Float32Array, c: AdamwScalars): void {
+export function adamwInArena(a: AdamwArena, i: number, g: Float32Array, c: AdamwScalars, storeU = true): void {
   const leaf = a.leaves[i]!
   const { p, m, v, u } = leaf
   const n = p.length
@@ -49,7 +50,7 @@ export function adamwInArena(a: AdamwArena, i: number, g: Float32Array, c: Adamw
     gs.set(g.subarray(lo, lo + len))
     const off = lo * 4
     const [pp, mp, vp] = [p.byteOffset + off, m.byteOffset + off, v.byteOffset + off]
-    adamwAt(k, pp, gs.byteOffset, mp, vp, mp, vp, u.byteOffset + off, pp, len, c)
+    adamwAt(k, pp, gs.byteOffset, mp, vp, mp, vp, storeU ? u.byteOffset + off : 0, pp, len, c)
   }
   if (n4 < n) adamwFusedTs(p, g, m, v, c, leaf, n4, n)
 }

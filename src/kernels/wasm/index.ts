@@ -158,7 +158,8 @@ export function adamwWasm(
 }
 
 /**
- * @internal One call of the SIMD Adam/AdamW kernel on byte offsets into `k`'s own memory (`pOut` 0: p′ not written);
+ * @internal One call of the SIMD Adam/AdamW kernel on byte offsets into `k`'s own memory (`uOut` or `pOut` 0: u or p′
+ * not stored);
  * `n` must be a multiple of 4. Outputs may be the inputs themselves (each element is read before it is written).
  */
 export function adamwAt(

@@ -142,7 +142,7 @@ export function matmul(a: usize, b: usize, c: usize, ap: usize, bp: usize, M: i3
 // The decay and the final scale keep the semantics of addDecayedWeights and scale / scaleByLearningRate on a
 // float32 leaf (float64 arithmetic from the float32 values, one rounding where the result is stored), in f64x2:
 //   u2 = applyWd ? f32(u1 + wd·p) : u1      u = f32(s·u2)      (skipped when !applyWd and s = 1: f32(1·u1) = u1)
-//   p' = p ⊕ u                               (only when pOut != 0)
+//   p' = p ⊕ u                               (only when pOut != 0; u itself is stored only when uOut != 0)
 // n must be a multiple of 4 here; the JS wrapper finishes the tail with the TS kernel.
 
 export function adamw(
@@ -179,7 +179,7 @@ export function adamw(
       const hi = f32x4.demote_f64x2_zero(f64x2.mul(vs, uh))
       u = v128.shuffle<i32>(lo, hi, 0, 1, 4, 5)
     }
-    v128.store(uOut + i, u)
+    if (uOut) v128.store(uOut + i, u)
     if (pOut) v128.store(pOut + i, f32x4.add(pf, u))
   }
 }
