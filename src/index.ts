@@ -2,6 +2,7 @@
  * descent: functional, immutable gradient transformations and optimizers for TypeScript, in the style of optax.
  * Every public export is listed here by name.
  * @since 0.1.0
+ * @module descent-ts
  */
 
 // ---- core ----

@@ -4,6 +4,7 @@
  * dispatcher that `setBackend` / `withBackend` of the main entry control: after it, `setBackend('gpu')` sends every
  * matmul to gpu.js, and `'auto'` (the default) sends large ones there on a hardware GPU.
  * @since 0.2.0
+ * @module descent-ts/gpu
  */
 export { useGpu, releaseGpu, gpuInfo } from './useGpu'
 export { gpuBackend, type GpuBackendOptions, type GpuMode } from '../kernels/gpu'

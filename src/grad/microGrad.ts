@@ -63,13 +63,14 @@ const asList = (x: number | readonly number[]): number[] => (typeof x === 'numbe
  * import { type Tensor, microGrad, norm, ops, tensor, zeros, ones } from 'descent-ts'
  * // optax's docstring: per-example gradients of ½·mean((X·θ − y)²) at θ = 0 are −y = [0, −2, −4, −6].
  * const loss = (p: Tensor, x: Tensor, y: Tensor) => ops.mul(0.5, ops.mean(ops.square(ops.sub(ops.matmul(x, p), y))))
- * const [[g, g2], aux] = microGrad(loss, {
+ * const [result, aux] = microGrad(loss, {
  *   batchArgnums: [1, 2],
  *   accumulator: 'mean',
  *   transformFn: (x) => [x, ops.square(x as Tensor)],
  *   metricsFn: (x) => norm(x as Tensor),
  * })(zeros([1]), ones([4, 1]), tensor([0, 2, 4, 6]))
- * assert.deepStrictEqual([(g as Tensor).toArray(), (g2 as Tensor).toArray()], [[-3], [14]])
+ * const [g, g2] = result as [Tensor, Tensor]
+ * assert.deepStrictEqual([g.toArray(), g2.toArray()], [[-3], [14]])
  * assert.deepStrictEqual((aux.values as Tensor).toArray(), [0, 2, 8, 18])
  * assert.deepStrictEqual((aux.metrics as Tensor).toArray(), [0, 2, 4, 6])
  * @see microVmap, microbatch, valueAndGrad

@@ -97,11 +97,11 @@ export function checkMicrobatchSize(owner: string, microbatchSize: number | unde
  * @throws ShapeError (when called) for mapped arguments with different batch sizes, a batch size that
  * `microbatchSize` does not divide, or an output leaf without an accumulation type.
  * @example
- * import { microVmap, ops, tensor } from 'descent-ts'
- * const sq = microVmap((x: ReturnType<typeof tensor>) => ops.mul(x, x))
- * assert.deepStrictEqual(sq(tensor([0, 1, 2, 3, 4, 5, 6, 7])).toArray(), [0, 1, 4, 9, 16, 25, 36, 49])
- * const total = microVmap((x: ReturnType<typeof tensor>) => ops.sum(x), 0, { microbatchSize: 2, accumulator: 'sum' })
- * assert.strictEqual(total(tensor([[1, 2], [3, 4]])).item(), 10)
+ * import { microVmap, ops, tensor, type Tensor } from 'descent-ts'
+ * const sq = microVmap((x: Tensor) => ops.mul(x, x))
+ * assert.deepStrictEqual((sq(tensor([0, 1, 2, 3, 4, 5, 6, 7])) as Tensor).toArray(), [0, 1, 4, 9, 16, 25, 36, 49])
+ * const total = microVmap((x: Tensor) => ops.sum(x), 0, { microbatchSize: 2, accumulator: 'sum' })
+ * assert.strictEqual((total(tensor([[1, 2], [3, 4]])) as Tensor).item(), 10)
  * @see microbatch, microGrad
  * @category grad
  * @since 0.1.0

@@ -2,6 +2,7 @@
  * descent-ts/testing: the convergence theorems and transform laws of descent, as property tests for your own
  * optimizers (fast-check is loaded by this entry only). Every public export is listed here by name.
  * @since 0.2.0
+ * @module descent-ts/testing
  */
 export { type Theorem, type TheoremCheck, type AnyTheorem, type ConstantsOf } from './theorem'
 export { verifyTheorem, type VerifyTheoremOptions, type TheoremViolation, type TheoremReport } from './verifyTheorem'

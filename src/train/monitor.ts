@@ -1,7 +1,7 @@
 import type { Diagnosis } from './diagnosis'
 
 /**
- * Thresholds of the checks that need a run's history (see {@link monitorStep}). The defaults are chosen to stay silent
+ * Thresholds of the checks that need a run's history (see `monitorStep`). The defaults are chosen to stay silent
  * on healthy runs (descent's convergence protocols, the GD theorems' problems, the MNIST demo are tested for it).
  * @category train
  * @since 0.2.0

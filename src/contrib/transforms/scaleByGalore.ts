@@ -182,15 +182,16 @@ const STATE: StateSpec = { count: 'count', baseOptimizerState: 'any', projector:
  * @throws HyperparameterError for a rank or gap that is not an integer ≥ 1; ShapeError for dimension numbers that do
  * not fit a param.
  * @example
- * import { contrib, scaleByAdam, tensor } from 'descent-ts'
+ * import { contrib, scaleByAdam, tensor, type Tensor } from 'descent-ts'
  * const tx = contrib.scaleByGalore({ rank: 1, baseOptimizer: scaleByAdam() })
  * const w = tensor([[3, 0], [0, 1], [0, 0]], 'float64') // 3 × 2: left projection onto the top singular vector e₁
  * const state = tx.init(w)
- * assert.deepStrictEqual(state.projector.shape, [3, 1])
+ * assert.deepStrictEqual((state.projector as Tensor).shape, [3, 1])
  * const [u, next] = tx.update(w, state)
  * // R = Pᵀ·G = [3, 0]; Adam's first step is ≈ sign(R) = [1, 0]; back: P·[1, 0] = e₁·[1, 0]
- * assert.ok(Math.abs(u.toArray()[0][0] - 1) < 1e-6 && Math.abs(u.toArray()[1][1]) < 1e-12)
- * assert.deepStrictEqual(next.projector.toArray(), [[1], [0], [0]])
+ * const U = u.toArray() as [[number, number], [number, number], [number, number]]
+ * assert.ok(Math.abs(U[0][0] - 1) < 1e-6 && Math.abs(U[1][1]) < 1e-12)
+ * assert.deepStrictEqual((next.projector as Tensor).toArray(), [[1], [0], [0]])
  * @see galore
  * @category contrib
  * @since 0.1.0

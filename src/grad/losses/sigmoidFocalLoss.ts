@@ -20,8 +20,8 @@ export interface SigmoidFocalLossOptions {
 }
 
 /**
- * Sigmoid focal loss (optax.sigmoid_focal_loss; Lin et al. 2017, arXiv 1708.02002), element-wise, for labels in
- * [0, 1]: the binary cross-entropy scaled down on examples that are already well classified.
+ * Sigmoid focal loss (optax.sigmoid_focal_loss; Lin et al. 2017, arXiv 1708.02002), element-wise, for labels
+ * in [0, 1]: the binary cross-entropy scaled down on examples that are already well classified.
  *
  * As optax, log(1 − p_t) is computed in log space (splitting on y ≥ ½), so small γ and extreme logits stay finite.
  * ```text
