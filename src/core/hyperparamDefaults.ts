@@ -6,6 +6,8 @@
 export interface HyperparamDefaults {
   readonly optionsIndex: number
   readonly values: { readonly [name: string]: number }
+  /** The names of the positional numeric arguments, when the first is not the learning rate. */
+  readonly positionalNames?: readonly (string | undefined)[]
 }
 
 const KEY: unique symbol = Symbol.for('descent.hyperparamDefaults')
@@ -18,8 +20,13 @@ export function withHyperparamDefaults<F extends (...args: never[]) => unknown>(
   factory: F,
   optionsIndex: number,
   values: { readonly [name: string]: number },
+  positionalNames?: readonly (string | undefined)[],
 ): F {
-  const declared: HyperparamDefaults = Object.freeze({ optionsIndex, values: Object.freeze({ ...values }) })
+  const declared: HyperparamDefaults = Object.freeze({
+    optionsIndex,
+    values: Object.freeze({ ...values }),
+    ...(positionalNames === undefined ? {} : { positionalNames: Object.freeze([...positionalNames]) }),
+  })
   Object.defineProperty(factory, KEY, { value: declared, enumerable: false, configurable: false, writable: false })
   return factory
 }

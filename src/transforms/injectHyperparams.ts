@@ -70,6 +70,11 @@ type InjectArg<T> = [Extract<T, number>] extends [never]
  */
 export type InjectableArgs<A extends readonly unknown[]> = { [K in keyof A]: InjectArg<A[K]> }
 
+/** An options object, not a transform passed as an argument (mechanize's, sam's or scheduleFree's base optimizer). */
+const isOptions = (x: unknown): x is object =>
+  isOptionsObject(x) &&
+  !(typeof (x as { init?: unknown }).init === 'function' && typeof (x as { update?: unknown }).update === 'function')
+
 type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'option', index: number, key: string]
 
 /**
@@ -133,7 +138,8 @@ export function injectHyperparams<A extends readonly unknown[], S>(
     throw new HyperparameterError(`${owner} factory must be a function returning a transform; got ${String(factory)}`)
   }
   const staticArgs = new Set(options.staticArgs ?? [])
-  const positionalNames = options.positionalNames ?? ['learningRate']
+  const defaults = hyperparamDefaultsOf(factory)
+  const positionalNames = options.positionalNames ?? defaults.positionalNames ?? ['learningRate']
   return (...args) => {
     const slots = new Map<string, Slot>()
     const schedules = new Map<string, Schedule>()
@@ -147,7 +153,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
       else initial[name] = value
     }
     args.forEach((arg, i) => {
-      if (isOptionsObject(arg)) {
+      if (isOptions(arg)) {
         Object.entries(arg).forEach(([key, v]) => add(key, v, ['option', i, key]))
       } else if (typeof arg === 'number' || typeof arg === 'function') {
         const name = positionalNames[i]
@@ -160,11 +166,10 @@ export function injectHyperparams<A extends readonly unknown[], S>(
       }
     })
     // optax injects every numeric argument, defaults included (`apply_defaults()`): so do we, in the options object.
-    const defaults = hyperparamDefaultsOf(factory)
-    const lastOptions = args.reduce<number>((at, a, i) => (isOptionsObject(a) ? i : at), -1)
+    const lastOptions = args.reduce<number>((at, a, i) => (isOptions(a) ? i : at), -1)
     const optionsAt = lastOptions >= 0 ? lastOptions : defaults.optionsIndex
     const given = args[optionsAt]
-    if (given === undefined || isOptionsObject(given)) {
+    if (given === undefined || isOptions(given)) {
       Object.entries(defaults.values).forEach(([key, v]) => {
         if (!slots.has(key) && (given as Record<string, unknown> | undefined)?.[key] === undefined) {
           add(key, v, ['option', optionsAt, key])
@@ -174,7 +179,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
     const padded = [...slots.values()].some((slot) => slot[0] === 'option' && slot[1] >= args.length)
     const length = padded ? optionsAt + 1 : args.length // never pass extra arguments when nothing was injected
     const build = (h: { readonly [name: string]: number }): GradientTransformation<S> => {
-      const built: unknown[] = Array.from({ length }, (_, i) => (isOptionsObject(args[i]) ? { ...args[i] } : args[i]))
+      const built: unknown[] = Array.from({ length }, (_, i) => (isOptions(args[i]) ? { ...args[i] } : args[i]))
       slots.forEach((slot) => {
         if (slot[0] === 'option' && built[slot[1]] === undefined) built[slot[1]] = {}
       })

@@ -3,6 +3,7 @@ import { DescentError, HyperparameterError } from '../core/errors'
 import { checkInRange, checkInteger } from '../core/hyperparams'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 const STATE: StateSpec = {
   scale: 'number',
@@ -167,3 +168,13 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions = {}): GradientT
     },
   }
 }
+
+withHyperparamDefaults(reduceOnPlateau, 0, {
+  factor: 0.1,
+  patience: 10,
+  rtol: 1e-4,
+  atol: 0,
+  cooldown: 0,
+  accumulationSize: 1,
+  minScale: 0,
+})

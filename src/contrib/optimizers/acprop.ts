@@ -3,6 +3,7 @@ import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../../c
 import { type AddDecayedWeightsState, addDecayedWeights } from '../../transforms/addDecayedWeights'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../../transforms/scaleByLearningRate'
 import { type ScaleByAcpropOptions, type ScaleByAcpropState, scaleByAcprop } from '../transforms/scaleByAcprop'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link acprop}.
@@ -65,3 +66,5 @@ export function acprop(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(acprop, 1, { ...hyperparamDefaultsOf(scaleByAcprop).values, weightDecay: 0 })

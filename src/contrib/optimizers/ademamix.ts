@@ -8,6 +8,7 @@ import {
   type ScaleBySimplifiedAdemamixState,
   scaleBySimplifiedAdemamix,
 } from '../transforms/scaleBySimplifiedAdemamix'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /** Decoupled weight decay of the AdEMAMix aliases. */
 interface WeightDecayOptions {
@@ -136,3 +137,10 @@ export function simplifiedAdemamix(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(ademamix, 1, { ...hyperparamDefaultsOf(scaleByAdemamix).values, alpha: 5, weightDecay: 0 })
+
+withHyperparamDefaults(simplifiedAdemamix, 1, {
+  ...hyperparamDefaultsOf(scaleBySimplifiedAdemamix).values,
+  weightDecay: 0,
+})

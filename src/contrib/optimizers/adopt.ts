@@ -2,6 +2,7 @@ import { chain } from '../../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../../core/types'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../../transforms/scaleByLearningRate'
 import { type ScaleByAdoptOptions, type ScaleByAdoptState, scaleByAdopt } from '../transforms/scaleByAdopt'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link adopt}: those of {@link scaleByAdopt}.
@@ -54,3 +55,5 @@ export type AdoptState = readonly [ScaleByAdoptState, ScaleByLearningRateState]
 export function adopt(learningRate: ScalarOrSchedule, options: AdoptOptions = {}): GradientTransformation<AdoptState> {
   return chain(scaleByAdopt(options), scaleByLearningRate(learningRate))
 }
+
+withHyperparamDefaults(adopt, 1, hyperparamDefaultsOf(scaleByAdopt).values)

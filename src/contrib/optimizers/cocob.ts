@@ -3,6 +3,7 @@ import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../../c
 import { type AddDecayedWeightsState, addDecayedWeights } from '../../transforms/addDecayedWeights'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../../transforms/scaleByLearningRate'
 import { type ScaleByCocobOptions, type ScaleByCocobState, scaleByCocob } from '../transforms/scaleByCocob'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link cocob}.
@@ -66,3 +67,5 @@ export function cocob(
     scaleByCocob(options),
   )
 }
+
+withHyperparamDefaults(cocob, 1, { ...hyperparamDefaultsOf(scaleByCocob).values, weightDecay: 0 })

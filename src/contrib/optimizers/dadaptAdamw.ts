@@ -5,6 +5,7 @@ import {
   type ScaleByDadaptAdamwState,
   scaleByDadaptAdamw,
 } from '../transforms/scaleByDadaptAdamw'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link dadaptAdamw}: those of {@link scaleByDadaptAdamw} but the learning rate.
@@ -62,3 +63,5 @@ export function dadaptAdamw(
 ): GradientTransformation<DadaptAdamwState> {
   return chain(scaleByDadaptAdamw({ ...options, learningRate }))
 }
+
+withHyperparamDefaults(dadaptAdamw, 1, { eps: 1e-8, estimLr0: 1e-6, weightDecay: 0 })

@@ -4,6 +4,7 @@ import { type AddDecayedWeightsState, addDecayedWeights } from '../../transforms
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../../transforms/scaleByLearningRate'
 import { type ScaleByDogOptions, type ScaleByDogState, scaleByDog } from '../transforms/scaleByDog'
 import { type ScaleByDowgOptions, type ScaleByDowgState, scaleByDowg } from '../transforms/scaleByDowg'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /** Weight decay of the DoG aliases (applied to the gradient before the step size). */
 interface DogWeightDecay {
@@ -121,3 +122,7 @@ export function dowg(learningRate: ScalarOrSchedule = 1, options: DowgOptions = 
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(dog, 1, { eps: 1e-8 })
+
+withHyperparamDefaults(dowg, 1, { eps: 1e-4 })

@@ -4,6 +4,7 @@ import { type AddDecayedWeightsState, addDecayedWeights } from '../../transforms
 import type { ScaleByAdamState } from '../../transforms/scaleByAdam'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../../transforms/scaleByLearningRate'
 import { type ScaleByGaloreOptions, type ScaleByGaloreState, scaleByGalore } from '../transforms/scaleByGalore'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link galore}.
@@ -81,3 +82,5 @@ export function galore<S = ScaleByAdamState>(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(galore, 1, { updateProjGap: 200, scale: 1, weightDecay: 0 })

@@ -2,6 +2,7 @@ import { chain } from '../../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../../core/types'
 import { type AddDecayedWeightsState, addDecayedWeights } from '../../transforms/addDecayedWeights'
 import { type ScaleByMadgradOptions, type ScaleByMadgradState, scaleByMadgrad } from '../transforms/scaleByMadgrad'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link madgrad}.
@@ -58,3 +59,5 @@ export function madgrad(
 ): GradientTransformation<MadgradState> {
   return chain(addDecayedWeights(options.weightDecay ?? 0), scaleByMadgrad(learningRate, options))
 }
+
+withHyperparamDefaults(madgrad, 1, { momentum: 0.9, weightDecay: 0, eps: 1e-6 })

@@ -1,6 +1,7 @@
 import { chain } from '../../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../../core/types'
 import { type ScaleByMomoOptions, type ScaleByMomoState, scaleByMomo } from '../transforms/scaleByMomo'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link momo}.
@@ -58,3 +59,5 @@ export type MomoState = readonly [ScaleByMomoState]
 export function momo(learningRate: ScalarOrSchedule = 1, options: MomoOptions = {}): GradientTransformation<MomoState> {
   return chain(scaleByMomo({ ...options, learningRate }))
 }
+
+withHyperparamDefaults(momo, 1, { beta: 0.9, lowerBound: 0, weightDecay: 0 })

@@ -1,6 +1,7 @@
 import { chain } from '../../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../../core/types'
 import { type ScaleByMomoAdamOptions, type ScaleByMomoAdamState, scaleByMomoAdam } from '../transforms/scaleByMomoAdam'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link momoAdam}.
@@ -60,3 +61,5 @@ export function momoAdam(
 ): GradientTransformation<MomoAdamState> {
   return chain(scaleByMomoAdam({ ...options, learningRate }))
 }
+
+withHyperparamDefaults(momoAdam, 1, { b1: 0.9, b2: 0.999, eps: 1e-8, lowerBound: 0, weightDecay: 0 })

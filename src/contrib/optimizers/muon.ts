@@ -8,6 +8,7 @@ import { muonLabels, muonLabelsFrom } from '../_internal/matrixLabels'
 import { scaleByShape } from '../_internal/scaleByShape'
 import type { MuonDimensionNumbers, WeightDimensionNumbers } from '../transforms/muonDimensionNumbers'
 import { type ScaleByMuonOptions, scaleByMuon } from '../transforms/scaleByMuon'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link muon} (optax.contrib.muon): those of {@link scaleByMuon}, the weight decay of the Muon leaves,
@@ -118,3 +119,12 @@ export function muon(learningRate: ScalarOrSchedule, options: MuonOptions = {}):
     ),
   )
 }
+
+withHyperparamDefaults(muon, 1, {
+  ...hyperparamDefaultsOf(scaleByMuon).values,
+  weightDecay: 0,
+  adamB1: 0.9,
+  adamB2: 0.999,
+  adamEpsRoot: 0,
+  adamWeightDecay: 0,
+})

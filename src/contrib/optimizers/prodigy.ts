@@ -1,6 +1,7 @@
 import { chain } from '../../core/chain'
 import type { GradientTransformation, ScalarOrSchedule } from '../../core/types'
 import { type ScaleByProdigyOptions, type ScaleByProdigyState, scaleByProdigy } from '../transforms/scaleByProdigy'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link prodigy}: those of {@link scaleByProdigy} but the learning rate.
@@ -60,3 +61,5 @@ export function prodigy(
 ): GradientTransformation<ProdigyState> {
   return chain(scaleByProdigy({ ...options, learningRate }))
 }
+
+withHyperparamDefaults(prodigy, 1, { eps: 1e-8, estimLr0: 1e-6, estimLrCoef: 1, weightDecay: 0 })

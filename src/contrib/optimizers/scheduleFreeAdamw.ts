@@ -5,6 +5,7 @@ import { type ScaleByLearningRateState, scaleByLearningRate } from '../../transf
 import { type ScaleByRmsState, scaleByRms } from '../../transforms/scaleByRms'
 import { withWarmup } from '../_internal/warmup'
 import { type ScheduleFreeOptions, type ScheduleFreeState, scheduleFree } from '../transforms/scheduleFree'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scheduleFreeAdamw}.
@@ -80,3 +81,5 @@ export function scheduleFreeAdamw(
     ),
   )
 }
+
+withHyperparamDefaults(scheduleFreeAdamw, 1, { b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, weightLrPower: 2 })

@@ -4,6 +4,7 @@ import { type SgdState, sgd } from '../../optimizers/sgd'
 import { type AddDecayedWeightsState, addDecayedWeights } from '../../transforms/addDecayedWeights'
 import { withWarmup } from '../_internal/warmup'
 import { type ScheduleFreeOptions, type ScheduleFreeState, scheduleFree } from '../transforms/scheduleFree'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scheduleFreeSgd}.
@@ -70,3 +71,5 @@ export function scheduleFreeSgd(
     ),
   )
 }
+
+withHyperparamDefaults(scheduleFreeSgd, 1, { b1: 0.9, weightLrPower: 2 })

@@ -3,6 +3,7 @@ import type { GradientTransformation, MaskOrFn, ScalarOrSchedule } from '../../c
 import { type AddDecayedWeightsState, addDecayedWeights } from '../../transforms/addDecayedWeights'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../../transforms/scaleByLearningRate'
 import { type ScaleBySophiaOptions, type ScaleBySophiaState, scaleBySophia } from '../transforms/scaleBySophia'
+import { hyperparamDefaultsOf, withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link sophia}: those of {@link scaleBySophia} and decoupled weight decay.
@@ -74,3 +75,5 @@ export function sophia(
     scaleByLearningRate(learningRate),
   )
 }
+
+withHyperparamDefaults(sophia, 1, { ...hyperparamDefaultsOf(scaleBySophia).values, weightDecay: 1e-4 })

@@ -5,6 +5,7 @@ import type { GradientTransformation, PyTree } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link mechanize}.
@@ -133,3 +134,5 @@ export function mechanize<S>(
     },
   }
 }
+
+withHyperparamDefaults(mechanize, 1, { weightDecay: 0.01, eps: 1e-8, sInit: 1e-6 })

@@ -6,6 +6,7 @@ import type { ExtraArgs, GradientTransformation, PyTree } from '../../core/types
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link sam}.
@@ -160,3 +161,5 @@ export function sam<S, A>(
     [optimizer, advOptimizer],
   )
 }
+
+withHyperparamDefaults(sam, 2, { syncPeriod: 2 })

@@ -2,6 +2,7 @@ import { checkInRange } from '../../core/hyperparams'
 import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByAcprop}.
@@ -87,3 +88,5 @@ export function scaleByAcprop(options: ScaleByAcpropOptions = {}): GradientTrans
     },
   }
 }
+
+withHyperparamDefaults(scaleByAcprop, 0, { b1: 0.9, b2: 0.999, eps: 1e-16, epsRoot: 1e-16 })

@@ -4,6 +4,7 @@ import { checkDtype, inDtype, momentSpec } from '../../transforms/_internal/accu
 import type { DType } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByAdemamix}.
@@ -116,3 +117,5 @@ export function scaleByAdemamix(options: ScaleByAdemamixOptions = {}): GradientT
     },
   }
 }
+
+withHyperparamDefaults(scaleByAdemamix, 0, { b1: 0.9, b2: 0.999, b3: 0.9999, alpha: 6, eps: 1e-8, epsRoot: 0 })

@@ -5,6 +5,7 @@ import { checkDtype, inDtype, momentSpec } from '../../transforms/_internal/accu
 import type { DType } from '../../core/tensor'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByAdopt}.
@@ -107,3 +108,5 @@ export function scaleByAdopt(options: ScaleByAdoptOptions = {}): GradientTransfo
     },
   }
 }
+
+withHyperparamDefaults(scaleByAdopt, 0, { b1: 0.9, b2: 0.9999, eps: 1e-6 })

@@ -4,6 +4,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByCocob}.
@@ -124,3 +125,5 @@ export function scaleByCocob(options: ScaleByCocobOptions = {}): GradientTransfo
     },
   }
 }
+
+withHyperparamDefaults(scaleByCocob, 0, { alpha: 100, eps: 1e-8 })

@@ -4,6 +4,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, MaskOrFn, PyTree, ScalarOrSchedule } from '../../core/types'
 import { checkMaskOrFn } from '../../transforms/_internal/maskTree'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link dadaptAdamw} (optax's `dadapt_adamw` is one transform; descent splits it so that the alias is a
@@ -146,3 +147,5 @@ export function scaleByDadaptAdamw(
     },
   }
 }
+
+withHyperparamDefaults(scaleByDadaptAdamw, 0, { eps: 1e-8, estimLr0: 1e-6, weightDecay: 0 })

@@ -5,6 +5,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * How DoG's first step is set: `['distance', r₀]` (the initial distance r_ε), `['learningRate', η₀]` (the first step
@@ -91,3 +92,5 @@ export function scaleByDog(options: ScaleByDogOptions = {}): GradientTransformat
     },
   }
 }
+
+withHyperparamDefaults(scaleByDog, 0, { eps: 1e-8 })

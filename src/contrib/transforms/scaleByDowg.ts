@@ -4,6 +4,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByDowg}.
@@ -68,3 +69,5 @@ export function scaleByDowg(options: ScaleByDowgOptions = {}): GradientTransform
     },
   }
 }
+
+withHyperparamDefaults(scaleByDowg, 0, { eps: 1e-4 })

@@ -8,6 +8,7 @@ import { type ScaleByAdamState, scaleByAdam } from '../../transforms/scaleByAdam
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { type Matrix, matmul, transpose } from '../_internal/matrix'
 import { svd } from '../_internal/svd'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Which axes of a weight form the rows (reduction/input axes) and the columns (output axes) of the matrix GaLore
@@ -298,3 +299,6 @@ export function scaleByGalore<S = ScaleByAdamState>(
     },
   }
 }
+
+// rank fixes the projector's shape: a static size, as optax users pass in static_args.
+withHyperparamDefaults(scaleByGalore, 0, { updateProjGap: 200, scale: 1 })

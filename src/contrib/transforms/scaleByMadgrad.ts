@@ -4,6 +4,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByMadgrad}.
@@ -97,3 +98,5 @@ export function scaleByMadgrad(
     },
   }
 }
+
+withHyperparamDefaults(scaleByMadgrad, 1, { momentum: 0.9, eps: 1e-6 })

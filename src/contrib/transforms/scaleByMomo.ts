@@ -4,6 +4,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { lossValue } from '../_internal/lossValue'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByMomo}.
@@ -117,3 +118,5 @@ export function scaleByMomo(options: ScaleByMomoOptions = {}): GradientTransform
     },
   }
 }
+
+withHyperparamDefaults(scaleByMomo, 0, { beta: 0.9, lowerBound: 0, weightDecay: 0 })

@@ -4,6 +4,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { lossValue } from '../_internal/lossValue'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByMomoAdam}.
@@ -142,3 +143,5 @@ export function scaleByMomoAdam(options: ScaleByMomoAdamOptions = {}): GradientT
     },
   }
 }
+
+withHyperparamDefaults(scaleByMomoAdam, 0, { b1: 0.9, b2: 0.999, eps: 1e-8, lowerBound: 0, weightDecay: 0 })

@@ -13,6 +13,7 @@ import {
   muonReshape,
   resolveDimensionNumbers,
 } from './muonDimensionNumbers'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleByMuon} (optax.contrib.scale_by_muon).
@@ -203,3 +204,5 @@ export function scaleByMuon(options: ScaleByMuonOptions = {}): GradientTransform
     },
   }
 }
+
+withHyperparamDefaults(scaleByMuon, 0, { nsSteps: 5, beta: 0.95, eps: 1e-8 })

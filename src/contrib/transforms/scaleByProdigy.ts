@@ -4,6 +4,7 @@ import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link prodigy} (optax's `prodigy` is one transform; descent splits it so that the alias is a chain).
@@ -144,3 +145,5 @@ export function scaleByProdigy(options: ScaleByProdigyOptions = {}): GradientTra
     },
   }
 }
+
+withHyperparamDefaults(scaleByProdigy, 0, { eps: 1e-8, estimLr0: 1e-6, estimLrCoef: 1, weightDecay: 0 })

@@ -2,6 +2,7 @@ import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
 import { type StateSpec, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
 import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleBySimplifiedAdemamix}.
@@ -87,3 +88,5 @@ export function scaleBySimplifiedAdemamix(
     },
   }
 }
+
+withHyperparamDefaults(scaleBySimplifiedAdemamix, 0, { b1: 0.99, b2: 0.95, alpha: 0, eps: 1e-8, epsRoot: 0 })

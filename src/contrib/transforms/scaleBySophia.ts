@@ -7,6 +7,7 @@ import type { GradientTransformation, PyTree } from '../../core/types'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { hutchinsonEstimatorDiagHessian } from './hutchinsonEstimatorDiagHessian'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scaleBySophia}.
@@ -121,3 +122,12 @@ export function scaleBySophia(options: ScaleBySophiaOptions = {}): GradientTrans
     },
   }
 }
+
+withHyperparamDefaults(scaleBySophia, 0, {
+  b1: 0.965,
+  b2: 0.99,
+  eps: 1e-8,
+  gamma: 0.01,
+  clipThreshold: 1,
+  updateInterval: 10,
+})

@@ -7,6 +7,7 @@ import type { ExtraArgs, GradientTransformation, PyTree, ScalarOrSchedule } from
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
+import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**
  * Options of {@link scheduleFree}.
@@ -142,3 +143,5 @@ export function scheduleFree<S>(
     [baseOptimizer],
   )
 }
+
+withHyperparamDefaults(scheduleFree, 2, { b1: 0.9, weightLrPower: 2 }, [undefined, 'learningRate'])
