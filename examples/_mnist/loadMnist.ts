@@ -90,10 +90,12 @@ export function randomShift(set: MnistSet, key: PRNGKey): MnistSet {
     const dx = Math.floor(u[2 * i]! * 3) - 1
     const dy = Math.floor(u[2 * i + 1]! * 3) - 1
     const base = i * IMAGE_SIZE
+    // Row by row: columns c0 … c0 + width − 1 of row r come from columns c0 − dx … of row r − dy.
+    const c0 = Math.max(0, dx)
+    const width = SIDE - Math.abs(dx)
     for (let r = Math.max(0, dy); r < Math.min(SIDE, SIDE + dy); r++) {
-      for (let c = Math.max(0, dx); c < Math.min(SIDE, SIDE + dx); c++) {
-        images[base + r * SIDE + c] = set.images[base + (r - dy) * SIDE + (c - dx)]!
-      }
+      const from = base + (r - dy) * SIDE + c0 - dx
+      images.set(set.images.subarray(from, from + width), base + r * SIDE + c0)
     }
   }
   return { ...set, images }

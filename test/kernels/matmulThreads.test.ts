@@ -41,7 +41,7 @@ describe.runIf(wasmAvailable())('matmul on two threads', () => {
       const { a, b, bias } = inputs(c)
       const options = { transA: c.tA, transB: c.tB, bias, relu: c.relu }
       const before = sharedKernels()!.splits()
-      const split = matmulWasm(a, b, c.M, c.K, c.N, options)
+      const split = matmulWasm(a, b, c.M, c.K, c.N, { ...options, threads: 2 })
       if (two) expect(sharedKernels()!.splits()).toBe(before + 2) // pack, then the product
       const single = matmulWasm(a, b, c.M, c.K, c.N, { ...options, threads: 1 })
       expect(sharedKernels()!.splits()).toBe(two ? before + 2 : before)
@@ -169,7 +169,7 @@ describe.runIf(sharedKernels() !== null)('elementwise kernels on two threads', (
       ins.forEach((x, i) => s.f32().set(x, ptrs[i]! / 4))
       if (!withP) ptrs[7] = 0
       const before = s.splits()
-      if (split) s.elementwise('adamw', ptrs, n, scalars)
+      if (split) s.elementwise('adamw', ptrs, n, scalars, true)
       else
         s.exports.adamw(
           ...(ptrs as [number, number, number, number, number, number, number, number]),

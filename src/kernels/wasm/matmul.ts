@@ -11,7 +11,10 @@ export interface MatmulOptions {
   readonly bias?: Float32Array | undefined
   /** Epilogue: then `x ≤ 0 ? +0 : x` (ReLU as `where(x ≤ 0, 0, x)`: NaN stays NaN). */
   readonly relu?: boolean | undefined
-  /** At most this many threads (default: as many as the environment gives, see wasm/shared.ts). */
+  /**
+   * 1: this thread only; 2: two threads whenever the worker is up (tests, benchmarks); default: two from
+   * SPLIT_MIN_MACS multiply-adds, backing off to one for a while after a call where the worker was late.
+   */
   readonly threads?: 1 | 2 | undefined
 }
 
@@ -20,7 +23,7 @@ interface Site {
   readonly k: KernelExports
   readonly f32: () => Float32Array
   /** Two threads over the same memory, when the product is worth splitting. */
-  readonly parallel: ((name: 'pack' | 'gemm', parts: readonly (readonly number[])[]) => void) | null
+  readonly parallel: ((name: 'pack' | 'gemm', parts: readonly (readonly number[])[], force?: boolean) => void) | null
   /** Byte offset of the scratch area. */
   readonly at: number
   readonly release: () => void
@@ -34,11 +37,11 @@ export interface OwnMemory {
   readonly base: number
 }
 
-function site(bytes: number, macs: number, threads: number, own: () => OwnMemory): Site {
+function site(bytes: number, macs: number, threads: 1 | 2 | undefined, own: () => OwnMemory): Site {
   const s = sharedKernels()
   if (s !== null) {
     const at = s.alloc(bytes)
-    const two = threads >= 2 && macs >= SPLIT_MIN_MACS && s.threads() === 2
+    const two = threads !== 1 && (threads === 2 || macs >= SPLIT_MIN_MACS) && s.threads() === 2
     return { k: s.exports, f32: s.f32, parallel: two ? s.parallel : null, at, release: () => s.free(at) }
   }
   const o = own()
@@ -72,7 +75,8 @@ export function matmulSimd(
   const obp = oap + align4(Mp * K)
   const oz = obp + align4(K * Np)
   const end = oz + (epilogue ? Np : 0)
-  const s = site(end * 4, M * K * N, options.threads ?? 2, own)
+  const s = site(end * 4, M * K * N, options.threads, own)
+  const force = options.threads === 2
   try {
     const f = s.f32()
     const base = s.at / 4
@@ -103,6 +107,7 @@ export function matmulSimd(
       s.parallel(
         'pack',
         parts.map((i) => [...packArgs, at(i, Mp, 4), at(i + 1, Mp, 4), at(i, Np, 8), at(i + 1, Np, 8)]),
+        force,
       )
       s.parallel(
         'gemm',
@@ -111,6 +116,7 @@ export function matmulSimd(
             ? [...gemmArgs, at(i, Mp, 4), at(i + 1, Mp, 4), 0, Np, relu]
             : [...gemmArgs, 0, Mp, at(i, Np, 8), at(i + 1, Np, 8), relu],
         ),
+        force,
       )
     }
 

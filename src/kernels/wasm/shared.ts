@@ -51,16 +51,23 @@ export interface SharedKernels {
   readonly workerState: () => 'one' | 'starting' | 'up' | 'failed'
   /**
    * Runs `name(...part)` for every part (at most 63 parts of the same length, 256 numbers in all), on both threads,
-   * and returns when all are done (all here, in order, while the worker is not up or threads are limited to 1).
+   * and returns when all are done (all here, in order, while the worker is not up or threads are limited to 1, and
+   * for a few calls after one where the worker was late, on a loaded machine, unless `force`).
    */
-  readonly parallel: (name: KernelName, parts: readonly (readonly number[])[]) => void
+  readonly parallel: (name: KernelName, parts: readonly (readonly number[])[], force?: boolean) => void
   /**
    * An elementwise kernel `name(...ptrs, n, ...scalars)` over [0, n): from {@link ELEMENTWISE_SPLIT_MIN} elements
    * in 2–8 parts cut at multiples of 4 elements (every non-zero pointer advanced by 4 bytes per element, zero
    * pointers — absent outputs — left at 0) run by {@link SharedKernels.parallel}, else one call here. Bit-identical
    * to one call.
    */
-  readonly elementwise: (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]) => void
+  readonly elementwise: (
+    name: KernelName,
+    ptrs: readonly number[],
+    n: number,
+    scalars: readonly number[],
+    force?: boolean,
+  ) => void
 }
 
 /**
@@ -288,9 +295,15 @@ function create(): SharedKernels | null {
     }
   }
 
-  const parallel = (name: KernelName, parts: readonly (readonly number[])[]): void => {
+  // Back-off on a loaded machine: when this thread waited for the worker longer than it computed itself (the worker
+  // was descheduled mid-part), the next `cooldown` calls run here; the back-off doubles while that repeats.
+  let backoff = 0
+  let cooldown = 0
+  const clock = (globalThis as { performance?: { now(): number } }).performance
+  const parallel = (name: KernelName, parts: readonly (readonly number[])[], force = false): void => {
     const fn = exports[name] as (...xs: number[]) => void
-    if (parts.length < 2 || threads() < 2) {
+    if (parts.length < 2 || threads() < 2 || (!force && cooldown > 0)) {
+      if (!force && cooldown > 0) cooldown--
       for (const p of parts) fn(...p)
       return
     }
@@ -310,6 +323,7 @@ function create(): SharedKernels | null {
     Atomics.store(ctl, JOB, job)
     Atomics.notify(ctl, JOB)
     // This thread claims parts too: when the worker is slow to wake (a loaded machine), this thread runs them all.
+    const t0 = clock?.now() ?? 0
     let error: unknown
     for (;;) {
       const v = Atomics.load(ctl, CLAIM)
@@ -322,12 +336,22 @@ function create(): SharedKernels | null {
       }
       Atomics.add(ctl, FINISHED, 1)
     }
+    const t1 = clock?.now() ?? 0
     waitFinished(parts.length)
+    const t2 = clock?.now() ?? 0
+    if (t2 - t1 > Math.max(0.05, t1 - t0)) cooldown = backoff = Math.min(256, Math.max(4, 2 * backoff))
+    else backoff = 0
     if (error !== undefined) throw error
     if (ctl[STATUS] !== 0) throw new Error(`parallel: the worker's ${name} kernel failed`)
   }
 
-  const elementwise = (name: KernelName, ptrs: readonly number[], n: number, scalars: readonly number[]): void => {
+  const elementwise = (
+    name: KernelName,
+    ptrs: readonly number[],
+    n: number,
+    scalars: readonly number[],
+    force = false,
+  ): void => {
     if (n < ELEMENTWISE_SPLIT_MIN || threads() < 2) {
       ;(exports[name] as (...xs: number[]) => void)(...ptrs, n, ...scalars)
       return
@@ -338,7 +362,7 @@ function create(): SharedKernels | null {
     for (let lo = 0; lo < n; lo += step) {
       parts.push([...ptrs.map((p) => (p === 0 ? 0 : p + lo * 4)), Math.min(step, n - lo), ...scalars])
     }
-    parallel(name, parts)
+    parallel(name, parts, force)
   }
 
   const workerState = (): 'one' | 'starting' | 'up' | 'failed' => {
