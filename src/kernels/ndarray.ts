@@ -303,6 +303,21 @@ export function reduce(
   const outShape = shape.filter((_, i) => !axes.includes(i))
   const m = sizeOf(outShape)
   const acc = new Float64Array(m).fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity)
+  // The sums of a dense layer's backward pass (a bias gradient over the rows, a softmax's over each row) without the
+  // per-row callback, adding in the same order as the general loop below.
+  if (op === 'sum' && shape.length === 2 && axes.length === 1) {
+    const [rows, cols] = shape as [number, number]
+    if (axes[0] === 0) {
+      for (let i = 0, p = 0; i < rows; i++) for (let j = 0; j < cols; j++, p++) acc[j]! += a[p]!
+    } else {
+      for (let i = 0, p = 0; i < rows; i++) {
+        let s = 0
+        for (let j = 0; j < cols; j++, p++) s += a[p]!
+        acc[i]! += s
+      }
+    }
+    return new Out(acc)
+  }
   // Output strides laid over the input's axes (0 along reduced axes).
   const ost = stridesOf(outShape)
   const st: number[] = []
@@ -324,7 +339,7 @@ export function reduce(
       for (let i = 0; i < len; i++, q += inc) acc[q] = Math.min(acc[q]!, a[p++]!)
     }
   })
-  return Out.from(acc)
+  return new Out(acc)
 }
 
 /** Permutes the axes of `a`: `out.shape[i] = shape[perm[i]]`. */

@@ -75,19 +75,24 @@ describe('documentation code blocks', () => {
       ).toBe(true)
   })
 
-  it('type-checks every block (no-run ones included) and every @example under the strict options', () => {
-    const snippets = [
-      ...blocks,
-      ...examples.map((e) => ({ name: `${e.file}:${e.line} @example`, code: e.code })),
-      ...CANARIES,
-    ]
-    const failures = typecheckSnippets(snippets)
-    for (const c of CANARIES) expect(failures.has(c.name), `${c.name} must fail to type-check`).toBe(true)
-    const real = [...failures]
-      .filter(([name]) => !name.startsWith('canary:') && !isPending(name))
-      .flatMap(([, msgs]) => msgs)
-    expect(real, real.join('\n\n')).toEqual([])
-  })
+  // one TypeScript program over src/ and ~500 snippets: ~10 s of CPU, far more on a loaded machine
+  it(
+    'type-checks every block (no-run ones included) and every @example under the strict options',
+    { timeout: 300_000 },
+    () => {
+      const snippets = [
+        ...blocks,
+        ...examples.map((e) => ({ name: `${e.file}:${e.line} @example`, code: e.code })),
+        ...CANARIES,
+      ]
+      const failures = typecheckSnippets(snippets)
+      for (const c of CANARIES) expect(failures.has(c.name), `${c.name} must fail to type-check`).toBe(true)
+      const real = [...failures]
+        .filter(([name]) => !name.startsWith('canary:') && !isPending(name))
+        .flatMap(([, msgs]) => msgs)
+      expect(real, real.join('\n\n')).toEqual([])
+    },
+  )
 
   it.each(blocks.filter((b) => b.run).map((b) => [b.name, b] as const))(
     '%s runs and its assertions hold',
@@ -101,6 +106,25 @@ describe('documentation code blocks', () => {
       await new AsyncFunction('__mods', 'assert', 'console', js)(modules, assert, quiet)
     },
   )
+
+  it(`reads \`\`\`ts as checked and run, \`\`\`ts ${NO_RUN} as checked only, and refuses other TypeScript fences`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-md-'))
+    try {
+      const page = path.join(dir, 'page.md')
+      fs.writeFileSync(
+        page,
+        '# t\n\n```ts\nconst a = 1\n```\n\n```ts no-run\n// browser only\nconst b = 2\n```\n\n```python\nc = 3\n```\n',
+      )
+      expect(markdownBlocks(page, dir)).toEqual([
+        { name: 'page.md:3', file: 'page.md', code: 'const a = 1\n', run: true },
+        { name: 'page.md:7', file: 'page.md', code: '// browser only\nconst b = 2\n', run: false },
+      ])
+      fs.writeFileSync(page, '```typescript\nconst a = 1\n```\n')
+      expect(() => markdownBlocks(page, dir)).toThrow(/write ```ts \(checked and run\) or ```ts no-run/)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 
   it(`says why a block is ${NO_RUN}: a comment on its first line`, () => {
     for (const b of blocks.filter((x) => !x.run)) expect(b.code, b.name).toMatch(/^\/\/ \S/)

@@ -9,7 +9,8 @@ import * as descentTesting from '../../src/testing/index'
 import * as descentGpu from '../../src/gpu/index'
 import { collectExamples, compileExample, runExample } from '../_helpers/docExamples'
 
-// Documentation examples that do not run rot (STYLE.md item 22): every @example in src/ is executed here.
+// Documentation examples that do not run rot (STYLE.md item 22): every @example in src/ is executed here (and
+// type-checked under the project's strict options by test/docs/codeBlocks.test.ts).
 const root = resolve(__dirname, '../..')
 const examples = collectExamples(resolve(root, 'src'), root)
 const mods: Record<string, unknown> = {

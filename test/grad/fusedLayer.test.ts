@@ -291,3 +291,22 @@ describe('logSoftmax (one primitive)', () => {
     expect(() => checkGrads(f, [x], { order: 3 })).not.toThrow()
   })
 })
+
+describe('sums over one axis of a matrix (bias gradients, softmax backward)', () => {
+  it('axis 0 and axis 1 give the float64 sums of the math, rounded once, with NaN and ±∞ propagated', () => {
+    const rows = [
+      [1e8, 1, -1e8],
+      [0.1, 0.2, 0.3],
+      [Infinity, NaN, -0],
+    ]
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = tensor(rows.flat(), [3, 3], dtype)
+      const v = (rows.flat() as number[]).map((e) => (dtype === 'float32' ? Math.fround(e) : e))
+      const col = [0, 1, 2].map((j) => v[j]! + v[3 + j]! + v[6 + j]!)
+      const row = [0, 1, 2].map((i) => v[3 * i]! + v[3 * i + 1]! + v[3 * i + 2]!)
+      const round = (e: number) => (dtype === 'float32' ? Math.fround(e) : e)
+      bits(ops.sum(x, 0)).forEach((e, j) => expect(Object.is(e, round(col[j]!)), `column ${j}`).toBe(true))
+      bits(ops.sum(x, 1)).forEach((e, i) => expect(Object.is(e, round(row[i]!)), `row ${i}`).toBe(true))
+    }
+  })
+})

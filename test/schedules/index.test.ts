@@ -20,6 +20,7 @@ describe('schedules barrel', () => {
       'warmupConstantSchedule',
       'warmupCosineDecaySchedule',
       'warmupExponentialDecaySchedule',
+      'wrappedSchedule',
     ])
     for (const [name, f] of Object.entries(schedules)) expect((root as Record<string, unknown>)[name]).toBe(f)
   })
