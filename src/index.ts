@@ -115,6 +115,7 @@ export {
   microbatch,
   reshapeBatchAxis,
   microVmap,
+  type Accumulator,
   type AccumulatorTree,
   type MicroVmapOptions,
   microGrad,

@@ -118,7 +118,7 @@ export function microGrad<A extends unknown[]>(
     }
     const stacked = (xs: PyTree[]) => accumulate(owner, xs, 'concat')
     return [
-      accumulate(owner, results, accumulator),
+      accumulate(owner, results, accumulator, options.microbatchSize ?? n),
       { values: stacked(values), metrics: stacked(metrics), aux: stacked(auxes) },
     ] as const
   }

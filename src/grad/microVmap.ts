@@ -4,17 +4,19 @@ import { type Tensor, isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { PyTree } from '../core/types'
 import { accumulate } from './_internal/accumulate'
+import type { Accumulator } from './accumulator'
 import type { AccumulationType } from './microbatch'
 import { squeeze, take } from './ops/shape'
 
 /**
  * How {@link microVmap} and {@link microGrad} combine per-example results: one {@link AccumulationType} for every
- * output leaf, or a tree of them that is a prefix of the output's structure.
+ * output leaf, an {@link Accumulator} for a whole output subtree, or a tree of them that is a prefix of the output's
+ * structure.
  * @category grad
  * @since 0.1.0
  */
 export type AccumulatorTree =
-  AccumulationType | { readonly [key: string]: AccumulatorTree } | readonly AccumulatorTree[]
+  AccumulationType | Accumulator | { readonly [key: string]: AccumulatorTree } | readonly AccumulatorTree[]
 
 /**
  * Options of {@link microVmap}.
@@ -24,7 +26,8 @@ export type AccumulatorTree =
 export interface MicroVmapOptions {
   /**
    * Examples per microbatch: must divide the batch size (as optax checks). The examples are evaluated one at a time
-   * here, so it changes nothing else. @defaultValue undefined (the whole batch)
+   * here, so it changes only what a custom {@link Accumulator}'s `aggregate` sees. @defaultValue undefined (the whole
+   * batch)
    */
   readonly microbatchSize?: number
   /** How to combine the per-example outputs; `'concat'` gives vmap's stacked outputs. @defaultValue 'concat' */
@@ -120,6 +123,6 @@ export function microVmap<A extends unknown[], R extends PyTree>(
     if (n === 0) throw new ShapeError(`${owner}: the batch is empty.`)
     checkMicrobatchSize(owner, options.microbatchSize, n)
     const outputs = Array.from({ length: n }, (_, e) => fun(...(exampleArgs(args, axes, e) as A)))
-    return accumulate(owner, outputs, accumulator)
+    return accumulate(owner, outputs, accumulator, options.microbatchSize ?? n)
   }
 }

@@ -5,6 +5,8 @@ import * as tree from '../core/tree'
 import type { Leaf, PyTree } from '../core/types'
 import { add, div, mul } from './ops/arithmetic'
 import { concat, reshape, take } from './ops/shape'
+import { combineOutputs } from './_internal/accumulate'
+import type { Accumulator } from './accumulator'
 
 /**
  * How {@link microbatch} combines the outputs of the microbatches (optax.microbatching.AccumulationType, camelCased):
@@ -14,8 +16,6 @@ import { concat, reshape, take } from './ops/shape'
  * @since 0.2.0
  */
 export type AccumulationType = 'sum' | 'mean' | 'runningMean' | 'concat'
-
-const TYPES: readonly AccumulationType[] = ['sum', 'mean', 'runningMean', 'concat']
 
 /** Indices of microbatch a of a batch of n split into k = n/m microbatches: a, a + k, a + 2k, … (optax's F order). */
 const rowsOf = (a: number, k: number, m: number): number[] => Array.from({ length: m }, (_, b) => a + b * k)
@@ -65,7 +65,8 @@ export interface MicrobatchOptions {
  * Runs `fun` on microbatches of its batched arguments and combines the results (optax.microbatching.microbatch):
  * the memory of one microbatch, the result of the whole batch (for `'sum'`/`'mean'` of a function that sums or
  * averages over examples, e.g. a gradient). The examples are split as {@link reshapeBatchAxis}. `accumulator` is one
- * {@link AccumulationType} for every output leaf, or a tree of them with the output's structure.
+ * {@link AccumulationType} for every output leaf, an {@link Accumulator} for a whole output subtree, or a tree of them
+ * that is a prefix of the output's structure.
  * ```text
  * sum:  Σₐ f(x⁽ᵃ⁾)      mean: (1/k)·Σₐ f(x⁽ᵃ⁾)      runningMean: r ← r·a/(a+1) + f(x⁽ᵃ⁾)/(a+1)      concat: ⧺ₐ f(x⁽ᵃ⁾)
  * ```
@@ -85,7 +86,7 @@ export function microbatch<A extends unknown[], R extends PyTree>(
   fun: (...args: A) => R,
   argnums: number | readonly number[],
   microbatchSize: number | undefined,
-  accumulator: AccumulationType | PyTree | { readonly [key: string]: unknown } = 'sum',
+  accumulator: AccumulationType | Accumulator | PyTree | { readonly [key: string]: unknown } = 'sum',
   options: MicrobatchOptions = {},
 ): (...args: A) => R {
   if (microbatchSize === undefined) return fun
@@ -112,31 +113,25 @@ export function microbatch<A extends unknown[], R extends PyTree>(
       }
       outputs.push(fun(...call))
     }
-    const typeAt = (path: readonly (string | number)[]): AccumulationType => {
-      if (typeof accumulator === 'string') return accumulator as AccumulationType
-      let node: unknown = accumulator
-      for (const p of path) if (node !== null && typeof node === 'object') node = (node as Record<string, unknown>)[p]
-      if (typeof node === 'string' && TYPES.includes(node as AccumulationType)) return node as AccumulationType
-      throw new ShapeError(`${owner}: no accumulation type for output ${JSON.stringify(path)}; use one of ${TYPES}.`)
-    }
     if (outputs.length === 0) return fun(...args)
-    return tree.mapWithPath(
-      (path, ...ls: Leaf[]) => {
-        const type = typeAt(path)
-        if (type === 'concat') {
-          const parts = ls.map((l) => l as Tensor)
-          const joined = concat(parts, 0)
-          const order = Array.from({ length: k * m }, (_, e) => (e % k) * m + Math.floor(e / k))
-          return take(joined, order, 0)
-        }
-        if (type === 'runningMean') {
-          return ls.reduce((r: Leaf, v, a) => add(mul(r, a / (a + 1)), div(v, a + 1)) as Leaf)
-        }
-        const s = ls.slice(1).reduce((acc: Leaf, v) => add(acc, v) as Leaf, ls[0]!)
-        return type === 'mean' ? (div(s, k) as Leaf) : typeof s === 'number' ? s : s
-      },
-      outputs[0]!,
-      ...outputs.slice(1),
-    ) as R
+    const builtin = (type: AccumulationType, ls: Leaf[]): Leaf => {
+      if (type === 'concat') {
+        const parts = ls.map((l) => l as Tensor)
+        const joined = concat(parts, 0)
+        const order = Array.from({ length: k * m }, (_, e) => (e % k) * m + Math.floor(e / k))
+        return take(joined, order, 0)
+      }
+      if (type === 'runningMean') {
+        return ls.reduce((r: Leaf, v, a) => add(mul(r, a / (a + 1)), div(v, a + 1)) as Leaf)
+      }
+      const s = ls.slice(1).reduce((acc: Leaf, v) => add(acc, v) as Leaf, ls[0]!)
+      return type === 'mean' ? (div(s, k) as Leaf) : s
+    }
+    // A custom Accumulator folds the microbatch results: init(x₀), update(c, xₐ, a) for each a, finalize(c).
+    return combineOutputs(owner, accumulator, outputs, builtin, (acc, xs) => {
+      let carry = acc.init(xs[0]!)
+      xs.forEach((x, a) => (carry = acc.update(carry, x, a)))
+      return acc.finalize(carry)
+    }) as R
   }
 }

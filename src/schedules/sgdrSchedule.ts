@@ -11,7 +11,9 @@ import { type WarmupCosineDecayScheduleOptions, warmupCosineDecaySchedule } from
  */
 export interface SgdrScheduleOptions {
   /** The options of each cycle, at least one; each is a {@link warmupCosineDecaySchedule}'s options. */
-  readonly cycles: readonly WarmupCosineDecayScheduleOptions[]
+  readonly cycles?: readonly WarmupCosineDecayScheduleOptions[]
+  /** optax's name for `cycles` (`cosine_kwargs`); used when `cycles` is absent. */
+  readonly cosineKwargs?: readonly WarmupCosineDecayScheduleOptions[]
 }
 
 /**
@@ -41,13 +43,16 @@ export interface SgdrScheduleOptions {
  * assert.strictEqual(s(10), 0) // the restart: the second cycle's warmup starts at 0
  * assert.strictEqual(s(12), 0.5)
  * assert.strictEqual(sgdrSchedule({ cycles: [cycle] })(2), 1) // the options form
+ * assert.strictEqual(sgdrSchedule({ cosineKwargs: [cycle] })(2), 1) // optax's name for the cycles
  * @see {@link warmupCosineDecaySchedule}, {@link joinSchedules}
  * @see https://optax.readthedocs.io/en/latest/api/optimizer_schedules.html#optax.schedules.sgdr_schedule
  * @category schedules
  * @since 0.1.0
  */
 export function sgdrSchedule(cycles: readonly WarmupCosineDecayScheduleOptions[] | SgdrScheduleOptions): Schedule {
-  return sgdrOf(isOptionsObject(cycles) ? (cycles as Partial<SgdrScheduleOptions>).cycles : cycles)
+  if (!isOptionsObject(cycles)) return sgdrOf(cycles)
+  const o = cycles as SgdrScheduleOptions
+  return sgdrOf(o.cycles ?? o.cosineKwargs)
 }
 
 function sgdrOf(cycles: readonly WarmupCosineDecayScheduleOptions[] | undefined): Schedule {

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { type Tensor, ShapeError, grad, microGrad, microVmap, norm, ones, ops, tensor, zeros } from '../../src/index'
+import {
+  type Accumulator,
+  type Tensor,
+  ShapeError,
+  grad,
+  microGrad,
+  microVmap,
+  microbatch,
+  norm,
+  ones,
+  ops,
+  tensor,
+  zeros,
+} from '../../src/index'
 
 const f64 = (x: number[] | number[][]) => tensor(x, 'float64')
 const arr = (t: unknown) => (t as Tensor).toArray()
@@ -117,5 +130,48 @@ describe('microGrad (optax.microbatching.micro_grad)', () => {
 
   it('refuses a batch argument index that does not exist', () => {
     expect(() => microGrad(meanSquaredLoss, { batchArgnums: 5 })(zeros([1]), features, targets)).toThrow(/batchArgnums/)
+  })
+})
+
+describe('custom Accumulators (optax.microbatching.Accumulator)', () => {
+  /** Records every call, so the test sees optax's program: c = init(x₀); c = update(c, xᵢ, i) …; finalize(c). */
+  const recorder = () => {
+    const calls: string[] = []
+    const acc: Accumulator<number[]> = {
+      init: () => (calls.push('init'), []),
+      update: (c, x, i) => (calls.push(`update ${i}`), [...c, ...Array.from((x as Tensor).data)]),
+      finalize: (c) => (calls.push('finalize'), tensor(c, 'float64')),
+      aggregate: (xs) => (calls.push(`aggregate [${(xs as Tensor).shape}]`), ops.sum(xs as Tensor, 0)),
+    }
+    return { calls, acc }
+  }
+
+  it('microbatch folds the microbatch results (F-order split: microbatch a holds a, a + k, …)', () => {
+    const { calls, acc } = recorder()
+    const f = microbatch((x: Tensor) => ops.sum(x, { axis: 0, keepDims: true }), 0, 2, acc)
+    // k = 3 microbatches of 2: {1, 4}, {2, 5}, {3, 6}
+    expect(arr(f(f64([1, 2, 3, 4, 5, 6])))).toEqual([5, 7, 9])
+    expect(calls).toEqual(['init', 'update 0', 'update 1', 'update 2', 'finalize'])
+  })
+
+  it('microVmap aggregates each microbatch of stacked per-example outputs, then folds; a tree mixes kinds', () => {
+    const { calls, acc } = recorder()
+    const f = microVmap((x: Tensor) => ({ sq: ops.mul(x, x), id: x }), 0, {
+      microbatchSize: 2,
+      accumulator: { sq: acc, id: 'sum' },
+    })
+    const out = f(f64([1, 2, 3, 4])) as { sq: Tensor; id: Tensor }
+    // microbatches {1, 3} and {2, 4}: Σx² = 10 and 20
+    expect(arr(out.sq)).toEqual([10, 20])
+    expect(out.id.item()).toBe(10)
+    expect(calls).toEqual(['aggregate [2]', 'aggregate [2]', 'init', 'update 0', 'update 1', 'finalize'])
+  })
+
+  it('microGrad accepts one for the transformed gradients', () => {
+    const { acc } = recorder()
+    const loss = (p: Tensor, x: Tensor) => ops.sum(ops.mul(p, x))
+    const [g] = microGrad(loss, { accumulator: acc, microbatchSize: 1 })(f64([0]), f64([[1], [2], [3]]))
+    // per-example gradients x = [1], [2], [3]; microbatches of one example each
+    expect(arr(g)).toEqual([1, 2, 3])
   })
 })

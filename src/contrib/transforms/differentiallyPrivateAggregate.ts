@@ -46,12 +46,14 @@ const STATE: StateSpec = { rngKey: ['number', 'number'] }
  *
  * References: Abadi et al. 2016, "Deep Learning with Differential Privacy", https://arxiv.org/abs/1607.00133
  *
- * @param options - {@link DifferentiallyPrivateAggregateOptions}.
+ * @param l2NormClipOrOptions - The clipping norm C (optax's required first argument), or all the
+ * {@link DifferentiallyPrivateAggregateOptions}.
+ * @param rest - The other options when C is given positionally.
  * @returns A {@link GradientTransformation} whose state is a {@link DifferentiallyPrivateAggregateState}.
  * @throws HyperparameterError when the key is missing or invalid; ShapeError at update when a leaf has no batch axis.
  * @example
  * import { contrib, tensor } from 'descent-ts'
- * const tx = contrib.differentiallyPrivateAggregate({ l2NormClip: 1, noiseMultiplier: 0, key: 0 })
+ * const tx = contrib.differentiallyPrivateAggregate(1, { noiseMultiplier: 0, key: 0 }) // or { l2NormClip: 1, … }
  * // Two examples: [3, 4] (norm 5, clipped to [0.6, 0.8]) and [0.5, 0] (kept).
  * const [u] = tx.update({ w: tensor([[3, 4], [0.5, 0]], 'float64') }, tx.init({ w: tensor([0, 0]) }))
  * assert.deepStrictEqual((u.w.toArray() as number[]).map((v) => Math.round(v * 1e12) / 1e12), [0.55, 0.4])
@@ -60,10 +62,21 @@ const STATE: StateSpec = { rngKey: ['number', 'number'] }
  * @since 0.1.0
  */
 export function differentiallyPrivateAggregate(
+  l2NormClip: number,
+  options: Omit<DifferentiallyPrivateAggregateOptions, 'l2NormClip'>,
+): GradientTransformation<DifferentiallyPrivateAggregateState>
+export function differentiallyPrivateAggregate(
   options: DifferentiallyPrivateAggregateOptions,
+): GradientTransformation<DifferentiallyPrivateAggregateState>
+export function differentiallyPrivateAggregate(
+  l2NormClipOrOptions: number | DifferentiallyPrivateAggregateOptions,
+  rest?: Omit<DifferentiallyPrivateAggregateOptions, 'l2NormClip'>,
 ): GradientTransformation<DifferentiallyPrivateAggregateState> {
   const owner = 'differentiallyPrivateAggregate'
-  const o = (options ?? {}) as Partial<DifferentiallyPrivateAggregateOptions>
+  // optax's first argument, l2_norm_clip, is required: it may come positionally (the others in the options).
+  const o = (
+    typeof l2NormClipOrOptions === 'number' ? { ...rest, l2NormClip: l2NormClipOrOptions } : (l2NormClipOrOptions ?? {})
+  ) as Partial<DifferentiallyPrivateAggregateOptions>
   const clip = checkInRange(owner, 'options.l2NormClip', o.l2NormClip, '(0, Infinity)')
   const sigma = checkInRange(owner, 'options.noiseMultiplier', o.noiseMultiplier, '[0, Infinity)')
   const key = checkKey(owner, 'options.key (required: the noise, hence the privacy, depends on it)', o.key)

@@ -51,11 +51,13 @@ const STATE: StateSpec = { count: 'count', initParams: 'tree', maxDist: 'number'
  *
  * References: Ivgi et al. 2023, https://arxiv.org/abs/2302.12022
  *
- * @param options - {@link ScaleByDogOptions}.
+ * @param initStepOrOptions - optax's required `init_step` (`['distance' | 'learningRate' | 'heuristic', value]`;
+ * optax's `'learning_rate'` spelling is accepted), or all the {@link ScaleByDogOptions}.
+ * @param rest - The other options when the initial step is given positionally.
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByDogState}; `update` needs the params.
  * @example
  * import { contrib, tensor } from 'descent-ts'
- * const tx = contrib.scaleByDog({ initStep: ['distance', 0.5], eps: 0 })
+ * const tx = contrib.scaleByDog(['distance', 0.5], { eps: 0 }) // or scaleByDog({ initStep: ['distance', 0.5], eps: 0 })
  * const x = tensor([3, 4])
  * const [u] = tx.update(tensor([3, 4]), tx.init(x), x)
  * assert.deepStrictEqual(u.toArray(), [0.3, 0.4].map(Math.fround)) // η = 0.5/‖g‖ = 0.1
@@ -63,9 +65,22 @@ const STATE: StateSpec = { count: 'count', initParams: 'tree', maxDist: 'number'
  * @category contrib
  * @since 0.1.0
  */
-export function scaleByDog(options: ScaleByDogOptions = {}): GradientTransformation<ScaleByDogState> {
+export function scaleByDog(
+  initStep: DogInitStep,
+  options?: Omit<ScaleByDogOptions, 'initStep'>,
+): GradientTransformation<ScaleByDogState>
+export function scaleByDog(options?: ScaleByDogOptions): GradientTransformation<ScaleByDogState>
+export function scaleByDog(
+  initStepOrOptions: DogInitStep | ScaleByDogOptions = {},
+  rest: Omit<ScaleByDogOptions, 'initStep'> = {},
+): GradientTransformation<ScaleByDogState> {
   const owner = 'scaleByDog'
-  const [kind, value] = options.initStep ?? ['heuristic', 1e-6]
+  // optax's first argument, init_step, is required there: it may come positionally here too.
+  const options: ScaleByDogOptions = Array.isArray(initStepOrOptions)
+    ? { ...rest, initStep: initStepOrOptions as DogInitStep }
+    : (initStepOrOptions as ScaleByDogOptions)
+  const [kindIn, value] = options.initStep ?? ['heuristic', 1e-6]
+  const kind = (kindIn as string) === 'learning_rate' ? 'learningRate' : kindIn // optax's spelling
   if (kind !== 'distance' && kind !== 'learningRate' && kind !== 'heuristic') {
     throw new HyperparameterError(
       `${owner} options.initStep[0] must be 'distance', 'learningRate' or 'heuristic'; got ${String(kind)}`,

@@ -1,7 +1,8 @@
-import { checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
+import { checkBoolean, checkInRange, checkScalarOrSchedule } from '../../core/hyperparams'
 import { type StateSpec, checkParams, checkState } from '../../core/stateCheck'
 import * as tree from '../../core/tree'
-import type { GradientTransformation, PyTree, ScalarOrSchedule } from '../../core/types'
+import type { GradientTransformation, MaskOrFn, PyTree, ScalarOrSchedule } from '../../core/types'
+import { checkMaskOrFn, mergeMasked, resolveMask } from '../../transforms/_internal/maskTree'
 import { paramsRequired } from '../../transforms/_internal/paramsRequired'
 import { copyLeaves } from '../_internal/copyLeaves'
 import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
@@ -26,6 +27,18 @@ export interface ScaleByProdigyOptions {
   readonly estimLrCoef?: number
   /** AdamW-style weight decay (times d·lr·bias correction); ≥ 0. @defaultValue 0 */
   readonly weightDecay?: number
+  /**
+   * Which params get the weight decay (optax's `weight_decay_mask`): a mask tree (or prefix) or a function of the
+   * params.
+   * @defaultValue undefined (all)
+   */
+  readonly weightDecayMask?: MaskOrFn | undefined
+  /**
+   * Leave the learning rate out of the D-estimate's denominator (optax's `safeguard_warmup`), against a too large D
+   * during a learning-rate warmup: s_t = β₃·s_{t−1} + d²·g/d₀ instead of + d·dlr·g/d₀.
+   * @defaultValue false
+   */
+  readonly safeguardWarmup?: boolean
 }
 
 /**
@@ -89,6 +102,11 @@ export function scaleByProdigy(options: ScaleByProdigyOptions = {}): GradientTra
   const d0 = checkInRange(owner, 'options.estimLr0', options.estimLr0 ?? 1e-6, '(0, Infinity)')
   const coef = checkInRange(owner, 'options.estimLrCoef', options.estimLrCoef ?? 1, '(0, Infinity)')
   const wd = checkInRange(owner, 'options.weightDecay', options.weightDecay ?? 0, '[0, Infinity)')
+  const safeguard = checkBoolean(owner, 'options.safeguardWarmup', options.safeguardWarmup ?? false)
+  const mask =
+    options.weightDecayMask === undefined
+      ? undefined
+      : checkMaskOrFn(owner, 'options.weightDecayMask', options.weightDecayMask)
 
   return {
     init: (params) => ({
@@ -123,7 +141,7 @@ export function scaleByProdigy(options: ScaleByProdigyOptions = {}): GradientTra
       )
       const gradSum = tree.mapElementwiseNamed(
         named('state.gradSum'),
-        (g, s) => b3 * s + (dlr * d * g) / d0,
+        safeguard ? (g, s) => b3 * s + (d * d * g) / d0 : (g, s) => b3 * s + (dlr * d * g) / d0,
         updates,
         state.gradSum,
       )
@@ -131,13 +149,26 @@ export function scaleByProdigy(options: ScaleByProdigyOptions = {}): GradientTra
       const denominator = tree.sum(tree.mapElementwise(Math.abs, gradSum))
       // optax divides 0 by 0 (NaN) while every gradient so far is 0; d then simply stays.
       const estimLr = denominator > 0 ? Math.max(d, (coef * numeratorWeighted) / denominator) : d
-      const out = tree.mapElementwiseNamed(
+      const decayed = tree.mapElementwiseNamed(
         ['expAvg', 'expAvgSq', 'params'],
         (m, v, p) => -wd * dlr * p - (dlr * m) / (Math.sqrt(v) + d * eps),
         expAvg,
         expAvgSq,
         x,
       )
+      const out =
+        mask === undefined
+          ? decayed
+          : mergeMasked(
+              resolveMask(mask, x),
+              decayed,
+              tree.mapElementwiseNamed(
+                ['expAvg', 'expAvgSq'],
+                (m, v) => -(dlr * m) / (Math.sqrt(v) + d * eps),
+                expAvg,
+                expAvgSq,
+              ),
+            )
       return [
         out as typeof updates,
         { expAvg, expAvgSq, gradSum, params0: state.params0, estimLr, numeratorWeighted, count: count + 1 },
