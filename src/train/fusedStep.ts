@@ -153,7 +153,7 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
           u,
           p: mine(p) ? p : new Float32Array(n),
         }
-        adamwFused(p, g, m, v, c, { out })
+        adamwFused(p, g, m, v, c, { out, storeU })
         mOut.push(fromStorage(out.m, shape))
         vOut.push(fromStorage(out.v, shape))
         uOut.push(fromStorage(u, shape))
@@ -163,7 +163,7 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const def = tree.structure(grads)
     const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
     const next = wdTx !== null ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
-    const updates = arena !== null && !storeU ? null : tree.unflatten(def, uOut)
+    const updates = storeU ? tree.unflatten(def, uOut) : null
     return [updates, next, tree.unflatten(def, pOut)]
   }
 }

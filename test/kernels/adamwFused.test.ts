@@ -179,3 +179,26 @@ describe('adamwFused with donated buffers', () => {
     },
   )
 })
+
+describe('adamwFused without storing u (the caller never reads it)', () => {
+  it.each([ADAMW_WASM_MIN + 3, 3 * 8192 + 1, 100])(
+    '%i elements: the same m′, v′, p′; u untouched by the SIMD kernel',
+    (n) => {
+      const [p, g, m, v] = [f32(n, 1, 10), f32(n, 2, 1e3), f32(n, 3), f32(n, 4, 1).map(Math.abs)]
+      const c = scalars(4)
+      const want = adamwFused(p, g, m, v, c, { applyParams: true })
+      const out = {
+        m: new Float32Array(n),
+        v: new Float32Array(n),
+        u: new Float32Array(n).fill(-7),
+        p: new Float32Array(n),
+      }
+      adamwFused(p, g, m, v, c, { out, storeU: false })
+      expect([out.m, out.v, out.p]).toEqual([want.m, want.v, want.p])
+      // The SIMD kernel skips u; the TS kernel (below ADAMW_WASM_MIN) and the scalar tail still write it.
+      const simd = n >= ADAMW_WASM_MIN && wasmAvailable() ? n & ~3 : 0
+      expect([...out.u.subarray(0, simd)].every((x) => x === -7)).toBe(true)
+      expect([...out.u.subarray(simd)]).toEqual([...want.u.subarray(simd)])
+    },
+  )
+})

@@ -21,6 +21,11 @@ export interface AdamwFusedOptions {
    * be the very m and v passed in (the kernels read each element before writing it), never an array a caller holds.
    */
   readonly out?: AdamwOut
+  /**
+   * False when the caller never reads u: the SIMD kernel then neither stores nor copies it out (the TS kernel, and
+   * the SIMD kernel's scalar tail, still write `out.u`). @defaultValue true
+   */
+  readonly storeU?: boolean
 }
 
 /**
@@ -47,7 +52,7 @@ export function adamwFused(
   }
   const kernel = options.kernel ?? 'auto'
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && n >= ADAMW_WASM_MIN && wasmAvailable())
-  if (useWasm) adamwWasm(p, g, m, v, scalars, out)
+  if (useWasm) adamwWasm(p, g, m, v, scalars, out, options.storeU ?? true)
   else adamwFusedTs(p, g, m, v, scalars, out)
   return out
 }

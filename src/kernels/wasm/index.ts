@@ -118,7 +118,8 @@ export interface AdamwOut {
 /**
  * The fused Adam/AdamW step through the SIMD kernel (f64x2 arithmetic, bit-identical to {@link adamwFusedTs}).
  * Reads p, g, m, v (copied into the module's memory, never written) and writes m′, v′, u (and p′ = p + u when
- * `out.p` is given) into `out`.
+ * `out.p` is given) into `out`; with `storeU` false, u is not written (but for the scalar tail: its last n mod 4
+ * elements).
  */
 export function adamwWasm(
   p: Float32Array,
@@ -127,6 +128,7 @@ export function adamwWasm(
   v: Float32Array,
   c: AdamwScalars,
   out: AdamwOut,
+  storeU = true,
 ): void {
   const k = wasmExports()
   if (k === null) throw new Error('adamwWasm: WebAssembly SIMD is not available')
@@ -147,10 +149,10 @@ export function adamwWasm(
     f.set(g.subarray(lo, hi), slot(1))
     f.set(m.subarray(lo, hi), slot(2))
     f.set(v.subarray(lo, hi), slot(3))
-    adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), at(6), withP ? at(7) : 0, len, c)
+    adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), storeU ? at(6) : 0, withP ? at(7) : 0, len, c)
     out.m.set(f.subarray(slot(4), slot(4) + len), lo)
     out.v.set(f.subarray(slot(5), slot(5) + len), lo)
-    out.u.set(f.subarray(slot(6), slot(6) + len), lo)
+    if (storeU) out.u.set(f.subarray(slot(6), slot(6) + len), lo)
     if (out.p !== undefined) out.p.set(f.subarray(slot(7), slot(7) + len), lo)
   }
   // Scalar tail: the same arithmetic as the SIMD loop.
