@@ -46,9 +46,9 @@ const STATE: StateSpec = { rngKey: ['number', 'number'] }
  *
  * References: Abadi et al. 2016, "Deep Learning with Differential Privacy", https://arxiv.org/abs/1607.00133
  *
- * @param l2NormClipOrOptions - The clipping norm C (optax's required first argument), or all the
- * {@link DifferentiallyPrivateAggregateOptions}.
- * @param rest - The other options when C is given positionally.
+ * The first argument is the clipping norm C (optax's required first argument), followed by the other options, or all
+ * the {@link DifferentiallyPrivateAggregateOptions} in one object. (Prose rather than `@param` tags: the overloads name
+ * their parameters differently.)
  * @returns A {@link GradientTransformation} whose state is a {@link DifferentiallyPrivateAggregateState}.
  * @throws HyperparameterError when the key is missing or invalid; ShapeError at update when a leaf has no batch axis.
  * @example

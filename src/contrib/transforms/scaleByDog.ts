@@ -51,9 +51,9 @@ const STATE: StateSpec = { count: 'count', initParams: 'tree', maxDist: 'number'
  *
  * References: Ivgi et al. 2023, https://arxiv.org/abs/2302.12022
  *
- * @param initStepOrOptions - optax's required `init_step` (`['distance' | 'learningRate' | 'heuristic', value]`;
- * optax's `'learning_rate'` spelling is accepted), or all the {@link ScaleByDogOptions}.
- * @param rest - The other options when the initial step is given positionally.
+ * The first argument is optax's required `init_step` (`['distance' | 'learningRate' | 'heuristic', value]`; optax's
+ * `'learning_rate'` spelling is accepted), followed by the other options, or all the {@link ScaleByDogOptions} in one
+ * object. (Prose rather than `@param` tags: the overloads name their parameters differently.)
  * @returns A {@link GradientTransformation} whose state is a {@link ScaleByDogState}; `update` needs the params.
  * @example
  * import { contrib, tensor } from 'descent-ts'
