@@ -50,8 +50,8 @@ export type GaloreState<S = unknown> = readonly [
  * @param learningRate - A number or a schedule.
  * @param options - {@link GaloreOptions} (rank 128, updateProjGap 200, scale 1, baseOptimizer scaleByAdam(),
  * weightDecay 0).
- * @returns A {@link GradientTransformation} whose state is a {@link GaloreState}; `update` needs the params when
- * `weightDecay` is not 0.
+ * @returns A {@link GradientTransformation} whose state is a {@link GaloreState}; `update` needs the params (for
+ * its weight-decay step, as `adamw`).
  * @example
  * import { applyUpdates, contrib, ones, ops, tree } from 'descent-ts'
  * // optax's docstring: f(w) = Σ w², w = ones(100, 100) and b = ones(100), rank 16, five steps of 0.01.
