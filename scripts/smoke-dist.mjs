@@ -3,6 +3,7 @@
 // few steps through each, so that a packaging mistake (an unresolvable dependency import, a missing export) fails
 // `npm test` instead of reaching users. Run after `npm run build`.
 import assert from 'node:assert/strict'
+import { readFileSync as readText } from 'node:fs'
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
@@ -38,21 +39,26 @@ assert.deepEqual(
 )
 assert.deepEqual(Object.keys(esm).sort(), Object.keys(perModule).sort())
 
-// descent-ts/contrib, /losses and /projections: the main entry's namespaces, name by name and the very same functions,
-// in each layout.
-for (const name of ['contrib', 'losses', 'projections']) {
-  const barrel = name === 'losses' ? 'grad/losses' : name
+// The namespace entries (descent-ts/contrib, /tree, ...: package.json "exports" named after a namespace of the main
+// entry): the main entry's namespace, name by name and the very same functions, in each layout.
+const manifest = JSON.parse(readText(new URL('../package.json', import.meta.url), 'utf8'))
+const namespaceEntries = Object.entries(manifest.exports).filter(([k]) => typeof esm[k.slice(2)] === 'object')
+assert.ok(namespaceEntries.length >= 6, `namespace entries: ${namespaceEntries.map(([k]) => k)}`)
+for (const [key, entry] of namespaceEntries) {
+  const name = key.slice(2)
   for (const [format, sub, main] of [
     ['esm', await import(`descent-ts/${name}`), esm],
     ['cjs', require(`descent-ts/${name}`), cjs],
-    ['per-module esm', await import(`../dist/${barrel}/index.js`), perModule],
+    ['per-module esm', await import(new URL(`../${entry.import.default.slice(2)}`, import.meta.url).href), perModule],
   ]) {
     const keys = Object.keys(sub).filter((k) => k !== 'default')
     assert.deepEqual(keys.sort(), Object.keys(main[name]).sort(), `${format} descent-ts/${name}`)
     for (const k of keys) assert.equal(sub[k], main[name][k], `${format} descent-ts/${name}: ${k}`)
   }
-  console.log(`dist ${name}: descent-ts/${name} is the main entry's ${name} (esm, cjs, per-module esm)`)
 }
+console.log(
+  `dist: ${namespaceEntries.map(([k]) => `descent-ts/${k.slice(2)}`).join(', ')} are the main entry's namespaces (esm, cjs, per-module esm)`,
+)
 
 // descent-ts/testing: its own entry (it alone loads fast-check), loadable with import and require.
 const testingEsm = await import('descent-ts/testing')

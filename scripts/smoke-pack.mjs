@@ -123,14 +123,17 @@ try {
     if (JSON.stringify(boxed) !== '[0,1]') throw new Error('projectionBox: ' + JSON.stringify(boxed))
     if (l2Loss(tensor(3), tensor(1)).item() !== 2) throw new Error('l2Loss')
     if (typeof muon(0.02).update !== 'function') throw new Error('muon')
+    if (!allClose({ w: exp(tensor([0])) }, { w: tensor([constantSchedule(1)(3)]) })) throw new Error('tree, ops, schedules')
     console.log('packed tarball: ok')`
   const names = 'DescentError, applyGradients, initTrainState, matmul, setBackend, sgd, tensor'
   const imports =
     `import { ${names} } from 'descent-ts'\nimport { theorems, verifyTheorem } from 'descent-ts/testing'\nimport { releaseGpu, useGpu } from 'descent-ts/gpu'\n` +
-    `import { muon } from 'descent-ts/contrib'\nimport { l2Loss } from 'descent-ts/losses'\nimport { projectionBox } from 'descent-ts/projections'\n`
+    `import { muon } from 'descent-ts/contrib'\nimport { l2Loss } from 'descent-ts/losses'\nimport { projectionBox } from 'descent-ts/projections'\n` +
+    `import { constantSchedule } from 'descent-ts/schedules'\nimport { allClose } from 'descent-ts/tree'\nimport { exp } from 'descent-ts/ops'\n`
   const requires =
     `const { ${names} } = require('descent-ts')\nconst { theorems, verifyTheorem } = require('descent-ts/testing')\nconst { releaseGpu, useGpu } = require('descent-ts/gpu')\n` +
-    `const { muon } = require('descent-ts/contrib')\nconst { l2Loss } = require('descent-ts/losses')\nconst { projectionBox } = require('descent-ts/projections')\n`
+    `const { muon } = require('descent-ts/contrib')\nconst { l2Loss } = require('descent-ts/losses')\nconst { projectionBox } = require('descent-ts/projections')\n` +
+    `const { constantSchedule } = require('descent-ts/schedules')\nconst { allClose } = require('descent-ts/tree')\nconst { exp } = require('descent-ts/ops')\n`
   const typed = `declare const console: { log(...args: unknown[]): void }\nimport type { TrainState } from 'descent-ts'\nimport type { GpuInfo } from 'descent-ts/gpu'\nimport type { MuonOptions } from 'descent-ts/contrib'\nconst muonOptions: MuonOptions = {}\nvoid muonOptions\nconst typed: TrainState = initTrainState({ w: tensor([1]) }, sgd(0.1))\nconst info: GpuInfo | null = null\nvoid typed, info\n`
   writeFileSync(join(app, 'esm.mjs'), imports + use)
   writeFileSync(join(app, 'cjs.cjs'), requires + use)

@@ -31,6 +31,9 @@ function snippetOptions(): ts.CompilerOptions {
       'descent-ts/contrib': ['src/contrib/index.ts'],
       'descent-ts/losses': ['src/grad/losses/index.ts'],
       'descent-ts/projections': ['src/projections/index.ts'],
+      'descent-ts/schedules': ['src/schedules/index.ts'],
+      'descent-ts/tree': ['src/core/tree.ts'],
+      'descent-ts/ops': ['src/grad/ops/index.ts'],
     },
   }
 }

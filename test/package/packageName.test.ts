@@ -34,18 +34,25 @@ describe(`the package name is ${NAME}`, () => {
       expect(url).toMatch(/github\.com\/descent-ts\/descent/)
   })
 
-  it('each namespace entry (descent-ts/contrib, …) is the barrel src/index.ts exports under that name', () => {
+  it('each namespace entry (descent-ts/contrib, /tree, …) is the namespace of the same name, from its barrel', async () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-      exports: Record<string, { import: { default: string; types: string } }>
+      exports: Record<string, { import?: { default: string; types: string } }>
       typesVersions: Record<string, Record<string, string[]>>
     }
-    const index = readFileSync(join(root, 'src', 'index.ts'), 'utf8')
-    for (const name of ['contrib', 'losses', 'projections']) {
-      const entry = manifest.exports[`./${name}`]!
-      const barrel = /^\.\/dist\/(.+)\/index\.js$/.exec(entry.import.default)![1]!
-      expect(index).toContain(`export * as ${name} from './${barrel}/index'`)
-      expect(entry.import.types).toBe(`./dist/${barrel}/index.d.ts`)
-      expect(manifest.typesVersions['*']![name]).toEqual([`./dist/${barrel}/index.d.cts`])
+    const main = (await import('../../src/index')) as unknown as Record<string, unknown>
+    const entries = Object.entries(manifest.exports).filter(([k]) => typeof main[k.slice(2)] === 'object')
+    expect(entries.map(([k]) => k).sort()).toEqual(
+      ['./contrib', './losses', './ops', './projections', './schedules', './tree'].sort(),
+    )
+    for (const [key, entry] of entries) {
+      const name = key.slice(2)
+      const barrel = /^\.\/dist\/(.+)\.js$/.exec(entry.import!.default)![1]!
+      expect(entry.import!.types).toBe(`./dist/${barrel}.d.ts`)
+      expect(manifest.typesVersions['*']![name]).toEqual([`./dist/${barrel}.d.cts`])
+      const module = (await import(`../../src/${barrel}`)) as Record<string, unknown>
+      const namespace = main[name] as Record<string, unknown>
+      expect(Object.keys(module).sort(), key).toEqual(Object.keys(namespace).sort())
+      for (const k of Object.keys(module)) expect(module[k], `${key}: ${k}`).toBe(namespace[k])
     }
   })
 
