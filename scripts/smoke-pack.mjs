@@ -49,8 +49,8 @@ const runAsync = async (cmd, args, cwd) => {
 }
 const MB = 1e6
 const KB = 1e3
-// The sgd-only app bundle, minified (21.1 KB when set): see where it is asserted.
-const SGD_BUNDLE_CEILING = 22 * KB
+// The sgd-only app bundle, minified (21.7 KB on 2026-12-03, 23.4 KB before scripts/shake-names.ts): see below.
+const SGD_BUNDLE_CEILING = 22.5 * KB
 
 const work = mkdtempSync(join(tmpdir(), 'descent-pack-'))
 try {

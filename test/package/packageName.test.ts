@@ -20,7 +20,10 @@ const files = [
 
 // An import of the old name, in any quoting, and its subpaths named in prose.
 const oldImport = new RegExp(`(from\\s+|import\\(\\s*|require\\(\\s*)(['"\`])${OLD}(/[\\w/-]*)?\\2`, 'g')
-const oldSubpath = new RegExp(`(?<![-\\w/.@])${OLD}\\\\?/(testing|gpu|contrib|losses|projections)\\b`, 'g')
+const oldSubpath = new RegExp(
+  `(?<![-\\w/.@])${OLD}\\\\?/(testing|gpu|contrib|losses|projections|schedules|tree|ops)\\b`,
+  'g',
+)
 
 describe(`the package name is ${NAME}`, () => {
   it('package.json says so', () => {
