@@ -6,6 +6,8 @@ import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { isOptionsObject } from './_internal/firstArg'
 import { checkTransformation, isTransformation } from './_internal/isTransformation'
 import { type StateSpec, checkParams, checkState, innerStateChecker } from '../core/stateCheck'
+import type { DType } from '../core/tensor'
+import { checkDtype, inDtype } from './_internal/accumulatorDtype'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
 const STATE: StateSpec = {
@@ -50,6 +52,12 @@ export interface MultiStepsOptions {
    * @defaultValue never skip
    */
   readonly shouldSkipUpdateFn?: ShouldSkipUpdateFn
+  /**
+   * The dtype of the accumulated gradients (optax's `accumulator_dtype`, which defaults to float32 there): `'float64'`
+   * sums float32 micro-batch gradients without rounding; the inner optimizer gets them in the updates' dtype.
+   * @defaultValue the dtype of each param
+   */
+  readonly accumulatorDtype?: DType | undefined
 }
 
 /**
@@ -88,6 +96,8 @@ function multiStepsBody<S>(
             k
         )(checkInteger(owner, 'options.everyKSchedule', every, '[1, Infinity)'))
   const mean = checkBoolean(owner, 'options.useGradMean', o.useGradMean ?? true)
+  const accDtype = checkDtype(owner, 'options.accumulatorDtype', o.accumulatorDtype)
+  const spec: StateSpec = accDtype === undefined ? STATE : { ...(STATE as object), accGrads: 'treeLike' }
   const skipFn = o.shouldSkipUpdateFn ?? noSkip
   if (typeof skipFn !== 'function') {
     throw new HyperparameterError(`${owner} options.shouldSkipUpdateFn must be a function; got ${String(skipFn)}`)
@@ -104,24 +114,33 @@ function multiStepsBody<S>(
           miniStep: 0,
           gradientStep: 0,
           innerOptState: inner.init(params),
-          accGrads: tree.zerosLike(params),
+          accGrads: inDtype(tree.zerosLike(params), accDtype),
           skipState: skipFn(tree.zerosLike(params), 0, params)[1],
         }
       ),
       update: <P extends PyTree>(updates: P, state: MultiStepsState<S>, params?: P, extra?: ExtraArgs) => {
-        checkState(owner, state, STATE, updates, params)
+        checkState(owner, state, spec, updates, params)
         checkInner(state.innerOptState, params ?? updates)
         const [skip, skipState] = skipFn(updates, state.gradientStep, params)
         if (skip) return [tree.zerosLike(updates), { ...state, skipState }] as const
         const k = everyK(state.gradientStep)
         const n = state.miniStep
-        const acc = tree.mapElementwise((g, a) => accumulate(g, a, n), updates, state.accGrads as P)
+        const acc = inDtype(
+          tree.mapElementwiseNamed(
+            ['updates', 'state.accGrads'],
+            (g, a) => accumulate(g, a, n),
+            updates,
+            state.accGrads,
+          ),
+          accDtype,
+        ) as P
         const next = { miniStep: (n + 1) % k, skipState }
         if (n !== k - 1) {
           const s = { ...state, ...next, accGrads: acc }
           return [tree.zerosLike(updates), s] as const
         }
-        const [u, innerOptState] = inner.update(acc, state.innerOptState, params, extra)
+        const toInner = accDtype === undefined ? acc : tree.castLike(acc, updates)
+        const [u, innerOptState] = inner.update(toInner, state.innerOptState, params, extra)
         const s = { ...next, gradientStep: state.gradientStep + 1, innerOptState, accGrads: tree.zerosLike(acc) }
         return [u, s] as const
       },

@@ -8,6 +8,7 @@ import {
   ema,
   lion,
   measureWithEma,
+  multiSteps,
   novograd,
   scaleByLion,
   scaleByNovograd,
@@ -148,5 +149,16 @@ describe('muDtype on lion, novograd and the contrib Adam family', () => {
     expect(w(scaleByLion().init(p).mu).dtype).toBe('float64')
     expect(w(trace(0.5).init(p).trace).dtype).toBe('float64')
     expect(tree.structure(ema(0.5).init(p).ema)).toEqual(tree.structure(p))
+  })
+})
+
+describe('multiSteps accumulatorDtype (optax MultiSteps accumulator_dtype)', () => {
+  it('a float64 running mean of float32 micro-batch gradients; the inner optimizer gets it in float32', () => {
+    const tx = multiSteps(sgd(1), { everyKSchedule: 2, accumulatorDtype: 'float64' })
+    const { state, outs, init } = run(tx, [g1, g2])
+    expect(w(init.accGrads).dtype).toBe('float64')
+    expect(w(state.accGrads).dtype).toBe('float64')
+    // a₁ = g₁, a₂ = a₁ + (g₂ − a₁)/2 in float64, then −lr·a₂ rounded to float32 once
+    expect(outs[1]).toEqual(g1.map((a, i) => -f(a + (g2[i]! - a) / 2)))
   })
 })
