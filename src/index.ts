@@ -234,3 +234,6 @@ export { setBackend, getBackend, withBackend, type BackendChoice } from './kerne
 
 // ---- projections (src/projections, one namespace as optax.projections) ----
 export * as projections from './projections/index'
+
+// ---- experimental (optax.experimental; src/experimental/index.ts) ----
+export * as experimental from './experimental/index'

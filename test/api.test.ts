@@ -29,6 +29,7 @@ const RUNTIME_EXPORTS = [
   'tree',
   'treeMapParams',
   'contrib',
+  'experimental',
   'projections',
   'losses',
   'schedules',
@@ -443,6 +444,23 @@ describe('public API surface', () => {
 
   it('exports the tree namespace with optax.tree vocabulary', () => {
     expect(Object.keys(descent.tree).sort()).toEqual([...TREE_EXPORTS].sort())
+  })
+
+  it('exports experimental.aggregating (optax.experimental.aggregating)', () => {
+    expect(Object.keys(descent.experimental)).toEqual(['aggregating'])
+    expect(Object.keys(descent.experimental.aggregating).sort()).toEqual(
+      [
+        'accumulateAvgUpdates',
+        'addMeanVarianceToOpt',
+        'averageIncrementallyUpdates',
+        'averagePerElementUpdates',
+        'getBatchSizeFromPerEltUpdates',
+        'getPerElementMeanAndSumSqDiffGrads',
+        'getUnbiasedMeanAndVarianceEma',
+        'process',
+        'trackPerElementMeanAndVarianceWithEma',
+      ].sort(),
+    )
   })
 
   it('exports the contrib namespace (optax.contrib)', () => {

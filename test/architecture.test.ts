@@ -18,6 +18,8 @@ const RANK: Record<string, number> = {
   optimizers: 4,
   // optax.contrib: building blocks (contrib/transforms) and aliases (contrib/optimizers) above the core optimizers.
   contrib: 4.5,
+  // optax.experimental (aggregating): per-example aggregators built on transforms.
+  experimental: 4.5,
   train: 5,
   testing: 6,
   gpu: 6, // descent-ts/gpu: installs gpu.js kernels in kernels/dispatch.ts

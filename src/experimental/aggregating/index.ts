@@ -1,0 +1,19 @@
+// optax.experimental.aggregating: per-example update aggregators. Exported as `experimental.aggregating`.
+export { process, type ProcessOptions, type ProcessState } from './process'
+export {
+  averagePerElementUpdates,
+  type AveragePerElementUpdatesOptions,
+  getBatchSizeFromPerEltUpdates,
+  accumulateAvgUpdates,
+  type AccumulateAvgUpdatesState,
+  averageIncrementallyUpdates,
+} from './averaging'
+export {
+  getPerElementMeanAndSumSqDiffGrads,
+  type PerElementMeanOptions,
+  type PerElementMeanAndSumSqDiffGradsState,
+  trackPerElementMeanAndVarianceWithEma,
+  type PerElementMeanAndVarianceEmaState,
+  getUnbiasedMeanAndVarianceEma,
+  addMeanVarianceToOpt,
+} from './variance'
