@@ -16,7 +16,7 @@ export {
   type AddDecayedWeightsOptions,
   type AddDecayedWeightsState,
 } from './addDecayedWeights'
-export { masked, type MaskedState } from './masked'
+export { masked, type MaskedOptions, type MaskedState } from './masked'
 export { applyIfFinite, type ApplyIfFiniteOptions, type ApplyIfFiniteState } from './applyIfFinite'
 export { applyEvery, type ApplyEveryOptions, type ApplyEveryState } from './applyEvery'
 export {

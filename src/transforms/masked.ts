@@ -1,4 +1,5 @@
-import { inheritNotes } from '../core/hyperparams'
+import { checkBoolean, inheritNotes } from '../core/hyperparams'
+import * as tree from '../core/tree'
 import { HyperparameterError } from '../core/errors'
 import { dual } from '../core/function'
 import type { ExtraArgs, GradientTransformation, MaskOrFn, PyTree } from '../core/types'
@@ -24,11 +25,61 @@ const isTransformation = (x: unknown): x is GradientTransformation<unknown> =>
   typeof (x as { init?: unknown }).init === 'function' &&
   typeof (x as { update?: unknown }).update === 'function'
 
-function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): GradientTransformation<MaskedState<S>> {
+/**
+ * Options of {@link masked} (and of {@link multiTransform}).
+ * @category transforms
+ * @since 0.1.0
+ */
+export interface MaskedOptions {
+  /**
+   * Mask the extra arguments too: each extra argument with the structure of the updates (a per-param tree, such as a
+   * gradient) reaches the inner transform with the same subtrees set to null (optax's `mask_compatible_extra_args`).
+   * @defaultValue false
+   */
+  readonly maskCompatibleExtraArgs?: boolean
+}
+
+const isMaskedOptions = (x: unknown): x is MaskedOptions =>
+  typeof x === 'object' &&
+  x !== null &&
+  !Array.isArray(x) &&
+  Object.keys(x).every((k) => k === 'maskCompatibleExtraArgs') &&
+  Object.keys(x).length > 0
+
+/** The extra arguments with the updates' structure, masked like the updates. */
+function maskExtra(
+  extra: ExtraArgs | undefined,
+  updates: PyTree,
+  maskTree: ReturnType<typeof resolveMask>,
+): ExtraArgs | undefined {
+  if (extra === undefined) return undefined
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(extra)) {
+    let same = false
+    try {
+      same = typeof v === 'object' && v !== null && tree.equalStructure(v as PyTree, updates)
+    } catch {
+      same = false
+    }
+    out[k] = same ? applyMask(v as PyTree, maskTree) : v
+  }
+  return out as ExtraArgs
+}
+
+function maskedBody<S>(
+  inner: GradientTransformation<S>,
+  mask: MaskOrFn,
+  options: MaskedOptions = {},
+): GradientTransformation<MaskedState<S>> {
   if (!isTransformation(inner)) {
     throw new HyperparameterError('masked inner must be a GradientTransformation { init, update }')
   }
   const m = checkMaskOrFn('masked', 'mask', mask)
+  const maskCompatible = checkBoolean(
+    'masked',
+    'options.maskCompatibleExtraArgs',
+    options.maskCompatibleExtraArgs ?? false,
+  )
   const tx = inheritNotes<GradientTransformation<MaskedState<S>>>(
     {
       init: (params) => (
@@ -39,7 +90,13 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
         checkState('masked', state, STATE, updates, params)
         const maskTree = resolveMask(m, updates)
         const maskedParams = params === undefined ? undefined : applyMask(params, maskTree)
-        const [inner_, innerState] = inner.update(applyMask(updates, maskTree), state.innerState, maskedParams, extra)
+        const innerExtra = maskCompatible ? maskExtra(extra, updates, maskTree) : extra
+        const [inner_, innerState] = inner.update(
+          applyMask(updates, maskTree),
+          state.innerState,
+          maskedParams,
+          innerExtra,
+        )
         return [mergeMasked(maskTree, inner_, updates), { innerState }] as const
       },
     },
@@ -66,6 +123,7 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
  *
  * @param inner - The transform to apply to the selected leaves.
  * @param mask - A {@link MaskTree} that is a prefix of the params' structure, or `(params) => MaskTree`.
+ * @param options - {@link MaskedOptions} (`maskCompatibleExtraArgs`).
  * @returns A {@link GradientTransformation} whose state is a {@link MaskedState} of the inner state.
  * @throws HyperparameterError when `mask` has a non-boolean leaf (InvalidTreeError for a value that is not a tree
  * at all); StructureError (at init or update) naming the path when the mask does not fit the params' structure.
@@ -82,6 +140,12 @@ function maskedBody<S>(inner: GradientTransformation<S>, mask: MaskOrFn): Gradie
  * @since 0.1.0
  */
 export const masked: {
-  <S>(inner: GradientTransformation<S>, mask: MaskOrFn): GradientTransformation<MaskedState<S>>
-  (mask: MaskOrFn): <S>(inner: GradientTransformation<S>) => GradientTransformation<MaskedState<S>>
-} = dual((args) => args.length >= 2 || isTransformation(args[0]), maskedBody)
+  <S>(inner: GradientTransformation<S>, mask: MaskOrFn, options?: MaskedOptions): GradientTransformation<MaskedState<S>>
+  (
+    mask: MaskOrFn,
+    options?: MaskedOptions,
+  ): <S>(inner: GradientTransformation<S>) => GradientTransformation<MaskedState<S>>
+} = dual(
+  (args) => args.length >= 3 || isTransformation(args[0]) || (args.length === 2 && !isMaskedOptions(args[1])),
+  maskedBody,
+)

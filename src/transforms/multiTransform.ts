@@ -3,7 +3,7 @@ import { HyperparameterError } from '../core/errors'
 import { sortedKeys } from '../core/treeTraversal'
 import type { ExtraArgs, GradientTransformation, MaskTree, PyTree } from '../core/types'
 import { checkTransformation } from './_internal/isTransformation'
-import { type MaskedState, masked } from './masked'
+import { type MaskedOptions, type MaskedState, masked } from './masked'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'
 
@@ -68,6 +68,7 @@ const maskOf = (labels: LabelTree, label: string): MaskTree => {
  * @param transforms - A record from labels to transforms.
  * @param paramLabels - A {@link LabelTree}, or `(params) => LabelTree` (called on the params at init and on the
  * updates at update, as in optax).
+ * @param options - {@link MaskedOptions}: `maskCompatibleExtraArgs` masks the per-param extra arguments per label.
  * @returns A {@link GradientTransformation} whose state is a {@link MultiTransformState}.
  * @throws HyperparameterError when a transform is not a transformation or a label tree has a non-string leaf; at
  * init, when a label has no transform.
@@ -86,6 +87,7 @@ export function multiTransform(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   transforms: { readonly [label: string]: GradientTransformation<any> },
   paramLabels: LabelTree | ((params: PyTree) => LabelTree),
+  options: MaskedOptions = {},
 ): GradientTransformation<MultiTransformState> {
   const owner = 'multiTransform'
   if (typeof transforms !== 'object' || transforms === null || Array.isArray(transforms)) {
@@ -98,7 +100,7 @@ export function multiTransform(
   const spec: StateSpec = { innerStates: Object.fromEntries(names.map((k) => [k, 'any'])) }
   const labelsOf = (t: PyTree): LabelTree => (typeof paramLabels === 'function' ? paramLabels(t) : paramLabels)
   const parts = (labels: LabelTree) =>
-    names.map((k) => [k, masked(transforms[k] as GradientTransformation<unknown>, maskOf(labels, k))] as const)
+    names.map((k) => [k, masked(transforms[k] as GradientTransformation<unknown>, maskOf(labels, k), options)] as const)
   const tx = inheritNotes<GradientTransformation<MultiTransformState>>(
     {
       init: (params) => {
