@@ -33,6 +33,12 @@ export interface InjectHyperparamsOptions {
    * @defaultValue ['learningRate']
    */
   readonly positionalNames?: readonly string[]
+  /**
+   * The dtype of the injected hyperparameters (optax's `hyperparam_dtype`): `'float32'` rounds each injected value and
+   * each schedule value to float32 (as optax casts them), `'float64'` or undefined keeps JavaScript's doubles.
+   * @defaultValue undefined
+   */
+  readonly hyperparamDtype?: 'float32' | 'float64' | undefined
 }
 
 /**
@@ -138,6 +144,13 @@ export function injectHyperparams<A extends readonly unknown[], S>(
     throw new HyperparameterError(`${owner} factory must be a function returning a transform; got ${String(factory)}`)
   }
   const staticArgs = new Set(options.staticArgs ?? [])
+  const dtype = options.hyperparamDtype
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') {
+    throw new HyperparameterError(
+      `${owner} options.hyperparamDtype must be 'float32', 'float64' or undefined; got ${String(dtype)}`,
+    )
+  }
+  const round = dtype === 'float32' ? Math.fround : (x: number) => x
   const defaults = hyperparamDefaultsOf(factory)
   const positionalNames = options.positionalNames ?? defaults.positionalNames ?? ['learningRate']
   return (...args) => {
@@ -192,6 +205,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
     const at = (h: { readonly [name: string]: number }, count: number) => {
       const out: Record<string, number> = { ...h }
       schedules.forEach((f, name) => (out[name] = f(count)))
+      if (dtype === 'float32') for (const k of Object.keys(out)) out[k] = round(out[k]!)
       return out
     }
     const h0 = at(initial, 0)
@@ -200,7 +214,7 @@ export function injectHyperparams<A extends readonly unknown[], S>(
     const notes = notesOf(tx0).filter((n) => !n.about.some((name) => schedules.has(name)))
     const checkNotOverridden = (state: InjectHyperparamsState<S>) =>
       schedules.forEach((f, name) => {
-        const expected = f(Math.max(0, state.count - 1))
+        const expected = round(f(Math.max(0, state.count - 1)))
         const got = state.hyperparams[name]
         if (!Object.is(got, expected)) throw scheduleOverridden(name, got, expected, state.count)
       })

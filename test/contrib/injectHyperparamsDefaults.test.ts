@@ -249,3 +249,24 @@ describe('injectHyperparams on every contrib factory: the optax numeric defaults
     expect(injectHyperparams(adam)(0.1).init(p0).hyperparams.eps).toBe(1e-8)
   })
 })
+
+describe('injectHyperparams hyperparamDtype (optax hyperparam_dtype)', () => {
+  it("'float32' rounds the injected values and the schedule values to float32", () => {
+    const tx = injectHyperparams(adam, { hyperparamDtype: 'float32' })((t: number) => 0.1 / (t + 1), { b1: 0.9 })
+    let s = tx.init(p0)
+    expect(s.hyperparams).toEqual({
+      learningRate: Math.fround(0.1),
+      b1: Math.fround(0.9),
+      b2: Math.fround(0.999),
+      eps: Math.fround(1e-8),
+      epsRoot: 0,
+    })
+    ;[, s] = tx.update(gradAt(p0, 0), s, p0)
+    ;[, s] = tx.update(gradAt(p0, 1), s, p0)
+    expect(s.hyperparams.learningRate).toBe(Math.fround(0.1 / 2))
+  })
+  it('undefined keeps the doubles; another dtype is refused', () => {
+    expect(injectHyperparams(adam)(0.1).init(p0).hyperparams.b2).toBe(0.999)
+    expect(() => injectHyperparams(adam, { hyperparamDtype: 'bfloat16' as 'float32' })).toThrow(/hyperparamDtype/)
+  })
+})
