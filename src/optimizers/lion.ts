@@ -7,7 +7,7 @@ import {
 } from '../transforms/addDecayedWeights'
 import { type ScaleByLearningRateState, scaleByLearningRate } from '../transforms/scaleByLearningRate'
 import { type ScaleByLionOptions, type ScaleByLionState, scaleByLion } from '../transforms/scaleByLion'
-import { hyperparamDefaultsOf, withHyperparamDefaults } from '../core/hyperparamDefaults'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link lion}: those of {@link scaleByLion} and of {@link addDecayedWeights}, with optax's Lion default
@@ -71,4 +71,5 @@ export function lion(learningRate: ScalarOrSchedule, options: LionOptions = {}):
   )
 }
 
-withHyperparamDefaults(lion, 1, { ...hyperparamDefaultsOf(scaleByLion).values, weightDecay: 1e-3 })
+// optax's lion has no smooth_beta (its scale_by_lion does).
+withHyperparamDefaults(lion, 1, { b1: 0.9, b2: 0.99, weightDecay: 1e-3 })

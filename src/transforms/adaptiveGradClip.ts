@@ -120,4 +120,4 @@ export function adaptiveGradClip(
   }
 }
 
-withHyperparamDefaults(adaptiveGradClip, 1, { eps: 1e-3 })
+withHyperparamDefaults(adaptiveGradClip, 1, { eps: 1e-3 }, ['clipping'])

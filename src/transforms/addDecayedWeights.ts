@@ -134,4 +134,4 @@ export function addDecayedWeights(
  */
 export const addDecoupledWeightDecay: typeof addDecayedWeights = addDecayedWeights
 
-withHyperparamDefaults(addDecayedWeights, 0, { weightDecay: 0 })
+withHyperparamDefaults(addDecayedWeights, 0, { weightDecay: 0 }, ['weightDecay'])

@@ -4,6 +4,7 @@ import { type PRNGKey, prngKey, randomNormal, splitKey } from '../core/prng'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 const STATE: StateSpec = {
   count: 'count',
@@ -140,3 +141,6 @@ export function addNoise(
     },
   }
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(addNoise, 2, {}, ['eta', 'gamma'])

@@ -3,6 +3,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 const STATE: StateSpec = { count: 'count', gradAcc: 'tree' }
 
@@ -70,3 +71,6 @@ export function applyEvery(k: number | ApplyEveryOptions = {}): GradientTransfor
     },
   }
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(applyEvery, 0, {}, ['k'])

@@ -4,6 +4,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link clip}.
@@ -62,3 +63,6 @@ export function clip(maxDelta: number | ClipOptions): GradientTransformation<Emp
     ],
   )
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(clip, 0, {}, ['maxDelta'])

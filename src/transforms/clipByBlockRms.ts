@@ -5,6 +5,7 @@ import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link clipByBlockRms}.
@@ -63,3 +64,6 @@ export function clipByBlockRms(threshold: number | ClipByBlockRmsOptions): Gradi
     },
   }
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(clipByBlockRms, 0, {}, ['threshold'])

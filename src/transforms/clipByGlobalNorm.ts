@@ -4,6 +4,7 @@ import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { globalNorm } from './_internal/globalNorm'
 import { type StateSpec, checkState } from '../core/stateCheck'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 const STATE: StateSpec = { gradNorm: 'number' }
 
@@ -97,3 +98,6 @@ export function clipByGlobalNorm(
     ],
   )
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(clipByGlobalNorm, 0, {}, ['maxNorm'])

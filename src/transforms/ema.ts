@@ -5,6 +5,7 @@ import { firstArg } from './_internal/firstArg'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
 import type { DType } from '../core/tensor'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link ema}.
@@ -90,3 +91,6 @@ export function ema(decay: number | EmaOptions, rest?: Omit<EmaOptions, 'decay'>
     },
   }
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(ema, 1, {}, ['decay'])

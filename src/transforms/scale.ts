@@ -4,6 +4,7 @@ import { checkInRange } from '../core/hyperparams'
 import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link scale}.
@@ -56,3 +57,6 @@ export function scale(stepSize: number | ScaleOptions): GradientTransformation<E
     { kind: 'scale' },
   )
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(scale, 0, {}, ['stepSize'])

@@ -4,6 +4,7 @@ import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { linesearchArgs } from './_internal/linesearchArgs'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 const INFO: StateSpec = { numLinesearchSteps: 'count', decreaseError: 'number' }
 const isNull = (v: unknown): string | undefined => (v === null ? undefined : 'null (storeGrad is false)')
@@ -194,3 +195,6 @@ export function scaleByBacktrackingLinesearch(
     },
   }
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(scaleByBacktrackingLinesearch, 0, {}, ['maxBacktrackingSteps'])

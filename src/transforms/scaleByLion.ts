@@ -123,4 +123,4 @@ export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransform
   }
 }
 
-withHyperparamDefaults(scaleByLion, 0, { b1: 0.9, b2: 0.99 })
+withHyperparamDefaults(scaleByLion, 0, { b1: 0.9, b2: 0.99, smoothBeta: 1 })

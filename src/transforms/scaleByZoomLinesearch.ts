@@ -6,6 +6,7 @@ import type { ExtraArgs, GradientTransformation, PyTree } from '../core/types'
 import { linesearchArgs } from './_internal/linesearchArgs'
 import { zoomLinesearch } from './_internal/linesearchZoom'
 import { paramsRequired } from './_internal/paramsRequired'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 const STATE: StateSpec = {
   learningRate: 'number',
@@ -204,3 +205,6 @@ export function scaleByZoomLinesearch(
     },
   }
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(scaleByZoomLinesearch, 0, {}, ['maxLinesearchSteps'])

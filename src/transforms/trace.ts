@@ -5,6 +5,7 @@ import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
 import type { DType } from '../core/tensor'
+import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 
 /**
  * Options of {@link trace}.
@@ -105,3 +106,6 @@ export function trace(
     ],
   )
 }
+
+// injectHyperparams names the positional number as optax does (not 'learningRate').
+withHyperparamDefaults(trace, 1, {}, ['decay'])

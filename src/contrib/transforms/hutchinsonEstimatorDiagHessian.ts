@@ -17,6 +17,8 @@ import { checkKey, rademacherLike } from '../_internal/randomLike'
 export interface HutchinsonEstimatorDiagHessianOptions {
   /** The random key (a PRNGKey) or an integer seed. @defaultValue 0 */
   readonly key?: PRNGKey | number
+  /** optax's name for `key` (`random_seed`); used when `key` is absent. @defaultValue 0 */
+  readonly randomSeed?: PRNGKey | number
 }
 
 /**
@@ -61,7 +63,7 @@ export function hutchinsonEstimatorDiagHessian(
   options: HutchinsonEstimatorDiagHessianOptions = {},
 ): GradientTransformation<HutchinsonState> {
   const owner = 'hutchinsonEstimatorDiagHessian'
-  const key = checkKey(owner, 'options.key', options.key ?? 0)
+  const key = checkKey(owner, 'options.key', options.key ?? options.randomSeed ?? 0)
   return {
     init: (params) => (tree.validate(params, 'params'), { key }),
     update: (updates, state, params, extra) => {
