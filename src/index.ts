@@ -66,6 +66,7 @@ export {
   randomBernoulli,
   randomPermutation,
   safeNorm,
+  type SafeNormOptions,
   safeRootMeanSquares,
   tree,
   treeMapParams,

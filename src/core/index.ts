@@ -51,6 +51,6 @@ export {
   randomBernoulli,
   randomPermutation,
 } from './prng'
-export { safeNorm, safeRootMeanSquares } from './numerics'
+export { safeNorm, type SafeNormOptions, safeRootMeanSquares } from './numerics'
 export { treeMapParams } from './treeMapParams'
 export * as tree from './tree'
