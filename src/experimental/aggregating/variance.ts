@@ -46,9 +46,11 @@ export interface PerElementMeanAndSumSqDiffGradsState {
  * @param options - {@link PerElementMeanOptions}.
  * @returns An aggregator whose update returns `[mean, { sumSqDiffGrads, sampleSize }]`.
  * @example
- * import { experimental, tensor } from 'descent-ts'
+ * import { experimental, tensor, type Tensor } from 'descent-ts'
  * const agg = experimental.aggregating.getPerElementMeanAndSumSqDiffGrads()
- * const [[mean, aux]] = agg.update({ w: tensor([[1], [3]]) }, agg.init({ w: tensor([0]) }))
+ * const [out] = agg.update({ w: tensor([[1], [3]]) }, agg.init({ w: tensor([0]) }))
+ * type W = { w: Tensor }
+ * const [mean, aux] = out as unknown as [W, { sumSqDiffGrads: W; sampleSize: number }]
  * assert.deepStrictEqual([mean.w.toArray(), aux.sumSqDiffGrads.w.toArray(), aux.sampleSize], [[2], [2], 2])
  * @category experimental
  * @since 0.1.0
@@ -145,13 +147,14 @@ export interface PerElementMeanAndVarianceEmaState {
  * @returns A transform whose state is a {@link PerElementMeanAndVarianceEmaState}.
  * @throws DescentError at update when the extra arguments are missing.
  * @example
- * import { experimental, tensor } from 'descent-ts'
+ * import { experimental, tensor, type Tensor } from 'descent-ts'
  * const tx = experimental.aggregating.trackPerElementMeanAndVarianceWithEma({ emaDecay: 0.5 })
  * const [, s] = tx.update({ w: tensor([2]) }, tx.init({ w: tensor([0]) }), undefined, {
  *   sumSqDiffGrads: { w: tensor([2]) },
  *   sampleSize: 2,
  * })
- * assert.deepStrictEqual([s.meanGradsEma.w.toArray(), s.varianceGradsEma.w.toArray()], [[1], [1]])
+ * const w = (t: unknown) => (t as { w: Tensor }).w.toArray()
+ * assert.deepStrictEqual([w(s.meanGradsEma), w(s.varianceGradsEma)], [[1], [1]])
  * @see addMeanVarianceToOpt, getUnbiasedMeanAndVarianceEma
  * @category experimental
  * @since 0.1.0
