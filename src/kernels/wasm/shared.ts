@@ -296,14 +296,17 @@ function create(): SharedKernels | null {
   }
 
   // Back-off on a loaded machine: when this thread waited for the worker longer than it computed itself (the worker
-  // was descheduled mid-part), the next `cooldown` calls run here; the back-off doubles while that repeats.
-  let backoff = 0
-  let cooldown = 0
+  // was descheduled mid-part), the next `cooldown` calls of that kernel run here; the back-off doubles while that
+  // repeats. Kept per kernel: a late worker on a cheap call (matmul's packing) must not keep the product that follows
+  // it on one thread.
+  const backoffs = new Map<KernelName, { backoff: number; cooldown: number }>()
   const clock = (globalThis as { performance?: { now(): number } }).performance
   const parallel = (name: KernelName, parts: readonly (readonly number[])[], force = false): void => {
     const fn = exports[name] as (...xs: number[]) => void
-    if (parts.length < 2 || threads() < 2 || (!force && cooldown > 0)) {
-      if (!force && cooldown > 0) cooldown--
+    let late = backoffs.get(name)
+    if (late === undefined) backoffs.set(name, (late = { backoff: 0, cooldown: 0 }))
+    if (parts.length < 2 || threads() < 2 || (!force && late.cooldown > 0)) {
+      if (!force && late.cooldown > 0) late.cooldown--
       for (const p of parts) fn(...p)
       return
     }
@@ -339,8 +342,8 @@ function create(): SharedKernels | null {
     const t1 = clock?.now() ?? 0
     waitFinished(parts.length)
     const t2 = clock?.now() ?? 0
-    if (t2 - t1 > Math.max(0.05, t1 - t0)) cooldown = backoff = Math.min(256, Math.max(4, 2 * backoff))
-    else backoff = 0
+    if (t2 - t1 > Math.max(0.05, t1 - t0)) late.cooldown = late.backoff = Math.min(256, Math.max(4, 2 * late.backoff))
+    else late.backoff = 0
     if (error !== undefined) throw error
     if (ctl[STATUS] !== 0) throw new Error(`parallel: the worker's ${name} kernel failed`)
   }
