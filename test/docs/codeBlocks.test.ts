@@ -5,12 +5,10 @@ import * as path from 'node:path'
 import { resolve } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import * as descent from '../../src/index'
-import * as descentGpu from '../../src/gpu/index'
-import * as descentTesting from '../../src/testing/index'
 import { collectExamples, compileExample } from '../_helpers/docExamples'
 import { NO_RUN, markdownBlocks, markdownPages } from '../_helpers/markdownBlocks'
 import { type Snippet, typecheckSnippets } from '../_helpers/typecheckSnippets'
+import { packageModules } from '../_helpers/packageModules'
 
 // Documentation code that is not compiled and run rots (STYLE.md item 22; issue 12). This file is the one mechanism
 // for all of it:
@@ -38,15 +36,7 @@ const TYPE_CHECK_PENDING: readonly string[] = []
 const isPending = (name: string): boolean => TYPE_CHECK_PENDING.some((page) => name.startsWith(`${page}:`))
 
 const modules: Record<string, unknown> = {
-  'descent-ts': descent,
-  'descent-ts/testing': descentTesting,
-  'descent-ts/gpu': descentGpu,
-  'descent-ts/contrib': descent.contrib,
-  'descent-ts/losses': descent.losses,
-  'descent-ts/projections': descent.projections,
-  'descent-ts/schedules': descent.schedules,
-  'descent-ts/tree': descent.tree,
-  'descent-ts/ops': descent.ops,
+  ...packageModules,
   'fast-check': { default: fc, ...fc },
   'node:assert': { default: assert },
   'node:fs': fs,

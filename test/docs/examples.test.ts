@@ -4,25 +4,15 @@ import * as Either from 'fp-ts/Either'
 import * as Option from 'fp-ts/Option'
 import * as FpFunction from 'fp-ts/function'
 import fc from 'fast-check'
-import * as descent from '../../src/index'
-import * as descentTesting from '../../src/testing/index'
-import * as descentGpu from '../../src/gpu/index'
 import { collectExamples, compileExample, runExample } from '../_helpers/docExamples'
+import { packageModules } from '../_helpers/packageModules'
 
 // Documentation examples that do not run rot (STYLE.md item 22): every @example in src/ is executed here (and
 // type-checked under the project's strict options by test/docs/codeBlocks.test.ts).
 const root = resolve(__dirname, '../..')
 const examples = collectExamples(resolve(root, 'src'), root)
 const mods: Record<string, unknown> = {
-  'descent-ts': descent,
-  'descent-ts/testing': descentTesting,
-  'descent-ts/gpu': descentGpu,
-  'descent-ts/contrib': descent.contrib,
-  'descent-ts/losses': descent.losses,
-  'descent-ts/projections': descent.projections,
-  'descent-ts/schedules': descent.schedules,
-  'descent-ts/tree': descent.tree,
-  'descent-ts/ops': descent.ops,
+  ...packageModules,
   'fast-check': { default: fc, ...fc },
   'fp-ts/Either': Either,
   'fp-ts/Option': Option,

@@ -2,30 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { adamwInArena, newAdamwArena } from '../../src/kernels/fused/adamwArena'
 import { adamwFusedTs } from '../../src/kernels/fused/adamwFusedTs'
 import { newArena } from '../../src/kernels/wasm/arena'
-import { type AdamwScalars, CHUNK, wasmAvailable } from '../../src/kernels/wasm/index'
-
-const f32 = (n: number, seed: number, scale = 1): Float32Array => {
-  let x = seed
-  return Float32Array.from(
-    { length: n },
-    () => (((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1) * scale,
-  )
-}
-
-const scalars = (t: number, o: Partial<AdamwScalars> = {}): AdamwScalars => ({
-  b1: 0.9,
-  b2: 0.999,
-  bc1: 1 - 0.9 ** t,
-  bc2: 1 - 0.999 ** t,
-  bc1Next: 1 - 0.9 ** (t + 1),
-  eps: 1e-8,
-  epsRoot: 0,
-  wd: 1e-2,
-  applyWd: true,
-  s: -1e-3,
-  nesterov: false,
-  ...o,
-})
+import { CHUNK, wasmAvailable } from '../../src/kernels/wasm/index'
+import { f32, scalars } from '../_helpers/adamwInputs'
 
 describe.runIf(wasmAvailable())('wasm arenas', () => {
   it('regions are zeroed, disjoint, 16-byte aligned views of one memory that is never grown again', () => {

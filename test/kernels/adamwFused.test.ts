@@ -8,29 +8,7 @@ import { adamwFusedTs } from '../../src/kernels/fused/adamwFusedTs'
 import { type AdamwScalars, wasmAvailable } from '../../src/kernels/wasm/index'
 import { type ScaleByAdamOptions, scaleByAdam } from '../../src/transforms/scaleByAdam'
 import { expectEvery, expectTreesEqual, sameEntries } from '../_helpers/assertions'
-
-const f32 = (n: number, seed: number, scale = 1): Float32Array => {
-  let x = seed
-  return Float32Array.from(
-    { length: n },
-    () => (((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1) * scale,
-  )
-}
-
-const scalars = (t: number, o: Partial<AdamwScalars> = {}): AdamwScalars => ({
-  b1: 0.9,
-  b2: 0.999,
-  bc1: 1 - 0.9 ** t,
-  bc2: 1 - 0.999 ** t,
-  bc1Next: 1 - 0.9 ** (t + 1),
-  eps: 1e-8,
-  epsRoot: 0,
-  wd: 1e-2,
-  applyWd: true,
-  s: -1e-3,
-  nesterov: false,
-  ...o,
-})
+import { f32, scalars } from '../_helpers/adamwInputs'
 
 /**
  * The formula written independently: the Adam direction with float32 operations throughout (scalars rounded to

@@ -10,6 +10,8 @@ export { PAGE } from './module'
 /** @internal First byte the JS side lays buffers out from (the module has no data of its own; 0 means "none"). */
 export const BASE = 65536
 
+// Kernel cache (allowed module-level state): the compiled module and its first instance, made once on first use and
+// never changed after; every caller gets the same immutable exports. Arenas make their own instances from `module`.
 let instance: { readonly api: WasmApi; readonly module: object; readonly exports: KernelExports } | null | undefined
 
 function compile(): typeof instance {

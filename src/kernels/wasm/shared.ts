@@ -390,6 +390,8 @@ function create(): SharedKernels | null {
   }
 }
 
+// Kernel cache (allowed module-level state): the one shared-memory pool of this thread, started lazily on first use.
+// Its buffers are owned by the call that allocs them and freed by it before returning (matmul), never handed out.
 let shared: SharedKernels | null | undefined
 
 /**
