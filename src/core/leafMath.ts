@@ -1,11 +1,16 @@
 import { dot, map1, map2, map3, mapN, maxOf, sumOf } from '../kernels/cpu'
 import type { TypedArray } from '../kernels/backend'
-import { InvalidTreeError, ShapeError, StructureError } from './errors'
+import { ShapeError, StructureError } from './errors'
 import { type DType, type Tensor, arrayTypeOf, fromStorage, isTensor } from './tensor'
-import { type KeyPath, keystr } from './treeTraversal'
+import { type KeyPath, booleanLeafError, keystr } from './treeTraversal'
 import type { Leaf } from './types'
 
 const shapeStr = (t: Tensor): string => `[${t.shape.join(',')}]`
+
+/** A number and a tensor at the same path: `first` and `other` say what each is. */
+function mixedLeaves(first: string, other: string): never {
+  throw new StructureError(`${first} but ${other}. Use tensors (or numbers) on both sides.`)
+}
 
 /** @internal True when two tensors have the same shape. */
 export const sameShape = (a: Tensor, b: Tensor): boolean =>
@@ -22,19 +27,14 @@ export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: re
   const first = leaves[0]
   for (let i = 0; i < leaves.length; i++) {
     const x = leaves[i]
-    if (typeof x === 'boolean') {
-      throw new InvalidTreeError(
-        `${keystr(path, names[i])} is a boolean; only masks may hold booleans. ` +
-          'Numeric tree operations need Tensor or number leaves.',
-      )
-    }
+    if (typeof x === 'boolean') throw booleanLeafError(path, names[i])
   }
   if (typeof first === 'number') {
     const j = leaves.findIndex((x) => typeof x !== 'number')
     if (j >= 0) {
-      throw new StructureError(
-        `${keystr(path, names[0])} is a number but ${keystr(path, names[j])} is a Tensor of shape ${shapeStr(leaves[j] as Tensor)}. ` +
-          `Use tensors (or numbers) on both sides.`,
+      mixedLeaves(
+        `${keystr(path, names[0])} is a number`,
+        `${keystr(path, names[j])} is a Tensor of shape ${shapeStr(leaves[j] as Tensor)}`,
       )
     }
     return 'number'
@@ -43,8 +43,9 @@ export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: re
   for (let i = 1; i < leaves.length; i++) {
     const x = leaves[i]
     if (!isTensor(x)) {
-      throw new StructureError(
-        `${keystr(path, names[0])} is a Tensor of shape ${shapeStr(t0)} but ${keystr(path, names[i])} is a number. Use tensors (or numbers) on both sides.`,
+      mixedLeaves(
+        `${keystr(path, names[0])} is a Tensor of shape ${shapeStr(t0)}`,
+        `${keystr(path, names[i])} is a number`,
       )
     }
     if (!sameShape(t0, x)) {
