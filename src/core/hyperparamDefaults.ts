@@ -27,7 +27,7 @@ export function withHyperparamDefaults<F extends (...args: never[]) => unknown>(
     values: Object.freeze({ ...values }),
     ...(positionalNames === undefined ? {} : { positionalNames: Object.freeze([...positionalNames]) }),
   })
-  Object.defineProperty(factory, KEY, { value: declared, enumerable: false, configurable: false, writable: false })
+  Object.defineProperty(factory, KEY, { value: declared }) // not enumerable, writable or configurable
   return factory
 }
 
