@@ -253,15 +253,23 @@ function describeSpec(spec: StateSpec): string {
   return `{${Object.keys(spec).sort().join(', ')}}`
 }
 
-/** A short description of a value's coarse shape, as chain's messages give it. */
-function describeValue(s: unknown): string {
+/**
+ * @internal A short description of a state's coarse shape, without its values: `{count, mu, nu}`, `a 2-slot tuple`,
+ * `a number`. chain records these of its parts' states and compares them on every step.
+ */
+export function slotShape(s: unknown): string {
   if (s === null) return 'null'
-  if (s === undefined) return 'undefined'
   if (Array.isArray(s)) return `a ${s.length}-slot tuple`
-  if (isTensor(s)) return `a Tensor of shape [${s.shape.join(',')}]`
-  if (typeof s !== 'object') return `a ${typeof s} (${String(s)})`
+  if (typeof s !== 'object') return s === undefined ? 'undefined' : `a ${typeof s}`
   const keys = Object.keys(s).sort()
   return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
+}
+
+/** {@link slotShape} with a tensor's shape and a primitive's value, for messages. */
+function describeValue(s: unknown): string {
+  if (isTensor(s)) return `a Tensor of shape [${s.shape.join(',')}]`
+  if (typeof s !== 'object' && s !== undefined) return `a ${typeof s} (${String(s)})`
+  return slotShape(s)
 }
 
 /** One node of a state's signature: its kind (tensor shape and dtype, keys, length), and where it is. */
