@@ -8,7 +8,7 @@ import { shakeNames } from './scripts/shake-names'
 // three entries, so that descent-ts/gpu's useGpu() installs its kernels in the very dispatcher (kernels/dispatch) that
 // descent's setBackend controls, and descent-ts/testing builds descent's own Tensors:
 // - dist/**/*.js, one ESM file per source module, for bundlers ("import"): with "sideEffects": false a bundler
-//   drops every module an app does not reach (an sgd-only app: ~19 KB instead of the whole library);
+//   drops every module an app does not reach (an sgd-only app: ~21 KB instead of the whole library);
 // - dist/node/, for Node ("node", and every "require"), CommonJS bundled with shared chunks (importing ~250 files
 //   costs Node's ESM loader ~5× the time of one file): the main entry in groups (scripts/node-groups.mjs; only
 //   `core` is loaded on import, the others on first use), descent-ts/testing and descent-ts/gpu. The ESM and CJS
@@ -79,11 +79,26 @@ async function fpShims(): Promise<void> {
  * is marked pure: the name is cosmetic in a bundle, while Node, which runs the file as it is, still sets it.
  */
 function pureNames(): void {
+  const shared = join(root, 'dist', '_name.js')
   for (const f of walk(join(root, 'dist'), (p) => p.endsWith('.js') && !p.includes(`${join('dist', 'node')}`))) {
     const text = readFileSync(f, 'utf8')
-    const fixed = shakeNames(text, f).replace(/^__name\((\w+), ("[^"\n]*")\);$/gm, '/* @__PURE__ */ __name($1, $2);')
+    const fixed = shakeNames(text, f)
+      .replace(/^__name\((\w+), ("[^"\n]*")\);$/gm, '/* @__PURE__ */ __name($1, $2);')
+      .replace(NAME_HELPER, () => `import { __name } from ${JSON.stringify(relativeImport(f, shared))};\n`)
     if (fixed !== text) writeFileSync(f, fixed)
   }
+  writeFileSync(shared, `${NAME_HELPER_TEXT}export { __name };\n`)
+}
+
+// The helper keepNames inlines in every file that still names something (classes): one shared copy instead, so that
+// a bundle holds it once however many of those modules an app reaches.
+const NAME_HELPER_TEXT =
+  'var __defProp = Object.defineProperty;\n' +
+  'var __name = (target, value) => __defProp(target, "name", { value, configurable: true });\n'
+const NAME_HELPER = new RegExp(`^${NAME_HELPER_TEXT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm')
+const relativeImport = (from: string, to: string): string => {
+  const path = relative(dirname(from), to)
+  return path.startsWith('.') ? path : `./${path}`
 }
 
 /** The main entry's groups and the testing and gpu entries, written by scripts/node-groups.mjs (`npm run build` runs it first). */

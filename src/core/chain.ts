@@ -1,7 +1,7 @@
 import { StructureError } from './errors'
 import { markFusible } from './fusion'
 import { inheritNotes } from './hyperparams'
-import { checkParams } from './stateCheck'
+import { checkParams, slotShape } from './stateCheck'
 import { setOwn } from './treeTraversal'
 import type { ExtraArgs, GradientTransformation, PyTree } from './types'
 
@@ -58,7 +58,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
           const want = txs.map((_, i) => shapes[i] ?? expectedShape(i, p) ?? '?')
           throw new StructureError(
             `chain: expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${describeState(states)}. ` +
-              `Is it the state of another optimizer? Pass the state returned by this chain's init or update.`,
+              ANOTHER_STATE,
           )
         }
         for (let i = 0; i < txs.length; i++) {
@@ -71,7 +71,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
           }
           throw new StructureError(
             `chain: slot ${i} of the state should be ${want} (the state of part ${i + 1} of ${txs.length}); got ${got}. ` +
-              `Is it the state of another optimizer? Pass the state returned by this chain's init or update.`,
+              ANOTHER_STATE,
           )
         }
         let u = updates
@@ -87,14 +87,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
   )
 }
 
-/** A short description of a state's coarse shape: `{count, mu, nu}`, `a 2-slot tuple`, `a number`, ... */
-function slotShape(s: unknown): string {
-  if (s === null) return 'null'
-  if (Array.isArray(s)) return `a ${s.length}-slot tuple`
-  if (typeof s !== 'object') return s === undefined ? 'undefined' : `a ${typeof s}`
-  const keys = Object.keys(s).sort()
-  return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
-}
+const ANOTHER_STATE = "Is it the state of another optimizer? Pass the state returned by this chain's init or update."
 
 const describeState = (s: unknown): string =>
   Array.isArray(s) ? `a ${s.length}-slot state [${s.map(slotShape).join(', ')}]` : slotShape(s)

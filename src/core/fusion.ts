@@ -26,7 +26,7 @@ const FUSIBLE = Symbol('descent.fusible')
 
 /** @internal Attaches `facts` to `tx` (a non-enumerable, frozen property) and returns `tx`. */
 export function markFusible<T extends object>(tx: T, facts: Fusible): T {
-  Object.defineProperty(tx, FUSIBLE, { value: Object.freeze(facts), enumerable: false })
+  Object.defineProperty(tx, FUSIBLE, { value: Object.freeze(facts) }) // not enumerable, writable or configurable
   return tx
 }
 

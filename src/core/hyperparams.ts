@@ -8,7 +8,7 @@ import type { ScalarOrSchedule, Schedule } from './types'
  * or not the error class sets a code itself.
  */
 export const hyperparameterError = (message: string): HyperparameterError =>
-  withCode(new HyperparameterError(message), 'suspiciousHyperparameter')
+  new HyperparameterError(message, { code: 'suspiciousHyperparameter' })
 
 /** @internal Gives `e` the stable `code` of a failure mode unless its constructor already set one; returns `e`. */
 export function withCode<E extends Error>(e: E, code: DiagnosisCode): E {
@@ -129,7 +129,7 @@ export function attachNotes<T extends object>(tx: T, notes: readonly (Hyperparam
   const fresh = notes.filter((n): n is HyperparameterNote => n !== undefined)
   if (fresh.length === 0) return tx
   const all = Object.freeze([...ownNotes(tx), ...fresh])
-  Object.defineProperty(tx, NOTES, { value: all, enumerable: false, configurable: true })
+  Object.defineProperty(tx, NOTES, { value: all, configurable: true }) // not enumerable
   return tx
 }
 

@@ -11,7 +11,7 @@ export type LearningRateReader<S> = (state: S) => readonly number[]
  * wrappers hand their inner state to {@link learningRatesIn}.
  */
 export function withLearningRate<T extends object, S>(tx: T, read: LearningRateReader<S>): T {
-  Object.defineProperty(tx, READER, { value: read, enumerable: false })
+  Object.defineProperty(tx, READER, { value: read }) // not enumerable, writable or configurable
   return tx
 }
 

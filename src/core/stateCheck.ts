@@ -226,20 +226,17 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
         return
     }
   }
+  const wrongKind = (): never => fail(`${describeSpec(spec)} (${found.owner}'s state)`)
   if (Array.isArray(spec)) {
-    if (!Array.isArray(x) || x.length !== spec.length) fail(`${describeSpec(spec)} (${found.owner}'s state)`)
+    if (!Array.isArray(x) || x.length !== spec.length) wrongKind()
     const xs = x as readonly unknown[]
     spec.forEach((s: StateSpec, i: number) => checkShape(xs[i], s, [...path, i], found))
     return
   }
   const keys = Object.keys(spec)
-  if (typeof x !== 'object' || x === null || Array.isArray(x) || isTensor(x)) {
-    fail(`${describeSpec(spec)} (${found.owner}'s state)`)
-  }
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || isTensor(x)) wrongKind()
   const obj = x as Record<string, unknown>
-  if (Object.keys(obj).length !== keys.length || keys.some((k) => !Object.hasOwn(obj, k))) {
-    fail(`${describeSpec(spec)} (${found.owner}'s state)`)
-  }
+  if (Object.keys(obj).length !== keys.length || keys.some((k) => !Object.hasOwn(obj, k))) wrongKind()
   for (const k of keys) checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, k], found)
 }
 
@@ -253,15 +250,23 @@ function describeSpec(spec: StateSpec): string {
   return `{${Object.keys(spec).sort().join(', ')}}`
 }
 
-/** A short description of a value's coarse shape, as chain's messages give it. */
-function describeValue(s: unknown): string {
+/**
+ * @internal A short description of a state's coarse shape, without its values: `{count, mu, nu}`, `a 2-slot tuple`,
+ * `a number`. chain records these of its parts' states and compares them on every step.
+ */
+export function slotShape(s: unknown): string {
   if (s === null) return 'null'
-  if (s === undefined) return 'undefined'
   if (Array.isArray(s)) return `a ${s.length}-slot tuple`
-  if (isTensor(s)) return `a Tensor of shape [${s.shape.join(',')}]`
-  if (typeof s !== 'object') return `a ${typeof s} (${String(s)})`
+  if (typeof s !== 'object') return s === undefined ? 'undefined' : `a ${typeof s}`
   const keys = Object.keys(s).sort()
   return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
+}
+
+/** {@link slotShape} with a tensor's shape and a primitive's value, for messages. */
+function describeValue(s: unknown): string {
+  if (isTensor(s)) return `a Tensor of shape [${s.shape.join(',')}]`
+  if (typeof s !== 'object' && s !== undefined) return `a ${typeof s} (${String(s)})`
+  return slotShape(s)
 }
 
 /** One node of a state's signature: its kind (tensor shape and dtype, keys, length), and where it is. */

@@ -1,5 +1,3 @@
-import { DescentError } from './errors'
-
 /**
  * @internal The mark the autodiff core puts on the storage a traced value hands out through `data` while its
  * transformation runs (a non-enumerable symbol property of the typed array; values are never touched). `tensor()`
@@ -14,30 +12,21 @@ export interface TracedBy {
   readonly kind: 'jvp' | 'vjp'
 }
 
-interface Mark {
+/**
+ * @internal What the mark holds. The error itself (`refuse`) comes with the mark from the autodiff core (grad/trace.ts),
+ * so that its text is only in an app that traces: a marked array exists only there.
+ */
+export interface StorageMark {
   /** Weak, so that a param's storage does not keep a finished trace (and its tape) alive. */
   readonly trace: WeakRef<TracedBy>
   readonly kind: 'jvp' | 'vjp'
-}
-
-/** @internal Marks `data` as handed out by the running transformation `by` (the latest one wins) and returns it. */
-export function markTraced<T extends object>(data: T, by: TracedBy): T {
-  const mark: Mark = { trace: new WeakRef(by), kind: by.kind }
-  Object.defineProperty(data, TRACED_STORAGE, { value: mark, enumerable: false, configurable: true, writable: true })
-  return data
+  /** Throws the 'detachedLoss' DescentError for storage handed out by a transformation of this kind. */
+  readonly refuse: (kind: 'jvp' | 'vjp') => never
 }
 
 /** @internal Throws `detachedLoss` when `values` is the storage of a value traced by a transformation still running. */
 export function checkNotTraced(values: unknown): void {
   if (typeof values !== 'object' || values === null) return
-  const mark = (values as { [TRACED_STORAGE]?: Mark })[TRACED_STORAGE]
-  if (mark === undefined || mark.trace.deref()?.active !== true) return
-  const by = mark.kind === 'vjp' ? 'grad / valueAndGrad / vjp' : 'jvp / jacfwd / hessian (forward mode)'
-  throw new DescentError(
-    `tensor() was given the storage (x.data) of a value traced by ${by}: the new tensor holds x's numbers but is ` +
-      'cut off from the graph, so everything computed from it gets a zero derivative without a word (the ' +
-      'torch.tensor(x.numpy()) mistake). Fix: use x itself (ops.reshape(x, shape), ops.cast(x, dtype) if a new ' +
-      'shape or dtype is what you need); for a constant copy on purpose, use stopGradient(x).',
-    { code: 'detachedLoss' },
-  )
+  const mark = (values as { [TRACED_STORAGE]?: StorageMark })[TRACED_STORAGE]
+  if (mark !== undefined && mark.trace.deref()?.active === true) mark.refuse(mark.kind)
 }

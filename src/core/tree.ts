@@ -1119,6 +1119,56 @@ export interface MapParamsOptions {
   readonly transformNonParams?: (leaf: Leaf) => unknown
   /** A tree with the params' structure and shapes; needed when `rest` is empty. */
   readonly params?: PyTree
+  /**
+   * Marks nodes of the state's params copies that `f` gets whole, as jax.tree.map's `is_leaf` (optax's `is_leaf`):
+   * such a node stands for the params' subtree at its path, whatever that holds, and `f` gets that subtree of each
+   * `rest` tree. For states whose copies differ from the params in places, e.g. `masked`'s `null` subtrees:
+   * `isLeaf: (x) => x === null`. @defaultValue none (only tensors and numbers are leaves)
+   */
+  readonly isLeaf?: (node: unknown) => boolean
+}
+
+/** A params-shaped subtree of the state, under `isLeaf`: its nodes match the template's where isLeaf is false. */
+function matchesUpTo(node: unknown, template: unknown, isLeafNode: (x: unknown) => boolean): boolean {
+  if (isLeafNode(node)) return true
+  if (isLeaf(node))
+    return (
+      isLeaf(template) &&
+      (isTensor(node) ? isTensor(template) && node.shape.join() === template.shape.join() : !isTensor(template))
+    )
+  if (node === null || template === null) return node === template
+  if (Array.isArray(node)) {
+    return (
+      Array.isArray(template) &&
+      node.length === template.length &&
+      node.every((v, i) => matchesUpTo(v, template[i], isLeafNode))
+    )
+  }
+  if (typeof node !== 'object' || typeof template !== 'object' || Array.isArray(template) || isTensor(template))
+    return false
+  const [a, b] = [sortedKeys(node), sortedKeys(template)]
+  const t = template as Record<string, unknown>
+  return (
+    a.join('\u0000') === b.join('\u0000') &&
+    a.every((k) => matchesUpTo((node as Record<string, unknown>)[k], t[k], isLeafNode))
+  )
+}
+
+/** jax.tree.map(f, node, *rest, is_leaf): `rest` flattened up to the leaves of `node`. */
+function mapUpTo(
+  f: (node: unknown, ...rest: unknown[]) => unknown,
+  node: unknown,
+  rest: readonly unknown[],
+  isLeafNode: (x: unknown) => boolean,
+): unknown {
+  if (isLeafNode(node) || isLeaf(node)) return f(node, ...rest)
+  if (node === null) return null
+  const at = (k: string | number) => rest.map((r) => (r as Record<string | number, unknown>)[k])
+  if (Array.isArray(node)) return node.map((v, i) => mapUpTo(f, v, at(i), isLeafNode))
+  const out: Record<string, unknown> = {}
+  for (const k of sortedKeys(node as object))
+    setOwn(out, k, mapUpTo(f, (node as Record<string, unknown>)[k], at(k), isLeafNode))
+  return out
 }
 
 /**
@@ -1139,12 +1189,31 @@ export interface MapParamsOptions {
  * const out = tree.mapParams(opt, (_, spec) => spec, opt.init(params) as never, [specs], { transformNonParams: () => -1 })
  * const [adamState] = out as unknown as [{ count: number; mu: { w: unknown } }]
  * assert.ok(adamState.count === -1 && adamState.mu.w === specs.w)
+ * // With isLeaf, a masked state's null subtrees reach f whole (here with the params' subtree there)
+ * const p2 = { a: tensor([1]), b: tensor([2, 3]) }
+ * const state = { mu: { a: tensor([0.5]), b: null }, count: 4 }
+ * const seen = tree.mapParams(null, (m, p) => (m === null ? 'masked' : p), state, [p2], { isLeaf: (x) => x === null })
+ * assert.deepStrictEqual(seen, { count: 4, mu: { a: p2.a, b: 'masked' } })
  * @category tree
  * @since 0.2.0
  */
 export function mapParams(
   initable: unknown,
   f: (leaf: Leaf, ...rest: Leaf[]) => unknown,
+  state: unknown,
+  rest?: readonly PyTree[],
+  options?: MapParamsOptions & { readonly isLeaf?: undefined },
+): unknown
+export function mapParams(
+  initable: unknown,
+  f: (node: unknown, ...rest: unknown[]) => unknown,
+  state: unknown,
+  rest: readonly PyTree[],
+  options: MapParamsOptions & { readonly isLeaf: (node: unknown) => boolean },
+): unknown
+export function mapParams(
+  initable: unknown,
+  f: (leaf: never, ...rest: never[]) => unknown,
   state: unknown,
   rest: readonly PyTree[] = [],
   options: MapParamsOptions = {},
@@ -1158,7 +1227,10 @@ export function mapParams(
     )
   }
   const other = options.transformNonParams ?? ((l: Leaf) => l)
+  const fn = f as (node: unknown, ...rest: unknown[]) => unknown
+  const isLeafNode = options.isLeaf
   const sameShapes = (node: PyTree) => {
+    if (isLeafNode !== undefined) return matchesUpTo(node, template, isLeafNode)
     if (!equalStructure(node, template)) return false
     const a = leaves(node)
     const b = leaves(template)
@@ -1169,7 +1241,8 @@ export function mapParams(
   }
   const go = (node: unknown): unknown => {
     if (node !== null && (typeof node === 'object' || typeof node === 'number') && sameShapes(node as PyTree)) {
-      return map((l, ...rs) => f(l, ...rs) as Leaf, node as PyTree, ...rest)
+      if (isLeafNode !== undefined) return mapUpTo(fn, node, rest, isLeafNode)
+      return map((l, ...rs) => fn(l, ...rs) as Leaf, node as PyTree, ...rest)
     }
     if (node === null || node === undefined) return node
     if (typeof node === 'number' || isTensor(node)) return other(node as Leaf)

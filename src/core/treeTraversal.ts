@@ -62,14 +62,18 @@ export function kindOf(x: unknown, path: KeyPath, root: string, booleans = true)
     if (!ArrayBuffer.isView(x) && isPlainObject(x) && (x as { _tag?: unknown })._tag !== 'Tensor') return 'object'
   } else if (typeof x === 'boolean') {
     if (booleans) return 'leaf'
-    throw new InvalidTreeError(
-      `${keystr(path, root)} is a boolean; only masks may hold booleans. Numeric tree operations need Tensor or number leaves.`,
-    )
+    throw booleanLeafError(path, root)
   }
   throw new InvalidTreeError(
     `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes are arrays, plain objects and null.`,
   )
 }
+
+/** @internal The error for a boolean leaf where numbers are needed (booleans are only for masks). */
+export const booleanLeafError = (path: KeyPath, root: string | undefined): InvalidTreeError =>
+  new InvalidTreeError(
+    `${keystr(path, root)} is a boolean; only masks may hold booleans. Numeric tree operations need Tensor or number leaves.`,
+  )
 
 /** @internal Sorted keys of a dict node (jax flattens dicts in sorted key order). */
 export const sortedKeys = (x: object): string[] => Object.keys(x).sort()

@@ -12,7 +12,7 @@
  * @internal
  */
 import { DescentError } from '../core/errors'
-import { markTraced } from '../core/tracedStorage'
+import { markTraced } from './markTraced'
 import type { DType, NestedArray, Tensor } from '../core/tensor'
 import { impls } from './eager'
 import type { Primitive, PrimitiveParams } from './primitives'

@@ -1,8 +1,10 @@
+import type { DType } from '../core/tensor'
 import { checkInRange } from '../core/hyperparams'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
 import { type StateSpec, checkState } from '../core/stateCheck'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
+import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
 import { paramsRequired } from './_internal/paramsRequired'
 
 /**
@@ -17,6 +19,12 @@ export interface ScaleByDistanceOverGradientsOptions {
   readonly eps?: number
   /** A global multiplier of the step size. @defaultValue 1 */
   readonly globalScale?: number
+  /**
+   * The dtype in which the initial params x₀ are stored (optax's `param_dtype`): `'float32'` halves the memory of the
+   * copy of float64 params, `'float64'` keeps x₀ exact for float32 ones. optax defaults to float32; descent to each
+   * param's dtype. @defaultValue the dtype of each param
+   */
+  readonly paramDtype?: DType | undefined
 }
 
 /**
@@ -30,8 +38,6 @@ export interface ScaleByDistanceOverGradientsState {
   readonly gradSumOfSquares: PyTree
   readonly initParams: PyTree
 }
-
-const STATE: StateSpec = { maxDist: 'pytree', gradSumOfSquares: 'pytree', initParams: 'tree' }
 
 /** ‖x − y‖₂ of one leaf, in float64. */
 const dist = (x: Leaf, y?: Leaf): number => tree.norm(y === undefined ? x : tree.sub(x, y))
@@ -54,6 +60,10 @@ const dist = (x: Leaf, y?: Leaf): number => tree.norm(y === undefined ? x : tree
  * const [u] = tx.update(tensor([0, 2], 'float64'), tx.init(p), p)
  * const [a, b] = u.toArray() as number[] // 0.6/√4 · g
  * assert.ok(a === 0 && Math.abs(b! - 0.6) < 1e-15)
+ * // x₀ kept in float32 (optax's param_dtype): 0.1 is stored as its float32 rounding
+ * const tx32 = scaleByDistanceOverGradients({ paramDtype: 'float32' })
+ * const x0 = tx32.init(tensor([0.1], 'float64')).initParams as ReturnType<typeof tensor>
+ * assert.ok(x0.dtype === 'float32' && x0.item() === Math.fround(0.1))
  * @category transforms
  * @since 0.2.0
  */
@@ -64,16 +74,21 @@ export function scaleByDistanceOverGradients(
   const repsRel = checkInRange(owner, 'options.repsRel', options.repsRel ?? 1e-6, '(0, Infinity)')
   const eps = checkInRange(owner, 'options.eps', options.eps ?? 1e-8, '[0, Infinity)')
   const globalScale = checkInRange(owner, 'options.globalScale', options.globalScale ?? 1, '(-Infinity, Infinity)')
+  const paramDtype = checkDtype(owner, 'options.paramDtype', options.paramDtype)
+  const spec: StateSpec = { maxDist: 'pytree', gradSumOfSquares: 'pytree', initParams: momentSpec(paramDtype) }
   return {
     init: (params) => ({
       maxDist: tree.map((x) => repsRel * (1 + dist(x)), params),
       gradSumOfSquares: tree.map(() => 0, params),
       // A copy: the train layer may reuse the params' buffers (donation), and x₀ must outlive them.
-      initParams: tree.mapElementwise((x) => x, params),
+      initParams: inDtype(
+        tree.mapElementwise((x) => x, params),
+        paramDtype,
+      ),
     }),
     update: (updates, state, params) => {
       const p = paramsRequired(owner, params, { why: ' (the distance travelled from the initial params)' })
-      checkState(owner, state, STATE, updates, p)
+      checkState(owner, state, spec, updates, p)
       const maxDist = tree.map((d, x, x0) => Math.max(d as number, dist(x, x0)), state.maxDist, p, state.initParams)
       const gSos = tree.map((s, g) => (s as number) + tree.norm(g, { squared: true }), state.gradSumOfSquares, updates)
       const out = tree.map(

@@ -10,7 +10,7 @@ import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core
 import { withLearningRate } from '../core/learningRate'
 import { firstArg } from './_internal/firstArg'
 import { scale } from './scale'
-import { type ScaleByScheduleState, scaleBySchedule } from './scaleBySchedule'
+import { type ScaleByScheduleState, scheduledScaling } from './scaleBySchedule'
 
 /**
  * Options of {@link scaleByLearningRate}.
@@ -100,7 +100,8 @@ export function scaleByLearningRate(
   const lr = checkScalarOrSchedule(owner, name, options.learningRate)
   const flip = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true)
   const sign = flip ? -1 : 1
-  const tx = typeof lr === 'number' ? scale(sign * lr) : scaleBySchedule((count) => sign * lr(count))
+  // lr is checked (a schedule's values too, where it is evaluated), so the schedule goes in as it is.
+  const tx = typeof lr === 'number' ? scale(sign * lr) : scheduledScaling((count) => sign * lr(count))
   // currentLearningRate reads α (not the signed factor): the rate the next update uses, at the state's count.
   const read = (state: ScaleByLearningRateState) => [
     typeof lr === 'number' ? lr : lr((state as ScaleByScheduleState).count),

@@ -63,7 +63,14 @@ export function scaleBySchedule(
       `scaleBySchedule ${name} must be a schedule (count) => number; got ${String(options.stepSizeFn)}`,
     )
   }
-  const fn = checkedSchedule('scaleBySchedule', name, options.stepSizeFn)
+  return scheduledScaling(checkedSchedule('scaleBySchedule', name, options.stepSizeFn))
+}
+
+/**
+ * @internal {@link scaleBySchedule} of a schedule its caller has checked already (scaleByLearningRate's): an app
+ * whose learning rate is checked once does not carry scaleBySchedule's own checks.
+ */
+export function scheduledScaling(fn: Schedule): GradientTransformation<ScaleByScheduleState> {
   return markFusible<GradientTransformation<ScaleByScheduleState>>(
     {
       init: (params) => (checkParams('scaleBySchedule.init', params), { count: 0 }),

@@ -88,10 +88,11 @@ export function trace(
       init: (params) => (checkParams('trace.init', params), { trace: inDtype(tree.zerosLike(params), dtype) }),
       update: (updates, state, params) => {
         checkState('trace', state, spec, updates, params)
-        const tr = tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, state.trace)
-        const out = nesterov
-          ? tree.mapElementwiseNamed(['updates', 'state.trace'], (g, t) => g + d * t, updates, tr)
-          : tr
+        // g + d·t, named as the state it reads (also for Nesterov's second pass, over the new trace).
+        const plusDecayed = (t: PyTree) =>
+          tree.mapElementwiseNamed(['updates', 'state.trace'], (g, x) => g + d * x, updates, t)
+        const tr = plusDecayed(state.trace)
+        const out = nesterov ? plusDecayed(tr) : tr
         return [out as typeof updates, { trace: inDtype(tr, dtype) }]
       },
     },

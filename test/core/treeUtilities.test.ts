@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { type Tensor, adam, prngKey, randomNormal, splitKey, tensor, tree, treeMapParams } from '../../src/index'
+import {
+  type Tensor,
+  adam,
+  masked,
+  prngKey,
+  randomNormal,
+  splitKey,
+  tensor,
+  tree,
+  treeMapParams,
+} from '../../src/index'
 
 describe('optax.tree utilities', () => {
   it('castLike casts leaf by leaf; dtype reports one dtype or resolves mixed ones', () => {
@@ -48,5 +58,38 @@ describe('optax.tree utilities', () => {
     expect(() => tree.mapParams(opt, (l) => l, state)).toThrow(/params structure/)
     expect(tree.conj(params)).toBe(params)
     expect(tree.real(params)).toBe(params)
+  })
+
+  it("mapParams' isLeaf (optax's is_leaf) finds a masked state's params copies and hands f the marked nodes whole", () => {
+    const params = { a: tensor([1, 2]), b: tensor([3]) }
+    const opt = masked(adam(0.1), { a: true, b: false })
+    const state = opt.init(params) // mu and nu are { a: tensor, b: null }
+    const calls: unknown[][] = []
+    const f = (node: unknown, p: unknown) => {
+      calls.push([node, p])
+      return node === null ? 'masked' : p
+    }
+    // Without isLeaf, { a, b: null } does not have the params' structure: nothing is mapped, so f is never called.
+    const plain = tree.mapParams(opt, (l) => l, state, [params], { transformNonParams: () => 'other' })
+    expect(calls).toEqual([])
+    expect(plain).toEqual({
+      innerState: [{ count: 'other', mu: { a: 'other', b: null }, nu: { a: 'other', b: null } }, {}],
+    })
+    const out = treeMapParams(opt, f, state, [params], { isLeaf: (x) => x === null, transformNonParams: () => -1 })
+    expect(out).toEqual({
+      innerState: [{ count: -1, mu: { a: params.a, b: 'masked' }, nu: { a: params.a, b: 'masked' } }, {}],
+    })
+    // f got (null, params.b) for each masked node: the rest tree's subtree at the marked node's path, as jax.tree.map
+    expect(calls.filter(([n]) => n === null)).toEqual([
+      [null, params.b],
+      [null, params.b],
+    ])
+    // A marked node stands for a whole subtree of the params: isLeaf on an object passes it and { w } whole
+    const nested = { p: { w: tensor([1]), v: tensor([2]) } }
+    const st = { copy: { p: { w: tensor([9]), v: tensor([8]) } }, n: 1 }
+    const whole = tree.mapParams(null, (node, r) => [node, r], st, [nested], {
+      isLeaf: (x) => typeof x === 'object' && x !== null && 'w' in x,
+    })
+    expect(whole).toEqual({ copy: { p: [st.copy.p, nested.p] }, n: 1 })
   })
 })

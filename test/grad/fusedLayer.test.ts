@@ -29,6 +29,7 @@ import {
   vjp,
 } from '../../src/index'
 import { randTensor, rng } from './_numeric'
+import { reluKernel, reluMaskKernel } from '../../src/kernels/fusedLayer'
 
 const bits = (t: Tensor): number[] => Array.from(t.data)
 const sameBits = (a: Tensor, b: Tensor): void => {
@@ -43,6 +44,40 @@ const sameBits = (a: Tensor, b: Tensor): void => {
 const reluT = (x: Tensor): Tensor => relu(x)
 const linearT = (x: Tensor, w: Tensor, b: Tensor): Tensor => linear(x, w, b)
 const reluComposed = (x: Tensor): Tensor => ops.where(lessEqual(x, 0), 0, x)
+
+describe('relu kernels on float32 bits (branch-free selects)', () => {
+  // Every pair of a special x and a special cotangent, in arrays that are views at a byteOffset (tensors over wasm
+  // memory are), at lengths that are not multiples of anything.
+  const xs = [-1, -0, 0, 2.5, NaN, -Infinity, Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38]
+  const cts = [7, -0, 0, NaN, -Infinity, Infinity, -1e-45, -2]
+  const view = (values: number[]): Float32Array => {
+    const buf = new Float32Array(values.length + 3).fill(99)
+    const v = buf.subarray(1, 1 + values.length)
+    v.set(values)
+    return v
+  }
+
+  it('relu: x ≤ 0 → +0, otherwise x itself (NaN stays NaN, −0 → +0)', () => {
+    const y = reluKernel(view(xs), Float32Array)
+    const want = xs.map((x) => (x <= 0 ? 0 : Math.fround(x)))
+    expect(Array.from(y).every((v, i) => Object.is(v, want[i]))).toBe(true)
+  })
+
+  it('mask: x ≤ 0 → +0, otherwise the cotangent unchanged (NaN and ±Infinity cotangents included)', () => {
+    const pairs = xs.flatMap((x) => cts.map((c) => [x, c] as const))
+    const y = reluMaskKernel(view(pairs.map((p) => p[1])), view(pairs.map((p) => p[0])), Float32Array)
+    const want = pairs.map(([x, c]) => (x <= 0 ? 0 : Math.fround(c)))
+    expect(Array.from(y).every((v, i) => Object.is(v, want[i]))).toBe(true)
+  })
+
+  it('leaves its inputs unchanged and the output is fresh', () => {
+    const x = view(xs)
+    const before = Array.from(x)
+    const y = reluKernel(x, Float32Array)
+    expect(y.buffer).not.toBe(x.buffer)
+    expect(Array.from(x).every((v, i) => Object.is(v, before[i]))).toBe(true)
+  })
+})
 
 describe('relu (one primitive)', () => {
   const special = [-1, -0, 0, 2.5, NaN, -Infinity, Infinity, 1e-45, -1e-45]

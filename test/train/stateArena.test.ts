@@ -12,7 +12,9 @@ import {
   tree,
 } from '../../src/index'
 import { wasmAvailable } from '../../src/kernels/wasm/index'
+import { ELEMENTWISE_SPLIT_MIN, sharedKernels, whenThreadsReady } from '../../src/kernels/wasm/shared'
 import { ARENA_MIN } from '../../src/train/stateArena'
+import { f32 } from '../_helpers/adamwInputs'
 import { expectTreesEqual } from '../_helpers/assertions'
 
 const copy = (p: PyTree): PyTree => tree.map((x) => (isTensor(x) ? tensor(x.data.slice(), x.shape as number[]) : x), p)
@@ -90,6 +92,30 @@ describe.runIf(wasmAvailable())('donated Adam state lives in wasm memory owned b
     expectTreesEqual({ p: s1.params, s: s1.optState }, kept)
     const before = new Set(views([s1.params, s1.optState as PyTree]).map((a) => a.buffer))
     for (const a of views([s2.params, s2.optState as PyTree])) expect(before.has(a.buffer)).toBe(false)
+  })
+
+  it('a leaf over the split threshold: the donated step runs on two threads once the worker binds the arena, bit-identical to pure', async () => {
+    const two = await whenThreadsReady()
+    const n = ELEMENTWISE_SPLIT_MIN + 7
+    const leaf = (seed: number) => tensor(f32(n, seed), [n])
+    const tx = adamw(0.01, { weightDecay: 0.1 })
+    const step = applyGradients(tx, { donate: true })
+    const pure = applyGradients(tx)
+    let ref = initTrainState({ w: leaf(1), b: tensor([0.5, -0.5]) }, tx)
+    let state = initTrainState({ w: leaf(1), b: tensor([0.5, -0.5]) }, tx)
+    const before = sharedKernels()?.splits() ?? 0
+    for (let t = 0; t < 4; t++) {
+      const g = { w: leaf(10 + t), b: tensor([1, -2]) }
+      const kept = copy(g)
+      ref = pure(ref, g)
+      state = step(state, g)
+      expectTreesEqual(g, kept)
+      expectTreesEqual({ p: state.params, s: state.optState }, { p: ref.params, s: ref.optState })
+      expect((state.params.w as Tensor).data.buffer instanceof SharedArrayBuffer).toBe(two)
+      // The worker binds the arena's memory asynchronously; give it the time.
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    if (two) expect(sharedKernels()!.splits()).toBeGreaterThan(before)
   })
 
   it('a tree under the threshold keeps the plain donated path (plain arrays)', () => {

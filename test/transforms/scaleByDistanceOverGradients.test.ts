@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Tensor, scaleByDistanceOverGradients, tensor } from '../../src/index'
+import { HyperparameterError, type Tensor, scaleByDistanceOverGradients, tensor } from '../../src/index'
 import { expectInputsUnchanged } from '../_helpers/assertions'
 
 const arr = (t: unknown) => Array.from((t as Tensor).data)
@@ -24,5 +24,29 @@ describe('scaleByDistanceOverGradients', () => {
     expect(arr((s2.initParams as { a: Tensor }).a)).toEqual([3, 4])
     expect(() => tx.update(p1, s2)).toThrow(/params/)
     expectInputsUnchanged(() => tx.update(p1, s2, p1), p1)
+  })
+  it("stores x₀ in paramDtype (optax's param_dtype), and measures distances from that stored copy", () => {
+    // float64 params, x₀ kept in float32: x₀ = fround(0.1), so at x = 0.1 the distance is |0.1 − fround(0.1)|
+    const tx = scaleByDistanceOverGradients({ repsRel: 1e-12, eps: 0, paramDtype: 'float32' })
+    const p = { w: tensor([0.1], 'float64') }
+    const s = tx.init(p)
+    const x0 = (s.initParams as { w: Tensor }).w
+    expect(x0.dtype).toBe('float32')
+    expect(arr(x0)).toEqual([Math.fround(0.1)])
+    const gap = Math.abs(0.1 - Math.fround(0.1)) // 1.49e-9, larger than r̄₀ = 1e-12·1.1
+    const [u, s1] = tx.update({ w: tensor([2], 'float64') }, s, p)
+    expect(s1.maxDist).toEqual({ w: gap })
+    expect(arr(u.w)[0]).toBeCloseTo((gap / 2) * 2, 20)
+    expect((u.w as Tensor).dtype).toBe('float64')
+    // float32 params with x₀ in float64: the copy is exact, the updates keep the gradient's dtype
+    const tx64 = scaleByDistanceOverGradients({ paramDtype: 'float64' })
+    const q = { w: tensor([0.5, 2]) }
+    const s64 = tx64.init(q)
+    expect((s64.initParams as { w: Tensor }).w.dtype).toBe('float64')
+    const [u64] = tx64.update({ w: tensor([1, 1]) }, s64, q)
+    expect((u64.w as Tensor).dtype).toBe('float32')
+    // without the option the copy keeps each param's dtype (optax's default is float32)
+    expect((scaleByDistanceOverGradients().init(p).initParams as { w: Tensor }).w.dtype).toBe('float64')
+    expect(() => scaleByDistanceOverGradients({ paramDtype: 'bfloat16' as never })).toThrow(HyperparameterError)
   })
 })

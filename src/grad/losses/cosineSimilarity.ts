@@ -2,8 +2,10 @@ import type { Tensor } from '../../core/tensor'
 import { checkInRange } from '../../core/hyperparams'
 import { div, maximum, mul, square, sub } from '../ops/arithmetic'
 import { sum } from '../ops/reduce'
+import { where } from '../ops/compare'
 import { sqrt } from '../ops/unary'
-import type { TensorLike } from '../tensorLike'
+import { type TensorLike, asTensor, broadcastOrThrow, normAxes } from '../tensorLike'
+import { lossMask, maskedSum } from './_where'
 
 /**
  * Options of {@link cosineSimilarity} and {@link cosineDistance}.
@@ -15,12 +17,18 @@ export interface CosineSimilarityOptions {
   readonly epsilon?: number
   /** The axis (or axes) of the vectors. @defaultValue -1 */
   readonly axis?: number | readonly number[]
+  /**
+   * Which entries take part (nonzero = yes), a mask that broadcasts to the inputs (or has their shape without `axis`):
+   * excluded entries leave the norms and the sum; a fully masked pair gives 0 (optax's `where`). @defaultValue every
+   * entry
+   */
+  readonly where?: TensorLike
 }
 
 /**
  * Cosine similarity of `predictions` and `targets` along `axis` (optax.cosine_similarity).
  * ```text
- * cos(a, b) = Σᵢ (aᵢ/‖a‖)(bᵢ/‖b‖),   ‖a‖ = √max(Σ aᵢ², ε)
+ * cos(a, b) = Σᵢ (aᵢ/‖a‖)(bᵢ/‖b‖),   ‖a‖ = √max(Σ aᵢ², ε)      (with where = w: every Σ over the i with wᵢ ≠ 0)
  * ```
  * @returns a tensor of the inputs' shape without `axis`.
  * @throws HyperparameterError when `epsilon` is negative.
@@ -41,7 +49,15 @@ export function cosineSimilarity(
   const eps = checkInRange('cosineSimilarity', 'options.epsilon', options.epsilon ?? 0, '[0, Infinity)')
   const axis = options.axis ?? -1
   const norm = (x: TensorLike) => sqrt(maximum(sum(square(x), { axis, keepDims: true }), eps))
-  return sum(mul(div(predictions, norm(predictions)), div(targets, norm(targets))), axis)
+  if (options.where === undefined) {
+    return sum(mul(div(predictions, norm(predictions)), div(targets, norm(targets))), axis)
+  }
+  const [a, b] = [asTensor(predictions), asTensor(targets)]
+  const shape = broadcastOrThrow('cosineSimilarity', a.shape, b.shape)
+  const axes = normAxes('cosineSimilarity', axis, shape.length)
+  const m = lossMask('cosineSimilarity', options.where, shape, axes)
+  const [am, bm] = [where(m, a, 0), where(m, b, 0)]
+  return maskedSum(mul(div(am, norm(am)), div(bm, norm(bm))), m, axes)
 }
 
 /**

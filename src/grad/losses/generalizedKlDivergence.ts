@@ -1,8 +1,8 @@
 import type { Tensor } from '../../core/tensor'
 import { add, sub } from '../ops/arithmetic'
-import { sum } from '../ops/reduce'
 import { exp } from '../ops/unary'
 import type { TensorLike } from '../tensorLike'
+import { sumWhere } from './_where'
 import { type KlDivergenceOptions, klDivergence } from './klDivergence'
 
 /**
@@ -11,6 +11,7 @@ import { type KlDivergenceOptions, klDivergence } from './klDivergence'
  * Predictions are given as logs.
  * ```text
  * D(t ‖ p) = Σᵢ tᵢ·(log tᵢ − log pᵢ) + Σᵢ (pᵢ − tᵢ)        ∂/∂ log pᵢ = pᵢ − tᵢ
+ * (both Σ over the i with wᵢ ≠ 0 given where = w)
  * ```
  * @returns a tensor of the inputs' shape without `axis`.
  * @example
@@ -29,7 +30,10 @@ export const generalizedKlDivergence = (
   targets: TensorLike,
   options: KlDivergenceOptions = {},
 ): Tensor =>
-  add(klDivergence(logPredictions, targets, options), sum(sub(exp(logPredictions), targets), options.axis ?? -1))
+  add(
+    klDivergence(logPredictions, targets, options),
+    sumWhere('generalizedKlDivergence', sub(exp(logPredictions), targets), options.axis ?? -1, options.where),
+  )
 
 /**
  * optax's older name of {@link generalizedKlDivergence} (optax.convex_kl_divergence, deprecated there): the same

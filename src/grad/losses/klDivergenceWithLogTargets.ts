@@ -1,15 +1,15 @@
 import type { Tensor } from '../../core/tensor'
 import { mul, sub } from '../ops/arithmetic'
-import { sum } from '../ops/reduce'
 import { exp } from '../ops/unary'
 import type { TensorLike } from '../tensorLike'
+import { sumWhere } from './_where'
 import type { KlDivergenceOptions } from './klDivergence'
 
 /**
  * Kullback–Leibler divergence KL(targets ‖ predictions) with both given as log-probabilities
  * (optax.kl_divergence_with_log_targets), summed over `axis`.
  * ```text
- * KL = Σᵢ exp(log tᵢ)·(log tᵢ − log pᵢ)
+ * KL = Σᵢ exp(log tᵢ)·(log tᵢ − log pᵢ)      (Σ over the i with wᵢ ≠ 0 given where = w)
  * ```
  * @returns a tensor of the inputs' shape without `axis`.
  * @example
@@ -26,4 +26,10 @@ export const klDivergenceWithLogTargets = (
   logPredictions: TensorLike,
   logTargets: TensorLike,
   options: KlDivergenceOptions = {},
-): Tensor => sum(mul(exp(logTargets), sub(logTargets, logPredictions)), options.axis ?? -1)
+): Tensor =>
+  sumWhere(
+    'klDivergenceWithLogTargets',
+    mul(exp(logTargets), sub(logTargets, logPredictions)),
+    options.axis ?? -1,
+    options.where,
+  )

@@ -2,7 +2,9 @@ import type { Tensor } from '../../core/tensor'
 import { add, mul, sub } from '../ops/arithmetic'
 import { softmax } from '../ops/activations'
 import { sum } from '../ops/reduce'
-import type { TensorLike } from '../tensorLike'
+import { exp } from '../ops/unary'
+import { type TensorLike, asTensor, normAxes } from '../tensorLike'
+import { lossMask, maskedLogSoftmax, maskedSum } from './_where'
 import { softmaxCrossEntropy } from './softmaxCrossEntropy'
 
 /**
@@ -15,13 +17,19 @@ export interface PolyLossCrossEntropyOptions {
   readonly epsilon?: number
   /** The class axis (or axes). @defaultValue -1 */
   readonly axis?: number | readonly number[]
+  /**
+   * Which entries take part (nonzero = yes): a mask of the logits' shape or of the shape without the class axes.
+   * Excluded classes leave the softmax and both sums; an example with no class left has loss 0 (optax's `where`).
+   * @defaultValue every entry
+   */
+  readonly where?: TensorLike
 }
 
 /**
  * Poly-1 cross-entropy (optax.poly_loss_cross_entropy; Leng et al. 2022, arXiv 2204.12511): the softmax
  * cross-entropy plus ε times the first term of its Taylor series in (1 − p_t).
  * ```text
- * ℓ = CE(s, y) + ε·Σₖ yₖ·(1 − pₖ),   p = softmax(s)
+ * ℓ = CE(s, y) + ε·Σₖ yₖ·(1 − pₖ),   p = softmax(s)      (with where = w: softmax and Σ over the k with wₖ ≠ 0)
  * ```
  * @returns a tensor of the logits' shape without `axis`.
  * @example
@@ -40,7 +48,14 @@ export function polyLossCrossEntropy(
   labels: TensorLike,
   options: PolyLossCrossEntropyOptions = {},
 ): Tensor {
-  const { epsilon = 2, axis = -1 } = options
-  const oneMinusPt = sum(mul(labels, sub(1, softmax(logits, axis))), axis)
-  return add(softmaxCrossEntropy(logits, labels, { axis }), mul(oneMinusPt, epsilon))
+  const { epsilon = 2, axis = -1, where } = options
+  if (where === undefined) {
+    const oneMinusPt = sum(mul(labels, sub(1, softmax(logits, axis))), axis)
+    return add(softmaxCrossEntropy(logits, labels, { axis }), mul(oneMinusPt, epsilon))
+  }
+  const z = asTensor(logits)
+  const axes = normAxes('polyLossCrossEntropy', axis, z.shape.length)
+  const m = lossMask('polyLossCrossEntropy', where, z.shape, axes)
+  const oneMinusPt = maskedSum(mul(labels, sub(1, exp(maskedLogSoftmax(z, m, axes)))), m, axes)
+  return add(softmaxCrossEntropy(z, labels, { axis, where: m }), mul(oneMinusPt, epsilon))
 }

@@ -1,7 +1,11 @@
 import { ShapeError } from '../../core/errors'
 import type { Tensor } from '../../core/tensor'
+import { mul, sub } from '../ops/arithmetic'
+import { where } from '../ops/compare'
+import { logsumexp, sum } from '../ops/reduce'
 import { type TensorLike, asTensor, normAxis } from '../tensorLike'
 import { classOneHot } from './_internal'
+import { anyIncluded, excluded, lossMask } from './_where'
 import { softmaxCrossEntropy } from './softmaxCrossEntropy'
 
 /**
@@ -12,6 +16,12 @@ import { softmaxCrossEntropy } from './softmaxCrossEntropy'
 export interface SoftmaxCrossEntropyWithIntegerLabelsOptions {
   /** The class axis of `logits`. @defaultValue -1 */
   readonly axis?: number
+  /**
+   * Which logits take part (nonzero = yes): a mask of the logits' shape, or of the labels' shape (one flag per
+   * example). Excluded classes leave the normaliser log Σ exp z; the label's own logit is always subtracted, as in
+   * optax; an example with no class left has loss 0. @defaultValue every logit
+   */
+  readonly where?: TensorLike
 }
 
 /**
@@ -24,6 +34,7 @@ export interface SoftmaxCrossEntropyWithIntegerLabelsOptions {
  * subtracts the maximum first, so logits of ±1e4 in float32 give finite values and gradients.
  * ```text
  * ℓ(z, y) = log Σₖ exp(zₖ) − z_y      ∂ℓ/∂z = softmax(z) − onehot(y)
+ * with where = w:   ℓ = log Σ_{k: wₖ} exp(zₖ) − z_y      (0 when no wₖ)
  * ```
  * @returns a tensor of the shape of `labels`.
  * @example
@@ -33,6 +44,10 @@ export interface SoftmaxCrossEntropyWithIntegerLabelsOptions {
  * assert.deepStrictEqual(l.toArray(), [Math.LN2, Math.LN2])
  * const g = grad((z) => softmaxCrossEntropyWithIntegerLabels(z, 1))(tensor([0, 0], 'float64'))
  * assert.deepStrictEqual(g.toArray(), [0.5, -0.5])
+ * // Without its third class, [0, 0, 5] with label 0 is log 2; a fully masked example gives 0.
+ * const w = tensor([[1, 1, 0], [0, 0, 0]])
+ * const m = softmaxCrossEntropyWithIntegerLabels(tensor([[0, 0, 5], [1, 2, 3]], 'float64'), [0, 2], { where: w })
+ * assert.deepStrictEqual(m.toArray(), [Math.LN2, 0])
  * @see softmaxCrossEntropy, oneHot
  * @category losses
  * @since 0.1.0
@@ -48,5 +63,8 @@ export function softmaxCrossEntropyWithIntegerLabels(
   if (rank === 0) throw new ShapeError(`${owner}: logits must have a class axis; got a 0-d tensor.`)
   const ax = normAxis(owner, options.axis ?? -1, rank)
   const onehot = classOneHot(owner, z, labels, ax, 'logits')
-  return softmaxCrossEntropy(z, onehot, { axis: ax })
+  if (options.where === undefined) return softmaxCrossEntropy(z, onehot, { axis: ax })
+  const m = lossMask(owner, options.where, z.shape, [ax])
+  const loss = sub(logsumexp(excluded(z, m, [ax]), ax), sum(mul(onehot, z), ax))
+  return where(anyIncluded(m, [ax]), loss, 0)
 }

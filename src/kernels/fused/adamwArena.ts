@@ -1,5 +1,6 @@
 import { type WasmArena, newArena } from '../wasm/arena'
 import { type AdamwScalars, CHUNK, adamwAt } from '../wasm/index'
+import { ELEMENTWISE_SPLIT_MIN } from '../wasm/shared'
 import { adamwFusedTs } from './adamwFusedTs'
 
 /** @internal One leaf's Adam buffers in an arena: params, moments and the update, each a view of wasm memory. */
@@ -17,18 +18,34 @@ export interface AdamwLeafViews {
 export interface AdamwArena {
   readonly arena: WasmArena
   readonly leaves: readonly AdamwLeafViews[]
-  /** Where gradient chunks are copied in. */
+  /** Where gradient chunks are copied in (by this thread, one chunk at a time). */
   readonly g: Float32Array
+  /**
+   * Where the gradients of the worker thread's part of a leaf are copied in (a shared arena whose largest leaf has
+   * {@link ELEMENTWISE_SPLIT_MIN} elements or more), else null.
+   */
+  readonly gSplit: Float32Array | null
 }
 
-/** @internal A zeroed arena for leaves of these sizes, or null where none can be made (see {@link newArena}). */
+/** The worker's part of a split leaf of n elements: [0, workerPart(n)), about half, on a multiple of 4. */
+const workerPart = (n: number): number => Math.floor(n / 8) * 4
+
+/**
+ * @internal A zeroed arena for leaves of these sizes, or null where none can be made (see {@link newArena}). Shared
+ * (both threads run the step) when a leaf has {@link ELEMENTWISE_SPLIT_MIN} elements or more and the environment
+ * has two threads.
+ */
 export function newAdamwArena(sizes: readonly number[]): AdamwArena | null {
-  const chunk = Math.min(CHUNK, Math.max(4, ...sizes.map((n) => n & ~3)))
-  const arena = newArena([...sizes.flatMap((n) => [n, n, n, n]), chunk])
+  const largest = Math.max(0, ...sizes)
+  const chunk = Math.min(CHUNK, Math.max(4, largest & ~3))
+  const split = largest >= ELEMENTWISE_SPLIT_MIN
+  const extra = split ? [chunk, workerPart(largest)] : [chunk]
+  const arena = newArena([...sizes.flatMap((n) => [n, n, n, n]), ...extra], split)
   if (arena === null) return null
   const r = arena.regions
   const leaves = sizes.map((_, i) => ({ p: r[4 * i]!, m: r[4 * i + 1]!, v: r[4 * i + 2]!, u: r[4 * i + 3]! }))
-  return { arena, leaves, g: r[r.length - 1]! }
+  const g = r[4 * sizes.length]!
+  return { arena, leaves, g, gSplit: split && arena.split !== null ? r[4 * sizes.length + 1]! : null }
 }
 
 /**
@@ -36,8 +53,19 @@ export function newAdamwArena(sizes: readonly number[]): AdamwArena | null {
  * update, bit-identical to {@link adamwFusedTs} (the SIMD kernel, then its scalar tail). `g` must not be a view of
  * this arena (it is read while the arena is written). With `storeU` false the update is not stored (the caller never
  * reads it: 4 of the 36 bytes per element the step moves); the leaf's u then holds no meaningful values.
+ * A leaf of {@link ELEMENTWISE_SPLIT_MIN} elements or more in a shared arena runs on two threads once the worker has
+ * bound the arena: the worker takes the first half (its gradients copied in whole first), this thread the rest
+ * (chunk by chunk, as on one thread); every element goes through the same instructions, so the bytes are those of
+ * one thread. `threads`: 1 forces this thread only, 2 skips the back-off after a late worker (tests, benchmarks).
  */
-export function adamwInArena(a: AdamwArena, i: number, g: Float32Array, c: AdamwScalars, storeU = true): void {
+export function adamwInArena(
+  a: AdamwArena,
+  i: number,
+  g: Float32Array,
+  c: AdamwScalars,
+  storeU = true,
+  threads?: 1 | 2,
+): void {
   const leaf = a.leaves[i]!
   const { p, m, v, u } = leaf
   const n = p.length
@@ -45,12 +73,23 @@ export function adamwInArena(a: AdamwArena, i: number, g: Float32Array, c: Adamw
   const k = a.arena.kernels
   const gs = a.g
   const chunk = gs.length
-  for (let lo = 0; lo < n4; lo += chunk) {
-    const len = Math.min(chunk, n4 - lo)
-    gs.set(g.subarray(lo, lo + len))
-    const off = lo * 4
-    const [pp, mp, vp] = [p.byteOffset + off, m.byteOffset + off, v.byteOffset + off]
-    adamwAt(k, pp, gs.byteOffset, mp, vp, mp, vp, storeU ? u.byteOffset + off : 0, pp, len, c)
+  const at = (view: Float32Array, lo: number) => view.byteOffset + lo * 4
+  const uAt = (lo: number) => (storeU ? at(u, lo) : 0)
+  const chunks = (from: number) => {
+    for (let lo = from; lo < n4; lo += chunk) {
+      const len = Math.min(chunk, n4 - lo)
+      gs.set(g.subarray(lo, lo + len))
+      const [pp, mp, vp] = [at(p, lo), at(m, lo), at(v, lo)]
+      adamwAt(k, pp, gs.byteOffset, mp, vp, mp, vp, uAt(lo), pp, len, c)
+    }
   }
+  const site = a.arena.split
+  const h = workerPart(n4)
+  if (a.gSplit !== null && site !== null && threads !== 1 && n4 >= ELEMENTWISE_SPLIT_MIN && site.threads() === 2) {
+    a.gSplit.set(g.subarray(0, h))
+    const part = [at(p, 0), a.gSplit.byteOffset, at(m, 0), at(v, 0), at(m, 0), at(v, 0), uAt(0), at(p, 0), h]
+    const s = [c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0]
+    site.parallel('adamw', [[...part, ...s]], threads === 2, () => chunks(h))
+  } else chunks(0)
   if (n4 < n) adamwFusedTs(p, g, m, v, c, leaf, n4, n)
 }

@@ -68,6 +68,34 @@ export interface SharedKernels {
     scalars: readonly number[],
     force?: boolean,
   ) => void
+  /**
+   * A shared memory of its own (`bytes` bytes, never grown) with this thread's instance over it, for buffers that
+   * outlive a call (wasm/arena.ts); null where one thread is wanted here or the engine refuses the memory. The worker
+   * instantiates the module over it the first time {@link SharedMemoryKernels.threads} is asked, and drops that
+   * instance when the returned object is garbage-collected.
+   */
+  readonly newMemory: (bytes: number) => SharedMemoryKernels | null
+}
+
+/** The kernels over one shared memory of their own (see {@link SharedKernels.newMemory}). */
+export interface SharedMemoryKernels {
+  /** This thread's instance. */
+  readonly exports: KernelExports
+  readonly memory: WasmMemory
+  /** 2 once the worker has its instance over this memory, else 1 (the first call asks it to make one). */
+  readonly threads: () => number
+  /**
+   * Runs `name(...part)` for every part of `parts` on either thread (as {@link SharedKernels.parallel}), with
+   * `alongside` run by this thread right after the parts are posted (its own share of the work, which may prepare
+   * nothing the parts read). One thread (the parts, then `alongside`) while the worker has no instance over this
+   * memory or, unless `force`, for a few calls after one where the worker was late.
+   */
+  readonly parallel: (
+    name: KernelName,
+    parts: readonly (readonly number[])[],
+    force?: boolean,
+    alongside?: () => void,
+  ) => void
 }
 
 /**
@@ -89,7 +117,9 @@ const MAX_ARGS = 256
 // next unclaimed part (either thread claims a part with compareExchange, so a part runs exactly once, and a worker
 // that wakes late finds nothing left instead of running a stale job). FN: kernel index (in the sorted list of
 // exported functions, the same in both instances). ARGC: arguments per part. PARTS: part count. FINISHED: parts done.
-// STATUS: 1 when a worker's kernel threw. READY: 1 once the worker's instance is up (−1 when it failed).
+// STATUS: 1 when a worker's kernel threw. READY: 1 once the worker's instance is up (−1 when it failed). MEM: which
+// memory the job runs on (0: the pool's; else a memory from newMemory). MAIL: messages posted to the worker so far
+// (it leaves its wait loop to receive them; a message also bumps JOB, without parts, so that a waiting worker wakes).
 const JOB = 0
 const CLAIM = 1
 const FN = 2
@@ -98,48 +128,91 @@ const PARTS = 4
 const FINISHED = 5
 const STATUS = 6
 const READY = 7
-const ARGS_AT = 32
+const MEM = 8
+const MAIL = 9
+const ARGS_AT = 48
 
 /**
  * The worker's program, as a script (no file to resolve from dist/, ESM or CJS, or from a bundle): Node runs it with
  * `eval: true` and hands over the module, memory and control block as workerData; a browser loads it from a blob URL
- * and gets them in its first message. It then serves jobs until the process (or page) ends.
+ * and gets them in its first message. It then serves jobs until the process (or page) ends. Later messages bind a
+ * memory from newMemory ({ bind, memory, flag }: instantiate the module over it, then set flag[0] to 1, or −1 when
+ * that failed) or drop one ({ drop }). The serving loop blocks its thread, so it returns whenever MAIL says a
+ * message was posted; the message handler resumes it.
  */
 const SERVE = `
   function serve({ module, memory, control }) {
     const ctl = new Int32Array(control, 0, ${ARGS_AT / 4})
     const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS})
-    let fns
+    const instantiate = (mem) => {
+      const ex = new WebAssembly.Instance(module, { env: { memory: mem } }).exports
+      return Object.keys(ex).filter((k) => typeof ex[k] === 'function').sort().map((k) => ex[k])
+    }
+    const sites = new Map()
     try {
-      const ex = new WebAssembly.Instance(module, { env: { memory } }).exports
-      fns = Object.keys(ex).filter((k) => typeof ex[k] === 'function').sort().map((k) => ex[k])
+      sites.set(0, instantiate(memory))
       Atomics.store(ctl, ${READY}, 1)
     } catch {
       Atomics.store(ctl, ${READY}, -1)
     }
     Atomics.notify(ctl, ${READY})
+    if (!sites.has(0)) return null
     let seen = 0
-    while (fns !== undefined) {
-      Atomics.wait(ctl, ${JOB}, seen)
-      seen = Atomics.load(ctl, ${JOB})
+    let mail = 0
+    const run = () => {
       for (;;) {
-        const v = Atomics.load(ctl, ${CLAIM})
-        if (v >>> 6 !== seen || (v & 63) >= ctl[${PARTS}]) break
-        if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue
-        const argc = ctl[${ARGC}]
-        try {
-          fns[ctl[${FN}]](...args.subarray((v & 63) * argc, ((v & 63) + 1) * argc))
-        } catch {
-          Atomics.store(ctl, ${STATUS}, 1)
+        if (Atomics.load(ctl, ${MAIL}) !== mail) return
+        Atomics.wait(ctl, ${JOB}, seen)
+        seen = Atomics.load(ctl, ${JOB})
+        for (;;) {
+          const v = Atomics.load(ctl, ${CLAIM})
+          if (v >>> 6 !== seen || (v & 63) >= ctl[${PARTS}]) break
+          const fns = sites.get(ctl[${MEM}])
+          if (fns === undefined) break
+          if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue
+          const argc = ctl[${ARGC}]
+          try {
+            fns[ctl[${FN}]](...args.subarray((v & 63) * argc, ((v & 63) + 1) * argc))
+          } catch {
+            Atomics.store(ctl, ${STATUS}, 1)
+          }
+          Atomics.add(ctl, ${FINISHED}, 1)
+          Atomics.notify(ctl, ${FINISHED})
         }
-        Atomics.add(ctl, ${FINISHED}, 1)
-        Atomics.notify(ctl, ${FINISHED})
       }
     }
+    const receive = (msg) => {
+      mail++
+      if (msg.bind !== undefined) {
+        try {
+          sites.set(msg.bind, instantiate(msg.memory))
+          Atomics.store(msg.flag, 0, 1)
+        } catch {
+          Atomics.store(msg.flag, 0, -1)
+        }
+      } else if (msg.drop !== undefined) sites.delete(msg.drop)
+      run()
+    }
+    return { run, receive }
   }
 `
-const NODE_WORKER = `${SERVE}\n  serve(process.getBuiltinModule('node:worker_threads').workerData)\n`
-const BROWSER_WORKER = `${SERVE}\n  onmessage = (e) => {\n    onmessage = null\n    serve(e.data)\n  }\n`
+const NODE_WORKER = `${SERVE}
+  const wt = process.getBuiltinModule('node:worker_threads')
+  const served = serve(wt.workerData)
+  if (served !== null) {
+    wt.parentPort.on('message', served.receive)
+    served.run()
+  }
+`
+const BROWSER_WORKER = `${SERVE}
+  onmessage = (e) => {
+    onmessage = null
+    const served = serve(e.data)
+    if (served === null) return
+    onmessage = (m) => served.receive(m.data)
+    served.run()
+  }
+`
 
 /** What the worker gets: the compiled module, the shared memory, the control block. */
 interface WorkerData {
@@ -151,19 +224,25 @@ interface NodeProcess {
   readonly env?: Record<string, string | undefined>
   readonly getBuiltinModule?: (id: string) => unknown
 }
-type NodeWorkerCtor = new (code: string, options: { eval: true; workerData: WorkerData }) => { unref(): void }
+type NodeWorkerCtor = new (
+  code: string,
+  options: { eval: true; workerData: WorkerData },
+) => { unref(): void; postMessage(message: unknown): void }
 interface BrowserGlobals {
-  readonly Worker?: new (url: string) => { postMessage(data: WorkerData): void; onerror: (() => void) | null }
+  readonly Worker?: new (url: string) => { postMessage(data: unknown): void; onerror: (() => void) | null }
   readonly Blob?: new (parts: string[], options: { type: string }) => object
   readonly URL?: { createObjectURL?: (blob: object) => string }
   readonly navigator?: { hardwareConcurrency?: number }
 }
+/** Posts a message to the worker (see SERVE). */
+type Post = (message: object) => void
 
 /**
- * How many threads to use here, and how to start the worker: see {@link SharedKernels}. `onFail` is called when a
- * browser worker fails to load (a Content-Security-Policy without blob: workers).
+ * How many threads to use here, and how to start the worker (returning how to post it messages): see
+ * {@link SharedKernels}. `onFail` is called when a browser worker fails to load (a Content-Security-Policy without
+ * blob: workers).
  */
-function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, onFail: () => void) => void } {
+function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, onFail: () => void) => Post } {
   const proc = (globalThis as { process?: NodeProcess }).process
   const get = proc?.getBuiltinModule
   if (get !== undefined) {
@@ -171,7 +250,14 @@ function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, o
     const os = get('node:os') as { availableParallelism?: () => number }
     const Worker = (get('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined)?.Worker
     if (Worker === undefined || (os.availableParallelism?.() ?? 1) < 2) return { count: 1 }
-    return { count: 2, start: (workerData) => new Worker(NODE_WORKER, { eval: true, workerData }).unref() }
+    return {
+      count: 2,
+      start: (workerData) => {
+        const w = new Worker(NODE_WORKER, { eval: true, workerData })
+        w.unref()
+        return (message) => w.postMessage(message)
+      },
+    }
   }
   const g = globalThis as BrowserGlobals
   const { Worker, Blob } = g
@@ -184,6 +270,7 @@ function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, o
       const w = new Worker(createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' })))
       w.onerror = onFail
       w.postMessage(data)
+      return (message) => w.postMessage(message)
     },
   }
 }
@@ -261,9 +348,11 @@ function create(): SharedKernels | null {
   const args = new Float64Array(control, ARGS_AT, MAX_ARGS)
   const wanted = wantedThreads()
   let started = false
+  let post: Post | null = null
   let job = 0
   let posted = 0
   let view = new Float32Array(memory.buffer)
+  const nextJob = (): number => (job = job === (1 << 24) - 1 ? 1 : job + 1)
 
   const threads = (): number => {
     if (wanted.count === 1) return 1
@@ -271,12 +360,21 @@ function create(): SharedKernels | null {
       started = true
       const fail = () => Atomics.store(ctl, READY, -1)
       try {
-        wanted.start({ module, memory, control }, fail)
+        post = wanted.start({ module, memory, control }, fail)
       } catch {
         fail()
       }
     }
     return Atomics.load(ctl, READY) === 1 ? 2 : 1
+  }
+
+  /** Posts a message to the worker and makes it leave its wait loop to receive it (see SERVE). */
+  const mail = (message: object): void => {
+    if (post === null) return
+    post(message)
+    Atomics.add(ctl, MAIL, 1)
+    Atomics.store(ctl, JOB, nextJob())
+    Atomics.notify(ctl, JOB)
   }
 
   // A browser's main thread may not block (Atomics.wait throws there): it spins on the control block instead.
@@ -301,13 +399,23 @@ function create(): SharedKernels | null {
   // it on one thread.
   const backoffs = new Map<KernelName, { backoff: number; cooldown: number }>()
   const clock = (globalThis as { performance?: { now(): number } }).performance
-  const parallel = (name: KernelName, parts: readonly (readonly number[])[], force = false): void => {
-    const fn = exports[name] as (...xs: number[]) => void
+  /** The parallel call on memory `mem` (0: the pool's), whose instance here is `ex`, with `two` threads available. */
+  const run = (
+    mem: number,
+    ex: KernelExports,
+    two: boolean,
+    name: KernelName,
+    parts: readonly (readonly number[])[],
+    force: boolean,
+    alongside?: () => void,
+  ): void => {
+    const fn = ex[name] as (...xs: number[]) => void
     let late = backoffs.get(name)
     if (late === undefined) backoffs.set(name, (late = { backoff: 0, cooldown: 0 }))
-    if (parts.length < 2 || threads() < 2 || (!force && late.cooldown > 0)) {
+    if (parts.length < (alongside === undefined ? 2 : 1) || !two || (!force && late.cooldown > 0)) {
       if (!force && late.cooldown > 0) late.cooldown--
       for (const p of parts) fn(...p)
+      alongside?.()
       return
     }
     const argc = parts[0]!.length
@@ -318,16 +426,22 @@ function create(): SharedKernels | null {
     ctl[FN] = names.indexOf(name)
     ctl[ARGC] = argc
     ctl[PARTS] = parts.length
+    ctl[MEM] = mem
     ctl[STATUS] = 0
     Atomics.store(ctl, FINISHED, 0)
-    job = job === (1 << 24) - 1 ? 1 : job + 1
+    const tag = nextJob()
     posted++
-    Atomics.store(ctl, CLAIM, job << 6)
-    Atomics.store(ctl, JOB, job)
+    Atomics.store(ctl, CLAIM, tag << 6)
+    Atomics.store(ctl, JOB, tag)
     Atomics.notify(ctl, JOB)
-    // This thread claims parts too: when the worker is slow to wake (a loaded machine), this thread runs them all.
     const t0 = clock?.now() ?? 0
     let error: unknown
+    try {
+      alongside?.()
+    } catch (e) {
+      error = e
+    }
+    // This thread claims parts too: when the worker is slow to wake (a loaded machine), this thread runs them all.
     for (;;) {
       const v = Atomics.load(ctl, CLAIM)
       if ((v & 63) >= parts.length) break
@@ -346,6 +460,45 @@ function create(): SharedKernels | null {
     else late.backoff = 0
     if (error !== undefined) throw error
     if (ctl[STATUS] !== 0) throw new Error(`parallel: the worker's ${name} kernel failed`)
+  }
+  const parallel = (name: KernelName, parts: readonly (readonly number[])[], force = false): void =>
+    run(0, exports, threads() === 2, name, parts, force)
+
+  // The worker's instances over memories from newMemory are dropped when their owner here is collected.
+  const bound =
+    typeof FinalizationRegistry === 'undefined' ? null : new FinalizationRegistry<number>((id) => mail({ drop: id }))
+  let memories = 0
+  const newMemory = (bytes: number): SharedMemoryKernels | null => {
+    if (wanted.count === 1) return null
+    const pages = Math.max(2, Math.ceil(bytes / PAGE))
+    if (pages > 65536) return null
+    let mem: WasmMemory
+    let ex: KernelExports
+    try {
+      mem = new api.Memory({ initial: pages, maximum: pages, shared: true })
+      ex = new api.Instance(module, { env: { memory: mem } }).exports as KernelExports
+    } catch {
+      return null
+    }
+    const id = ++memories
+    const flag = new Int32Array(new SharedArrayBuffer(4))
+    let asked = false
+    const site: SharedMemoryKernels = {
+      exports: ex,
+      memory: mem,
+      threads: () => {
+        if (threads() < 2) return 1
+        if (!asked && post !== null) {
+          asked = true
+          bound?.register(site, id)
+          mail({ bind: id, memory: mem, flag })
+        }
+        return Atomics.load(flag, 0) === 1 ? 2 : 1
+      },
+      parallel: (name, parts, force = false, alongside) =>
+        run(id, ex, site.threads() === 2, name, parts, force, alongside),
+    }
+    return site
   }
 
   const elementwise = (
@@ -387,6 +540,7 @@ function create(): SharedKernels | null {
     workerState,
     parallel,
     elementwise,
+    newMemory,
   }
 }
 
