@@ -2,12 +2,14 @@
 // (alternating which goes first): an older checkout of src/ with the composed loss (add(matmul) + relu) against this
 // one with linear + relu. Same data, model and logSoftmax cross-entropy head as bench/workloads/mlp.ts.
 //   git archive 81dbe3b src | (mkdir -p /tmp/old-mlp && tar -x -C /tmp/old-mlp) && ln -sfn "$PWD/node_modules" /tmp/old-mlp/
-//   npx tsx bench/ab-mlp.ts /tmp/old-mlp [784,256,10] [128] [steps]
+//   npx tsx bench/ab-mlp.ts /tmp/old-mlp [784,256,10] [128] [steps] [linear]
+// With `linear` the old checkout runs the same loss (linear + relu: a checkout that has them), so only the library's
+// internals differ (what docs/performance.md's later MLP A/Bs use).
 import { resolve } from 'node:path'
 import * as current from '../src/index'
 import { randomF32 } from './lib'
 
-const [dir, sizes, batchArg, stepsArg] = process.argv.slice(2)
+const [dir, sizes, batchArg, stepsArg, oldLoss] = process.argv.slice(2)
 const [din, dh, dout] = (sizes ?? '784,256,10').split(',').map(Number) as [number, number, number]
 const batch = Number(batchArg ?? 128)
 const steps = Number(stepsArg ?? 100)
@@ -44,7 +46,7 @@ const stepper = (L: any, fused: boolean): (() => void) => {
   }
 }
 
-const runs = [stepper(old, false), stepper(current, true)]
+const runs = [stepper(old, oldLoss === 'linear'), stepper(current, true)]
 for (let i = 0; i < 20; i++) runs.forEach((f) => f())
 const times: number[][] = [[], []]
 for (let i = 0; i < steps; i++) {

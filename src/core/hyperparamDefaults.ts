@@ -8,6 +8,11 @@ export interface HyperparamDefaults {
   readonly values: { readonly [name: string]: number }
   /** The names of the positional numeric arguments, when the first is not the learning rate. */
   readonly positionalNames?: readonly (string | undefined)[]
+  /**
+   * The defaults of the positional numeric arguments, by position (`prodigy(learningRate = 1, …)`: `[1]`), injected
+   * when the caller leaves them out, as optax's `apply_defaults()` does for `prodigy()`.
+   */
+  readonly positionalValues?: readonly (number | undefined)[]
 }
 
 const KEY: unique symbol = Symbol.for('descent.hyperparamDefaults')
@@ -21,11 +26,13 @@ export function withHyperparamDefaults<F extends (...args: never[]) => unknown>(
   optionsIndex: number,
   values: { readonly [name: string]: number },
   positionalNames?: readonly (string | undefined)[],
+  positionalValues?: readonly (number | undefined)[],
 ): F {
   const declared: HyperparamDefaults = Object.freeze({
     optionsIndex,
     values: Object.freeze({ ...values }),
     ...(positionalNames === undefined ? {} : { positionalNames: Object.freeze([...positionalNames]) }),
+    ...(positionalValues === undefined ? {} : { positionalValues: Object.freeze([...positionalValues]) }),
   })
   Object.defineProperty(factory, KEY, { value: declared }) // not enumerable, writable or configurable
   return factory

@@ -91,7 +91,8 @@ type Slot = readonly [kind: 'positional', index: number] | readonly [kind: 'opti
  * option may be a schedule. Numbers and schedule values are kept in `state.hyperparams` (in float64), booleans,
  * non-numeric options and `staticArgs` stay fixed. As optax binds the factory's defaults (`apply_defaults()`), the
  * numeric options left out are injected too, with their defaults: `injectHyperparams(adam)(1e-3)` holds
- * `learningRate, b1, b2, eps, epsRoot` (sizes that fix the state's shape, such as `memorySize`, are not injected;
+ * `learningRate, b1, b2, eps, epsRoot`, and a positional argument left out is injected with its default
+ * (`injectHyperparams(contrib.prodigy)()` holds `learningRate: 1`) (sizes that fix the state's shape, such as `memorySize`, are not injected;
  * options read only by `init`, such as `initialAccumulatorValue`, can be edited but change nothing after `init`). Each update evaluates the schedules at the wrapper's `count`,
  * rebuilds `factory(...)` with the current numbers and runs its update on the inner state, so the updates are
  * bit-identical to the unwrapped transform's. Positional numbers are named by `positionalNames` (an optimizer's
@@ -178,6 +179,13 @@ export function injectHyperparams<A extends readonly unknown[], S>(
         add(name, arg, ['positional', i])
       }
     })
+    // Positional defaults left out (`prodigy()`: learningRate = 1), named as the positional arguments are.
+    defaults.positionalValues?.forEach((v, i) => {
+      const name = positionalNames[i]
+      if (v !== undefined && name !== undefined && args[i] === undefined && !slots.has(name)) {
+        add(name, v, ['positional', i])
+      }
+    })
     // optax injects every numeric argument, defaults included (`apply_defaults()`): so do we, in the options object.
     const lastOptions = args.reduce<number>((at, a, i) => (isOptions(a) ? i : at), -1)
     const optionsAt = lastOptions >= 0 ? lastOptions : defaults.optionsIndex
@@ -189,8 +197,8 @@ export function injectHyperparams<A extends readonly unknown[], S>(
         }
       })
     }
-    const padded = [...slots.values()].some((slot) => slot[0] === 'option' && slot[1] >= args.length)
-    const length = padded ? optionsAt + 1 : args.length // never pass extra arguments when nothing was injected
+    // Never pass extra arguments when nothing was injected past the caller's.
+    const length = [...slots.values()].reduce((n, slot) => Math.max(n, slot[1] + 1), args.length)
     const build = (h: { readonly [name: string]: number }): GradientTransformation<S> => {
       const built: unknown[] = Array.from({ length }, (_, i) => (isOptions(args[i]) ? { ...args[i] } : args[i]))
       slots.forEach((slot) => {

@@ -7,7 +7,7 @@ import { ADAMW_WASM_MIN, adamwFused } from '../../src/kernels/fused/adamwFused'
 import { adamwFusedTs } from '../../src/kernels/fused/adamwFusedTs'
 import { type AdamwScalars, wasmAvailable } from '../../src/kernels/wasm/index'
 import { type ScaleByAdamOptions, scaleByAdam } from '../../src/transforms/scaleByAdam'
-import { expectEvery, expectTreesEqual, sameEntries } from '../_helpers/assertions'
+import { expectEvery, expectTreesEqual, expectTypedArraysEqual, sameEntries } from '../_helpers/assertions'
 import { f32, scalars } from '../_helpers/adamwInputs'
 
 /**
@@ -79,8 +79,8 @@ describe('adamwFused kernels', () => {
       const a = adamwFused(...ins, c, { kernel: wasmAvailable() ? 'wasm' : 'ts', applyParams: true })
       const b = { m: new Float32Array(n), v: new Float32Array(n), u: new Float32Array(n), p: new Float32Array(n) }
       adamwFusedTs(...ins, c, b)
-      expect([a.m, a.v, a.u, a.p]).toEqual([b.m, b.v, b.u, b.p])
-      ins.forEach((x, i) => expect(x).toEqual(copies[i]))
+      ;(['m', 'v', 'u', 'p'] as const).forEach((k) => expectTypedArraysEqual(a[k]!, b[k]))
+      ins.forEach((x, i) => expectTypedArraysEqual(x, copies[i]!))
     },
   )
 })
@@ -137,7 +137,7 @@ describe('scaleByAdam runs the fused kernel on float32 leaves', () => {
     const snapshot = held.map((x) => x.slice())
     const [u2, s2] = tx.update(g, s1, p)
     applyUpdates(p, u2)
-    held.forEach((x, i) => expect(x).toEqual(snapshot[i]))
+    held.forEach((x, i) => expectTypedArraysEqual(x, snapshot[i]!))
     expect(s2[0].mu).not.toBe(s1[0].mu)
   })
 })
@@ -153,7 +153,10 @@ describe('adamwFused with donated buffers', () => {
       const fresh = adamwFused(p, g, m, v, c, { applyParams: true, kernel })
       const u = new Float32Array(n)
       adamwFused(p, g, m, v, c, { applyParams: true, kernel, out: { m, v, u, p } })
-      expect([m, v, u, p]).toEqual([fresh.m, fresh.v, fresh.u, fresh.p])
+      expectTypedArraysEqual(m, fresh.m)
+      expectTypedArraysEqual(v, fresh.v)
+      expectTypedArraysEqual(u, fresh.u)
+      expectTypedArraysEqual(p, fresh.p!)
     },
   )
 })
@@ -172,7 +175,7 @@ describe('adamwFused without storing u (the caller never reads it)', () => {
         p: new Float32Array(n),
       }
       adamwFused(p, g, m, v, c, { out, storeU: false })
-      expect([out.m, out.v, out.p]).toEqual([want.m, want.v, want.p])
+      ;(['m', 'v', 'p'] as const).forEach((k) => expectTypedArraysEqual(out[k], want[k]!))
       // The SIMD kernel skips u; the TS kernel (below ADAMW_WASM_MIN) and the scalar tail still write it.
       const simd = n >= ADAMW_WASM_MIN && wasmAvailable() ? n & ~3 : 0
       expect([...out.u.subarray(0, simd)].every((x) => x === -7)).toBe(true)

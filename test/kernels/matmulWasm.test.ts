@@ -80,6 +80,31 @@ describe.runIf(wasmAvailable())('matmulWasm', () => {
     },
   )
 
+  it('packing moves every element to its place: op(A)·I = op(A) and I·op(B) = op(B) exactly, all modes and edges', () => {
+    // Products with the identity are exact (x·1 plus zeros), so any misplaced element of a packed panel (whole
+    // panels moved by vectors and 4×4 transposes, partial ones element by element) shows as a wrong value.
+    const eye = (n: number) => Float32Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0))
+    const transpose = (x: Float32Array, rows: number, cols: number) =>
+      Float32Array.from({ length: rows * cols }, (_, i) => x[(i % rows) * cols + Math.floor(i / rows)]!)
+    for (const [R, C] of [
+      [4, 4],
+      [8, 8],
+      [5, 9],
+      [13, 7],
+      [16, 24],
+      [12, 17],
+      [3, 11],
+      [33, 6],
+    ] as const) {
+      const x = rand(R * C, 31 * R + C) // op(X) is R×C
+      for (const t of [false, true]) {
+        const stored = t ? transpose(x, R, C) : x // C×R when transposed
+        expect([...matmulWasm(stored, eye(C), R, C, C, { transA: t })]).toEqual([...x])
+        expect([...matmulWasm(eye(R), stored, R, R, C, { transB: t })]).toEqual([...x])
+      }
+    }
+  })
+
   it('rejects sizes that do not match the shape', () => {
     expect(() => matmulWasm(new Float32Array(5), new Float32Array(6), 2, 3, 2)).toThrow(RangeError)
   })

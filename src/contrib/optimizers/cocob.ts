@@ -68,4 +68,4 @@ export function cocob(
   )
 }
 
-withHyperparamDefaults(cocob, 1, { ...hyperparamDefaultsOf(scaleByCocob).values, weightDecay: 0 })
+withHyperparamDefaults(cocob, 1, { ...hyperparamDefaultsOf(scaleByCocob).values, weightDecay: 0 }, undefined, [1])

@@ -64,4 +64,4 @@ export function dadaptAdamw(
   return chain(scaleByDadaptAdamw({ ...options, learningRate }))
 }
 
-withHyperparamDefaults(dadaptAdamw, 1, { eps: 1e-8, estimLr0: 1e-6, weightDecay: 0 })
+withHyperparamDefaults(dadaptAdamw, 1, { eps: 1e-8, estimLr0: 1e-6, weightDecay: 0 }, undefined, [1])

@@ -123,6 +123,6 @@ export function dowg(learningRate: ScalarOrSchedule = 1, options: DowgOptions = 
   )
 }
 
-withHyperparamDefaults(dog, 1, { eps: 1e-8 })
+withHyperparamDefaults(dog, 1, { eps: 1e-8 }, undefined, [1])
 
-withHyperparamDefaults(dowg, 1, { eps: 1e-4 })
+withHyperparamDefaults(dowg, 1, { eps: 1e-4 }, undefined, [1])

@@ -60,4 +60,4 @@ export function momo(learningRate: ScalarOrSchedule = 1, options: MomoOptions = 
   return chain(scaleByMomo({ ...options, learningRate }))
 }
 
-withHyperparamDefaults(momo, 1, { beta: 0.9, lowerBound: 0, weightDecay: 0 })
+withHyperparamDefaults(momo, 1, { beta: 0.9, lowerBound: 0, weightDecay: 0 }, undefined, [1])

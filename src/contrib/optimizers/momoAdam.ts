@@ -62,4 +62,4 @@ export function momoAdam(
   return chain(scaleByMomoAdam({ ...options, learningRate }))
 }
 
-withHyperparamDefaults(momoAdam, 1, { b1: 0.9, b2: 0.999, eps: 1e-8, lowerBound: 0, weightDecay: 0 })
+withHyperparamDefaults(momoAdam, 1, { b1: 0.9, b2: 0.999, eps: 1e-8, lowerBound: 0, weightDecay: 0 }, undefined, [1e-2])

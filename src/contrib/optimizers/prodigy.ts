@@ -62,4 +62,4 @@ export function prodigy(
   return chain(scaleByProdigy({ ...options, learningRate }))
 }
 
-withHyperparamDefaults(prodigy, 1, { eps: 1e-8, estimLr0: 1e-6, estimLrCoef: 1, weightDecay: 0 })
+withHyperparamDefaults(prodigy, 1, { eps: 1e-8, estimLr0: 1e-6, estimLrCoef: 1, weightDecay: 0 }, undefined, [1])

@@ -82,4 +82,10 @@ export function scheduleFreeAdamw(
   )
 }
 
-withHyperparamDefaults(scheduleFreeAdamw, 1, { b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, weightLrPower: 2 })
+withHyperparamDefaults(
+  scheduleFreeAdamw,
+  1,
+  { b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, weightLrPower: 2 },
+  undefined,
+  [0.0025],
+)

@@ -72,4 +72,4 @@ export function scheduleFreeSgd(
   )
 }
 
-withHyperparamDefaults(scheduleFreeSgd, 1, { b1: 0.9, weightLrPower: 2 })
+withHyperparamDefaults(scheduleFreeSgd, 1, { b1: 0.9, weightLrPower: 2 }, undefined, [1])

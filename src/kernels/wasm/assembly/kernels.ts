@@ -11,11 +11,38 @@
 // can share one product: every element of C is computed by the same instructions in the same order whichever
 // thread and range computes it, so a split result is bit-identical to the one-thread result.
 
+// Four rows of four floats at r0…r3 (k to k+3) stored transposed: four vectors at out, out + stride, … (k, k+1, …),
+// each holding the four rows' values at one k. Two rounds of shuffles; only data moves, so the bits are the inputs'.
+@inline function transpose4(r0: usize, r1: usize, r2: usize, r3: usize, out: usize, stride: usize): void {
+  const x0 = v128.load(r0), x1 = v128.load(r1), x2 = v128.load(r2), x3 = v128.load(r3)
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
+  const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
+  v128.store(out, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5))
+  v128.store(out + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7))
+  v128.store(out + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5))
+  v128.store(out + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7))
+}
+
 /** Packs rows [i0, i1) of op(A) (i0, i1 multiples of 4, i1 ≤ Mp) into `ap`. */
 export function packA(a: usize, ap: usize, M: i32, K: i32, transA: i32, i0: i32, i1: i32): void {
   for (let ib = i0; ib < i1; ib += 4) {
     const base = ap + (<usize>ib * <usize>K) * 4
-    for (let k = 0; k < K; k++) {
+    let k0 = 0
+    // A whole panel (4 rows inside M) moves four floats at a time: one contiguous vector per k from a transposed A
+    // (its 4 rows are adjacent in each stored row), 4×4 transposes from a plain one; the rest element by element.
+    if (ib + 4 <= M) {
+      if (transA) {
+        for (; k0 < K; k0++) v128.store(base + <usize>k0 * 16, v128.load(a + (<usize>k0 * <usize>M + <usize>ib) * 4))
+      } else {
+        const row = <usize>K * 4
+        const r0 = a + <usize>ib * row
+        for (; k0 + 4 <= K; k0 += 4) {
+          const at = r0 + <usize>k0 * 4
+          transpose4(at, at + row, at + 2 * row, at + 3 * row, base + <usize>k0 * 16, 16)
+        }
+      }
+    }
+    for (let k = k0; k < K; k++) {
       for (let r = 0; r < 4; r++) {
         const i = ib + r
         let x: f32 = 0
@@ -30,7 +57,29 @@ export function packA(a: usize, ap: usize, M: i32, K: i32, transA: i32, i0: i32,
 export function packB(b: usize, bp: usize, K: i32, N: i32, transB: i32, j0: i32, j1: i32): void {
   for (let jb = j0; jb < j1; jb += 8) {
     const base = bp + (<usize>jb * <usize>K) * 4
-    for (let k = 0; k < K; k++) {
+    let k0 = 0
+    // A whole panel (8 columns inside N): two contiguous vectors per k from a plain B, two 4×4 transposes per 4 k
+    // from a transposed one (its 8 columns are stored rows); the rest element by element.
+    if (jb + 8 <= N) {
+      if (!transB) {
+        for (; k0 < K; k0++) {
+          const src = b + (<usize>k0 * <usize>N + <usize>jb) * 4
+          const dst = base + <usize>k0 * 32
+          v128.store(dst, v128.load(src))
+          v128.store(dst, v128.load(src, 16), 16)
+        }
+      } else {
+        const row = <usize>K * 4
+        const r0 = b + <usize>jb * row
+        for (; k0 + 4 <= K; k0 += 4) {
+          const at = r0 + <usize>k0 * 4
+          const dst = base + <usize>k0 * 32
+          transpose4(at, at + row, at + 2 * row, at + 3 * row, dst, 32)
+          transpose4(at + 4 * row, at + 5 * row, at + 6 * row, at + 7 * row, dst + 16, 32)
+        }
+      }
+    }
+    for (let k = k0; k < K; k++) {
       for (let c = 0; c < 8; c++) {
         const j = jb + c
         let x: f32 = 0
