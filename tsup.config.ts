@@ -9,8 +9,10 @@ import { shakeNames } from './scripts/shake-names'
 // descent's setBackend controls, and descent-ts/testing builds descent's own Tensors:
 // - dist/**/*.js, one ESM file per source module, for bundlers ("import"): with "sideEffects": false a bundler
 //   drops every module an app does not reach (an sgd-only app: ~21 KB instead of the whole library);
-// - dist/node/, the three entries bundled with shared chunks, ESM and CJS, for Node ("node", and every "require"):
-//   importing ~250 files costs Node's ESM loader ~5× the time of one file.
+// - dist/node/, for Node ("node", and every "require"), CommonJS bundled with shared chunks (importing ~250 files
+//   costs Node's ESM loader ~5× the time of one file): the main entry in groups (scripts/node-groups.mjs; only
+//   `core` is loaded on import, the others on first use), descent-ts/testing and descent-ts/gpu. The ESM and CJS
+//   entries on top (scripts/build-node.mjs) load these same files, so `import` and `require` share one instance.
 // Types come from tsc, one .d.ts and .d.cts per module (scripts/build-dts.mjs).
 
 const root = import.meta.dirname
@@ -99,6 +101,14 @@ const relativeImport = (from: string, to: string): string => {
   return path.startsWith('.') ? path : `./${path}`
 }
 
+/** The main entry's groups and the testing and gpu entries, written by scripts/node-groups.mjs (`npm run build` runs it first). */
+function nodeGroupEntries(): Record<string, string> {
+  const dir = join(root, '.cache', 'node-groups')
+  if (!existsSync(join(dir, 'manifest.json'))) throw new Error('run `node scripts/node-groups.mjs` before tsup')
+  const { entries } = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { entries: string[] }
+  return Object.fromEntries(entries.map((entry) => [`groups/${entry}`, join(dir, `${entry}.ts`)]))
+}
+
 const common = {
   // gpu.js transpiles kernel function sources at run time (descent passes them as strings, so names do not matter);
   // unminified output reads like the source in stack traces and debuggers.
@@ -117,6 +127,28 @@ const common = {
   external: ['gpu.js', 'fast-check', 'pure-rand'],
 } satisfies Options
 
+/**
+ * In Node's layout pure-rand is required on the first PRNG key used, not on import: resolving its exports map costs
+ * Node ~1 ms, for a 2 KB file most programs never need (src/core/prng.ts imports the one function it uses).
+ */
+const lazyPureRand: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'descent-lazy-pure-rand',
+  setup(build) {
+    build.onResolve({ filter: /^pure-rand\/generator\/xoroshiro128plus$/ }, (args) =>
+      args.namespace === 'lazy-pure-rand'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'lazy-pure-rand' },
+    )
+    build.onLoad({ filter: /.*/, namespace: 'lazy-pure-rand' }, () => ({
+      contents:
+        'let generator\n' +
+        'export const xoroshiro128plusFromState = (state) =>\n' +
+        "  (generator ??= require('pure-rand/generator/xoroshiro128plus')).xoroshiro128plusFromState(state)\n",
+      loader: 'js',
+    }))
+  },
+}
+
 export default defineConfig([
   {
     ...common,
@@ -134,13 +166,16 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'gpu/index': 'src/gpu/index.ts' },
+    entry: nodeGroupEntries(),
     outDir: 'dist/node',
-    format: ['esm', 'cjs'],
+    format: ['cjs'],
     // Shared chunks hold the modules the entries share (tsup splits CJS output too).
     splitting: true,
     // fp-ts's few functions are bundled in (the package has no fp-ts dependency).
-    noExternal: [/^fp-ts/],
+    // pure-rand stays a dependency, required when first used (lazyPureRand).
+    noExternal: [/^fp-ts/, /^pure-rand/],
+    external: ['gpu.js', 'fast-check'],
+    esbuildPlugins: [lazyPureRand],
     // Node runs ~1,100 __name calls on import otherwise (~1 ms); the names stay the same (scripts/smoke-dist.mjs).
     onSuccess: async () => {
       for (const f of walk(join(root, 'dist', 'node'), (p) => p.endsWith('.js'))) {

@@ -88,7 +88,7 @@ const packagesLoaded = (entry) => {
       /(?:^import [^'"]*?from\s*|^export [^'"]*?from\s*|require\()\s*["']([^"']+)["']/gm,
     )) {
       if (spec.startsWith('.')) visit(join(dirname(file), spec))
-      else
+      else if (!spec.startsWith('node:'))
         packages.add(
           spec
             .split('/')
@@ -109,7 +109,9 @@ for (const [layout, dir, ext] of [
   assert.deepEqual(main.packages, ['pure-rand'], `dist/${dir}index.${ext} loads ${main.packages}`)
   if (dir === '') assert.ok(main.modules > 100, `the scan follows the per-module imports (${main.modules} modules)`)
   assert.ok(packagesLoaded(`${dir}testing/index.${ext}`).packages.includes('fast-check'), layout)
-  assert.deepEqual(packagesLoaded(`${dir}gpu/index.${ext}`).packages, ['gpu.js'], layout)
+  // (In Node's layout descent-ts/gpu shares the main entry's core chunk, with its require of pure-rand on first use.)
+  const gpuPackages = packagesLoaded(`${dir}gpu/index.${ext}`).packages.filter((p) => p !== 'pure-rand')
+  assert.deepEqual(gpuPackages, ['gpu.js'], layout)
   console.log(`dist, ${layout}: the main entry loads ${main.modules} files and no package but pure-rand`)
 }
 
@@ -171,6 +173,58 @@ assert.deepEqual(names(perModule), names(esm))
 const { default: _, ...cjsNamed } = cjs
 assert.deepEqual(names(cjsNamed), names(esm))
 console.log(`dist: ${Object.keys(names(esm)).length} function and class names the same in the three layouts`)
+
+// Node's layout loads on import only the core group (scripts/node-groups.mjs): what a fresh process has loaded after
+// `import('descent-ts')` or `require('descent-ts')` is dist/node's entry, load.cjs, groups/core.cjs and its chunk
+// (issue 12: importing the whole library cost ~30 ms CPU). Each other group loads on the first call of one of its
+// functions; through `import` that function is a stand-in with the name, length and properties of the real one.
+{
+  const { execFileSync } = await import('node:child_process')
+  const loadedBy = (code, type) =>
+    JSON.parse(
+      execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], {
+        cwd: new URL('..', import.meta.url),
+        encoding: 'utf8',
+      }),
+    )
+      .filter((f) => f.includes('/dist/node/'))
+      .map((f) => f.slice(f.indexOf('/dist/node/') + '/dist/node/'.length))
+      .sort()
+  const cache = 'JSON.stringify(Object.keys(require.cache))'
+  const viaImport = loadedBy(
+    `import { createRequire } from 'node:module'\nconst require = createRequire(import.meta.url)\n` +
+      `await import('descent-ts')\nconsole.log(${cache})`,
+    'module',
+  )
+  const viaRequire = loadedBy(`require('descent-ts')\nconsole.log(${cache})`, 'commonjs')
+  for (const [how, files] of [
+    ['import', viaImport],
+    ['require', viaRequire],
+  ]) {
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('groups/')),
+      ['groups/core.cjs'],
+      `${how}('descent-ts') loads only the core group: ${files}`,
+    )
+    assert.ok(files.length <= 4, `${how}('descent-ts') loads ${files}`)
+  }
+  assert.deepEqual(
+    loadedBy(`const d = require('descent-ts')\nd.adam(0.1)\nconsole.log(${cache})`, 'commonjs').filter((f) =>
+      f.startsWith('groups/'),
+    ),
+    ['groups/core.cjs', 'groups/optim.cjs'],
+    'adam loads its group',
+  )
+  const hyperparams = Symbol.for('descent.hyperparamDefaults')
+  for (const [name, f] of Object.entries(esm)) {
+    if (typeof f !== 'function') continue
+    assert.equal(f.length, cjs[name].length, `${name}.length`)
+    assert.deepEqual(f[hyperparams], cjs[name][hyperparams], `${name}'s hyperparameter defaults`)
+  }
+  const injected = esm.injectHyperparams(esm.adam)({ learningRate: 0.5 })
+  assert.equal(injected.init({ w: esm.tensor([1]) }).hyperparams.learningRate, 0.5, 'injectHyperparams of a stand-in')
+  console.log(`dist: import and require of descent-ts load ${viaImport.join(', ')}; the other groups on first use`)
+}
 
 // Two threads from the built files: the worker's program is inline (no file to find from dist/), its Worker comes
 // from process.getBuiltinModule, and it is unref'ed: this script exiting at all shows it keeps no process alive.

@@ -226,20 +226,17 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
         return
     }
   }
+  const wrongKind = (): never => fail(`${describeSpec(spec)} (${found.owner}'s state)`)
   if (Array.isArray(spec)) {
-    if (!Array.isArray(x) || x.length !== spec.length) fail(`${describeSpec(spec)} (${found.owner}'s state)`)
+    if (!Array.isArray(x) || x.length !== spec.length) wrongKind()
     const xs = x as readonly unknown[]
     spec.forEach((s: StateSpec, i: number) => checkShape(xs[i], s, [...path, i], found))
     return
   }
   const keys = Object.keys(spec)
-  if (typeof x !== 'object' || x === null || Array.isArray(x) || isTensor(x)) {
-    fail(`${describeSpec(spec)} (${found.owner}'s state)`)
-  }
+  if (typeof x !== 'object' || x === null || Array.isArray(x) || isTensor(x)) wrongKind()
   const obj = x as Record<string, unknown>
-  if (Object.keys(obj).length !== keys.length || keys.some((k) => !Object.hasOwn(obj, k))) {
-    fail(`${describeSpec(spec)} (${found.owner}'s state)`)
-  }
+  if (Object.keys(obj).length !== keys.length || keys.some((k) => !Object.hasOwn(obj, k))) wrongKind()
   for (const k of keys) checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, k], found)
 }
 

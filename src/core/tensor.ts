@@ -155,8 +155,16 @@ function inferShape(values: NestedArray, path: string): number[] {
   return [values.length, ...(first === undefined ? [] : inferShape(first, `${path}[0]`))]
 }
 
-const what = (v: unknown, hole: boolean): string =>
-  hole ? 'a hole in a sparse array' : v === undefined ? 'undefined' : `${typeof v} (${String(v).slice(0, 20)})`
+/** The error for `values[i]`, at `path`, that is not a number (a hole included). */
+function notANumber(values: readonly unknown[], i: number, path: string): DTypeError {
+  const v = values[i]
+  const what = !(i in values)
+    ? 'a hole in a sparse array'
+    : v === undefined
+      ? 'undefined'
+      : `${typeof v} (${String(v).slice(0, 20)})`
+  return new DTypeError(`tensor(): ${path}[${i}] is ${what}; expected a number.`)
+}
 
 function fill(values: NestedArray, shape: readonly number[], dim: number, out: number[], path: string): void {
   if (!Array.isArray(values) || values.length !== shape[dim]) {
@@ -171,7 +179,7 @@ function fill(values: NestedArray, shape: readonly number[], dim: number, out: n
         if (Array.isArray(v)) {
           throw new ShapeError(`tensor(): ${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
         }
-        throw new DTypeError(`tensor(): ${path}[${i}] is ${what(v, !(i in values))}; expected a number.`)
+        throw notANumber(values, i, path)
       }
       out.push(v)
     } else fill(v as NestedArray, shape, dim + 1, out, `${path}[${i}]`)
@@ -181,8 +189,7 @@ function fill(values: NestedArray, shape: readonly number[], dim: number, out: n
 /** Throws a DTypeError naming the first element of a flat JS array that is not a number (holes included). */
 function checkNumbers(flat: readonly unknown[]): void {
   for (let i = 0; i < flat.length; i++) {
-    const v = flat[i]
-    if (typeof v !== 'number') throw new DTypeError(`tensor(): [${i}] is ${what(v, !(i in flat))}; expected a number.`)
+    if (typeof flat[i] !== 'number') throw notANumber(flat, i, '')
   }
 }
 

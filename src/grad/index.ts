@@ -48,14 +48,10 @@ export { hessian } from './hessian'
 export { hvp } from './hvp'
 export { customJvp, type JvpRule } from './customJvp'
 export { customVjp, type Cotangents } from './customVjp'
-export { checkGrads, checkGradsE, GradCheckError, type CheckGradsOptions, type CheckGradsReport } from './checkGrads'
-export {
-  checkGradFn,
-  checkGradFnE,
-  GradFnCheckError,
-  type CheckGradFnOptions,
-  type CheckGradFnReport,
-} from './checkGradFn'
+export { checkGrads, checkGradsE, type CheckGradsOptions, type CheckGradsReport } from './checkGrads'
+export { GradCheckError } from './gradCheckError'
+export { checkGradFn, checkGradFnE, type CheckGradFnOptions, type CheckGradFnReport } from './checkGradFn'
+export { GradFnCheckError } from './gradFnCheckError'
 export { scaleGradient } from './scaleGradient'
 export { hessianDiag, fisherDiag } from './hessianDiag'
 export { makePerturbedFun, type MakePerturbedFunOptions, type PerturbationNoise } from './makePerturbedFun'

@@ -5,6 +5,7 @@ import type { ExtraArgs, GradientTransformation, Leaf, PyTree } from '../core/ty
 import { adamwInArena } from '../kernels/fused/adamwArena'
 import { adamwFused } from '../kernels/fused/adamwFused'
 import type { AdamwOut } from '../kernels/wasm/index'
+import { freshF32 } from '../kernels/wasm/shared'
 import { adamScalars, float32Leaves } from '../transforms/_internal/adamKernel'
 import type { ScaleByAdamState } from '../transforms/scaleByAdam'
 import { bufferCounts } from './donation'
@@ -147,11 +148,12 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
           u = new Float32Array(n)
           if (own.scratch !== null) own.scratch[i] = u
         }
+        // Fresh outputs: large ones arrive with their pages already faulted in by the worker thread (freshF32).
         const out: AdamwOut = {
-          m: mine(m) ? m : new Float32Array(n),
-          v: mine(v) ? v : new Float32Array(n),
+          m: mine(m) ? m : freshF32(n),
+          v: mine(v) ? v : freshF32(n),
           u,
-          p: mine(p) ? p : new Float32Array(n),
+          p: mine(p) ? p : freshF32(n),
         }
         adamwFused(p, g, m, v, c, { out, storeU })
         mOut.push(fromStorage(out.m, shape))

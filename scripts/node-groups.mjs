@@ -1,0 +1,129 @@
+// Node's layout (dist/node) compiles on import only what an optimizer-only program needs: issue 12 asks for
+// `import('descent-ts')` in ≤ 20 ms, and V8 pre-parses every function of a file it loads (~30 µs per KB here), so the
+// ~580 KB of the whole library cost ~20 ms before a line of it ran. Each public value belongs to a group, by the
+// folder of the module that declares it; the `core` group is loaded on import, every other group on the first call
+// of one of its functions (scripts/build-node.mjs writes the stand-ins). Run before tsup: it writes one entry per
+// group under .cache/node-groups/ (tsup.config.ts builds them, sharing chunks) and the manifest build-node.mjs reads.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import ts from 'typescript'
+
+const root = resolve(import.meta.dirname, '..')
+export const GROUPS_DIR = join(root, '.cache', 'node-groups')
+
+/**
+ * The group of each module, by path under src/ (the first prefix that matches). Classes are always `core`: a class
+ * cannot be stood in for (`instanceof`, `new`, `extends`), so each lives in a small module (its error class apart from
+ * the function that throws it, as src/grad/gradCheckError.ts). The optimizers that differentiate (L-BFGS and the
+ * line searches) go with the autodiff they load anyway.
+ */
+const GROUP_OF_MODULE = [
+  ['core/', 'core'],
+  ['kernels/', 'core'],
+  ['transforms/scaleByZoomLinesearch.ts', 'grad'],
+  ['transforms/scaleByBacktrackingLinesearch.ts', 'grad'],
+  ['transforms/valueAndGradFromState.ts', 'grad'],
+  ['optimizers/lbfgs.ts', 'grad'],
+  ['schedules/', 'optim'],
+  ['transforms/', 'optim'],
+  ['optimizers/', 'optim'],
+  ['grad/losses/', 'losses'],
+  ['grad/', 'grad'],
+  ['train/', 'train'],
+  ['contrib/', 'contrib'],
+  ['projections/', 'projections'],
+  ['experimental/', 'experimental'],
+]
+
+const groupOf = (file, isClass) => {
+  if (isClass) return 'core'
+  const path = relative(join(root, 'src'), file)
+  const hit = GROUP_OF_MODULE.find(([prefix]) => path.startsWith(prefix))
+  if (hit === undefined) throw new Error(`scripts/node-groups.mjs: src/${path} has no group (GROUP_OF_MODULE)`)
+  return hit[1]
+}
+
+/**
+ * The manifest: every export of src/index.ts as `{ group, key }` (a value: export `key` of the group's entry) or
+ * `{ members }` (a namespace, member by member), and each group's entry, `export { name as key } from 'module'` with
+ * one key per declaring module and name, so that `add` and `ops.add` are one function.
+ */
+export function nodeGroups() {
+  const index = join(root, 'src', 'index.ts')
+  const program = ts.createProgram([index], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+  })
+  const checker = program.getTypeChecker()
+  const resolveAlias = (s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s)
+  const moduleOf = (file) => checker.getSymbolAtLocation(program.getSourceFile(file))
+  const entries = new Map() // group → Map(key → [file, name])
+  const keys = new Map() // `${file}#${name}` → { group, key }
+  const exportNameIn = (file, target) => {
+    const hit = checker.getExportsOfModule(moduleOf(file)).find((e) => resolveAlias(e) === target)
+    if (hit === undefined) throw new Error(`${relative(root, file)} does not export ${target.name}`)
+    return hit.name
+  }
+  const valueOf = (target) => {
+    const declaration = target.declarations?.[0]
+    if (declaration === undefined) throw new Error(`no declaration of ${target.name}`)
+    const file = declaration.getSourceFile().fileName
+    const name = exportNameIn(file, target)
+    const id = `${file}#${name}`
+    if (!keys.has(id)) {
+      const group = groupOf(file, (target.flags & ts.SymbolFlags.Class) !== 0)
+      if (!entries.has(group)) entries.set(group, new Map())
+      const key = `$v${keys.size}`
+      entries.get(group).set(key, [file, name])
+      keys.set(id, { group, key })
+    }
+    return keys.get(id)
+  }
+  const exportsOf = (moduleSymbol) => {
+    const out = {}
+    for (const e of checker.getExportsOfModule(moduleSymbol)) {
+      const target = resolveAlias(e)
+      if (target.flags & ts.SymbolFlags.ValueModule && target.declarations?.[0]?.kind === ts.SyntaxKind.SourceFile)
+        out[e.name] = { members: exportsOf(target) }
+      else if (target.flags & ts.SymbolFlags.Value) out[e.name] = valueOf(target)
+    }
+    return out
+  }
+  const exported = exportsOf(moduleOf(index))
+  const sources = {}
+  for (const [group, values] of entries) {
+    // Every other entry re-exports the core entry, so that every module of `core` is reached from every entry and
+    // esbuild puts them all in one shared chunk (loading a file costs Node ~0.3 ms beyond its compilation).
+    const byFile = new Map(group === 'core' ? [] : [['./core.ts', ['*']]])
+    for (const [key, [file, name]] of values) {
+      if (!byFile.has(file)) byFile.set(file, [])
+      byFile.get(file).push(name === key ? key : `${name} as ${key}`)
+    }
+    sources[group] = [...byFile]
+      .map(([file, names]) =>
+        names[0] === '*'
+          ? `export * from '${file.replace(/\.ts$/, '')}'\n`
+          : `export { ${names.join(', ')} } from '${file.replace(/\.ts$/, '')}'\n`,
+      )
+      .join('')
+  }
+  // descent-ts/testing and descent-ts/gpu too (scripts/build-node.mjs writes their entries without the core keys).
+  for (const entry of ['testing', 'gpu'])
+    sources[entry] = `export * from './core'\nexport * from '${join(root, 'src', entry, 'index')}'\n`
+  return { exported, groups: [...entries.keys()], entries: Object.keys(sources), sources }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { exported, groups, entries, sources } = nodeGroups()
+  if (!groups.includes('core')) throw new Error('scripts/node-groups.mjs: no core group')
+  rmSync(GROUPS_DIR, { recursive: true, force: true })
+  mkdirSync(GROUPS_DIR, { recursive: true })
+  for (const [name, text] of Object.entries(sources)) writeFileSync(join(GROUPS_DIR, `${name}.ts`), text)
+  writeFileSync(join(GROUPS_DIR, 'manifest.json'), `${JSON.stringify({ groups, entries, exported }, null, 1)}\n`)
+  console.log(`node groups: ${groups.join(', ')} (.cache/node-groups)`)
+}
