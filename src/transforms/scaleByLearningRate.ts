@@ -1,11 +1,5 @@
 import type { EmptyState } from '../core/base'
-import {
-  attachNotes,
-  checkBoolean,
-  checkScalarOrSchedule,
-  type HyperparameterNote,
-  suspicious,
-} from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkScalarOrSchedule } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core/types'
 import { withLearningRate } from '../core/learningRate'
 import { firstArg } from './_internal/firstArg'
@@ -106,18 +100,5 @@ export function scaleByLearningRate(
   const read = (state: ScaleByLearningRateState) => [
     typeof lr === 'number' ? lr : lr((state as ScaleByScheduleState).count),
   ]
-  return withLearningRate(attachNotes(tx, [flip ? learningRateNote(lr) : undefined]), read)
-}
-
-/** A constant learning rate ≤ 0 does not descend: −α·g with α ≤ 0 (flipSign: false is deliberate). */
-function learningRateNote(lr: ScalarOrSchedule): HyperparameterNote | undefined {
-  const fix = 'pass a positive learning rate (e.g. 1e-3 for adam, 0.1 for sgd); descent already subtracts α·g'
-  if (typeof lr !== 'number' || lr > 0) return undefined // a schedule is not called here: construction stays pure
-  return suspicious(
-    ['learningRate'],
-    lr === 0
-      ? 'learningRate = 0: every update is 0, so nothing trains'
-      : `learningRate = ${lr} < 0: the update −α·g = +${-lr}·g climbs the loss instead of descending it`,
-    fix,
-  )
+  return withLearningRate(attachNotes(tx, [['learningRate', lr, flip]]), read)
 }
