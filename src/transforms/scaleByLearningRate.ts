@@ -1,10 +1,10 @@
 import type { EmptyState } from '../core/base'
 import { attachNotes, checkBoolean, checkScalarOrSchedule } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core/types'
-import { withLearningRate } from '../core/learningRate'
+import type { Fusible } from '../core/fusion'
 import { firstArg } from './_internal/firstArg'
-import { scale } from './scale'
-import { type ScaleByScheduleState, scheduledScaling } from './scaleBySchedule'
+import { constantScaling, scheduledScaling } from './_internal/scaling'
+import type { ScaleByScheduleState } from './scaleBySchedule'
 
 /**
  * Options of {@link scaleByLearningRate}.
@@ -95,10 +95,9 @@ export function scaleByLearningRate(
   const flip = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true)
   const sign = flip ? -1 : 1
   // lr is checked (a schedule's values too, where it is evaluated), so the schedule goes in as it is.
-  const tx = typeof lr === 'number' ? scale(sign * lr) : scheduledScaling((count) => sign * lr(count))
-  // currentLearningRate reads α (not the signed factor): the rate the next update uses, at the state's count.
-  const read = (state: ScaleByLearningRateState) => [
-    typeof lr === 'number' ? lr : lr((state as ScaleByScheduleState).count),
-  ]
-  return withLearningRate(attachNotes(tx, [['learningRate', lr, flip]]), read)
+  // currentLearningRate reads α from these facts (not the signed factor): the rate the next update uses.
+  const facts: Fusible = { kind: 'scale', learningRate: lr }
+  const tx =
+    typeof lr === 'number' ? constantScaling(sign * lr, facts) : scheduledScaling((count) => sign * lr(count), facts)
+  return attachNotes(tx, [['learningRate', lr, flip]])
 }
