@@ -1,4 +1,4 @@
-import { attachNotes, checkBoolean, checkInRange, suspicious } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange } from '../core/hyperparams'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
@@ -96,15 +96,7 @@ export function trace(
         return [out as typeof updates, { trace: inDtype(tr, dtype) }]
       },
     },
-    [
-      d === 1
-        ? suspicious(
-            ['decay'],
-            `trace ${name} = 1 sums every past update without forgetting (tr_t = Σ g), so the steps never settle`,
-            'use a decay < 1, e.g. 0.9; for heavy-ball momentum use sgd(lr, { momentum: 0.9 })',
-          )
-        : undefined,
-    ],
+    [['trace', d, name]],
   )
 }
 

@@ -123,7 +123,7 @@ describe('per-element mean and variance (add_mean_variance_to_opt)', () => {
     let s = opt.init(p)
     ;[, s] = opt.update({ w: tensor([[1], [4]], 'float64') }, s, p) // mean 2.5, variance 4.5
     ;[, s] = opt.update({ w: tensor([[2], [9]], 'float64') }, s, p) // mean 5.5, variance 24.5
-    const [m, v] = agg.getUnbiasedMeanAndVarianceEma(s)
+    const [m, v] = agg.getUnbiasedMeanAndVarianceEma<typeof p>(s)
     expect(vals(m.w)[0]).toBeCloseTo((0.5 * 0.5 * 2.5 + 0.5 * 5.5) / 0.75, 14)
     expect(vals(v.w)[0]).toBeCloseTo((0.5 * 0.5 * 4.5 + 0.5 * 24.5) / 0.75, 13)
   })

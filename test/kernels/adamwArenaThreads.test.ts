@@ -71,6 +71,18 @@ describe.runIf(wasmAvailable())('the donated Adam step on two threads (state in 
     expectTypedArraysEqual(l2.v, l1.v)
   })
 
+  it('a forced split (threads: 2) of a small leaf in a shared arena gives the bytes of one thread too', async () => {
+    const n = 103
+    const [one, split] = [newAdamwArena([n])!, newAdamwArena([n, ELEMENTWISE_SPLIT_MIN])!]
+    expect(await bound(split)).toBe(two)
+    const before = sharedKernels()?.splits() ?? 0
+    runArenaCase(one, n, 1)
+    runArenaCase(split, n, 2)
+    expect((sharedKernels()?.splits() ?? 0) - before).toBe(two ? 3 : 0)
+    const [l1, l2] = [one.leaves[0]!, split.leaves[0]!]
+    for (const k of ['p', 'm', 'v'] as const) expectTypedArraysEqual(l2[k], l1[k])
+  })
+
   it('two threads equal the TS kernel with fresh outputs (p, m, v, u), and leave the gradient untouched', async () => {
     const n = 2 * ELEMENTWISE_SPLIT_MIN + 3
     const a = newAdamwArena([n, 8])!

@@ -139,6 +139,15 @@ export function accumulateAvgUpdates(
 }
 
 /**
+ * State of {@link averageIncrementallyUpdates} with a batch axis: the states of
+ * `chain(averagePerElementUpdates(perEltAxis), accumulateAvgUpdates(K))` (with `perEltAxis` null the state is an
+ * {@link AccumulateAvgUpdatesState}).
+ * @category experimental
+ * @since 0.2.0
+ */
+export type AverageIncrementallyUpdatesState = readonly [Record<string, never>, AccumulateAvgUpdatesState]
+
+/**
  * Averages per-element updates over their batch axes, then over `accumulationSteps` micro-batches
  * (optax.experimental.aggregating.average_incrementally_updates); `perEltAxis` null accumulates only.
  *
@@ -160,10 +169,21 @@ export function accumulateAvgUpdates(
  * @since 0.1.0
  */
 export function averageIncrementallyUpdates(
+  perEltAxis: null,
+  options: { readonly accumulationSteps: number },
+): GradientTransformation<AccumulateAvgUpdatesState>
+export function averageIncrementallyUpdates(
+  perEltAxis: PerEltAxis,
+  options: { readonly accumulationSteps: number },
+): GradientTransformation<AverageIncrementallyUpdatesState>
+export function averageIncrementallyUpdates(
   perEltAxis: PerEltAxis | null,
   options: { readonly accumulationSteps: number },
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): GradientTransformation<any> {
+): GradientTransformation<AccumulateAvgUpdatesState> | GradientTransformation<AverageIncrementallyUpdatesState>
+export function averageIncrementallyUpdates(
+  perEltAxis: PerEltAxis | null,
+  options: { readonly accumulationSteps: number },
+): GradientTransformation<AccumulateAvgUpdatesState> | GradientTransformation<AverageIncrementallyUpdatesState> {
   if (typeof options !== 'object' || options === null) {
     throw new HyperparameterError('averageIncrementallyUpdates options must be { accumulationSteps }')
   }

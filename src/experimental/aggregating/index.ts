@@ -7,11 +7,13 @@ export {
   accumulateAvgUpdates,
   type AccumulateAvgUpdatesState,
   averageIncrementallyUpdates,
+  type AverageIncrementallyUpdatesState,
 } from './averaging'
 export {
   getPerElementMeanAndSumSqDiffGrads,
   type PerElementMeanOptions,
   type PerElementMeanAndSumSqDiffGradsState,
+  type PerElementMeanAggregatorState,
   trackPerElementMeanAndVarianceWithEma,
   type PerElementMeanAndVarianceEmaState,
   getUnbiasedMeanAndVarianceEma,

@@ -17,11 +17,15 @@ export interface ProcessOptions {
 }
 
 /**
- * State of {@link process}: the three transforms' states.
+ * State of {@link process}: the three transforms' states (their types, when known).
  * @category experimental
  * @since 0.1.0
  */
-export type ProcessState = readonly [preprocessor: unknown, aggregator: unknown, postprocessor: unknown]
+export type ProcessState<Pre = unknown, Agg = unknown, Post = unknown> = readonly [
+  preprocessor: Pre,
+  aggregator: Agg,
+  postprocessor: Post,
+]
 
 /** The aggregator's `ready` flag, wherever it sits in its state (true when it has none), as optax's tree.get. */
 function readyIn(state: unknown): boolean {
@@ -66,15 +70,12 @@ function readyIn(state: unknown): boolean {
  * @category experimental
  * @since 0.1.0
  */
-export function process(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  preprocessor: GradientTransformation<any>,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  aggregator: GradientTransformation<any>,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  postprocessor: GradientTransformation<any>,
+export function process<Pre, Agg, Post>(
+  preprocessor: GradientTransformation<Pre>,
+  aggregator: GradientTransformation<Agg>,
+  postprocessor: GradientTransformation<Post>,
   options: ProcessOptions = {},
-): GradientTransformation<ProcessState> {
+): GradientTransformation<ProcessState<Pre, Agg, Post>> {
   const owner = 'process'
   checkTransformation(owner, 'preprocessor', preprocessor)
   checkTransformation(owner, 'aggregator', aggregator)
@@ -82,7 +83,7 @@ export function process(
   const hasAux = checkBoolean(owner, 'options.aggregatorHasAux', options.aggregatorHasAux ?? false)
   return {
     init: (params) => [preprocessor.init(params), aggregator.init(params), postprocessor.init(params)] as const,
-    update: <P extends PyTree>(grads: P, state: ProcessState, params?: P, extra?: ExtraArgs) => {
+    update: <P extends PyTree>(grads: P, state: ProcessState<Pre, Agg, Post>, params?: P, extra?: ExtraArgs) => {
       const [pre, agg, post] = state
       // The per-element updates have a batch axis the params lack: only the postprocessor sees the params.
       const [perElt, nextPre] = preprocessor.update(grads, pre, undefined, extra)

@@ -2,11 +2,11 @@ import { DescentError } from '../../core/errors'
 import { checkInRange, checkInteger } from '../../core/hyperparams'
 import * as tree from '../../core/tree'
 import type { ExtraArgs, GradientTransformation, PyTree } from '../../core/types'
-import { identity } from '../../core/base'
+import { type EmptyState, identity } from '../../core/base'
 import { chain } from '../../core/chain'
 import { type PerEltAxis, statsOver } from './_axes'
 import { getBatchSizeFromPerEltUpdates } from './averaging'
-import { process } from './process'
+import { type ProcessState, process } from './process'
 
 /**
  * Options of {@link getPerElementMeanAndSumSqDiffGrads}.
@@ -33,6 +33,13 @@ export interface PerElementMeanAndSumSqDiffGradsState {
 }
 
 /**
+ * State of {@link getPerElementMeanAndSumSqDiffGrads}: empty with one accumulation step, else the pooled statistics.
+ * @category experimental
+ * @since 0.2.0
+ */
+export type PerElementMeanAggregatorState = EmptyState | PerElementMeanAndSumSqDiffGradsState
+
+/**
  * An aggregator with aux (optax.experimental.aggregating.get_per_element_mean_and_sum_sq_diff_grads): the mean of the
  * per-element gradients and, as aux, their sum of squared deviations and the sample size, pooled over
  * `accumulationSteps` micro-batches (Chan et al.'s parallel update). Use it in {@link process} with
@@ -57,8 +64,7 @@ export interface PerElementMeanAndSumSqDiffGradsState {
  */
 export function getPerElementMeanAndSumSqDiffGrads(
   options: PerElementMeanOptions = {},
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): GradientTransformation<any> {
+): GradientTransformation<PerElementMeanAggregatorState> {
   const owner = 'getPerElementMeanAndSumSqDiffGrads'
   const axis = options.perEltAxis ?? 0
   const k = checkInteger(owner, 'options.accumulationSteps', options.accumulationSteps ?? 1, '[1, Infinity)')
@@ -70,21 +76,22 @@ export function getPerElementMeanAndSumSqDiffGrads(
   }
   if (k === 1) {
     return {
-      init: () => ({}),
+      init: (): PerElementMeanAggregatorState => ({}),
       update: (updates, state) => {
         const { b, mean, ssd } = batch(updates)
         return [[mean, { sumSqDiffGrads: ssd, sampleSize: b }] as unknown as typeof updates, state]
       },
     }
   }
-  return {
+  // Built for k > 1, where the state is always the pooled statistics (init makes no other).
+  const pooled: GradientTransformation<PerElementMeanAndSumSqDiffGradsState> = {
     init: (params: PyTree): PerElementMeanAndSumSqDiffGradsState => ({
       microStep: 0,
       ready: false,
       meanGrads: tree.zerosLike(params),
       sumSqDiffGrads: tree.zerosLike(params),
     }),
-    update: (updates: PyTree, state: PerElementMeanAndSumSqDiffGradsState) => {
+    update: <P extends PyTree>(updates: P, state: PerElementMeanAndSumSqDiffGradsState) => {
       const { b, mean, ssd } = batch(updates)
       const step = state.microStep + 1
       const delta = tree.mapElementwiseNamed(['batch mean', 'state.meanGrads'], (u, a) => u - a, mean, state.meanGrads)
@@ -102,7 +109,8 @@ export function getPerElementMeanAndSumSqDiffGrads(
         ssd,
         delta,
       )
-      const out = [meanGrads, { sumSqDiffGrads, sampleSize: b * step }]
+      // The aggregator-with-aux protocol of process: the "updates" are [mean, aux].
+      const out = [meanGrads, { sumSqDiffGrads, sampleSize: b * step }] as unknown as typeof updates
       if (step === k) {
         return [
           out,
@@ -115,10 +123,10 @@ export function getPerElementMeanAndSumSqDiffGrads(
         ]
       }
       const zeros = [tree.zerosLike(meanGrads), { sumSqDiffGrads: tree.zerosLike(sumSqDiffGrads), sampleSize: 0 }]
-      return [zeros, { microStep: step, ready: false, meanGrads, sumSqDiffGrads }]
+      return [zeros as unknown as typeof updates, { microStep: step, ready: false, meanGrads, sumSqDiffGrads }]
     },
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  } as GradientTransformation<any>
+  }
+  return pooled as GradientTransformation<PerElementMeanAggregatorState>
 }
 
 /**
@@ -206,20 +214,21 @@ export function trackPerElementMeanAndVarianceWithEma(
  * ```
  *
  * @param state - A state that contains a {@link PerElementMeanAndVarianceEmaState}.
+ * @typeParam P - The params' tree type (the EMAs have the params' structure); the caller names it, as the state
+ * holds it untyped.
  * @returns `[mean, variance]`.
  * @throws DescentError when the state has none.
  * @example
- * import { experimental, sgd, tensor } from 'descent-ts'
+ * import { type Tensor, experimental, sgd, tensor } from 'descent-ts'
  * const opt = experimental.aggregating.addMeanVarianceToOpt(sgd(0.1), { emaDecay: 0.5 })
  * const p = { w: tensor([0]) }
  * const [, s] = opt.update({ w: tensor([[1], [3]]) }, opt.init(p), p)
- * const [mean, variance] = experimental.aggregating.getUnbiasedMeanAndVarianceEma(s)
+ * const [mean, variance] = experimental.aggregating.getUnbiasedMeanAndVarianceEma<{ w: Tensor }>(s)
  * assert.deepStrictEqual([mean.w.toArray(), variance.w.toArray()], [[2], [2]]) // sample variance of 1 and 3
  * @category experimental
  * @since 0.1.0
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function getUnbiasedMeanAndVarianceEma(state: unknown): readonly [any, any] {
+export function getUnbiasedMeanAndVarianceEma<P extends PyTree = PyTree>(state: unknown): readonly [P, P] {
   const stack: unknown[] = [state]
   while (stack.length > 0) {
     const s = stack.pop()
@@ -232,7 +241,7 @@ export function getUnbiasedMeanAndVarianceEma(state: unknown): readonly [any, an
       typeof r.emaDecay === 'number'
     ) {
       const c = 1 - r.emaDecay ** r.count
-      return [tree.scale(1 / c, r.meanGradsEma as PyTree), tree.scale(1 / c, r.varianceGradsEma as PyTree)] as const
+      return [tree.scale(1 / c, r.meanGradsEma as P), tree.scale(1 / c, r.varianceGradsEma as P)] as const
     }
     stack.push(...(Array.isArray(s) ? s : Object.values(s)))
   }
@@ -263,11 +272,12 @@ export function getUnbiasedMeanAndVarianceEma(state: unknown): readonly [any, an
  * @category experimental
  * @since 0.1.0
  */
-export function addMeanVarianceToOpt(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  opt: GradientTransformation<any>,
+export function addMeanVarianceToOpt<S>(
+  opt: GradientTransformation<S>,
   options: { readonly emaDecay?: number; readonly perEltAxis?: PerEltAxis; readonly accumulationSteps?: number } = {},
-) {
+): GradientTransformation<
+  ProcessState<EmptyState, PerElementMeanAggregatorState, readonly [PerElementMeanAndVarianceEmaState, S]>
+> {
   return process(
     identity(),
     getPerElementMeanAndSumSqDiffGrads({

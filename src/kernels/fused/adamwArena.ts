@@ -56,7 +56,8 @@ export function newAdamwArena(sizes: readonly number[]): AdamwArena | null {
  * A leaf of {@link ELEMENTWISE_SPLIT_MIN} elements or more in a shared arena runs on two threads once the worker has
  * bound the arena: the worker takes the first half (its gradients copied in whole first), this thread the rest
  * (chunk by chunk, as on one thread); every element goes through the same instructions, so the bytes are those of
- * one thread. `threads`: 1 forces this thread only, 2 skips the back-off after a late worker (tests, benchmarks).
+ * one thread. `threads`: 1 forces this thread only; 2 splits whenever the worker has bound the arena, at any size and
+ * without the back-off after a late worker (tests, benchmarks).
  */
 export function adamwInArena(
   a: AdamwArena,
@@ -85,7 +86,8 @@ export function adamwInArena(
   }
   const site = a.arena.split
   const h = workerPart(n4)
-  if (a.gSplit !== null && site !== null && threads !== 1 && n4 >= ELEMENTWISE_SPLIT_MIN && site.threads() === 2) {
+  const big = threads === 2 ? n4 >= 8 : threads === undefined && n4 >= ELEMENTWISE_SPLIT_MIN
+  if (big && a.gSplit !== null && site !== null && site.threads() === 2) {
     a.gSplit.set(g.subarray(0, h))
     const part = [at(p, 0), a.gSplit.byteOffset, at(m, 0), at(v, 0), at(m, 0), at(v, 0), uAt(0), at(p, 0), h]
     const s = [c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0]

@@ -75,6 +75,19 @@ export interface SharedKernels {
    * instance when the returned object is garbage-collected.
    */
   readonly newMemory: (bytes: number) => SharedMemoryKernels | null
+  /**
+   * A zero-filled Float32Array of `n` elements on an ordinary ArrayBuffer that nothing else references (like `new
+   * Float32Array(n)`). From {@link FRESH_MIN_BYTES} on, in Node with the worker up, it is one the worker thread made
+   * ahead of time with every page already written (a fresh allocation that size is a new `mmap`, and its first touch
+   * costs a page fault per 4 KiB: ≈ 20 ms per 40 MB on the bench machine), transferred here; the worker then makes
+   * another. Up to {@link FRESH_AHEAD} buffers of the last size asked for are kept in flight (that much memory stays
+   * held while no step asks for them). When none is ready, a plain new array.
+   */
+  readonly fresh: (n: number) => Float32Array
+  /** How many arrays {@link SharedKernels.fresh} took from the worker (tests). */
+  readonly freshTaken: () => number
+  /** True when every buffer asked of the worker has arrived (tests wait for it; see whenFreshSettled). */
+  readonly freshSettled: () => boolean
 }
 
 /** The kernels over one shared memory of their own (see {@link SharedKernels.newMemory}). */
@@ -110,6 +123,15 @@ export const SPLIT_MIN_MACS = 1 << 23
  */
 export const ELEMENTWISE_SPLIT_MIN = 1 << 16
 
+/**
+ * The smallest array {@link SharedKernels.fresh} asks the worker for, in bytes: glibc serves smaller allocations from
+ * memory it reuses (its mmap threshold grows up to 32 MiB), so only larger ones arrive unfaulted.
+ */
+export const FRESH_MIN_BYTES = 1 << 25
+
+/** Buffers of one size the worker makes ahead for {@link SharedKernels.fresh}: one step's three outputs. */
+export const FRESH_AHEAD = 3
+
 /** Parts of one parallel call at most, and the argument slots they share. */
 const MAX_PARTS = 63
 const MAX_ARGS = 256
@@ -137,11 +159,12 @@ const ARGS_AT = 48
  * `eval: true` and hands over the module, memory and control block as workerData; a browser loads it from a blob URL
  * and gets them in its first message. It then serves jobs until the process (or page) ends. Later messages bind a
  * memory from newMemory ({ bind, memory, flag }: instantiate the module over it, then set flag[0] to 1, or −1 when
- * that failed) or drop one ({ drop }). The serving loop blocks its thread, so it returns whenever MAIL says a
+ * that failed), drop one ({ drop }), or ask for `count` zeroed buffers of `fresh` bytes with every page written once
+ * (so already faulted in), transferred back over `port` (Node only; see SharedKernels.fresh). The serving loop blocks its thread, so it returns whenever MAIL says a
  * message was posted; the message handler resumes it.
  */
 const SERVE = `
-  function serve({ module, memory, control }) {
+  function serve({ module, memory, control, port }) {
     const ctl = new Int32Array(control, 0, ${ARGS_AT / 4})
     const args = new Float64Array(control, ${ARGS_AT}, ${MAX_ARGS})
     const instantiate = (mem) => {
@@ -191,6 +214,14 @@ const SERVE = `
           Atomics.store(msg.flag, 0, -1)
         }
       } else if (msg.drop !== undefined) sites.delete(msg.drop)
+      else if (msg.fresh !== undefined && port !== undefined) {
+        for (let i = 0; i < msg.count; i++) {
+          const buffer = new ArrayBuffer(msg.fresh)
+          const bytes = new Uint8Array(buffer)
+          for (let at = 0; at < bytes.length; at += 4096) bytes[at] = 0
+          port.postMessage(buffer, [buffer])
+        }
+      }
       run()
     }
     return { run, receive }
@@ -219,6 +250,13 @@ interface WorkerData {
   readonly module: object
   readonly memory: WasmMemory
   readonly control: SharedArrayBuffer
+  /** Node: where the worker sends the buffers asked for with { fresh } (received synchronously here). */
+  readonly port?: object
+}
+interface NodeWorkerThreads {
+  readonly Worker?: NodeWorkerCtor
+  readonly MessageChannel: new () => { port1: { unref(): void }; port2: object }
+  readonly receiveMessageOnPort: (port: object) => { message: unknown } | undefined
 }
 interface NodeProcess {
   readonly env?: Record<string, string | undefined>
@@ -226,7 +264,7 @@ interface NodeProcess {
 }
 type NodeWorkerCtor = new (
   code: string,
-  options: { eval: true; workerData: WorkerData },
+  options: { eval: true; workerData: WorkerData; transferList: object[] },
 ) => { unref(): void; postMessage(message: unknown): void }
 interface BrowserGlobals {
   readonly Worker?: new (url: string) => { postMessage(data: unknown): void; onerror: (() => void) | null }
@@ -236,26 +274,38 @@ interface BrowserGlobals {
 }
 /** Posts a message to the worker (see SERVE). */
 type Post = (message: object) => void
+/** Takes the next buffer the worker sent back (Node), or undefined when none has arrived yet. */
+type Take = () => ArrayBuffer | undefined
+interface Started {
+  readonly post: Post
+  readonly take: Take | null
+}
 
 /**
  * How many threads to use here, and how to start the worker (returning how to post it messages): see
  * {@link SharedKernels}. `onFail` is called when a browser worker fails to load (a Content-Security-Policy without
  * blob: workers).
  */
-function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, onFail: () => void) => Post } {
+function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, onFail: () => void) => Started } {
   const proc = (globalThis as { process?: NodeProcess }).process
   const get = proc?.getBuiltinModule
   if (get !== undefined) {
     if (proc?.env?.['DESCENT_THREADS'] === '1') return { count: 1 }
     const os = get('node:os') as { availableParallelism?: () => number }
-    const Worker = (get('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined)?.Worker
-    if (Worker === undefined || (os.availableParallelism?.() ?? 1) < 2) return { count: 1 }
+    const wt = get('node:worker_threads') as NodeWorkerThreads | undefined
+    const Worker = wt?.Worker
+    if (wt === undefined || Worker === undefined || (os.availableParallelism?.() ?? 1) < 2) return { count: 1 }
     return {
       count: 2,
-      start: (workerData) => {
-        const w = new Worker(NODE_WORKER, { eval: true, workerData })
+      start: (data) => {
+        const { port1, port2 } = new wt.MessageChannel()
+        port1.unref()
+        const w = new Worker(NODE_WORKER, { eval: true, workerData: { ...data, port: port2 }, transferList: [port2] })
         w.unref()
-        return (message) => w.postMessage(message)
+        return {
+          post: (message) => w.postMessage(message),
+          take: () => wt.receiveMessageOnPort(port1)?.message as ArrayBuffer | undefined,
+        }
       },
     }
   }
@@ -270,7 +320,7 @@ function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, o
       const w = new Worker(createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' })))
       w.onerror = onFail
       w.postMessage(data)
-      return (message) => w.postMessage(message)
+      return { post: (message) => w.postMessage(message), take: null }
     },
   }
 }
@@ -349,6 +399,7 @@ function create(): SharedKernels | null {
   const wanted = wantedThreads()
   let started = false
   let post: Post | null = null
+  let take: Take | null = null
   let job = 0
   let posted = 0
   let view = new Float32Array(memory.buffer)
@@ -360,7 +411,7 @@ function create(): SharedKernels | null {
       started = true
       const fail = () => Atomics.store(ctl, READY, -1)
       try {
-        post = wanted.start({ module, memory, control }, fail)
+        ;({ post, take } = wanted.start({ module, memory, control }, fail))
       } catch {
         fail()
       }
@@ -527,6 +578,38 @@ function create(): SharedKernels | null {
     return ready === 1 ? 'up' : ready === 0 ? 'starting' : 'failed'
   }
 
+  // Buffers asked of the worker and not received yet (`ahead`), received and not handed out yet (`ready`, all of
+  // one size: the last one asked for).
+  let ahead = 0
+  let taken = 0
+  let ready: ArrayBuffer[] = []
+  const collect = (): void => {
+    if (take === null) return
+    for (let b = take(); b !== undefined; b = take()) {
+      ahead--
+      ready.push(b)
+    }
+  }
+  const fresh = (n: number): Float32Array => {
+    const bytes = n * 4
+    if (bytes < FRESH_MIN_BYTES || threads() < 2 || take === null) return new Float32Array(n)
+    collect()
+    // Buffers of another size (asked for before the size changed) are left to the garbage collector.
+    if (ready.some((b) => b.byteLength !== bytes)) ready = ready.filter((b) => b.byteLength === bytes)
+    const got = ready.pop()
+    if (ahead + ready.length < FRESH_AHEAD) {
+      mail({ fresh: bytes, count: FRESH_AHEAD - ahead - ready.length })
+      ahead = FRESH_AHEAD - ready.length
+    }
+    if (got === undefined) return new Float32Array(n)
+    taken++
+    return new Float32Array(got)
+  }
+  const freshSettled = (): boolean => {
+    collect()
+    return ahead === 0
+  }
+
   return {
     exports,
     memory,
@@ -541,6 +624,9 @@ function create(): SharedKernels | null {
     parallel,
     elementwise,
     newMemory,
+    fresh,
+    freshTaken: () => taken,
+    freshSettled,
   }
 }
 
@@ -560,6 +646,26 @@ export function sharedKernels(): SharedKernels | null {
     shared = null
   }
   return shared
+}
+
+/**
+ * @internal A zero-filled Float32Array of `n` elements that nothing else references, as `new Float32Array(n)`; large
+ * ones come with their pages already faulted in by the worker thread where it can (see {@link SharedKernels.fresh}).
+ */
+export function freshF32(n: number): Float32Array {
+  return n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n) ?? new Float32Array(n)) : new Float32Array(n)
+}
+
+/** @internal Resolves when every buffer asked of the worker for {@link SharedKernels.fresh} has arrived (tests). */
+export async function whenFreshSettled(timeoutMs = 20_000): Promise<boolean> {
+  const k = sharedKernels()
+  if (k === null) return false
+  const t0 = Date.now()
+  while (Date.now() - t0 < timeoutMs) {
+    if (k.freshSettled()) return true
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  return false
 }
 
 /**

@@ -1,0 +1,135 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  type PyTree,
+  type TrainState,
+  adamw,
+  applyGradients,
+  initTrainState,
+  isTensor,
+  tensor,
+  tree,
+} from '../../src/index'
+import { adamwFusedTs } from '../../src/kernels/fused/adamwFusedTs'
+import { wasmAvailable } from '../../src/kernels/wasm/index'
+import {
+  FRESH_AHEAD,
+  FRESH_MIN_BYTES,
+  freshF32,
+  sharedKernels,
+  whenFreshSettled,
+  whenThreadsReady,
+} from '../../src/kernels/wasm/shared'
+import { f32 } from '../_helpers/adamwInputs'
+import { expectTypedArraysEqual } from '../_helpers/assertions'
+
+// The smallest size the worker makes ahead, plus a scalar tail.
+const n = FRESH_MIN_BYTES / 4 + 3
+const taken = () => sharedKernels()?.freshTaken() ?? 0
+/** A state's params, first moment and second moment arrays (the leaves of n elements, in tree order). */
+const arrays = (s: TrainState): Float32Array[] =>
+  tree
+    .leaves([s.params, s.optState as PyTree])
+    .filter(isTensor)
+    .map((x) => x.data as Float32Array)
+    .filter((a) => a.length === n)
+
+describe('fresh arrays made ahead by the worker thread', () => {
+  let two = false
+  beforeAll(async () => {
+    two = await whenThreadsReady()
+  })
+
+  it('small arrays are plain new arrays; nothing is asked of the worker', () => {
+    const before = taken()
+    const a = freshF32(FRESH_MIN_BYTES / 4 - 1)
+    expect(a.length).toBe(FRESH_MIN_BYTES / 4 - 1)
+    expect(taken()).toBe(before)
+  })
+
+  it('large ones: zeroed, ordinary, never handed out twice; from the worker once it has made them', async () => {
+    freshF32(n) // asks the worker for FRESH_AHEAD of them
+    expect(await whenFreshSettled()).toBe(two)
+    const before = taken()
+    const got = Array.from({ length: FRESH_AHEAD + 1 }, () => freshF32(n))
+    expect(taken() - before).toBe(two ? FRESH_AHEAD : 0)
+    const buffers = new Set(got.map((a) => a.buffer))
+    expect(buffers.size).toBe(got.length)
+    for (const a of got) {
+      expect(a.length).toBe(n)
+      expect(a.buffer instanceof SharedArrayBuffer).toBe(false)
+      expect(a.byteOffset).toBe(0)
+      expect(a.buffer.byteLength).toBe(n * 4)
+      // Zero-filled, and writable without touching another.
+      expect(a.every((x) => x === 0)).toBe(true)
+      a[n - 1] = 1
+    }
+    expect(got.filter((a) => a[n - 1] === 1).length).toBe(got.length)
+  })
+
+  it('after a change of size, only arrays of the new size are handed out', async () => {
+    freshF32(n)
+    await whenFreshSettled()
+    const m = n + 4096
+    const before = taken()
+    const first = freshF32(m)
+    expect(first.length).toBe(m)
+    expect(taken()).toBe(before) // the buffers made for n were dropped
+    await whenFreshSettled()
+    expect(freshF32(m).length).toBe(m)
+    expect(taken() - before).toBe(two ? 1 : 0)
+  })
+})
+
+describe.runIf(wasmAvailable())('a pure applyGradients step with leaves over the size made ahead', () => {
+  it('is bit-identical to the kernel, returns ordinary arrays of its own, and never writes the caller’s', async () => {
+    const tx = adamw(1e-3, { weightDecay: 1e-4 })
+    const step = applyGradients(tx)
+    const p0 = f32(n, 1, 2)
+    const s0 = initTrainState({ w: tensor(p0, [n]) }, tx)
+    // Warm the worker's buffers, so that the outputs below come from it where two threads run.
+    freshF32(n)
+    await whenFreshSettled()
+    const before = taken()
+    let [p, m, v] = [p0.slice(), new Float32Array(n), new Float32Array(n)]
+    const states = [s0]
+    for (let t = 1; t <= 2; t++) {
+      const g = f32(n, 10 + t, 0.1)
+      const prev = states[states.length - 1]!
+      const kept = arrays(prev).map((a) => a.slice())
+      const next = step(prev, { w: tensor(g, [n]) })
+      // The caller's state (and the gradient) are unchanged.
+      arrays(prev).forEach((a, i) => expectTypedArraysEqual(a, kept[i]!))
+      expectTypedArraysEqual(g, f32(n, 10 + t, 0.1))
+      const want = { m: new Float32Array(n), v: new Float32Array(n), u: new Float32Array(n), p: new Float32Array(n) }
+      adamwFusedTs(p, g, m, v, { ...scalarsOf(t), wd: 1e-4, applyWd: true, s: -1e-3 }, want)
+      const out = arrays(next)
+      expect(out.length).toBe(3)
+      expectTypedArraysEqual(out[0]!, want.p)
+      expectTypedArraysEqual(out[1]!, want.m)
+      expectTypedArraysEqual(out[2]!, want.v)
+      // Ordinary arrays, each of its own, none of them an input's.
+      const inputs = new Set(states.flatMap((s) => arrays(s).map((a) => a.buffer)))
+      for (const a of out) {
+        expect(a.buffer instanceof SharedArrayBuffer).toBe(false)
+        expect(inputs.has(a.buffer)).toBe(false)
+      }
+      expect(new Set(out.map((a) => a.buffer)).size).toBe(3)
+      ;[p, m, v] = [want.p, want.m, want.v]
+      states.push(next)
+      await whenFreshSettled()
+    }
+    if (two()) expect(taken()).toBeGreaterThan(before)
+  })
+})
+
+const two = () => sharedKernels()?.threads() === 2
+const scalarsOf = (t: number) => ({
+  b1: 0.9,
+  b2: 0.999,
+  bc1: 1 - 0.9 ** t,
+  bc2: 1 - 0.999 ** t,
+  bc1Next: 1 - 0.9 ** (t + 1),
+  eps: 1e-8,
+  epsRoot: 0,
+  nesterov: false,
+})
