@@ -59,11 +59,11 @@ export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
  * fine (nothing is promoted).
  */
 export function checkState(owner: string, state: unknown, spec: StateSpec, updates: PyTree, params?: PyTree): void {
-  const found: Found = { owner, state, spec, trees: [], like: [], pytrees: [] }
+  const found: Found = { owner, state, spec, tree: [], treeLike: [], pytree: [] }
   checkShape(state, spec, [], found)
-  const { trees, like } = found
+  const { tree: trees, treeLike: like } = found
   try {
-    for (const [p, x] of found.pytrees) walkTrees(() => null, [x], [keystr(p, 'state')], VISIT)
+    for (const [p, x] of found.pytree) walkTrees(() => null, [x], [keystr(p, 'state')], VISIT)
     const names = ['updates', ...trees.map(([p]) => keystr(p, 'state'))]
     const all: unknown[] = [updates, ...trees.map(([, s]) => s)]
     if (params !== undefined) {
@@ -180,10 +180,13 @@ interface Found {
   readonly owner: string
   readonly state: unknown
   readonly spec: StateSpec
-  readonly trees: [KeyPath, unknown][]
-  readonly like: [KeyPath, unknown][]
-  readonly pytrees: [KeyPath, unknown][]
+  readonly tree: [KeyPath, unknown][]
+  readonly treeLike: [KeyPath, unknown][]
+  readonly pytree: [KeyPath, unknown][]
 }
+
+/** The specs {@link checkShape} collects for walks against the updates. */
+type SlotSpec = 'tree' | 'treeLike' | 'pytree'
 
 function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): void {
   const fail = (want: string): never => {
@@ -197,47 +200,45 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
         "Is it the state of another optimizer or transform? Pass the state returned by this transform's init or update.",
     )
   }
+  if (typeof spec === 'string') {
+    const check = SCALARS[spec]
+    if (check === undefined) {
+      found[spec as SlotSpec].push([path.slice(), x])
+      return
+    }
+    spec = check
+  }
   if (typeof spec === 'function') {
     const wrong = spec(x)
     if (wrong !== undefined) fail(wrong)
     return
   }
-  if (typeof spec === 'string') {
-    switch (spec) {
-      case 'count':
-        if (!(typeof x === 'number' && Number.isInteger(x) && x >= 0)) fail('a step count (an integer ≥ 0)')
-        return
-      case 'number':
-        if (typeof x !== 'number') fail('a number')
-        return
-      case 'boolean':
-        if (typeof x !== 'boolean') fail('true or false')
-        return
-      case 'tree':
-        found.trees.push([path.slice(), x])
-        return
-      case 'treeLike':
-        found.like.push([path.slice(), x])
-        return
-      case 'pytree':
-        found.pytrees.push([path.slice(), x])
-        return
-      case 'any':
-        return
-    }
-  }
   const wrongKind = (): never => fail(`${describeSpec(spec)} (${found.owner}'s state)`)
   if (Array.isArray(spec)) {
     if (!Array.isArray(x) || x.length !== spec.length) wrongKind()
-    const xs = x as readonly unknown[]
-    spec.forEach((s: StateSpec, i: number) => checkShape(xs[i], s, [...path, i], found))
+    spec.forEach((s: StateSpec, i: number) => checkShape((x as readonly unknown[])[i], s, [...path, i], found))
     return
   }
   const keys = Object.keys(spec)
-  if (typeof x !== 'object' || x === null || Array.isArray(x) || isTensor(x)) wrongKind()
   const obj = x as Record<string, unknown>
-  if (Object.keys(obj).length !== keys.length || keys.some((k) => !Object.hasOwn(obj, k))) wrongKind()
+  if (
+    typeof x !== 'object' ||
+    x === null ||
+    Array.isArray(x) ||
+    isTensor(x) ||
+    Object.keys(obj).length !== keys.length ||
+    keys.some((k) => !Object.hasOwn(obj, k))
+  )
+    wrongKind()
   for (const k of keys) checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, k], found)
+}
+
+/** The specs checked on the spot: what the value should be, or undefined when it is fine. */
+const SCALARS: { readonly [spec: string]: StateCheckFn | undefined } = {
+  count: (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? undefined : 'a step count (an integer ≥ 0)'),
+  number: (x) => (typeof x === 'number' ? undefined : 'a number'),
+  boolean: (x) => (typeof x === 'boolean' ? undefined : 'true or false'),
+  any: () => undefined,
 }
 
 const VISIT = { build: false, booleans: false } as const

@@ -85,7 +85,11 @@ export function trace(
   const spec: StateSpec = { trace: momentSpec(dtype) }
   return attachNotes(
     {
-      init: (params) => (checkParams('trace.init', params), { trace: inDtype(tree.zerosLike(params), dtype) }),
+      // Zeros of each param's shape and dtype (mapElementwise, which scaleTree already brings, rather than zerosLike).
+      init: (params) => (
+        checkParams('trace.init', params),
+        { trace: inDtype(tree.mapElementwise(zero, params), dtype) }
+      ),
       update: (updates, state, params) => {
         checkState('trace', state, spec, updates, params)
         // g + d·t, named as the state it reads (also for Nesterov's second pass, over the new trace).
@@ -99,6 +103,8 @@ export function trace(
     [['trace', d, name]],
   )
 }
+
+const zero = (): number => 0
 
 // injectHyperparams names the positional number as optax does (not 'learningRate').
 withHyperparamDefaults(trace, 1, {}, ['decay'])

@@ -1,5 +1,5 @@
 import { adamwFusedTs } from '../fused/adamwFusedTs'
-import { addSquareLanes, finishSquareLanes } from '../sumSquares'
+import { finishSquareLanes } from '../sumSquares'
 import { KERNELS_WASM_BASE64 } from './kernelsWasm'
 import { type MatmulOptions, matmulSimd } from './matmul'
 import { type KernelExports, PAGE, type WasmApi, decode, wasmApi } from './module'
@@ -123,8 +123,9 @@ export interface AdamwOut {
  * Reads p, g, m, v (copied into the module's memory, never written) and writes m′, v′, u (and p′ = p + u when
  * `out.p` is given) into `out`; with `storeU` false, u is not written (but for the scalar tail: its last n mod 4
  * elements). With `squares` (and `out.p`), also sets `squares` to [Σu², Σp′²], summed from each chunk while it is
- * still in cache (in the lanes of {@link sumSquares32}: the same bits as `sumSquares32(u)`, `sumSquares32(p′)`),
- * so the step's norms cost no second pass over memory and u need not be copied out.
+ * still in wasm memory and cache, by the SIMD `sumSquareLanes` (the float64 lanes of {@link sumSquares32}: the same
+ * bits as `sumSquares32(u)`, `sumSquares32(p′)`), so the step's norms cost no second pass over memory and u need not
+ * be copied out.
  */
 export function adamwWasm(
   p: Float32Array,
@@ -145,11 +146,14 @@ export function adamwWasm(
   // memory stays small and the kernel reads what the copy-in just brought into cache.
   const chunk = Math.min(CHUNK, n4)
   const withP = out.p !== undefined
-  const sq = squares !== undefined && withP ? { u: new Float64Array(8), p: new Float64Array(8) } : null
+  const sq = squares !== undefined && withP
   // The last n mod 8 values of u and p′ (summed in order after the lanes): from the last chunk, then the scalar tail.
   const tailU: number[] = []
   const tailP: number[] = []
-  const f = heap(k, 8 * chunk * 4)
+  // Past the 8 chunk slots: the 8 + 8 float64 lanes of Σu² and Σp′² (zeroed here).
+  const f = heap(k, 8 * chunk * 4 + (sq ? 128 : 0))
+  const lanesAt = BASE + 8 * chunk * 4
+  if (sq) f.fill(0, lanesAt / 4, lanesAt / 4 + 32)
   const base = BASE / 4
   const slot = (i: number) => base + i * chunk
   const at = (i: number) => BASE + i * chunk * 4
@@ -160,30 +164,31 @@ export function adamwWasm(
     f.set(g.subarray(lo, hi), slot(1))
     f.set(m.subarray(lo, hi), slot(2))
     f.set(v.subarray(lo, hi), slot(3))
-    const uAt = storeU || sq !== null ? at(6) : 0
+    const uAt = storeU || sq ? at(6) : 0
     adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), uAt, withP ? at(7) : 0, len, c)
     out.m.set(f.subarray(slot(4), slot(4) + len), lo)
     out.v.set(f.subarray(slot(5), slot(5) + len), lo)
     if (storeU) out.u.set(f.subarray(slot(6), slot(6) + len), lo)
     if (out.p !== undefined) out.p.set(f.subarray(slot(7), slot(7) + len), lo)
-    if (sq !== null) {
+    if (sq) {
       // lo is a multiple of 8 (chunk is CHUNK, or the whole n4 in one chunk), so lane k gets the elements ≡ k mod 8.
       const blocks = Math.max(0, Math.min(hi, n8) - lo)
-      addSquareLanes(f, slot(6), slot(6) + blocks, sq.u)
-      addSquareLanes(f, slot(7), slot(7) + blocks, sq.p)
+      k.sumSquareLanes(at(6), blocks, lanesAt)
+      k.sumSquareLanes(at(7), blocks, lanesAt + 64)
       for (let i = slot(6) + blocks; i < slot(6) + len; i++) tailU.push(f[i]!)
       for (let i = slot(7) + blocks; i < slot(7) + len; i++) tailP.push(f[i]!)
     }
   }
   // Scalar tail: the same arithmetic as the SIMD loop.
   if (n4 < n) adamwFusedTs(p, g, m, v, c, out, n4, n)
-  if (squares !== undefined && sq !== null && out.p !== undefined) {
+  if (squares !== undefined && sq && out.p !== undefined) {
+    const lanes = new Float64Array(k.memory.buffer, lanesAt, 16)
     for (let i = Math.max(n4, n8); i < n; i++) {
       tailU.push(out.u[i]!)
       tailP.push(out.p[i]!)
     }
-    squares[0] = finishSquareLanes(sq.u, tailU, 0, tailU.length)
-    squares[1] = finishSquareLanes(sq.p, tailP, 0, tailP.length)
+    squares[0] = finishSquareLanes(lanes.subarray(0, 8), tailU, 0, tailU.length)
+    squares[1] = finishSquareLanes(lanes.subarray(8, 16), tailP, 0, tailP.length)
   }
 }
 
