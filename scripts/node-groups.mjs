@@ -15,16 +15,44 @@ export const GROUPS_DIR = join(root, '.cache', 'node-groups')
  * The group of each module, by path under src/ (the first prefix that matches). Classes are always `core`: a class
  * cannot be stood in for (`instanceof`, `new`, `extends`), so each lives in a small module (its error class apart from
  * the function that throws it, as src/grad/gradCheckError.ts). The optimizers that differentiate (L-BFGS and the
- * line searches) go with the autodiff they load anyway.
+ * line searches) go with the autodiff they load anyway; the backend switch (kernels/dispatch.ts) with the wasm
+ * kernels it loads, which the first optimizer step or tensor operation loads anyway. `common` holds the optimizers
+ * most programs start with, the transforms they are made of, and the schedules (~60 KB beyond core): `adam(1e-3)`
+ * loads it, not the ~250 KB of every optimizer and transform.
  */
 const GROUP_OF_MODULE = [
+  ['core/powerIteration.ts', 'linalg'],
+  ['core/matrixInversePthRoot.ts', 'linalg'],
+  ['core/nnls.ts', 'linalg'],
+  ['core/hungarianAlgorithm.ts', 'linalg'],
   ['core/', 'core'],
-  ['kernels/', 'core'],
+  ['kernels/', 'kernels'],
   ['transforms/scaleByZoomLinesearch.ts', 'grad'],
   ['transforms/scaleByBacktrackingLinesearch.ts', 'grad'],
   ['transforms/valueAndGradFromState.ts', 'grad'],
   ['optimizers/lbfgs.ts', 'grad'],
-  ['schedules/', 'optim'],
+  ...[
+    'optimizers/sgd.ts',
+    'optimizers/adam.ts',
+    'optimizers/adamw.ts',
+    'optimizers/rmsprop.ts',
+    'optimizers/adagrad.ts',
+    'optimizers/lion.ts',
+    'transforms/addDecayedWeights.ts',
+    'transforms/clip.ts',
+    'transforms/clipByGlobalNorm.ts',
+    'transforms/masked.ts',
+    'transforms/scale.ts',
+    'transforms/scaleByAdam.ts',
+    'transforms/scaleByLearningRate.ts',
+    'transforms/scaleByLion.ts',
+    'transforms/scaleByRms.ts',
+    'transforms/scaleByRss.ts',
+    'transforms/scaleBySchedule.ts',
+    'transforms/scaleByStddev.ts',
+    'transforms/trace.ts',
+    'schedules/',
+  ].map((prefix) => [prefix, 'common']),
   ['transforms/', 'optim'],
   ['optimizers/', 'optim'],
   ['grad/losses/', 'losses'],

@@ -47,19 +47,21 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
     {
       init: (params) => {
         checkParams('chain.init', params)
-        const states = txs.map((tx) => tx.init(params))
-        states.forEach((s, i) => (shapes[i] = slotShape(s)))
-        return states as unknown as S
+        return txs.map((tx, i) => {
+          const s: unknown = tx.init(params)
+          shapes[i] = slotShape(s)
+          return s
+        }) as unknown as S
       },
       update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => {
         const states = state as unknown as readonly unknown[]
         if (!Array.isArray(states) || states.length !== txs.length) {
           const p = params ?? updates
           const want = txs.map((_, i) => shapes[i] ?? expectedShape(i, p) ?? '?')
-          throw new StructureError(
-            `chain: expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${describeState(states)}. ` +
-              ANOTHER_STATE,
-          )
+          const got = Array.isArray(states)
+            ? `a ${states.length}-slot state [${states.map(slotShape).join(', ')}]`
+            : slotShape(states)
+          anotherState(`expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${got}`)
         }
         for (let i = 0; i < txs.length; i++) {
           const got = slotShape(states[i])
@@ -69,9 +71,8 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
             shapes[i] = want
             continue
           }
-          throw new StructureError(
-            `chain: slot ${i} of the state should be ${want} (the state of part ${i + 1} of ${txs.length}); got ${got}. ` +
-              ANOTHER_STATE,
+          anotherState(
+            `slot ${i} of the state should be ${want} (the state of part ${i + 1} of ${txs.length}); got ${got}`,
           )
         }
         let u = updates
@@ -87,10 +88,11 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
   )
 }
 
-const ANOTHER_STATE = "Is it the state of another optimizer? Pass the state returned by this chain's init or update."
-
-const describeState = (s: unknown): string =>
-  Array.isArray(s) ? `a ${s.length}-slot state [${s.map(slotShape).join(', ')}]` : slotShape(s)
+function anotherState(what: string): never {
+  throw new StructureError(
+    `chain: ${what}. Is it the state of another optimizer? Pass the state returned by this chain's init or update.`,
+  )
+}
 
 /**
  * {@link chain} with named parts: the state is a record `{ name: state }` instead of a tuple.

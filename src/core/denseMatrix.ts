@@ -7,6 +7,19 @@ import type { Tensor } from './tensor'
 
 export type Mat = Float64Array
 
+/** A dense row-major matrix in float64 with its shape (the working precision of the matrix algorithms). */
+export interface Matrix {
+  readonly rows: number
+  readonly cols: number
+  readonly data: Float64Array
+}
+
+export function transposeMatrix(a: Matrix): Matrix {
+  const out = new Float64Array(a.rows * a.cols)
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j * a.rows + i] = a.data[i * a.cols + j]!
+  return { rows: a.cols, cols: a.rows, data: out }
+}
+
 /** The n×n matrix of a square rank-2 tensor, as float64. */
 export function squareOf(owner: string, a: Tensor): { m: Mat; n: number } {
   if (a.shape.length !== 2 || a.shape[0] !== a.shape[1]) {

@@ -1,4 +1,4 @@
-import type { GradientTransformation } from './types'
+import type { GradientTransformation, ScalarOrSchedule } from './types'
 
 /**
  * @internal What a transform is, for the train layer's fused step (src/train/fusedStep.ts): immutable facts that the
@@ -7,7 +7,8 @@ import type { GradientTransformation } from './types'
  * - `chain`: its parts, in order.
  * - `adamMoments`: scaleByAdam's hyperparameters (its update is the fused kernel with s = 1 and no decay).
  * - `decayedWeights`: addDecayedWeights without a mask (u + λ·θ; λ read by probing the transform itself).
- * - `scale`: scale, scaleBySchedule, hence scaleByLearningRate (s·u; s read by probing the transform itself).
+ * - `scale`: scale, scaleBySchedule, hence scaleByLearningRate (s·u; s read by probing the transform itself), with
+ *   scaleByLearningRate's `learningRate` (α, not the signed factor), which learningRatesIn reads at the state's count.
  */
 export type Fusible =
   | { readonly kind: 'chain'; readonly parts: readonly GradientTransformation<unknown>[] }
@@ -20,7 +21,7 @@ export type Fusible =
       readonly nesterov: boolean
     }
   | { readonly kind: 'decayedWeights'; readonly literalZero: boolean }
-  | { readonly kind: 'scale' }
+  | { readonly kind: 'scale'; readonly learningRate?: ScalarOrSchedule }
 
 const FUSIBLE = Symbol('descent.fusible')
 

@@ -17,29 +17,33 @@ export interface HyperparamDefaults {
 
 const KEY: unique symbol = Symbol.for('descent.hyperparamDefaults')
 
-/**
- * @internal Declares `factory`'s numeric defaults (once, where it is defined). Only hyperparameters that can change
- * between steps belong here: sizes that fix the state's shape (a memory size, a factoring threshold) stay out.
- */
-export function withHyperparamDefaults<F extends (...args: never[]) => unknown>(
-  factory: F,
+type Declaration = readonly [
   optionsIndex: number,
   values: { readonly [name: string]: number },
   positionalNames?: readonly (string | undefined)[],
   positionalValues?: readonly (number | undefined)[],
-): F {
-  const declared: HyperparamDefaults = Object.freeze({
+]
+
+/**
+ * @internal Declares `factory`'s numeric defaults (once, where it is defined). Only hyperparameters that can change
+ * between steps belong here: sizes that fix the state's shape (a memory size, a factoring threshold) stay out. The
+ * arguments are stored as given and read into a {@link HyperparamDefaults} by {@link hyperparamDefaultsOf}, so that an
+ * app that never calls injectHyperparams carries only this.
+ */
+export const withHyperparamDefaults = <F extends (...args: never[]) => unknown>(
+  factory: F,
+  ...declaration: Declaration
+): F => Object.defineProperty(factory, KEY, { value: declaration }) // not enumerable, writable or configurable
+
+/** @internal The defaults declared for `factory` (an empty record at index 0 when none were). */
+export function hyperparamDefaultsOf(factory: unknown): HyperparamDefaults {
+  const declared = typeof factory === 'function' ? (factory as { [KEY]?: Declaration })[KEY] : undefined
+  if (declared === undefined) return { optionsIndex: 0, values: {} }
+  const [optionsIndex, values, positionalNames, positionalValues] = declared
+  return Object.freeze({
     optionsIndex,
     values: Object.freeze({ ...values }),
     ...(positionalNames === undefined ? {} : { positionalNames: Object.freeze([...positionalNames]) }),
     ...(positionalValues === undefined ? {} : { positionalValues: Object.freeze([...positionalValues]) }),
   })
-  Object.defineProperty(factory, KEY, { value: declared }) // not enumerable, writable or configurable
-  return factory
-}
-
-/** @internal The defaults declared for `factory` (an empty record at index 0 when none were). */
-export function hyperparamDefaultsOf(factory: unknown): HyperparamDefaults {
-  const declared = typeof factory === 'function' ? (factory as { [KEY]?: HyperparamDefaults })[KEY] : undefined
-  return declared ?? { optionsIndex: 0, values: {} }
 }

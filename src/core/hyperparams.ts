@@ -1,4 +1,5 @@
 import type { Diagnosis, DiagnosisCode } from './diagnosis'
+import type { NoteRecord } from './hyperparamNotes'
 import { HyperparameterError } from './errors'
 import { fusibleOf } from './fusion'
 import type { ScalarOrSchedule, Schedule } from './types'
@@ -22,15 +23,15 @@ export function withCode<E extends Error>(e: E, code: DiagnosisCode): E {
  * Returns the value so that it can be used inline.
  */
 export function checkInRange(owner: string, name: string, value: unknown, interval: string, fix?: string): number {
-  const m = /^([[(])\s*(-?[\d.e+-]+|-?Infinity)\s*,\s*(-?[\d.e+-]+|-?Infinity)\s*([\])])$/.exec(interval)
-  if (m === null) throw new Error(`internal: bad interval ${interval}`)
-  const lo = Number(m[2])
-  const hi = Number(m[3])
+  const comma = interval.indexOf(',')
+  const lo = Number(interval.slice(1, comma))
+  const hi = Number(interval.slice(comma + 1, -1))
+  if (!(lo <= hi)) throw new Error(`internal: bad interval ${interval}`)
+  // NaN fails both comparisons.
   const ok =
     typeof value === 'number' &&
-    !Number.isNaN(value) &&
-    (m[1] === '[' ? value >= lo : value > lo) &&
-    (m[4] === ']' ? value <= hi : value < hi)
+    (interval[0] === '[' ? value >= lo : value > lo) &&
+    (interval.endsWith(']') ? value <= hi : value < hi)
   if (!ok) {
     const why = fix === undefined ? '' : `. ${fix}`
     throw hyperparameterError(`${owner} ${name} must be in ${interval}; got ${describe(value)}${why}`)
@@ -111,72 +112,40 @@ export interface HyperparameterNote {
   readonly about: readonly string[]
 }
 
-/** @internal A `suspiciousHyperparameter` warning about the hyperparameters `about`. */
-export const suspicious = (about: readonly string[], message: string, fix: string): HyperparameterNote =>
-  Object.freeze({
-    diagnosis: Object.freeze({ code: 'suspiciousHyperparameter' as const, severity: 'warning' as const, message, fix }),
-    about: Object.freeze([...about]),
-  })
+/**
+ * @internal What a factory attaches about a suspicious hyperparameter: a finished {@link HyperparameterNote}
+ * (injectHyperparams passes on its inner transform's) or a {@link NoteRecord}, the facts its rule in
+ * hyperparamNotes.ts judges when a reader asks. The texts live with that rule, so an app that never reads the
+ * warnings does not carry them.
+ */
+export type NoteSpec = HyperparameterNote | NoteRecord
 
 const NOTES = Symbol('descent.hyperparameterNotes')
 
 /**
  * @internal Attaches `notes` to `tx` as an immutable, non-enumerable property and returns `tx` (the same mechanism as
  * fusion.ts's markFusible): construction stays pure, and the train layer reads them with hyperparameterDiagnoses. Notes
- * already attached are kept. With no notes, `tx` is returned untouched.
+ * already attached are kept.
  */
-export function attachNotes<T extends object>(tx: T, notes: readonly (HyperparameterNote | undefined)[]): T {
-  const fresh = notes.filter((n): n is HyperparameterNote => n !== undefined)
-  if (fresh.length === 0) return tx
-  const all = Object.freeze([...ownNotes(tx), ...fresh])
-  Object.defineProperty(tx, NOTES, { value: all, configurable: true }) // not enumerable
-  return tx
-}
+export const attachNotes = <T extends object>(tx: T, notes: readonly (NoteSpec | undefined)[]): T =>
+  Object.defineProperty(tx, NOTES, {
+    value: Object.freeze([...((tx as Noted)[NOTES] ?? []), ...notes]),
+    configurable: true,
+  })
 
-const ownNotes = (tx: unknown): readonly HyperparameterNote[] =>
-  typeof tx === 'object' && tx !== null ? ((tx as { [NOTES]?: readonly HyperparameterNote[] })[NOTES] ?? []) : []
+type Noted = { readonly [NOTES]?: readonly (NoteSpec | undefined)[] }
 
-/** @internal The notes of `tx` and, for a chain, of its parts (which chain() records as fusion facts), in order. */
-export function notesOf(tx: unknown): readonly HyperparameterNote[] {
+const ownNotes = (tx: unknown): readonly (NoteSpec | undefined)[] =>
+  typeof tx === 'object' && tx !== null ? ((tx as Noted)[NOTES] ?? []) : []
+
+/** @internal The notes attached to `tx` and, for a chain, to its parts (which chain() records as fusion facts), in order. */
+export function rawNotesOf(tx: unknown): readonly (NoteSpec | undefined)[] {
   const facts = typeof tx === 'object' && tx !== null ? fusibleOf(tx) : undefined
-  return [...ownNotes(tx), ...(facts?.kind === 'chain' ? facts.parts.flatMap(notesOf) : [])]
+  return [...ownNotes(tx), ...(facts?.kind === 'chain' ? facts.parts.flatMap(rawNotesOf) : [])]
 }
 
 /** @internal Copies the notes of the transforms `inners` wraps (and of their parts) onto the wrapper `tx`. */
 export const inheritNotes = <T extends object>(tx: T, inners: readonly unknown[]): T =>
-  attachNotes(tx, inners.flatMap(notesOf))
-
-/**
- * @internal The eps = 0 warning of the Adam/RMS family: with eps = 0 and every guard (epsRoot, an initial accumulator)
- * 0, a coordinate whose gradients were all 0 gets v = 0 and 0/0 = NaN updates.
- */
-export function zeroEpsNote(
-  owner: string,
-  eps: number,
-  guards: { readonly [name: string]: number } = { epsRoot: 0 },
-  epsName = 'eps',
-): HyperparameterNote | undefined {
-  if (eps !== 0 || Object.values(guards).some((g) => g !== 0)) return undefined
-  const names = Object.keys(guards)
-  const also = names.length === 0 ? '' : ` (with ${names.map((n) => `${n} = 0`).join(', ')})`
-  return suspicious(
-    [epsName, ...names],
-    `${owner} options.${epsName} = 0${also}: a coordinate whose gradients have all been 0 so far (a dead unit, an ` +
-      `unused embedding row, a param the loss ignores) gets a 0/0 = NaN update`,
-    `keep the default ${epsName} (any value > 0, e.g. 1e-8, avoids it); use ${epsName} = 0 only where every ` +
-      `coordinate has a nonzero gradient`,
-  )
-}
-
-/** @internal The b2 < b1 warning of the Adam family: the second moment forgets faster than the first. */
-export const swappedBetasNote = (owner: string, b1: number, b2: number): HyperparameterNote | undefined =>
-  b2 < b1
-    ? suspicious(
-        ['b1', 'b2'],
-        `${owner} options.b2 = ${b2} < options.b1 = ${b1}: the second-moment average forgets faster than the first, ` +
-          `so m̂/√v̂ is not bounded by ~1 and steps can be much larger than the learning rate (were b1 and b2 swapped?)`,
-        `use b1 < b2, e.g. the defaults b1 = 0.9, b2 = 0.999 (b2 is the decay of the squared gradients)`,
-      )
-    : undefined
+  attachNotes(tx, inners.flatMap(rawNotesOf))
 
 const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v))

@@ -59,44 +59,39 @@ export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
  * fine (nothing is promoted).
  */
 export function checkState(owner: string, state: unknown, spec: StateSpec, updates: PyTree, params?: PyTree): void {
-  const found: Found = { owner, state, spec, trees: [], like: [], pytrees: [] }
+  const found: Found = { owner, state, spec, tree: [], treeLike: [], pytree: [] }
   checkShape(state, spec, [], found)
-  const { trees, like } = found
+  const { tree, treeLike, pytree } = found
+  const names = (slots: readonly Slot[]) => slots.map(([p]) => keystr(p, 'state'))
+  const values = (slots: readonly Slot[]) => slots.map(([, s]) => s)
   try {
-    for (const [p, x] of found.pytrees) walkTrees(() => null, [x], [keystr(p, 'state')], VISIT)
-    const names = ['updates', ...trees.map(([p]) => keystr(p, 'state'))]
-    const all: unknown[] = [updates, ...trees.map(([, s]) => s)]
+    for (const slot of pytree) walkTrees(NONE, values([slot]), names([slot]), VISIT)
+    const allNames = ['updates', ...names(tree)]
+    const all = [updates, ...values(tree)]
     if (params !== undefined) {
-      names.push('params')
+      allNames.push('params')
       all.push(params)
     }
     if (all.length > 1) {
-      const stateEnd = trees.length + 1
+      const stateEnd = tree.length + 1
       walkTrees(
         (path, leaves) => {
-          checkLeaves(leaves, path, names)
+          checkLeaves(leaves, path, allNames)
           const u = leaves[0]
           if (isTensor(u) && u.dtype === 'float64') {
             for (let i = 1; i < stateEnd; i++) {
               const s = leaves[i]
-              if (isTensor(s) && s.dtype === 'float32') dtypeError(path, names[i]!)
+              if (isTensor(s) && s.dtype === 'float32') dtypeError(path, allNames[i]!)
             }
           }
           return null
         },
         all,
-        names,
+        allNames,
         VISIT,
       )
     }
-    if (like.length > 0) {
-      walkTrees(
-        () => null,
-        [updates, ...like.map(([, s]) => s)],
-        ['updates', ...like.map(([p]) => keystr(p, 'state'))],
-        VISIT,
-      )
-    }
+    if (treeLike.length > 0) walkTrees(NONE, [updates, ...values(treeLike)], ['updates', ...names(treeLike)], VISIT)
   } catch (e) {
     throw rethrow(
       owner,
@@ -180,10 +175,18 @@ interface Found {
   readonly owner: string
   readonly state: unknown
   readonly spec: StateSpec
-  readonly trees: [KeyPath, unknown][]
-  readonly like: [KeyPath, unknown][]
-  readonly pytrees: [KeyPath, unknown][]
+  readonly tree: Slot[]
+  readonly treeLike: Slot[]
+  readonly pytree: Slot[]
 }
+
+/** A state slot to walk: where it is in the state, and its value. */
+type Slot = readonly [KeyPath, unknown]
+
+const NONE = (): null => null
+
+/** The specs {@link checkShape} collects for walks against the updates. */
+type SlotSpec = 'tree' | 'treeLike' | 'pytree'
 
 function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): void {
   const fail = (want: string): never => {
@@ -197,47 +200,45 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
         "Is it the state of another optimizer or transform? Pass the state returned by this transform's init or update.",
     )
   }
+  if (typeof spec === 'string') {
+    const check = SCALARS[spec]
+    if (check === undefined) {
+      found[spec as SlotSpec].push([path.slice(), x])
+      return
+    }
+    spec = check
+  }
   if (typeof spec === 'function') {
     const wrong = spec(x)
     if (wrong !== undefined) fail(wrong)
     return
   }
-  if (typeof spec === 'string') {
-    switch (spec) {
-      case 'count':
-        if (!(typeof x === 'number' && Number.isInteger(x) && x >= 0)) fail('a step count (an integer ≥ 0)')
-        return
-      case 'number':
-        if (typeof x !== 'number') fail('a number')
-        return
-      case 'boolean':
-        if (typeof x !== 'boolean') fail('true or false')
-        return
-      case 'tree':
-        found.trees.push([path.slice(), x])
-        return
-      case 'treeLike':
-        found.like.push([path.slice(), x])
-        return
-      case 'pytree':
-        found.pytrees.push([path.slice(), x])
-        return
-      case 'any':
-        return
-    }
-  }
   const wrongKind = (): never => fail(`${describeSpec(spec)} (${found.owner}'s state)`)
   if (Array.isArray(spec)) {
     if (!Array.isArray(x) || x.length !== spec.length) wrongKind()
-    const xs = x as readonly unknown[]
-    spec.forEach((s: StateSpec, i: number) => checkShape(xs[i], s, [...path, i], found))
+    spec.forEach((s: StateSpec, i: number) => checkShape((x as readonly unknown[])[i], s, [...path, i], found))
     return
   }
   const keys = Object.keys(spec)
-  if (typeof x !== 'object' || x === null || Array.isArray(x) || isTensor(x)) wrongKind()
   const obj = x as Record<string, unknown>
-  if (Object.keys(obj).length !== keys.length || keys.some((k) => !Object.hasOwn(obj, k))) wrongKind()
+  if (
+    typeof x !== 'object' ||
+    x === null ||
+    Array.isArray(x) ||
+    isTensor(x) ||
+    Object.keys(obj).length !== keys.length ||
+    keys.some((k) => !Object.hasOwn(obj, k))
+  )
+    wrongKind()
   for (const k of keys) checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, k], found)
+}
+
+/** The specs checked on the spot: what the value should be, or undefined when it is fine. */
+const SCALARS: { readonly [spec: string]: StateCheckFn | undefined } = {
+  count: (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? undefined : 'a step count (an integer ≥ 0)'),
+  number: (x) => (typeof x === 'number' ? undefined : 'a number'),
+  boolean: (x) => (typeof x === 'boolean' ? undefined : 'true or false'),
+  any: () => undefined,
 }
 
 const VISIT = { build: false, booleans: false } as const

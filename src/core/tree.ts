@@ -153,12 +153,12 @@ export function structure(tree: PyTree | MaskTree): TreeDef {
   return walkTrees(() => LEAF_DEF, [tree], ['tree'], STRUCTURE) as TreeDef
 }
 
-const LEAF_DEF: TreeDef = Object.freeze({ kind: 'leaf' })
+const LEAF_DEF: TreeDef = /* @__PURE__ */ Object.freeze({ kind: 'leaf' })
 const STRUCTURE = {
   build: true,
   booleans: true,
   nodes: {
-    null: Object.freeze({ kind: 'null' }),
+    null: /* @__PURE__ */ Object.freeze({ kind: 'null' }),
     array: (children: unknown[]): TreeDef => ({ kind: 'array', children: children as TreeDef[] }),
     object: (keys: readonly string[], children: unknown[]): TreeDef => ({
       kind: 'object',

@@ -112,7 +112,10 @@ function mismatch(
 export const defaultNames = (n: number): string[] =>
   Array.from({ length: n }, (_, i) => (i === 0 ? 'tree' : `tree#${i + 1}`))
 
-/** One array or object node being visited: the nodes of every tree at its path and the output built so far. */
+/**
+ * One array or object node being visited: the nodes of every tree at its path, the child being visited (-1 before the
+ * first) and the output built so far.
+ */
 interface Frame {
   readonly nodes: readonly unknown[]
   readonly keys: readonly string[] | null
@@ -177,10 +180,7 @@ export function walkTrees(
   options: WalkOptions,
 ): unknown {
   const n = trees.length
-  const { build, booleans } = options
-  const quiet = options.quiet === true
-  const prefix = options.prefix === true
-  const hooks = options.nodes
+  const { build, booleans, quiet, prefix, nodes: hooks } = options
   const name0 = names[0]!
   const path: (string | number)[] = []
   const stack: Frame[] = []
@@ -211,13 +211,14 @@ export function walkTrees(
         mismatch(path, names, t, [kind, x], [kindY, y])
       }
     }
+    let top = stack[stack.length - 1]
     let value: unknown
-    if (kind === 'leaf') value = f(path, nodes)
-    else if (kind === 'null') value = hooks === undefined ? null : hooks.null
-    else {
-      // A container: check it is not its own ancestor, then descend into it.
-      const depth = stack.length
-      if (ancestors === null && depth > SCAN_DEPTH) ancestors = new Set(stack.map((fr) => fr.nodes[0]))
+    if (kind === 'leaf' || kind === 'null') {
+      value = kind === 'leaf' ? f(path, nodes) : hooks === undefined ? null : hooks.null
+      if (top === undefined) return value
+    } else {
+      // A container: check it is not its own ancestor, then open it (i = -1: no child visited yet).
+      if (ancestors === null && stack.length > SCAN_DEPTH) ancestors = new Set(stack.map((fr) => fr.nodes[0]))
       if (ancestors !== null ? ancestors.has(x) : stack.some((fr) => fr.nodes[0] === x)) {
         cycleError(
           path,
@@ -229,41 +230,36 @@ export function walkTrees(
       const keys = kind === 'object' ? sortedKeys(x as object) : null
       const len = keys === null ? (x as unknown[]).length : keys.length
       const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
-      stack.push({ nodes, keys, len, i: 0, out })
-      value = undefined
+      top = { nodes, keys, len, i: -1, out }
+      stack.push(top)
     }
-    // Store the value in its parent and move on to the next position, closing every finished container.
-    let top = stack[stack.length - 1]
-    if (kind === 'leaf' || kind === 'null') {
-      if (top === undefined) return value
-      if (top.out !== null) store(top, value, hooks !== undefined)
-      path.pop()
-      top.i++
-    }
-    while (top !== undefined && top.i === top.len) {
+    // Store the value of child i in its parent and move on to the next position, closing every finished container.
+    for (;;) {
+      if (top.i >= 0) {
+        if (top.out !== null) store(top, value, hooks !== undefined)
+        path.pop()
+      }
+      if (++top.i < top.len) break
       stack.pop()
       ancestors?.delete(top.nodes[0])
-      const done =
+      value =
         hooks === undefined || top.out === null
           ? top.out
           : top.keys === null
             ? hooks.array(top.out as unknown[])
             : hooks.object(top.keys, top.out as unknown[])
-      top = stack[stack.length - 1]
-      if (top === undefined) return build ? done : null
-      if (top.out !== null) store(top, done, hooks !== undefined)
-      path.pop()
-      top.i++
+      const parent = stack[stack.length - 1]
+      if (parent === undefined) return build ? value : null
+      top = parent
     }
-    // top.i < top.len: descend into the next child.
-    const frame = top!
-    const key = frame.keys === null ? frame.i : frame.keys[frame.i]!
+    // Descend into child top.i.
+    const key = top.keys === null ? top.i : top.keys[top.i]!
     path.push(key)
     const next = new Array<unknown>(n)
     for (let t = 0; t < n; t++) {
-      const node = frame.nodes[t] as Record<string | number, unknown>
+      const node = top.nodes[t] as Record<string | number, unknown>
       const c = node[key]
-      if (c === undefined && frame.keys === null && !(key in node)) holeError(path, names[t]!)
+      if (c === undefined && top.keys === null && !(key in node)) holeError(path, names[t]!)
       next[t] = c
     }
     nodes = next

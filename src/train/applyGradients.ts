@@ -31,7 +31,7 @@ export type StateUpdate = (
   state: TrainState,
   grads: PyTree,
   extra: ExtraArgs,
-) => readonly [next: TrainState, updates: PyTree]
+) => readonly [next: TrainState, updates: PyTree | null, squares: readonly [number, number] | null]
 
 /**
  * @internal The step shared by applyGradients and trainStep. A stepper owns the scratch buffers its fused kernel
@@ -39,7 +39,7 @@ export type StateUpdate = (
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function stateUpdate(owner: string, optimizer: GradientTransformation<any>, donate: boolean): StateUpdate {
-  return stepper(owner, optimizer, donate, true) as StateUpdate
+  return stepper(owner, optimizer, donate, true)
 }
 
 /**
@@ -52,17 +52,21 @@ function stepper(
   optimizer: GradientTransformation<any>,
   donate: boolean,
   wantUpdates: boolean,
-): (state: TrainState, grads: PyTree, extra: ExtraArgs) => readonly [next: TrainState, updates: PyTree | null] {
+): StateUpdate {
   const fused = planFusedUpdate(optimizer)
-  const own: Ownership = { donate, scratch: [], arena: { current: null }, updates: wantUpdates }
+  // A caller that wants the updates (trainStep) reads them only for ‖u‖ and ‖θ′‖: a step that sums those itself
+  // returns them instead.
+  const own: Ownership = { donate, scratch: [], arena: { current: null }, updates: wantUpdates, norms: wantUpdates }
   return (state, grads, extra) => {
     if (donate) checkNotDonated(state, owner)
     const r = fused?.(grads, state.optState, state.params, extra, own) ?? null
     let updates: PyTree | null
     let optState: unknown
     let params: PyTree
+    let squares: readonly [number, number] | null = null
     if (r !== null && r[2] !== null) {
       ;[updates, optState, params] = r as [PyTree | null, unknown, PyTree]
+      squares = r[3] ?? null
     } else {
       const [u, s] = (r ?? optimizer.update(grads, state.optState, state.params, extra)) as [PyTree, unknown]
       ;[updates, optState] = [u, s]
@@ -71,7 +75,7 @@ function stepper(
         : applyUpdates(state.params, u)
     }
     if (donate) markDonated(state)
-    return [{ params, optState, step: state.step + 1 }, updates]
+    return [{ params, optState, step: state.step + 1 }, updates, squares]
   }
 }
 

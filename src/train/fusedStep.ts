@@ -25,13 +25,24 @@ export interface Ownership {
   readonly arena?: ArenaSlot
   /** False when the caller never reads the updates (applyGradients): a step may then skip storing them. */
   readonly updates?: boolean
+  /**
+   * The caller wants ‖u‖² and ‖θ′‖² (trainStep's updateNorm and paramNorm): a step that can sum them in its own pass
+   * returns them (and then may skip storing the updates, which the caller reads only for these norms).
+   */
+  readonly norms?: boolean
 }
 
 /**
- * @internal The updates (null when the step skipped them, see {@link Ownership.updates}), the next optimizer state,
- * and θ + u when the step computed it (else the caller adds; the updates are then never null).
+ * @internal The updates (null when the step skipped them, see {@link Ownership.updates} and {@link Ownership.norms}),
+ * the next optimizer state, θ + u when the step computed it (else the caller adds; the updates are then never null),
+ * and [‖u‖², ‖θ′‖²] when asked for and computed in the step (the same bits as tree.norm's sums; else null).
  */
-export type FusedResult = readonly [updates: PyTree | null, optState: unknown, params: PyTree | null]
+export type FusedResult = readonly [
+  updates: PyTree | null,
+  optState: unknown,
+  params: PyTree | null,
+  squares?: readonly [number, number] | null,
+]
 
 /** @internal An optimizer update with θ + u fused in; `null` when these trees do not fit (use the plain update). */
 export type FusedUpdate = (
@@ -78,7 +89,7 @@ export function planFusedUpdate(optimizer: GradientTransformation<any>): FusedUp
       const [ul, sl] = parts[parts.length - 1]!.update(u, optState[parts.length - 1], params, extra)
       return [ul, [...next, sl], null]
     }
-    return [r[0], [...next, r[1]], r[2]]
+    return [r[0], [...next, r[1]], r[2], r[3] ?? null]
   }
 }
 
@@ -123,7 +134,10 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
       own.donate && own.arena !== undefined
         ? hostAdamState(own.arena, p32, m32, v32, [grads, ...(own.held ?? [])])
         : null
-    const storeU = own.updates !== false
+    // The plain-array path sums ‖u‖² and ‖θ′‖² in its pass when asked (u is then not stored); the arena path does not.
+    const sums = own.norms === true && arena === null ? new Float64Array(2) : null
+    const squares: [number, number] | null = sums !== null ? [0, 0] : null
+    const storeU = own.updates !== false && sums === null
     if (arena !== null) {
       for (let i = 0; i < gs.length; i++) {
         const shape = gs[i]!.shape
@@ -155,7 +169,11 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
           u,
           p: mine(p) ? p : freshF32(n),
         }
-        adamwFused(p, g, m, v, c, { out, storeU })
+        adamwFused(p, g, m, v, c, { out, storeU, squares: sums ?? undefined })
+        if (squares !== null && sums !== null) {
+          squares[0] += sums[0]!
+          squares[1] += sums[1]!
+        }
         mOut.push(fromStorage(out.m, shape))
         vOut.push(fromStorage(out.v, shape))
         uOut.push(fromStorage(u, shape))
@@ -166,6 +184,6 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
     const next = wdTx !== null ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
     const updates = storeU ? tree.unflatten(def, uOut) : null
-    return [updates, next, tree.unflatten(def, pOut)]
+    return [updates, next, tree.unflatten(def, pOut), squares]
   }
 }

@@ -1,4 +1,4 @@
-import { sumSquares32 } from '../core/leafMath'
+import { sumSquares32 } from '../kernels/sumSquares'
 import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { PyTree } from '../core/types'

@@ -144,7 +144,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     // step, so what was non-finite before (sentinels some states start with) is read first.
     const scanState = diagnostics && gradNorm > STATE_SCAN_GRAD_NORM
     const badBefore = scanState && donate ? nonFiniteStateLeaves(state.optState) : undefined
-    const [next, updates] = update(state, grads as PyTree, extra)
+    const [next, updates, squares] = update(state, grads as PyTree, extra)
     if (scanState) {
       const badAfter = nonFiniteStateLeaves(next.optState)
       const found =
@@ -165,7 +165,9 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
         return [state, withAux(info)]
       }
     }
-    const [updateNorm, paramNorm] = stepNorms(updates, next.params)
+    // The fused Adam step sums ‖u‖² and ‖θ′‖² in its own pass (the same bits as stepNorms); other steps return u.
+    const [updateNorm, paramNorm] =
+      squares !== null ? [Math.sqrt(squares[0]), Math.sqrt(squares[1])] : stepNorms(updates!, next.params)
     const info = {
       loss: lossValue,
       gradNorm,

@@ -73,4 +73,4 @@ export function applyEvery(k: number | ApplyEveryOptions = {}): GradientTransfor
 }
 
 // injectHyperparams names the positional number as optax does (not 'learningRate').
-withHyperparamDefaults(applyEvery, 0, {}, ['k'])
+withHyperparamDefaults(applyEvery, 0, { k: 1 }, ['k'])

@@ -1,5 +1,5 @@
 import { initEmptyState, type EmptyState } from '../core/base'
-import { attachNotes, checkInRange, suspicious } from '../core/hyperparams'
+import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -52,15 +52,7 @@ export function clip(maxDelta: number | ClipOptions): GradientTransformation<Emp
         return [tree.clip(updates, -m, m), state]
       },
     },
-    [
-      m === 0
-        ? suspicious(
-            ['maxDelta'],
-            `clip ${name} = 0 clips every update to 0: nothing trains`,
-            'clip to a positive value; to turn clipping off, leave clip out of the chain',
-          )
-        : undefined,
-    ],
+    [['clip', m, name]],
   )
 }
 

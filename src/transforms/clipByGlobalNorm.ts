@@ -1,4 +1,4 @@
-import { attachNotes, checkInRange, suspicious } from '../core/hyperparams'
+import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
@@ -86,16 +86,7 @@ export function clipByGlobalNorm(
         return [tree.mapElementwiseNamed(['updates'], (g) => (g / n) * max, updates), next]
       },
     },
-    [
-      max === 0
-        ? suspicious(
-            ['maxNorm'],
-            `clipByGlobalNorm ${name} = 0 scales every update to 0: nothing trains`,
-            'clip to a positive norm (1 is the usual choice); to turn clipping off, leave clipByGlobalNorm out of the ' +
-              'chain (in PyTorch configs max_grad_norm = 0 often means "off"; here it means "freeze everything")',
-          )
-        : undefined,
-    ],
+    [['clipByGlobalNorm', max, name]],
   )
 }
 

@@ -1,5 +1,5 @@
 import type { Diagnosis } from '../core/diagnosis'
-import { notesOf } from '../core/hyperparams'
+import { notesOf } from '../core/hyperparamNotes'
 import type { GradientTransformation } from '../core/types'
 
 /**

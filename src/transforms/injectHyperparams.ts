@@ -1,5 +1,6 @@
 import { DescentError, HyperparameterError } from '../core/errors'
-import { attachNotes, notesOf, withCode } from '../core/hyperparams'
+import { attachNotes, withCode } from '../core/hyperparams'
+import { notesOf } from '../core/hyperparamNotes'
 import type { ExtraArgs, GradientTransformation, PyTree, Schedule } from '../core/types'
 import { hyperparamDefaultsOf } from '../core/hyperparamDefaults'
 import { learningRatesIn, withLearningRate } from '../core/learningRate'

@@ -1,7 +1,6 @@
-import { type EmptyState, initEmptyState, scaleTree } from '../core/base'
-import { markFusible } from '../core/fusion'
+import type { EmptyState } from '../core/base'
 import { checkInRange } from '../core/hyperparams'
-import { EMPTY_STATE_SPEC, checkState } from '../core/stateCheck'
+import { constantScaling } from './_internal/scaling'
 import type { GradientTransformation } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -46,16 +45,7 @@ export interface ScaleOptions {
 export function scale(stepSize: number | ScaleOptions): GradientTransformation<EmptyState> {
   const [options, name] = firstArg<ScaleOptions, 'stepSize'>(stepSize, 'stepSize')
   const s = checkInRange('scale', name, options.stepSize, '(-Infinity, Infinity)')
-  return markFusible<GradientTransformation<EmptyState>>(
-    {
-      init: initEmptyState,
-      update: (updates, state, params) => {
-        checkState('scale', state, EMPTY_STATE_SPEC, updates, params)
-        return [scaleTree(s, updates), state]
-      },
-    },
-    { kind: 'scale' },
-  )
+  return constantScaling(s, { kind: 'scale' })
 }
 
 // injectHyperparams names the positional number as optax does (not 'learningRate').

@@ -1,4 +1,4 @@
-import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -89,7 +89,7 @@ export function scaleByAdadelta(options: ScaleByAdadeltaOptions = {}): GradientT
         return [out as typeof updates, { eG, eX }]
       },
     },
-    [zeroEpsNote(owner, eps, {})],
+    [['zeroEps', owner, eps, {}]],
   )
 }
 

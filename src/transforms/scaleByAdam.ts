@@ -1,5 +1,5 @@
 import { markFusible } from '../core/fusion'
-import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange } from '../core/hyperparams'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import { fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
@@ -183,7 +183,10 @@ export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransform
   // The fused train step assumes moments in the params' dtype: explicit moment dtypes stay out of it.
   const fusible =
     muDtype === undefined && nuDtype === undefined ? markFusible(tx, { kind: 'adamMoments', ...hyper }) : tx
-  return attachNotes(fusible, [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })])
+  return attachNotes(fusible, [
+    ['swappedBetas', owner, b1, b2],
+    ['zeroEps', owner, eps, { epsRoot }],
+  ])
 }
 
 withHyperparamDefaults(scaleByAdam, 0, { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 })

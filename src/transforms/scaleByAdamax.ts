@@ -1,4 +1,4 @@
-import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -97,7 +97,10 @@ export function scaleByAdamax(options: ScaleByAdamaxOptions = {}): GradientTrans
         return [out as typeof updates, { count: t, mu, nu }]
       },
     },
-    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, {})],
+    [
+      ['swappedBetas', owner, b1, b2],
+      ['zeroEps', owner, eps, {}],
+    ],
   )
 }
 

@@ -1,16 +1,10 @@
 import type { EmptyState } from '../core/base'
-import {
-  attachNotes,
-  checkBoolean,
-  checkScalarOrSchedule,
-  type HyperparameterNote,
-  suspicious,
-} from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkScalarOrSchedule } from '../core/hyperparams'
 import type { GradientTransformation, ScalarOrSchedule, Schedule } from '../core/types'
-import { withLearningRate } from '../core/learningRate'
+import type { Fusible } from '../core/fusion'
 import { firstArg } from './_internal/firstArg'
-import { scale } from './scale'
-import { type ScaleByScheduleState, scheduledScaling } from './scaleBySchedule'
+import { constantScaling, scheduledScaling } from './_internal/scaling'
+import type { ScaleByScheduleState } from './scaleBySchedule'
 
 /**
  * Options of {@link scaleByLearningRate}.
@@ -101,23 +95,9 @@ export function scaleByLearningRate(
   const flip = checkBoolean(owner, 'options.flipSign', options.flipSign ?? true)
   const sign = flip ? -1 : 1
   // lr is checked (a schedule's values too, where it is evaluated), so the schedule goes in as it is.
-  const tx = typeof lr === 'number' ? scale(sign * lr) : scheduledScaling((count) => sign * lr(count))
-  // currentLearningRate reads α (not the signed factor): the rate the next update uses, at the state's count.
-  const read = (state: ScaleByLearningRateState) => [
-    typeof lr === 'number' ? lr : lr((state as ScaleByScheduleState).count),
-  ]
-  return withLearningRate(attachNotes(tx, [flip ? learningRateNote(lr) : undefined]), read)
-}
-
-/** A constant learning rate ≤ 0 does not descend: −α·g with α ≤ 0 (flipSign: false is deliberate). */
-function learningRateNote(lr: ScalarOrSchedule): HyperparameterNote | undefined {
-  const fix = 'pass a positive learning rate (e.g. 1e-3 for adam, 0.1 for sgd); descent already subtracts α·g'
-  if (typeof lr !== 'number' || lr > 0) return undefined // a schedule is not called here: construction stays pure
-  return suspicious(
-    ['learningRate'],
-    lr === 0
-      ? 'learningRate = 0: every update is 0, so nothing trains'
-      : `learningRate = ${lr} < 0: the update −α·g = +${-lr}·g climbs the loss instead of descending it`,
-    fix,
-  )
+  // currentLearningRate reads α from these facts (not the signed factor): the rate the next update uses.
+  const facts: Fusible = { kind: 'scale', learningRate: lr }
+  const tx =
+    typeof lr === 'number' ? constantScaling(sign * lr, facts) : scheduledScaling((count) => sign * lr(count), facts)
+  return attachNotes(tx, [['learningRate', lr, flip]])
 }

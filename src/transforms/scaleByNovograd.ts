@@ -1,5 +1,5 @@
 import { StructureError } from '../core/errors'
-import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, Leaf, PyTree } from '../core/types'
 import { paramsRequired } from './_internal/paramsRequired'
@@ -149,7 +149,7 @@ export function scaleByNovograd(options: ScaleByNovogradOptions = {}): GradientT
         return [mu as typeof updates, { count: state.count + 1, mu: inDtype(mu, muDtype), nu }]
       },
     },
-    [zeroEpsNote(owner, eps, { epsRoot })],
+    [['zeroEps', owner, eps, { epsRoot }]],
   )
 }
 

@@ -1,4 +1,4 @@
-import { attachNotes, checkBoolean, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -135,7 +135,10 @@ export function scaleByRadam(options: ScaleByRadamOptions = {}): GradientTransfo
         return [out as typeof updates, { count: t, mu, nu }]
       },
     },
-    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
+    [
+      ['swappedBetas', owner, b1, b2],
+      ['zeroEps', owner, eps, { epsRoot }],
+    ],
   )
 }
 

@@ -1,4 +1,4 @@
-import { attachNotes, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import { adamScalars, float32LeavesByKernel } from './_internal/adamKernel'
@@ -111,7 +111,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
         return [out32 as typeof updates, { count: t, nu: nu32 }]
       },
     },
-    [zeroEpsNote('scaleByRms', eps, { initialScale })],
+    [['zeroEps', 'scaleByRms', eps, { initialScale }]],
   )
 }
 

@@ -1,4 +1,4 @@
-import { attachNotes, checkInRange, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -80,7 +80,7 @@ export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformat
         return [out, { sumOfSquares }]
       },
     },
-    [zeroEpsNote(owner, eps, { initialAccumulatorValue: initial })],
+    [['zeroEps', owner, eps, { initialAccumulatorValue: initial }]],
   )
 }
 

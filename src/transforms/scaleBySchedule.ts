@@ -1,12 +1,8 @@
-import { markFusible } from '../core/fusion'
 import { checkedSchedule } from '../core/hyperparams'
-import { scaleTree } from '../core/base'
 import { HyperparameterError } from '../core/errors'
 import type { GradientTransformation, Schedule } from '../core/types'
 import { firstArg } from './_internal/firstArg'
-import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
-
-const STATE: StateSpec = { count: 'count' }
+import { scheduledScaling } from './_internal/scaling'
 
 /**
  * Options of {@link scaleBySchedule}.
@@ -63,22 +59,5 @@ export function scaleBySchedule(
       `scaleBySchedule ${name} must be a schedule (count) => number; got ${String(options.stepSizeFn)}`,
     )
   }
-  return scheduledScaling(checkedSchedule('scaleBySchedule', name, options.stepSizeFn))
-}
-
-/**
- * @internal {@link scaleBySchedule} of a schedule its caller has checked already (scaleByLearningRate's): an app
- * whose learning rate is checked once does not carry scaleBySchedule's own checks.
- */
-export function scheduledScaling(fn: Schedule): GradientTransformation<ScaleByScheduleState> {
-  return markFusible<GradientTransformation<ScaleByScheduleState>>(
-    {
-      init: (params) => (checkParams('scaleBySchedule.init', params), { count: 0 }),
-      update: (updates, state, params) => {
-        checkState('scaleBySchedule', state, STATE, updates, params)
-        return [scaleTree(fn(state.count), updates), { count: state.count + 1 }]
-      },
-    },
-    { kind: 'scale' },
-  )
+  return scheduledScaling(checkedSchedule('scaleBySchedule', name, options.stepSizeFn), { kind: 'scale' })
 }

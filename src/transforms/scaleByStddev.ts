@@ -1,4 +1,4 @@
-import { attachNotes, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { resolveRmsOptions } from './_internal/rmsOptions'
 import type { GradientTransformation, PyTree } from '../core/types'
@@ -112,7 +112,7 @@ export function scaleByStddev(options: ScaleByStddevOptions = {}): GradientTrans
         return [out, { count: t, mu, nu }]
       },
     },
-    [zeroEpsNote('scaleByStddev', eps, { initialScale })],
+    [['zeroEps', 'scaleByStddev', eps, { initialScale }]],
   )
 }
 

@@ -1,4 +1,4 @@
-import { attachNotes, checkInRange, swappedBetasNote, zeroEpsNote } from '../core/hyperparams'
+import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { withHyperparamDefaults } from '../core/hyperparamDefaults'
@@ -123,7 +123,10 @@ export function scaleByYogi(options: ScaleByYogiOptions = {}): GradientTransform
         return [out as typeof updates, { count: t, mu, nu }]
       },
     },
-    [swappedBetasNote(owner, b1, b2), zeroEpsNote(owner, eps, { epsRoot })],
+    [
+      ['swappedBetas', owner, b1, b2],
+      ['zeroEps', owner, eps, { epsRoot }],
+    ],
   )
 }
 

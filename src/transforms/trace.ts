@@ -1,4 +1,4 @@
-import { attachNotes, checkBoolean, checkInRange, suspicious } from '../core/hyperparams'
+import { attachNotes, checkBoolean, checkInRange } from '../core/hyperparams'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import * as tree from '../core/tree'
 import type { GradientTransformation, PyTree } from '../core/types'
@@ -85,7 +85,11 @@ export function trace(
   const spec: StateSpec = { trace: momentSpec(dtype) }
   return attachNotes(
     {
-      init: (params) => (checkParams('trace.init', params), { trace: inDtype(tree.zerosLike(params), dtype) }),
+      // Zeros of each param's shape and dtype (mapElementwise, which scaleTree already brings, rather than zerosLike).
+      init: (params) => (
+        checkParams('trace.init', params),
+        { trace: inDtype(tree.mapElementwise(zero, params), dtype) }
+      ),
       update: (updates, state, params) => {
         checkState('trace', state, spec, updates, params)
         // g + d·t, named as the state it reads (also for Nesterov's second pass, over the new trace).
@@ -96,17 +100,11 @@ export function trace(
         return [out as typeof updates, { trace: inDtype(tr, dtype) }]
       },
     },
-    [
-      d === 1
-        ? suspicious(
-            ['decay'],
-            `trace ${name} = 1 sums every past update without forgetting (tr_t = Σ g), so the steps never settle`,
-            'use a decay < 1, e.g. 0.9; for heavy-ball momentum use sgd(lr, { momentum: 0.9 })',
-          )
-        : undefined,
-    ],
+    [['trace', d, name]],
   )
 }
+
+const zero = (): number => 0
 
 // injectHyperparams names the positional number as optax does (not 'learningRate').
 withHyperparamDefaults(trace, 1, {}, ['decay'])

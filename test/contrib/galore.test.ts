@@ -17,7 +17,7 @@ import {
   tree,
   zeros,
 } from '../../src/index'
-import { svd } from '../../src/contrib/_internal/svd'
+import { svd } from '../../src/core/svd'
 import type { GaloreState as GState } from '../../src/contrib/index'
 
 type GaloreState = GState<ScaleByAdamState>

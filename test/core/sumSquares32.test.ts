@@ -4,7 +4,7 @@
  * compensated sum on random data.
  */
 import { describe, expect, it } from 'vitest'
-import { sumSquares32 } from '../../src/core/leafMath'
+import { sumSquares32 } from '../../src/kernels/sumSquares'
 import { tensor, tree } from '../../src/index'
 
 describe('sumSquares32', () => {

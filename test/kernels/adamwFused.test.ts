@@ -9,6 +9,7 @@ import { type AdamwScalars, wasmAvailable } from '../../src/kernels/wasm/index'
 import { type ScaleByAdamOptions, scaleByAdam } from '../../src/transforms/scaleByAdam'
 import { expectEvery, expectTreesEqual, expectTypedArraysEqual, sameEntries } from '../_helpers/assertions'
 import { f32, scalars } from '../_helpers/adamwInputs'
+import { sumSquares32 } from '../../src/kernels/sumSquares'
 
 /**
  * The formula written independently: the Adam direction with float32 operations throughout (scalars rounded to
@@ -180,6 +181,31 @@ describe('adamwFused without storing u (the caller never reads it)', () => {
       const simd = n >= ADAMW_WASM_MIN && wasmAvailable() ? n & ~3 : 0
       expect([...out.u.subarray(0, simd)].every((x) => x === -7)).toBe(true)
       expect([...out.u.subarray(simd)]).toEqual([...want.u.subarray(simd)])
+    },
+  )
+})
+
+describe('adamwFused squares: [Σu², Σp′²] summed in the pass', () => {
+  // Lengths around every boundary: the TS kernel (< ADAMW_WASM_MIN), one chunk, several chunks of 8192, a last chunk
+  // ending between the lanes' 8-element blocks and the SIMD width (n mod 8 ≥ 4), and a scalar tail (n mod 4 ≠ 0).
+  it.each([1, 7, 8, 13, 2047, 2048, 2053, 2060, 8192, 8197, 8201, 16384 + 8 * 3 + 6, 3 * 8192 + 3])(
+    'n = %i: the same bits as sumSquares32 of the stored u and p′, and the same m′, v′, p′',
+    (n) => {
+      const [p, g, m, v] = [f32(n, 1), f32(n, 2), f32(n, 3, 0.1), f32(n, 4, 0.01).map(Math.abs)]
+      const c = scalars(3)
+      const plain = adamwFused(p, g, m, v, c, { applyParams: true })
+      const squares = new Float64Array(2)
+      const out = { m: new Float32Array(n), v: new Float32Array(n), u: new Float32Array(n), p: new Float32Array(n) }
+      adamwFused(p, g, m, v, c, { out, storeU: false, squares })
+      expect(Object.is(squares[0], sumSquares32(plain.u))).toBe(true)
+      expect(Object.is(squares[1], sumSquares32(plain.p!))).toBe(true)
+      expectTypedArraysEqual(out.m, plain.m)
+      expectTypedArraysEqual(out.v, plain.v)
+      expectTypedArraysEqual(out.p, plain.p!)
+      // And the math: Σ of the squares of the reference's u, within float64 rounding.
+      let su = 0
+      for (let i = 0; i < n; i++) su += reference(p[i]!, g[i]!, m[i]!, v[i]!, c)[2] ** 2
+      expect(Math.abs(squares[0]! - su)).toBeLessThanOrEqual(su * n * 2 ** -52)
     },
   )
 })

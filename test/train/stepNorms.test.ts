@@ -4,7 +4,22 @@
  * leaves, non-finite values and trees of different leaf counts.
  */
 import { describe, expect, it } from 'vitest'
-import { initTrainState, ops, sgd, tensor, trainStep, tree, type Tensor } from '../../src/index'
+import {
+  adamw,
+  applyUpdates,
+  chain,
+  clipByGlobalNorm,
+  initTrainState,
+  ops,
+  sgd,
+  tensor,
+  trainStep,
+  tree,
+  valueAndGrad,
+  type GradientTransformation,
+  type PyTree,
+  type Tensor,
+} from '../../src/index'
 import { stepNorms } from '../../src/train/stepNorms'
 
 describe('stepNorms', () => {
@@ -56,5 +71,43 @@ describe('stepNorms', () => {
     expect(info.updateNorm).toBeCloseTo(Math.sqrt(0.25 + 1 + 1), 6)
     expect(info.paramNorm).toBeCloseTo(Math.sqrt(0.25 + 0 + 1), 6)
     expect(next.params.w.toArray()).toEqual([0.5, 0])
+  })
+
+  // The fused Adam step sums ‖u‖² and ‖θ′‖² chunk by chunk inside its pass (pure steps); the donated step in wasm
+  // memory goes through stepNorms. Either way the figures are tree.norm's of the plain API's u and θ′, bit for bit.
+  it.each([
+    ['adamw, pure', false, false],
+    ['chain(clipByGlobalNorm, adamw), pure', true, false],
+    ['adamw, donated', false, true],
+  ])("%s: updateNorm and paramNorm are tree.norm of the plain update's u and θ′, bit for bit", (_, clip, donate) => {
+    type P = { w: Tensor; v: Tensor; b: Tensor }
+    let x = 11
+    const rand = (n: number) =>
+      Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1)
+    // 8300 = one full chunk of 8192 + a last chunk ending between 8-blocks (mod 8 = 4); 2053 has a scalar tail.
+    const params: P = { w: tensor(rand(8300), [100, 83]), v: tensor(rand(2053)), b: tensor(rand(13)) }
+    const target = { w: tensor(rand(8300), [100, 83]), v: tensor(rand(2053)), b: tensor(rand(13)) }
+    const loss = (q: P, t: P) =>
+      ops.add(
+        ops.add(ops.sum(ops.square(ops.sub(q.w, t.w))), ops.sum(ops.square(ops.sub(q.v, t.v)))),
+        ops.sum(ops.square(ops.sub(q.b, t.b))),
+      )
+    const opt = (clip ? chain(clipByGlobalNorm(1), adamw(1e-2)) : adamw(1e-2)) as GradientTransformation<unknown>
+    const step = trainStep(loss, opt, { donate })
+    let state = initTrainState(params, opt)
+    let plainParams = params as PyTree
+    let plainState = opt.init(params)
+    for (let t = 0; t < 3; t++) {
+      const [, g] = valueAndGrad((q: P) => loss(q, target))(plainParams as P)
+      const [u, s] = opt.update(g as P, plainState, plainParams)
+      const before = tree.map((l) => l, plainParams)
+      plainParams = applyUpdates(before, u)
+      plainState = s
+      const [next, info] = step(state, target)
+      state = next
+      expect(Object.is(info.updateNorm, tree.norm(u))).toBe(true)
+      expect(Object.is(info.paramNorm, tree.norm(plainParams))).toBe(true)
+      expect(tree.allClose(next.params, plainParams, { rtol: 0, atol: 0 })).toBe(true)
+    }
   })
 })

@@ -7,6 +7,7 @@ import * as transforms from '../../src/transforms/index'
 // fixes the state's shape; optax users pass it in static_args).
 const OPTAX_TRANSFORM_DEFAULTS: Record<string, Record<string, number>> = {
   addDecayedWeights: { weightDecay: 0 },
+  applyEvery: { k: 1 },
   reduceOnPlateau: { factor: 0.1, patience: 10, rtol: 1e-4, atol: 0, cooldown: 0, accumulationSize: 1, minScale: 0 },
   scaleByAdam: { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 },
   scaleByAmsgrad: { b1: 0.9, b2: 0.999, eps: 1e-8, epsRoot: 0 },
@@ -72,5 +73,18 @@ describe('injectHyperparams on the transforms: optax numeric defaults', () => {
     for (const [name, args, expected] of names) {
       expect(injectHyperparams(T[name]!)(...(args as never[])).init(p0).hyperparams, name).toEqual(expected)
     }
+  })
+  it("applyEvery() injects optax's k = 1; k set in the state acts as applyEvery(k)", () => {
+    const tx = injectHyperparams(transforms.applyEvery)()
+    let s = tx.init([0])
+    expect(s.hyperparams).toEqual({ k: 1 })
+    s = { ...s, hyperparams: { k: 2 } }
+    const out: number[] = []
+    for (const g of [1, 2, 3, 4]) {
+      const [u, next] = tx.update([g], s)
+      out.push(u[0]!)
+      s = next
+    }
+    expect(out).toEqual([0, 3, 0, 7]) // every second step, the sum of the two gradients
   })
 })

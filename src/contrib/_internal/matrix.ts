@@ -3,12 +3,9 @@ import { arrayTypeOf, fromStorage, isTensor } from '../../core/tensor'
 import { type KeyPath, keystr } from '../../core/tree'
 import type { Leaf } from '../../core/types'
 
-/** A dense row-major matrix in float64 (the working precision of the matrix transforms). */
-export interface Matrix {
-  readonly rows: number
-  readonly cols: number
-  readonly data: Float64Array
-}
+import { type Matrix, transposeMatrix } from '../../core/denseMatrix'
+
+export type { Matrix }
 
 /** The leaf at `path` as a float64 matrix; a leaf that is not a rank-2 tensor throws, naming the path and the fix. */
 export function asMatrix(owner: string, path: KeyPath, leaf: Leaf, fix: string): Matrix {
@@ -23,11 +20,7 @@ export function asMatrix(owner: string, path: KeyPath, leaf: Leaf, fix: string):
 export const toTensor = (m: Matrix, dtype: 'float32' | 'float64'): Leaf =>
   fromStorage(arrayTypeOf(dtype).from(m.data), [m.rows, m.cols])
 
-export function transpose(a: Matrix): Matrix {
-  const out = new Float64Array(a.rows * a.cols)
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) out[j * a.rows + i] = a.data[i * a.cols + j]!
-  return { rows: a.cols, cols: a.rows, data: out }
-}
+export const transpose = transposeMatrix
 
 export function matmul(a: Matrix, b: Matrix): Matrix {
   const out = new Float64Array(a.rows * b.cols)

@@ -7,7 +7,7 @@ import type { GradientTransformation, Leaf, PyTree } from '../../core/types'
 import { type ScaleByAdamState, scaleByAdam } from '../../transforms/scaleByAdam'
 import { checkTransformation } from '../../transforms/_internal/isTransformation'
 import { type Matrix, matmul, transpose } from '../_internal/matrix'
-import { svd } from '../_internal/svd'
+import { svd } from '../../core/svd'
 import { withHyperparamDefaults } from '../../core/hyperparamDefaults'
 
 /**

@@ -3,6 +3,7 @@ import type { Tensor } from '../../core/tensor'
 import { mul, sub } from '../ops/arithmetic'
 import { where } from '../ops/compare'
 import { logsumexp, sum } from '../ops/reduce'
+import { broadcastTo, reshape, transpose } from '../ops/shape'
 import { type TensorLike, asTensor, normAxis } from '../tensorLike'
 import { classOneHot } from './_internal'
 import { anyIncluded, excluded, lossMask } from './_where'
@@ -14,8 +15,11 @@ import { softmaxCrossEntropy } from './softmaxCrossEntropy'
  * @since 0.1.0
  */
 export interface SoftmaxCrossEntropyWithIntegerLabelsOptions {
-  /** The class axis of `logits`. @defaultValue -1 */
-  readonly axis?: number
+  /**
+   * The class axis of `logits`, or several (optax's tuple form): then the classes are the elements of a
+   * `logits[axis]` slice and a label is a flat (row-major, in the order of `axis`) index into it. @defaultValue -1
+   */
+  readonly axis?: number | readonly number[]
   /**
    * Which logits take part (nonzero = yes): a mask of the logits' shape, or of the labels' shape (one flag per
    * example). Excluded classes leave the normaliser log Σ exp z; the label's own logit is always subtracted, as in
@@ -48,6 +52,10 @@ export interface SoftmaxCrossEntropyWithIntegerLabelsOptions {
  * const w = tensor([[1, 1, 0], [0, 0, 0]])
  * const m = softmaxCrossEntropyWithIntegerLabels(tensor([[0, 0, 5], [1, 2, 3]], 'float64'), [0, 2], { where: w })
  * assert.deepStrictEqual(m.toArray(), [Math.LN2, 0])
+ * // Two class axes: label 3 of a 2×2 slice is its element [1, 1]; log(1 + 1 + 1 + e²) − 2
+ * const z2 = tensor([[[0, 0], [0, 2]]], 'float64')
+ * const l2 = softmaxCrossEntropyWithIntegerLabels(z2, [3], { axis: [1, 2] }).item()
+ * assert.ok(Math.abs(l2 - (Math.log(3 + Math.E ** 2) - 2)) < 1e-15)
  * @see softmaxCrossEntropy, oneHot
  * @category losses
  * @since 0.1.0
@@ -58,10 +66,33 @@ export function softmaxCrossEntropyWithIntegerLabels(
   options: SoftmaxCrossEntropyWithIntegerLabelsOptions = {},
 ): Tensor {
   const owner = 'softmaxCrossEntropyWithIntegerLabels'
-  const z = asTensor(logits)
-  const rank = z.shape.length
+  const z0 = asTensor(logits)
+  const rank = z0.shape.length
   if (rank === 0) throw new ShapeError(`${owner}: logits must have a class axis; got a 0-d tensor.`)
-  const ax = normAxis(owner, options.axis ?? -1, rank)
+  const axis = options.axis ?? -1
+  if (typeof axis !== 'number') {
+    // optax: the class axes moved last (in the order given) and flattened into one, labels flat indices into them.
+    const classAxes = axis.map((a) => normAxis(owner, a, rank))
+    if (new Set(classAxes).size !== classAxes.length) {
+      throw new ShapeError(`${owner}: options.axis [${axis.join(', ')}] names an axis twice.`)
+    }
+    const batchAxes = z0.shape.map((_, i) => i).filter((i) => !classAxes.includes(i))
+    const perm = [...batchAxes, ...classAxes]
+    const k = classAxes.reduce((n, i) => n * z0.shape[i]!, 1)
+    const flat = (t: Tensor) => reshape(transpose(t, perm), [...batchAxes.map((i) => z0.shape[i]!), k])
+    let w = options.where
+    if (w !== undefined) {
+      const wt = asTensor(w)
+      w = wt.shape.length === rank ? flat(broadcastTo(wt, z0.shape)) : wt
+    }
+    return softmaxCrossEntropyWithIntegerLabels(
+      flat(z0),
+      labels,
+      w === undefined ? { axis: -1 } : { axis: -1, where: w },
+    )
+  }
+  const z = z0
+  const ax = normAxis(owner, axis, rank)
   const onehot = classOneHot(owner, z, labels, ax, 'logits')
   if (options.where === undefined) return softmaxCrossEntropy(z, onehot, { axis: ax })
   const m = lossMask(owner, options.where, z.shape, [ax])

@@ -1,5 +1,6 @@
 import { type AdamwOut, type AdamwScalars, adamwWasm, wasmAvailable } from '../wasm/index'
 import { adamwFusedTs } from './adamwFusedTs'
+import { sumSquares32 } from '../sumSquares'
 
 /**
  * Leaf size from which the SIMD WebAssembly kernel beats the plain-TS loop (measured with bench/adamKernels.ts on the
@@ -26,6 +27,11 @@ export interface AdamwFusedOptions {
    * the SIMD kernel's scalar tail, still write `out.u`). @defaultValue true
    */
   readonly storeU?: boolean
+  /**
+   * Receives [Σu², Σp′²] of this leaf (needs `out.p` or `applyParams`), the same bits as `sumSquares32` of u and p′:
+   * the SIMD kernel sums each chunk while it is in cache (the train step's updateNorm and paramNorm).
+   */
+  readonly squares?: Float64Array | undefined
 }
 
 /**
@@ -52,7 +58,15 @@ export function adamwFused(
   }
   const kernel = options.kernel ?? 'auto'
   const useWasm = kernel === 'wasm' || (kernel === 'auto' && n >= ADAMW_WASM_MIN && wasmAvailable())
-  if (useWasm) adamwWasm(p, g, m, v, scalars, out, options.storeU ?? true)
-  else adamwFusedTs(p, g, m, v, scalars, out)
+  const squares = out.p !== undefined ? options.squares : undefined
+  if (useWasm) {
+    adamwWasm(p, g, m, v, scalars, out, options.storeU ?? true, squares)
+  } else {
+    adamwFusedTs(p, g, m, v, scalars, out)
+    if (squares !== undefined && out.p !== undefined) {
+      squares[0] = sumSquares32(out.u)
+      squares[1] = sumSquares32(out.p)
+    }
+  }
   return out
 }

@@ -1,4 +1,5 @@
 import { adamwFusedTs } from '../fused/adamwFusedTs'
+import { finishSquareLanes } from '../sumSquares'
 import { KERNELS_WASM_BASE64 } from './kernelsWasm'
 import { type MatmulOptions, matmulSimd } from './matmul'
 import { type KernelExports, PAGE, type WasmApi, decode, wasmApi } from './module'
@@ -121,7 +122,10 @@ export interface AdamwOut {
  * The fused Adam/AdamW step through the SIMD kernel (f64x2 arithmetic, bit-identical to {@link adamwFusedTs}).
  * Reads p, g, m, v (copied into the module's memory, never written) and writes m′, v′, u (and p′ = p + u when
  * `out.p` is given) into `out`; with `storeU` false, u is not written (but for the scalar tail: its last n mod 4
- * elements).
+ * elements). With `squares` (and `out.p`), also sets `squares` to [Σu², Σp′²], summed from each chunk while it is
+ * still in wasm memory and cache, by the SIMD `sumSquareLanes` (the float64 lanes of {@link sumSquares32}: the same
+ * bits as `sumSquares32(u)`, `sumSquares32(p′)`), so the step's norms cost no second pass over memory and u need not
+ * be copied out.
  */
 export function adamwWasm(
   p: Float32Array,
@@ -131,16 +135,25 @@ export function adamwWasm(
   c: AdamwScalars,
   out: AdamwOut,
   storeU = true,
+  squares?: Float64Array,
 ): void {
   const k = wasmExports()
   if (k === null) throw new Error('adamwWasm: WebAssembly SIMD is not available')
   const n = g.length
   const n4 = n & ~3
+  const n8 = n - (n % 8)
   // Streamed in chunks through a small scratch area (8 arrays × CHUNK floats = 256 KiB, L2-resident), so the module's
   // memory stays small and the kernel reads what the copy-in just brought into cache.
   const chunk = Math.min(CHUNK, n4)
   const withP = out.p !== undefined
-  const f = heap(k, 8 * chunk * 4)
+  const sq = squares !== undefined && withP
+  // The last n mod 8 values of u and p′ (summed in order after the lanes): from the last chunk, then the scalar tail.
+  const tailU: number[] = []
+  const tailP: number[] = []
+  // Past the 8 chunk slots: the 8 + 8 float64 lanes of Σu² and Σp′² (zeroed here).
+  const f = heap(k, 8 * chunk * 4 + (sq ? 128 : 0))
+  const lanesAt = BASE + 8 * chunk * 4
+  if (sq) f.fill(0, lanesAt / 4, lanesAt / 4 + 32)
   const base = BASE / 4
   const slot = (i: number) => base + i * chunk
   const at = (i: number) => BASE + i * chunk * 4
@@ -151,14 +164,32 @@ export function adamwWasm(
     f.set(g.subarray(lo, hi), slot(1))
     f.set(m.subarray(lo, hi), slot(2))
     f.set(v.subarray(lo, hi), slot(3))
-    adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), storeU ? at(6) : 0, withP ? at(7) : 0, len, c)
+    const uAt = storeU || sq ? at(6) : 0
+    adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), uAt, withP ? at(7) : 0, len, c)
     out.m.set(f.subarray(slot(4), slot(4) + len), lo)
     out.v.set(f.subarray(slot(5), slot(5) + len), lo)
     if (storeU) out.u.set(f.subarray(slot(6), slot(6) + len), lo)
     if (out.p !== undefined) out.p.set(f.subarray(slot(7), slot(7) + len), lo)
+    if (sq) {
+      // lo is a multiple of 8 (chunk is CHUNK, or the whole n4 in one chunk), so lane k gets the elements ≡ k mod 8.
+      const blocks = Math.max(0, Math.min(hi, n8) - lo)
+      k.sumSquareLanes(at(6), blocks, lanesAt)
+      k.sumSquareLanes(at(7), blocks, lanesAt + 64)
+      for (let i = slot(6) + blocks; i < slot(6) + len; i++) tailU.push(f[i]!)
+      for (let i = slot(7) + blocks; i < slot(7) + len; i++) tailP.push(f[i]!)
+    }
   }
   // Scalar tail: the same arithmetic as the SIMD loop.
   if (n4 < n) adamwFusedTs(p, g, m, v, c, out, n4, n)
+  if (squares !== undefined && sq && out.p !== undefined) {
+    const lanes = new Float64Array(k.memory.buffer, lanesAt, 16)
+    for (let i = Math.max(n4, n8); i < n; i++) {
+      tailU.push(out.u[i]!)
+      tailP.push(out.p[i]!)
+    }
+    squares[0] = finishSquareLanes(lanes.subarray(0, 8), tailU, 0, tailU.length)
+    squares[1] = finishSquareLanes(lanes.subarray(8, 16), tailP, 0, tailP.length)
+  }
 }
 
 /**

@@ -76,6 +76,8 @@ export interface KernelExports {
     applyWd: number,
     nesterov: number,
   ) => void
+  /** Adds Σ x² of the n floats at `x` (n a multiple of 8) into the 8 float64 lanes at `lanes` (sumSquares.ts). */
+  readonly sumSquareLanes: (x: number, n: number, lanes: number) => void
 }
 
 /** A kernel of the module by name: the functions the two threads can run (see shared.ts). */

