@@ -29,6 +29,9 @@ export interface AdamwArena {
 
 /** The worker's part of a split leaf of n elements: [0, workerPart(n)), about half, on a multiple of 4. */
 const workerPart = (n: number): number => Math.floor(n / 8) * 4
+/** At most this many parts of the worker's half, of at least PART_MIN elements each. */
+const WORKER_PARTS = 4
+const PART_MIN = 16384
 
 /**
  * @internal A zeroed arena for leaves of these sizes, or null where none can be made (see {@link newArena}). Shared
@@ -89,9 +92,17 @@ export function adamwInArena(
   const big = threads === 2 ? n4 >= 8 : threads === undefined && n4 >= ELEMENTWISE_SPLIT_MIN
   if (big && a.gSplit !== null && site !== null && site.threads() === 2) {
     a.gSplit.set(g.subarray(0, h))
-    const part = [at(p, 0), a.gSplit.byteOffset, at(m, 0), at(v, 0), at(m, 0), at(v, 0), uAt(0), at(p, 0), h]
     const s = [c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0]
-    site.parallel('adamw', [[...part, ...s]], threads === 2, () => chunks(h))
+    // The worker's half in a few parts: a worker descheduled mid-part (a loaded machine) holds this thread up for one
+    // part at most, and this thread runs the parts the worker has not claimed once its own share is done.
+    const count = Math.max(1, Math.min(WORKER_PARTS, Math.floor(h / PART_MIN)))
+    const parts: number[][] = []
+    for (let j = 0; j < count; j++) {
+      const [lo, hi] = [Math.round((j * h) / count / 4) * 4, Math.round(((j + 1) * h) / count / 4) * 4]
+      const [pp, mp, vp] = [at(p, lo), at(m, lo), at(v, lo)]
+      parts.push([pp, at(a.gSplit, lo), mp, vp, mp, vp, uAt(lo), pp, hi - lo, ...s])
+    }
+    site.parallel('adamw', parts, threads === 2, () => chunks(h))
   } else chunks(0)
   if (n4 < n) adamwFusedTs(p, g, m, v, c, leaf, n4, n)
 }

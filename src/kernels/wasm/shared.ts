@@ -113,15 +113,18 @@ export interface SharedMemoryKernels {
 
 /**
  * The smallest matmul (M·K·N multiply-adds) worth two threads: below it the handoff costs more than half the
- * product saves. Measured with bench/ab-threads.ts on the 2-vCPU bench machine (docs/performance.md).
+ * product saves. Measured with bench/ab-threads.ts on the 2-vCPU bench machine (docs/performance.md): no shape
+ * under 2²³ ever gained; from 2.6·10⁷ two threads gained when the worker ran (1.38–1.62× by minimums, load 10).
  */
 export const SPLIT_MIN_MACS = 1 << 23
 
 /**
- * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}):
- * below it the handoff (≈ 20–100 µs) costs more than half the pass saves.
+ * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}; the
+ * donated Adam step, fused/adamwArena.ts). Measured with bench/ab-threads-adam.ts on the 2-vCPU bench machine
+ * (docs/performance.md): when the worker runs, two threads gave 1.40× at 2¹⁶ and 1.67–1.71× from 2¹⁸; when it is
+ * slow to wake (a loaded machine), 0.89–0.92× at 2¹⁶ and 0.90–0.94× at 2¹⁸. From 2¹⁸ the gain outweighs that risk.
  */
-export const ELEMENTWISE_SPLIT_MIN = 1 << 16
+export const ELEMENTWISE_SPLIT_MIN = 1 << 18
 
 /**
  * The smallest array {@link SharedKernels.fresh} asks the worker for, in bytes: glibc serves smaller allocations from
