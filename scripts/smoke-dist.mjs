@@ -180,6 +180,7 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
 // functions; through `import` that function is a stand-in with the name, length and properties of the real one.
 {
   const { execFileSync } = await import('node:child_process')
+  const { statSync } = await import('node:fs')
   const loadedBy = (code, type) =>
     JSON.parse(
       execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], {
@@ -207,6 +208,10 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
       `${how}('descent-ts') loads only the core group: ${files}`,
     )
     assert.ok(files.length <= 4, `${how}('descent-ts') loads ${files}`)
+    // ~88 KB on 2026-12-03 (the whole library: ~580 KB): a class or constant that drags a module of another group
+    // into core shows here.
+    const bytes = files.reduce((sum, f) => sum + statSync(new URL(`../dist/node/${f}`, import.meta.url)).size, 0)
+    assert.ok(bytes <= 130_000, `${how}('descent-ts') compiles ${bytes} bytes of dist/node: ${files}`)
   }
   assert.deepEqual(
     loadedBy(`const d = require('descent-ts')\nd.adam(0.1)\nconsole.log(${cache})`, 'commonjs').filter((f) =>
