@@ -1,11 +1,11 @@
 // Node's entries of descent-ts (dist/node/index.cjs for `require`, index.js for `import`), on top of the groups tsup
 // built from scripts/node-groups.mjs: `core` is loaded on import, every other group on the first call of one of its
-// functions, so that importing the package compiles ~100 KB of JavaScript instead of ~580 KB (issue 12).
+// functions, so that importing the package compiles ~85 KB of JavaScript instead of ~580 KB (issue 12).
 // - index.cjs: a value of `core` as itself; any other one as a getter that loads its group (the very function).
 // - index.js: `import` gets the same files through `require` (one module instance for ESM and CJS, so a Tensor or an
 //   error made through one is the other's, and setBackend is one switch); an ESM binding cannot be a getter, so a
-//   function of a lazy group is a stand-in of the same name and length that loads the group and calls it (its own
-//   properties, such as the hyperparameter defaults injectHyperparams reads, are read through from the function).
+//   function of a lazy group is a stand-in of the same name and length that loads the group and calls it; its own
+//   properties (the hyperparameter defaults injectHyperparams reads) are copied as data, or else read through.
 // - testing/index.js, gpu/index.js: the same for those entries (which tsup built as CJS in the same split build).
 // Run after tsup.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'

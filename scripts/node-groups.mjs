@@ -1,6 +1,6 @@
-// Node's layout (dist/node) compiles on import only what an optimizer-only program needs: issue 12 asks for
+// Node's layout (dist/node) compiles on import only what every program needs: issue 12 asks for
 // `import('descent-ts')` in ≤ 20 ms, and V8 pre-parses every function of a file it loads (~30 µs per KB here), so the
-// ~580 KB of the whole library cost ~20 ms before a line of it ran. Each public value belongs to a group, by the
+// ~580 KB of the whole library cost ~16-20 ms before a line of it ran. Each public value belongs to a group, by the
 // folder of the module that declares it; the `core` group is loaded on import, every other group on the first call
 // of one of its functions (scripts/build-node.mjs writes the stand-ins). Run before tsup: it writes one entry per
 // group under .cache/node-groups/ (tsup.config.ts builds them, sharing chunks) and the manifest build-node.mjs reads.
@@ -17,7 +17,7 @@ export const GROUPS_DIR = join(root, '.cache', 'node-groups')
  * the function that throws it, as src/grad/gradCheckError.ts). The optimizers that differentiate (L-BFGS and the
  * line searches) go with the autodiff they load anyway; the backend switch (kernels/dispatch.ts) with the wasm
  * kernels it loads, which the first optimizer step or tensor operation loads anyway. `common` holds the optimizers
- * most programs start with, the transforms they are made of, and the schedules (~60 KB beyond core): `adam(1e-3)`
+ * most programs start with, the transforms they are made of, and the schedules (~100 KB beyond core): `adam(1e-3)`
  * loads it, not the ~250 KB of every optimizer and transform.
  */
 const GROUP_OF_MODULE = [
