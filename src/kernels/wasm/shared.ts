@@ -116,18 +116,20 @@ export interface SharedMemoryKernels {
 
 /**
  * The smallest matmul (M·K·N multiply-adds) worth two threads: below it the handoff costs more than half the
- * product saves. Measured with bench/ab-threads.ts on the 2-vCPU bench machine (docs/performance.md): no shape
- * under 2²³ ever gained; from 2.6·10⁷ two threads gained when the worker ran (1.38–1.62× by minimums, load 10).
+ * product saves. Measured with bench/ab-threads.ts on the 2-vCPU bench machine (docs/performance.md): quiet, two
+ * threads gave 0.94× at 96³ (8.8·10⁵), 1.18× at 128³ (2.1·10⁶), 1.43× at 160³ (4.1·10⁶) and 1.45–1.95× above;
+ * with the worker slow to wake (load 5–10) 0.72–0.89× up to 160³. From 2²² the quiet gain outweighs that risk.
  */
-export const SPLIT_MIN_MACS = 1 << 23
+export const SPLIT_MIN_MACS = 1 << 22
 
 /**
  * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}; the
  * donated Adam step, fused/adamwArena.ts). Measured with bench/ab-threads-adam.ts on the 2-vCPU bench machine
- * (docs/performance.md): when the worker runs, two threads gave 1.40× at 2¹⁶ and 1.67–1.71× from 2¹⁸; when it is
- * slow to wake (a loaded machine), 0.89–0.92× at 2¹⁶ and 0.90–0.94× at 2¹⁸. From 2¹⁸ the gain outweighs that risk.
+ * (docs/performance.md): quiet, two threads gave 0.88× at 2¹⁴, 1.25× at 2¹⁵, 1.49× at 2¹⁶ and 1.62–1.74× from 2¹⁷
+ * up to 10⁷; with the worker slow to wake (load 5–10) 0.89–0.95× up to 2¹⁸. From 2¹⁶ the quiet gain outweighs that
+ * risk.
  */
-export const ELEMENTWISE_SPLIT_MIN = 1 << 18
+export const ELEMENTWISE_SPLIT_MIN = 1 << 16
 
 /**
  * The smallest array {@link SharedKernels.fresh} asks the worker for, in bytes: glibc serves smaller allocations from
