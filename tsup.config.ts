@@ -178,7 +178,7 @@ export default defineConfig([
     esbuildPlugins: [lazyPureRand],
     // Node runs ~1,100 __name calls on import otherwise (~1 ms); the names stay the same (scripts/smoke-dist.mjs).
     onSuccess: async () => {
-      for (const f of walk(join(root, 'dist', 'node'), (p) => p.endsWith('.js'))) {
+      for (const f of walk(join(root, 'dist', 'node'), (p) => p.endsWith('.cjs'))) {
         const text = readFileSync(f, 'utf8')
         const fixed = shakeNames(text, f)
         if (fixed !== text) writeFileSync(f, fixed)

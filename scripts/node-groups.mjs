@@ -1,6 +1,6 @@
-// Node's layout (dist/node) compiles on import only what an optimizer-only program needs: issue 12 asks for
+// Node's layout (dist/node) compiles on import only what every program needs: issue 12 asks for
 // `import('descent-ts')` in ≤ 20 ms, and V8 pre-parses every function of a file it loads (~30 µs per KB here), so the
-// ~580 KB of the whole library cost ~20 ms before a line of it ran. Each public value belongs to a group, by the
+// ~580 KB of the whole library cost ~16-20 ms before a line of it ran. Each public value belongs to a group, by the
 // folder of the module that declares it; the `core` group is loaded on import, every other group on the first call
 // of one of its functions (scripts/build-node.mjs writes the stand-ins). Run before tsup: it writes one entry per
 // group under .cache/node-groups/ (tsup.config.ts builds them, sharing chunks) and the manifest build-node.mjs reads.
@@ -15,16 +15,44 @@ export const GROUPS_DIR = join(root, '.cache', 'node-groups')
  * The group of each module, by path under src/ (the first prefix that matches). Classes are always `core`: a class
  * cannot be stood in for (`instanceof`, `new`, `extends`), so each lives in a small module (its error class apart from
  * the function that throws it, as src/grad/gradCheckError.ts). The optimizers that differentiate (L-BFGS and the
- * line searches) go with the autodiff they load anyway.
+ * line searches) go with the autodiff they load anyway; the backend switch (kernels/dispatch.ts) with the wasm
+ * kernels it loads, which the first optimizer step or tensor operation loads anyway. `common` holds the optimizers
+ * most programs start with, the transforms they are made of, and the schedules (~100 KB beyond core): `adam(1e-3)`
+ * loads it, not the ~250 KB of every optimizer and transform.
  */
 const GROUP_OF_MODULE = [
+  ['core/powerIteration.ts', 'linalg'],
+  ['core/matrixInversePthRoot.ts', 'linalg'],
+  ['core/nnls.ts', 'linalg'],
+  ['core/hungarianAlgorithm.ts', 'linalg'],
   ['core/', 'core'],
-  ['kernels/', 'core'],
+  ['kernels/', 'kernels'],
   ['transforms/scaleByZoomLinesearch.ts', 'grad'],
   ['transforms/scaleByBacktrackingLinesearch.ts', 'grad'],
   ['transforms/valueAndGradFromState.ts', 'grad'],
   ['optimizers/lbfgs.ts', 'grad'],
-  ['schedules/', 'optim'],
+  ...[
+    'optimizers/sgd.ts',
+    'optimizers/adam.ts',
+    'optimizers/adamw.ts',
+    'optimizers/rmsprop.ts',
+    'optimizers/adagrad.ts',
+    'optimizers/lion.ts',
+    'transforms/addDecayedWeights.ts',
+    'transforms/clip.ts',
+    'transforms/clipByGlobalNorm.ts',
+    'transforms/masked.ts',
+    'transforms/scale.ts',
+    'transforms/scaleByAdam.ts',
+    'transforms/scaleByLearningRate.ts',
+    'transforms/scaleByLion.ts',
+    'transforms/scaleByRms.ts',
+    'transforms/scaleByRss.ts',
+    'transforms/scaleBySchedule.ts',
+    'transforms/scaleByStddev.ts',
+    'transforms/trace.ts',
+    'schedules/',
+  ].map((prefix) => [prefix, 'common']),
   ['transforms/', 'optim'],
   ['optimizers/', 'optim'],
   ['grad/losses/', 'losses'],
@@ -34,6 +62,13 @@ const GROUP_OF_MODULE = [
   ['projections/', 'projections'],
   ['experimental/', 'experimental'],
 ]
+
+/**
+ * The groups whose optimizers are made of `common`'s transforms: they re-export it, so that its modules are reached
+ * from the same entries and esbuild keeps them in few chunks (the first `adam` call loads 4 files, not 9: ~6 ms CPU
+ * here instead of ~10).
+ */
+const ON_COMMON = ['optim', 'contrib', 'train', 'experimental', 'testing']
 
 const groupOf = (file, isClass) => {
   if (isClass) return 'core'
@@ -99,7 +134,12 @@ export function nodeGroups() {
   for (const [group, values] of entries) {
     // Every other entry re-exports the core entry, so that every module of `core` is reached from every entry and
     // esbuild puts them all in one shared chunk (loading a file costs Node ~0.3 ms beyond its compilation).
-    const byFile = new Map(group === 'core' ? [] : [['./core.ts', ['*']]])
+    const byFile = new Map(
+      [...(group === 'core' ? [] : ['core']), ...(ON_COMMON.includes(group) ? ['common'] : [])].map((g) => [
+        `./${g}.ts`,
+        ['*'],
+      ]),
+    )
     for (const [key, [file, name]] of values) {
       if (!byFile.has(file)) byFile.set(file, [])
       byFile.get(file).push(name === key ? key : `${name} as ${key}`)
@@ -114,7 +154,9 @@ export function nodeGroups() {
   }
   // descent-ts/testing and descent-ts/gpu too (scripts/build-node.mjs writes their entries without the core keys).
   for (const entry of ['testing', 'gpu'])
-    sources[entry] = `export * from './core'\nexport * from '${join(root, 'src', entry, 'index')}'\n`
+    sources[entry] =
+      `export * from './core'\n${ON_COMMON.includes(entry) ? "export * from './common'\n" : ''}` +
+      `export * from '${join(root, 'src', entry, 'index')}'\n`
   return { exported, groups: [...entries.keys()], entries: Object.keys(sources), sources }
 }
 

@@ -15,11 +15,31 @@ import ts from 'typescript'
 
 const NAME_CALL = /^__name\d*$/
 
+/**
+ * The function and the name of a keepNames call: `__name(fn, "n")`, or in tsup's CommonJS chunks, which import the
+ * helper, `_chunkXcjs.__name.call(void 0, fn, "n")`.
+ */
+function nameCall(call: ts.CallExpression): readonly [ts.Expression, ts.Expression] | undefined {
+  const callee = call.expression
+  const args = call.arguments
+  if (ts.isIdentifier(callee) && NAME_CALL.test(callee.text) && args.length === 2) return [args[0]!, args[1]!]
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    callee.name.text === 'call' &&
+    ts.isPropertyAccessExpression(callee.expression) &&
+    NAME_CALL.test(callee.expression.name.text) &&
+    args.length === 3 &&
+    ts.isVoidExpression(args[0]!)
+  )
+    return [args[1]!, args[2]!]
+  return undefined
+}
+
 /** The text of the function a `__name(fn, "n")` call wraps, when dropping the call keeps the name `n`. */
 function redundantWrapper(call: ts.CallExpression): boolean {
-  if (!ts.isIdentifier(call.expression) || !NAME_CALL.test(call.expression.text) || call.arguments.length !== 2)
-    return false
-  const [fn, name] = call.arguments as unknown as [ts.Expression, ts.Expression]
+  const parts = nameCall(call)
+  if (parts === undefined) return false
+  const [fn, name] = parts
   if (!ts.isStringLiteral(name)) return false
   const anonymous = ts.isArrowFunction(fn) || (ts.isFunctionExpression(fn) && fn.name === undefined)
   if (!anonymous) return false
@@ -69,11 +89,8 @@ export function shakeNames(text: string, file = 'module.js'): string {
   // Top-level statements: `__name(f, "f");` after `function f`; classes; Object.freeze in initialisers.
   for (const s of source.statements) {
     if (ts.isExpressionStatement(s) && ts.isCallExpression(s.expression)) {
-      const call = s.expression
-      const [fn, name] = call.arguments
+      const [fn, name] = nameCall(s.expression) ?? []
       if (
-        ts.isIdentifier(call.expression) &&
-        NAME_CALL.test(call.expression.text) &&
         fn !== undefined &&
         name !== undefined &&
         ts.isIdentifier(fn) &&
@@ -113,7 +130,7 @@ export function shakeNames(text: string, file = 'module.js'): string {
   // Function wrappers anywhere.
   const unwrap = (n: ts.Node): void => {
     if (ts.isCallExpression(n) && redundantWrapper(n)) {
-      const fn = n.arguments[0]!
+      const fn = nameCall(n)![0]
       edits.push({ start: startWithPure(n, text), end: fn.getStart(), text: '' })
       edits.push({ start: fn.getEnd(), end: n.getEnd(), text: '' })
     }

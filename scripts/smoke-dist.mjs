@@ -180,13 +180,16 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
 // functions; through `import` that function is a stand-in with the name, length and properties of the real one.
 {
   const { execFileSync } = await import('node:child_process')
-  const loadedBy = (code, type) =>
+  const { statSync } = await import('node:fs')
+  const run = (code, type) =>
     JSON.parse(
       execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], {
         cwd: new URL('..', import.meta.url),
         encoding: 'utf8',
       }),
     )
+  const loadedBy = (code, type) =>
+    run(code, type)
       .filter((f) => f.includes('/dist/node/'))
       .map((f) => f.slice(f.indexOf('/dist/node/') + '/dist/node/'.length))
       .sort()
@@ -197,6 +200,14 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
     'module',
   )
   const viaRequire = loadedBy(`require('descent-ts')\nconsole.log(${cache})`, 'commonjs')
+  // Nor does importing compile WebAssembly (the kernels are compiled from their base64 on first use).
+  const countWasm =
+    `let n = 0\nfor (const k of ['Module', 'Instance']) { const C = WebAssembly[k]; WebAssembly[k] = class extends C ` +
+    `{ constructor(...a) { n++; super(...a) } } }\nfor (const k of ['compile', 'instantiate', 'validate']) { ` +
+    `const f = WebAssembly[k]; WebAssembly[k] = (...a) => { n++; return f(...a) } }\nconst d = await import('descent-ts')\n`
+  assert.equal(run(`${countWasm}console.log(n)`, 'module'), 0, 'no WebAssembly compiled on import')
+  // (the count sees a compilation: a matmul large enough for the SIMD kernel compiles it)
+  assert.ok(run(`${countWasm}d.matmul(d.ones([64, 64]), d.ones([64, 64]))\nconsole.log(n)`, 'module') > 0)
   for (const [how, files] of [
     ['import', viaImport],
     ['require', viaRequire],
@@ -207,12 +218,16 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
       `${how}('descent-ts') loads only the core group: ${files}`,
     )
     assert.ok(files.length <= 4, `${how}('descent-ts') loads ${files}`)
+    // ~88 KB on 2026-12-03 (the whole library: ~580 KB): a class or constant that drags a module of another group
+    // into core shows here.
+    const bytes = files.reduce((sum, f) => sum + statSync(new URL(`../dist/node/${f}`, import.meta.url)).size, 0)
+    assert.ok(bytes <= 130_000, `${how}('descent-ts') compiles ${bytes} bytes of dist/node: ${files}`)
   }
   assert.deepEqual(
     loadedBy(`const d = require('descent-ts')\nd.adam(0.1)\nconsole.log(${cache})`, 'commonjs').filter((f) =>
       f.startsWith('groups/'),
     ),
-    ['groups/core.cjs', 'groups/optim.cjs'],
+    ['groups/common.cjs', 'groups/core.cjs'],
     'adam loads its group',
   )
   const hyperparams = Symbol.for('descent.hyperparamDefaults')
@@ -223,7 +238,9 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
   }
   const injected = esm.injectHyperparams(esm.adam)({ learningRate: 0.5 })
   assert.equal(injected.init({ w: esm.tensor([1]) }).hyperparams.learningRate, 0.5, 'injectHyperparams of a stand-in')
-  console.log(`dist: import and require of descent-ts load ${viaImport.join(', ')}; the other groups on first use`)
+  console.log(
+    `dist: import and require of descent-ts load ${viaImport.join(', ')}; the other groups, and the WebAssembly kernels, on first use`,
+  )
 }
 
 // Two threads from the built files: the worker's program is inline (no file to find from dist/), its Worker comes

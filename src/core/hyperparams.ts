@@ -128,10 +128,15 @@ const NOTES = Symbol('descent.hyperparameterNotes')
  * already attached are kept.
  */
 export const attachNotes = <T extends object>(tx: T, notes: readonly (NoteSpec | undefined)[]): T =>
-  Object.defineProperty(tx, NOTES, { value: Object.freeze([...ownNotes(tx), ...notes]), configurable: true })
+  Object.defineProperty(tx, NOTES, {
+    value: Object.freeze([...((tx as Noted)[NOTES] ?? []), ...notes]),
+    configurable: true,
+  })
+
+type Noted = { readonly [NOTES]?: readonly (NoteSpec | undefined)[] }
 
 const ownNotes = (tx: unknown): readonly (NoteSpec | undefined)[] =>
-  typeof tx === 'object' && tx !== null ? ((tx as { [NOTES]?: readonly NoteSpec[] })[NOTES] ?? []) : []
+  typeof tx === 'object' && tx !== null ? ((tx as Noted)[NOTES] ?? []) : []
 
 /** @internal The notes attached to `tx` and, for a chain, to its parts (which chain() records as fusion facts), in order. */
 export function rawNotesOf(tx: unknown): readonly (NoteSpec | undefined)[] {

@@ -61,42 +61,37 @@ export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
 export function checkState(owner: string, state: unknown, spec: StateSpec, updates: PyTree, params?: PyTree): void {
   const found: Found = { owner, state, spec, tree: [], treeLike: [], pytree: [] }
   checkShape(state, spec, [], found)
-  const { tree: trees, treeLike: like } = found
+  const { tree, treeLike, pytree } = found
+  const names = (slots: readonly Slot[]) => slots.map(([p]) => keystr(p, 'state'))
+  const values = (slots: readonly Slot[]) => slots.map(([, s]) => s)
   try {
-    for (const [p, x] of found.pytree) walkTrees(() => null, [x], [keystr(p, 'state')], VISIT)
-    const names = ['updates', ...trees.map(([p]) => keystr(p, 'state'))]
-    const all: unknown[] = [updates, ...trees.map(([, s]) => s)]
+    for (const slot of pytree) walkTrees(NONE, values([slot]), names([slot]), VISIT)
+    const allNames = ['updates', ...names(tree)]
+    const all = [updates, ...values(tree)]
     if (params !== undefined) {
-      names.push('params')
+      allNames.push('params')
       all.push(params)
     }
     if (all.length > 1) {
-      const stateEnd = trees.length + 1
+      const stateEnd = tree.length + 1
       walkTrees(
         (path, leaves) => {
-          checkLeaves(leaves, path, names)
+          checkLeaves(leaves, path, allNames)
           const u = leaves[0]
           if (isTensor(u) && u.dtype === 'float64') {
             for (let i = 1; i < stateEnd; i++) {
               const s = leaves[i]
-              if (isTensor(s) && s.dtype === 'float32') dtypeError(path, names[i]!)
+              if (isTensor(s) && s.dtype === 'float32') dtypeError(path, allNames[i]!)
             }
           }
           return null
         },
         all,
-        names,
+        allNames,
         VISIT,
       )
     }
-    if (like.length > 0) {
-      walkTrees(
-        () => null,
-        [updates, ...like.map(([, s]) => s)],
-        ['updates', ...like.map(([p]) => keystr(p, 'state'))],
-        VISIT,
-      )
-    }
+    if (treeLike.length > 0) walkTrees(NONE, [updates, ...values(treeLike)], ['updates', ...names(treeLike)], VISIT)
   } catch (e) {
     throw rethrow(
       owner,
@@ -180,10 +175,15 @@ interface Found {
   readonly owner: string
   readonly state: unknown
   readonly spec: StateSpec
-  readonly tree: [KeyPath, unknown][]
-  readonly treeLike: [KeyPath, unknown][]
-  readonly pytree: [KeyPath, unknown][]
+  readonly tree: Slot[]
+  readonly treeLike: Slot[]
+  readonly pytree: Slot[]
 }
+
+/** A state slot to walk: where it is in the state, and its value. */
+type Slot = readonly [KeyPath, unknown]
+
+const NONE = (): null => null
 
 /** The specs {@link checkShape} collects for walks against the updates. */
 type SlotSpec = 'tree' | 'treeLike' | 'pytree'

@@ -22,7 +22,7 @@ export type KernelChoice = 'ts' | 'wasm' | 'gpu'
  * - matmul: the SIMD kernel beats the TS loop from about 16×16×16 multiply-adds (the copy in/out is the only overhead).
  * - matmul on gpu.js: in Node its `webasm` mode (112–150 ms at 512³) never beats the SIMD kernel (8–16 ms), so
  *   'auto' sends matmul to gpu.js only on a hardware GPU (WebGL2/WebGPU, not a software renderer) from 256³ up.
- * - fused AdamW: the SIMD kernel from 2048 elements (ADAMW_WASM_MIN in fused/adamwFused.ts).
+ * - fused AdamW: the SIMD kernel from 128 elements (ADAMW_WASM_MIN in fused/adamwFused.ts).
  */
 export const THRESHOLDS = {
   matmulWasmMinMacs: 4096,

@@ -83,6 +83,31 @@ describe.runIf(wasmAvailable())('the donated Adam step on two threads (state in 
     for (const k of ['p', 'm', 'v'] as const) expectTypedArraysEqual(l2[k], l1[k])
   })
 
+  it('a part whose preparation throws: the call throws, nothing waits forever, and the next call runs', async () => {
+    const a = newAdamwArena([ELEMENTWISE_SPLIT_MIN])!
+    const site = a.arena.split
+    expect(site !== null).toBe(two)
+    if (site === null) return
+    await bound(a)
+    const empty = new Array<number>(20).fill(0) // adamw over 0 elements: touches nothing
+    const prepared: number[] = []
+    const fail = (j: number) => {
+      prepared.push(j)
+      if (j === 1) throw new Error('prepare failed')
+    }
+    expect(() => site.parallel('adamw', [empty, empty, empty], true, undefined, fail)).toThrow('prepare failed')
+    expect(prepared).toEqual([0, 1])
+    let ran = false
+    site.parallel(
+      'adamw',
+      [empty, empty],
+      true,
+      () => (ran = true),
+      (j) => prepared.push(10 + j),
+    )
+    expect([ran, prepared]).toEqual([true, [0, 1, 10, 11]])
+  })
+
   it('two threads equal the TS kernel with fresh outputs (p, m, v, u), and leave the gradient untouched', async () => {
     const n = 2 * ELEMENTWISE_SPLIT_MIN + 3
     const a = newAdamwArena([n, 8])!

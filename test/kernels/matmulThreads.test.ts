@@ -156,7 +156,7 @@ describe.runIf(sharedKernels() !== null)('shared memory allocator', () => {
 describe.runIf(sharedKernels() !== null)('elementwise kernels on two threads', () => {
   it.each([
     [ELEMENTWISE_SPLIT_MIN + 4, true],
-    [100_000, false],
+    [2 * ELEMENTWISE_SPLIT_MIN + 12, false],
   ])('adamw over %i elements (p′ written: %s): the split call gives the bytes of one call', async (n, withP) => {
     const s = sharedKernels()!
     const two = await whenThreadsReady()

@@ -74,6 +74,29 @@ describe('shakeNames', () => {
     expect(after.arrow(1) + after.obj.update(2) + after.declared()).toBe(7)
   })
 
+  it('tsup\'s CommonJS form of the calls (`_chunkXcjs.__name.call(void 0, fn, "n")`) goes where the plain one would', () => {
+    const cjs = [
+      'function declared() {}',
+      '_chunkAcjs.__name.call(void 0, declared, "declared");',
+      'function renamed2() {}',
+      '_chunkAcjs.__name.call(void 0, renamed2, "renamed");',
+      'var arrow = /* @__PURE__ */ _chunkAcjs.__name.call(void 0, (x) => x + 1, "arrow");',
+      'var other = /* @__PURE__ */ _chunkAcjs.__name.call(void 0, (x) => x, "notOther");',
+      '',
+    ].join('\n')
+    expect(shakeNames(cjs)).toBe(
+      [
+        'function declared() {}',
+        '',
+        'function renamed2() {}',
+        '_chunkAcjs.__name.call(void 0, renamed2, "renamed");',
+        'var arrow = (x) => x + 1;',
+        'var other = /* @__PURE__ */ _chunkAcjs.__name.call(void 0, (x) => x, "notOther");',
+        '',
+      ].join('\n'),
+    )
+  })
+
   it('a minified bundle drops the unused class and frozen constant, and keeps the used class name', async () => {
     const bundle = async (code: string) =>
       (

@@ -165,3 +165,23 @@ describe('the deadUnits rule of the run monitor', () => {
     expect(feed(Array(5).fill(0.6), { deadUnitFraction: 0.5, deadUnitSteps: 5 }).map((d) => d.step)).toEqual([4])
   })
 })
+
+describe('gradStats deadUnits: a column is dead when it is 0 in every row, wherever its non-zero sits', () => {
+  it('non-zeros only in the first row, only in the last row, and one column 0 throughout: 1 of 4 dead', () => {
+    // 5×4, row-major; the scan starts at the middle row, so the first and last rows are reached by wrapping around.
+    const g = [9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, -3]
+    const { deadUnits } = gradStats({ w: tensor(g, [5, 4]) }, { deadUnits: true })
+    expect(deadUnits).toEqual({ 'grads.w': 0.25 })
+  })
+
+  it('every row count from 1 to 7 and every position of a lone non-zero: 2 of 3 columns dead', () => {
+    for (let rows = 1; rows <= 7; rows++) {
+      for (let at = 0; at < rows * 3; at++) {
+        const g = new Array<number>(rows * 3).fill(0)
+        g[at] = 1
+        const { deadUnits } = gradStats({ w: tensor(g, [rows, 3]) }, { deadUnits: true })
+        expect(deadUnits['grads.w']).toBeCloseTo(2 / 3, 15)
+      }
+    }
+  })
+})

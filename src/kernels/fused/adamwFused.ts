@@ -3,10 +3,12 @@ import { adamwFusedTs } from './adamwFusedTs'
 import { sumSquares32 } from '../sumSquares'
 
 /**
- * Leaf size from which the SIMD WebAssembly kernel beats the plain-TS loop (measured with bench/adamKernels.ts on the
- * 2-vCPU bench machine: the copy into and out of the module's memory costs more than it saves below this).
+ * Leaf size from which the SIMD WebAssembly kernel beats the plain-TS loop: below it the copy into and out of the
+ * module's memory costs more than it saves. Since the kernel computes in f32x4 (issue 13) that is ≈ 64 elements
+ * (interleaved medians on the 2-vCPU bench machine, pure step with p′: 64 elements 2.95 µs TS against 3.04 wasm,
+ * 256: 8.5 against 4.2, 640: 19.7 against 6.9, 2047: 58.9 against 15.2); it was 2048 for the f64x2 kernel.
  */
-export const ADAMW_WASM_MIN = 2048
+export const ADAMW_WASM_MIN = 128
 
 /** Which implementation runs a fused step: `'auto'` picks by size. */
 export type FusedKernel = 'auto' | 'ts' | 'wasm'

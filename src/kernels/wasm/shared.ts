@@ -100,26 +100,34 @@ export interface SharedMemoryKernels {
   /**
    * Runs `name(...part)` for every part of `parts` on either thread (as {@link SharedKernels.parallel}), with
    * `alongside` run by this thread right after the parts are posted (its own share of the work, which may prepare
-   * nothing the parts read). One thread (the parts, then `alongside`) while the worker has no instance over this
-   * memory or, unless `force`, for a few calls after one where the worker was late.
+   * nothing the parts read). With `prepare`, part j becomes claimable only once `prepare(j)` has run (on this
+   * thread, in order, right after posting): the worker starts on the first part while the others are prepared.
+   * One thread (each part after its `prepare`, then `alongside`) while the worker has no instance over this memory
+   * or, unless `force`, for a few calls after one where the worker was late.
    */
   readonly parallel: (
     name: KernelName,
     parts: readonly (readonly number[])[],
     force?: boolean,
     alongside?: () => void,
+    prepare?: (part: number) => void,
   ) => void
 }
 
 /**
  * The smallest matmul (M·K·N multiply-adds) worth two threads: below it the handoff costs more than half the
- * product saves. Measured with bench/ab-threads.ts on the 2-vCPU bench machine (docs/performance.md).
+ * product saves. Measured with bench/ab-threads.ts on the 2-vCPU bench machine (docs/performance.md): quiet, two
+ * threads gave 0.94× at 96³ (8.8·10⁵), 1.18× at 128³ (2.1·10⁶), 1.43× at 160³ (4.1·10⁶) and 1.45–1.95× above;
+ * with the worker slow to wake (load 5–10) 0.72–0.89× up to 160³. From 2²² the quiet gain outweighs that risk.
  */
-export const SPLIT_MIN_MACS = 1 << 23
+export const SPLIT_MIN_MACS = 1 << 22
 
 /**
- * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}):
- * below it the handoff (≈ 20–100 µs) costs more than half the pass saves.
+ * The smallest elementwise kernel call worth two threads, in elements (see {@link SharedKernels.elementwise}; the
+ * donated Adam step, fused/adamwArena.ts). Measured with bench/ab-threads-adam.ts on the 2-vCPU bench machine
+ * (docs/performance.md): quiet, two threads gave 0.88× at 2¹⁴, 1.25× at 2¹⁵, 1.49× at 2¹⁶ and 1.62–1.74× from 2¹⁷
+ * up to 10⁷; with the worker slow to wake (load 5–10) 0.89–0.95× up to 2¹⁸. From 2¹⁶ the quiet gain outweighs that
+ * risk.
  */
 export const ELEMENTWISE_SPLIT_MIN = 1 << 16
 
@@ -152,6 +160,9 @@ const STATUS = 6
 const READY = 7
 const MEM = 8
 const MAIL = 9
+// PUBLISHED: parts claimable so far (all of them, but for a call with `prepare`, where this thread publishes them one
+// by one; the worker waits on it).
+const PUBLISHED = 10
 const ARGS_AT = 48
 
 /**
@@ -192,6 +203,11 @@ const SERVE = `
           if (v >>> 6 !== seen || (v & 63) >= ctl[${PARTS}]) break
           const fns = sites.get(ctl[${MEM}])
           if (fns === undefined) break
+          const published = Atomics.load(ctl, ${PUBLISHED})
+          if ((v & 63) >= published) {
+            Atomics.wait(ctl, ${PUBLISHED}, published, 50)
+            continue
+          }
           if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue
           const argc = ctl[${ARGC}]
           try {
@@ -459,13 +475,17 @@ function create(): SharedKernels | null {
     parts: readonly (readonly number[])[],
     force: boolean,
     alongside?: () => void,
+    prepare?: (part: number) => void,
   ): void => {
     const fn = ex[name] as (...xs: number[]) => void
     let late = backoffs.get(name)
     if (late === undefined) backoffs.set(name, (late = { backoff: 0, cooldown: 0 }))
     if (parts.length < (alongside === undefined ? 2 : 1) || !two || (!force && late.cooldown > 0)) {
       if (!force && late.cooldown > 0) late.cooldown--
-      for (const p of parts) fn(...p)
+      parts.forEach((p, j) => {
+        prepare?.(j)
+        fn(...p)
+      })
       alongside?.()
       return
     }
@@ -480,6 +500,7 @@ function create(): SharedKernels | null {
     ctl[MEM] = mem
     ctl[STATUS] = 0
     Atomics.store(ctl, FINISHED, 0)
+    Atomics.store(ctl, PUBLISHED, prepare === undefined ? parts.length : 0)
     const tag = nextJob()
     posted++
     Atomics.store(ctl, CLAIM, tag << 6)
@@ -487,8 +508,25 @@ function create(): SharedKernels | null {
     Atomics.notify(ctl, JOB)
     const t0 = clock?.now() ?? 0
     let error: unknown
+    if (prepare !== undefined) {
+      try {
+        for (let j = 0; j < parts.length; j++) {
+          prepare(j)
+          Atomics.store(ctl, PUBLISHED, j + 1)
+          Atomics.notify(ctl, PUBLISHED)
+        }
+      } catch (e) {
+        // Nothing more runs: the parts left unprepared are claimed here without running, and the worker's are awaited.
+        error = e
+        for (let v = Atomics.load(ctl, CLAIM); (v & 63) < parts.length; v = Atomics.load(ctl, CLAIM)) {
+          if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) === v) Atomics.add(ctl, FINISHED, 1)
+        }
+        Atomics.store(ctl, PUBLISHED, parts.length)
+        Atomics.notify(ctl, PUBLISHED)
+      }
+    }
     try {
-      alongside?.()
+      if (error === undefined) alongside?.()
     } catch (e) {
       error = e
     }
@@ -546,8 +584,8 @@ function create(): SharedKernels | null {
         }
         return Atomics.load(flag, 0) === 1 ? 2 : 1
       },
-      parallel: (name, parts, force = false, alongside) =>
-        run(id, ex, site.threads() === 2, name, parts, force, alongside),
+      parallel: (name, parts, force = false, alongside, prepare) =>
+        run(id, ex, site.threads() === 2, name, parts, force, alongside, prepare),
     }
     return site
   }
