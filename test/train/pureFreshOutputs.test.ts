@@ -19,7 +19,7 @@ import {
   whenFreshSettled,
   whenThreadsReady,
 } from '../../src/kernels/wasm/shared'
-import { f32 } from '../_helpers/adamwInputs'
+import { f32, scalars } from '../_helpers/adamwInputs'
 import { expectTypedArraysEqual } from '../_helpers/assertions'
 
 // The smallest size the worker makes ahead, plus a scalar tail.
@@ -101,7 +101,7 @@ describe.runIf(wasmAvailable())('a pure applyGradients step with leaves over the
       arrays(prev).forEach((a, i) => expectTypedArraysEqual(a, kept[i]!))
       expectTypedArraysEqual(g, f32(n, 10 + t, 0.1))
       const want = { m: new Float32Array(n), v: new Float32Array(n), u: new Float32Array(n), p: new Float32Array(n) }
-      adamwFusedTs(p, g, m, v, { ...scalarsOf(t), wd: 1e-4, applyWd: true, s: -1e-3 }, want)
+      adamwFusedTs(p, g, m, v, scalars(t, { wd: 1e-4 }), want)
       const out = arrays(next)
       expect(out.length).toBe(3)
       expectTypedArraysEqual(out[0]!, want.p)
@@ -123,13 +123,3 @@ describe.runIf(wasmAvailable())('a pure applyGradients step with leaves over the
 })
 
 const two = () => sharedKernels()?.threads() === 2
-const scalarsOf = (t: number) => ({
-  b1: 0.9,
-  b2: 0.999,
-  bc1: 1 - 0.9 ** t,
-  bc2: 1 - 0.999 ** t,
-  bc1Next: 1 - 0.9 ** (t + 1),
-  eps: 1e-8,
-  epsRoot: 0,
-  nesterov: false,
-})
