@@ -45,7 +45,12 @@ const running = new Map()
 for (const step of STEPS)
   running.set(
     step.name,
-    Promise.resolve(running.get(step.after)).then(() => run(step)),
+    // A step after a failed one (the build after a failed type check) is not run: its input would be stale.
+    Promise.resolve(running.get(step.after)).then((dep) =>
+      dep !== undefined && !dep.ok
+        ? { ...step, ok: false, status: `skipped, ${dep.name} failed`, at: performance.now(), output: Buffer.alloc(0) }
+        : run(step),
+    ),
   )
 const results = await Promise.all(running.values())
 

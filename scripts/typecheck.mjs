@@ -9,6 +9,8 @@ import ts from 'typescript'
 const root = resolve(import.meta.dirname, '..')
 const dtsAt = process.argv.indexOf('--dts')
 const dtsDir = dtsAt >= 0 ? resolve(process.argv[dtsAt + 1]) : null
+// Emptied first, so a run that stops early leaves no declarations of an earlier run for the build to take.
+if (dtsDir) rmSync(dtsDir, { recursive: true, force: true })
 
 const host = {
   ...ts.sys,
@@ -42,7 +44,6 @@ const diagnostics = [
 ]
 
 if (dtsDir) {
-  rmSync(dtsDir, { recursive: true, force: true })
   const src = join(root, 'src')
   const built = new Set(build.fileNames.map((f) => resolve(f)))
   const outSrc = join(resolve(root, options.outDir), 'src')

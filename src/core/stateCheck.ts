@@ -36,6 +36,9 @@ export type StateCheckFn = (value: unknown) => string | undefined
 /** @internal The state of every stateless transform: `{}`. */
 export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
 
+const names = (slots: readonly Slot[]) => slots.map(([p]) => keystr(p, 'state'))
+const values = (slots: readonly Slot[]) => slots.map(([, s]) => s)
+
 /**
  * @internal Checks the `state` a transform's `update` was given, before anything touches it: its kinds and keys
  * against `spec`, and its tree slots (`'tree'`, `'treeLike'`) against the `updates` (and the `updates` against the
@@ -62,10 +65,8 @@ export function checkState(owner: string, state: unknown, spec: StateSpec, updat
   const found: Found = { owner, state, spec, tree: [], treeLike: [], pytree: [] }
   checkShape(state, spec, [], found)
   const { tree, treeLike, pytree } = found
-  const names = (slots: readonly Slot[]) => slots.map(([p]) => keystr(p, 'state'))
-  const values = (slots: readonly Slot[]) => slots.map(([, s]) => s)
   try {
-    for (const slot of pytree) walkTrees(NONE, values([slot]), names([slot]), VISIT)
+    for (const [p, s] of pytree) walkTrees(NONE, [s], [keystr(p, 'state')], VISIT)
     const allNames = ['updates', ...names(tree)]
     const all = [updates, ...values(tree)]
     if (params !== undefined) {

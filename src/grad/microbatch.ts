@@ -3,9 +3,8 @@ import { checkInteger } from '../core/hyperparams'
 import { type Tensor, isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { Leaf, PyTree } from '../core/types'
-import { add, div, mul } from './ops/arithmetic'
 import { concat, reshape, take } from './ops/shape'
-import { combineOutputs } from './_internal/accumulate'
+import { combineOutputs, fold, perExample } from './_internal/accumulate'
 import type { Accumulator } from './accumulator'
 
 /**
@@ -114,24 +113,10 @@ export function microbatch<A extends unknown[], R extends PyTree>(
       outputs.push(fun(...call))
     }
     if (outputs.length === 0) return fun(...args)
-    const builtin = (type: AccumulationType, ls: Leaf[]): Leaf => {
-      if (type === 'concat') {
-        const parts = ls.map((l) => l as Tensor)
-        const joined = concat(parts, 0)
-        const order = Array.from({ length: k * m }, (_, e) => (e % k) * m + Math.floor(e / k))
-        return take(joined, order, 0)
-      }
-      if (type === 'runningMean') {
-        return ls.reduce((r: Leaf, v, a) => add(mul(r, a / (a + 1)), div(v, a + 1)) as Leaf)
-      }
-      const s = ls.slice(1).reduce((acc: Leaf, v) => add(acc, v) as Leaf, ls[0]!)
-      return type === 'mean' ? (div(s, k) as Leaf) : s
-    }
-    // A custom Accumulator folds the microbatch results: init(x₀), update(c, xₐ, a) for each a, finalize(c).
-    return combineOutputs(owner, accumulator, outputs, builtin, (acc, xs) => {
-      let carry = acc.init(xs[0]!)
-      xs.forEach((x, a) => (carry = acc.update(carry, x, a)))
-      return acc.finalize(carry)
-    }) as R
+    // concat: microbatch a holds rows a, a + k, …; the joined rows go back to batch order.
+    const order = Array.from({ length: k * m }, (_, e) => (e % k) * m + Math.floor(e / k))
+    const builtin = (type: AccumulationType, ls: Leaf[]): Leaf =>
+      type === 'concat' ? take(concat(ls as Tensor[], 0), order, 0) : perExample(type, ls)
+    return combineOutputs(owner, accumulator, outputs, builtin, fold) as R
   }
 }

@@ -21,7 +21,7 @@ export interface ApplyGradientsOptions {
    * donated step and update them there from then on (the returned tensors are views of it; only the gradients are
    * copied in): a state donated back to the same step function is updated in place, any other donated state is
    * copied into memory of its own, so a state the caller still holds is never written. Where SharedArrayBuffer and
-   * two cores are available (Node; a cross-origin isolated page), a leaf of 2¹⁸ elements or more is stepped by two
+   * two cores are available (Node; a cross-origin isolated page), a leaf of 2¹⁶ elements or more is stepped by two
    * threads over that memory, with the same bytes as one.
    * @defaultValue false
    */

@@ -136,7 +136,7 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
         : null
     // The plain-array path sums ‖u‖² and ‖θ′‖² in its pass when asked (u is then not stored); the arena path does not.
     const sums = own.norms === true && arena === null ? new Float64Array(2) : null
-    const squares: [number, number] | null = sums !== null ? [0, 0] : null
+    let [su, sp] = [0, 0]
     const storeU = own.updates !== false && sums === null
     if (arena !== null) {
       for (let i = 0; i < gs.length; i++) {
@@ -170,13 +170,13 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
           p: mine(p) ? p : freshF32(n),
         }
         adamwFused(p, g, m, v, c, { out, storeU, squares: sums ?? undefined })
-        if (squares !== null && sums !== null) {
-          squares[0] += sums[0]!
-          squares[1] += sums[1]!
+        if (sums !== null) {
+          su += sums[0]!
+          sp += sums[1]!
         }
         mOut.push(fromStorage(out.m, shape))
         vOut.push(fromStorage(out.v, shape))
-        uOut.push(fromStorage(u, shape))
+        if (storeU) uOut.push(fromStorage(u, shape))
         pOut.push(fromStorage(out.p!, shape))
       }
     }
@@ -184,6 +184,6 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
     const next = wdTx !== null ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
     const updates = storeU ? tree.unflatten(def, uOut) : null
-    return [updates, next, tree.unflatten(def, pOut), squares]
+    return [updates, next, tree.unflatten(def, pOut), sums !== null ? [su, sp] : null]
   }
 }

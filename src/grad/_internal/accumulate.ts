@@ -65,7 +65,7 @@ export function combineOutputs(
 }
 
 /** The built-in accumulations of per-example outputs: concat stacks on a new axis 0, the others reduce over it. */
-function perExample(type: AccumulationType, ls: Leaf[]): Leaf {
+export function perExample(type: AccumulationType, ls: Leaf[]): Leaf {
   if (type === 'concat') return stack(ls)
   if (type === 'runningMean') return ls.reduce((r: Leaf, x, a) => add(mul(r, a / (a + 1)), div(x, a + 1)))
   const total = ls.slice(1).reduce((s: Leaf, x) => add(s, x), ls[0]!)
@@ -91,8 +91,13 @@ export function accumulate(
       const group = Array.from({ length: m }, (_, b) => subtrees[a + b * k]!)
       return acc.aggregate(combineOutputs(owner, 'concat', group, perExample, () => null))
     })
-    let carry = acc.init(aggregated[0]!)
-    aggregated.forEach((v, i) => (carry = acc.update(carry, v, i)))
-    return acc.finalize(carry)
+    return fold(acc, aggregated)
   })
+}
+
+/** A custom {@link Accumulator} over results in order: init(x₀), update(c, xₐ, a) for each a, finalize(c). */
+export function fold(acc: Accumulator, xs: readonly PyTree[]): PyTree {
+  let carry = acc.init(xs[0]!)
+  xs.forEach((x, a) => (carry = acc.update(carry, x, a)))
+  return acc.finalize(carry)
 }

@@ -181,11 +181,12 @@ export function adamwWasm(
   }
   // Scalar tail: the same arithmetic as the SIMD loop.
   if (n4 < n) adamwFusedTs(p, g, m, v, c, out, n4, n)
-  if (squares !== undefined && sq && out.p !== undefined) {
+  if (sq) {
     const lanes = new Float64Array(k.memory.buffer, lanesAt, 16)
-    for (let i = Math.max(n4, n8); i < n; i++) {
+    const pOut = out.p!
+    for (let i = n4; i < n; i++) {
       tailU.push(out.u[i]!)
-      tailP.push(out.p[i]!)
+      tailP.push(pOut[i]!)
     }
     squares[0] = finishSquareLanes(lanes.subarray(0, 8), tailU, 0, tailU.length)
     squares[1] = finishSquareLanes(lanes.subarray(8, 16), tailP, 0, tailP.length)
