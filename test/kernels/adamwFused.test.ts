@@ -186,9 +186,10 @@ describe('adamwFused without storing u (the caller never reads it)', () => {
 })
 
 describe('adamwFused squares: [Σu², Σp′²] summed in the pass', () => {
-  // Lengths around every boundary: the TS kernel (< ADAMW_WASM_MIN), one chunk, several chunks of 8192, a last chunk
-  // ending between the lanes' 8-element blocks and the SIMD width (n mod 8 ≥ 4), and a scalar tail (n mod 4 ≠ 0).
-  it.each([1, 7, 8, 13, 2047, 2048, 2053, 2060, 8192, 8197, 8201, 16384 + 8 * 3 + 6, 3 * 8192 + 3])(
+  // Lengths around every boundary: the TS kernel below ADAMW_WASM_MIN (128) and the SIMD one from there, one chunk,
+  // several chunks of 8192, a last chunk ending between the lanes' 8-element blocks and the SIMD width (n mod 8 ≥ 4),
+  // and a scalar tail (n mod 4 ≠ 0).
+  it.each([1, 7, 8, 13, 127, 128, 133, 2047, 2048, 2053, 2060, 8192, 8197, 8201, 16384 + 8 * 3 + 6, 3 * 8192 + 3])(
     'n = %i: the same bits as sumSquares32 of the stored u and p′, and the same m′, v′, p′',
     (n) => {
       const [p, g, m, v] = [f32(n, 1), f32(n, 2), f32(n, 3, 0.1), f32(n, 4, 0.01).map(Math.abs)]

@@ -149,26 +149,27 @@ export function scaleByProdigy(options: ScaleByProdigyOptions = {}): GradientTra
       const denominator = tree.sum(tree.mapElementwise(Math.abs, gradSum))
       // optax divides 0 by 0 (NaN) while every gradient so far is 0; d then simply stays.
       const estimLr = denominator > 0 ? Math.max(d, (coef * numeratorWeighted) / denominator) : d
-      const decayed = tree.mapElementwiseNamed(
-        ['expAvg', 'expAvgSq', 'params'],
-        (m, v, p) => -wd * dlr * p - (dlr * m) / (Math.sqrt(v) + d * eps),
-        expAvg,
-        expAvgSq,
-        x,
-      )
-      const out =
-        mask === undefined
-          ? decayed
-          : mergeMasked(
-              resolveMask(mask, x),
-              decayed,
-              tree.mapElementwiseNamed(
-                ['expAvg', 'expAvgSq'],
-                (m, v) => -(dlr * m) / (Math.sqrt(v) + d * eps),
-                expAvg,
-                expAvgSq,
-              ),
-            )
+      // With a weight-decay mask the undecayed step is computed once, and the decay added where the mask is true
+      // (a − q and a + (−q) are the same float, so the bits are those of the unmasked formula).
+      let out: PyTree
+      if (mask === undefined) {
+        out = tree.mapElementwiseNamed(
+          ['expAvg', 'expAvgSq', 'params'],
+          (m, v, p) => -wd * dlr * p - (dlr * m) / (Math.sqrt(v) + d * eps),
+          expAvg,
+          expAvgSq,
+          x,
+        )
+      } else {
+        const plain = tree.mapElementwiseNamed(
+          ['expAvg', 'expAvgSq'],
+          (m, v) => -(dlr * m) / (Math.sqrt(v) + d * eps),
+          expAvg,
+          expAvgSq,
+        )
+        const decayed = tree.mapElementwiseNamed(['update', 'params'], (u, p) => -wd * dlr * p + u, plain, x)
+        out = mergeMasked(resolveMask(mask, x), decayed, plain)
+      }
       return [
         out as typeof updates,
         { expAvg, expAvgSq, gradSum, params0: state.params0, estimLr, numeratorWeighted, count: count + 1 },
