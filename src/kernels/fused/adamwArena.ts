@@ -42,13 +42,13 @@ export function newAdamwArena(sizes: readonly number[]): AdamwArena | null {
   const largest = Math.max(0, ...sizes)
   const chunk = Math.min(CHUNK, Math.max(4, largest & ~3))
   const split = largest >= ELEMENTWISE_SPLIT_MIN
-  const extra = split ? [chunk, workerPart(largest)] : [chunk]
-  const arena = newArena([...sizes.flatMap((n) => [n, n, n, n]), ...extra], split)
+  // The worker's gradient region exists only in a shared arena (one thread never reads it).
+  const arena = newArena([...sizes.flatMap((n) => [n, n, n, n]), chunk], split ? [workerPart(largest)] : [])
   if (arena === null) return null
   const r = arena.regions
   const leaves = sizes.map((_, i) => ({ p: r[4 * i]!, m: r[4 * i + 1]!, v: r[4 * i + 2]!, u: r[4 * i + 3]! }))
   const g = r[4 * sizes.length]!
-  return { arena, leaves, g, gSplit: split && arena.split !== null ? r[4 * sizes.length + 1]! : null }
+  return { arena, leaves, g, gSplit: arena.split !== null ? r[4 * sizes.length + 1]! : null }
 }
 
 /**

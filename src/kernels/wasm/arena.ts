@@ -23,13 +23,16 @@ const align4 = (floats: number): number => Math.ceil(floats / 4) * 4
 /**
  * @internal A new arena holding one zeroed region per entry of `sizes` (floats), or null where WebAssembly SIMD is
  * unavailable or the engine cannot give the memory (wasm32 addresses 4 GiB at most): the caller keeps its plain
- * arrays then. With `split`, a shared memory where the environment has two threads (else an ordinary one).
+ * arrays then. With `splitOnly` regions (the worker's), a shared memory where the environment has two threads, those
+ * regions appended after `sizes`' (else an ordinary memory without them: one thread never reads them).
  */
-export function newArena(sizes: readonly number[], split = false): WasmArena | null {
-  const floats = sizes.reduce((a, n) => a + align4(n), 0)
-  const bytes = BASE + floats * 4
+export function newArena(sizes: readonly number[], splitOnly: readonly number[] = []): WasmArena | null {
+  const bytesOf = (ns: readonly number[]) => BASE + ns.reduce((a, n) => a + align4(n), 0) * 4
+  const sharedBytes = bytesOf([...sizes, ...splitOnly])
+  const site = splitOnly.length > 0 && sharedBytes <= 2 ** 32 ? (sharedKernels()?.newMemory(sharedBytes) ?? null) : null
+  const layout = site !== null ? [...sizes, ...splitOnly] : sizes
+  const bytes = bytesOf(layout)
   if (bytes > 2 ** 32) return null
-  const site = split ? (sharedKernels()?.newMemory(bytes) ?? null) : null
   let kernels: KernelExports | null
   if (site !== null) kernels = site.exports
   else {
@@ -45,7 +48,7 @@ export function newArena(sizes: readonly number[], split = false): WasmArena | n
   const buffer = site?.memory.buffer ?? kernels.memory.buffer
   const regions: Float32Array[] = []
   let at = BASE
-  for (const n of sizes) {
+  for (const n of layout) {
     regions.push(new Float32Array(buffer, at, n))
     at += align4(n) * 4
   }
