@@ -38,16 +38,13 @@ const isPlainObject = (x: object): boolean => {
 }
 
 function describe(x: unknown): string {
-  if (x === undefined) return 'undefined'
-  if (typeof x !== 'object' || x === null) return `a ${typeof x} (${String(x)})`
+  if (typeof x !== 'object' || x === null) return x === undefined ? 'undefined' : `a ${typeof x} (${String(x)})`
   if (ArrayBuffer.isView(x)) return `a raw ${x.constructor.name}; wrap it with tensor(data, shape)`
-  if ((x as { _tag?: unknown })._tag === 'Tensor') return SERIALISED
-  return `an instance of ${x.constructor?.name ?? 'an unknown class'}; only arrays, plain objects, null, numbers and Tensors are allowed`
+  return (x as { _tag?: unknown })._tag === 'Tensor'
+    ? "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor; use " +
+        'loadCheckpoint to restore saved state, or tensor(values, shape)'
+    : `an instance of ${x.constructor?.name ?? 'an unknown class'}`
 }
-
-const SERIALISED =
-  "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor (JSON or " +
-  'structuredClone keep the fields but not the storage); use loadCheckpoint to restore saved state, or tensor(values, shape) to build one'
 
 /**
  * @internal What a value is as a pytree node; anything that is not a leaf or a node is an error naming its path.
@@ -65,14 +62,14 @@ export function kindOf(x: unknown, path: KeyPath, root: string, booleans = true)
     throw booleanLeafError(path, root)
   }
   throw new InvalidTreeError(
-    `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes are arrays, plain objects and null.`,
+    `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes: arrays, plain objects, null.`,
   )
 }
 
 /** @internal The error for a boolean leaf where numbers are needed (booleans are only for masks). */
 export const booleanLeafError = (path: KeyPath, root: string | undefined): InvalidTreeError =>
   new InvalidTreeError(
-    `${keystr(path, root)} is a boolean; only masks may hold booleans. Numeric tree operations need Tensor or number leaves.`,
+    `${keystr(path, root)} is a boolean; only masks hold booleans. Use Tensor or number leaves here.`,
   )
 
 /** @internal Sorted keys of a dict node (jax flattens dicts in sorted key order). */
@@ -104,7 +101,7 @@ function mismatch(
 ): never {
   throw new StructureError(
     `${keystr(path, names[0])}: ${names[0]} has ${kindName(a[0], a[1])} but ${names[i]} has ${kindName(b[0], b[1])} ` +
-      `(at ${keystr(path, names[i])}). The trees must have the same structure; build one from the other (e.g. tree.zerosLike) or fix the keys.`,
+      `(at ${keystr(path, names[i])}). Build one tree from the other (e.g. tree.zerosLike) or fix the keys.`,
   )
 }
 
@@ -121,7 +118,8 @@ interface Frame {
   readonly keys: readonly string[] | null
   readonly len: number
   i: number
-  readonly out: unknown[] | Record<string, unknown> | null
+  /** The outputs of the children visited so far, in order (null when not building). */
+  readonly out: unknown[] | null
 }
 
 /** @internal Options of {@link walkTrees}. */
@@ -141,11 +139,25 @@ export interface WalkOptions {
    * Builds each container's output from its children (in key order) instead of an array or plain object, and
    * stands for `null` nodes (used by `tree.structure`).
    */
-  readonly nodes?: {
-    readonly null: unknown
-    readonly array: (children: unknown[]) => unknown
-    readonly object: (keys: readonly string[], children: unknown[]) => unknown
-  }
+  readonly nodes?: NodeBuilders
+}
+
+/** @internal How {@link walkTrees} builds its output nodes from their children's outputs. */
+export interface NodeBuilders {
+  readonly null: unknown
+  readonly array: (children: unknown[]) => unknown
+  readonly object: (keys: readonly string[], children: unknown[]) => unknown
+}
+
+/** The output of a plain map: arrays and plain objects, as the input. */
+const PLAIN: NodeBuilders = {
+  null: null,
+  array: (children) => children,
+  object: (keys, children) => {
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, children[i])
+    return out
+  },
 }
 
 /** @internal What {@link walkTrees} returns on a mismatch with `quiet`. */
@@ -156,15 +168,14 @@ const SCAN_DEPTH = 24
 
 function holeError(path: KeyPath, name: string): never {
   throw new InvalidTreeError(
-    `${keystr(path, name)} is a hole in a sparse array (the index was never assigned). ` +
-      'Fill it, or use null for an empty subtree.',
+    `${keystr(path, name)} is a hole in a sparse array. Fill it, or use null for an empty subtree.`,
   )
 }
 
 function cycleError(path: KeyPath, ancestor: number, name: string): never {
   throw new InvalidTreeError(
     `${keystr(path, name)} is the same object as its ancestor ${keystr(path.slice(0, ancestor), name)}: the tree has a cycle. ` +
-      'Pytrees must be finite trees; a subtree may be shared, but never contain itself.',
+      'A subtree may be shared, but never contain itself.',
   )
 }
 
@@ -180,7 +191,7 @@ export function walkTrees(
   options: WalkOptions,
 ): unknown {
   const n = trees.length
-  const { build, booleans, quiet, prefix, nodes: hooks } = options
+  const { build, booleans, quiet, prefix, nodes: hooks = PLAIN } = options
   const name0 = names[0]!
   const path: (string | number)[] = []
   const stack: Frame[] = []
@@ -197,14 +208,9 @@ export function walkTrees(
       let bad = kindY !== kind
       if (!bad && kind === 'array') bad = (y as unknown[]).length !== (x as unknown[]).length
       else if (!bad && kind === 'object') {
-        const kx = Object.keys(x as object)
-        const ky = Object.keys(y as object)
-        if (kx.length !== ky.length) bad = true
-        else {
-          kx.sort()
-          ky.sort()
-          for (let j = 0; j < kx.length; j++) if (kx[j] !== ky[j]) bad = true
-        }
+        const kx = sortedKeys(x as object)
+        const ky = sortedKeys(y as object)
+        bad = kx.length !== ky.length || kx.some((k, j) => k !== ky[j])
       }
       if (bad) {
         if (quiet) return MISMATCH
@@ -214,7 +220,7 @@ export function walkTrees(
     let top = stack[stack.length - 1]
     let value: unknown
     if (kind === 'leaf' || kind === 'null') {
-      value = kind === 'leaf' ? f(path, nodes) : hooks === undefined ? null : hooks.null
+      value = kind === 'leaf' ? f(path, nodes) : hooks.null
       if (top === undefined) return value
     } else {
       // A container: check it is not its own ancestor, then open it (i = -1: no child visited yet).
@@ -229,25 +235,19 @@ export function walkTrees(
       ancestors?.add(x)
       const keys = kind === 'object' ? sortedKeys(x as object) : null
       const len = keys === null ? (x as unknown[]).length : keys.length
-      const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
-      top = { nodes, keys, len, i: -1, out }
+      top = { nodes, keys, len, i: -1, out: build ? [] : null }
       stack.push(top)
     }
     // Store the value of child i in its parent and move on to the next position, closing every finished container.
     for (;;) {
       if (top.i >= 0) {
-        if (top.out !== null) store(top, value, hooks !== undefined)
+        top.out?.push(value)
         path.pop()
       }
       if (++top.i < top.len) break
       stack.pop()
       ancestors?.delete(top.nodes[0])
-      value =
-        hooks === undefined || top.out === null
-          ? top.out
-          : top.keys === null
-            ? hooks.array(top.out as unknown[])
-            : hooks.object(top.keys, top.out as unknown[])
+      value = top.out && (top.keys === null ? hooks.array(top.out) : hooks.object(top.keys, top.out))
       const parent = stack[stack.length - 1]
       if (parent === undefined) return build ? value : null
       top = parent
@@ -264,11 +264,6 @@ export function walkTrees(
     }
     nodes = next
   }
-}
-
-function store(frame: Frame, value: unknown, asArray: boolean): void {
-  if (frame.keys === null || asArray) (frame.out as unknown[])[frame.i] = value
-  else setOwn(frame.out as Record<string, unknown>, frame.keys[frame.i]!, value)
 }
 
 const BUILD: WalkOptions = { build: true, booleans: false }
