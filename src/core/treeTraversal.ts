@@ -118,8 +118,7 @@ interface Frame {
   readonly keys: readonly string[] | null
   readonly len: number
   i: number
-  /** The outputs of the children visited so far, in order (null when not building). */
-  readonly out: unknown[] | null
+  readonly out: unknown[] | Record<string, unknown> | null
 }
 
 /** @internal Options of {@link walkTrees}. */
@@ -139,25 +138,11 @@ export interface WalkOptions {
    * Builds each container's output from its children (in key order) instead of an array or plain object, and
    * stands for `null` nodes (used by `tree.structure`).
    */
-  readonly nodes?: NodeBuilders
-}
-
-/** @internal How {@link walkTrees} builds its output nodes from their children's outputs. */
-export interface NodeBuilders {
-  readonly null: unknown
-  readonly array: (children: unknown[]) => unknown
-  readonly object: (keys: readonly string[], children: unknown[]) => unknown
-}
-
-/** The output of a plain map: arrays and plain objects, as the input. */
-const PLAIN: NodeBuilders = {
-  null: null,
-  array: (children) => children,
-  object: (keys, children) => {
-    const out: Record<string, unknown> = {}
-    for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, children[i])
-    return out
-  },
+  readonly nodes?: {
+    readonly null: unknown
+    readonly array: (children: unknown[]) => unknown
+    readonly object: (keys: readonly string[], children: unknown[]) => unknown
+  }
 }
 
 /** @internal What {@link walkTrees} returns on a mismatch with `quiet`. */
@@ -191,7 +176,7 @@ export function walkTrees(
   options: WalkOptions,
 ): unknown {
   const n = trees.length
-  const { build, booleans, quiet, prefix, nodes: hooks = PLAIN } = options
+  const { build, booleans, quiet, prefix, nodes: hooks } = options
   const name0 = names[0]!
   const path: (string | number)[] = []
   const stack: Frame[] = []
@@ -210,7 +195,8 @@ export function walkTrees(
       else if (!bad && kind === 'object') {
         const kx = sortedKeys(x as object)
         const ky = sortedKeys(y as object)
-        bad = kx.length !== ky.length || kx.some((k, j) => k !== ky[j])
+        bad = kx.length !== ky.length
+        for (let j = 0; !bad && j < kx.length; j++) bad = kx[j] !== ky[j]
       }
       if (bad) {
         if (quiet) return MISMATCH
@@ -220,7 +206,7 @@ export function walkTrees(
     let top = stack[stack.length - 1]
     let value: unknown
     if (kind === 'leaf' || kind === 'null') {
-      value = kind === 'leaf' ? f(path, nodes) : hooks.null
+      value = kind === 'leaf' ? f(path, nodes) : hooks === undefined ? null : hooks.null
       if (top === undefined) return value
     } else {
       // A container: check it is not its own ancestor, then open it (i = -1: no child visited yet).
@@ -235,19 +221,25 @@ export function walkTrees(
       ancestors?.add(x)
       const keys = kind === 'object' ? sortedKeys(x as object) : null
       const len = keys === null ? (x as unknown[]).length : keys.length
-      top = { nodes, keys, len, i: -1, out: build ? [] : null }
+      const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
+      top = { nodes, keys, len, i: -1, out }
       stack.push(top)
     }
     // Store the value of child i in its parent and move on to the next position, closing every finished container.
     for (;;) {
       if (top.i >= 0) {
-        top.out?.push(value)
+        if (top.out !== null) store(top, value, hooks !== undefined)
         path.pop()
       }
       if (++top.i < top.len) break
       stack.pop()
       ancestors?.delete(top.nodes[0])
-      value = top.out && (top.keys === null ? hooks.array(top.out) : hooks.object(top.keys, top.out))
+      value =
+        hooks === undefined || top.out === null
+          ? top.out
+          : top.keys === null
+            ? hooks.array(top.out as unknown[])
+            : hooks.object(top.keys, top.out as unknown[])
       const parent = stack[stack.length - 1]
       if (parent === undefined) return build ? value : null
       top = parent
@@ -264,6 +256,11 @@ export function walkTrees(
     }
     nodes = next
   }
+}
+
+function store(frame: Frame, value: unknown, asArray: boolean): void {
+  if (frame.keys === null || asArray) (frame.out as unknown[])[frame.i] = value
+  else setOwn(frame.out as Record<string, unknown>, frame.keys[frame.i]!, value)
 }
 
 const BUILD: WalkOptions = { build: true, booleans: false }
