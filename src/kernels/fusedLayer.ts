@@ -102,3 +102,40 @@ export function logSoftmaxRowsKernel(x: TypedArray, k: number, Out: TypedArrayCo
   }
   return out
 }
+
+function logSoftmaxVjp32(ct: Float32Array, y: Float32Array, k: number, out: Float32Array): void {
+  for (let r = 0; r < ct.length; r += k) {
+    let s = 0
+    for (let j = r; j < r + k; j++) s += ct[j]!
+    const sum = Math.fround(s)
+    for (let j = r; j < r + k; j++) out[j] = ct[j]! + -Math.fround(Math.fround(Math.exp(y[j]!)) * sum)
+  }
+}
+
+function logSoftmaxVjp64(ct: TypedArray, y: TypedArray, k: number, out: TypedArray): void {
+  for (let r = 0; r < ct.length; r += k) {
+    let s = 0
+    for (let j = r; j < r + k; j++) s += ct[j]!
+    for (let j = r; j < r + k; j++) out[j] = ct[j]! + -(Math.exp(y[j]!) * s)
+  }
+}
+
+/**
+ * The VJP of log-softmax over rows of `k` elements, `ct − exp(y)·Σ_row ct` (y the log-softmax), in two passes over
+ * each row. `ct` and `y` have the same length and element type as `Out`. Each intermediate is rounded where the composed
+ * ops store it (exp(y), the float64 row sum, the product) and the difference is taken as `ct + (−p)`, as `sub` does,
+ * so the result is bit for bit that of `sub(ct, mul(exp(y), sum(ct, { keepDims: true })))`.
+ */
+export function logSoftmaxVjpRowsKernel(
+  ct: TypedArray,
+  y: TypedArray,
+  k: number,
+  Out: TypedArrayConstructor,
+): TypedArray {
+  const out = new Out(ct.length)
+  if (k === 0) return out
+  if (ct instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array) {
+    logSoftmaxVjp32(ct, y, k, out)
+  } else logSoftmaxVjp64(ct, y, k, out)
+  return out
+}

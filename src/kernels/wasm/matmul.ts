@@ -50,6 +50,9 @@ function site(bytes: number, macs: number, threads: 1 | 2 | undefined, own: () =
   return { k: o.k, f32: () => view, parallel: null, at: o.base, release: () => {} }
 }
 
+/** Rows of C at least this wide are copied out with one `set` each, narrower ones element by element. */
+const ROW_SET_MIN = 64
+
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4
 
 /**
@@ -126,7 +129,9 @@ export function matmulSimd(
     const view = s.f32()
     const c = base + oc
     if (Np === N) result.set(view.subarray(c, c + M * N))
-    else for (let i = 0; i < M; i++) result.set(view.subarray(c + i * Np, c + i * Np + N), i * N)
+    else if (N >= ROW_SET_MIN) for (let i = 0; i < M; i++) result.set(view.subarray(c + i * Np, c + i * Np + N), i * N)
+    // Narrow rows (a 10-class head): an element loop, where a subarray view and a set call per row cost more.
+    else for (let i = 0, o = 0; i < M; i++) for (let j = c + i * Np, e = j + N; j < e; j++) result[o++] = view[j]!
     return result
   } finally {
     s.release()
