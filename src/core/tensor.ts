@@ -225,13 +225,15 @@ export function tensor(
         `tensor(): ${flat.length} values do not fit shape [${shape.join(',')}] (size ${sizeOf(shape)}).`,
       )
     }
-    return fromStorage(arrayTypeOf(dtype).from(flat), shape)
+    // A typed array is copied by the constructor (a memcpy for the same element type); `from` iterates it.
+    const Ctor = arrayTypeOf(dtype)
+    return fromStorage(Array.isArray(flat) ? Ctor.from(flat) : new Ctor(flat as ArrayLike<number>), shape)
   }
   const dtype = (shapeOrDType as DType | undefined) ?? 'float32'
   const Ctor = arrayTypeOf(dtype)
   if (ArrayBuffer.isView(values)) {
     checkNotTraced(values)
-    return fromStorage(Ctor.from(values as TypedArray), [(values as TypedArray).length])
+    return fromStorage(new Ctor(values as ArrayLike<number>), [(values as TypedArray).length])
   }
   const shape = inferShape(values as NestedArray, '')
   if (shape.length === 0) return fromStorage(Ctor.of(values as number), shape)
