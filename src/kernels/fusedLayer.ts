@@ -5,6 +5,7 @@
  * @internal
  */
 import type { TypedArray, TypedArrayConstructor } from './backend'
+import { outputF32 } from './outputF32'
 
 /** The bits of a float32 array, read as int32 (the same memory). */
 const bits = (a: Float32Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length)
@@ -18,6 +19,10 @@ function relu32(x: Float32Array, out: Float32Array): void {
   for (let i = 0; i < xi.length; i++) oi[i] = xi[i]! & (+(x[i]! <= 0) - 1)
 }
 
+// An output both loops overwrite in full, so a float32 one need not be zero-filled first (outputF32).
+const fresh = (Out: TypedArrayConstructor, n: number): TypedArray =>
+  (Out as unknown) === Float32Array ? outputF32(n) : new Out(n)
+
 function relu64(x: TypedArray, out: TypedArray): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!
@@ -27,7 +32,7 @@ function relu64(x: TypedArray, out: TypedArray): void {
 
 /** `x ≤ 0 ? +0 : x` element by element (NaN stays NaN, −0 becomes +0), into a fresh array of `Out`. */
 export function reluKernel(x: TypedArray, Out: TypedArrayConstructor): TypedArray {
-  const out = new Out(x.length)
+  const out = fresh(Out, x.length)
   if (x instanceof Float32Array && out instanceof Float32Array) relu32(x, out)
   else relu64(x, out)
   return out
@@ -48,7 +53,7 @@ function mask64(ct: TypedArray, x: TypedArray, out: TypedArray): void {
  * `ct` and `x` have the same length. The result has `ct`'s element type.
  */
 export function reluMaskKernel(ct: TypedArray, x: TypedArray, Out: TypedArrayConstructor): TypedArray {
-  const out = new Out(ct.length)
+  const out = fresh(Out, ct.length)
   if (ct instanceof Float32Array && x instanceof Float32Array && out instanceof Float32Array) mask32(ct, x, out)
   else mask64(ct, x, out)
   return out

@@ -1,3 +1,4 @@
+import { outputF32 } from '../outputF32'
 import type { KernelExports } from './module'
 import { SPLIT_MIN_MACS, sharedKernels } from './shared'
 
@@ -123,7 +124,8 @@ export function matmulSimd(
       )
     }
 
-    const result = out ?? new Float32Array(M * N)
+    // Every element is copied in below, so a fresh result need not be zero-filled first.
+    const result = out ?? outputF32(M * N)
     const view = s.f32()
     const c = base + oc
     if (Np === N) result.set(view.subarray(c, c + M * N))
