@@ -8,7 +8,13 @@ import { type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
 import { cpuBackend } from '../kernels/cpu'
 import { matmul as dispatchMatmul } from '../kernels/dispatch'
 import * as K from '../kernels/ndarray'
-import { addBiasRowsInPlace, logSoftmaxRowsKernel, reluKernel, reluMaskKernel } from '../kernels/fusedLayer'
+import {
+  addBiasRowsInPlace,
+  logSoftmaxRowsKernel,
+  logSoftmaxVjpRowsKernel,
+  reluKernel,
+  reluMaskKernel,
+} from '../kernels/fusedLayer'
 import type { Primitive, PrimitiveParams } from './primitives'
 import { promote } from '../core/leafMath'
 
@@ -120,6 +126,16 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
     const shifted = impls.add([x, impls.neg([impls.reduceMax([x], keep)], {})], {})
     const logSum = impls.log([impls.sum([impls.exp([shifted], {})], keep)], {})
     return impls.add([shifted, impls.neg([logSum], {})], {})
+  },
+  logSoftmaxVjp: (xs, p) => {
+    const [ct, y] = xs as [Tensor, Tensor]
+    const r = y.shape.length
+    if (ct.dtype === y.dtype && ct.size === y.size && p.axes.length === 1 && p.axes[0] === r - 1) {
+      return fromStorage(logSoftmaxVjpRowsKernel(ct.data, y.data, y.shape[r - 1]!, arrayTypeOf(y.dtype)), y.shape)
+    }
+    // Other axes or mixed dtypes: the composed ops' kernels in the same order (what the row kernel computes).
+    const s = impls.sum([ct], { axes: p.axes, keepDims: true })
+    return impls.add([ct, impls.neg([impls.mul([impls.exp([y], {}), s], {})], {})], {})
   },
   // Reshape shares the (immutable) storage.
   reshape: (xs, p) => fromStorage(xs[0]!.data, p.shape),

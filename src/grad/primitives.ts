@@ -71,6 +71,11 @@ export interface PrimitiveParams {
   readonly reduceMin: AxesParams
   /** `(x − m) − log Σ exp(x − m)` over `axes` (sorted, distinct), m = the max over them (a constant). */
   readonly logSoftmax: { readonly axes: readonly number[] }
+  /**
+   * inputs: [ct, y] with y = logSoftmax(x) over `axes`: `ct − exp(y)·Σ_axes ct` (logSoftmax's VJP in one pass, the
+   * values of the composed `sub(ct, mul(exp(y), sum(ct)))` bit for bit); linear in ct.
+   */
+  readonly logSoftmaxVjp: { readonly axes: readonly number[] }
   readonly reshape: { readonly shape: readonly number[] }
   readonly broadcastTo: { readonly shape: readonly number[] }
   readonly transpose: { readonly perm: readonly number[] }

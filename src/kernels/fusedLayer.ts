@@ -5,6 +5,7 @@
  * @internal
  */
 import type { TypedArray, TypedArrayConstructor } from './backend'
+import { outputF32 } from './outputF32'
 
 /** The bits of a float32 array, read as int32 (the same memory). */
 const bits = (a: Float32Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length)
@@ -18,6 +19,10 @@ function relu32(x: Float32Array, out: Float32Array): void {
   for (let i = 0; i < xi.length; i++) oi[i] = xi[i]! & (+(x[i]! <= 0) - 1)
 }
 
+// An output both loops overwrite in full, so a float32 one need not be zero-filled first (outputF32).
+const fresh = (Out: TypedArrayConstructor, n: number): TypedArray =>
+  (Out as unknown) === Float32Array ? outputF32(n) : new Out(n)
+
 function relu64(x: TypedArray, out: TypedArray): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!
@@ -27,7 +32,7 @@ function relu64(x: TypedArray, out: TypedArray): void {
 
 /** `x ≤ 0 ? +0 : x` element by element (NaN stays NaN, −0 becomes +0), into a fresh array of `Out`. */
 export function reluKernel(x: TypedArray, Out: TypedArrayConstructor): TypedArray {
-  const out = new Out(x.length)
+  const out = fresh(Out, x.length)
   if (x instanceof Float32Array && out instanceof Float32Array) relu32(x, out)
   else relu64(x, out)
   return out
@@ -48,7 +53,7 @@ function mask64(ct: TypedArray, x: TypedArray, out: TypedArray): void {
  * `ct` and `x` have the same length. The result has `ct`'s element type.
  */
 export function reluMaskKernel(ct: TypedArray, x: TypedArray, Out: TypedArrayConstructor): TypedArray {
-  const out = new Out(ct.length)
+  const out = fresh(Out, ct.length)
   if (ct instanceof Float32Array && x instanceof Float32Array && out instanceof Float32Array) mask32(ct, x, out)
   else mask64(ct, x, out)
   return out
@@ -95,5 +100,42 @@ export function logSoftmaxRowsKernel(x: TypedArray, k: number, Out: TypedArrayCo
     const l = f32 ? Math.fround(Math.log(Math.fround(s))) : Math.log(s)
     for (let j = r; j < r + k; j++) out[j]! -= l
   }
+  return out
+}
+
+function logSoftmaxVjp32(ct: Float32Array, y: Float32Array, k: number, out: Float32Array): void {
+  for (let r = 0; r < ct.length; r += k) {
+    let s = 0
+    for (let j = r; j < r + k; j++) s += ct[j]!
+    const sum = Math.fround(s)
+    for (let j = r; j < r + k; j++) out[j] = ct[j]! + -Math.fround(Math.fround(Math.exp(y[j]!)) * sum)
+  }
+}
+
+function logSoftmaxVjp64(ct: TypedArray, y: TypedArray, k: number, out: TypedArray): void {
+  for (let r = 0; r < ct.length; r += k) {
+    let s = 0
+    for (let j = r; j < r + k; j++) s += ct[j]!
+    for (let j = r; j < r + k; j++) out[j] = ct[j]! + -(Math.exp(y[j]!) * s)
+  }
+}
+
+/**
+ * The VJP of log-softmax over rows of `k` elements, `ct − exp(y)·Σ_row ct` (y the log-softmax), in two passes over
+ * each row. `ct` and `y` have the same length and element type as `Out`. Each intermediate is rounded where the composed
+ * ops store it (exp(y), the float64 row sum, the product) and the difference is taken as `ct + (−p)`, as `sub` does,
+ * so the result is bit for bit that of `sub(ct, mul(exp(y), sum(ct, { keepDims: true })))`.
+ */
+export function logSoftmaxVjpRowsKernel(
+  ct: TypedArray,
+  y: TypedArray,
+  k: number,
+  Out: TypedArrayConstructor,
+): TypedArray {
+  const out = new Out(ct.length)
+  if (k === 0) return out
+  if (ct instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array) {
+    logSoftmaxVjp32(ct, y, k, out)
+  } else logSoftmaxVjp64(ct, y, k, out)
   return out
 }

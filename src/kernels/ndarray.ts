@@ -300,24 +300,32 @@ export function reduce(
   axes: readonly number[],
   Out: TypedArrayConstructor,
 ): TypedArray {
+  // The sums of a dense layer's backward pass (a bias gradient over the rows, a softmax's over each row) without the
+  // per-row callback or a float64 accumulator array: each sum runs in one float64 variable from +0, adding in the
+  // same order as the general loop below (a column's elements by increasing row), and is rounded once on the store.
+  if (op === 'sum' && shape.length === 2 && axes.length === 1) {
+    const [rows, cols] = shape as [number, number]
+    const n = rows * cols
+    if (axes[0] === 0) {
+      const out = new Out(cols)
+      for (let j = 0; j < cols; j++) {
+        let s = 0
+        for (let p = j; p < n; p += cols) s += a[p]!
+        out[j] = s
+      }
+      return out
+    }
+    const out = new Out(rows)
+    for (let i = 0, p = 0; i < rows; i++) {
+      let s = 0
+      for (let j = 0; j < cols; j++, p++) s += a[p]!
+      out[i] = s
+    }
+    return out
+  }
   const outShape = shape.filter((_, i) => !axes.includes(i))
   const m = sizeOf(outShape)
   const acc = new Float64Array(m).fill(op === 'sum' ? 0 : op === 'max' ? -Infinity : Infinity)
-  // The sums of a dense layer's backward pass (a bias gradient over the rows, a softmax's over each row) without the
-  // per-row callback, adding in the same order as the general loop below.
-  if (op === 'sum' && shape.length === 2 && axes.length === 1) {
-    const [rows, cols] = shape as [number, number]
-    if (axes[0] === 0) {
-      for (let i = 0, p = 0; i < rows; i++) for (let j = 0; j < cols; j++, p++) acc[j]! += a[p]!
-    } else {
-      for (let i = 0, p = 0; i < rows; i++) {
-        let s = 0
-        for (let j = 0; j < cols; j++, p++) s += a[p]!
-        acc[i]! += s
-      }
-    }
-    return new Out(acc)
-  }
   // Output strides laid over the input's axes (0 along reduced axes).
   const ost = stridesOf(outShape)
   const st: number[] = []

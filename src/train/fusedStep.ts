@@ -5,7 +5,8 @@ import type { ExtraArgs, GradientTransformation, Leaf, PyTree } from '../core/ty
 import { adamwInArena } from '../kernels/fused/adamwArena'
 import { adamwFused } from '../kernels/fused/adamwFused'
 import type { AdamwOut } from '../kernels/wasm/index'
-import { freshF32 } from '../kernels/wasm/shared'
+import { outputF32 } from '../kernels/outputF32'
+import { FRESH_MIN_BYTES, freshF32 } from '../kernels/wasm/shared'
 import { adamScalars, float32Leaves } from '../transforms/_internal/adamKernel'
 import type { ScaleByAdamState } from '../transforms/scaleByAdam'
 import { bufferCounts } from './donation'
@@ -95,6 +96,10 @@ export function planFusedUpdate(optimizer: GradientTransformation<any>): FusedUp
 
 type AdamFacts = Extract<Fusible, { kind: 'adamMoments' }>
 
+// Fresh outputs, which the kernel overwrites in full: large ones arrive with their pages already faulted in by the
+// worker thread (freshF32), the others skip the zero fill (outputF32).
+const fresh = (n: number): Float32Array => (n * 4 >= FRESH_MIN_BYTES ? freshF32(n) : outputF32(n))
+
 function adamTail(parts: readonly Part[]): FusedUpdate | null {
   const kinds = parts.map((p) => fusibleOf(p))
   const adam = kinds[0]
@@ -162,12 +167,11 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
           u = new Float32Array(n)
           if (own.scratch !== null) own.scratch[i] = u
         }
-        // Fresh outputs: large ones arrive with their pages already faulted in by the worker thread (freshF32).
         const out: AdamwOut = {
-          m: mine(m) ? m : freshF32(n),
-          v: mine(v) ? v : freshF32(n),
+          m: mine(m) ? m : fresh(n),
+          v: mine(v) ? v : fresh(n),
           u,
-          p: mine(p) ? p : freshF32(n),
+          p: mine(p) ? p : fresh(n),
         }
         adamwFused(p, g, m, v, c, { out, storeU, squares: sums ?? undefined })
         if (sums !== null) {

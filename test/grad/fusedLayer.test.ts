@@ -327,6 +327,80 @@ describe('logSoftmax (one primitive)', () => {
   })
 })
 
+describe("logSoftmax's VJP (one primitive: ct − exp(y)·Σct)", () => {
+  /** The composition it replaces: sub(ct, mul(exp(y), sum(ct))). */
+  const composed = (ct: Tensor, y: Tensor, axis: number | number[]): Tensor =>
+    sub(ct, mul(exp(y), ops.sum(ct, { axis, keepDims: true })))
+  const pullback = (x: Tensor, axis: number | number[], ct: Tensor): Tensor =>
+    vjp((v: Tensor) => ops.logSoftmax(v, axis), x)[1](ct)[0]
+
+  it('bit for bit the composed ops, float32 and float64, every axis, with ±∞ and NaN in x and in ct', () => {
+    const r = rng(31)
+    const vals = Array.from({ length: 60 }, () => 30 * r() - 15)
+    vals.splice(5, 1, -Infinity)
+    vals.splice(17, 1, Infinity)
+    vals.splice(22, 1, NaN)
+    const cts = Array.from({ length: 60 }, () => 4 * r() - 2)
+    cts.splice(33, 1, NaN)
+    cts.splice(41, 1, Infinity)
+    cts.splice(48, 2, -0, 0)
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const shape of [
+        [12, 5],
+        [3, 4, 5],
+        [60, 1],
+        [1, 60],
+      ]) {
+        const x = tensor(vals, shape, dtype)
+        const ct = tensor(cts, shape, dtype)
+        const axes = shape.length === 2 ? [-1, 0, [0, 1]] : [-1, 1, [1, 2]]
+        for (const axis of axes) sameBits(pullback(x, axis, ct), composed(ct, ops.logSoftmax(x, axis), axis))
+      }
+    }
+  })
+
+  it('a float64 cotangent of a float32 logSoftmax: the cotangent is cast to float32 first, as before', () => {
+    const x = tensor([0.5, -1, 2, 3], [2, 2])
+    const ct = tensor([1, 2, -3, 0.25], [2, 2], 'float64')
+    const got = pullback(x, -1, ct)
+    expect(got.dtype).toBe('float32')
+    sameBits(got, composed(cast(ct, 'float32'), ops.logSoftmax(x), -1))
+  })
+
+  it.each([
+    ['last axis', [3, 4], -1],
+    ['axis 0', [3, 4], 0],
+    ['two axes', [2, 3, 2], [0, 2]],
+  ])('checkGrads to order 2 in both x and the cotangent (float64): %s', (_, shape, axis) => {
+    const r = rng(37)
+    const x = randTensor(r, shape as number[])
+    const ct = randTensor(r, shape as number[])
+    const d = randTensor(r, shape as number[])
+    const f = (v: Tensor, c: Tensor) => ops.sum(mul(pullback(v, axis as number | number[], c), d))
+    expect(() => checkGrads(f, [x, ct], { order: 2 })).not.toThrow()
+  })
+
+  it('its gradient in the cotangent from the closed form: c̄ = ū − Σ softmax·ū, and in x: x̄ = −softmax·ū·Σc', () => {
+    const x = tensor([1, 2, 3], [3], 'float64')
+    const c = tensor([0.5, -1, 2], [3], 'float64')
+    const u = tensor([1, -2, 0.5], [3], 'float64')
+    const e = [1, 2, 3].map(Math.exp)
+    const z = e[0]! + e[1]! + e[2]!
+    const p = e.map((v) => v / z)
+    const su = [1, -2, 0.5].reduce((a, v, i) => a + p[i]! * v, 0)
+    const [gx, gc] = grad((v: Tensor, w: Tensor) => ops.sum(mul(pullback(v, -1, w), u)), { argnums: [0, 1] })(x, c) as [
+      Tensor,
+      Tensor,
+    ]
+    ;[1, -2, 0.5].forEach((ui, i) => expect(gc.data[i]).toBeCloseTo(ui - su, 13))
+    // d/dx of −softmax(x)·Σc through y = logSoftmax(x): ȳ = −p⊙u·Σc, then x̄ = ȳ − p·Σȳ
+    const sc = 1.5
+    const yb = [1, -2, 0.5].map((ui, i) => -p[i]! * ui * sc)
+    const syb = yb.reduce((a, v) => a + v, 0)
+    yb.forEach((v, i) => expect(gx.data[i]).toBeCloseTo(v - p[i]! * syb, 13))
+  })
+})
+
 describe('sums over one axis of a matrix (bias gradients, softmax backward)', () => {
   it('axis 0 and axis 1 give the float64 sums of the math, rounded once, with NaN and ±∞ propagated', () => {
     const rows = [
@@ -342,6 +416,28 @@ describe('sums over one axis of a matrix (bias gradients, softmax backward)', ()
       const round = (e: number) => (dtype === 'float32' ? Math.fround(e) : e)
       bits(ops.sum(x, 0)).forEach((e, j) => expect(Object.is(e, round(col[j]!)), `column ${j}`).toBe(true))
       bits(ops.sum(x, 1)).forEach((e, i) => expect(Object.is(e, round(row[i]!)), `row ${i}`).toBe(true))
+    }
+  })
+
+  it('the same bits as the general strided loop (a 3-D tensor), −0 sums to +0, empty and one-element sides', () => {
+    const r = rng(41)
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [rows, cols] of [
+        [4, 3],
+        [1, 7],
+        [7, 1],
+        [0, 3],
+        [3, 0],
+        [5, 5],
+      ] as const) {
+        const vals = Array.from({ length: rows * cols }, () => (r() < 0.2 ? -0 : 1e6 * r() - 5e5 + r()))
+        const x = tensor(vals, [rows, cols], dtype)
+        const x3 = ops.reshape(x, [1, rows, cols])
+        for (const axis of [0, 1])
+          sameBits(ops.sum(x, axis), ops.reshape(ops.sum(x3, axis + 1), [[cols], [rows]][axis]!))
+      }
+      const zeros = tensor([-0, -0, -0, -0], [2, 2], dtype)
+      for (const axis of [0, 1]) bits(ops.sum(zeros, axis)).forEach((e) => expect(Object.is(e, 0)).toBe(true))
     }
   })
 })

@@ -95,6 +95,11 @@ describe.runIf(wasmAvailable())('matmulWasm', () => {
       [12, 17],
       [3, 11],
       [33, 6],
+      // C copied out row by row around ROW_SET_MIN (64): element loops below it, one set per row from it
+      [3, 63],
+      [6, 64],
+      [2, 65],
+      [4, 71],
     ] as const) {
       const x = rand(R * C, 31 * R + C) // op(X) is R×C
       for (const t of [false, true]) {

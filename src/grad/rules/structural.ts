@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../../core/tensor'
 import { impls } from '../eager'
-import { div, mul, sub } from '../ops/arithmetic'
+import { div, mul, neg, sub } from '../ops/arithmetic'
 import { exp } from '../ops/unary'
 import { equal } from '../ops/compare'
 import { keptShape, sumTo } from '../ops/reduce'
@@ -51,7 +51,27 @@ export const structuralRules = {
       if (!t) return [y, null]
       return [y, sub(t, bind('sum', [mul(exp(y), t)], { axes: p.axes, keepDims: true }))]
     },
-    vjp: (ct, _xs, y, p) => [sub(ct, mul(exp(y), bind('sum', [ct], { axes: p.axes, keepDims: true })))],
+    vjp: (ct, _xs, y, p) => [bind('logSoftmaxVjp', [ct, y], p)],
+  },
+  // z = c − exp(y)·Σc (Σ over the axes, kept): linear in c, so ż = z(ċ, y) − exp(y)·ẏ·Σc; c̄ = ū − Σ exp(y)·ū (the
+  // logSoftmax JVP's form) and ȳ = −exp(y)·ū·Σc.
+  logSoftmaxVjp: {
+    impl: impls.logSoftmaxVjp,
+    jvp: ([c, y], [tc, ty], p) => {
+      const z = bind('logSoftmaxVjp', [c!, y!], p)
+      const keep = { axes: p.axes, keepDims: true }
+      const dc = tc ? bind('logSoftmaxVjp', [tc, y!], p) : null
+      const dy = ty ? neg(mul(mul(exp(y!), ty), bind('sum', [c!], keep))) : null
+      return [z, addTangents(dc, dy, z.shape)]
+    },
+    vjp: (u, [c, y], _z, p, needs) => {
+      const keep = { axes: p.axes, keepDims: true }
+      const e = exp(y!)
+      return [
+        needs[0] ? sub(u, bind('sum', [mul(e, u)], keep)) : null,
+        needs[1] ? neg(mul(mul(e, u), bind('sum', [c!], keep))) : null,
+      ]
+    },
   },
   reshape: {
     impl: impls.reshape,

@@ -1,3 +1,4 @@
+import { outputF32 } from '../outputF32'
 import type { KernelExports } from './module'
 import { SPLIT_MIN_MACS, sharedKernels } from './shared'
 
@@ -48,6 +49,9 @@ function site(bytes: number, macs: number, threads: 1 | 2 | undefined, own: () =
   const view = o.heap(bytes)
   return { k: o.k, f32: () => view, parallel: null, at: o.base, release: () => {} }
 }
+
+/** Rows of C at least this wide are copied out with one `set` each, narrower ones element by element. */
+const ROW_SET_MIN = 64
 
 const align4 = (floats: number): number => Math.ceil(floats / 4) * 4
 
@@ -120,11 +124,14 @@ export function matmulSimd(
       )
     }
 
-    const result = out ?? new Float32Array(M * N)
+    // Every element is copied in below, so a fresh result need not be zero-filled first.
+    const result = out ?? outputF32(M * N)
     const view = s.f32()
     const c = base + oc
     if (Np === N) result.set(view.subarray(c, c + M * N))
-    else for (let i = 0; i < M; i++) result.set(view.subarray(c + i * Np, c + i * Np + N), i * N)
+    else if (N >= ROW_SET_MIN) for (let i = 0; i < M; i++) result.set(view.subarray(c + i * Np, c + i * Np + N), i * N)
+    // Narrow rows (a 10-class head): an element loop, where a subarray view and a set call per row cost more.
+    else for (let i = 0, o = 0; i < M; i++) for (let j = c + i * Np, e = j + N; j < e; j++) result[o++] = view[j]!
     return result
   } finally {
     s.release()
