@@ -10,8 +10,14 @@ const leafKind = (x: unknown): string =>
   typeof x === 'number' ? 'a number' : `a Tensor of shape [${(x as Tensor).shape}]`
 
 /** @internal True when two tensors have the same shape. */
-export const sameShape = (a: Tensor, b: Tensor): boolean =>
-  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
+export function sameShape(a: Tensor, b: Tensor): boolean {
+  const p = a.shape
+  const q = b.shape
+  if (p === q) return true
+  if (p.length !== q.length) return false
+  for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false
+  return true
+}
 
 /** @internal The dtype of a result: float64 if any input is float64 (NumPy promotion). */
 export const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32')
