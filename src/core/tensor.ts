@@ -135,6 +135,14 @@ export function fromStorage(data: TypedArray, shape: readonly number[]): Tensor 
   return new TensorImpl(data, shape)
 }
 
+/**
+ * @internal {@link fromStorage} with a shape array that nobody else holds (an op's fresh output shape): frozen in
+ * place instead of copied first.
+ */
+export function fromFreshShape(data: TypedArray, shape: number[]): Tensor {
+  return new TensorImpl(data, Object.freeze(shape))
+}
+
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)
 
 function checkShape(shape: readonly number[]): void {
