@@ -1,7 +1,7 @@
 import { StructureError } from './errors'
 import { markFusible } from './fusion'
 import { inheritNotes } from './hyperparams'
-import { checkParams, slotShape } from './stateCheck'
+import { checkParams, slotShape, wrongState } from './stateCheck'
 import { setOwn } from './treeTraversal'
 import type { ExtraArgs, GradientTransformation, PyTree } from './types'
 
@@ -61,7 +61,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
           const got = Array.isArray(states)
             ? `a ${states.length}-slot state [${states.map(slotShape).join(', ')}]`
             : slotShape(states)
-          anotherState(`expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${got}`)
+          wrongState('chain', `expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${got}.`)
         }
         for (let i = 0; i < txs.length; i++) {
           const got = slotShape(states[i])
@@ -71,9 +71,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
             shapes[i] = want
             continue
           }
-          anotherState(
-            `slot ${i} of the state should be ${want} (the state of part ${i + 1} of ${txs.length}); got ${got}`,
-          )
+          wrongState('chain', `slot ${i} of the state should be ${want} (part ${i + 1} of ${txs.length}); got ${got}.`)
         }
         let u = updates
         const next = txs.map((tx, i) => {
@@ -85,12 +83,6 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
       },
     },
     { kind: 'chain', parts: txs },
-  )
-}
-
-function anotherState(what: string): never {
-  throw new StructureError(
-    `chain: ${what}. Is it the state of another optimizer? Pass the state returned by this chain's init or update.`,
   )
 }
 

@@ -14,12 +14,10 @@ export interface DescentErrorOptions {
   readonly cause?: unknown
 }
 
+// `cause` is set by Error itself (super(message, options)): an own, non-enumerable property, when `options` has one.
 const setCode = (e: Error, options: DescentErrorOptions | undefined): void => {
   Object.defineProperty(e, DESCENT_ERROR, { value: true })
   if (options?.code !== undefined) Object.defineProperty(e, 'code', { value: options.code, enumerable: true })
-  if (options !== undefined && 'cause' in options) {
-    Object.defineProperty(e, 'cause', { value: options.cause, writable: true, configurable: true })
-  }
 }
 
 /**
@@ -53,7 +51,7 @@ export class DescentError extends Error {
     return typeof value === 'object' && value !== null && (value as { [DESCENT_ERROR]?: true })[DESCENT_ERROR] === true
   }
   constructor(message: string, options?: DescentErrorOptions) {
-    super(message)
+    super(message, options)
     this.name = new.target.name
     setCode(this, options)
   }
@@ -125,7 +123,7 @@ export class HyperparameterError extends RangeError {
   /** The stable name of the failure mode (as `Diagnosis.code`), when given. @since 0.2.0 */
   declare readonly code?: DiagnosisCode
   constructor(message: string, options?: DescentErrorOptions) {
-    super(message)
+    super(message, options)
     this.name = 'HyperparameterError'
     setCode(this, options)
   }

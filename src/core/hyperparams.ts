@@ -23,9 +23,7 @@ export function withCode<E extends Error>(e: E, code: DiagnosisCode): E {
  * Returns the value so that it can be used inline.
  */
 export function checkInRange(owner: string, name: string, value: unknown, interval: string, fix?: string): number {
-  const comma = interval.indexOf(',')
-  const lo = Number(interval.slice(1, comma))
-  const hi = Number(interval.slice(comma + 1, -1))
+  const [lo, hi] = interval.slice(1, -1).split(',').map(Number) as [number, number]
   if (!(lo <= hi)) throw new Error(`internal: bad interval ${interval}`)
   // NaN fails both comparisons.
   const ok =
@@ -51,8 +49,8 @@ export function checkMomentum(owner: string, value: unknown): void {
     'options.momentum',
     value,
     '[0, 1)',
-    'Momentum ≥ 1 never forgets a gradient (the velocity grows without bound), so training does not converge; ' +
-      'use 0.9 (the usual value) or 0.99, or leave momentum out for plain gradient descent',
+    'Momentum ≥ 1 never forgets a gradient, so training diverges; use 0.9 (the usual value), or leave it out for ' +
+      'plain gradient descent',
   )
 }
 
@@ -89,8 +87,8 @@ export function checkedSchedule(owner: string, name: string, schedule: Schedule)
     const v: unknown = schedule(count)
     if (typeof v === 'number' && Number.isFinite(v)) return v
     throw hyperparameterError(
-      `${owner} ${name}: the schedule returned ${describe(v)} at step ${count}; a schedule must return a finite number ` +
-        '(check its arithmetic at this step: a division by a zero length, a missing return, a string from a config)',
+      `${owner} ${name}: the schedule returned ${describe(v)} at step ${count}; it must return a finite number ` +
+        '(check its arithmetic at this step: a division by zero, a missing return)',
     )
   }
 }
@@ -148,4 +146,5 @@ export function rawNotesOf(tx: unknown): readonly (NoteSpec | undefined)[] {
 export const inheritNotes = <T extends object>(tx: T, inners: readonly unknown[]): T =>
   attachNotes(tx, inners.flatMap(rawNotesOf))
 
-const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v))
+/** @internal A hyperparameter's value as a message shows it: strings quoted, anything else as `String` writes it. */
+export const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v))

@@ -1,17 +1,13 @@
 import { dot, map1, map2, map3, mapN, maxOf, sumOf } from '../kernels/cpu'
-import { sumSquares32 } from '../kernels/sumSquares'
+import { sumSquaresF32 } from '../kernels/sumSquaresFast'
 import type { TypedArray } from '../kernels/backend'
 import { ShapeError, StructureError } from './errors'
-import { type DType, type Tensor, arrayTypeOf, fromStorage, isTensor } from './tensor'
+import { type DType, type Tensor, arrayTypeOf, fromStorage } from './tensor'
 import { type KeyPath, booleanLeafError, keystr } from './treeTraversal'
 import type { Leaf } from './types'
 
-const shapeStr = (t: Tensor): string => `[${t.shape.join(',')}]`
-
-/** A number and a tensor at the same path: `first` and `other` say what each is. */
-function mixedLeaves(first: string, other: string): never {
-  throw new StructureError(`${first} but ${other}. Use tensors (or numbers) on both sides.`)
-}
+const leafKind = (x: unknown): string =>
+  typeof x === 'number' ? 'a number' : `a Tensor of shape [${(x as Tensor).shape}]`
 
 /** @internal True when two tensors have the same shape. */
 export const sameShape = (a: Tensor, b: Tensor): boolean =>
@@ -26,37 +22,25 @@ export const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype
  */
 export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: readonly string[]): 'number' | 'tensor' {
   const first = leaves[0]
+  const number = typeof first === 'number'
   for (let i = 0; i < leaves.length; i++) {
     const x = leaves[i]
     if (typeof x === 'boolean') throw booleanLeafError(path, names[i])
-  }
-  if (typeof first === 'number') {
-    const j = leaves.findIndex((x) => typeof x !== 'number')
-    if (j >= 0) {
-      mixedLeaves(
-        `${keystr(path, names[0])} is a number`,
-        `${keystr(path, names[j])} is a Tensor of shape ${shapeStr(leaves[j] as Tensor)}`,
+    if (i === 0) continue
+    if ((typeof x === 'number') !== number) {
+      throw new StructureError(
+        `${keystr(path, names[0])} is ${leafKind(first)} but ${keystr(path, names[i])} is ${leafKind(x)}. ` +
+          'Use tensors (or numbers) on both sides.',
       )
     }
-    return 'number'
-  }
-  const t0 = first as Tensor
-  for (let i = 1; i < leaves.length; i++) {
-    const x = leaves[i]
-    if (!isTensor(x)) {
-      mixedLeaves(
-        `${keystr(path, names[0])} is a Tensor of shape ${shapeStr(t0)}`,
-        `${keystr(path, names[i])} is a number`,
-      )
-    }
-    if (!sameShape(t0, x)) {
+    if (!number && !sameShape(first as Tensor, x as Tensor)) {
       throw new ShapeError(
-        `${keystr(path, names[0])}: shape ${shapeStr(t0)} vs ${names[i]} ${shapeStr(x)}. Leaves at the same path must have the same shape; ` +
-          `check that ${names[i]} was computed from the same params.`,
+        `${keystr(path, names[0])}: shape [${(first as Tensor).shape}] vs ${names[i]} [${(x as Tensor).shape}]. ` +
+          `Compute ${names[i]} from the same params (leaves at one path need one shape).`,
       )
     }
   }
-  return 'tensor'
+  return number ? 'number' : 'tensor'
 }
 
 /** @internal Applies a scalar function element by element to leaves that {@link checkLeaves} accepted. */
@@ -144,7 +128,7 @@ export function dotLeaves(leaves: readonly unknown[], path: KeyPath, names: read
   const b = (leaves[1] as Tensor).data
   // ‖x‖² (tree.norm, trainStep's three norms a step) through a loop that sees one element kind: the generic dot, fed
   // float32 and float64 arrays alike, runs ~3× slower on float32.
-  return a === b && a instanceof Float32Array ? sumSquares32(a) : dot(a, b)
+  return a === b && a instanceof Float32Array ? sumSquaresF32(a) : dot(a, b)
 }
 
 /** @internal Σ f(x) over a numeric leaf, accumulated in float64. */

@@ -1,7 +1,7 @@
-import { DTypeError, DescentError, InvalidTreeError, NonFiniteError, StructureError } from './errors'
+import { DTypeError, DescentError, NonFiniteError, StructureError } from './errors'
 import { checkLeaves } from './leafMath'
 import { isTensor } from './tensor'
-import { type KeyPath, forEachLeafLive, keystr, walkTrees } from './treeTraversal'
+import { type KeyPath, keystr, walkTrees } from './treeTraversal'
 import type { PyTree } from './types'
 
 /**
@@ -94,12 +94,7 @@ export function checkState(owner: string, state: unknown, spec: StateSpec, updat
     }
     if (treeLike.length > 0) walkTrees(NONE, [updates, ...values(treeLike)], ['updates', ...names(treeLike)], VISIT)
   } catch (e) {
-    throw rethrow(
-      owner,
-      e,
-      "The updates, the state (from this transform's init or update) and the params must all come from the same " +
-        'params tree.',
-    )
+    throw rethrow(owner, e, ' Updates, state and params must all come from one params tree.')
   }
 }
 
@@ -112,36 +107,28 @@ export function checkState(owner: string, state: unknown, spec: StateSpec, updat
  * It runs once per init, never per step.
  */
 export function checkParams<P extends PyTree>(owner: string, params: P): P {
-  forEachLeafLive(
-    params,
-    (leaf, path) => {
-      if (typeof leaf === 'boolean') {
-        throw new InvalidTreeError(`${owner}: ${keystr(path, 'params')} is a boolean; params are Tensors and numbers.`)
-      }
-      let bad: number | undefined
-      let at = -1
-      if (typeof leaf === 'number') bad = Number.isFinite(leaf) ? undefined : leaf
-      else if (isTensor(leaf)) {
-        const d = leaf.data
+  try {
+    walkTrees(
+      (path, [leaf]) => {
+        const d = isTensor(leaf) ? leaf.data : [leaf as number]
         for (let i = 0; i < d.length; i++) {
-          if (!Number.isFinite(d[i]!)) {
-            bad = d[i]!
-            at = i
-            break
-          }
+          if (!Number.isFinite(d[i]))
+            throw new NonFiniteError(
+              `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params ` +
+                'must be finite when the state is made from them (every state and update would be NaN). Fix the ' +
+                'initialiser, or restore a checkpoint from before the divergence.',
+              { code: 'nonFinite' },
+            )
         }
-      }
-      if (bad === undefined) return
-      throw new NonFiniteError(
-        `${owner}: ${keystr(path, 'params')}${at >= 0 ? ` (element ${at})` : ''} is ${bad}. The params must be ` +
-          'finite when the optimizer state is made from them (NaN there is an uninitialised or diverged weight, and ' +
-          'every state and update built from it would be NaN); fix the initialiser, or restore the params from a ' +
-          'checkpoint taken before the divergence.',
-        { code: 'nonFinite' },
-      )
-    },
-    'params',
-  )
+        return null
+      },
+      [params],
+      ['params'],
+      VISIT,
+    )
+  } catch (e) {
+    throw rethrow(owner, e, '')
+  }
   return params
 }
 
@@ -153,21 +140,20 @@ export function checkSameTrees(owner: string, names: readonly string[], trees: r
   try {
     walkTrees((path, leaves) => (checkLeaves(leaves, path, names), null), trees, names, VISIT)
   } catch (e) {
-    throw rethrow(owner, e, 'The trees must all come from the same params tree.')
+    throw rethrow(owner, e, ' The trees must all come from one params tree.')
   }
 }
 
 function rethrow(owner: string, e: unknown, fix: string): unknown {
   if (!(e instanceof DescentError)) return e
   const Ctor = e.constructor as new (message: string, options?: object) => DescentError
-  return new Ctor(`${owner}: ${e.message} ${fix}`, { cause: e, ...(e.code === undefined ? {} : { code: e.code }) })
+  return new Ctor(`${owner}: ${e.message}${fix}`, { cause: e, ...(e.code === undefined ? {} : { code: e.code }) })
 }
 
 function dtypeError(path: KeyPath, stateName: string): never {
   throw new DTypeError(
-    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the dtype of the params the ` +
-      'state was made from). A float64 gradient would silently promote the state to float64; cast it to the ' +
-      "params' dtype first (tree.cast(grads, 'float32')), or make the params float64.",
+    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the params' dtype). Cast the ` +
+      "gradient first (tree.cast(grads, 'float32')), or make the params float64.",
   )
 }
 
@@ -196,10 +182,7 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
       path.length === 0
         ? ''
         : ` ${owner}'s state is ${describeSpec(found.spec)}; the state given is ${describeValue(found.state)}.`
-    throw new StructureError(
-      `${owner}: ${keystr(path, 'state')} should be ${want}; got ${describeValue(x)}.${whole} ` +
-        "Is it the state of another optimizer or transform? Pass the state returned by this transform's init or update.",
-    )
+    wrongState(owner, `${keystr(path, 'state')} should be ${want}; got ${describeValue(x)}.${whole}`)
   }
   if (typeof spec === 'string') {
     const check = SCALARS[spec]
@@ -244,12 +227,18 @@ const SCALARS: { readonly [spec: string]: StateCheckFn | undefined } = {
 
 const VISIT = { build: false, booleans: false } as const
 
-/** A short description of a spec: `{count, mu, nu}`, `a 2-slot tuple [{trace}, {}]`. */
-function describeSpec(spec: StateSpec): string {
-  if (typeof spec === 'function') return 'a custom value'
-  if (typeof spec === 'string') return spec
-  if (Array.isArray(spec)) return `a ${spec.length}-slot tuple`
-  return `{${Object.keys(spec).sort().join(', ')}}`
+/** A short description of a spec: `{count, mu, nu}`, `a 2-slot tuple`. */
+const describeSpec = (spec: StateSpec): string =>
+  typeof spec === 'function' ? 'a custom value' : typeof spec === 'string' ? spec : slotShape(spec)
+
+/**
+ * @internal Throws the StructureError for a state that is not this transform's: `what` names the path, what it
+ * should be and what it is; the fix follows.
+ */
+export function wrongState(owner: string, what: string): never {
+  throw new StructureError(
+    `${owner}: ${what} Is it another optimizer's state? Pass the state returned by this transform's init or update.`,
+  )
 }
 
 /**
@@ -351,10 +340,10 @@ export function innerStateChecker(
       known = want
       return
     }
-    throw new StructureError(
-      `${owner}: ${sigPath(i < got.length ? got : want, i, name)} should be ${want[i]?.sig ?? 'absent'} (as the ` +
-        `inner transform's init makes it); got ${got[i]?.sig ?? 'nothing'}. Is it the state of ` +
-        "another optimizer or transform? Pass the state returned by this transform's init or update.",
+    wrongState(
+      owner,
+      `${sigPath(i < got.length ? got : want, i, name)} should be ${want[i]?.sig ?? 'absent'} (as the inner ` +
+        `transform's init makes it); got ${got[i]?.sig ?? 'nothing'}.`,
     )
   }
 }

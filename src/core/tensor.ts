@@ -50,16 +50,17 @@ export interface Tensor {
 
 class TensorImpl implements Tensor {
   readonly _tag = 'Tensor' as const
-  readonly dtype: DType
-  readonly shape: readonly number[]
-  readonly size: number
-  readonly data: Float32Array | Float64Array
+  // Declared, not initialised: the constructor creates them, in this order (the order Object.keys and JSON show).
+  declare readonly dtype: DType
+  declare readonly shape: readonly number[]
+  declare readonly size: number
+  declare readonly data: Float32Array | Float64Array
   constructor(data: TypedArray, shape: readonly number[]) {
-    this.data = data
     this.dtype = data instanceof Float64Array ? 'float64' : 'float32'
     // A frozen shape (another tensor's) is shared as is: nobody can write to it.
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape])
     this.size = data.length
+    this.data = data
     Object.freeze(this)
   }
   toArray(): NestedArray {
@@ -134,6 +135,14 @@ export function fromStorage(data: TypedArray, shape: readonly number[]): Tensor 
   return new TensorImpl(data, shape)
 }
 
+/**
+ * @internal {@link fromStorage} with a shape array that nobody else holds (an op's fresh output shape): frozen in
+ * place instead of copied first.
+ */
+export function fromFreshShape(data: TypedArray, shape: number[]): Tensor {
+  return new TensorImpl(data, Object.freeze(shape))
+}
+
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)
 
 function checkShape(shape: readonly number[]): void {
@@ -166,30 +175,21 @@ function notANumber(values: readonly unknown[], i: number, path: string): DTypeE
   return new DTypeError(`tensor(): ${path}[${i}] is ${what}; expected a number.`)
 }
 
-function fill(values: NestedArray, shape: readonly number[], dim: number, out: number[], path: string): void {
+/** Checks that nested `values` have `shape` from `dim` on, with numbers (no holes) in the last dimension. */
+function checkNested(values: unknown, shape: readonly number[], dim: number, path: string): void {
   if (!Array.isArray(values) || values.length !== shape[dim]) {
     const got = Array.isArray(values) ? `length ${values.length}` : typeof values
     throw new ShapeError(`tensor(): ${path || 'value'} has ${got}, expected length ${shape[dim]}; the array is ragged.`)
   }
   const last = dim + 1 === shape.length
   for (let i = 0; i < values.length; i++) {
-    const v = values[i] as unknown
-    if (last) {
-      if (typeof v !== 'number') {
-        if (Array.isArray(v)) {
-          throw new ShapeError(`tensor(): ${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
-        }
-        throw notANumber(values, i, path)
-      }
-      out.push(v)
-    } else fill(v as NestedArray, shape, dim + 1, out, `${path}[${i}]`)
-  }
-}
-
-/** Throws a DTypeError naming the first element of a flat JS array that is not a number (holes included). */
-function checkNumbers(flat: readonly unknown[]): void {
-  for (let i = 0; i < flat.length; i++) {
-    if (typeof flat[i] !== 'number') throw notANumber(flat, i, '')
+    const v: unknown = values[i]
+    if (!last) checkNested(v, shape, dim + 1, `${path}[${i}]`)
+    else if (typeof v !== 'number') {
+      if (Array.isArray(v))
+        throw new ShapeError(`tensor(): ${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
+      throw notANumber(values, i, path)
+    }
   }
 }
 
@@ -221,8 +221,10 @@ export function tensor(
     checkShape(shape)
     const flat = values as TypedArray | readonly number[]
     checkNotTraced(flat)
-    if (Array.isArray(flat)) checkNumbers(flat)
-    else if (!ArrayBuffer.isView(flat)) {
+    if (Array.isArray(flat)) {
+      const i = flat.findIndex((v) => typeof v !== 'number')
+      if (i >= 0) throw notANumber(flat, i, '')
+    } else if (!ArrayBuffer.isView(flat)) {
       throw new DTypeError(`tensor(): the data must be a typed array or an array of numbers; got ${typeof flat}.`)
     }
     const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
@@ -231,19 +233,20 @@ export function tensor(
         `tensor(): ${flat.length} values do not fit shape [${shape.join(',')}] (size ${sizeOf(shape)}).`,
       )
     }
-    return fromStorage(arrayTypeOf(dtype).from(flat), shape)
+    // A typed array is copied by the constructor (a memcpy for the same element type); `from` iterates it.
+    const Ctor = arrayTypeOf(dtype)
+    return fromStorage(Array.isArray(flat) ? Ctor.from(flat) : new Ctor(flat as ArrayLike<number>), shape)
   }
   const dtype = (shapeOrDType as DType | undefined) ?? 'float32'
   const Ctor = arrayTypeOf(dtype)
   if (ArrayBuffer.isView(values)) {
     checkNotTraced(values)
-    return fromStorage(Ctor.from(values as TypedArray), [(values as TypedArray).length])
+    return fromStorage(new Ctor(values as ArrayLike<number>), [(values as TypedArray).length])
   }
   const shape = inferShape(values as NestedArray, '')
-  const flat: number[] = []
-  if (shape.length === 0) flat.push(values as number)
-  else fill(values as NestedArray, shape, 0, flat, '')
-  return fromStorage(Ctor.from(flat), shape)
+  if (shape.length === 0) return fromStorage(Ctor.of(values as number), shape)
+  checkNested(values, shape, 0, '')
+  return fromStorage(Ctor.from((values as unknown[]).flat(shape.length - 1) as number[]), shape)
 }
 
 /**

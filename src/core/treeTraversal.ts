@@ -38,16 +38,13 @@ const isPlainObject = (x: object): boolean => {
 }
 
 function describe(x: unknown): string {
-  if (x === undefined) return 'undefined'
-  if (typeof x !== 'object' || x === null) return `a ${typeof x} (${String(x)})`
+  if (typeof x !== 'object' || x === null) return x === undefined ? 'undefined' : `a ${typeof x} (${String(x)})`
   if (ArrayBuffer.isView(x)) return `a raw ${x.constructor.name}; wrap it with tensor(data, shape)`
-  if ((x as { _tag?: unknown })._tag === 'Tensor') return SERIALISED
-  return `an instance of ${x.constructor?.name ?? 'an unknown class'}; only arrays, plain objects, null, numbers and Tensors are allowed`
+  return (x as { _tag?: unknown })._tag === 'Tensor'
+    ? "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor; use " +
+        'loadCheckpoint to restore saved state, or tensor(values, shape)'
+    : `an instance of ${x.constructor?.name ?? 'an unknown class'}`
 }
-
-const SERIALISED =
-  "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor (JSON or " +
-  'structuredClone keep the fields but not the storage); use loadCheckpoint to restore saved state, or tensor(values, shape) to build one'
 
 /**
  * @internal What a value is as a pytree node; anything that is not a leaf or a node is an error naming its path.
@@ -65,18 +62,37 @@ export function kindOf(x: unknown, path: KeyPath, root: string, booleans = true)
     throw booleanLeafError(path, root)
   }
   throw new InvalidTreeError(
-    `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes are arrays, plain objects and null.`,
+    `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes: arrays, plain objects, null.`,
   )
 }
 
 /** @internal The error for a boolean leaf where numbers are needed (booleans are only for masks). */
 export const booleanLeafError = (path: KeyPath, root: string | undefined): InvalidTreeError =>
   new InvalidTreeError(
-    `${keystr(path, root)} is a boolean; only masks may hold booleans. Numeric tree operations need Tensor or number leaves.`,
+    `${keystr(path, root)} is a boolean; only masks hold booleans. Use Tensor or number leaves here.`,
   )
 
 /** @internal Sorted keys of a dict node (jax flattens dicts in sorted key order). */
-export const sortedKeys = (x: object): string[] => Object.keys(x).sort()
+export const sortedKeys = (x: object): string[] => sortKeys(Object.keys(x))
+
+// Above this many keys `Array.prototype.sort`; below, an insertion sort in place.
+const INSERTION_SORT_MAX = 16
+
+/**
+ * Sorts distinct keys in place in the order of `Array.prototype.sort()` (UTF-16 code units). A params dict has a
+ * few keys and every tree walk sorts each dict it meets; V8's sort allocates work arrays on each call (a sizeable
+ * share of a small training step's garbage), an insertion sort over a handful of strings allocates nothing.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort()
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!
+    let j = i - 1
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!
+    keys[j + 1] = k
+  }
+  return keys
+}
 
 /**
  * @internal Stores `value` under `key` as an own data property. A plain assignment of `__proto__` would call the
@@ -104,7 +120,7 @@ function mismatch(
 ): never {
   throw new StructureError(
     `${keystr(path, names[0])}: ${names[0]} has ${kindName(a[0], a[1])} but ${names[i]} has ${kindName(b[0], b[1])} ` +
-      `(at ${keystr(path, names[i])}). The trees must have the same structure; build one from the other (e.g. tree.zerosLike) or fix the keys.`,
+      `(at ${keystr(path, names[i])}). Build one tree from the other (e.g. tree.zerosLike) or fix the keys.`,
   )
 }
 
@@ -156,15 +172,14 @@ const SCAN_DEPTH = 24
 
 function holeError(path: KeyPath, name: string): never {
   throw new InvalidTreeError(
-    `${keystr(path, name)} is a hole in a sparse array (the index was never assigned). ` +
-      'Fill it, or use null for an empty subtree.',
+    `${keystr(path, name)} is a hole in a sparse array. Fill it, or use null for an empty subtree.`,
   )
 }
 
 function cycleError(path: KeyPath, ancestor: number, name: string): never {
   throw new InvalidTreeError(
     `${keystr(path, name)} is the same object as its ancestor ${keystr(path.slice(0, ancestor), name)}: the tree has a cycle. ` +
-      'Pytrees must be finite trees; a subtree may be shared, but never contain itself.',
+      'A subtree may be shared, but never contain itself.',
   )
 }
 
@@ -190,21 +205,18 @@ export function walkTrees(
     // Visit the position `path`, whose nodes (one per tree) are `nodes`.
     const x = nodes[0]
     const kind = kindOf(x, path, name0, booleans)
+    // The sorted keys of an object node: compared with the other trees' and then walked in this order.
+    const keys: string[] | null = kind === 'object' ? sortedKeys(x as object) : null
     for (let t = kind === 'leaf' && prefix ? n : 1; t < n; t++) {
       const y = nodes[t]
       if (y === x) continue
       const kindY = kindOf(y, path, names[t]!, booleans)
       let bad = kindY !== kind
       if (!bad && kind === 'array') bad = (y as unknown[]).length !== (x as unknown[]).length
-      else if (!bad && kind === 'object') {
-        const kx = Object.keys(x as object)
-        const ky = Object.keys(y as object)
-        if (kx.length !== ky.length) bad = true
-        else {
-          kx.sort()
-          ky.sort()
-          for (let j = 0; j < kx.length; j++) if (kx[j] !== ky[j]) bad = true
-        }
+      else if (!bad && keys !== null) {
+        const ky = sortedKeys(y as object)
+        bad = keys.length !== ky.length
+        for (let j = 0; !bad && j < keys.length; j++) bad = keys[j] !== ky[j]
       }
       if (bad) {
         if (quiet) return MISMATCH
@@ -227,7 +239,6 @@ export function walkTrees(
         )
       }
       ancestors?.add(x)
-      const keys = kind === 'object' ? sortedKeys(x as object) : null
       const len = keys === null ? (x as unknown[]).length : keys.length
       const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
       top = { nodes, keys, len, i: -1, out }

@@ -62,20 +62,23 @@ export function gradStats(
  * which every column has shown a non-zero (a row or two on a healthy layer), so it costs far less than the norm.
  * The rows are visited from the middle one on, wrapping around: the answer does not depend on the order, and the
  * first rows of an input layer are often the inputs that are 0 on every example (an image's border pixels: MNIST's
- * first ≈ 100 of 784), which would otherwise all be read before the first live row.
+ * first ≈ 100 of 784), which would otherwise all be read before the first live row. The columns still all 0 are
+ * kept in a list that shrinks as they show a non-zero, so once the live ones are found only the (few) dead ones are
+ * read in each further row: a layer with a dead unit is read in full, but one element per row and dead unit.
  */
 function zeroColumnFraction(data: Float32Array | Float64Array, cols: number): number {
-  const seen = new Uint8Array(cols)
+  const pending = new Int32Array(cols)
+  for (let c = 0; c < cols; c++) pending[c] = c
+  let count = cols
   const rows = data.length / cols
-  let alive = 0
-  for (let r = 0, row = rows >> 1; r < rows && alive < cols; r++, row = row + 1 === rows ? 0 : row + 1) {
+  for (let r = 0, row = rows >> 1; r < rows && count > 0; r++, row = row + 1 === rows ? 0 : row + 1) {
     const start = row * cols
-    for (let c = 0; c < cols; c++) {
-      if (seen[c] === 0 && data[start + c] !== 0) {
-        seen[c] = 1
-        alive++
-      }
+    let kept = 0
+    for (let j = 0; j < count; j++) {
+      const c = pending[j]!
+      if (data[start + c] === 0) pending[kept++] = c
     }
+    count = kept
   }
-  return (cols - alive) / cols
+  return count / cols
 }

@@ -1,4 +1,5 @@
 import { DescentError } from '../core/errors'
+import { GRAD_NORM } from '../core/gradNormHint'
 import { checkBoolean } from '../core/hyperparams'
 import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
@@ -112,8 +113,11 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
   return (state, batch) => {
     const [value, grads, aux, unused, traceWarnings] = valueAndGrad(state.params, batch)
     const lossValue = isTensor(value) ? value.item() : value
-    const extra = { value: lossValue, grad: grads as PyTree, valueFn: (p: PyTree) => lossOnly(p, batch) as number }
-    const early = updateFirst ? update(state, grads as PyTree, extra) : null
+    const valueFn = (p: PyTree) => lossOnly(p, batch) as number
+    // (No ‖g‖ hint for the update that runs first: an Adam tail never reads it.)
+    const early = updateFirst
+      ? update(state, grads as PyTree, { value: lossValue, grad: grads as PyTree, valueFn })
+      : null
     const {
       norm: gradNorm,
       layerRms: layerGradRms,
@@ -145,6 +149,13 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
         diagnoses,
       }
       return [state, withAux(info)]
+    }
+    const extra = {
+      value: lossValue,
+      grad: grads as PyTree,
+      valueFn,
+      // ‖g‖ for a transform that would sum it again (clipByGlobalNorm): gradStats' sum is tree.norm's, the same bits.
+      [GRAD_NORM]: gradNorm,
     }
     // Scanning the whole optimizer state every step would cost as much as the other checks together (issue 9's
     // budget), so it runs when a gradient is large enough to overflow a float32 state: Adam's ν squares g (|g| ≳ 1e19),

@@ -113,8 +113,8 @@ describe('chain', () => {
     const tx = chain(identity(), setToZero())
     expect(() => tx.update([1], [{}] as never)).toThrow(StructureError)
     expect(() => tx.update([1], [{}] as never)).toThrow(
-      "chain: expected this chain's 2-slot state [{}, {}]; got a 1-slot state [{}]. Is it the state of another " +
-        "optimizer? Pass the state returned by this chain's init or update.",
+      "chain: expected this chain's 2-slot state [{}, {}]; got a 1-slot state [{}]. Is it another optimizer's " +
+        "state? Pass the state returned by this transform's init or update.",
     )
     expect(() => tx.update([1], [{}, {}, {}] as never)).toThrow('got a 3-slot state')
     expect(() => tx.update([1], {} as never)).toThrow('got {}')

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { existsSync } from 'node:fs'
 import {
   IMAGE_SIZE,
+  digitsCachePath,
+  digitsFromPackage,
   loadAllDigits,
   loadMnistSplit,
   permutation,
@@ -41,8 +44,21 @@ describe('examples/_mnist/loadMnist', () => {
     expect(te.every((n) => n > 150)).toBe(true) // every digit is represented in the test set
   })
 
+  it("the cached digits are the package's digits bit for bit (written by the first load, read by the next)", () => {
+    const fromJson = digitsFromPackage()
+    loadAllDigits()
+    expect(existsSync(digitsCachePath())).toBe(true)
+    const cached = loadAllDigits()
+    expect(cached.count).toBe(fromJson.count)
+    expectTypedArraysEqual(cached.labels, fromJson.labels)
+    expect(cached.images.every((v, i) => Object.is(v, fromJson.images[i]))).toBe(true)
+  })
+
   it('randomShift moves each image by at most one pixel and keeps the labels', () => {
-    const set = subset(loadAllDigits(), [0, 1000, 5000])
+    const set = subset(
+      loadAllDigits(),
+      Array.from({ length: 40 }, (_, i) => i * 250),
+    )
     const shifted = randomShift(set, prngKey(1))
     expect(shifted.labels).toEqual(set.labels)
     for (let i = 0; i < set.count; i++) {

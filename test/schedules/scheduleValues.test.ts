@@ -15,7 +15,7 @@ describe('a schedule is checked where it is evaluated', () => {
     for (let i = 0; i < 2; i++) s = tx.update(g, s, p)[1]
     expect(() => tx.update(g, s, p)).toThrow(HyperparameterError)
     expect(() => tx.update(g, s, p)).toThrow(
-      /learningRate: the schedule returned .* at step 2; a schedule must return a finite number/,
+      /learningRate: the schedule returned .* at step 2; it must return a finite number/,
     )
   })
 

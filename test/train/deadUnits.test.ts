@@ -185,3 +185,39 @@ describe('gradStats deadUnits: a column is dead when it is 0 in every row, where
     }
   })
 })
+
+describe('gradStats deadUnits: the fraction of all-zero columns', () => {
+  it('matches a count over every column, on matrices with dead columns, zero rows and negative zeros', () => {
+    let x = 5
+    const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    for (const [rows, cols] of [
+      [1, 2],
+      [3, 5],
+      [784, 128],
+      [17, 40],
+    ] as const) {
+      for (const deadShare of [0, 0.1, 0.5, 1]) {
+        const dead = Array.from({ length: cols }, () => rand() < deadShare)
+        const zeroRow = Array.from({ length: rows }, () => rand() < 0.3)
+        const data = new Float32Array(rows * cols)
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < cols; c++) {
+            // A live column is non-zero in a few random rows only (possibly none: then it counts as dead too).
+            if (!dead[c]! && !zeroRow[r]! && rand() < 0.05) data[r * cols + c] = rand() - 0.5
+          }
+        }
+        if (rows > 2) data[2 * cols + 1] = -0 // −0 is a zero gradient
+        let zeroCols = 0
+        for (let c = 0; c < cols; c++) {
+          let allZero = true
+          for (let r = 0; r < rows; r++) if (data[r * cols + c] !== 0) allZero = false
+          if (allZero) zeroCols++
+        }
+        const w = tensor(data, [rows, cols])
+        // The dead-unit figure is measured only when the gradient is not 0 altogether: a live bias keeps it so.
+        const stats = gradStats({ w, b: tensor([1]) }, { deadUnits: true })
+        expect(stats.deadUnits['grads.w']).toBe(zeroCols / cols)
+      }
+    }
+  })
+})

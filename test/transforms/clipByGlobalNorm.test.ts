@@ -110,3 +110,24 @@ describe('clipByGlobalNorm keeps the norm before clipping in its state (optax #3
     expect(clipByGlobalNorm(1).update(tensor([NaN, 1]), { gradNorm: 0 })[1].gradNorm).toBeNaN()
   })
 })
+
+describe('clipByGlobalNorm rescales each element as (g / ‖g‖)·maxNorm', () => {
+  it('the same bits as that formula element by element, for float32 and float64 leaves and numbers', () => {
+    let x = 99
+    const rand = (n: number) => Array.from({ length: n }, () => ((x = (x * 69069 + 1) % 2 ** 32) / 2 ** 32 - 0.5) * 7)
+    const g = { a: tensor(rand(1001), [7, 143]), b: tensor(rand(33), 'float64'), c: 2.5 }
+    const n = tree.norm(g)
+    const before = g.a.data.slice()
+    const [u] = clipByGlobalNorm(0.3).update(g, { gradNorm: 0 })
+    expect(u.a.dtype).toBe('float32')
+    expect(u.a.shape).toEqual([7, 143])
+    expect(u.b.dtype).toBe('float64')
+    const want32 = Float32Array.from(g.a.data, (v) => (v / n) * 0.3)
+    const want64 = Float64Array.from(g.b.data, (v) => (v / n) * 0.3)
+    expect(Array.from(u.a.data).every((v, i) => Object.is(v, want32[i]))).toBe(true)
+    expect(Array.from(u.b.data).every((v, i) => Object.is(v, want64[i]))).toBe(true)
+    expect(u.c).toBe((2.5 / n) * 0.3)
+    // The input is not modified.
+    expect(Array.from(g.a.data).every((v, i) => Object.is(v, before[i]))).toBe(true)
+  })
+})

@@ -1,5 +1,6 @@
 import type { DType } from '../../core/tensor'
 import { HyperparameterError } from '../../core/errors'
+import { describe } from '../../core/hyperparams'
 import * as tree from '../../core/tree'
 import type { PyTree } from '../../core/types'
 
@@ -12,10 +13,8 @@ export interface AccumulatorDtypeOptions {
 /** @internal Checks a dtype option: undefined (follow the params) or one of descent's dtypes. */
 export function checkDtype(owner: string, name: string, value: unknown): DType | undefined {
   if (value === undefined || value === 'float32' || value === 'float64') return value
-  const got = typeof value === 'string' ? JSON.stringify(value) : String(value)
   throw new HyperparameterError(
-    `${owner} ${name} must be 'float32', 'float64' or undefined (the params' dtype); got ${got}. ` +
-      `(bfloat16/float16 do not exist in descent: float32 is the smallest dtype.)`,
+    `${owner} ${name} must be 'float32', 'float64' or undefined (the params' dtype; float32 is the smallest); got ${describe(value)}.`,
   )
 }
 
