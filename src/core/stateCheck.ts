@@ -1,7 +1,7 @@
 import { DTypeError, DescentError, NonFiniteError, StructureError } from './errors'
 import { checkLeaves } from './leafMath'
 import { isTensor } from './tensor'
-import { type KeyPath, keystr, walkTrees } from './treeTraversal'
+import { type KeyPath, describe, keystr, walkTrees } from './treeTraversal'
 import type { PyTree } from './types'
 
 /**
@@ -114,9 +114,9 @@ export function checkParams<P extends PyTree>(owner: string, params: P): P {
         for (let i = 0; i < d.length; i++) {
           if (!Number.isFinite(d[i]))
             throw new NonFiniteError(
-              `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params ` +
-                'must be finite when the state is made from them (every state and update would be NaN). Fix the ' +
-                'initialiser, or restore a checkpoint from before the divergence.',
+              `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params must be ` +
+                'finite at init (or every state and update is NaN). Fix the initialiser, or restore a checkpoint ' +
+                'from before the divergence.',
               { code: 'nonFinite' },
             )
         }
@@ -181,8 +181,8 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
     const whole =
       path.length === 0
         ? ''
-        : ` ${owner}'s state is ${describeSpec(found.spec)}; the state given is ${describeValue(found.state)}.`
-    wrongState(owner, `${keystr(path, 'state')} should be ${want}; got ${describeValue(x)}.${whole}`)
+        : ` ${owner}'s state is ${describeSpec(found.spec)}; the state given is ${describe(found.state)}.`
+    wrongState(owner, `${keystr(path, 'state')} should be ${want}; got ${describe(x)}.${whole}`)
   }
   if (typeof spec === 'string') {
     const check = SCALARS[spec]
@@ -229,7 +229,7 @@ const VISIT = { build: false, booleans: false } as const
 
 /** A short description of a spec: `{count, mu, nu}`, `a 2-slot tuple`. */
 const describeSpec = (spec: StateSpec): string =>
-  typeof spec === 'function' ? 'a custom value' : typeof spec === 'string' ? spec : slotShape(spec)
+  typeof spec === 'function' ? 'a custom value' : typeof spec === 'string' ? spec : describe(spec)
 
 /**
  * @internal Throws the StructureError for a state that is not this transform's: `what` names the path, what it
@@ -242,23 +242,11 @@ export function wrongState(owner: string, what: string): never {
 }
 
 /**
- * @internal A short description of a state's coarse shape, without its values: `{count, mu, nu}`, `a 2-slot tuple`,
- * `a number`. chain records these of its parts' states and compares them on every step.
+ * @internal A short description of a state's coarse shape, without its values: `{count, mu, nu}`, `an array of length
+ * 2`, `a number`. chain records these of its parts' states and compares them on every step.
  */
-export function slotShape(s: unknown): string {
-  if (s === null) return 'null'
-  if (Array.isArray(s)) return `a ${s.length}-slot tuple`
-  if (typeof s !== 'object') return s === undefined ? 'undefined' : `a ${typeof s}`
-  const keys = Object.keys(s).sort()
-  return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
-}
-
-/** {@link slotShape} with a tensor's shape and a primitive's value, for messages. */
-function describeValue(s: unknown): string {
-  if (isTensor(s)) return `a Tensor of shape [${s.shape.join(',')}]`
-  if (typeof s !== 'object' && s !== undefined) return `a ${typeof s} (${String(s)})`
-  return slotShape(s)
-}
+export const slotShape = (s: unknown): string =>
+  typeof s === 'object' || s === undefined ? describe(s) : `a ${typeof s}`
 
 /** One node of a state's signature: its kind (tensor shape and dtype, keys, length), and where it is. */
 interface SigNode {
