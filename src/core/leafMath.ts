@@ -3,7 +3,7 @@ import { sumSquaresF32 } from '../kernels/sumSquaresFast'
 import type { TypedArray } from '../kernels/backend'
 import { ShapeError, StructureError } from './errors'
 import { type DType, type Tensor, arrayTypeOf, fromStorage } from './tensor'
-import { type KeyPath, booleanLeafError, describe, keystr } from './treeTraversal'
+import { type KeyPath, booleanLeafError, describe, keystr, mapTrees } from './treeTraversal'
 import type { Leaf } from './types'
 
 /** @internal True when two tensors have the same shape. */
@@ -117,6 +117,13 @@ export function affineLeaves(
   else lin2(ca, cb, t0.data, ts[1]!.data, out)
   return fromStorage(out, t0.shape)
 }
+
+/**
+ * @internal `ca·x` over one tree or `ca·x + cb·y` over two of one structure (`names` in messages), leaf by leaf
+ * through {@link affineLeaves}' closure-free loops.
+ */
+export const affineTrees = <T>(ca: number, cb: number, trees: readonly T[], names: readonly string[]): T =>
+  mapTrees((p, ls) => affineLeaves(ca, cb, false, ls, p, names), trees, names) as T
 
 /** @internal Σ x·y over the two leaves found at one path (checked by {@link checkLeaves}), accumulated in float64. */
 export function dotLeaves(leaves: readonly unknown[], path: KeyPath, names: readonly string[]): number {

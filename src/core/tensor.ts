@@ -69,7 +69,7 @@ class TensorImpl implements Tensor {
   item(): number {
     if (this.size !== 1) {
       throw new ShapeError(
-        `item() needs a tensor with exactly one element; got shape [${this.shape.join(',')}]. Index or reduce it first.`,
+        `item() needs a tensor with exactly one element; got shape [${this.shape}]. Index or reduce it first.`,
       )
     }
     return this.data[0]!
@@ -78,7 +78,7 @@ class TensorImpl implements Tensor {
     return this.data.slice()
   }
   toString(): string {
-    return `Tensor(${this.dtype}, [${this.shape.join(',')}]) ${JSON.stringify(this.toArray())}`
+    return `Tensor(${this.dtype}, [${this.shape}]) ${JSON.stringify(this.toArray())}`
   }
 }
 

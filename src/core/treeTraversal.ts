@@ -66,7 +66,8 @@ export function kindOf(x: unknown, path: KeyPath, root: string, booleans = true)
   if (typeof x === 'object') {
     if (isTensor(x)) return 'leaf'
     if (Array.isArray(x)) return 'array'
-    if (!ArrayBuffer.isView(x) && isPlainObject(x) && (x as { _tag?: unknown })._tag !== 'Tensor') return 'object'
+    // (A typed array is no plain object.)
+    if (isPlainObject(x) && (x as { _tag?: unknown })._tag !== 'Tensor') return 'object'
   } else if (typeof x === 'boolean') {
     if (booleans) return 'leaf'
     throw booleanLeafError(path, root)
