@@ -132,6 +132,14 @@ export function fromStorage(data: TypedArray, shape: readonly number[]): Tensor 
   return new TensorImpl(data, shape)
 }
 
+/**
+ * @internal {@link fromStorage} with a shape array that nobody else holds (an op's fresh output shape): frozen in
+ * place instead of copied first.
+ */
+export function fromFreshShape(data: TypedArray, shape: number[]): Tensor {
+  return new TensorImpl(data, Object.freeze(shape))
+}
+
 /** The number of elements of a shape, or -1 when a dimension is not a non-negative integer. */
 function sizeOf(shape: readonly unknown[]): number {
   let n = 1

@@ -84,7 +84,26 @@ export const booleanLeafError = (path: KeyPath, root: string | undefined): Inval
   )
 
 /** @internal Sorted keys of a dict node (jax flattens dicts in sorted key order). */
-export const sortedKeys = (x: object): string[] => Object.keys(x).sort()
+export const sortedKeys = (x: object): string[] => sortKeys(Object.keys(x))
+
+// Above this many keys `Array.prototype.sort`; below, an insertion sort in place.
+const INSERTION_SORT_MAX = 16
+
+/**
+ * Sorts distinct keys in place in the order of `Array.prototype.sort()` (UTF-16 code units). A params dict has a
+ * few keys and every tree walk sorts each dict it meets; V8's sort allocates work arrays on each call (a sizeable
+ * share of a small training step's garbage), an insertion sort over a handful of strings allocates nothing.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort()
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!
+    let j = i - 1
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!
+    keys[j + 1] = k
+  }
+  return keys
+}
 
 /**
  * @internal Stores `value` under `key` as an own data property. A plain assignment of `__proto__` would call the
@@ -184,17 +203,18 @@ export function walkTrees(
     // Visit the position `path`, whose nodes (one per tree) are `nodes`.
     const x = nodes[0]
     const kind = kindOf(x, path, name0, booleans)
+    // The sorted keys of an object node: compared with the other trees' and then walked in this order.
+    const keys: string[] | null = kind === 'object' ? sortedKeys(x as object) : null
     for (let t = kind === 'leaf' && prefix ? n : 1; t < n; t++) {
       const y = nodes[t]
       if (y === x) continue
       const kindY = kindOf(y, path, names[t]!, booleans)
       let bad = kindY !== kind
       if (!bad && kind === 'array') bad = (y as unknown[]).length !== (x as unknown[]).length
-      else if (!bad && kind === 'object') {
-        const kx = sortedKeys(x as object)
+      else if (!bad && keys !== null) {
         const ky = sortedKeys(y as object)
-        bad = kx.length !== ky.length
-        for (let j = 0; !bad && j < kx.length; j++) bad = kx[j] !== ky[j]
+        bad = keys.length !== ky.length
+        for (let j = 0; !bad && j < keys.length; j++) bad = keys[j] !== ky[j]
       }
       if (bad) {
         if (quiet) return MISMATCH
@@ -217,7 +237,6 @@ export function walkTrees(
         )
       }
       ancestors?.add(x)
-      const keys = kind === 'object' ? sortedKeys(x as object) : null
       const len = keys === null ? (x as unknown[]).length : keys.length
       const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
       top = { nodes, keys, len, i: -1, out }

@@ -4,7 +4,7 @@
  * the ops that bind these primitives.
  * @internal
  */
-import { type Tensor, arrayTypeOf, fromStorage } from '../core/tensor'
+import { type Tensor, arrayTypeOf, fromFreshShape, fromStorage } from '../core/tensor'
 import { cpuBackend } from '../kernels/cpu'
 import { matmul as dispatchMatmul } from '../kernels/dispatch'
 import * as K from '../kernels/ndarray'
@@ -42,7 +42,7 @@ const reduce =
     const shape = p.keepDims
       ? x.shape.map((d, i) => (p.axes.includes(i) ? 1 : d))
       : x.shape.filter((_, i) => !p.axes.includes(i))
-    return fromStorage(data, shape)
+    return fromFreshShape(data, shape)
   }
 
 const logistic = (x: number): number => {
@@ -153,7 +153,7 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
   matmul: (xs, p) => {
     const [a, b] = xs as [Tensor, Tensor]
     const { data, shape } = K.matmul(a.data, a.shape, b.data, b.shape, arrayTypeOf(promote(xs)), p)
-    return fromStorage(data, shape)
+    return fromFreshShape(data, shape)
   },
   linear: (xs) => {
     const [x, w, b] = xs as [Tensor, Tensor, Tensor]
@@ -162,14 +162,14 @@ export const impls: { readonly [K in Primitive]: (inputs: readonly Tensor[], par
     // float32: the dispatched matmul with the bias added in its epilogue (the SIMD kernel's, or the same float32 add
     // after the TS / gpu.js product), bit for bit add(matmul(x, w), b).
     if (x.data instanceof Float32Array && w.data instanceof Float32Array && b.data instanceof Float32Array) {
-      return fromStorage(dispatchMatmul(x.data, w.data, m, k, n, { bias: b.data }), [m, n])
+      return fromFreshShape(dispatchMatmul(x.data, w.data, m, k, n, { bias: b.data }), [m, n])
     }
     // float64 somewhere: the product in the dtype of x and w, then the bias, each element rounded as the ops round it.
     const Out = arrayTypeOf(promote([x, w]))
     let { data } = K.matmul(x.data, x.shape, w.data, w.shape, Out)
     if (b.dtype === 'float64' && !(data instanceof Float64Array)) data = Float64Array.from(data)
     addBiasRowsInPlace(data, b.data, n)
-    return fromStorage(data, [m, n])
+    return fromFreshShape(data, [m, n])
   },
   concat: (xs, p) => {
     const Out = arrayTypeOf(promote(xs))

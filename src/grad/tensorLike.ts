@@ -38,7 +38,7 @@ export function liftAll(...xs: readonly TensorLike[]): Tensor[] {
 export const shapeStr = (s: readonly number[]): string => `[${s.join(',')}]`
 
 /** The broadcast shape, or a ShapeError naming the op. */
-export function broadcastOrThrow(op: string, ...shapes: readonly (readonly number[])[]): number[] {
+export function broadcastOrThrow(op: string, ...shapes: readonly (readonly number[])[]): readonly number[] {
   const s = broadcastShapes(...shapes)
   if (s === null) {
     throw new ShapeError(

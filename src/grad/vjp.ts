@@ -15,6 +15,8 @@ import { BROADCASTING, suspiciousBroadcast } from './_internal/broadcastCheck'
 import { type MainTrace, Tracer, bind, newLevel, peekLevel, withTrace } from './trace'
 
 interface Node {
+  /** Its position in the trace's tape (where the pullback keeps its cotangent). */
+  readonly index: number
   readonly prim: Primitive | null
   readonly params: unknown
   readonly inputs: readonly (Node | null)[]
@@ -35,6 +37,7 @@ class VJPTracer extends Tracer {
 class VJPTrace implements MainTrace {
   readonly kind = 'vjp' as const
   active = true
+  /** The tape: the differentiated inputs (prim null), then every primitive applied to traced values, in order. */
   readonly nodes: Node[] = []
   /** Warnings found while tracing (suspicious broadcasts); `null` until the first. */
   warnings: Diagnosis[] | null = null
@@ -69,7 +72,7 @@ class VJPTrace implements MainTrace {
     } else {
       out = bind(prim, primals, params)
     }
-    const node: Node = { prim, params: p, inputs: parents, primals, out }
+    const node: Node = { index: this.nodes.length, prim, params: p, inputs: parents, primals, out }
     this.nodes.push(node)
     return new VJPTracer(this, out, node)
   }
@@ -114,24 +117,33 @@ export function vjpFlat<T>(
   options: VjpFlatOptions = {},
 ): Pullback<T> {
   const trace = new VJPTrace(newLevel(), options.strictBroadcast === true)
-  const inputs: Node[] = primals.map((x) => ({ prim: null, params: null, inputs: [], primals: [], out: x }))
+  const inputs: Node[] = primals.map((x, index) => ({
+    index,
+    prim: null,
+    params: null,
+    inputs: [],
+    primals: [],
+    out: x,
+  }))
+  for (const n of inputs) trace.nodes.push(n)
   const rawOut = withTrace(trace, () => f(...primals.map((x, i) => new VJPTracer(trace, x, inputs[i]!))))
   const pullback = (outputs: readonly Tensor[], cts: readonly Tensor[]): (Tensor | null)[] => {
-    const acc = new Map<Node, Tensor>()
+    // The cotangent accumulated so far for each node of the tape, by its index (released once pulled back).
+    const acc: (Tensor | undefined)[] = new Array(trace.nodes.length)
     const accumulate = (node: Node, ct: Tensor): void => {
       const c = ct.dtype === node.out.dtype ? ct : cast(ct, node.out.dtype)
-      const prev = acc.get(node)
-      acc.set(node, prev === undefined ? c : add(prev, c))
+      const prev = acc[node.index]
+      acc[node.index] = prev === undefined ? c : add(prev, c)
     }
     outputs.forEach((o, i) => {
       if (o instanceof VJPTracer && o._trace === trace) accumulate(o.node, cts[i]!)
     })
     for (let j = trace.nodes.length - 1; j >= 0; j--) {
       const node = trace.nodes[j]!
-      const ct = acc.get(node)
-      if (ct === undefined) continue
-      acc.delete(node)
-      const rule = rules[node.prim!] as unknown as Rule<unknown>
+      const ct = acc[j]
+      if (ct === undefined || node.prim === null) continue
+      acc[j] = undefined
+      const rule = rules[node.prim] as unknown as Rule<unknown>
       const needs = node.inputs.map((n) => n !== null)
       const inCts = rule.vjp(ct, node.primals, node.out, node.params, needs)
       node.inputs.forEach((parent, i) => {
@@ -139,7 +151,7 @@ export function vjpFlat<T>(
         if (parent !== null && c !== null && c !== undefined) accumulate(parent, c)
       })
     }
-    return inputs.map((n) => acc.get(n) ?? null)
+    return inputs.map((n) => acc[n.index] ?? null)
   }
   const nested = peekLevel() > trace.level + 1
   const owns = (o: unknown): boolean => o instanceof VJPTracer && o._trace === trace

@@ -28,12 +28,19 @@ export function stridesOf(shape: Shape): number[] {
   return s
 }
 
-/** The NumPy broadcast of several shapes, or `null` when they are incompatible. */
-export function broadcastShapes(...shapes: readonly Shape[]): number[] | null {
+/**
+ * The NumPy broadcast of several shapes, or `null` when they are incompatible. When one of the shapes is the
+ * broadcast (equal shapes, a bias row against a matrix) that array itself is returned, so a tensor's frozen shape is
+ * shared by the result instead of copied and frozen again.
+ */
+export function broadcastShapes(...shapes: readonly Shape[]): readonly number[] | null {
   // Called several times by every op (the op's check, the eager kernel): no spread, no closure.
   let rank = 0
   for (let k = 0; k < shapes.length; k++) if (shapes[k]!.length > rank) rank = shapes[k]!.length
-  const out = new Array<number>(rank).fill(1)
+  for (let k = 0; k < shapes.length; k++)
+    if (shapes[k]!.length === rank && fitsInto(shapes, shapes[k]!)) return shapes[k]!
+  const out: number[] = []
+  for (let i = 0; i < rank; i++) out.push(1)
   for (const s of shapes) {
     const off = rank - s.length
     for (let i = 0; i < s.length; i++) {
@@ -45,6 +52,16 @@ export function broadcastShapes(...shapes: readonly Shape[]): number[] | null {
     }
   }
   return out
+}
+
+/** Whether every shape broadcasts to `target` (each of its dimensions 1 or the target's). */
+function fitsInto(shapes: readonly Shape[], target: Shape): boolean {
+  for (let k = 0; k < shapes.length; k++) {
+    const s = shapes[k]!
+    const off = target.length - s.length
+    for (let i = 0; i < s.length; i++) if (s[i] !== 1 && s[i] !== target[off + i]) return false
+  }
+  return true
 }
 
 /** Strides of `shape` seen as broadcast to `outShape` (0 along broadcast axes). */
@@ -410,6 +427,16 @@ export function matmul(
   const m = aShape[transA ? ra - 1 : ra - 2]!
   const k = aShape[transA ? ra - 2 : ra - 1]!
   const n = bShape[transB ? rb - 2 : rb - 1]!
+  const dispatched =
+    Out === Float32Array &&
+    a instanceof Float32Array &&
+    b instanceof Float32Array &&
+    chooseMatmulKernel(m, k, n) !== 'ts'
+  // One product of two matrices (a dense layer's): the dispatcher's fresh result is the output, with no copy and none
+  // of the batch bookkeeping below.
+  if (dispatched && ra === 2 && rb === 2) {
+    return { data: dispatchMatmul(a, b, m, k, n, { transA, transB }), shape: [m, n] }
+  }
   const batchA = aShape.slice(0, ra - 2)
   const batchB = bShape.slice(0, rb - 2)
   const batch = broadcastShapes(batchA, batchB)!
@@ -420,11 +447,6 @@ export function matmul(
   const bstr = stridesOf(batch)
   // float32 products go through the dispatcher (SIMD wasm, gpu.js or this loop, by size and setBackend); the
   // reference loop below accumulates in float64 and serves float64 and small products.
-  const dispatched =
-    Out === Float32Array &&
-    a instanceof Float32Array &&
-    b instanceof Float32Array &&
-    chooseMatmulKernel(m, k, n) !== 'ts'
   // One product (no batch axes): the dispatcher's fresh result is the output, with no copy.
   if (dispatched && nb === 1 && a.length === m * k && b.length === k * n) {
     return { data: dispatchMatmul(a, b, m, k, n, { transA, transB }), shape: outShape }

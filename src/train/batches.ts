@@ -72,21 +72,42 @@ export function batches<D extends PyTree>(data: D, options: BatchesOptions): Ite
       const order = key === undefined ? null : randomPermutation(key, rows)
       const end = dropLast ? rows - (rows % b) : rows
       for (let start = 0; start < end; start += b) {
-        const idx = Array.from({ length: Math.min(b, rows - start) }, (_, i) =>
-          order === null ? start + i : order[start + i]!,
-        )
+        const count = Math.min(b, rows - start)
         yield tree.unflatten(
           def,
-          tensors.map((t) => takeRows(t, idx)),
+          tensors.map((t) => takeRows(t, order, start, count)),
         ) as D
       }
     },
   }
 }
 
-function takeRows(t: Tensor, idx: readonly number[]): Tensor {
-  const width = t.size / t.shape[0]!
-  const out = new (arrayTypeOf(t.dtype))(idx.length * width)
-  idx.forEach((r, i) => out.set(t.data.subarray(r * width, (r + 1) * width), i * width))
-  return fromStorage(out, [idx.length, ...t.shape.slice(1)])
+/**
+ * Rows `order[start … start + count)` of `t` (rows `start …` without an order), copied into a fresh tensor. Wide rows
+ * are copied with one `set` each; narrow ones (labels: a `set` per 4-byte row costs ~20× the copy) element by element
+ * through integer views of the same bytes, so the copy is bit for bit either way (NaN payloads included).
+ */
+function takeRows(t: Tensor, order: ArrayLike<number> | null, start: number, count: number): Tensor {
+  const rows = t.shape[0]!
+  const width = rows === 0 ? 0 : t.size / rows
+  const src = t.data
+  const out = new (arrayTypeOf(t.dtype))(count * width)
+  if (width >= NARROW_ROW) {
+    for (let i = 0; i < count; i++) {
+      const r = order === null ? start + i : order[start + i]!
+      out.set(src.subarray(r * width, (r + 1) * width), i * width)
+    }
+  } else {
+    const words = width * (src.BYTES_PER_ELEMENT / 4)
+    const from = new Int32Array(src.buffer, src.byteOffset, src.length * (src.BYTES_PER_ELEMENT / 4))
+    const to = new Int32Array(out.buffer)
+    for (let i = 0; i < count; i++) {
+      const r = order === null ? start + i : order[start + i]!
+      for (let j = 0; j < words; j++) to[i * words + j] = from[r * words + j]!
+    }
+  }
+  return fromStorage(out, [count, ...t.shape.slice(1)])
 }
+
+/** Rows narrower than this many elements are copied element by element (see takeRows). */
+const NARROW_ROW = 16

@@ -1,4 +1,5 @@
 import { DescentError } from '../core/errors'
+import { GRAD_NORM } from '../core/gradNormHint'
 import { checkBoolean } from '../core/hyperparams'
 import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
@@ -137,7 +138,13 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
       }
       return [state, withAux(info)]
     }
-    const extra = { value: lossValue, grad: grads as PyTree, valueFn: (p: PyTree) => lossOnly(p, batch) as number }
+    const extra = {
+      value: lossValue,
+      grad: grads as PyTree,
+      valueFn: (p: PyTree) => lossOnly(p, batch) as number,
+      // ‖g‖ for a transform that would sum it again (clipByGlobalNorm): gradStats' sum is tree.norm's, the same bits.
+      [GRAD_NORM]: gradNorm,
+    }
     // Scanning the whole optimizer state every step would cost as much as the other checks together (issue 9's
     // budget), so it runs when a gradient is large enough to overflow a float32 state: Adam's ν squares g (|g| ≳ 1e19),
     // adagrad sums g² (1e24 a step at ‖g‖ = 1e12: 1e14 steps to overflow). A donated state is overwritten by the

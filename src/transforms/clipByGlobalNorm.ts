@@ -1,3 +1,4 @@
+import { knownNorm } from '../core/gradNormHint'
 import { attachNotes, checkInRange } from '../core/hyperparams'
 import * as tree from '../core/tree'
 import { type Tensor, fromStorage } from '../core/tensor'
@@ -79,9 +80,10 @@ export function clipByGlobalNorm(
   return attachNotes<GradientTransformation<ClipByGlobalNormState>>(
     {
       init: (): ClipByGlobalNormState => ({ gradNorm: 0 }),
-      update: (updates, state, params) => {
+      update: (updates, state, params, extra) => {
         checkState('clipByGlobalNorm', state, STATE, updates, params)
-        const n = globalNorm(updates)
+        // trainStep has measured ‖g‖ already (first in a chain, the updates are its gradient): the same bits.
+        const n = knownNorm(updates, extra) ?? globalNorm(updates)
         const next: ClipByGlobalNormState = { gradNorm: n }
         if (n < max || n === 0) return [updates, next]
         return [tree.map((g) => rescale(g, n, max), updates), next]

@@ -48,6 +48,21 @@ describe('leaves, flatten and structure', () => {
     expect(tree.equalStructure(t, { b: { y: 0, z: 0 }, c: 0, a: 0 })).toBe(true)
   })
 
+  // The keys in the order of Array.prototype.sort() (UTF-16 code units: '10' < '2', 'B' < 'a', surrogates by unit),
+  // below and above the insertion-sort limit (16 keys).
+  test.prop([fc.uniqueArray(fc.oneof(fc.string(), fc.nat({ max: 30 }).map(String)), { maxLength: 40 })])(
+    'the order of Object.keys(…).sort() for any keys, and equalStructure whatever the insertion order',
+    (keys) => {
+      const t = Object.fromEntries(keys.map((k, i) => [k, i]))
+      const sorted = Object.keys(t).sort()
+      expect(tree.leaves(t)).toEqual(sorted.map((k) => t[k]))
+      const reversed = Object.fromEntries([...keys].reverse().map((k) => [k, 0]))
+      expect(tree.equalStructure(t, reversed)).toBe(true)
+      if (keys.length > 0)
+        expect(tree.equalStructure(t, { ...reversed, [`${keys[0]}x`]: 0 })).toBe(keys.includes(`${keys[0]}x`))
+    },
+  )
+
   test('arrays keep their order; depth first', () => {
     expect(tree.leaves([3, [1, { x: 2 }], 0])).toEqual([3, 1, 2, 0])
   })

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { binary, matmul, select, transpose } from '../../src/kernels/ndarray'
+import { binary, broadcastShapes, matmul, select, transpose } from '../../src/kernels/ndarray'
 import { expectEvery } from '../_helpers/assertions'
 
 // Reference: the index arithmetic written out (row-major, NumPy broadcasting from the right).
@@ -110,5 +110,42 @@ describe('ndarray fast paths agree with the broadcasting definition', () => {
     const ref2 = matmul(f32(A2), [24, 20], f32(B2), [20, 18], Float32Array).data
     const A2t = f32(transpose(A2, [24, 20], [1, 0], Float64Array) as Float64Array)
     expect(matmul(A2t, [20, 24], f32(B2), [20, 18], Float32Array, { transA: true }).data).toEqual(ref2)
+  })
+})
+
+describe('broadcastShapes', () => {
+  // The NumPy rule written out: align from the right, each dimension 1 or the common size.
+  const numpy = (shapes: readonly (readonly number[])[]): number[] | null => {
+    const rank = Math.max(0, ...shapes.map((s) => s.length))
+    const out: number[] = []
+    for (let i = 0; i < rank; i++) {
+      const ds = shapes.map((s) => s[s.length - rank + i] ?? 1)
+      const big = ds.filter((d) => d !== 1)
+      if (big.some((d) => d !== big[0])) return null
+      out.push(big[0] ?? 1)
+    }
+    return out
+  }
+  const arbShape = fc.array(fc.constantFrom(0, 1, 2, 3), { maxLength: 4 })
+
+  test.prop([fc.array(arbShape, { minLength: 1, maxLength: 3 })])('the NumPy rule for any shapes', (shapes) => {
+    const got = broadcastShapes(...shapes)
+    expect(got === null ? null : [...got]).toEqual(numpy(shapes))
+  })
+
+  test('an input that is the broadcast comes back itself (a tensor shares its frozen shape); otherwise a new array', () => {
+    const m = Object.freeze([32, 10])
+    expect(broadcastShapes(m, [10])).toBe(m)
+    expect(broadcastShapes([1, 10], m)).toBe(m)
+    expect(broadcastShapes(m, m)).toBe(m)
+    const col = [32, 1]
+    const row = [1, 10]
+    const both = broadcastShapes(col, row)!
+    expect(both).toEqual([32, 10])
+    expect(both).not.toBe(col)
+    expect(both).not.toBe(row)
+    expect(broadcastShapes([])).toEqual([])
+    expect(broadcastShapes()).toEqual([])
+    expect(broadcastShapes([3, 2], [2, 3])).toBeNull()
   })
 })

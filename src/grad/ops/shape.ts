@@ -40,7 +40,8 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
       `reshape: cannot reshape ${shapeStr(t.shape)} (size ${t.size}) into ${shapeStr(shape)} (size ${sizeOf(out)}).`,
     )
   }
-  return sameShape(out, t.shape) ? t : bind('reshape', [t], { shape: out })
+  // Frozen here, so that the result's tensor shares it (a tensor freezes a copy of a shape that is not frozen).
+  return sameShape(out, t.shape) ? t : bind('reshape', [t], { shape: Object.freeze(out) })
 }
 
 /**
@@ -86,7 +87,7 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   if (b === null || !sameShape(b, shape)) {
     throw new ShapeError(`broadcastTo: cannot broadcast ${shapeStr(t.shape)} to ${shapeStr(shape)}.`)
   }
-  return sameShape(t.shape, shape) ? t : bind('broadcastTo', [t], { shape: [...shape] })
+  return sameShape(t.shape, shape) ? t : bind('broadcastTo', [t], { shape: Object.freeze([...shape]) })
 }
 
 /**

@@ -95,12 +95,13 @@ export function matmulSimd(
     const tB = options.transB ? 1 : 0
     const bias = epilogue ? ptr(oz) : 0
     const relu = options.relu ? 1 : 0
-    const packArgs = [ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB] as const
-    const gemmArgs = [ptr(oap), ptr(obp), ptr(oc), bias, K, Np] as const
     if (s.parallel === null) {
-      s.k.pack(...packArgs, 0, Mp, 0, Np)
-      s.k.gemm(...gemmArgs, 0, Mp, 0, Np, relu)
+      // Direct calls: a spread argument list sends each call through the engine's generic JS-to-wasm path.
+      s.k.pack(ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB, 0, Mp, 0, Np)
+      s.k.gemm(ptr(oap), ptr(obp), ptr(oc), bias, K, Np, 0, Mp, 0, Np, relu)
     } else {
+      const packArgs = [ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB] as const
+      const gemmArgs = [ptr(oap), ptr(obp), ptr(oc), bias, K, Np] as const
       // Parts on panel boundaries (4 rows, 8 columns), claimed by either thread: by rows, or by columns when there
       // are too few rows for two threads. Packing is cut the same way over both matrices; the product waits for it.
       const byRows = Mp >= 16

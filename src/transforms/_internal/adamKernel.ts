@@ -1,6 +1,7 @@
 import { sameShape } from '../../core/leafMath'
 import { type Tensor, fromStorage, isTensor } from '../../core/tensor'
 import * as tree from '../../core/tree'
+import { MISMATCH, defaultNames, walkTrees } from '../../core/treeTraversal'
 import type { Leaf, PyTree } from '../../core/types'
 import { adamwFused } from '../../kernels/fused/adamwFused'
 import type { AdamwScalars } from '../../kernels/wasm/index'
@@ -43,20 +44,20 @@ const isF32 = (x: unknown): x is Tensor => isTensor(x) && x.dtype === 'float32'
  * which also raises the errors.
  */
 export function float32Leaves(trees: readonly PyTree[]): Tensor[][] | null {
-  const first = trees[0]!
-  const out: Tensor[][] = []
-  for (const t of trees) {
-    if (t !== first && !tree.equalStructure(first, t)) return null
-    const ls = tree.leaves(t)
-    if (ls.length === 0) return null
-    for (let i = 0; i < ls.length; i++) {
-      const x = ls[i]
-      if (!isF32(x) || (out.length > 0 && !sameShape(x, out[0]![i]!))) return null
-    }
-    out.push(ls as Tensor[])
+  const out: Tensor[][] = trees.map(() => [])
+  let ok = true
+  // One walk over all the trees at once (it checks their structures against the first's node by node).
+  const visit = (_: unknown, ls: readonly unknown[]): null => {
+    for (let t = 0; ok && t < ls.length; t++)
+      ok = isF32(ls[t]) && (t === 0 || sameShape(ls[t] as Tensor, ls[0] as Tensor))
+    for (let t = 0; ok && t < ls.length; t++) out[t]!.push(ls[t] as Tensor)
+    return null
   }
-  return out
+  const walked = walkTrees(visit, trees, defaultNames(trees.length), QUIET_VISIT)
+  return walked === MISMATCH || !ok || out[0]!.length === 0 ? null : out
 }
+
+const QUIET_VISIT = { build: false, booleans: true, quiet: true } as const
 
 /**
  * @internal The general path's results with every float32 leaf recomputed by the kernel: a leaf whose gradient and
