@@ -3,7 +3,16 @@
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 
-export const quick = process.argv.includes('--quick')
+/**
+ * --smoke (what `npm test` runs: it only has to show that every workload still runs): --quick's workloads and sizes,
+ * each implementation built and stepped once, without warm-up. Its times are no figures at all.
+ */
+export const smoke = process.argv.includes('--smoke')
+export const quick = smoke || process.argv.includes('--quick')
+/** The warm-up steps to run: none in a smoke run. */
+export const warmups = (n: number): number => (smoke ? 0 : n)
+/** The timed repetitions to run: one in a smoke run. */
+export const repetitions = (n: number): number => (smoke ? 1 : n)
 
 export interface Row {
   /** workload id, e.g. 'adam-1e6' */
@@ -27,9 +36,9 @@ export async function time(
   warmup: number,
   reps: number,
 ): Promise<{ median: number; min: number }> {
-  for (let i = 0; i < warmup; i++) await fn()
+  for (let i = 0; i < warmups(warmup); i++) await fn()
   const ts: number[] = []
-  for (let i = 0; i < reps; i++) {
+  for (let i = 0; i < repetitions(reps); i++) {
     const t0 = performance.now()
     await fn()
     ts.push(performance.now() - t0)
@@ -103,11 +112,11 @@ async function interleaved(
   warmup: number,
   reps: number,
 ): Promise<Row[]> {
-  for (let j = 0; j < impls.length; j++) for (let i = 0; i < (impls[j]!.warmup ?? warmup); i++) await steps[j]!()
+  for (let j = 0; j < impls.length; j++) for (let i = 0; i < warmups(impls[j]!.warmup ?? warmup); i++) await steps[j]!()
   const times = impls.map(() => [] as number[])
-  for (let r = 0; r < reps; r++) {
+  for (let r = 0; r < repetitions(reps); r++) {
     for (let j = 0; j < impls.length; j++) {
-      if (r >= (impls[j]!.reps ?? reps)) continue
+      if (r >= repetitions(impls[j]!.reps ?? reps)) continue
       const t0 = performance.now()
       await steps[j]!()
       times[j]!.push(performance.now() - t0)
@@ -144,7 +153,7 @@ export async function runWorkload(workload: string, impls: readonly Impl[], warm
   if (at >= 0) {
     const x = impls[Number(process.argv[at + 1])]
     if (x === undefined) throw new RangeError(`--impl ${process.argv[at + 1]}: no such implementation`)
-    const n = x.reps ?? reps
+    const n = repetitions(x.reps ?? reps)
     const r = await time(await x.make(), x.warmup ?? warmup, n)
     emit([row(workload, x, r.median, r.min, n)])
     return
@@ -154,7 +163,7 @@ export async function runWorkload(workload: string, impls: readonly Impl[], warm
   for (const x of shared) steps.push(await x.make())
   const rows = await interleaved(workload, shared, steps, warmup, reps)
   for (const x of impls.filter((y) => y.alone === true)) {
-    const n = x.reps ?? reps
+    const n = repetitions(x.reps ?? reps)
     const r = await time(await x.make(), x.warmup ?? warmup, n)
     rows.push(row(workload, x, r.median, r.min, n))
   }

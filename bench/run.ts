@@ -1,10 +1,12 @@
-// npm run bench [-- --quick] [-- --only adam-1e6,matmul-512] [-- --isolate]
+// npm run bench [-- --quick | --smoke] [-- --only adam-1e6,matmul-512] [-- --isolate]
 // Runs every workload in its own Node process (tsx), the peers in the same process and run as descent, prints a
 // table per workload of medians after warm-up and the ratios descent/peer, and writes bench/results/latest.json
 // (--quick: fewer sizes and repetitions, written to bench/results/quick.tmp so it never replaces the full results;
-// --only: written to bench/results/partial.tmp). --isolate also times every implementation of the adam and mlp
-// workloads alone in a process of its own (a peer sharing a process pays for descent's garbage) and adds the
-// own-process medians and ratios next to the shared-process ones.
+// --smoke: --quick's workloads with each implementation stepped once, no warm-up, written to bench/results/smoke.tmp:
+// what `npm test` runs, to show that every workload still runs; --only: written to bench/results/partial.tmp).
+// --isolate also times every implementation of the adam and mlp workloads alone in a process of its own (a peer
+// sharing a process pays for descent's garbage) and adds the own-process medians and ratios next to the
+// shared-process ones.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -14,7 +16,8 @@ import type { Row } from './lib'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..')
-const quick = process.argv.includes('--quick')
+const smoke = process.argv.includes('--smoke')
+const quick = smoke || process.argv.includes('--quick')
 const isolate = process.argv.includes('--isolate')
 const onlyArg = process.argv.indexOf('--only')
 const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : null
@@ -97,7 +100,13 @@ const loadBefore = loadavg()
 
 /** Runs a workload script with extra arguments; returns the payload of its `tag` line, or records a failure. */
 function runScript(w: Workload, extra: readonly string[], tag: string): unknown {
-  const args = [tsx, join(here, 'workloads', w.script), ...w.args, ...(quick ? ['--quick'] : []), ...extra]
+  const args = [
+    tsx,
+    join(here, 'workloads', w.script),
+    ...w.args,
+    ...(smoke ? ['--smoke'] : quick ? ['--quick'] : []),
+    ...extra,
+  ]
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(`${tag} `))
   if (r.status !== 0 || line === undefined) {
@@ -208,7 +217,11 @@ const machine = {
   platform: `${process.platform}-${process.arch}`,
 }
 mkdirSync(join(here, 'results'), { recursive: true })
-const out = join(here, 'results', quick ? 'quick.tmp' : only !== null ? 'partial.tmp' : 'latest.json')
+const out = join(
+  here,
+  'results',
+  smoke ? 'smoke.tmp' : quick ? 'quick.tmp' : only !== null ? 'partial.tmp' : 'latest.json',
+)
 writeFileSync(
   out,
   JSON.stringify(
@@ -216,6 +229,7 @@ writeFileSync(
       date: new Date().toISOString(),
       command: `npm run bench${process.argv.slice(2).length > 0 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       quick,
+      smoke,
       isolate,
       machine,
       loadAverage: { before: loadBefore, after: loadAfter },

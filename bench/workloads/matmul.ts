@@ -7,7 +7,7 @@ import { useGpu } from '../../src/gpu/index'
 import { matmul } from '../../src/kernels/dispatch'
 import { matmulWasm } from '../../src/kernels/wasm/index'
 import { whenThreadsReady } from '../../src/kernels/wasm/shared'
-import { type Row, emit, loadJax, loadTf, quick, randomF32, time } from '../lib'
+import { type Row, emit, loadJax, loadTf, quick, randomF32, repetitions, time, warmups } from '../lib'
 
 const arg = process.argv[2] ?? '512'
 const [M, K, N] = arg.includes('x') ? arg.split('x').map(Number) : [Number(arg), Number(arg), Number(arg)]
@@ -23,13 +23,13 @@ const a = randomF32(m * k, 1)
 const b = randomF32(k * n, 2)
 // Repetitions: about a second of work per implementation at full size, at least 5.
 const repsFor = (msGuess: number) => Math.max(5, Math.min(41, Math.round((quick ? 200 : 1000) / msGuess)))
-const simdReps = repsFor(flops / 20e6)
+const simdReps = repetitions(repsFor(flops / 20e6))
 
 {
   const two = await whenThreadsReady()
   const one = () => matmulWasm(a, b, m, k, n, { threads: 1 })
   const both = () => matmulWasm(a, b, m, k, n)
-  for (let i = 0; i < 2; i++) (one(), both())
+  for (let i = 0; i < warmups(2); i++) (one(), both())
   const t1: number[] = []
   const t2: number[] = []
   for (let r = 0; r < simdReps; r++) {
@@ -50,7 +50,7 @@ const simdReps = repsFor(flops / 20e6)
 if (small) {
   useGpu() // installs gpu.js (its WebAssembly mode in Node) for the kernel: 'gpu' row
   for (const kernel of ['ts', 'gpu'] as const) {
-    const reps = quick ? 2 : 5
+    const reps = repetitions(quick ? 2 : 5)
     add(
       `descent matmul (${kernel === 'gpu' ? 'gpu.js webasm' : 'plain TS'})`,
       'descent',
@@ -62,7 +62,7 @@ if (small) {
 for (const backend of small ? (['wasm', 'cpu'] as const) : (['wasm'] as const)) {
   const tf = await loadTf(backend)
   const [x, y] = [tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])]
-  const reps = backend === 'wasm' ? simdReps : quick ? 2 : 5
+  const reps = backend === 'wasm' ? simdReps : repetitions(quick ? 2 : 5)
   const threads = backend === 'wasm' ? ` (${tfWasm.getThreadsCount()} thread)` : ''
   add(`TF.js ${backend} matMul${threads}`, 'peer', await time(() => tf.matMul(x, y).dispose(), 2, reps), reps)
 }
