@@ -23,6 +23,9 @@ import {
   setOwn,
   sortedKeys,
   walkTrees,
+  LEAF_DEF,
+  STRUCTURE,
+  flattenPaths,
 } from './treeTraversal'
 import type { Leaf, MaskTree, PyTree } from './types'
 
@@ -152,21 +155,6 @@ export function structure(tree: PyTree | MaskTree): TreeDef {
   return walkTrees(() => LEAF_DEF, [tree], ['tree'], STRUCTURE) as TreeDef
 }
 
-const LEAF_DEF: TreeDef = /* @__PURE__ */ Object.freeze({ kind: 'leaf' })
-const STRUCTURE = {
-  build: true,
-  booleans: true,
-  nodes: {
-    null: /* @__PURE__ */ Object.freeze({ kind: 'null' }),
-    array: (children: unknown[]): TreeDef => ({ kind: 'array', children: children as TreeDef[] }),
-    object: (keys: readonly string[], children: unknown[]): TreeDef => ({
-      kind: 'object',
-      keys,
-      children: children as TreeDef[],
-    }),
-  },
-} as const
-
 /**
  * Leaves and structure of a tree; `unflatten(def, leaves)` inverts it.
  * @example
@@ -184,26 +172,6 @@ export function flatten(tree: PyTree): readonly [Leaf[], TreeDef] {
     return LEAF_DEF
   }
   return [out, walkTrees(visit, [tree], ['tree'], STRUCTURE) as TreeDef]
-}
-
-/**
- * @internal The leaves, their key paths (fresh copies) and the structure of a tree, in one walk; `root` names the tree
- * in errors. `check` sees each leaf first (and may throw).
- */
-export function flattenPaths(
-  tree: unknown,
-  root: string,
-  check?: (leaf: unknown, path: KeyPath) => void,
-): { readonly leaves: Leaf[]; readonly paths: KeyPath[]; readonly def: TreeDef } {
-  const leaves: Leaf[] = []
-  const paths: KeyPath[] = []
-  const visit = (path: KeyPath, ls: readonly unknown[]): TreeDef => {
-    check?.(ls[0], path)
-    leaves.push(ls[0] as Leaf)
-    paths.push(path.slice())
-    return LEAF_DEF
-  }
-  return { leaves, paths, def: walkTrees(visit, [tree], [root], STRUCTURE) as TreeDef }
 }
 
 /**

@@ -4,8 +4,8 @@
  */
 import { DescentError, InvalidTreeError, ShapeError, StructureError } from '../core/errors'
 import { type Tensor, full, isTensor } from '../core/tensor'
-import { type TreeDef, flattenPaths, unflatten } from '../core/tree'
-import { type KeyPath, keystr, setOwn } from '../core/treeTraversal'
+import { type TreeDef, unflatten } from '../core/tree'
+import { type KeyPath, flattenPaths, keystr, setOwn } from '../core/treeTraversal'
 import type { Leaf, PyTree } from '../core/types'
 import { scalar, sameShape, shapeStr } from './tensorLike'
 import { Tracer, live } from './trace'
