@@ -140,6 +140,8 @@ console.log('-'.repeat(72))
 
 // ---- training ---------------------------------------------------------------------------------------------------
 // fit calls `data(epoch, key)` once per epoch with a key split from `key`: the same key gives the same run.
+// The shifted images go through one buffer reused batch after batch (`tensor` copies them).
+const shiftedImages = new Float32Array(BATCH * IMAGE_SIZE)
 const data = function* (_epoch: number, key: PRNGKey): Iterable<Digits> {
   const [orderKey, shiftKey] = splitKey(key) as [PRNGKey, PRNGKey]
   const shiftKeys = splitKey(shiftKey, stepsPerEpoch)
@@ -149,6 +151,7 @@ const data = function* (_epoch: number, key: PRNGKey): Iterable<Digits> {
     const shifted = randomShift(
       { images: batch.x.data as Float32Array, labels: new Int32Array(count), count },
       shiftKeys[i++]!,
+      shiftedImages,
     )
     yield { x: tensor(shifted.images, [count, IMAGE_SIZE]), y: batch.y }
   }

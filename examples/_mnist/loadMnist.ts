@@ -142,11 +142,13 @@ export function loadMnistSplit(key: PRNGKey, trainCount = 8000): { readonly trai
 /**
  * Data augmentation: each image moved by (dx, dy) ∈ {−1, 0, 1}², drawn from `key` per image (pixels shifted in
  * from outside the frame are 0). Cheap, and worth about a point of test accuracy for an MLP on 8,000 digits.
+ * The images are written into `into` when given (a buffer the caller reuses batch after batch: a fresh 400 KB
+ * array per batch costs more in page faults than the shift itself), else into a new array.
  */
-export function randomShift(set: MnistSet, key: PRNGKey): MnistSet {
+export function randomShift(set: MnistSet, key: PRNGKey, into?: Float32Array): MnistSet {
   const u = randomUniform(key, [set.count, 2], { dtype: 'float64' }).dataSync()
   const src = set.images
-  const images = new Float32Array(src.length)
+  const images = into === undefined ? new Float32Array(src.length) : into.subarray(0, src.length).fill(0)
   for (let i = 0; i < set.count; i++) {
     const dx = Math.floor(u[2 * i]! * 3) - 1
     const dy = Math.floor(u[2 * i + 1]! * 3) - 1

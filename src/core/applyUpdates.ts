@@ -80,10 +80,7 @@ function addTrees<P extends PyTree>(
     (path, leaves) => {
       const p = leaves[0]
       const u = leaves[1]
-      if (typeof p === 'number' || typeof u === 'number' || p === null || u === null) {
-        return zipLeaves((a, b) => a + b, leaves, path, NAMES, typeof p === 'number' ? undefined : (p as Tensor).dtype)
-      }
-      checkLeaves(leaves, path, NAMES)
+      if (checkLeaves(leaves, path, NAMES) === 'number') return (p as number) + (u as number)
       if (checkOnly) return null
       const pd = (p as Tensor).data
       const out = writable?.has(pd.buffer) === true ? pd : new (arrayTypeOf((p as Tensor).dtype))(pd.length)

@@ -1,4 +1,5 @@
-import { mapElementwise, zerosLike } from './tree'
+import { zerosLike } from './tree'
+import { affineTrees } from './leafMath'
 import { EMPTY_STATE_SPEC, checkParams, checkState } from './stateCheck'
 import { mapTrees } from './treeTraversal'
 import type { GradientTransformation, Leaf, PyTree } from './types'
@@ -112,4 +113,6 @@ export const statelessWithTreeMap = (
 })
 
 /** @internal Multiplies every update by a scalar; shared by `scale`, `scaleByLearningRate` and friends. */
-export const scaleTree = <P extends PyTree>(s: number, updates: P): P => mapElementwise((x) => s * x, updates)
+export const scaleTree = <P extends PyTree>(s: number, updates: P): P => affineTrees(s, 0, [updates], TREE)
+
+const TREE = ['tree']

@@ -35,7 +35,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
   type S = { readonly [K in keyof T]: StateOf<T[K]> }
   // The coarse shape of each part's state (its kind, and an object's keys), recorded from this chain's own states:
   // a state from another optimizer is refused naming both sides and the slot, before any part touches it.
-  const shapes: (string | undefined)[] = txs.map(() => undefined)
+  const shapes: (string | undefined)[] = []
   const expectedShape = (i: number, params: PyTree): string | undefined => {
     try {
       return slotShape(txs[i]!.init(params))
@@ -55,8 +55,8 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
       },
       update: <P extends PyTree>(updates: P, state: S, params?: P, extra?: ExtraArgs) => {
         const states = state as unknown as readonly unknown[]
+        const p = params ?? updates
         if (!Array.isArray(states) || states.length !== txs.length) {
-          const p = params ?? updates
           const want = txs.map((_, i) => shapes[i] ?? expectedShape(i, p) ?? '?')
           const got = Array.isArray(states)
             ? `a ${states.length}-slot state [${states.map(slotShape).join(', ')}]`
@@ -66,7 +66,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
         for (let i = 0; i < txs.length; i++) {
           const got = slotShape(states[i])
           if (got === shapes[i]) continue
-          const want = expectedShape(i, params ?? updates)
+          const want = expectedShape(i, p)
           if (want === undefined || want === got) {
             shapes[i] = want
             continue

@@ -47,8 +47,8 @@ export class DescentError extends Error {
   declare readonly code?: DiagnosisCode
   // Subclasses keep ordinary prototype checks; only the base class also recognises HyperparameterError.
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this !== DescentError) return Function.prototype[Symbol.hasInstance].call(this, value)
-    return typeof value === 'object' && value !== null && (value as { [DESCENT_ERROR]?: true })[DESCENT_ERROR] === true
+    if (this !== DescentError) return super[Symbol.hasInstance](value)
+    return (value as { [DESCENT_ERROR]?: true } | null | undefined)?.[DESCENT_ERROR] === true
   }
   constructor(message: string, options?: DescentErrorOptions) {
     super(message, options)
@@ -124,7 +124,7 @@ export class HyperparameterError extends RangeError {
   declare readonly code?: DiagnosisCode
   constructor(message: string, options?: DescentErrorOptions) {
     super(message, options)
-    this.name = 'HyperparameterError'
+    this.name = new.target.name
     setCode(this, options)
   }
 }

@@ -49,8 +49,7 @@ export function checkMomentum(owner: string, value: unknown): void {
     'options.momentum',
     value,
     '[0, 1)',
-    'Momentum ≥ 1 never forgets a gradient, so training diverges; use 0.9 (the usual value), or leave it out for ' +
-      'plain gradient descent',
+    'Momentum ≥ 1 diverges; use 0.9 (the usual value), or leave it out for plain gradient descent',
   )
 }
 
@@ -88,7 +87,7 @@ export function checkedSchedule(owner: string, name: string, schedule: Schedule)
     if (typeof v === 'number' && Number.isFinite(v)) return v
     throw hyperparameterError(
       `${owner} ${name}: the schedule returned ${describe(v)} at step ${count}; it must return a finite number ` +
-        '(check its arithmetic at this step: a division by zero, a missing return)',
+        '(check its arithmetic at this step)',
     )
   }
 }

@@ -3,11 +3,8 @@ import { sumSquaresF32 } from '../kernels/sumSquaresFast'
 import type { TypedArray } from '../kernels/backend'
 import { ShapeError, StructureError } from './errors'
 import { type DType, type Tensor, arrayTypeOf, fromStorage } from './tensor'
-import { type KeyPath, booleanLeafError, keystr } from './treeTraversal'
+import { type KeyPath, booleanLeafError, describe, keystr, mapTrees } from './treeTraversal'
 import type { Leaf } from './types'
-
-const leafKind = (x: unknown): string =>
-  typeof x === 'number' ? 'a number' : `a Tensor of shape [${(x as Tensor).shape}]`
 
 /** @internal True when two tensors have the same shape. */
 export const sameShape = (a: Tensor, b: Tensor): boolean =>
@@ -29,14 +26,14 @@ export function checkLeaves(leaves: readonly unknown[], path: KeyPath, names: re
     if (i === 0) continue
     if ((typeof x === 'number') !== number) {
       throw new StructureError(
-        `${keystr(path, names[0])} is ${leafKind(first)} but ${keystr(path, names[i])} is ${leafKind(x)}. ` +
+        `${keystr(path, names[0])} is ${describe(first)} but ${keystr(path, names[i])} is ${describe(x)}. ` +
           'Use tensors (or numbers) on both sides.',
       )
     }
     if (!number && !sameShape(first as Tensor, x as Tensor)) {
       throw new ShapeError(
         `${keystr(path, names[0])}: shape [${(first as Tensor).shape}] vs ${names[i]} [${(x as Tensor).shape}]. ` +
-          `Compute ${names[i]} from the same params (leaves at one path need one shape).`,
+          `Compute ${names[i]} from the same params.`,
       )
     }
   }
@@ -120,6 +117,13 @@ export function affineLeaves(
   else lin2(ca, cb, t0.data, ts[1]!.data, out)
   return fromStorage(out, t0.shape)
 }
+
+/**
+ * @internal `ca·x` over one tree or `ca·x + cb·y` over two of one structure (`names` in messages), leaf by leaf
+ * through {@link affineLeaves}' closure-free loops.
+ */
+export const affineTrees = <T>(ca: number, cb: number, trees: readonly T[], names: readonly string[]): T =>
+  mapTrees((p, ls) => affineLeaves(ca, cb, false, ls, p, names), trees, names) as T
 
 /** @internal Σ x·y over the two leaves found at one path (checked by {@link checkLeaves}), accumulated in float64. */
 export function dotLeaves(leaves: readonly unknown[], path: KeyPath, names: readonly string[]): number {

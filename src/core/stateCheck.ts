@@ -1,7 +1,7 @@
 import { DTypeError, DescentError, NonFiniteError, StructureError } from './errors'
 import { checkLeaves } from './leafMath'
 import { isTensor } from './tensor'
-import { type KeyPath, keystr, walkTrees } from './treeTraversal'
+import { type KeyPath, describe, keystr, walkTrees } from './treeTraversal'
 import type { PyTree } from './types'
 
 /**
@@ -36,9 +36,6 @@ export type StateCheckFn = (value: unknown) => string | undefined
 /** @internal The state of every stateless transform: `{}`. */
 export const EMPTY_STATE_SPEC: StateSpec = Object.freeze({})
 
-const names = (slots: readonly Slot[]) => slots.map(([p]) => keystr(p, 'state'))
-const values = (slots: readonly Slot[]) => slots.map(([, s]) => s)
-
 /**
  * @internal Checks the `state` a transform's `update` was given, before anything touches it: its kinds and keys
  * against `spec`, and its tree slots (`'tree'`, `'treeLike'`) against the `updates` (and the `updates` against the
@@ -62,37 +59,42 @@ const values = (slots: readonly Slot[]) => slots.map(([, s]) => s)
  * fine (nothing is promoted).
  */
 export function checkState(owner: string, state: unknown, spec: StateSpec, updates: PyTree, params?: PyTree): void {
-  const found: Found = { owner, state, spec, tree: [], treeLike: [], pytree: [] }
+  const found: Found = {
+    owner,
+    state,
+    spec,
+    tree: [['updates'], [updates]],
+    treeLike: [['updates'], [updates]],
+    pytree: [[], []],
+  }
   checkShape(state, spec, [], found)
-  const { tree, treeLike, pytree } = found
+  const [names, trees] = found.tree
+  const stateEnd = trees.length
+  if (params !== undefined) {
+    names.push('params')
+    trees.push(params)
+  }
   try {
-    for (const [p, s] of pytree) walkTrees(NONE, [s], [keystr(p, 'state')], VISIT)
-    const allNames = ['updates', ...names(tree)]
-    const all = [updates, ...values(tree)]
-    if (params !== undefined) {
-      allNames.push('params')
-      all.push(params)
-    }
-    if (all.length > 1) {
-      const stateEnd = tree.length + 1
+    found.pytree[1].forEach((s, i) => walkTrees(NONE, [s], [found.pytree[0][i]!], VISIT))
+    if (trees.length > 1) {
       walkTrees(
         (path, leaves) => {
-          checkLeaves(leaves, path, allNames)
+          checkLeaves(leaves, path, names)
           const u = leaves[0]
           if (isTensor(u) && u.dtype === 'float64') {
             for (let i = 1; i < stateEnd; i++) {
               const s = leaves[i]
-              if (isTensor(s) && s.dtype === 'float32') dtypeError(path, allNames[i]!)
+              if (isTensor(s) && s.dtype === 'float32') dtypeError(path, names[i]!)
             }
           }
           return null
         },
-        all,
-        allNames,
+        trees,
+        names,
         VISIT,
       )
     }
-    if (treeLike.length > 0) walkTrees(NONE, [updates, ...values(treeLike)], ['updates', ...names(treeLike)], VISIT)
+    if (found.treeLike[1].length > 1) walkTrees(NONE, found.treeLike[1], found.treeLike[0], VISIT)
   } catch (e) {
     throw rethrow(owner, e, ' Updates, state and params must all come from one params tree.')
   }
@@ -114,9 +116,9 @@ export function checkParams<P extends PyTree>(owner: string, params: P): P {
         for (let i = 0; i < d.length; i++) {
           if (!Number.isFinite(d[i]))
             throw new NonFiniteError(
-              `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params ` +
-                'must be finite when the state is made from them (every state and update would be NaN). Fix the ' +
-                'initialiser, or restore a checkpoint from before the divergence.',
+              `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params must be ` +
+                'finite at init (or every state and update is NaN). Fix the initialiser, or restore a checkpoint ' +
+                'from before the divergence.',
               { code: 'nonFinite' },
             )
         }
@@ -147,7 +149,7 @@ export function checkSameTrees(owner: string, names: readonly string[], trees: r
 function rethrow(owner: string, e: unknown, fix: string): unknown {
   if (!(e instanceof DescentError)) return e
   const Ctor = e.constructor as new (message: string, options?: object) => DescentError
-  return new Ctor(`${owner}: ${e.message}${fix}`, { cause: e, ...(e.code === undefined ? {} : { code: e.code }) })
+  return new Ctor(`${owner}: ${e.message}${fix}`, { cause: e, code: e.code })
 }
 
 function dtypeError(path: KeyPath, stateName: string): never {
@@ -162,13 +164,13 @@ interface Found {
   readonly owner: string
   readonly state: unknown
   readonly spec: StateSpec
-  readonly tree: Slot[]
-  readonly treeLike: Slot[]
-  readonly pytree: Slot[]
+  readonly tree: Slots
+  readonly treeLike: Slots
+  readonly pytree: Slots
 }
 
-/** A state slot to walk: where it is in the state, and its value. */
-type Slot = readonly [KeyPath, unknown]
+/** The state slots to walk (after the updates, for 'tree' and 'treeLike'): their names and their values. */
+type Slots = readonly [string[], unknown[]]
 
 const NONE = (): null => null
 
@@ -181,13 +183,15 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
     const whole =
       path.length === 0
         ? ''
-        : ` ${owner}'s state is ${describeSpec(found.spec)}; the state given is ${describeValue(found.state)}.`
-    wrongState(owner, `${keystr(path, 'state')} should be ${want}; got ${describeValue(x)}.${whole}`)
+        : ` ${owner}'s state is ${describeSpec(found.spec)}; the state given is ${describe(found.state)}.`
+    wrongState(owner, `${keystr(path, 'state')} should be ${want}; got ${describe(x)}.${whole}`)
   }
   if (typeof spec === 'string') {
     const check = SCALARS[spec]
     if (check === undefined) {
-      found[spec as SlotSpec].push([path.slice(), x])
+      const [names, values] = found[spec as SlotSpec]
+      names.push(keystr(path, 'state'))
+      values.push(x)
       return
     }
     spec = check
@@ -197,24 +201,21 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
     if (wrong !== undefined) fail(wrong)
     return
   }
-  const wrongKind = (): never => fail(`${describeSpec(spec)} (${found.owner}'s state)`)
-  if (Array.isArray(spec)) {
-    if (!Array.isArray(x) || x.length !== spec.length) wrongKind()
-    spec.forEach((s: StateSpec, i: number) => checkShape((x as readonly unknown[])[i], s, [...path, i], found))
-    return
-  }
+  // A tuple or a record: x must be one too, with exactly the spec's own keys (a tuple's indices).
   const keys = Object.keys(spec)
+  const tuple = Array.isArray(spec)
   const obj = x as Record<string, unknown>
   if (
     typeof x !== 'object' ||
     x === null ||
-    Array.isArray(x) ||
+    Array.isArray(x) !== tuple ||
     isTensor(x) ||
     Object.keys(obj).length !== keys.length ||
     keys.some((k) => !Object.hasOwn(obj, k))
   )
-    wrongKind()
-  for (const k of keys) checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, k], found)
+    fail(`${describeSpec(spec)} (${found.owner}'s state)`)
+  for (const k of keys)
+    checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, tuple ? Number(k) : k], found)
 }
 
 /** The specs checked on the spot: what the value should be, or undefined when it is fine. */
@@ -229,7 +230,7 @@ const VISIT = { build: false, booleans: false } as const
 
 /** A short description of a spec: `{count, mu, nu}`, `a 2-slot tuple`. */
 const describeSpec = (spec: StateSpec): string =>
-  typeof spec === 'function' ? 'a custom value' : typeof spec === 'string' ? spec : slotShape(spec)
+  typeof spec === 'function' ? 'a custom value' : typeof spec === 'string' ? spec : describe(spec)
 
 /**
  * @internal Throws the StructureError for a state that is not this transform's: `what` names the path, what it
@@ -242,23 +243,11 @@ export function wrongState(owner: string, what: string): never {
 }
 
 /**
- * @internal A short description of a state's coarse shape, without its values: `{count, mu, nu}`, `a 2-slot tuple`,
- * `a number`. chain records these of its parts' states and compares them on every step.
+ * @internal A short description of a state's coarse shape, without its values: `{count, mu, nu}`, `an array of length
+ * 2`, `a number`. chain records these of its parts' states and compares them on every step.
  */
-export function slotShape(s: unknown): string {
-  if (s === null) return 'null'
-  if (Array.isArray(s)) return `a ${s.length}-slot tuple`
-  if (typeof s !== 'object') return s === undefined ? 'undefined' : `a ${typeof s}`
-  const keys = Object.keys(s).sort()
-  return `{${keys.length > 8 ? `${keys.slice(0, 8).join(', ')}, …` : keys.join(', ')}}`
-}
-
-/** {@link slotShape} with a tensor's shape and a primitive's value, for messages. */
-function describeValue(s: unknown): string {
-  if (isTensor(s)) return `a Tensor of shape [${s.shape.join(',')}]`
-  if (typeof s !== 'object' && s !== undefined) return `a ${typeof s} (${String(s)})`
-  return slotShape(s)
-}
+export const slotShape = (s: unknown): string =>
+  typeof s === 'object' || s === undefined ? describe(s) : `a ${typeof s}`
 
 /** One node of a state's signature: its kind (tensor shape and dtype, keys, length), and where it is. */
 interface SigNode {

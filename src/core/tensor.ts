@@ -69,7 +69,7 @@ class TensorImpl implements Tensor {
   item(): number {
     if (this.size !== 1) {
       throw new ShapeError(
-        `item() needs a tensor with exactly one element; got shape [${this.shape.join(',')}]. Index or reduce it first.`,
+        `item() needs a tensor with exactly one element; got shape [${this.shape}]. Index or reduce it first.`,
       )
     }
     return this.data[0]!
@@ -78,7 +78,7 @@ class TensorImpl implements Tensor {
     return this.data.slice()
   }
   toString(): string {
-    return `Tensor(${this.dtype}, [${this.shape.join(',')}]) ${JSON.stringify(this.toArray())}`
+    return `Tensor(${this.dtype}, [${this.shape}]) ${JSON.stringify(this.toArray())}`
   }
 }
 
@@ -111,16 +111,13 @@ export const isTensor = (x: unknown): x is Tensor =>
 
 /** The structural check of a tensor made elsewhere (autodiff tracers): storage, shape and methods. */
 function isTensorLike(x: object): boolean {
-  const t = x as { data?: unknown; shape?: unknown; toArray?: unknown }
-  const data = t.data
-  const shape = t.shape
-  if (!(data instanceof Float32Array || data instanceof Float64Array) || !Array.isArray(shape)) return false
-  let n = 1
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false
-    n *= d
-  }
-  return n === data.length && typeof t.toArray === 'function'
+  const { data, shape, toArray } = x as { data?: unknown; shape?: unknown; toArray?: unknown }
+  return (
+    (data instanceof Float32Array || data instanceof Float64Array) &&
+    Array.isArray(shape) &&
+    sizeOf(shape) === data.length &&
+    typeof toArray === 'function'
+  )
 }
 
 /** @internal Storage constructor of a dtype, with a clear error for anything else. */
@@ -143,14 +140,21 @@ export function fromFreshShape(data: TypedArray, shape: number[]): Tensor {
   return new TensorImpl(data, Object.freeze(shape))
 }
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1)
-
-function checkShape(shape: readonly number[]): void {
+/** The number of elements of a shape, or -1 when a dimension is not a non-negative integer. */
+function sizeOf(shape: readonly unknown[]): number {
+  let n = 1
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`shape [${shape.join(',')}] is invalid: dimensions must be non-negative integers.`)
-    }
+    if (!Number.isInteger(d) || (d as number) < 0) return -1
+    n *= d as number
   }
+  return n
+}
+
+/** The number of elements of a valid shape; a ShapeError otherwise. */
+function checkShape(shape: readonly number[]): number {
+  const n = sizeOf(shape)
+  if (n < 0) throw new ShapeError(`shape [${shape}] is invalid: dimensions must be non-negative integers.`)
+  return n
 }
 
 function inferShape(values: NestedArray, path: string): number[] {
@@ -218,7 +222,7 @@ export function tensor(
 ): Tensor {
   if (Array.isArray(shapeOrDType)) {
     const shape = shapeOrDType as readonly number[]
-    checkShape(shape)
+    const size = checkShape(shape)
     const flat = values as TypedArray | readonly number[]
     checkNotTraced(flat)
     if (Array.isArray(flat)) {
@@ -228,10 +232,8 @@ export function tensor(
       throw new DTypeError(`tensor(): the data must be a typed array or an array of numbers; got ${typeof flat}.`)
     }
     const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
-    if (flat.length !== sizeOf(shape)) {
-      throw new ShapeError(
-        `tensor(): ${flat.length} values do not fit shape [${shape.join(',')}] (size ${sizeOf(shape)}).`,
-      )
+    if (flat.length !== size) {
+      throw new ShapeError(`tensor(): ${flat.length} values do not fit shape [${shape}] (size ${size}).`)
     }
     // A typed array is copied by the constructor (a memcpy for the same element type); `from` iterates it.
     const Ctor = arrayTypeOf(dtype)
@@ -258,8 +260,7 @@ export function tensor(
  * @since 0.1.0
  */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
-  checkShape(shape)
-  return fromStorage(new (arrayTypeOf(dtype))(sizeOf(shape)).fill(value), shape)
+  return fromStorage(new (arrayTypeOf(dtype))(checkShape(shape)).fill(value), shape)
 }
 
 /**

@@ -833,7 +833,7 @@ export const clip = <T extends PyTree>(tree: T, minValue = -Infinity, maxValue =
  * @since 0.1.0
  */
 export const cast = <T extends PyTree>(tree: T, dtype: DType): T =>
-  mapTrees((p, ls) => zipLeaves((x) => x, ls, p, ['tree'], dtype), [tree], ['tree']) as T
+  mapTrees((_, [x]) => (isTensor(x) ? fromStorage(arrayTypeOf(dtype).from(x.data), x.shape) : x), [tree], ['tree']) as T
 
 const parsePath = (path: KeyPath | string): KeyPath => {
   if (typeof path !== 'string') return path

@@ -37,12 +37,22 @@ const isPlainObject = (x: object): boolean => {
   return proto === Object.prototype || proto === null
 }
 
-function describe(x: unknown): string {
-  if (typeof x !== 'object' || x === null) return x === undefined ? 'undefined' : `a ${typeof x} (${String(x)})`
+/**
+ * @internal What a value is, for messages: `a number (3)`, `a Tensor of shape [2]`, `an array of length 2`, `{a, b}`
+ * (a plain object's sorted keys), `null`, `undefined`, and what is wrong with a value that is no pytree node.
+ */
+export function describe(x: unknown): string {
+  if (isTensor(x)) return `a Tensor of shape [${x.shape}]`
+  if (typeof x !== 'object' || x === null) return x == null ? String(x) : `a ${typeof x} (${String(x)})`
+  if (Array.isArray(x)) return `an array of length ${x.length}`
   if (ArrayBuffer.isView(x)) return `a raw ${x.constructor.name}; wrap it with tensor(data, shape)`
-  return (x as { _tag?: unknown })._tag === 'Tensor'
-    ? "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor; use " +
-        'loadCheckpoint to restore saved state, or tensor(values, shape)'
+  if ((x as { _tag?: unknown })._tag === 'Tensor')
+    return (
+      "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor; use " +
+      'loadCheckpoint to restore saved state, or tensor(values, shape)'
+    )
+  return isPlainObject(x)
+    ? `{${sortedKeys(x).join(', ')}}`
     : `an instance of ${x.constructor?.name ?? 'an unknown class'}`
 }
 
@@ -56,7 +66,8 @@ export function kindOf(x: unknown, path: KeyPath, root: string, booleans = true)
   if (typeof x === 'object') {
     if (isTensor(x)) return 'leaf'
     if (Array.isArray(x)) return 'array'
-    if (!ArrayBuffer.isView(x) && isPlainObject(x) && (x as { _tag?: unknown })._tag !== 'Tensor') return 'object'
+    // (A typed array is no plain object.)
+    if (isPlainObject(x) && (x as { _tag?: unknown })._tag !== 'Tensor') return 'object'
   } else if (typeof x === 'boolean') {
     if (booleans) return 'leaf'
     throw booleanLeafError(path, root)
@@ -104,22 +115,9 @@ export function setOwn(out: Record<string, unknown>, key: string, value: unknown
   else out[key] = value
 }
 
-const kindName = (kind: NodeKind, x: unknown): string => {
-  if (kind === 'leaf') return isTensor(x) ? 'a Tensor leaf' : `a ${typeof x} leaf`
-  if (kind === 'null') return 'null'
-  if (kind === 'array') return `an array of length ${(x as unknown[]).length}`
-  return `an object with keys [${sortedKeys(x as object).join(', ')}]`
-}
-
-function mismatch(
-  path: KeyPath,
-  names: readonly string[],
-  i: number,
-  a: [NodeKind, unknown],
-  b: [NodeKind, unknown],
-): never {
+function mismatch(path: KeyPath, names: readonly string[], i: number, x: unknown, y: unknown): never {
   throw new StructureError(
-    `${keystr(path, names[0])}: ${names[0]} has ${kindName(a[0], a[1])} but ${names[i]} has ${kindName(b[0], b[1])} ` +
+    `${keystr(path, names[0])}: ${names[0]} has ${describe(x)} but ${names[i]} has ${describe(y)} ` +
       `(at ${keystr(path, names[i])}). Build one tree from the other (e.g. tree.zerosLike) or fix the keys.`,
   )
 }
@@ -220,7 +218,7 @@ export function walkTrees(
       }
       if (bad) {
         if (quiet) return MISMATCH
-        mismatch(path, names, t, [kind, x], [kindY, y])
+        mismatch(path, names, t, x, y)
       }
     }
     let top = stack[stack.length - 1]

@@ -69,12 +69,7 @@ export function sgd(learningRate: ScalarOrSchedule, options: SgdOptions = {}): G
   checkMomentum('sgd', options.momentum)
   checkBoolean('sgd', 'options.nesterov', options.nesterov ?? false)
   return chain(
-    options.momentum === undefined
-      ? identity()
-      : trace(options.momentum, {
-          nesterov: options.nesterov ?? false,
-          accumulatorDtype: options.accumulatorDtype,
-        }),
+    options.momentum === undefined ? identity() : trace(options.momentum, options),
     scaleByLearningRate(learningRate),
   )
 }

@@ -1,6 +1,7 @@
 import { attachNotes, checkBoolean, checkInRange } from '../core/hyperparams'
 import { type StateSpec, checkState, checkParams } from '../core/stateCheck'
 import * as tree from '../core/tree'
+import { affineTrees } from '../core/leafMath'
 import type { GradientTransformation, PyTree } from '../core/types'
 import { firstArg } from './_internal/firstArg'
 import { checkDtype, inDtype, momentSpec } from './_internal/accumulatorDtype'
@@ -85,16 +86,12 @@ export function trace(
   const spec: StateSpec = { trace: momentSpec(dtype) }
   return attachNotes(
     {
-      // Zeros of each param's shape and dtype (mapElementwise, which scaleTree already brings, rather than zerosLike).
-      init: (params) => (
-        checkParams('trace.init', params),
-        { trace: inDtype(tree.mapElementwise(zero, params), dtype) }
-      ),
+      // Zeros of each param's shape, in the accumulator's dtype.
+      init: (params) => (checkParams('trace.init', params), { trace: tree.zerosLike(params, dtype) }),
       update: (updates, state, params) => {
         checkState('trace', state, spec, updates, params)
         // g + d·t, named as the state it reads (also for Nesterov's second pass, over the new trace).
-        const plusDecayed = (t: PyTree) =>
-          tree.mapElementwiseNamed(['updates', 'state.trace'], (g, x) => g + d * x, updates, t)
+        const plusDecayed = (t: PyTree) => affineTrees(1, d, [updates, t], NAMES)
         const tr = plusDecayed(state.trace)
         const out = nesterov ? plusDecayed(tr) : tr
         return [out as typeof updates, { trace: inDtype(tr, dtype) }]
@@ -104,7 +101,7 @@ export function trace(
   )
 }
 
-const zero = (): number => 0
+const NAMES = ['updates', 'state.trace']
 
 // injectHyperparams names the positional number as optax does (not 'learningRate').
 withHyperparamDefaults(trace, 1, {}, ['decay'])

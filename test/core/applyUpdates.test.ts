@@ -62,13 +62,13 @@ describe('applyUpdates', () => {
       'params.layers: params has an array of length 2 but updates has an array of length 1 (at updates.layers)',
     )
     expect(() => applyUpdates({ w: 1 }, { v: 1 })).toThrow(
-      /params has an object with keys \[w\] but updates has an object with keys \[v\]/,
+      /params has \{w\} but updates has \{v\} \(at updates\)\. Build one tree from the other/,
     )
     expect(() => applyUpdates({ w: tensor([1]) }, { w: 1 })).toThrow(
       'params.w is a Tensor of shape [1] but updates.w is a number',
     )
     expect(() => applyUpdates({ w: 1 }, { w: tensor([1]) })).toThrow(
-      'params.w is a number but updates.w is a Tensor of shape [1]',
+      'params.w is a number (1) but updates.w is a Tensor of shape [1]',
     )
   })
 

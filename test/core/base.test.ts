@@ -126,9 +126,7 @@ describe('statelessWithTreeMap', () => {
   test('a params structure mismatch names updates and params', () => {
     const tx = statelessWithTreeMap((g) => g)
     expect(() => tx.update({ a: 1 } as PyTree, tx.init({}), { b: 1 })).toThrow(StructureError)
-    expect(() => tx.update({ a: 1 } as PyTree, tx.init({}), { b: 1 })).toThrow(
-      /updates has an object with keys \[a\] but params has/,
-    )
+    expect(() => tx.update({ a: 1 } as PyTree, tx.init({}), { b: 1 })).toThrow(/updates has \{a\} but params has/)
   })
 
   test.prop([arbTreePair()])('never modifies its inputs and keeps the structure', ([g, p]) => {

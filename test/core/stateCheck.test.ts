@@ -46,7 +46,7 @@ describe('checkState', () => {
     ['undefined', undefined, /state should be \{count, mu, nu\}.*got undefined/],
     ['a number', 3, /got a number \(3\)/],
     ['{}', {}, /got \{\}/],
-    ['a tuple', [{}, {}], /got a 2-slot tuple/],
+    ['a tuple', [{}, {}], /got an array of length 2/],
     ['a NaN count', { ...adamState(), count: NaN }, /state\.count should be a step count.*got a number \(NaN\)/],
     ['a negative count', { ...adamState(), count: -1 }, /state\.count should be a step count/],
   ])('refuses %s with the path and a fix', (_, s, re) => {
@@ -59,7 +59,7 @@ describe('checkState', () => {
   test('a nested slot that is wrong names its path and the whole state', () => {
     const e = thrown(() => checkState('w', [{}, { count: 'x' }], [{}, { count: 'count' }], g))
     expect(e.message).toMatch(
-      /state\[1\]\.count should be a step count.*w's state is a 2-slot tuple; the state given is a 2-slot tuple/,
+      /state\[1\]\.count should be a step count.*w's state is an array of length 2; the state given is an array of length 2/,
     )
   })
 
@@ -78,7 +78,9 @@ describe('checkState', () => {
   test("'treeLike' slots need the structure only", () => {
     const spec: StateSpec = { v: 'treeLike' }
     expect(() => checkState('f', { v: { w: tensor([1]), b: 0 } }, spec, g)).not.toThrow()
-    expect(thrown(() => checkState('f', { v: { w: tensor([1]) } }, spec, g)).message).toMatch(/^f: .*keys \[b, w\]/)
+    expect(thrown(() => checkState('f', { v: { w: tensor([1]) } }, spec, g)).message).toMatch(
+      /^f: updates: updates has \{b, w\} but state\.v has \{w\}/,
+    )
   })
 
   test('updates must have the structure of the params when they are given', () => {

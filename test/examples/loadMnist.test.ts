@@ -74,4 +74,17 @@ describe('examples/_mnist/loadMnist', () => {
       expect(matches.length).toBeGreaterThan(0)
     }
   })
+
+  it('randomShift into a reused (dirty) buffer gives the same images as into a new one', () => {
+    const set = subset(
+      loadAllDigits(),
+      Array.from({ length: 20 }, (_, i) => i * 499),
+    )
+    const into = new Float32Array(32 * IMAGE_SIZE).fill(7)
+    const a = randomShift(set, prngKey(2), into)
+    const b = randomShift(set, prngKey(2))
+    expect(a.images.length).toBe(set.images.length)
+    expect(a.images.buffer).toBe(into.buffer)
+    expectTypedArraysEqual(a.images, b.images)
+  })
 })

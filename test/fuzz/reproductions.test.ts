@@ -83,7 +83,7 @@ describe('a state from another optimizer, or {}, names both sides (item 1)', () 
     const p = lookaheadParams(params)
     const e = descentError(
       () => tx.update(grads, { fastState: adamState(), stepsSinceSync: 0 } as never, p as never),
-      /injectHyperparams: state should be \{count, hyperparams, innerState\}.*got a 2-slot tuple/,
+      /injectHyperparams: state should be \{count, hyperparams, innerState\}.*got an array of length 2/,
     )
     expect(e).toBeInstanceOf(StructureError)
   })
@@ -102,7 +102,7 @@ describe('a state from another optimizer, or {}, names both sides (item 1)', () 
     ['scaleByLearningRate', () => scaleByLearningRate(0.1)],
     ['scaleByLearningRate (schedule)', () => scaleByLearningRate((n: number) => 0.1 / (n + 1))],
   ])('%s refuses a foreign state instead of ignoring it', (_, make) => {
-    descentError(() => make().update(grads, adamState() as never, params), /state should be .*got a 2-slot tuple/)
+    descentError(() => make().update(grads, adamState() as never, params), /state should be .*got an array of length 2/)
   })
 
   test("novograd refuses adam's state, whose keys are its own ({count, mu, nu}) but whose nu holds tensors", () => {
