@@ -16,7 +16,6 @@ import {
   type KeyPath,
   MISMATCH,
   defaultNames,
-  forEachLeaf,
   forEachLeafLive,
   keystr,
   kindOf,
@@ -178,7 +177,34 @@ const STRUCTURE = {
  * @category tree
  * @since 0.1.0
  */
-export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tree), structure(tree)]
+export function flatten(tree: PyTree): readonly [Leaf[], TreeDef] {
+  const out: Leaf[] = []
+  const visit = (_: KeyPath, ls: readonly unknown[]): TreeDef => {
+    out.push(ls[0] as Leaf)
+    return LEAF_DEF
+  }
+  return [out, walkTrees(visit, [tree], ['tree'], STRUCTURE) as TreeDef]
+}
+
+/**
+ * @internal The leaves, their key paths (fresh copies) and the structure of a tree, in one walk; `root` names the tree
+ * in errors. `check` sees each leaf first (and may throw).
+ */
+export function flattenPaths(
+  tree: unknown,
+  root: string,
+  check?: (leaf: unknown, path: KeyPath) => void,
+): { readonly leaves: Leaf[]; readonly paths: KeyPath[]; readonly def: TreeDef } {
+  const leaves: Leaf[] = []
+  const paths: KeyPath[] = []
+  const visit = (path: KeyPath, ls: readonly unknown[]): TreeDef => {
+    check?.(ls[0], path)
+    leaves.push(ls[0] as Leaf)
+    paths.push(path.slice())
+    return LEAF_DEF
+  }
+  return { leaves, paths, def: walkTrees(visit, [tree], [root], STRUCTURE) as TreeDef }
+}
 
 /**
  * Leaves with their key paths, and the structure.
@@ -190,9 +216,8 @@ export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tre
  * @since 0.1.0
  */
 export function flattenWithPath(tree: PyTree): readonly [(readonly [KeyPath, Leaf])[], TreeDef] {
-  const out: (readonly [KeyPath, Leaf])[] = []
-  forEachLeaf(tree, (l, p) => out.push([p, l as Leaf]))
-  return [out, structure(tree)]
+  const { leaves: ls, paths, def } = flattenPaths(tree, 'tree')
+  return [paths.map((p, i) => [p, ls[i]!] as const), def]
 }
 
 /** Checks a TreeDef (it may come from user code) and counts its leaves, iteratively. */
