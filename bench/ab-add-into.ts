@@ -38,7 +38,7 @@ for (const n of [1_000, 100_000, 1_000_000]) {
   )
   for (let r = 0; r < reps; r++) {
     for (const k of r % 2 === 0 ? ['old', 'new'] : ['new', 'old']) {
-      const [p, u] = args[k] as [PyTree, PyTree]
+      const [p, u] = args[k] as unknown as [PyTree, PyTree]
       const t = performance.now()
       for (let i = 0; i < inner; i++) impls[k as keyof typeof impls](p, u)
       times[k]!.push((performance.now() - t) / inner)
