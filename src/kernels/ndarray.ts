@@ -320,6 +320,14 @@ export function reduce(
   // The sums of a dense layer's backward pass (a bias gradient over the rows, a softmax's over each row) without the
   // per-row callback or a float64 accumulator array: each sum runs in one float64 variable from +0, adding in the
   // same order as the general loop below (a column's elements by increasing row), and is rounded once on the store.
+  // A vector's sum (a mean over a batch): one running sum, as the general loop's single row.
+  if (op === 'sum' && shape.length === 1 && axes.length === 1) {
+    let s = 0
+    for (let i = 0; i < a.length; i++) s += a[i]!
+    const out = new Out(1)
+    out[0] = s
+    return out
+  }
   if (op === 'sum' && shape.length === 2 && axes.length === 1) {
     const [rows, cols] = shape as [number, number]
     const n = rows * cols

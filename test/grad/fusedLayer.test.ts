@@ -440,7 +440,17 @@ describe('sums over one axis of a matrix (bias gradients, softmax backward)', ()
         for (const axis of [0, 1])
           sameBits(ops.sum(x, axis), ops.reshape(ops.sum(x3, axis + 1), [[cols], [rows]][axis]!))
       }
+      // a vector's sum (a mean over the batch): one running sum, as the general loop
+      for (const n of [0, 1, 5, 33]) {
+        const v = tensor(
+          Array.from({ length: n }, () => (r() < 0.2 ? -0 : 1e6 * r() - 5e5 + r())),
+          [n],
+          dtype,
+        )
+        sameBits(ops.sum(v, 0), ops.reshape(ops.sum(ops.reshape(v, [1, 1, n]), 2), []))
+      }
       const zeros = tensor([-0, -0, -0, -0], [2, 2], dtype)
+      expect(Object.is(ops.sum(tensor([-0, -0], [2], dtype)).data[0], 0)).toBe(true)
       for (const axis of [0, 1]) bits(ops.sum(zeros, axis)).forEach((e) => expect(Object.is(e, 0)).toBe(true))
     }
   })
