@@ -325,7 +325,26 @@ export function reduce(
     const n = rows * cols
     if (axes[0] === 0) {
       const out = new Out(cols)
-      for (let j = 0; j < cols; j++) {
+      // Four columns at a time: four independent float64 chains (one running sum is bound by the add's latency),
+      // each still adding its column's elements by increasing row.
+      let j = 0
+      for (; j + 4 <= cols; j += 4) {
+        let s0 = 0
+        let s1 = 0
+        let s2 = 0
+        let s3 = 0
+        for (let p = j; p < n; p += cols) {
+          s0 += a[p]!
+          s1 += a[p + 1]!
+          s2 += a[p + 2]!
+          s3 += a[p + 3]!
+        }
+        out[j] = s0
+        out[j + 1] = s1
+        out[j + 2] = s2
+        out[j + 3] = s3
+      }
+      for (; j < cols; j++) {
         let s = 0
         for (let p = j; p < n; p += cols) s += a[p]!
         out[j] = s

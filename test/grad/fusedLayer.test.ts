@@ -419,7 +419,7 @@ describe('sums over one axis of a matrix (bias gradients, softmax backward)', ()
     }
   })
 
-  it('the same bits as the general strided loop (a 3-D tensor), −0 sums to +0, empty and one-element sides', () => {
+  it('the same bits as the general strided loop (a 3-D tensor), −0 sums to +0, empty, one-element and wide sides', () => {
     const r = rng(41)
     for (const dtype of ['float32', 'float64'] as const) {
       for (const [rows, cols] of [
@@ -429,6 +429,10 @@ describe('sums over one axis of a matrix (bias gradients, softmax backward)', ()
         [0, 3],
         [3, 0],
         [5, 5],
+        // columns summed four at a time: whole groups, and a group plus a remainder
+        [6, 8],
+        [9, 11],
+        [32, 64],
       ] as const) {
         const vals = Array.from({ length: rows * cols }, () => (r() < 0.2 ? -0 : 1e6 * r() - 5e5 + r()))
         const x = tensor(vals, [rows, cols], dtype)
