@@ -7,8 +7,14 @@ import { type KeyPath, booleanLeafError, describe, keystr, mapTrees } from './tr
 import type { Leaf } from './types'
 
 /** @internal True when two tensors have the same shape. */
-export const sameShape = (a: Tensor, b: Tensor): boolean =>
-  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
+export function sameShape(a: Tensor, b: Tensor): boolean {
+  const p = a.shape
+  const q = b.shape
+  if (p === q) return true
+  if (p.length !== q.length) return false
+  for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false
+  return true
+}
 
 /** @internal The dtype of a result: float64 if any input is float64 (NumPy promotion). */
 export const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32')

@@ -16,7 +16,6 @@ import {
   type KeyPath,
   MISMATCH,
   defaultNames,
-  forEachLeaf,
   forEachLeafLive,
   keystr,
   kindOf,
@@ -24,6 +23,9 @@ import {
   setOwn,
   sortedKeys,
   walkTrees,
+  LEAF_DEF,
+  STRUCTURE,
+  flattenPaths,
 } from './treeTraversal'
 import type { Leaf, MaskTree, PyTree } from './types'
 
@@ -153,21 +155,6 @@ export function structure(tree: PyTree | MaskTree): TreeDef {
   return walkTrees(() => LEAF_DEF, [tree], ['tree'], STRUCTURE) as TreeDef
 }
 
-const LEAF_DEF: TreeDef = /* @__PURE__ */ Object.freeze({ kind: 'leaf' })
-const STRUCTURE = {
-  build: true,
-  booleans: true,
-  nodes: {
-    null: /* @__PURE__ */ Object.freeze({ kind: 'null' }),
-    array: (children: unknown[]): TreeDef => ({ kind: 'array', children: children as TreeDef[] }),
-    object: (keys: readonly string[], children: unknown[]): TreeDef => ({
-      kind: 'object',
-      keys,
-      children: children as TreeDef[],
-    }),
-  },
-} as const
-
 /**
  * Leaves and structure of a tree; `unflatten(def, leaves)` inverts it.
  * @example
@@ -178,7 +165,14 @@ const STRUCTURE = {
  * @category tree
  * @since 0.1.0
  */
-export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tree), structure(tree)]
+export function flatten(tree: PyTree): readonly [Leaf[], TreeDef] {
+  const out: Leaf[] = []
+  const visit = (_: KeyPath, ls: readonly unknown[]): TreeDef => {
+    out.push(ls[0] as Leaf)
+    return LEAF_DEF
+  }
+  return [out, walkTrees(visit, [tree], ['tree'], STRUCTURE) as TreeDef]
+}
 
 /**
  * Leaves with their key paths, and the structure.
@@ -190,9 +184,8 @@ export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tre
  * @since 0.1.0
  */
 export function flattenWithPath(tree: PyTree): readonly [(readonly [KeyPath, Leaf])[], TreeDef] {
-  const out: (readonly [KeyPath, Leaf])[] = []
-  forEachLeaf(tree, (l, p) => out.push([p, l as Leaf]))
-  return [out, structure(tree)]
+  const { leaves: ls, paths, def } = flattenPaths(tree, 'tree')
+  return [paths.map((p, i) => [p, ls[i]!] as const), def]
 }
 
 /** Checks a TreeDef (it may come from user code) and counts its leaves, iteratively. */

@@ -28,20 +28,34 @@ export interface ApplyGradientsOptions {
   readonly donate?: boolean | undefined
 }
 
-/** @internal One optimizer step on a TrainState: the next state and the updates that were applied. */
+/**
+ * @internal One optimizer step on a TrainState: the next state and the updates that were applied; [‖u‖², ‖θ′‖²] and
+ * Σg² per gradient leaf when the fused step summed them (see fusedStep.ts: Ownership.norms, Ownership.gradSquares).
+ */
 export type StateUpdate = (
   state: TrainState,
   grads: PyTree,
   extra: ExtraArgs,
-) => readonly [next: TrainState, updates: PyTree | null, squares: readonly [number, number] | null]
+) => readonly [
+  next: TrainState,
+  updates: PyTree | null,
+  squares: readonly [number, number] | null,
+  gradSquares: readonly number[] | null,
+]
 
 /**
  * @internal The step shared by applyGradients and trainStep. A stepper owns the scratch buffers its fused kernel
  * writes the updates into; they never leave a step (the returned updates are only read before the next one).
+ * `gradSquares`: the fused step also returns Σg² per gradient leaf where it can (see fusedStep.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function stateUpdate(owner: string, optimizer: GradientTransformation<any>, donate: boolean): StateUpdate {
-  return stepper(owner, optimizer, donate, true)
+export function stateUpdate(
+  owner: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  optimizer: GradientTransformation<any>,
+  donate: boolean,
+  gradSquares = false,
+): StateUpdate {
+  return stepper(owner, optimizer, donate, true, gradSquares)
 }
 
 /**
@@ -54,11 +68,19 @@ function stepper(
   optimizer: GradientTransformation<any>,
   donate: boolean,
   wantUpdates: boolean,
+  gradSquares = false,
 ): StateUpdate {
   const fused = planFusedUpdate(optimizer)
   // A caller that wants the updates (trainStep) reads them only for ‖u‖ and ‖θ′‖: a step that sums those itself
   // returns them instead.
-  const own: Ownership = { donate, scratch: [], arena: { current: null }, updates: wantUpdates, norms: wantUpdates }
+  const own: Ownership = {
+    donate,
+    scratch: [],
+    arena: { current: null },
+    updates: wantUpdates,
+    norms: wantUpdates,
+    gradSquares,
+  }
   return (state, grads, extra) => {
     if (donate) checkNotDonated(state, owner)
     const r = fused?.(grads, state.optState, state.params, extra, own) ?? null
@@ -66,9 +88,11 @@ function stepper(
     let optState: unknown
     let params: PyTree
     let squares: readonly [number, number] | null = null
+    let gradSq: readonly number[] | null = null
     if (r !== null && r[2] !== null) {
       ;[updates, optState, params] = r as [PyTree | null, unknown, PyTree]
       squares = r[3] ?? null
+      gradSq = r[4] ?? null
     } else {
       const [u, s] = (r ?? optimizer.update(grads, state.optState, state.params, extra)) as [PyTree, unknown]
       ;[updates, optState] = [u, s]
@@ -77,7 +101,7 @@ function stepper(
         : applyUpdates(state.params, u)
     }
     if (donate) markDonated(state)
-    return [{ params, optState, step: state.step + 1 }, updates, squares]
+    return [{ params, optState, step: state.step + 1 }, updates, squares, gradSq]
   }
 }
 

@@ -5,6 +5,7 @@ import { type Tensor, arrayTypeOf, fromStorage, isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { PyTree } from '../core/types'
 import { HyperparameterError } from '../core/errors'
+import { outputF32 } from '../kernels/outputF32'
 
 /**
  * Options of {@link batches}.
@@ -91,7 +92,8 @@ function takeRows(t: Tensor, order: ArrayLike<number> | null, start: number, cou
   const rows = t.shape[0]!
   const width = rows === 0 ? 0 : t.size / rows
   const src = t.data
-  const out = new (arrayTypeOf(t.dtype))(count * width)
+  // Every element is written below: a float32 output skips the zero fill.
+  const out = t.dtype === 'float32' ? outputF32(count * width) : new (arrayTypeOf(t.dtype))(count * width)
   if (width >= NARROW_ROW) {
     for (let i = 0; i < count; i++) {
       const r = order === null ? start + i : order[start + i]!

@@ -31,18 +31,27 @@ export interface Ownership {
    * returns them (and then may skip storing the updates, which the caller reads only for these norms).
    */
   readonly norms?: boolean
+  /**
+   * With `norms`: the caller also wants Σg² of every gradient leaf (trainStep's gradNorm and layer RMS, which it then
+   * need not sum in a pass of its own). Only the Adam tail of the optimizer itself sees the gradients, so a chain
+   * with transforms before the tail never returns them.
+   */
+  readonly gradSquares?: boolean
 }
 
 /**
  * @internal The updates (null when the step skipped them, see {@link Ownership.updates} and {@link Ownership.norms}),
  * the next optimizer state, θ + u when the step computed it (else the caller adds; the updates are then never null),
- * and [‖u‖², ‖θ′‖²] when asked for and computed in the step (the same bits as tree.norm's sums; else null).
+ * [‖u‖², ‖θ′‖²] when asked for and computed in the step (the same bits as tree.norm's sums; else null), and Σg² of
+ * each gradient leaf in tree order when asked for ({@link Ownership.gradSquares}; the bits of tree.norm(leaf,
+ * { squared: true }); else null).
  */
 export type FusedResult = readonly [
   updates: PyTree | null,
   optState: unknown,
   params: PyTree | null,
   squares?: readonly [number, number] | null,
+  gradSquares?: readonly number[] | null,
 ]
 
 /** @internal An optimizer update with θ + u fused in; `null` when these trees do not fit (use the plain update). */
@@ -82,8 +91,10 @@ export function planFusedUpdate(optimizer: GradientTransformation<any>): FusedUp
       next.push(si)
     }
     // An earlier part's new state may keep the params (snapshot-like transforms): they must not be written in place.
+    // The tail sees the earlier parts' output, not the gradients: it must not sum them as such.
     const r = last(u, optState[parts.length - 1], params, extra, {
       ...own,
+      gradSquares: false,
       held: [...(own.held ?? []), ...(next as PyTree[])],
     })
     if (r === null) {
@@ -92,6 +103,16 @@ export function planFusedUpdate(optimizer: GradientTransformation<any>): FusedUp
     }
     return [r[0], [...next, r[1]], r[2], r[3] ?? null]
   }
+}
+
+/**
+ * @internal True when `optimizer` is an Adam tail itself (adam, adamw, nadam, nadamw: no transform before
+ * scaleByAdam), so that its fused step reads the gradients as given and can sum Σg² ({@link Ownership.gradSquares}).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function fusesGradients(optimizer: GradientTransformation<any>): boolean {
+  const facts = fusibleOf(optimizer)
+  return facts?.kind === 'chain' && adamTail(facts.parts) !== null
 }
 
 type AdamFacts = Extract<Fusible, { kind: 'adamMoments' }>
@@ -140,7 +161,8 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
         ? hostAdamState(own.arena, p32, m32, v32, [grads, ...(own.held ?? [])])
         : null
     // The plain-array path sums ‖u‖² and ‖θ′‖² in its pass when asked (u is then not stored); the arena path does not.
-    const sums = own.norms === true && arena === null ? new Float64Array(2) : null
+    const sums = own.norms === true && arena === null ? new Float64Array(own.gradSquares === true ? 3 : 2) : null
+    const gradSquares: number[] | null = sums !== null && sums.length > 2 ? [] : null
     let [su, sp] = [0, 0]
     const storeU = own.updates !== false && sums === null
     if (arena !== null) {
@@ -177,6 +199,7 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
         if (sums !== null) {
           su += sums[0]!
           sp += sums[1]!
+          gradSquares?.push(sums[2]!)
         }
         mOut.push(fromStorage(out.m, shape))
         vOut.push(fromStorage(out.v, shape))
@@ -188,6 +211,6 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const adamNext: ScaleByAdamState = { count: t, mu: tree.unflatten(def, mOut), nu: tree.unflatten(def, vOut) }
     const next = wdTx !== null ? [adamNext, wdNext, lrNext] : [adamNext, lrNext]
     const updates = storeU ? tree.unflatten(def, uOut) : null
-    return [updates, next, tree.unflatten(def, pOut), sums !== null ? [su, sp] : null]
+    return [updates, next, tree.unflatten(def, pOut), sums !== null ? [su, sp] : null, gradSquares]
   }
 }

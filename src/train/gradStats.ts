@@ -25,13 +25,21 @@ export interface GradStats {
  */
 export function gradStats(
   grads: PyTree,
-  options: { readonly deadUnits?: boolean; readonly skip?: readonly string[] } = {},
+  options: {
+    readonly deadUnits?: boolean
+    readonly skip?: readonly string[]
+    /** Σg² of each leaf in tree order, when a kernel already summed them (the bits of tree.norm's squared norm). */
+    readonly squares?: readonly number[] | undefined
+  } = {},
 ): GradStats {
   let total = 0
   const layerRms: Record<string, number> = {}
   const weights: [string, Float32Array | Float64Array, number][] = []
-  for (const [path, leaf] of tree.flattenWithPath(grads)[0]) {
-    const sq = tree.norm(leaf, { squared: true })
+  const leaves = tree.flattenWithPath(grads)[0]
+  const known = options.squares !== undefined && options.squares.length === leaves.length ? options.squares : null
+  for (let i = 0; i < leaves.length; i++) {
+    const [path, leaf] = leaves[i]!
+    const sq = known !== null ? known[i]! : tree.norm(leaf, { squared: true })
     total += sq
     if (isTensor(leaf) && leaf.shape.length >= 2 && leaf.size > 0) {
       const name = tree.keystr(path, 'grads')

@@ -7,6 +7,7 @@ import type { GradientTransformation, PyTree } from '../core/types'
 import { valueAndGradImpl } from '../grad/valueAndGrad'
 import { hyperparameterDiagnoses } from '../transforms/hyperparameterDiagnoses'
 import { type ApplyGradientsOptions, stateUpdate } from './applyGradients'
+import { fusesGradients } from './fusedStep'
 import type { Diagnosis } from './diagnosis'
 import type { StepInfo } from './history'
 import { gradStats } from './gradStats'
@@ -97,7 +98,12 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     hasAux,
     argNames: ['params'],
   })
-  const update = stateUpdate(owner, optimizer, donate)
+  // A pure step of an Adam-family optimizer (adam, adamw, nadam, nadamw) runs the update first and sums Σg² in the
+  // kernel's pass over g (where it is in wasm memory anyway), instead of a pass over every gradient before it: the
+  // update has no effect until its state is returned, and is dropped when the checks below refuse the step. A donated
+  // step writes in place, and other optimizers may do anything with a non-finite gradient: they check first.
+  const updateFirst = !donate && fusesGradients(optimizer)
+  const update = stateUpdate(owner, optimizer, donate, updateFirst)
   // Legal but almost always wrong hyperparameters (lr ≤ 0, eps = 0 with Adam, b2 < b1, …): reported at step 0.
   const hyper = diagnostics ? hyperparameterDiagnoses(optimizer).map((d) => ({ ...d, step: 0 })) : []
   const lossOnly = (params: PyTree, batch: B): unknown => {
@@ -107,6 +113,11 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
   return (state, batch) => {
     const [value, grads, aux, unused, traceWarnings] = valueAndGrad(state.params, batch)
     const lossValue = isTensor(value) ? value.item() : value
+    const valueFn = (p: PyTree) => lossOnly(p, batch) as number
+    // (No ‖g‖ hint for the update that runs first: an Adam tail never reads it.)
+    const early = updateFirst
+      ? update(state, grads as PyTree, { value: lossValue, grad: grads as PyTree, valueFn })
+      : null
     const {
       norm: gradNorm,
       layerRms: layerGradRms,
@@ -116,6 +127,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
       // A param the loss never reads has a zero gradient everywhere: that is disconnectedParam, not dead units or a
       // vanishing layer.
       skip: unused.map((p) => p.replace(/^params/, 'grads')),
+      squares: early?.[3] ?? undefined,
     })
     const diagnoses = diagnostics
       ? [
@@ -141,7 +153,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     const extra = {
       value: lossValue,
       grad: grads as PyTree,
-      valueFn: (p: PyTree) => lossOnly(p, batch) as number,
+      valueFn,
       // ‖g‖ for a transform that would sum it again (clipByGlobalNorm): gradStats' sum is tree.norm's, the same bits.
       [GRAD_NORM]: gradNorm,
     }
@@ -151,7 +163,7 @@ export function trainStep<P extends PyTree, B, S = unknown, A = unknown>(
     // step, so what was non-finite before (sentinels some states start with) is read first.
     const scanState = diagnostics && gradNorm > STATE_SCAN_GRAD_NORM
     const badBefore = scanState && donate ? nonFiniteStateLeaves(state.optState) : undefined
-    const [next, updates, squares] = update(state, grads as PyTree, extra)
+    const [next, updates, squares] = early ?? update(state, grads as PyTree, extra)
     if (scanState) {
       const badAfter = nonFiniteStateLeaves(next.optState)
       const found =

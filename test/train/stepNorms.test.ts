@@ -73,20 +73,24 @@ describe('stepNorms', () => {
     expect(next.params.w.toArray()).toEqual([0.5, 0])
   })
 
-  // The fused Adam step sums ‖u‖² and ‖θ′‖² chunk by chunk inside its pass (pure steps); the donated step in wasm
-  // memory goes through stepNorms. Either way the figures are tree.norm's of the plain API's u and θ′, bit for bit.
+  // The fused Adam step sums ‖u‖² and ‖θ′‖² chunk by chunk inside its pass (pure steps), and for adamw itself ‖g‖²
+  // too (the update runs before the checks); the donated step in wasm memory goes through stepNorms. Either way the
+  // figures are tree.norm's of the plain API's g, u and θ′, bit for bit. `big`: a leaf of 2¹⁶ + 5 elements (several
+  // chunks of the fused pass, a tail of 5).
   it.each([
-    ['adamw, pure', false, false],
-    ['chain(clipByGlobalNorm, adamw), pure', true, false],
-    ['adamw, donated', false, true],
-  ])("%s: updateNorm and paramNorm are tree.norm of the plain update's u and θ′, bit for bit", (_, clip, donate) => {
+    ['adamw, pure', false, false, false],
+    ['adamw, pure, a leaf of 2¹⁶ + 5 elements', false, false, true],
+    ['chain(clipByGlobalNorm, adamw), pure', true, false, false],
+    ['adamw, donated', false, true, false],
+  ])("%s: gradNorm, updateNorm and paramNorm are tree.norm of the plain API's g, u and θ′", (_, clip, donate, big) => {
     type P = { w: Tensor; v: Tensor; b: Tensor }
     let x = 11
     const rand = (n: number) =>
       Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1)
     // 8300 = one full chunk of 8192 + a last chunk ending between 8-blocks (mod 8 = 4); 2053 has a scalar tail.
-    const params: P = { w: tensor(rand(8300), [100, 83]), v: tensor(rand(2053)), b: tensor(rand(13)) }
-    const target = { w: tensor(rand(8300), [100, 83]), v: tensor(rand(2053)), b: tensor(rand(13)) }
+    const nv = big ? 2 ** 16 + 5 : 2053
+    const params: P = { w: tensor(rand(8300), [100, 83]), v: tensor(rand(nv)), b: tensor(rand(13)) }
+    const target = { w: tensor(rand(8300), [100, 83]), v: tensor(rand(nv)), b: tensor(rand(13)) }
     const loss = (q: P, t: P) =>
       ops.add(
         ops.add(ops.sum(ops.square(ops.sub(q.w, t.w))), ops.sum(ops.square(ops.sub(q.v, t.v)))),
@@ -105,9 +109,31 @@ describe('stepNorms', () => {
       plainState = s
       const [next, info] = step(state, target)
       state = next
+      expect(Object.is(info.gradNorm, tree.norm(g))).toBe(true)
+      expect(Object.is(info.layerGradRms['grads.w'], Math.sqrt(tree.norm(g.w, { squared: true }) / 8300))).toBe(true)
       expect(Object.is(info.updateNorm, tree.norm(u))).toBe(true)
       expect(Object.is(info.paramNorm, tree.norm(plainParams))).toBe(true)
       expect(tree.allClose(next.params, plainParams, { rtol: 0, atol: 0 })).toBe(true)
     }
+  })
+
+  it('adamw, pure, a non-finite gradient: the update that ran first is dropped, the state comes back unchanged', () => {
+    type P = { w: Tensor }
+    // d/dw √(w + x) = 1 / (2√(w + x)): +Infinity where w + x = 0, while the loss stays finite.
+    const loss = (q: P, x: Tensor) => ops.sum(ops.sqrt(ops.add(q.w, x)))
+    const opt = adamw(1e-2)
+    const step = trainStep(loss, opt)
+    const w = new Float32Array(300).fill(1)
+    w[299] = 0
+    const state = initTrainState({ w: tensor(w) }, opt)
+    const [next, info] = step(state, tensor(new Float32Array(300)))
+    expect(next).toBe(state)
+    expect(info.gradNorm).toBe(Infinity)
+    expect(info.diagnoses.map((d) => [d.code, d.path])).toEqual([['nonFinite', 'grads.w']])
+    expect([...(state.params.w.data as Float32Array)]).toEqual([...w])
+    // A finite gradient then steps from the same state: g = 1/(2√2) on 299 elements and 1/2 on the last.
+    const [after, ok] = step(state, tensor(new Float32Array(300).fill(1)))
+    expect(after.step).toBe(1)
+    expect(ok.gradNorm).toBeCloseTo(Math.sqrt(299 / 8 + 1 / 4), 6)
   })
 })

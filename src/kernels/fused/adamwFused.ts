@@ -31,7 +31,8 @@ export interface AdamwFusedOptions {
   readonly storeU?: boolean
   /**
    * Receives [Σu², Σp′²] of this leaf (needs `out.p` or `applyParams`), the same bits as `sumSquares32` of u and p′:
-   * the SIMD kernel sums each chunk while it is in cache (the train step's updateNorm and paramNorm).
+   * the SIMD kernel sums each chunk while it is in cache (the train step's updateNorm and paramNorm). A third entry
+   * receives Σg², the bits of `sumSquares32(g)` (the train step's gradNorm).
    */
   readonly squares?: Float64Array | undefined
 }
@@ -68,6 +69,7 @@ export function adamwFused(
     if (squares !== undefined && out.p !== undefined) {
       squares[0] = sumSquares32(out.u)
       squares[1] = sumSquares32(out.p)
+      if (squares.length > 2) squares[2] = sumSquares32(g)
     }
   }
   return out

@@ -1,8 +1,10 @@
 import { adamwFusedTs } from '../fused/adamwFusedTs'
 import { finishSquareLanes } from '../sumSquares'
 import { KERNELS_WASM_BASE64 } from './kernelsWasm'
+import { adamwWorkerShare, workerShareStart } from './adamwSplit'
 import { type MatmulOptions, matmulSimd } from './matmul'
 import { type KernelExports, PAGE, type WasmApi, decode, wasmApi } from './module'
+import { sharedKernels } from './shared'
 
 export type { MatmulOptions } from './matmul'
 export type { KernelExports, WasmMemory } from './module'
@@ -125,7 +127,13 @@ export interface AdamwOut {
  * elements). With `squares` (and `out.p`), also sets `squares` to [Σu², Σp′²], summed from each chunk while it is
  * still in wasm memory and cache, by the SIMD `sumSquareLanes` (the float64 lanes of {@link sumSquares32}: the same
  * bits as `sumSquares32(u)`, `sumSquares32(p′)`), so the step's norms cost no second pass over memory and u need not
- * be copied out.
+ * be copied out; a third entry in `squares` receives Σg² (the bits of `sumSquares32(g)`) the same way, from each
+ * chunk of g as it is copied in.
+ * With `threads: 2` (and the worker up: wasm/shared.ts), the worker thread takes about the second half over the
+ * shared pool ({@link adamwWorkerShare}), from 16 elements and even after a late worker, bit-identical to one thread.
+ * Not the default: on the loaded 2-vCPU bench machine the split step was slower than one thread at every size tried
+ * (bench/ab-threads-adam-pure.ts; this thread still copies every element in and out, and the worker's half runs over
+ * a region that is not cache-resident), and no quiet run has shown a gain yet (docs/performance.md, round 3).
  */
 export function adamwWasm(
   p: Float32Array,
@@ -136,60 +144,83 @@ export function adamwWasm(
   out: AdamwOut,
   storeU = true,
   squares?: Float64Array,
+  threads?: 1 | 2,
 ): void {
   const k = wasmExports()
   if (k === null) throw new Error('adamwWasm: WebAssembly SIMD is not available')
   const n = g.length
   const n4 = n & ~3
   const n8 = n - (n % 8)
+  const s = threads === 1 ? null : sharedKernels()
+  const split = s !== null && threads === 2 && n4 >= 16 && s.threads() === 2 ? s : null
+  // This thread's share: [0, h); the worker's, when split: [h, n4).
+  const h = split !== null ? workerShareStart(n4) : n4
   // Streamed in chunks through a small scratch area (8 arrays × CHUNK floats = 256 KiB, L2-resident), so the module's
   // memory stays small and the kernel reads what the copy-in just brought into cache.
-  const chunk = Math.min(CHUNK, n4)
+  const chunk = Math.min(CHUNK, h)
   const withP = out.p !== undefined
   const sq = squares !== undefined && withP
-  // The last n mod 8 values of u and p′ (summed in order after the lanes): from the last chunk, then the scalar tail.
+  const sqG = sq && squares.length > 2
+  // The last n mod 8 values of u, p′ and g (summed in order after the lanes): from the last chunk, then the scalar
+  // tail.
   const tailU: number[] = []
   const tailP: number[] = []
-  // Past the 8 chunk slots: the 8 + 8 float64 lanes of Σu² and Σp′² (zeroed here).
-  const f = heap(k, 8 * chunk * 4 + (sq ? 128 : 0))
+  const tailG: number[] = []
+  // Past the 8 chunk slots: the 8 + 8 (+ 8) float64 lanes of Σu², Σp′² (and Σg²), zeroed here.
+  const laneCount = sq ? (sqG ? 24 : 16) : 0
+  const f = heap(k, 8 * chunk * 4 + laneCount * 8)
   const lanesAt = BASE + 8 * chunk * 4
-  if (sq) f.fill(0, lanesAt / 4, lanesAt / 4 + 32)
+  f.fill(0, lanesAt / 4, lanesAt / 4 + 2 * laneCount)
   const base = BASE / 4
   const slot = (i: number) => base + i * chunk
   const at = (i: number) => BASE + i * chunk * 4
-  for (let lo = 0; lo < n4; lo += chunk) {
-    const len = Math.min(chunk, n4 - lo)
-    const hi = lo + len
-    f.set(p.subarray(lo, hi), slot(0))
-    f.set(g.subarray(lo, hi), slot(1))
-    f.set(m.subarray(lo, hi), slot(2))
-    f.set(v.subarray(lo, hi), slot(3))
-    const uAt = storeU || sq ? at(6) : 0
-    adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), uAt, withP ? at(7) : 0, len, c)
-    out.m.set(f.subarray(slot(4), slot(4) + len), lo)
-    out.v.set(f.subarray(slot(5), slot(5) + len), lo)
-    if (storeU) out.u.set(f.subarray(slot(6), slot(6) + len), lo)
-    if (out.p !== undefined) out.p.set(f.subarray(slot(7), slot(7) + len), lo)
-    if (sq) {
-      // lo is a multiple of 8 (chunk is CHUNK, or the whole n4 in one chunk), so lane k gets the elements ≡ k mod 8.
-      const blocks = Math.max(0, Math.min(hi, n8) - lo)
-      k.sumSquareLanes(at(6), blocks, lanesAt)
-      k.sumSquareLanes(at(7), blocks, lanesAt + 64)
-      for (let i = slot(6) + blocks; i < slot(6) + len; i++) tailU.push(f[i]!)
-      for (let i = slot(7) + blocks; i < slot(7) + len; i++) tailP.push(f[i]!)
+  const own = (): void => {
+    for (let lo = 0; lo < h; lo += chunk) {
+      const len = Math.min(chunk, h - lo)
+      const hi = lo + len
+      f.set(p.subarray(lo, hi), slot(0))
+      f.set(g.subarray(lo, hi), slot(1))
+      f.set(m.subarray(lo, hi), slot(2))
+      f.set(v.subarray(lo, hi), slot(3))
+      const uAt = storeU || sq ? at(6) : 0
+      adamwAt(k, at(0), at(1), at(2), at(3), at(4), at(5), uAt, withP ? at(7) : 0, len, c)
+      out.m.set(f.subarray(slot(4), slot(4) + len), lo)
+      out.v.set(f.subarray(slot(5), slot(5) + len), lo)
+      if (storeU) out.u.set(f.subarray(slot(6), slot(6) + len), lo)
+      if (out.p !== undefined) out.p.set(f.subarray(slot(7), slot(7) + len), lo)
+      if (sq) {
+        // lo is a multiple of 8 (chunk is CHUNK, or the whole share in one chunk), so lane k gets the elements ≡ k
+        // mod 8.
+        const blocks = Math.max(0, Math.min(hi, n8) - lo)
+        k.sumSquareLanes(at(6), blocks, lanesAt)
+        k.sumSquareLanes(at(7), blocks, lanesAt + 64)
+        for (let i = slot(6) + blocks; i < slot(6) + len; i++) tailU.push(f[i]!)
+        for (let i = slot(7) + blocks; i < slot(7) + len; i++) tailP.push(f[i]!)
+        if (sqG) {
+          k.sumSquareLanes(at(1), blocks, lanesAt + 128)
+          for (let i = slot(1) + blocks; i < slot(1) + len; i++) tailG.push(f[i]!)
+        }
+      }
     }
   }
+  const lanes = () => new Float64Array(k.memory.buffer, lanesAt, laneCount)
+  if (split !== null) {
+    const sums = sq ? { lanes, tailU, tailP, tailG: sqG ? tailG : null, n8 } : null
+    adamwWorkerShare(split, p, g, m, v, c, out, h, n4, storeU, sums, own, threads === 2)
+  } else own()
   // Scalar tail: the same arithmetic as the SIMD loop.
   if (n4 < n) adamwFusedTs(p, g, m, v, c, out, n4, n)
   if (sq) {
-    const lanes = new Float64Array(k.memory.buffer, lanesAt, 16)
     const pOut = out.p!
     for (let i = n4; i < n; i++) {
       tailU.push(out.u[i]!)
       tailP.push(pOut[i]!)
+      tailG.push(g[i]!)
     }
-    squares[0] = finishSquareLanes(lanes.subarray(0, 8), tailU, 0, tailU.length)
-    squares[1] = finishSquareLanes(lanes.subarray(8, 16), tailP, 0, tailP.length)
+    const l = lanes()
+    squares[0] = finishSquareLanes(l.subarray(0, 8), tailU, 0, tailU.length)
+    squares[1] = finishSquareLanes(l.subarray(8, 16), tailP, 0, tailP.length)
+    if (sqG) squares[2] = finishSquareLanes(l.subarray(16, 24), tailG, 0, tailG.length)
   }
 }
 

@@ -52,9 +52,16 @@ export interface SharedKernels {
   /**
    * Runs `name(...part)` for every part (at most 63 parts of the same length, 256 numbers in all), on both threads,
    * and returns when all are done (all here, in order, while the worker is not up or threads are limited to 1, and
-   * for a few calls after one where the worker was late, on a loaded machine, unless `force`).
+   * for a few calls after one where the worker was late, on a loaded machine, unless `force`). `alongside` and
+   * `prepare` as in {@link SharedMemoryKernels.parallel}.
    */
-  readonly parallel: (name: KernelName, parts: readonly (readonly number[])[], force?: boolean) => void
+  readonly parallel: (
+    name: KernelName,
+    parts: readonly (readonly number[])[],
+    force?: boolean,
+    alongside?: () => void,
+    prepare?: (part: number) => void,
+  ) => void
   /**
    * An elementwise kernel `name(...ptrs, n, ...scalars)` over [0, n): from {@link ELEMENTWISE_SPLIT_MIN} elements
    * in 2–8 parts cut at multiples of 4 elements (every non-zero pointer advanced by 4 bytes per element, zero
@@ -550,8 +557,13 @@ function create(): SharedKernels | null {
     if (error !== undefined) throw error
     if (ctl[STATUS] !== 0) throw new Error(`parallel: the worker's ${name} kernel failed`)
   }
-  const parallel = (name: KernelName, parts: readonly (readonly number[])[], force = false): void =>
-    run(0, exports, threads() === 2, name, parts, force)
+  const parallel = (
+    name: KernelName,
+    parts: readonly (readonly number[])[],
+    force = false,
+    alongside?: () => void,
+    prepare?: (part: number) => void,
+  ): void => run(0, exports, threads() === 2, name, parts, force, alongside, prepare)
 
   // The worker's instances over memories from newMemory are dropped when their owner here is collected.
   const bound =
