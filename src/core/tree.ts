@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { DescentError, InvalidTreeError, StructureError } from './errors'
-import { affineLeaves, checkLeaves, dotLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
+import { affineLeaves, checkLeaves, dotLeaves, maxLeaf, squaredAffineLeaves, sumLeaf, zipLeaves } from './leafMath'
 import { type DType, type Tensor, arrayTypeOf, fromStorage, full, isTensor } from './tensor'
 import { type PRNGKey, randomNormal, splitKey } from './prng'
 import { DTypeError } from './errors'
@@ -386,7 +386,7 @@ export const onesLike = <T extends PyTree>(tree: T, dtype?: DType): T => fullLik
  * @since 0.1.0
  */
 export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
-  if (more.length === 0) return affine(1, 1, false, [a, b], defaultNames(2))
+  if (more.length === 0) return affine(1, 1, [a, b], defaultNames(2))
   return mapElementwise((...xs) => xs.reduce((s, x) => s + x, 0), a, b, ...more)
 }
 
@@ -398,7 +398,7 @@ export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
  * @category tree
  * @since 0.1.0
  */
-export const sub = <T extends PyTree>(a: T, b: T): T => affine(1, -1, false, [a, b], defaultNames(2))
+export const sub = <T extends PyTree>(a: T, b: T): T => affine(1, -1, [a, b], defaultNames(2))
 
 /**
  * Leaf-wise product of two or more trees.
@@ -431,7 +431,7 @@ export const div = <T extends PyTree>(a: T, b: T): T => mapElementwise((x, y) =>
  * @category tree
  * @since 0.1.0
  */
-export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, false, [tree], defaultNames(1))
+export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, [tree], defaultNames(1))
 
 /**
  * `x + s·y`, leaf by leaf (axpy).
@@ -441,11 +441,16 @@ export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, f
  * @category tree
  * @since 0.1.0
  */
-export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => affine(1, s, false, [x, y], defaultNames(2))
+export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => affine(1, s, [x, y], defaultNames(2))
 
-/** ca·x (+ cb·y, or ca·x² + cb·y with `square`) over whole trees, through the closure-free leaf loops. */
-const affine = <T extends PyTree>(ca: number, cb: number, square: boolean, trees: readonly T[], names: string[]): T =>
-  mapTrees((p, ls) => affineLeaves(ca, cb, square, ls, p, names), trees, names) as T
+/** ca·x (+ cb·y, or ca·x² + cb·y with squaredAffineLeaves) over whole trees, through the closure-free leaf loops. */
+const affine = <T extends PyTree>(
+  ca: number,
+  cb: number,
+  trees: readonly T[],
+  names: string[],
+  leaf = affineLeaves,
+): T => mapTrees((p, ls) => leaf(ca, cb, ls, p, names), trees, names) as T
 
 /**
  * The inner product Σ ⟨a_leaf, b_leaf⟩ over all leaves, accumulated in float64.
@@ -591,8 +596,8 @@ export function norm(tree: PyTree, options: NormOptions = {}): number {
  */
 export function updateMoment<T extends PyTree>(updates: T, moments: T, decay: number, order: number): T {
   const names = ['updates', 'moments']
-  if (order === 1) return affine(1 - decay, decay, false, [updates, moments], names)
-  if (order === 2) return affine(1 - decay, decay, true, [updates, moments], names)
+  if (order === 1) return affine(1 - decay, decay, [updates, moments], names)
+  if (order === 2) return affine(1 - decay, decay, [updates, moments], names, squaredAffineLeaves)
   return mapElementwiseNamed(names, (g, m) => (1 - decay) * g ** order + decay * m, updates, moments)
 }
 

@@ -234,14 +234,9 @@ export function walkTrees(
       if (top === undefined) return value
     } else {
       // A container: check it is not its own ancestor, then open it (i = -1: no child visited yet).
-      if (ancestors === null && stack.length > SCAN_DEPTH) ancestors = new Set(stack.map((fr) => fr.nodes[0]))
-      if (ancestors !== null ? ancestors.has(x) : stack.some((fr) => fr.nodes[0] === x)) {
-        cycleError(
-          path,
-          stack.findIndex((fr) => fr.nodes[0] === x),
-          name0,
-        )
-      }
+      if (stack.length > SCAN_DEPTH) ancestors ??= new Set(stack.map((fr) => fr.nodes[0]))
+      const at = ancestors?.has(x) === false ? -1 : stack.findIndex((fr) => fr.nodes[0] === x)
+      if (at >= 0) cycleError(path, at, name0)
       ancestors?.add(x)
       const len = keys === null ? (x as unknown[]).length : keys.length
       const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
