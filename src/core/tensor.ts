@@ -157,6 +157,9 @@ function checkShape(shape: readonly number[]): number {
   return n
 }
 
+// The start of tensor()'s messages.
+const TENSOR = 'tensor(): '
+
 /** The error for `values[i]`, at `path`, that is not a number (a hole included). */
 function notANumber(values: readonly unknown[], i: number, path: string): DTypeError {
   const v = values[i]
@@ -165,7 +168,7 @@ function notANumber(values: readonly unknown[], i: number, path: string): DTypeE
     : v === undefined
       ? 'undefined'
       : `${typeof v} (${String(v).slice(0, 20)})`
-  return new DTypeError(`tensor(): ${path}[${i}] is ${what}; expected a number.`)
+  return new DTypeError(`${TENSOR}${path}[${i}] is ${what}; expected a number.`)
 }
 
 /**
@@ -182,7 +185,7 @@ function nestedShape(values: unknown): number[] {
       // element says whether rows go deeper.
       if (!Array.isArray(v)) {
         throw new DTypeError(
-          `tensor(): ${path || 'value'} is ${typeof v}; expected a number or a nested array of numbers.`,
+          `${TENSOR}${path || 'value'} is ${typeof v}; expected a number or a nested array of numbers.`,
         )
       }
       shape.push(v.length)
@@ -191,7 +194,7 @@ function nestedShape(values: unknown): number[] {
     if (!Array.isArray(v) || v.length !== shape[dim]) {
       const got = Array.isArray(v) ? `length ${v.length}` : typeof v
       throw new ShapeError(
-        `tensor(): ${path || 'value'} has ${got}, expected length ${shape[dim]}; the array is ragged.`,
+        `${TENSOR}${path || 'value'} has ${got}, expected length ${shape[dim]}; the array is ragged.`,
       )
     }
     const last = dim + 1 === rank
@@ -200,7 +203,7 @@ function nestedShape(values: unknown): number[] {
       if (!last) visit(x, dim + 1, `${path}[${i}]`)
       else if (typeof x !== 'number') {
         if (Array.isArray(x))
-          throw new ShapeError(`tensor(): ${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
+          throw new ShapeError(`${TENSOR}${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
         throw notANumber(v, i, path)
       }
     }
@@ -241,11 +244,11 @@ export function tensor(
       const i = flat.findIndex((v) => typeof v !== 'number')
       if (i >= 0) throw notANumber(flat, i, '')
     } else if (!ArrayBuffer.isView(flat)) {
-      throw new DTypeError(`tensor(): the data must be a typed array or an array of numbers; got ${typeof flat}.`)
+      throw new DTypeError(`${TENSOR}the data must be a typed array or an array of numbers; got ${typeof flat}.`)
     }
     const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
     if (flat.length !== size) {
-      throw new ShapeError(`tensor(): ${flat.length} values do not fit shape [${shape}] (size ${size}).`)
+      throw new ShapeError(`${TENSOR}${flat.length} values do not fit shape [${shape}] (size ${size}).`)
     }
     // A typed array is copied by the constructor (a memcpy for the same element type); `from` iterates it.
     const Ctor = arrayTypeOf(dtype)
