@@ -4,12 +4,17 @@
 // folder of the module that declares it; the `core` group is loaded on import, every other group on the first call
 // of one of its functions (scripts/build-node.mjs writes the stand-ins). Run before tsup: it writes one entry per
 // group under .cache/node-groups/ (tsup.config.ts builds them, sharing chunks) and the manifest build-node.mjs reads.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import ts from 'typescript'
 
 const root = resolve(import.meta.dirname, '..')
 export const GROUPS_DIR = join(root, '.cache', 'node-groups')
+/**
+ * What scripts/typecheck.mjs --dts <dir> writes into <dir>: nodeGroups() of its own program, which the build takes
+ * (DESCENT_DTS=<dir>, as scripts/build-dts.mjs takes the declarations) instead of parsing src/ again (~3 s CPU).
+ */
+export const FROM_TYPECHECK = 'node-groups.json'
 
 /**
  * The group of each module, by path under src/ (the first prefix that matches). Classes are always `core`: a class
@@ -81,19 +86,11 @@ const groupOf = (file, isClass) => {
 /**
  * The manifest: every export of src/index.ts as `{ group, key }` (a value: export `key` of the group's entry) or
  * `{ members }` (a namespace, member by member), and each group's entry, `export { name as key } from 'module'` with
- * one key per declaring module and name, so that `add` and `ops.add` are one function.
+ * one key per declaring module and name, so that `add` and `ops.add` are one function. `program`: any program that
+ * includes src/index.ts (only its exports are looked at).
  */
-export function nodeGroups() {
+export function nodeGroups(program = srcProgram()) {
   const index = join(root, 'src', 'index.ts')
-  const program = ts.createProgram([index], {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: [],
-  })
   const checker = program.getTypeChecker()
   const resolveAlias = (s) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s)
   const moduleOf = (file) => checker.getSymbolAtLocation(program.getSourceFile(file))
@@ -160,8 +157,22 @@ export function nodeGroups() {
   return { exported, groups: [...entries.keys()], entries: Object.keys(sources), sources }
 }
 
+const srcProgram = () =>
+  ts.createProgram([join(root, 'src', 'index.ts')], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: [],
+  })
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { exported, groups, entries, sources } = nodeGroups()
+  const dts = process.env.DESCENT_DTS
+  const { exported, groups, entries, sources } = dts
+    ? JSON.parse(readFileSync(join(resolve(dts), FROM_TYPECHECK), 'utf8'))
+    : nodeGroups()
   if (!groups.includes('core')) throw new Error('scripts/node-groups.mjs: no core group')
   rmSync(GROUPS_DIR, { recursive: true, force: true })
   mkdirSync(GROUPS_DIR, { recursive: true })

@@ -1,10 +1,12 @@
 // `tsc --noEmit -p tsconfig.json` (src, test, examples, scripts: the same diagnostics, the same exit status) that, with
 // `--dts <dir>`, also writes from the same program the declaration files of src/ that tsc -p tsconfig.build.json
-// writes to .cache/dts, for scripts/build-dts.mjs to read from <dir> (DESCENT_DTS=<dir>). `npm test`
+// writes to .cache/dts, for scripts/build-dts.mjs to read from <dir> (DESCENT_DTS=<dir>), and the groups of
+// scripts/node-groups.mjs (<dir>/node-groups.json). `npm test`
 // (scripts/test.mjs) uses it so that src/ is type-checked once, not once for the check and again for the build.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import ts from 'typescript'
+import { FROM_TYPECHECK, nodeGroups } from './node-groups.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const dtsAt = process.argv.indexOf('--dts')
@@ -64,6 +66,8 @@ if (dtsDir) {
     )
     diagnostics.push(...emitted.diagnostics)
   }
+  // The build's grouping of Node's layout (scripts/node-groups.mjs), from this program too.
+  writeFileSync(join(dtsDir, FROM_TYPECHECK), JSON.stringify(nodeGroups(program)))
 }
 
 function report(list) {

@@ -11,6 +11,10 @@ import type { ScalarOrSchedule, Schedule } from './types'
 export const hyperparameterError = (message: string): HyperparameterError =>
   new HyperparameterError(message, { code: 'suspiciousHyperparameter' })
 
+/** The error for a hyperparameter that is not what it must be: `sgd learningRate must be in …; got NaN`. */
+const mustBe = (owner: string, name: string, what: string, value: unknown, tail = ''): HyperparameterError =>
+  hyperparameterError(`${owner} ${name} must be ${what}; got ${describe(value)}${tail}`)
+
 /** @internal Gives `e` the stable `code` of a failure mode unless its constructor already set one; returns `e`. */
 export function withCode<E extends Error>(e: E, code: DiagnosisCode): E {
   if ((e as { code?: unknown }).code === undefined) Object.defineProperty(e, 'code', { value: code, enumerable: true })
@@ -30,10 +34,7 @@ export function checkInRange(owner: string, name: string, value: unknown, interv
     typeof value === 'number' &&
     (interval[0] === '[' ? value >= lo : value > lo) &&
     (interval.endsWith(']') ? value <= hi : value < hi)
-  if (!ok) {
-    const why = fix === undefined ? '' : `. ${fix}`
-    throw hyperparameterError(`${owner} ${name} must be in ${interval}; got ${describe(value)}${why}`)
-  }
+  if (!ok) throw mustBe(owner, name, `in ${interval}`, value, fix === undefined ? '' : `. ${fix}`)
   return value as number
 }
 
@@ -56,8 +57,7 @@ export function checkMomentum(owner: string, value: unknown): void {
 /** @internal Checks that a hyperparameter is an integer in an interval (e.g. a number of steps). */
 export function checkInteger(owner: string, name: string, value: unknown, interval: string): number {
   checkInRange(owner, name, value, interval)
-  if (!Number.isInteger(value))
-    throw hyperparameterError(`${owner} ${name} must be an integer in ${interval}; got ${describe(value)}`)
+  if (!Number.isInteger(value)) throw mustBe(owner, name, `an integer in ${interval}`, value)
   return value as number
 }
 
@@ -70,9 +70,7 @@ export function checkScalarOrSchedule(
 ): ScalarOrSchedule {
   if (typeof value === 'function') return checkedSchedule(owner, name, value as Schedule)
   if (typeof value !== 'number') {
-    throw hyperparameterError(
-      `${owner} ${name} must be a number or a schedule (count) => number; got ${describe(value)}`,
-    )
+    throw mustBe(owner, name, 'a number or a schedule (count) => number', value)
   }
   return checkInRange(owner, name, value, interval)
 }
@@ -94,8 +92,7 @@ export function checkedSchedule(owner: string, name: string, schedule: Schedule)
 
 /** @internal Checks a boolean option. */
 export function checkBoolean(owner: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    throw hyperparameterError(`${owner} ${name} must be true or false; got ${describe(value)}`)
+  if (typeof value !== 'boolean') throw mustBe(owner, name, 'true or false', value)
   return value
 }
 

@@ -7,8 +7,14 @@ import { type KeyPath, booleanLeafError, describe, keystr, mapTrees } from './tr
 import type { Leaf } from './types'
 
 /** @internal True when two tensors have the same shape. */
-export const sameShape = (a: Tensor, b: Tensor): boolean =>
-  a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
+export function sameShape(a: Tensor, b: Tensor): boolean {
+  const p = a.shape
+  const q = b.shape
+  if (p === q) return true
+  if (p.length !== q.length) return false
+  for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false
+  return true
+}
 
 /** @internal The dtype of a result: float64 if any input is float64 (NumPy promotion). */
 export const promote = (ts: readonly Tensor[]): DType => (ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32')
@@ -99,23 +105,35 @@ function sq2(ca: number, cb: number, x: TypedArray, y: TypedArray, out: TypedArr
 export function affineLeaves(
   ca: number,
   cb: number,
-  square: boolean,
   leaves: readonly unknown[],
   path: KeyPath,
   names: readonly string[],
 ): Leaf {
   if (checkLeaves(leaves, path, names) === 'number') {
     const x = leaves[0] as number
-    if (leaves.length === 1) return ca * x
-    return ca * (square ? x * x : x) + cb * (leaves[1] as number)
+    return leaves.length === 1 ? ca * x : ca * x + cb * (leaves[1] as number)
   }
   const ts = leaves as readonly Tensor[]
   const t0 = ts[0]!
   const out = new (arrayTypeOf(promote(ts)))(t0.data.length)
   if (ts.length === 1) lin1(ca, t0.data, out)
-  else if (square) sq2(ca, cb, t0.data, ts[1]!.data, out)
   else lin2(ca, cb, t0.data, ts[1]!.data, out)
   return fromStorage(out, t0.shape)
+}
+
+/** @internal `ca·x² + cb·y` over two leaves (an order-2 moment), as {@link affineLeaves} computes `ca·x + cb·y`. */
+export function squaredAffineLeaves(
+  ca: number,
+  cb: number,
+  leaves: readonly unknown[],
+  path: KeyPath,
+  names: readonly string[],
+): Leaf {
+  const [x, y] = leaves as [Tensor | number, Tensor | number]
+  if (checkLeaves(leaves, path, names) === 'number') return ca * ((x as number) * (x as number)) + cb * (y as number)
+  const out = new (arrayTypeOf(promote(leaves as Tensor[])))((x as Tensor).data.length)
+  sq2(ca, cb, (x as Tensor).data, (y as Tensor).data, out)
+  return fromStorage(out, (x as Tensor).shape)
 }
 
 /**
@@ -123,7 +141,7 @@ export function affineLeaves(
  * through {@link affineLeaves}' closure-free loops.
  */
 export const affineTrees = <T>(ca: number, cb: number, trees: readonly T[], names: readonly string[]): T =>
-  mapTrees((p, ls) => affineLeaves(ca, cb, false, ls, p, names), trees, names) as T
+  mapTrees((p, ls) => affineLeaves(ca, cb, ls, p, names), trees, names) as T
 
 /** @internal Σ x·y over the two leaves found at one path (checked by {@link checkLeaves}), accumulated in float64. */
 export function dotLeaves(leaves: readonly unknown[], path: KeyPath, names: readonly string[]): number {

@@ -117,8 +117,7 @@ export function checkParams<P extends PyTree>(owner: string, params: P): P {
           if (!Number.isFinite(d[i]))
             throw new NonFiniteError(
               `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params must be ` +
-                'finite at init (or every state and update is NaN). Fix the initialiser, or restore a checkpoint ' +
-                'from before the divergence.',
+                'finite at init. Fix the initialiser, or restore a checkpoint from before the divergence.',
               { code: 'nonFinite' },
             )
         }

@@ -8,7 +8,7 @@
 import * as E from 'fp-ts/Either'
 import * as O from 'fp-ts/Option'
 import { DescentError, InvalidTreeError, StructureError } from './errors'
-import { affineLeaves, checkLeaves, dotLeaves, maxLeaf, sumLeaf, zipLeaves } from './leafMath'
+import { affineLeaves, checkLeaves, dotLeaves, maxLeaf, squaredAffineLeaves, sumLeaf, zipLeaves } from './leafMath'
 import { type DType, type Tensor, arrayTypeOf, fromStorage, full, isTensor } from './tensor'
 import { type PRNGKey, randomNormal, splitKey } from './prng'
 import { DTypeError } from './errors'
@@ -16,7 +16,6 @@ import {
   type KeyPath,
   MISMATCH,
   defaultNames,
-  forEachLeaf,
   forEachLeafLive,
   keystr,
   kindOf,
@@ -24,6 +23,9 @@ import {
   setOwn,
   sortedKeys,
   walkTrees,
+  LEAF_DEF,
+  STRUCTURE,
+  flattenPaths,
 } from './treeTraversal'
 import type { Leaf, MaskTree, PyTree } from './types'
 
@@ -153,21 +155,6 @@ export function structure(tree: PyTree | MaskTree): TreeDef {
   return walkTrees(() => LEAF_DEF, [tree], ['tree'], STRUCTURE) as TreeDef
 }
 
-const LEAF_DEF: TreeDef = /* @__PURE__ */ Object.freeze({ kind: 'leaf' })
-const STRUCTURE = {
-  build: true,
-  booleans: true,
-  nodes: {
-    null: /* @__PURE__ */ Object.freeze({ kind: 'null' }),
-    array: (children: unknown[]): TreeDef => ({ kind: 'array', children: children as TreeDef[] }),
-    object: (keys: readonly string[], children: unknown[]): TreeDef => ({
-      kind: 'object',
-      keys,
-      children: children as TreeDef[],
-    }),
-  },
-} as const
-
 /**
  * Leaves and structure of a tree; `unflatten(def, leaves)` inverts it.
  * @example
@@ -178,7 +165,14 @@ const STRUCTURE = {
  * @category tree
  * @since 0.1.0
  */
-export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tree), structure(tree)]
+export function flatten(tree: PyTree): readonly [Leaf[], TreeDef] {
+  const out: Leaf[] = []
+  const visit = (_: KeyPath, ls: readonly unknown[]): TreeDef => {
+    out.push(ls[0] as Leaf)
+    return LEAF_DEF
+  }
+  return [out, walkTrees(visit, [tree], ['tree'], STRUCTURE) as TreeDef]
+}
 
 /**
  * Leaves with their key paths, and the structure.
@@ -190,9 +184,8 @@ export const flatten = (tree: PyTree): readonly [Leaf[], TreeDef] => [leaves(tre
  * @since 0.1.0
  */
 export function flattenWithPath(tree: PyTree): readonly [(readonly [KeyPath, Leaf])[], TreeDef] {
-  const out: (readonly [KeyPath, Leaf])[] = []
-  forEachLeaf(tree, (l, p) => out.push([p, l as Leaf]))
-  return [out, structure(tree)]
+  const { leaves: ls, paths, def } = flattenPaths(tree, 'tree')
+  return [paths.map((p, i) => [p, ls[i]!] as const), def]
 }
 
 /** Checks a TreeDef (it may come from user code) and counts its leaves, iteratively. */
@@ -393,7 +386,7 @@ export const onesLike = <T extends PyTree>(tree: T, dtype?: DType): T => fullLik
  * @since 0.1.0
  */
 export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
-  if (more.length === 0) return affine(1, 1, false, [a, b], defaultNames(2))
+  if (more.length === 0) return affine(1, 1, [a, b], defaultNames(2))
   return mapElementwise((...xs) => xs.reduce((s, x) => s + x, 0), a, b, ...more)
 }
 
@@ -405,7 +398,7 @@ export function add<T extends PyTree>(a: T, b: T, ...more: readonly T[]): T {
  * @category tree
  * @since 0.1.0
  */
-export const sub = <T extends PyTree>(a: T, b: T): T => affine(1, -1, false, [a, b], defaultNames(2))
+export const sub = <T extends PyTree>(a: T, b: T): T => affine(1, -1, [a, b], defaultNames(2))
 
 /**
  * Leaf-wise product of two or more trees.
@@ -438,7 +431,7 @@ export const div = <T extends PyTree>(a: T, b: T): T => mapElementwise((x, y) =>
  * @category tree
  * @since 0.1.0
  */
-export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, false, [tree], defaultNames(1))
+export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, [tree], defaultNames(1))
 
 /**
  * `x + s·y`, leaf by leaf (axpy).
@@ -448,11 +441,16 @@ export const scale = <T extends PyTree>(s: number, tree: T): T => affine(s, 0, f
  * @category tree
  * @since 0.1.0
  */
-export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => affine(1, s, false, [x, y], defaultNames(2))
+export const addScale = <T extends PyTree>(x: T, s: number, y: T): T => affine(1, s, [x, y], defaultNames(2))
 
-/** ca·x (+ cb·y, or ca·x² + cb·y with `square`) over whole trees, through the closure-free leaf loops. */
-const affine = <T extends PyTree>(ca: number, cb: number, square: boolean, trees: readonly T[], names: string[]): T =>
-  mapTrees((p, ls) => affineLeaves(ca, cb, square, ls, p, names), trees, names) as T
+/** ca·x (+ cb·y, or ca·x² + cb·y with squaredAffineLeaves) over whole trees, through the closure-free leaf loops. */
+const affine = <T extends PyTree>(
+  ca: number,
+  cb: number,
+  trees: readonly T[],
+  names: string[],
+  leaf = affineLeaves,
+): T => mapTrees((p, ls) => leaf(ca, cb, ls, p, names), trees, names) as T
 
 /**
  * The inner product Σ ⟨a_leaf, b_leaf⟩ over all leaves, accumulated in float64.
@@ -598,8 +596,8 @@ export function norm(tree: PyTree, options: NormOptions = {}): number {
  */
 export function updateMoment<T extends PyTree>(updates: T, moments: T, decay: number, order: number): T {
   const names = ['updates', 'moments']
-  if (order === 1) return affine(1 - decay, decay, false, [updates, moments], names)
-  if (order === 2) return affine(1 - decay, decay, true, [updates, moments], names)
+  if (order === 1) return affine(1 - decay, decay, [updates, moments], names)
+  if (order === 2) return affine(1 - decay, decay, [updates, moments], names, squaredAffineLeaves)
   return mapElementwiseNamed(names, (g, m) => (1 - decay) * g ** order + decay * m, updates, moments)
 }
 

@@ -1,5 +1,7 @@
 import { InvalidTreeError, StructureError } from './errors'
 import { isTensor } from './tensor'
+import type { TreeDef } from './tree'
+import type { Leaf } from './types'
 
 /**
  * A path from the root of a pytree to one of its parts: object keys and array indices.
@@ -123,8 +125,12 @@ function mismatch(path: KeyPath, names: readonly string[], i: number, x: unknown
 }
 
 /** @internal Default names of the trees in error messages. */
-export const defaultNames = (n: number): string[] =>
-  Array.from({ length: n }, (_, i) => (i === 0 ? 'tree' : `tree#${i + 1}`))
+export function defaultNames(n: number): string[] {
+  // A plain loop: Array.from with a map function is several times slower, and every multi-tree walk calls this.
+  const names: string[] = []
+  for (let i = 0; i < n; i++) names.push(i === 0 ? 'tree' : `tree#${i + 1}`)
+  return names
+}
 
 /**
  * One array or object node being visited: the nodes of every tree at its path, the child being visited (-1 before the
@@ -228,14 +234,9 @@ export function walkTrees(
       if (top === undefined) return value
     } else {
       // A container: check it is not its own ancestor, then open it (i = -1: no child visited yet).
-      if (ancestors === null && stack.length > SCAN_DEPTH) ancestors = new Set(stack.map((fr) => fr.nodes[0]))
-      if (ancestors !== null ? ancestors.has(x) : stack.some((fr) => fr.nodes[0] === x)) {
-        cycleError(
-          path,
-          stack.findIndex((fr) => fr.nodes[0] === x),
-          name0,
-        )
-      }
+      if (stack.length > SCAN_DEPTH) ancestors ??= new Set(stack.map((fr) => fr.nodes[0]))
+      const at = ancestors?.has(x) === false ? -1 : stack.findIndex((fr) => fr.nodes[0] === x)
+      if (at >= 0) cycleError(path, at, name0)
       ancestors?.add(x)
       const len = keys === null ? (x as unknown[]).length : keys.length
       const out = !build ? null : keys === null || hooks !== undefined ? new Array<unknown>(len) : {}
@@ -308,4 +309,41 @@ export function forEachLeaf(tree: unknown, f: (leaf: unknown, path: KeyPath) => 
 /** @internal {@link forEachLeaf} with the live path (valid only during the call), for the hot reductions. */
 export function forEachLeafLive(tree: unknown, f: (leaf: unknown, path: KeyPath) => void, root = 'tree'): void {
   walkTrees((path, ls) => f(ls[0], path), [tree], [root], VISIT)
+}
+
+/** @internal The structure of a leaf (shared, frozen). */
+export const LEAF_DEF: TreeDef = /* @__PURE__ */ Object.freeze({ kind: 'leaf' })
+/** @internal The walk options that build a tree's structure (tree.structure). */
+export const STRUCTURE = {
+  build: true,
+  booleans: true,
+  nodes: {
+    null: /* @__PURE__ */ Object.freeze({ kind: 'null' }),
+    array: (children: unknown[]): TreeDef => ({ kind: 'array', children: children as TreeDef[] }),
+    object: (keys: readonly string[], children: unknown[]): TreeDef => ({
+      kind: 'object',
+      keys,
+      children: children as TreeDef[],
+    }),
+  },
+} as const
+
+/**
+ * @internal The leaves, their key paths (fresh copies) and the structure of a tree, in one walk; `root` names the tree
+ * in errors. `check` sees each leaf first (and may throw).
+ */
+export function flattenPaths(
+  tree: unknown,
+  root: string,
+  check?: (leaf: unknown, path: KeyPath) => void,
+): { readonly leaves: Leaf[]; readonly paths: KeyPath[]; readonly def: TreeDef } {
+  const leaves: Leaf[] = []
+  const paths: KeyPath[] = []
+  const visit = (path: KeyPath, ls: readonly unknown[]): TreeDef => {
+    check?.(ls[0], path)
+    leaves.push(ls[0] as Leaf)
+    paths.push(path.slice())
+    return LEAF_DEF
+  }
+  return { leaves, paths, def: walkTrees(visit, [tree], [root], STRUCTURE) as TreeDef }
 }

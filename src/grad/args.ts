@@ -4,8 +4,8 @@
  */
 import { DescentError, InvalidTreeError, ShapeError, StructureError } from '../core/errors'
 import { type Tensor, full, isTensor } from '../core/tensor'
-import { type TreeDef, structure, unflatten } from '../core/tree'
-import { type KeyPath, forEachLeaf, keystr, setOwn } from '../core/treeTraversal'
+import { type TreeDef, unflatten } from '../core/tree'
+import { type KeyPath, flattenPaths, keystr, setOwn } from '../core/treeTraversal'
 import type { Leaf, PyTree } from '../core/types'
 import { scalar, sameShape, shapeStr } from './tensorLike'
 import { Tracer, live } from './trace'
@@ -20,19 +20,11 @@ export interface FlatTree {
 
 /** Flattens `x`, naming bad nodes from `root` (e.g. `args[0].w`). Booleans are not differentiable leaves. */
 export function flattenArg(x: unknown, root: string): FlatTree {
-  const leaves: Leaf[] = []
-  const paths: KeyPath[] = []
-  forEachLeaf(
-    x,
-    (l, p) => {
-      if (typeof l === 'boolean')
-        throw new InvalidTreeError(`${keystr(p, root)} is a boolean; only Tensors and numbers can be differentiated.`)
-      leaves.push(l as Leaf)
-      paths.push(p)
-    },
-    root,
-  )
-  return { leaves, paths, def: structure(x as PyTree), root }
+  const { leaves, paths, def } = flattenPaths(x, root, (l, p) => {
+    if (typeof l === 'boolean')
+      throw new InvalidTreeError(`${keystr(p, root)} is a boolean; only Tensors and numbers can be differentiated.`)
+  })
+  return { leaves, paths, def, root }
 }
 
 /** A tensor for a leaf: numbers become float64 0-d tensors (a JS number is a float64). */

@@ -47,12 +47,14 @@ class VJPTrace implements MainTrace {
   ) {}
 
   processPrimitive<K extends Primitive>(prim: K, inputs: readonly Tensor[], params: PrimitiveParams[K]): Tensor {
-    const primals: Tensor[] = []
-    const parents: (Node | null)[] = []
-    for (const x of inputs) {
+    // Sized up front: an array grown by push starts with room for 17 elements, and a tape keeps two per op.
+    const primals = new Array<Tensor>(inputs.length)
+    const parents = new Array<Node | null>(inputs.length)
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!
       const own = x instanceof VJPTracer && x._trace === this
-      primals.push(own ? x.primal : x)
-      parents.push(own ? x.node : null)
+      primals[i] = own ? x.primal : x
+      parents[i] = own ? x.node : null
     }
     // The output of stopGradient is a constant to this trace: no node, so stopGradient(x).item() reads x on purpose.
     if (prim === 'stopGradient') return bind(prim, primals, params)

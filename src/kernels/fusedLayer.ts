@@ -87,20 +87,40 @@ export function addBiasRowsInPlace(out: TypedArray, bias: TypedArray, n: number)
  * float64 sum, the log), so the result is bit for bit that of `sub(shifted, log(sum(exp(shifted))))`.
  */
 export function logSoftmaxRowsKernel(x: TypedArray, k: number, Out: TypedArrayConstructor): TypedArray {
-  const out = new Out(x.length)
-  const f32 = out instanceof Float32Array
+  const out = fresh(Out, x.length)
+  if (x instanceof Float32Array && out instanceof Float32Array) logSoftmaxRows32(x, k, out)
+  else logSoftmaxRows64(x, k, out)
+  return out
+}
+
+// One loop per element kind (monomorphic loads and stores); every element of `out` is written.
+function logSoftmaxRows32(x: Float32Array, k: number, out: Float32Array): void {
+  for (let r = 0; r < x.length; r += k) {
+    let m = -Infinity
+    for (let j = r; j < r + k; j++) m = Math.max(m, x[j]!)
+    let s = 0
+    for (let j = r; j < r + k; j++) {
+      const d = Math.fround(x[j]! - m)
+      out[j] = d
+      s += Math.fround(Math.exp(d))
+    }
+    const l = Math.fround(Math.log(Math.fround(s)))
+    for (let j = r; j < r + k; j++) out[j]! -= l
+  }
+}
+
+function logSoftmaxRows64(x: TypedArray, k: number, out: TypedArray): void {
   for (let r = 0; r < x.length; r += k) {
     let m = -Infinity
     for (let j = r; j < r + k; j++) m = Math.max(m, x[j]!)
     let s = 0
     for (let j = r; j < r + k; j++) {
       out[j] = x[j]! - m
-      s += f32 ? Math.fround(Math.exp(out[j]!)) : Math.exp(out[j]!)
+      s += Math.exp(out[j]!)
     }
-    const l = f32 ? Math.fround(Math.log(Math.fround(s))) : Math.log(s)
+    const l = Math.log(s)
     for (let j = r; j < r + k; j++) out[j]! -= l
   }
-  return out
 }
 
 function logSoftmaxVjp32(ct: Float32Array, y: Float32Array, k: number, out: Float32Array): void {
@@ -132,7 +152,7 @@ export function logSoftmaxVjpRowsKernel(
   k: number,
   Out: TypedArrayConstructor,
 ): TypedArray {
-  const out = new Out(ct.length)
+  const out = fresh(Out, ct.length)
   if (k === 0) return out
   if (ct instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array) {
     logSoftmaxVjp32(ct, y, k, out)

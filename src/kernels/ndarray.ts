@@ -320,12 +320,39 @@ export function reduce(
   // The sums of a dense layer's backward pass (a bias gradient over the rows, a softmax's over each row) without the
   // per-row callback or a float64 accumulator array: each sum runs in one float64 variable from +0, adding in the
   // same order as the general loop below (a column's elements by increasing row), and is rounded once on the store.
+  // A vector's sum (a mean over a batch): one running sum, as the general loop's single row.
+  if (op === 'sum' && shape.length === 1 && axes.length === 1) {
+    let s = 0
+    for (let i = 0; i < a.length; i++) s += a[i]!
+    const out = new Out(1)
+    out[0] = s
+    return out
+  }
   if (op === 'sum' && shape.length === 2 && axes.length === 1) {
     const [rows, cols] = shape as [number, number]
     const n = rows * cols
     if (axes[0] === 0) {
       const out = new Out(cols)
-      for (let j = 0; j < cols; j++) {
+      // Four columns at a time: four independent float64 chains (one running sum is bound by the add's latency),
+      // each still adding its column's elements by increasing row.
+      let j = 0
+      for (; j + 4 <= cols; j += 4) {
+        let s0 = 0
+        let s1 = 0
+        let s2 = 0
+        let s3 = 0
+        for (let p = j; p < n; p += cols) {
+          s0 += a[p]!
+          s1 += a[p + 1]!
+          s2 += a[p + 2]!
+          s3 += a[p + 3]!
+        }
+        out[j] = s0
+        out[j + 1] = s1
+        out[j + 2] = s2
+        out[j + 3] = s3
+      }
+      for (; j < cols; j++) {
         let s = 0
         for (let p = j; p < n; p += cols) s += a[p]!
         out[j] = s

@@ -63,6 +63,18 @@ describe('leaves, flatten and structure', () => {
     },
   )
 
+  test('flatten and flattenWithPath (one walk each) agree with leaves and structure; every path is its own array', () => {
+    const t = { b: [1, null, { z: 2, a: [3] }], a: tensor([4]), c: [] as number[] }
+    const [ls, def] = tree.flatten(t)
+    const [pairs, def2] = tree.flattenWithPath(t)
+    expect(ls).toEqual(tree.leaves(t))
+    expect(def).toEqual(tree.structure(t))
+    expect(def2).toEqual(tree.structure(t))
+    expect(pairs.map(([, l]) => l)).toEqual(ls)
+    expect(pairs.map(([p]) => p)).toEqual([['a'], ['b', 0], ['b', 2, 'a', 0], ['b', 2, 'z']])
+    expect(new Set(pairs.map(([p]) => p)).size).toBe(pairs.length)
+  })
+
   test('arrays keep their order; depth first', () => {
     expect(tree.leaves([3, [1, { x: 2 }], 0])).toEqual([3, 1, 2, 0])
   })

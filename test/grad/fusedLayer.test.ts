@@ -419,7 +419,7 @@ describe('sums over one axis of a matrix (bias gradients, softmax backward)', ()
     }
   })
 
-  it('the same bits as the general strided loop (a 3-D tensor), −0 sums to +0, empty and one-element sides', () => {
+  it('the same bits as the general strided loop (a 3-D tensor), −0 sums to +0, empty, one-element and wide sides', () => {
     const r = rng(41)
     for (const dtype of ['float32', 'float64'] as const) {
       for (const [rows, cols] of [
@@ -429,6 +429,10 @@ describe('sums over one axis of a matrix (bias gradients, softmax backward)', ()
         [0, 3],
         [3, 0],
         [5, 5],
+        // columns summed four at a time: whole groups, and a group plus a remainder
+        [6, 8],
+        [9, 11],
+        [32, 64],
       ] as const) {
         const vals = Array.from({ length: rows * cols }, () => (r() < 0.2 ? -0 : 1e6 * r() - 5e5 + r()))
         const x = tensor(vals, [rows, cols], dtype)
@@ -436,7 +440,17 @@ describe('sums over one axis of a matrix (bias gradients, softmax backward)', ()
         for (const axis of [0, 1])
           sameBits(ops.sum(x, axis), ops.reshape(ops.sum(x3, axis + 1), [[cols], [rows]][axis]!))
       }
+      // a vector's sum (a mean over the batch): one running sum, as the general loop
+      for (const n of [0, 1, 5, 33]) {
+        const v = tensor(
+          Array.from({ length: n }, () => (r() < 0.2 ? -0 : 1e6 * r() - 5e5 + r())),
+          [n],
+          dtype,
+        )
+        sameBits(ops.sum(v, 0), ops.reshape(ops.sum(ops.reshape(v, [1, 1, n]), 2), []))
+      }
       const zeros = tensor([-0, -0, -0, -0], [2, 2], dtype)
+      expect(Object.is(ops.sum(tensor([-0, -0], [2], dtype)).data[0], 0)).toBe(true)
       for (const axis of [0, 1]) bits(ops.sum(zeros, axis)).forEach((e) => expect(Object.is(e, 0)).toBe(true))
     }
   })

@@ -38,9 +38,9 @@ function expectStepLikeTs(n: number, c: AdamwScalars, threads: 1 | 2 | undefined
   ;[p, g, m, v].forEach((a, i) => expectTypedArraysEqual(a, inputs[i]!))
 }
 
-// Sizes around every boundary: the smallest forced split (16), tails of 1–7 past a multiple of 8 (the lanes' tail
-// and the kernel's scalar tail), the chunk size of this thread's share, the worker's parts (4 from 4·16384), and the
-// default split threshold (ELEMENTWISE_SPLIT_MIN).
+// Sizes around every boundary: the smallest split (16), tails of 1–7 past a multiple of 8 (the lanes' tail and the
+// kernel's scalar tail), the chunk size of this thread's share, the worker's parts (4 from 4·16384), and the split
+// threshold of the other elementwise kernels (ELEMENTWISE_SPLIT_MIN).
 const SIZES = [
   16,
   23,
@@ -74,7 +74,7 @@ describe.runIf(wasmAvailable())('the pure fused Adam step on two threads (the wo
     }
   })
 
-  it.each(SIZES)('%i elements: forced split, one thread and the default all give the TS kernel’s bits', (n) => {
+  it.each(SIZES)('%i elements: split, one thread and the default (one thread) all give the TS kernel’s bits', (n) => {
     const before = sharedKernels()?.splits() ?? 0
     for (const threads of [2, 1, undefined] as const) {
       expectStepLikeTs(n, scalars(3), threads, true)

@@ -75,11 +75,11 @@ describe('stepNorms', () => {
 
   // The fused Adam step sums ‖u‖² and ‖θ′‖² chunk by chunk inside its pass (pure steps), and for adamw itself ‖g‖²
   // too (the update runs before the checks); the donated step in wasm memory goes through stepNorms. Either way the
-  // figures are tree.norm's of the plain API's g, u and θ′, bit for bit. `big`: a leaf over the size from which the
-  // pure step runs on two threads (ELEMENTWISE_SPLIT_MIN = 2¹⁶, with a tail of 5).
+  // figures are tree.norm's of the plain API's g, u and θ′, bit for bit. `big`: a leaf of 2¹⁶ + 5 elements (several
+  // chunks of the fused pass, a tail of 5).
   it.each([
     ['adamw, pure', false, false, false],
-    ['adamw, pure, a leaf split between two threads', false, false, true],
+    ['adamw, pure, a leaf of 2¹⁶ + 5 elements', false, false, true],
     ['chain(clipByGlobalNorm, adamw), pure', true, false, false],
     ['adamw, donated', false, true, false],
   ])("%s: gradNorm, updateNorm and paramNorm are tree.norm of the plain API's g, u and θ′", (_, clip, donate, big) => {

@@ -4,7 +4,7 @@ import { KERNELS_WASM_BASE64 } from './kernelsWasm'
 import { adamwWorkerShare, workerShareStart } from './adamwSplit'
 import { type MatmulOptions, matmulSimd } from './matmul'
 import { type KernelExports, PAGE, type WasmApi, decode, wasmApi } from './module'
-import { ELEMENTWISE_SPLIT_MIN, sharedKernels } from './shared'
+import { sharedKernels } from './shared'
 
 export type { MatmulOptions } from './matmul'
 export type { KernelExports, WasmMemory } from './module'
@@ -129,10 +129,11 @@ export interface AdamwOut {
  * bits as `sumSquares32(u)`, `sumSquares32(p′)`), so the step's norms cost no second pass over memory and u need not
  * be copied out; a third entry in `squares` receives Σg² (the bits of `sumSquares32(g)`) the same way, from each
  * chunk of g as it is copied in.
- * From {@link ELEMENTWISE_SPLIT_MIN} elements, where two threads run (wasm/shared.ts), the worker thread takes about
- * the second half over the shared pool ({@link adamwWorkerShare}), bit-identical to one thread. `threads`: 1 keeps
- * everything on this thread; 2 splits whenever the worker is up, from 16 elements and even after a late worker
- * (tests, benchmarks).
+ * With `threads: 2` (and the worker up: wasm/shared.ts), the worker thread takes about the second half over the
+ * shared pool ({@link adamwWorkerShare}), from 16 elements and even after a late worker, bit-identical to one thread.
+ * Not the default: on the loaded 2-vCPU bench machine the split step was slower than one thread at every size tried
+ * (bench/ab-threads-adam-pure.ts; this thread still copies every element in and out, and the worker's half runs over
+ * a region that is not cache-resident), and no quiet run has shown a gain yet (docs/performance.md, round 3).
  */
 export function adamwWasm(
   p: Float32Array,
@@ -151,7 +152,7 @@ export function adamwWasm(
   const n4 = n & ~3
   const n8 = n - (n % 8)
   const s = threads === 1 ? null : sharedKernels()
-  const split = s !== null && (threads === 2 ? n4 >= 16 : n4 >= ELEMENTWISE_SPLIT_MIN) && s.threads() === 2 ? s : null
+  const split = s !== null && threads === 2 && n4 >= 16 && s.threads() === 2 ? s : null
   // This thread's share: [0, h); the worker's, when split: [h, n4).
   const h = split !== null ? workerShareStart(n4) : n4
   // Streamed in chunks through a small scratch area (8 arrays × CHUNK floats = 256 KiB, L2-resident), so the module's
