@@ -2,14 +2,15 @@
 // (alternating which goes first): an older checkout of src/ with the composed loss (add(matmul) + relu) against this
 // one with linear + relu. Same data, model and logSoftmax cross-entropy head as bench/workloads/mlp.ts.
 //   git archive 81dbe3b src | (mkdir -p /tmp/old-mlp && tar -x -C /tmp/old-mlp) && ln -sfn "$PWD/node_modules" /tmp/old-mlp/
-//   npx tsx bench/ab-mlp.ts /tmp/old-mlp [784,256,10] [128] [steps] [linear]
+//   npx tsx bench/ab-mlp.ts /tmp/old-mlp [784,256,10] [128] [steps] [linear] [donate]
 // With `linear` the old checkout runs the same loss (linear + relu: a checkout that has them), so only the library's
-// internals differ (what docs/performance.md's later MLP A/Bs use).
+// internals differ (what docs/performance.md's later MLP A/Bs use). With `donate` both run trainStep({ donate: true }).
 import { resolve } from 'node:path'
 import * as current from '../src/index'
 import { randomF32 } from './lib'
 
-const [dir, sizes, batchArg, stepsArg, oldLoss] = process.argv.slice(2)
+const [dir, sizes, batchArg, stepsArg, oldLoss, mode] = process.argv.slice(2)
+const donate = mode === 'donate'
 const [din, dh, dout] = (sizes ?? '784,256,10').split(',').map(Number) as [number, number, number]
 const batch = Number(batchArg ?? 128)
 const steps = Number(stepsArg ?? 100)
@@ -39,7 +40,7 @@ const stepper = (L: any, fused: boolean): (() => void) => {
     return o.neg(o.mean(o.sum(o.mul(o.logSoftmax(logits, -1), b.y), { axis: 1 })))
   }
   const tx = L.adamw(1e-3)
-  const step = L.trainStep(loss, tx)
+  const step = L.trainStep(loss, tx, { donate })
   let state = L.initTrainState(params, tx)
   return () => {
     state = step(state, data)[0]
@@ -59,6 +60,6 @@ for (let i = 0; i < steps; i++) {
 const median = (a: number[]): number => a.sort((p, q) => p - q)[a.length >> 1]!
 const [o, n] = times.map(median) as [number, number]
 console.log(
-  `mlp-${din}-${dh}-${dout}-b${batch} trainStep pure, ${steps} steps each: old ${o.toFixed(3)} ms, new ${n.toFixed(3)} ms ` +
+  `mlp-${din}-${dh}-${dout}-b${batch} trainStep ${donate ? 'donated' : 'pure'}, ${steps} steps each: old ${o.toFixed(3)} ms, new ${n.toFixed(3)} ms ` +
     `(min ${times[0]![0]!.toFixed(3)} / ${times[1]![0]!.toFixed(3)}), new ÷ old ${(n / o).toFixed(2)}`,
 )
