@@ -92,7 +92,8 @@ const WORKLOADS: readonly Workload[] = [
 ]
 
 const selected = WORKLOADS.filter((w) => (only === null ? !quick || w.inQuick : only.includes(w.id)))
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')
+// `node --import tsx` rather than tsx's command, which starts a second Node process to run the script in.
+const tsx = ['--import', 'tsx']
 const rows: Row[] = []
 const failures: string[] = []
 const started = Date.now()
@@ -101,7 +102,7 @@ const loadBefore = loadavg()
 /** Runs a workload script with extra arguments; returns the payload of its `tag` line, or records a failure. */
 function runScript(w: Workload, extra: readonly string[], tag: string): unknown {
   const args = [
-    tsx,
+    ...tsx,
     join(here, 'workloads', w.script),
     ...w.args,
     ...(smoke ? ['--smoke'] : quick ? ['--quick'] : []),

@@ -298,6 +298,16 @@ export function broadcastTo(a: TypedArray, shape: Shape, outShape: Shape, Out: T
   if (a.length === n) return Out.from(a)
   if (a.length === 1) return new Out(n).fill(a[0]!)
   const out = new Out(n)
+  const r = outShape.length
+  const w = r > 0 ? outShape[r - 1]! : 1
+  // Only the last axis broadcast (a row reduction's cotangent, [m, 1] → [m, n]): each row is one value, repeated.
+  if (shape.length === r && shape[r - 1] === 1 && a.length * w === n) {
+    for (let i = 0, o = 0; i < a.length; i++) {
+      const v = a[i]!
+      for (let j = 0; j < w; j++) out[o++] = v
+    }
+    return out
+  }
   copyStrided(a, outShape, broadcastStrides(shape, outShape), 0, out)
   return out
 }

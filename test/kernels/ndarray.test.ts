@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
-import { describe, expect } from 'vitest'
-import { binary, broadcastShapes, matmul, select, transpose } from '../../src/kernels/ndarray'
+import { describe, expect, it } from 'vitest'
+import { binary, broadcastShapes, broadcastTo, matmul, select, transpose } from '../../src/kernels/ndarray'
 import { expectEvery } from '../_helpers/assertions'
 
 // Reference: the index arithmetic written out (row-major, NumPy broadcasting from the right).
@@ -147,5 +147,48 @@ describe('broadcastShapes', () => {
     expect(broadcastShapes([])).toEqual([])
     expect(broadcastShapes()).toEqual([])
     expect(broadcastShapes([3, 2], [2, 3])).toBeNull()
+  })
+})
+
+describe('broadcastTo', () => {
+  it.each([
+    [
+      [3, 1],
+      [3, 4],
+    ],
+    [
+      [2, 3, 1],
+      [2, 3, 5],
+    ],
+    [
+      [5, 1],
+      [5, 1],
+    ],
+    [
+      [1, 1],
+      [3, 2],
+    ],
+    [
+      [0, 1],
+      [0, 5],
+    ],
+    [
+      [1, 4, 1],
+      [3, 4, 2],
+    ],
+    [
+      [2, 1],
+      [3, 2, 4],
+    ],
+    [[4], [3, 4]],
+    [
+      [3, 1, 2],
+      [3, 4, 2],
+    ],
+  ])('%j → %j: the broadcasting definition, element by element', (shape, outShape) => {
+    const a = seq(sizeOf(shape), 3)
+    const got = broadcastTo(a, shape, outShape, Float64Array)
+    expect(got.length).toBe(sizeOf(outShape))
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBe(at(a, shape, outShape, i))
   })
 })
