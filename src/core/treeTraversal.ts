@@ -10,7 +10,7 @@ import type { Leaf } from './types'
  */
 export type KeyPath = readonly (string | number)[]
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 
 /**
  * The readable form of a key path, as jax's `keystr`: `root.layers[1].w`.
