@@ -107,7 +107,7 @@ function nest(data: TypedArray, shape: readonly number[], dim: number, offset: n
  */
 export const isTensor = (x: unknown): x is Tensor =>
   x instanceof TensorImpl ||
-  (typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'Tensor' && isTensorLike(x))
+  ((x as { _tag?: unknown } | null | undefined)?._tag === 'Tensor' && isTensorLike(x as object))
 
 /** The structural check of a tensor made elsewhere (autodiff tracers): storage, shape and methods. */
 function isTensorLike(x: object): boolean {
