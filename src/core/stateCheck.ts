@@ -200,18 +200,13 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
     if (wrong !== undefined) fail(wrong)
     return
   }
-  // A tuple or a record: x must be one too, with exactly the spec's own keys (a tuple's indices).
+  // A tuple or a record: x must be one too (an array, or a plain object), with exactly the spec's keys.
   const keys = Object.keys(spec)
   const tuple = Array.isArray(spec)
   const obj = x as Record<string, unknown>
-  if (
-    typeof x !== 'object' ||
-    x === null ||
-    Array.isArray(x) !== tuple ||
-    isTensor(x) ||
-    Object.keys(obj).length !== keys.length ||
-    keys.some((k) => !Object.hasOwn(obj, k))
-  )
+  // Same description: both arrays of one length, or both plain objects with one key list (`{a, b}`); then each key
+  // of the spec is an own key of x (a key with ", " in it cannot pass for two).
+  if (describe(x) !== describe(spec) || keys.some((k) => !Object.hasOwn(obj, k)))
     fail(`${describeSpec(spec)} (${found.owner}'s state)`)
   for (const k of keys)
     checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, tuple ? Number(k) : k], found)
