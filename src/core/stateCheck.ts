@@ -153,8 +153,8 @@ function rethrow(owner: string, e: unknown, fix: string): unknown {
 
 function dtypeError(path: KeyPath, stateName: string): never {
   throw new DTypeError(
-    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the params' dtype). Cast the ` +
-      "gradient first (tree.cast(grads, 'float32')), or make the params float64.",
+    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the params' dtype): cast ` +
+      "the gradient with tree.cast(grads, 'float32'), or make the params float64.",
   )
 }
 
@@ -219,7 +219,7 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
 
 /** The specs checked on the spot: what the value should be, or undefined when it is fine. */
 const SCALARS: { readonly [spec: string]: StateCheckFn | undefined } = {
-  count: (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? undefined : 'a step count (an integer ≥ 0)'),
+  count: (x) => (Number.isInteger(x) && (x as number) >= 0 ? undefined : 'a step count (an integer ≥ 0)'),
   number: (x) => (typeof x === 'number' ? undefined : 'a number'),
   boolean: (x) => (typeof x === 'boolean' ? undefined : 'true or false'),
   any: () => undefined,
