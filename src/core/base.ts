@@ -11,7 +11,8 @@ import type { GradientTransformation, Leaf, PyTree } from './types'
  */
 export type EmptyState = { readonly [key: string]: never }
 
-const EMPTY: EmptyState = Object.freeze({})
+// The spec of an empty state is itself an empty, frozen record: one object serves as both.
+const EMPTY = EMPTY_STATE_SPEC as EmptyState
 
 /**
  * The `init` of every stateless transform: returns the empty state whatever the params' values. The params are still

@@ -63,16 +63,17 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
             : slotShape(states)
           wrongState('chain', `expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${got}.`)
         }
-        for (let i = 0; i < txs.length; i++) {
-          const got = slotShape(states[i])
-          if (got === shapes[i]) continue
+        states.forEach((s, i) => {
+          const got = slotShape(s)
+          if (got === shapes[i]) return
           const want = expectedShape(i, p)
-          if (want === undefined || want === got) {
-            shapes[i] = want
-            continue
-          }
-          wrongState('chain', `slot ${i} of the state should be ${want} (part ${i + 1} of ${txs.length}); got ${got}.`)
-        }
+          if (want !== undefined && want !== got)
+            wrongState(
+              'chain',
+              `slot ${i} of the state should be ${want} (part ${i + 1} of ${txs.length}); got ${got}.`,
+            )
+          shapes[i] = want
+        })
         let u = updates
         const next = txs.map((tx, i) => {
           const [ui, si] = tx.update(u, states[i], params, extra)

@@ -50,7 +50,7 @@ export function checkMomentum(owner: string, value: unknown): void {
     'options.momentum',
     value,
     '[0, 1)',
-    'Momentum ≥ 1 diverges; use 0.9 (the usual value), or leave it out for plain gradient descent',
+    'Momentum ≥ 1 diverges; use 0.9, or leave it out for plain gradient descent',
   )
 }
 

@@ -153,8 +153,8 @@ function rethrow(owner: string, e: unknown, fix: string): unknown {
 
 function dtypeError(path: KeyPath, stateName: string): never {
   throw new DTypeError(
-    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the params' dtype). Cast the ` +
-      "gradient first (tree.cast(grads, 'float32')), or make the params float64.",
+    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the params' dtype): cast ` +
+      "the gradient with tree.cast(grads, 'float32'), or make the params float64.",
   )
 }
 
@@ -200,18 +200,13 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
     if (wrong !== undefined) fail(wrong)
     return
   }
-  // A tuple or a record: x must be one too, with exactly the spec's own keys (a tuple's indices).
+  // A tuple or a record: x must be one too (an array, or a plain object), with exactly the spec's keys.
   const keys = Object.keys(spec)
   const tuple = Array.isArray(spec)
   const obj = x as Record<string, unknown>
-  if (
-    typeof x !== 'object' ||
-    x === null ||
-    Array.isArray(x) !== tuple ||
-    isTensor(x) ||
-    Object.keys(obj).length !== keys.length ||
-    keys.some((k) => !Object.hasOwn(obj, k))
-  )
+  // Same description: both arrays of one length, or both plain objects with one key list (`{a, b}`); then each key
+  // of the spec is an own key of x (a key with ", " in it cannot pass for two).
+  if (describe(x) !== describe(spec) || keys.some((k) => !Object.hasOwn(obj, k)))
     fail(`${describeSpec(spec)} (${found.owner}'s state)`)
   for (const k of keys)
     checkShape(obj[k], (spec as Record<string, StateSpec>)[k]!, [...path, tuple ? Number(k) : k], found)
@@ -219,7 +214,7 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
 
 /** The specs checked on the spot: what the value should be, or undefined when it is fine. */
 const SCALARS: { readonly [spec: string]: StateCheckFn | undefined } = {
-  count: (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? undefined : 'a step count (an integer ≥ 0)'),
+  count: (x) => (Number.isInteger(x) && (x as number) >= 0 ? undefined : 'a step count (an integer ≥ 0)'),
   number: (x) => (typeof x === 'number' ? undefined : 'a number'),
   boolean: (x) => (typeof x === 'boolean' ? undefined : 'true or false'),
   any: () => undefined,

@@ -107,7 +107,7 @@ function nest(data: TypedArray, shape: readonly number[], dim: number, offset: n
  */
 export const isTensor = (x: unknown): x is Tensor =>
   x instanceof TensorImpl ||
-  (typeof x === 'object' && x !== null && (x as { _tag?: unknown })._tag === 'Tensor' && isTensorLike(x))
+  ((x as { _tag?: unknown } | null | undefined)?._tag === 'Tensor' && isTensorLike(x as object))
 
 /** The structural check of a tensor made elsewhere (autodiff tracers): storage, shape and methods. */
 function isTensorLike(x: object): boolean {
@@ -157,16 +157,8 @@ function checkShape(shape: readonly number[]): number {
   return n
 }
 
-function inferShape(values: NestedArray, path: string): number[] {
-  if (typeof values === 'number') return []
-  if (!Array.isArray(values)) {
-    throw new DTypeError(
-      `tensor(): ${path || 'value'} is ${typeof values}; expected a number or a nested array of numbers.`,
-    )
-  }
-  const first = values[0]
-  return [values.length, ...(first === undefined ? [] : inferShape(first, `${path}[0]`))]
-}
+// The start of tensor()'s messages.
+const TENSOR = 'tensor(): '
 
 /** The error for `values[i]`, at `path`, that is not a number (a hole included). */
 function notANumber(values: readonly unknown[], i: number, path: string): DTypeError {
@@ -176,25 +168,48 @@ function notANumber(values: readonly unknown[], i: number, path: string): DTypeE
     : v === undefined
       ? 'undefined'
       : `${typeof v} (${String(v).slice(0, 20)})`
-  return new DTypeError(`tensor(): ${path}[${i}] is ${what}; expected a number.`)
+  return new DTypeError(`${TENSOR}${path}[${i}] is ${what}; expected a number.`)
 }
 
-/** Checks that nested `values` have `shape` from `dim` on, with numbers (no holes) in the last dimension. */
-function checkNested(values: unknown, shape: readonly number[], dim: number, path: string): void {
-  if (!Array.isArray(values) || values.length !== shape[dim]) {
-    const got = Array.isArray(values) ? `length ${values.length}` : typeof values
-    throw new ShapeError(`tensor(): ${path || 'value'} has ${got}, expected length ${shape[dim]}; the array is ragged.`)
-  }
-  const last = dim + 1 === shape.length
-  for (let i = 0; i < values.length; i++) {
-    const v: unknown = values[i]
-    if (!last) checkNested(v, shape, dim + 1, `${path}[${i}]`)
-    else if (typeof v !== 'number') {
-      if (Array.isArray(v))
-        throw new ShapeError(`tensor(): ${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
-      throw notANumber(values, i, path)
+/**
+ * The shape of nested `values`, from their first elements (as NumPy reads it), with every row checked against it:
+ * a ragged row is a ShapeError, and a last-dimension element that is not a number (a hole included) a DTypeError,
+ * each naming the index.
+ */
+function nestedShape(values: unknown): number[] {
+  const shape: number[] = []
+  let rank = -1
+  const visit = (v: unknown, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      // The first row at this depth, reached through the first elements: it gives this dimension, and its first
+      // element says whether rows go deeper.
+      if (!Array.isArray(v)) {
+        throw new DTypeError(
+          `${TENSOR}${path || 'value'} is ${typeof v}; expected a number or a nested array of numbers.`,
+        )
+      }
+      shape.push(v.length)
+      if (!Array.isArray(v[0])) rank = dim + 1
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      const got = Array.isArray(v) ? `length ${v.length}` : typeof v
+      throw new ShapeError(
+        `${TENSOR}${path || 'value'} has ${got}, expected length ${shape[dim]}; the array is ragged.`,
+      )
+    }
+    const last = dim + 1 === rank
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i]
+      if (!last) visit(x, dim + 1, `${path}[${i}]`)
+      else if (typeof x !== 'number') {
+        if (Array.isArray(x))
+          throw new ShapeError(`${TENSOR}${path}[${i}] is nested deeper than its siblings; the array is ragged.`)
+        throw notANumber(v, i, path)
+      }
     }
   }
+  visit(values, 0, '')
+  return shape
 }
 
 /**
@@ -229,11 +244,11 @@ export function tensor(
       const i = flat.findIndex((v) => typeof v !== 'number')
       if (i >= 0) throw notANumber(flat, i, '')
     } else if (!ArrayBuffer.isView(flat)) {
-      throw new DTypeError(`tensor(): the data must be a typed array or an array of numbers; got ${typeof flat}.`)
+      throw new DTypeError(`${TENSOR}the data must be a typed array or an array of numbers; got ${typeof flat}.`)
     }
     const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
     if (flat.length !== size) {
-      throw new ShapeError(`tensor(): ${flat.length} values do not fit shape [${shape}] (size ${size}).`)
+      throw new ShapeError(`${TENSOR}${flat.length} values do not fit shape [${shape}] (size ${size}).`)
     }
     // A typed array is copied by the constructor (a memcpy for the same element type); `from` iterates it.
     const Ctor = arrayTypeOf(dtype)
@@ -245,9 +260,8 @@ export function tensor(
     checkNotTraced(values)
     return fromStorage(new Ctor(values as ArrayLike<number>), [(values as TypedArray).length])
   }
-  const shape = inferShape(values as NestedArray, '')
-  if (shape.length === 0) return fromStorage(Ctor.of(values as number), shape)
-  checkNested(values, shape, 0, '')
+  if (typeof values === 'number') return fromStorage(Ctor.of(values), [])
+  const shape = nestedShape(values)
   return fromStorage(Ctor.from((values as unknown[]).flat(shape.length - 1) as number[]), shape)
 }
 

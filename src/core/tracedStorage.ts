@@ -26,7 +26,6 @@ export interface StorageMark {
 
 /** @internal Throws `detachedLoss` when `values` is the storage of a value traced by a transformation still running. */
 export function checkNotTraced(values: unknown): void {
-  if (typeof values !== 'object' || values === null) return
-  const mark = (values as { [TRACED_STORAGE]?: StorageMark })[TRACED_STORAGE]
+  const mark = (values as { [TRACED_STORAGE]?: StorageMark } | null | undefined)?.[TRACED_STORAGE]
   if (mark !== undefined && mark.trace.deref()?.active === true) mark.refuse(mark.kind)
 }

@@ -347,11 +347,10 @@ const EQUAL_STRUCTURE = { build: false, booleans: true, quiet: true } as const
  * @since 0.1.0
  */
 export function fullLike<T extends PyTree>(tree: T, fillValue: number, dtype?: DType): T {
+  // mapTrees refuses boolean leaves itself.
   return mapTrees(
-    (p, [l]) => {
-      checkLeaves([l], p, ['tree'])
-      return typeof l === 'number' ? fillValue : full((l as Tensor).shape, fillValue, dtype ?? (l as Tensor).dtype)
-    },
+    (_, [l]) =>
+      typeof l === 'number' ? fillValue : full((l as Tensor).shape, fillValue, dtype ?? (l as Tensor).dtype),
     [tree],
     ['tree'],
   ) as T

@@ -10,7 +10,7 @@ import type { Leaf } from './types'
  */
 export type KeyPath = readonly (string | number)[]
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
 
 /**
  * The readable form of a key path, as jax's `keystr`: `root.layers[1].w`.
@@ -246,7 +246,11 @@ export function walkTrees(
     // Store the value of child i in its parent and move on to the next position, closing every finished container.
     for (;;) {
       if (top.i >= 0) {
-        if (top.out !== null) store(top, value, hooks !== undefined)
+        const { out, keys } = top
+        if (out !== null) {
+          if (keys === null || hooks !== undefined) (out as unknown[])[top.i] = value
+          else setOwn(out as Record<string, unknown>, keys[top.i]!, value)
+        }
         path.pop()
       }
       if (++top.i < top.len) break
@@ -259,7 +263,7 @@ export function walkTrees(
             ? hooks.array(top.out as unknown[])
             : hooks.object(top.keys, top.out as unknown[])
       const parent = stack[stack.length - 1]
-      if (parent === undefined) return build ? value : null
+      if (parent === undefined) return value // null when not building
       top = parent
     }
     // Descend into child top.i.
@@ -274,11 +278,6 @@ export function walkTrees(
     }
     nodes = next
   }
-}
-
-function store(frame: Frame, value: unknown, asArray: boolean): void {
-  if (frame.keys === null || asArray) (frame.out as unknown[])[frame.i] = value
-  else setOwn(frame.out as Record<string, unknown>, frame.keys[frame.i]!, value)
 }
 
 const BUILD: WalkOptions = { build: true, booleans: false }

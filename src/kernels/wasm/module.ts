@@ -78,6 +78,10 @@ export interface KernelExports {
   ) => void
   /** Adds Σ x² of the n floats at `x` (n a multiple of 8) into the 8 float64 lanes at `lanes` (sumSquares.ts). */
   readonly sumSquareLanes: (x: number, n: number, lanes: number) => void
+  /** out = x ≤ 0 ? +0 : x over n floats (n a multiple of 4; fusedLayer.ts). */
+  readonly relu: (x: number, out: number, n: number) => void
+  /** out = x ≤ 0 ? +0 : ct over n floats (n a multiple of 4; fusedLayer.ts). */
+  readonly reluMask: (ct: number, x: number, out: number, n: number) => void
 }
 
 /** A kernel of the module by name: the functions the two threads can run (see shared.ts). */

@@ -181,6 +181,20 @@ export function matmul(a: usize, b: usize, c: usize, ap: usize, bp: usize, M: i3
   gemm(ap, bp, c, 0, K, Np, 0, Mp, 0, Np, 0)
 }
 
+// ---- relu ------------------------------------------------------------------------------------------------------
+
+/** out = relu4(x) over n floats (n a multiple of 4): x ≤ 0 ? +0 : x, NaN's bits kept (fusedLayer.ts's relu32). */
+export function relu(x: usize, out: usize, n: i32): void {
+  for (let i: usize = 0; i < <usize>n * 4; i += 16) v128.store(out + i, relu4(v128.load(x + i)))
+}
+
+/** out = x ≤ 0 ? +0 : ct over n floats (n a multiple of 4): relu's VJP, ct's bits kept (fusedLayer.ts's mask32). */
+export function reluMask(ct: usize, x: usize, out: usize, n: i32): void {
+  for (let i: usize = 0; i < <usize>n * 4; i += 16) {
+    v128.store(out + i, v128.bitselect(f32x4.splat(0), v128.load(ct + i), f32x4.le(v128.load(x + i), f32x4.splat(0))))
+  }
+}
+
 // ---- fused Adam / AdamW ----------------------------------------------------------------------------------------
 // The Adam direction in f32x4 with float32 rounding at every operation (what XLA computes for float32, and
 // what optax users get); the scalars come from the host in float64 and are rounded to float32 once here. Capitals
