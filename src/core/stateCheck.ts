@@ -117,7 +117,7 @@ export function checkParams<P extends PyTree>(owner: string, params: P): P {
           if (!Number.isFinite(d[i]))
             throw new NonFiniteError(
               `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params must be ` +
-                'finite at init. Fix the initialiser, or restore a checkpoint from before the divergence.',
+                'finite at init. Fix the initialiser or restore an earlier checkpoint.',
               { code: 'nonFinite' },
             )
         }
@@ -153,8 +153,8 @@ function rethrow(owner: string, e: unknown, fix: string): unknown {
 
 function dtypeError(path: KeyPath, stateName: string): never {
   throw new DTypeError(
-    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32 (the params' dtype): cast ` +
-      "the gradient with tree.cast(grads, 'float32'), or make the params float64.",
+    `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32: cast the gradient ` +
+      "(tree.cast(grads, 'float32')) or make the params float64.",
   )
 }
 

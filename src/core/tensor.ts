@@ -68,9 +68,7 @@ class TensorImpl implements Tensor {
   }
   item(): number {
     if (this.size !== 1) {
-      throw new ShapeError(
-        `item() needs a tensor with exactly one element; got shape [${this.shape}]. Index or reduce it first.`,
-      )
+      throw new ShapeError(`item() needs exactly one element; got shape [${this.shape}]. Index or reduce it first.`)
     }
     return this.data[0]!
   }

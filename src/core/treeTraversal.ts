@@ -49,10 +49,7 @@ export function describe(x: unknown): string {
   if (Array.isArray(x)) return `an array of length ${x.length}`
   if (ArrayBuffer.isView(x)) return `a raw ${x.constructor.name}; wrap it with tensor(data, shape)`
   if ((x as { _tag?: unknown })._tag === 'Tensor')
-    return (
-      "an object with _tag 'Tensor' that is not a descent Tensor: this looks like a serialised tensor; use " +
-      'loadCheckpoint to restore saved state, or tensor(values, shape)'
-    )
+    return "an object with _tag 'Tensor', a serialised tensor: restore it with loadCheckpoint or tensor(values, shape)"
   return isPlainObject(x)
     ? `{${sortedKeys(x).join(', ')}}`
     : `an instance of ${x.constructor?.name ?? 'an unknown class'}`
@@ -120,7 +117,7 @@ export function setOwn(out: Record<string, unknown>, key: string, value: unknown
 function mismatch(path: KeyPath, names: readonly string[], i: number, x: unknown, y: unknown): never {
   throw new StructureError(
     `${keystr(path, names[0])}: ${names[0]} has ${describe(x)} but ${names[i]} has ${describe(y)} ` +
-      `(at ${keystr(path, names[i])}). Build one tree from the other (e.g. tree.zerosLike) or fix the keys.`,
+      `(at ${keystr(path, names[i])}). Build one from the other (tree.zerosLike) or fix the keys.`,
   )
 }
 
@@ -183,7 +180,7 @@ function holeError(path: KeyPath, name: string): never {
 function cycleError(path: KeyPath, ancestor: number, name: string): never {
   throw new InvalidTreeError(
     `${keystr(path, name)} is the same object as its ancestor ${keystr(path.slice(0, ancestor), name)}: the tree has a cycle. ` +
-      'A subtree may be shared, but never contain itself.',
+      'Share subtrees, never nest a node in itself.',
   )
 }
 

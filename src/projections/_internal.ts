@@ -3,7 +3,7 @@
  * @internal
  */
 import { DescentError } from '../core/errors'
-import { checkInRange } from '../core/hyperparams'
+import { type Interval, checkInRange } from '../core/hyperparams'
 import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { PyTree } from '../core/types'
@@ -21,7 +21,7 @@ export function flatValues(t: PyTree): number[] {
 export { simplexThreshold } from '../core/simplexThreshold'
 
 /** A scale (a radius or a simplex's sum) checked against its interval: a ball's radius may be 0 or Infinity. */
-export const checkScale = (owner: string, scale: unknown, interval = '[0, Infinity]'): number =>
+export const checkScale = (owner: string, scale: unknown, interval: Interval = '[0, Infinity]'): number =>
   checkInRange(owner, 'scale', scale, interval)
 
 /** ⟨a, a⟩, which must be positive: a zero normal vector defines no line, hyperplane or halfspace. */

@@ -75,7 +75,7 @@ export function joinSchedules(
     throw new HyperparameterError(`${owner} boundaries must have schedules.length − 1 = ${n} entries; got ${got}`)
   }
   boundaries.forEach((b, i) => {
-    const lo = i === 0 ? '-Infinity' : String(boundaries[i - 1])
+    const lo = i === 0 ? '-Infinity' : (boundaries[i - 1] as number)
     checkInRange(owner, `boundaries[${i}]`, b, `(${lo}, Infinity)`)
   })
   const first = schedules[0] as Schedule

@@ -62,7 +62,7 @@ describe('applyUpdates', () => {
       'params.layers: params has an array of length 2 but updates has an array of length 1 (at updates.layers)',
     )
     expect(() => applyUpdates({ w: 1 }, { v: 1 })).toThrow(
-      /params has \{w\} but updates has \{v\} \(at updates\)\. Build one tree from the other/,
+      /params has \{w\} but updates has \{v\} \(at updates\)\. Build one from the other/,
     )
     expect(() => applyUpdates({ w: tensor([1]) }, { w: 1 })).toThrow(
       'params.w is a Tensor of shape [1] but updates.w is a number',

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { DescentError, HyperparameterError } from '../../src/index'
 import { checkBoolean, checkInRange, checkInteger, checkScalarOrSchedule } from '../../src/core/hyperparams'
@@ -74,10 +76,19 @@ describe('checkInRange', () => {
     expect(() => checkInRange('o', 'n', [0.5], '[0, 1]')).toThrow(HyperparameterError)
   })
 
-  test('a malformed interval is a programming error, not a HyperparameterError', () => {
-    const e = thrown(() => checkInRange('o', 'n', 0.5, '0..1'))
-    expect(e).not.toBeInstanceOf(HyperparameterError)
-    expect(e.message).toBe('internal: bad interval 0..1')
+  // An interval's form ('[lo, hi)') is checked by the compiler (test/types/hyperparams.test-d.ts); lo ≤ hi here, for
+  // every interval literal in src (the one interval built at run time, joinSchedules', is (finite, Infinity)).
+  test('every interval literal in src has lo ≤ hi', () => {
+    const files = (readdirSync('src', { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'))
+    const bound = String.raw`-?(?:Infinity|\d[\d.e+-]*)`
+    const literal = new RegExp(String.raw`'[[(](${bound}), (${bound})[\])]'`, 'g')
+    const intervals = files.flatMap((f) => [...readFileSync(join('src', f), 'utf8').matchAll(literal)])
+    expect(intervals.length).toBeGreaterThan(100)
+    const bad = intervals.filter(([, lo, hi]) => !(Number(lo) <= Number(hi))).map(([m]) => m)
+    expect(bad).toEqual([])
+    expect(
+      [..."'(1, 0]' '[0, NaN)'".matchAll(literal)].filter(([, lo, hi]) => !(Number(lo) <= Number(hi))),
+    ).toHaveLength(1)
   })
 })
 

@@ -156,7 +156,9 @@ describe('Tensor', () => {
   test('item() needs exactly one element', () => {
     expect(tensor([[5]]).item()).toBe(5)
     expect(() => tensor([1, 2]).item()).toThrow(ShapeError)
-    expect(() => tensor([1, 2]).item()).toThrow('item() needs a tensor with exactly one element; got shape [2].')
+    expect(() => tensor([1, 2]).item()).toThrow(
+      'item() needs exactly one element; got shape [2]. Index or reduce it first.',
+    )
     expect(() => zeros([0]).item()).toThrow(ShapeError)
   })
 

@@ -245,7 +245,7 @@ describe('structure mismatches', () => {
   test('different keys: StructureError naming both trees and their keys', () => {
     const call = () => tree.add({ p: { a: 1, b: 2 } }, { p: { a: 1, c: 2 } })
     expect(call).toThrow(StructureError)
-    expect(call).toThrow('tree.p: tree has {a, b} but tree#2 has {a, c} (at tree#2.p). Build one tree from the other')
+    expect(call).toThrow('tree.p: tree has {a, b} but tree#2 has {a, c} (at tree#2.p). Build one from the other')
   })
 
   test('different array lengths', () => {
