@@ -56,10 +56,6 @@ const SGD_BUNDLE_CEILING = 15 * KB
 
 const work = mkdtempSync(join(tmpdir(), 'descent-pack-'))
 try {
-  // --ignore-scripts: dist is built already (a plain `npm pack` builds it through `prepack`).
-  const packed = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], root)
-  const tarball = join(work, packed.trim().split('\n').at(-1))
-
   // The runtime dependency closure, each packed from node_modules, so that npm installs offline.
   const closure = new Set()
   const visit = (deps) => {
@@ -71,14 +67,17 @@ try {
   }
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   visit(manifest.dependencies)
-  const depTarballs = [...closure].map((name) => {
-    const out = run(
-      'npm',
-      ['pack', '--ignore-scripts', '--silent', '--pack-destination', work, join(root, 'node_modules', name)],
-      work,
-    )
-    return join(work, out.trim().split('\n').at(-1))
-  })
+  // One `npm pack` for the package and its dependencies (npm's start is ~1 s of CPU). --ignore-scripts: dist is
+  // built already (a plain `npm pack` builds it through `prepack`).
+  const deps = [...closure].map((name) => join(root, 'node_modules', name))
+  const packed = run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work, root, ...deps], root)
+    .trim()
+    .split('\n')
+    .map((f) => join(work, f))
+  assert.equal(packed.length, 1 + deps.length, `npm pack: ${packed}`)
+  const tarball = packed.find((f) => f.startsWith(join(work, `${manifest.name}-${manifest.version}.tgz`)))
+  assert.ok(tarball !== undefined, `npm pack: no ${manifest.name} tarball in ${packed}`)
+  const depTarballs = packed.filter((f) => f !== tarball)
 
   const app = join(work, 'app')
   mkdirSync(app)

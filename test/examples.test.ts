@@ -20,7 +20,8 @@ describe('examples/', () => {
     run = spawnSync(
       process.execPath,
       ['--import', 'tsx', resolve(__dirname, 'fixtures/runExamples.ts'), ...examples.map((f) => resolve(dir, f))],
-      { encoding: 'utf8', timeout: 300_000 },
+      // (all examples' output in one buffer: far more room than spawnSync's default 1 MB)
+      { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 },
     )
     // Each example's output is what it printed before its own @@EXAMPLE line.
     let output: string[] = []
