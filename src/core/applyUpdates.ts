@@ -44,25 +44,19 @@ export function applyUpdatesInPlace<P extends PyTree>(
   updates: PyTree,
   writable: ReadonlySet<ArrayBufferLike>,
 ): P {
-  // Dry run: the same checks (and, for number leaves, the same cheap arithmetic) as the write pass.
-  addTrees(params, updates, null, true)
+  // Dry run: the same walk and leaf checks as the write pass, so that nothing is written unless every leaf passes.
+  mapTrees((path, leaves) => (checkLeaves(leaves, path, NAMES), null), [params, updates], NAMES)
   return addTrees(params, updates, writable)
 }
 
 const NAMES = ['params', 'updates']
 
-function addTrees<P extends PyTree>(
-  params: P,
-  updates: PyTree,
-  writable: ReadonlySet<ArrayBufferLike> | null,
-  checkOnly = false,
-): P {
+function addTrees<P extends PyTree>(params: P, updates: PyTree, writable: ReadonlySet<ArrayBufferLike> | null): P {
   return mapTrees(
     (path, leaves) => {
       const p = leaves[0]
       const u = leaves[1]
       if (checkLeaves(leaves, path, NAMES) === 'number') return (p as number) + (u as number)
-      if (checkOnly) return null
       const pd = (p as Tensor).data
       const out = writable?.has(pd.buffer) === true ? pd : new (arrayTypeOf((p as Tensor).dtype))(pd.length)
       addInto(pd, (u as Tensor).data, out)

@@ -68,10 +68,7 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
           if (got === shapes[i]) return
           const want = expectedShape(i, p)
           if (want !== undefined && want !== got)
-            wrongState(
-              'chain',
-              `slot ${i} of the state should be ${want} (part ${i + 1} of ${txs.length}); got ${got}.`,
-            )
+            wrongState('chain', `slot ${i} of the state should be ${want}; got ${got}.`)
           shapes[i] = want
         })
         let u = updates

@@ -16,6 +16,7 @@ export interface DescentErrorOptions {
 
 // `cause` is set by Error itself (super(message, options)): an own, non-enumerable property, when `options` has one.
 const setCode = (e: Error, options: DescentErrorOptions | undefined): void => {
+  e.name = e.constructor.name
   Object.defineProperty(e, DESCENT_ERROR, { value: true })
   if (options?.code !== undefined) Object.defineProperty(e, 'code', { value: options.code, enumerable: true })
 }
@@ -52,7 +53,6 @@ export class DescentError extends Error {
   }
   constructor(message: string, options?: DescentErrorOptions) {
     super(message, options)
-    this.name = new.target.name
     setCode(this, options)
   }
 }
@@ -124,7 +124,6 @@ export class HyperparameterError extends RangeError {
   declare readonly code?: DiagnosisCode
   constructor(message: string, options?: DescentErrorOptions) {
     super(message, options)
-    this.name = new.target.name
     setCode(this, options)
   }
 }

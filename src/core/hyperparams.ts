@@ -57,7 +57,7 @@ export function checkMomentum(owner: string, value: unknown): void {
     'options.momentum',
     value,
     '[0, 1)',
-    'Momentum ≥ 1 diverges; use 0.9, or leave it out for plain gradient descent',
+    'Momentum ≥ 1 diverges; use 0.9, or omit it for plain gradient descent',
   )
 }
 
@@ -91,7 +91,7 @@ export function checkedSchedule(owner: string, name: string, schedule: Schedule)
     const v: unknown = schedule(count)
     if (typeof v === 'number' && Number.isFinite(v)) return v
     throw hyperparameterError(
-      `${owner} ${name}: the schedule returned ${describe(v)} at step ${count}; it must return a finite number ` +
+      `${owner} ${name}: the schedule returned ${describe(v)} at step ${count}, not a finite number ` +
         '(check its arithmetic)',
     )
   }
@@ -121,7 +121,7 @@ export interface HyperparameterNote {
  */
 export type NoteSpec = HyperparameterNote | NoteRecord
 
-const NOTES = Symbol('descent.hyperparameterNotes')
+const NOTES = Symbol('descent.notes')
 
 /**
  * @internal Attaches `notes` to `tx` as an immutable, non-enumerable property and returns `tx` (the same mechanism as

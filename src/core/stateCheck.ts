@@ -96,7 +96,7 @@ export function checkState(owner: string, state: unknown, spec: StateSpec, updat
     }
     if (found.treeLike[1].length > 1) walkTrees(NONE, found.treeLike[1], found.treeLike[0], VISIT)
   } catch (e) {
-    throw rethrow(owner, e, ' Updates, state and params must all come from one params tree.')
+    throw rethrow(owner, e, ' Updates, state and params must come from one params tree.')
   }
 }
 
@@ -117,7 +117,7 @@ export function checkParams<P extends PyTree>(owner: string, params: P): P {
           if (!Number.isFinite(d[i]))
             throw new NonFiniteError(
               `${keystr(path, 'params')}${isTensor(leaf) ? ` (element ${i})` : ''} is ${d[i]}; params must be ` +
-                'finite at init. Fix the initialiser or restore an earlier checkpoint.',
+                'finite. Fix the initialiser or load an earlier checkpoint.',
               { code: 'nonFinite' },
             )
         }
@@ -141,7 +141,7 @@ export function checkSameTrees(owner: string, names: readonly string[], trees: r
   try {
     walkTrees((path, leaves) => (checkLeaves(leaves, path, names), null), trees, names, VISIT)
   } catch (e) {
-    throw rethrow(owner, e, ' The trees must all come from one params tree.')
+    throw rethrow(owner, e, ' The trees must come from one params tree.')
   }
 }
 
@@ -154,7 +154,7 @@ function rethrow(owner: string, e: unknown, fix: string): unknown {
 function dtypeError(path: KeyPath, stateName: string): never {
   throw new DTypeError(
     `${keystr(path, 'updates')} is float64 but ${keystr(path, stateName)} is float32: cast the gradient ` +
-      "(tree.cast(grads, 'float32')) or make the params float64.",
+      "(tree.cast(grads, 'float32')) or use float64 params.",
   )
 }
 
@@ -180,9 +180,7 @@ function checkShape(x: unknown, spec: StateSpec, path: KeyPath, found: Found): v
   const fail = (want: string): never => {
     const { owner } = found
     const whole =
-      path.length === 0
-        ? ''
-        : ` ${owner}'s state is ${describeSpec(found.spec)}; the state given is ${describe(found.state)}.`
+      path.length === 0 ? '' : ` ${owner}'s state is ${describeSpec(found.spec)}; given: ${describe(found.state)}.`
     wrongState(owner, `${keystr(path, 'state')} should be ${want}; got ${describe(x)}.${whole}`)
   }
   if (typeof spec === 'string') {

@@ -242,7 +242,7 @@ export function tensor(
       const i = flat.findIndex((v) => typeof v !== 'number')
       if (i >= 0) throw notANumber(flat, i, '')
     } else if (!ArrayBuffer.isView(flat)) {
-      throw new DTypeError(`${TENSOR}the data must be a typed array or an array of numbers; got ${typeof flat}.`)
+      throw new DTypeError(`${TENSOR}data must be a typed array or number[]; got ${typeof flat}.`)
     }
     const dtype = maybeDType ?? (flat instanceof Float64Array ? 'float64' : 'float32')
     if (flat.length !== size) {

@@ -4,7 +4,7 @@
  * refuses a marked array while that transformation is still running: `tensor(x.data)` inside a loss builds a
  * constant with x's values, cut off from the graph, whose derivative is silently 0.
  */
-export const TRACED_STORAGE = Symbol('descent.tracedStorage')
+export const TRACED_STORAGE = Symbol('descent.traced')
 
 /** @internal The transformation that handed the storage out: its `active` flag and its kind. */
 export interface TracedBy {

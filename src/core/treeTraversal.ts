@@ -49,7 +49,7 @@ export function describe(x: unknown): string {
   if (Array.isArray(x)) return `an array of length ${x.length}`
   if (ArrayBuffer.isView(x)) return `a raw ${x.constructor.name}; wrap it with tensor(data, shape)`
   if ((x as { _tag?: unknown })._tag === 'Tensor')
-    return "an object with _tag 'Tensor', a serialised tensor: restore it with loadCheckpoint or tensor(values, shape)"
+    return "a serialised tensor (_tag 'Tensor'): restore it with loadCheckpoint or tensor(values, shape)"
   return isPlainObject(x)
     ? `{${sortedKeys(x).join(', ')}}`
     : `an instance of ${x.constructor?.name ?? 'an unknown class'}`
@@ -72,15 +72,13 @@ export function kindOf(x: unknown, path: KeyPath, root: string, booleans = true)
     throw booleanLeafError(path, root)
   }
   throw new InvalidTreeError(
-    `${keystr(path, root)} is ${describe(x)}. Pytree leaves are Tensors and numbers; nodes: arrays, plain objects, null.`,
+    `${keystr(path, root)} is ${describe(x)}. Leaves are Tensors or numbers; nodes: arrays, plain objects, null.`,
   )
 }
 
 /** @internal The error for a boolean leaf where numbers are needed (booleans are only for masks). */
 export const booleanLeafError = (path: KeyPath, root: string | undefined): InvalidTreeError =>
-  new InvalidTreeError(
-    `${keystr(path, root)} is a boolean; only masks hold booleans. Use Tensor or number leaves here.`,
-  )
+  new InvalidTreeError(`${keystr(path, root)} is a boolean, which only masks hold. Use a Tensor or number.`)
 
 /** @internal Sorted keys of a dict node (jax flattens dicts in sorted key order). */
 export const sortedKeys = (x: object): string[] => sortKeys(Object.keys(x))
@@ -180,7 +178,7 @@ function holeError(path: KeyPath, name: string): never {
 function cycleError(path: KeyPath, ancestor: number, name: string): never {
   throw new InvalidTreeError(
     `${keystr(path, name)} is the same object as its ancestor ${keystr(path.slice(0, ancestor), name)}: the tree has a cycle. ` +
-      'Share subtrees, never nest a node in itself.',
+      'Remove the back-reference.',
   )
 }
 

@@ -59,7 +59,7 @@ describe('checkState', () => {
   test('a nested slot that is wrong names its path and the whole state', () => {
     const e = thrown(() => checkState('w', [{}, { count: 'x' }], [{}, { count: 'count' }], g))
     expect(e.message).toMatch(
-      /state\[1\]\.count should be a step count.*w's state is an array of length 2; the state given is an array of length 2/,
+      /state\[1\]\.count should be a step count.*w's state is an array of length 2; given: an array of length 2/,
     )
   })
 
