@@ -1,5 +1,5 @@
 import { dot, map1, map2, map3, mapN, maxOf, sumOf } from '../kernels/cpu'
-import { sumSquaresF32 } from '../kernels/sumSquaresFast'
+import { sumSquares32 } from '../kernels/sumSquares'
 import type { TypedArray } from '../kernels/backend'
 import { ShapeError, StructureError } from './errors'
 import { type DType, type Tensor, arrayTypeOf, fromStorage } from './tensor'
@@ -150,7 +150,7 @@ export function dotLeaves(leaves: readonly unknown[], path: KeyPath, names: read
   const b = (leaves[1] as Tensor).data
   // ‖x‖² (tree.norm, trainStep's three norms a step) through a loop that sees one element kind: the generic dot, fed
   // float32 and float64 arrays alike, runs ~3× slower on float32.
-  return a === b && a instanceof Float32Array ? sumSquaresF32(a) : dot(a, b)
+  return a === b && a instanceof Float32Array ? sumSquares32(a) : dot(a, b)
 }
 
 /** @internal Σ f(x) over a numeric leaf, accumulated in float64. */

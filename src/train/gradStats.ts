@@ -1,6 +1,7 @@
 import { isTensor } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { PyTree } from '../core/types'
+import { leafSquares } from './stepNorms'
 
 /** The gradient measurements of one step (see {@link gradStats}). */
 export interface GradStats {
@@ -39,7 +40,7 @@ export function gradStats(
   const known = options.squares !== undefined && options.squares.length === leaves.length ? options.squares : null
   for (let i = 0; i < leaves.length; i++) {
     const [path, leaf] = leaves[i]!
-    const sq = known !== null ? known[i]! : tree.norm(leaf, { squared: true })
+    const sq = known !== null ? known[i]! : leafSquares(leaf)
     total += sq
     if (isTensor(leaf) && leaf.shape.length >= 2 && leaf.size > 0) {
       const name = tree.keystr(path, 'grads')
