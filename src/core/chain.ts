@@ -63,14 +63,15 @@ export function chain<const T extends readonly GradientTransformation<any>[]>(
             : slotShape(states)
           wrongState('chain', `expected this chain's ${txs.length}-slot state [${want.join(', ')}]; got ${got}.`)
         }
-        states.forEach((s, i) => {
-          const got = slotShape(s)
-          if (got === shapes[i]) return
+        // A plain loop, not forEach: forEach skips the holes of a sparse state array, which must be refused here.
+        for (let i = 0; i < txs.length; i++) {
+          const got = slotShape(states[i])
+          if (got === shapes[i]) continue
           const want = expectedShape(i, p)
           if (want !== undefined && want !== got)
             wrongState('chain', `slot ${i} of the state should be ${want}; got ${got}.`)
           shapes[i] = want
-        })
+        }
         let u = updates
         const next = txs.map((tx, i) => {
           const [ui, si] = tx.update(u, states[i], params, extra)

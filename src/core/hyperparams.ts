@@ -13,7 +13,7 @@ export const hyperparameterError = (message: string): HyperparameterError =>
 
 /** The error for a hyperparameter that is not what it must be: `sgd learningRate must be in …; got NaN`. */
 const mustBe = (owner: string, name: string, what: string, value: unknown, tail = ''): HyperparameterError =>
-  hyperparameterError(`${owner} ${name} must be ${what}; got ${describe(value)}${tail}`)
+  hyperparameterError(`${owner} ${name} must be ${what}; got ${quoteValue(value)}${tail}`)
 
 /** @internal Gives `e` the stable `code` of a failure mode unless its constructor already set one; returns `e`. */
 export function withCode<E extends Error>(e: E, code: DiagnosisCode): E {
@@ -91,7 +91,7 @@ export function checkedSchedule(owner: string, name: string, schedule: Schedule)
     const v: unknown = schedule(count)
     if (typeof v === 'number' && Number.isFinite(v)) return v
     throw hyperparameterError(
-      `${owner} ${name}: the schedule returned ${describe(v)} at step ${count}, not a finite number ` +
+      `${owner} ${name}: the schedule returned ${quoteValue(v)} at step ${count}, not a finite number ` +
         '(check its arithmetic)',
     )
   }
@@ -150,4 +150,4 @@ export const inheritNotes = <T extends object>(tx: T, inners: readonly unknown[]
   attachNotes(tx, inners.flatMap(rawNotesOf))
 
 /** @internal A hyperparameter's value as a message shows it: strings quoted, anything else as `String` writes it. */
-export const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v))
+export const quoteValue = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v))

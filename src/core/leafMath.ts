@@ -98,7 +98,7 @@ function sq2(ca: number, cb: number, x: TypedArray, y: TypedArray, out: TypedArr
 }
 
 /**
- * @internal `ca·x` (one leaf), `ca·x + cb·y` or, with `square`, `ca·x² + cb·y` (two leaves), element by element
+ * @internal `ca·x` (one leaf) or `ca·x + cb·y` (two leaves), element by element
  * without a per-element closure call. With `ca = cb = 1` it is x + y bit for bit (1·x is exact), with `cb = −1`
  * x − y. Leaves as accepted by {@link checkLeaves}; the result dtype is promoted as in {@link zipLeaves}.
  */

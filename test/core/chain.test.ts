@@ -121,6 +121,15 @@ describe('chain', () => {
     expect(() => tx.update([1], undefined as never)).toThrow('got undefined')
   })
 
+  test('a state of the right length with a hole (a slot never assigned) names the slot', () => {
+    const tx = chain(identity(), setToZero())
+    const sparse: unknown[] = []
+    sparse[1] = {}
+    sparse.length = 2
+    expect(() => tx.update([1], sparse as never)).toThrow(StructureError)
+    expect(() => tx.update([1], sparse as never)).toThrow('chain: slot 0 of the state should be {}; got undefined.')
+  })
+
   test('an empty chain is the identity with an empty tuple state', () => {
     const tx = chain()
     const s = tx.init({ w: 1 })

@@ -151,8 +151,9 @@ export function adamwWasm(
   const n = g.length
   const n4 = n & ~3
   const n8 = n - (n % 8)
-  const s = threads === 1 ? null : sharedKernels()
-  const split = s !== null && threads === 2 && n4 >= 16 && s.threads() === 2 ? s : null
+  // The shared module (compiled once, a shared memory reserved) only when two threads are asked for.
+  const s = threads === 2 && n4 >= 16 ? sharedKernels() : null
+  const split = s !== null && s.threads() === 2 ? s : null
   // This thread's share: [0, h); the worker's, when split: [h, n4).
   const h = split !== null ? workerShareStart(n4) : n4
   // Streamed in chunks through a small scratch area (8 arrays × CHUNK floats = 256 KiB, L2-resident), so the module's

@@ -1,6 +1,6 @@
 import type { DType } from '../../core/tensor'
 import { HyperparameterError } from '../../core/errors'
-import { describe } from '../../core/hyperparams'
+import { quoteValue } from '../../core/hyperparams'
 import * as tree from '../../core/tree'
 import type { PyTree } from '../../core/types'
 
@@ -14,7 +14,7 @@ export interface AccumulatorDtypeOptions {
 export function checkDtype(owner: string, name: string, value: unknown): DType | undefined {
   if (value === undefined || value === 'float32' || value === 'float64') return value
   throw new HyperparameterError(
-    `${owner} ${name} must be 'float32', 'float64' or undefined (the params' dtype); got ${describe(value)}.`,
+    `${owner} ${name} must be 'float32', 'float64' or undefined (the params' dtype); got ${quoteValue(value)}.`,
   )
 }
 
