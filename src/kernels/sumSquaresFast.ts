@@ -1,5 +1,5 @@
 import { finishSquareLanes, sumSquares32 } from './sumSquares'
-import { BASE, PAGE, wasmExports } from './wasm/index'
+import { BASE, heap, wasmExports } from './wasm/index'
 
 /**
  * From this many elements {@link sumSquaresF32} runs the SIMD kernel: below, the copy into wasm memory and the call
@@ -28,9 +28,7 @@ export function sumSquaresF32(a: Float32Array): number {
   const n8 = n - (n % 8)
   const chunk = Math.min(CHUNK, n8)
   const lanesAt = BASE + chunk * 4
-  const need = lanesAt + 64
-  const have = k.memory.buffer.byteLength
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE))
+  heap(k, chunk * 4 + 64)
   const f = new Float32Array(k.memory.buffer, BASE, chunk)
   const lanes = new Float64Array(k.memory.buffer, lanesAt, 8)
   lanes.fill(0)

@@ -1,4 +1,5 @@
 import { type WasmArena, newArena } from '../wasm/arena'
+import { adamwScalarArgs, workerPartBounds } from '../wasm/adamwSplit'
 import { type AdamwScalars, CHUNK, adamwAt } from '../wasm/index'
 import { ELEMENTWISE_SPLIT_MIN } from '../wasm/shared'
 import { adamwFusedTs } from './adamwFusedTs'
@@ -29,9 +30,6 @@ export interface AdamwArena {
 
 /** The worker's part of a split leaf of n elements: [0, workerPart(n)), about half, on a multiple of 4. */
 const workerPart = (n: number): number => Math.floor(n / 8) * 4
-/** At most this many parts of the worker's half, of at least PART_MIN elements each. */
-const WORKER_PARTS = 4
-const PART_MIN = 16384
 
 /**
  * @internal A zeroed arena for leaves of these sizes, or null where none can be made (see {@link newArena}). Shared
@@ -92,13 +90,11 @@ export function adamwInArena(
   const big = threads === 2 ? n4 >= 8 : threads === undefined && n4 >= ELEMENTWISE_SPLIT_MIN
   if (big && a.gSplit !== null && site !== null && site.threads() === 2) {
     const gw = a.gSplit
-    const s = [c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0, c.nesterov ? 1 : 0]
+    const s = adamwScalarArgs(c)
     // The worker's half in a few parts, each claimable once its gradients are copied in (the worker starts on the
-    // first while the next are copied): a worker descheduled mid-part (a loaded machine) holds this thread up for
-    // one part at most, and this thread runs the parts the worker has not claimed once its own share is done.
-    const count = Math.max(1, Math.min(WORKER_PARTS, Math.floor(h / PART_MIN)))
-    const bounds = Array.from({ length: count + 1 }, (_, j) => Math.round((j * h) / count / 4) * 4)
-    const parts = bounds.slice(0, count).map((lo, j) => {
+    // first while the next are copied); this thread runs the parts the worker has not claimed once its own share is done.
+    const bounds = workerPartBounds(h)
+    const parts = bounds.slice(0, -1).map((lo, j) => {
       const [pp, mp, vp] = [at(p, lo), at(m, lo), at(v, lo)]
       return [pp, at(gw, lo), mp, vp, mp, vp, uAt(lo), pp, bounds[j + 1]! - lo, ...s]
     })

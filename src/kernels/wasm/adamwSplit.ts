@@ -1,9 +1,35 @@
 import type { AdamwOut, AdamwScalars } from './index'
 import type { SharedKernels } from './shared'
 
-/** At most this many parts of the worker's share, of at least PART_MIN elements each (as in fused/adamwArena.ts). */
+/** At most this many parts of the worker's share, of at least PART_MIN elements each. */
 const WORKER_PARTS = 4
 const PART_MIN = 16384
+
+/**
+ * @internal The bounds of the parts the worker's share of `len` elements is cut into (multiples of 4, from 0 to len):
+ * up to {@link WORKER_PARTS} parts of at least {@link PART_MIN} elements, each claimable once its inputs are copied in,
+ * so that a worker descheduled mid-part holds the other thread up for one part at most. Used by the pure step here
+ * and by the donated step in an arena (fused/adamwArena.ts).
+ */
+export function workerPartBounds(len: number): number[] {
+  const count = Math.max(1, Math.min(WORKER_PARTS, Math.floor(len / PART_MIN)))
+  return Array.from({ length: count + 1 }, (_, j) => Math.round((j * len) / count / 4) * 4)
+}
+
+/** @internal The `adamw` kernel's scalar arguments after `n`, in its order (as {@link adamwAt} passes them). */
+export const adamwScalarArgs = (c: AdamwScalars): number[] => [
+  c.b1,
+  c.b2,
+  c.bc1,
+  c.bc2,
+  c.bc1Next,
+  c.eps,
+  c.epsRoot,
+  c.wd,
+  c.s,
+  c.applyWd ? 1 : 0,
+  c.nesterov ? 1 : 0,
+]
 
 /**
  * @internal Where a pure fused Adam step over n4 elements (a multiple of 4) hands the worker thread its share
@@ -60,13 +86,12 @@ export function adamwWorkerShare(
   const base = s.alloc(len * 20 + laneCount * 8)
   try {
     const [P, G, M, V, U] = [0, 1, 2, 3, 4].map((i) => base + i * len * 4) as [number, number, number, number, number]
-    const count = Math.max(1, Math.min(WORKER_PARTS, Math.floor(len / PART_MIN)))
-    const bounds = Array.from({ length: count + 1 }, (_, j) => Math.round((j * len) / count / 4) * 4)
-    const scalars = [c.b1, c.b2, c.bc1, c.bc2, c.bc1Next, c.eps, c.epsRoot, c.wd, c.s, c.applyWd ? 1 : 0]
-    const parts = bounds.slice(0, count).map((lo, j) => {
+    const bounds = workerPartBounds(len)
+    const scalars = adamwScalarArgs(c)
+    const parts = bounds.slice(0, -1).map((lo, j) => {
       const o = lo * 4
       const [pp, gp, mp, vp] = [P + o, G + o, M + o, V + o]
-      return [pp, gp, mp, vp, mp, vp, withU ? U + o : 0, withP ? pp : 0, bounds[j + 1]! - lo, ...scalars, +c.nesterov]
+      return [pp, gp, mp, vp, mp, vp, withU ? U + o : 0, withP ? pp : 0, bounds[j + 1]! - lo, ...scalars]
     })
     const prepare = (j: number): void => {
       const f = s.f32()

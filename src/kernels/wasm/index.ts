@@ -50,8 +50,8 @@ export function newKernelInstance(): KernelExports | null {
 /** True when the SIMD WebAssembly kernels can run here. */
 export const wasmAvailable = (): boolean => wasmExports() !== null
 
-/** Grows the module's memory to hold `bytes` bytes past BASE; returns a fresh Float32Array view of all of it. */
-function heap(k: KernelExports, bytes: number): Float32Array {
+/** @internal Grows the module's memory to hold `bytes` bytes past BASE; returns a fresh Float32Array view of all of it. */
+export function heap(k: KernelExports, bytes: number): Float32Array {
   const need = BASE + bytes
   const have = k.memory.buffer.byteLength
   if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE))

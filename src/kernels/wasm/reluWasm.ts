@@ -1,4 +1,4 @@
-import { BASE, PAGE, wasmExports } from './index'
+import { BASE, heap, wasmExports } from './index'
 
 /**
  * From this many elements relu and its mask run through the SIMD kernels (`bitselect` on f32x4): the JS loop costs
@@ -13,11 +13,7 @@ const CHUNK = 16384
 /** The module's memory as floats, grown to hold `floats` past BASE; null where WebAssembly SIMD is unavailable. */
 function scratch(floats: number): { k: NonNullable<ReturnType<typeof wasmExports>>; f: Float32Array } | null {
   const k = wasmExports()
-  if (k === null) return null
-  const need = BASE + floats * 4
-  const have = k.memory.buffer.byteLength
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE))
-  return { k, f: new Float32Array(k.memory.buffer) }
+  return k === null ? null : { k, f: heap(k, floats * 4) }
 }
 
 /**
