@@ -11,6 +11,19 @@ export const smoke = process.argv.includes('--smoke')
 export const quick = smoke || process.argv.includes('--quick')
 /** The warm-up steps to run: none in a smoke run. */
 export const warmups = (n: number): number => (smoke ? 0 : n)
+/** The least warm-up time, in ms of the implementation's own steps: none in a smoke run, a tenth in a quick one. */
+export const warmupTime = (ms: number): number => (smoke ? 0 : quick ? ms / 10 : ms)
+
+/**
+ * Steps `fn` at least `steps` times and for at least `ms` milliseconds. A step whose cost is mostly JavaScript (a
+ * small model's train step: tracing, tree walks, many small kernels) keeps getting faster for hundreds of steps while
+ * V8 tiers its functions up; a fixed handful of warm-up steps would time that ramp, not the steady state a training
+ * loop of thousands of steps runs in. Every implementation, peers included, gets the same budget.
+ */
+export async function warmUp(fn: () => unknown | Promise<unknown>, steps: number, ms: number): Promise<void> {
+  const end = performance.now() + warmupTime(ms)
+  for (let i = 0; i < warmups(steps) || performance.now() < end; i++) await fn()
+}
 /** The timed repetitions to run: one in a smoke run. */
 export const repetitions = (n: number): number => (smoke ? 1 : n)
 
@@ -35,8 +48,9 @@ export async function time(
   fn: () => unknown | Promise<unknown>,
   warmup: number,
   reps: number,
+  warmupMs = 0,
 ): Promise<{ median: number; min: number }> {
-  for (let i = 0; i < warmups(warmup); i++) await fn()
+  await warmUp(fn, warmup, warmupMs)
   const ts: number[] = []
   for (let i = 0; i < repetitions(reps); i++) {
     const t0 = performance.now()
@@ -111,8 +125,9 @@ async function interleaved(
   steps: readonly (() => unknown)[],
   warmup: number,
   reps: number,
+  warmupMs: number,
 ): Promise<Row[]> {
-  for (let j = 0; j < impls.length; j++) for (let i = 0; i < warmups(impls[j]!.warmup ?? warmup); i++) await steps[j]!()
+  for (let j = 0; j < impls.length; j++) await warmUp(steps[j]!, impls[j]!.warmup ?? warmup, warmupMs)
   const times = impls.map(() => [] as number[])
   for (let r = 0; r < repetitions(reps); r++) {
     for (let j = 0; j < impls.length; j++) {
@@ -144,7 +159,13 @@ const row = (workload: string, x: Impl, medianMs: number, minMs: number, reps: n
  * building any; `--impl <k>` builds and times only the k-th one, so that the runner can time each implementation
  * in a process of its own (`npm run bench -- --isolate`): a peer sharing a process pays for descent's garbage.
  */
-export async function runWorkload(workload: string, impls: readonly Impl[], warmup: number, reps: number) {
+export async function runWorkload(
+  workload: string,
+  impls: readonly Impl[],
+  warmup: number,
+  reps: number,
+  warmupMs = 0,
+) {
   if (process.argv.includes('--list')) {
     process.stdout.write(`@@IMPLS ${JSON.stringify(impls.map((x) => x.impl))}\n`)
     return
@@ -154,17 +175,17 @@ export async function runWorkload(workload: string, impls: readonly Impl[], warm
     const x = impls[Number(process.argv[at + 1])]
     if (x === undefined) throw new RangeError(`--impl ${process.argv[at + 1]}: no such implementation`)
     const n = repetitions(x.reps ?? reps)
-    const r = await time(await x.make(), x.warmup ?? warmup, n)
+    const r = await time(await x.make(), x.warmup ?? warmup, n, warmupMs)
     emit([row(workload, x, r.median, r.min, n)])
     return
   }
   const shared = impls.filter((x) => x.alone !== true)
   const steps: (() => unknown)[] = []
   for (const x of shared) steps.push(await x.make())
-  const rows = await interleaved(workload, shared, steps, warmup, reps)
+  const rows = await interleaved(workload, shared, steps, warmup, reps, warmupMs)
   for (const x of impls.filter((y) => y.alone === true)) {
     const n = repetitions(x.reps ?? reps)
-    const r = await time(await x.make(), x.warmup ?? warmup, n)
+    const r = await time(await x.make(), x.warmup ?? warmup, n, warmupMs)
     rows.push(row(workload, x, r.median, r.min, n))
   }
   emit(rows)

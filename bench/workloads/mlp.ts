@@ -12,6 +12,9 @@ const lr = 1e-3
 const small = din * dh < 1e4
 const reps = quick ? (small ? 10 : 3) : small ? 101 : 21
 const warm = quick ? 2 : small ? 20 : 5
+// Warm-up by time as well (lib.ts warmUp): descent's small-model step is mostly JavaScript and reaches its steady
+// state only after ~500 steps (the curve: `npx tsx bench/warm-up.ts 64,64,10 32 5000`), the 784 one after ~300–500.
+const warmMs = small ? 2000 : 3000
 const impls: Impl[] = []
 
 const w1 = randomF32(din * dh, 1, Math.sqrt(2 / din))
@@ -180,4 +183,4 @@ if (!(quick && !small)) {
   })
 }
 
-await runWorkload(workload, impls, warm, reps)
+await runWorkload(workload, impls, warm, reps, warmMs)
