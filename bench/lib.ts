@@ -44,6 +44,20 @@ export interface Row {
   readonly ownMedianMs?: number
 }
 
+/**
+ * One timed step. A synchronous step is timed without an `await`, which would also time the promise callbacks other
+ * implementations left queued; an asynchronous one until its promise settles. Then, untimed, the event loop turns
+ * once, so that what a step leaves behind (promise callbacks, timers, finalizers) runs outside every timed region.
+ */
+async function timedStep(fn: () => unknown): Promise<number> {
+  const t0 = performance.now()
+  const r = fn()
+  if (r instanceof Promise) await r
+  const dt = performance.now() - t0
+  await new Promise((resolve) => setImmediate(resolve))
+  return dt
+}
+
 export async function time(
   fn: () => unknown | Promise<unknown>,
   warmup: number,
@@ -53,9 +67,7 @@ export async function time(
   await warmUp(fn, warmup, warmupMs)
   const ts: number[] = []
   for (let i = 0; i < repetitions(reps); i++) {
-    const t0 = performance.now()
-    await fn()
-    ts.push(performance.now() - t0)
+    ts.push(await timedStep(fn))
   }
   ts.sort((a, b) => a - b)
   return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]! }
@@ -130,11 +142,12 @@ async function interleaved(
   for (let j = 0; j < impls.length; j++) await warmUp(steps[j]!, impls[j]!.warmup ?? warmup, warmupMs)
   const times = impls.map(() => [] as number[])
   for (let r = 0; r < repetitions(reps); r++) {
-    for (let j = 0; j < impls.length; j++) {
+    // The order turns by one each round, so that no implementation always runs right after the same other one
+    // (whose garbage, cache footprint and queued callbacks it would otherwise always inherit).
+    for (let i = 0; i < impls.length; i++) {
+      const j = (i + r) % impls.length
       if (r >= repetitions(impls[j]!.reps ?? reps)) continue
-      const t0 = performance.now()
-      await steps[j]!()
-      times[j]!.push(performance.now() - t0)
+      times[j]!.push(await timedStep(steps[j]!))
     }
   }
   return impls.map((x, j) => {
