@@ -1,5 +1,6 @@
 // The MLP trainStep(adamw) (pure) alone, for a CPU profile (same data, model and head as bench/ab-mlp.ts):
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/profile-mlp.ts [784,256,10] [128] [steps]
+// DONATE=1 profiles trainStep(adamw, { donate: true }) instead.
 import * as L from '../src/index'
 import { randomF32 } from './lib'
 
@@ -23,7 +24,7 @@ const loss = (p: P, b: typeof data) => {
   return o.neg(o.mean(o.sum(o.mul(o.logSoftmax(o.linear(h, p.w2, p.b2), -1), b.y), { axis: 1 })))
 }
 const tx = L.adamw(1e-3)
-const step = L.trainStep(loss, tx)
+const step = L.trainStep(loss, tx, { donate: process.env.DONATE === '1' })
 let state = L.initTrainState(params, tx)
 const times: number[] = []
 for (let i = 0; i < steps; i++) {
