@@ -55,10 +55,11 @@ class TensorImpl implements Tensor {
   declare readonly shape: readonly number[]
   declare readonly size: number
   declare readonly data: Float32Array | Float64Array
-  constructor(data: TypedArray, shape: readonly number[]) {
+  constructor(data: TypedArray, shape: readonly number[], frozen: boolean) {
     this.dtype = data instanceof Float64Array ? 'float64' : 'float32'
-    // A frozen shape (another tensor's) is shared as is: nobody can write to it.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape])
+    // A frozen shape (another tensor's) is shared as is: nobody can write to it. `frozen` says so without asking the
+    // engine (Object.isFrozen is a call into the runtime, on every op's output).
+    this.shape = frozen || Object.isFrozen(shape) ? shape : Object.freeze([...shape])
     this.size = data.length
     this.data = data
     Object.freeze(this)
@@ -127,7 +128,7 @@ export function arrayTypeOf(dtype: DType): TypedArrayConstructor {
 
 /** @internal Wraps library-owned storage without copying; the caller must never write to `data` again. */
 export function fromStorage(data: TypedArray, shape: readonly number[]): Tensor {
-  return new TensorImpl(data, shape)
+  return new TensorImpl(data, shape, false)
 }
 
 /**
@@ -135,7 +136,7 @@ export function fromStorage(data: TypedArray, shape: readonly number[]): Tensor 
  * place instead of copied first.
  */
 export function fromFreshShape(data: TypedArray, shape: number[]): Tensor {
-  return new TensorImpl(data, Object.freeze(shape))
+  return new TensorImpl(data, Object.freeze(shape), true)
 }
 
 /** The number of elements of a shape, or -1 when a dimension is not a non-negative integer. */

@@ -17,6 +17,7 @@ import {
 } from '../kernels/fusedLayer'
 import type { Primitive, PrimitiveParams } from './primitives'
 import { promote } from '../core/leafMath'
+import { sameShape } from './tensorLike'
 
 const unary =
   (f: (x: number) => number) =>
@@ -30,8 +31,10 @@ const binary =
   (xs: readonly Tensor[]): Tensor => {
     const a = xs[0]!
     const b = xs[1]!
-    const shape = K.broadcastShapes(a.shape, b.shape)!
-    return fromStorage(K.binary(f, a.data, a.shape, b.data, b.shape, shape, arrayTypeOf(promote(xs)), op), shape)
+    // Equal shapes (most binary ops): a tensor's frozen shape, as broadcastShapes would return, without its loops.
+    const shape = sameShape(a.shape, b.shape) ? a.shape : K.broadcastShapes(a.shape, b.shape)!
+    const Out = a.dtype === 'float64' || b.dtype === 'float64' ? Float64Array : Float32Array
+    return fromStorage(K.binary(f, a.data, a.shape, b.data, b.shape, shape, Out, op), shape)
   }
 
 const reduce =

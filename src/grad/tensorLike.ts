@@ -14,6 +14,9 @@ import { broadcastShapes } from '../kernels/ndarray'
  */
 export type TensorLike = Tensor | number
 
+/** The parameters of a primitive that takes none: one frozen object shared by every bind, not a literal per call. */
+export const NO_PARAMS: Readonly<Record<string, never>> = Object.freeze({})
+
 /** float64 if any tensor among `xs` is float64, else float32 (numbers do not count). */
 export function dtypeOf(...xs: readonly TensorLike[]): DType {
   for (const x of xs) if (typeof x !== 'number' && x.dtype === 'float64') return 'float64'
@@ -66,5 +69,10 @@ export function normAxes(op: string, axis: number | readonly number[] | undefine
   return list
 }
 
-export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i])
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  // A loop, not `every`: called by every binary VJP (sumTo) and broadcast, where the callback's closure showed.
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

@@ -146,12 +146,15 @@ export function vjpFlat<T>(
       if (ct === undefined || node.prim === null) continue
       acc[j] = undefined
       const rule = rules[node.prim] as unknown as Rule<unknown>
-      const needs = node.inputs.map((n) => n !== null)
+      const parents = node.inputs
+      const needs = new Array<boolean>(parents.length)
+      for (let i = 0; i < parents.length; i++) needs[i] = parents[i] !== null
       const inCts = rule.vjp(ct, node.primals, node.out, node.params, needs)
-      node.inputs.forEach((parent, i) => {
+      for (let i = 0; i < parents.length; i++) {
+        const parent = parents[i]!
         const c = inCts[i]
         if (parent !== null && c !== null && c !== undefined) accumulate(parent, c)
-      })
+      }
     }
     return inputs.map((n) => acc[n.index] ?? null)
   }

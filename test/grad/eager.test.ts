@@ -51,6 +51,13 @@ describe('eager kernels', () => {
     expect(add(tensor([1], 'float64'), tensor([1])).dtype).toBe('float64')
     expect(add(tensor([1]), 0.1).dtype).toBe('float32')
     expect(add(tensor([1], 'float64'), 0.1).toArray()).toEqual([1.1])
+    // A number on either side takes the tensor's dtype; two numbers make float32 0-d tensors.
+    expect(add(0.1, tensor([1], 'float64')).toArray()).toEqual([1.1])
+    expect(add(0.1, tensor([1])).toArray()).toEqual([Math.fround(1 + Math.fround(0.1))])
+    expect(mul(2, tensor([[3]], 'float64')).dtype).toBe('float64')
+    const both = mul(0.1, 3)
+    expect([both.dtype, both.shape, both.item()]).toEqual(['float32', [], Math.fround(Math.fround(0.1) * 3)])
+    expect(() => mul(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(/mul: shapes \[2\] and \[3\]/)
     expect(() => add(tensor([1, 2]), tensor([1, 2, 3]))).toThrow(ShapeError)
     expect(() => matmul(tensor([[1, 2]]), tensor([[1, 2]]))).toThrow(/inner dimensions/)
   })

@@ -49,6 +49,30 @@ describe.runIf(wasmAvailable())('matmul on two threads', () => {
     },
   )
 
+  it('a product on this thread runs in the own memory: the bytes of the shared-memory split (odd sizes, NaN, ±∞)', () => {
+    const shapes = [
+      [1, 1, 1],
+      [3, 5, 7],
+      [13, 10, 10],
+      [32, 64, 10],
+    ] as const
+    for (const [M, K, N] of shapes) {
+      expect(M * K * N).toBeLessThan(SPLIT_MIN_MACS)
+      const a = Float32Array.from({ length: M * K }, (_, i) => 2 * Math.sin(1.3 * i))
+      const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(0.7 * i))
+      a[0] = NaN
+      b[b.length - 1] = Infinity
+      if (a.length > 2) a[2] = -Infinity
+      const bias = Float32Array.from({ length: N }, (_, j) => j - 2.5)
+      for (const options of [{}, { transA: true }, { transB: true, bias, relu: true }]) {
+        const before = sharedKernels()!.splits()
+        const split = matmulWasm(a, b, M, K, N, { ...options, threads: 2 })
+        expect(sharedKernels()!.splits()).toBe(two ? before + 2 : before)
+        expectTypedArraysEqual(matmulWasm(a, b, M, K, N, options), split)
+      }
+    }
+  })
+
   it('without SharedArrayBuffer (a page without cross-origin isolation): own memory, one thread, same bytes', () => {
     const r = child('noshared')
     expect(r.shared).toBe(false)

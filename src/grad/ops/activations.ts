@@ -5,7 +5,7 @@
 import type { Tensor } from '../../core/tensor'
 import { customJvp } from '../customJvp'
 import { bind } from '../trace'
-import { type TensorLike, asTensor, normAxes } from '../tensorLike'
+import { NO_PARAMS, type TensorLike, asTensor, normAxes } from '../tensorLike'
 import { add, div, maximum, mul, neg, sub } from './arithmetic'
 import { greater, greaterEqual, where } from './compare'
 import { max, sum } from './reduce'
@@ -27,7 +27,7 @@ import { abs, exp, expm1, log1p, sigmoid, stopGradient, tanh } from './unary'
  * @category grad
  * @since 0.1.0
  */
-export const relu = (x: TensorLike): Tensor => bind('relu', [asTensor(x)], {})
+export const relu = (x: TensorLike): Tensor => bind('relu', [asTensor(x)], NO_PARAMS)
 
 /**
  * Leaky ReLU, `where(x ≥ 0, x, α·x)` (jax.nn.leaky_relu; the derivative at 0 is 1).

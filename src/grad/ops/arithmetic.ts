@@ -6,7 +6,7 @@
 import type { Tensor } from '../../core/tensor'
 import type { Primitive } from '../primitives'
 import { bind } from '../trace'
-import { type TensorLike, broadcastOrThrow, liftAll } from '../tensorLike'
+import { NO_PARAMS, type TensorLike, broadcastOrThrow, liftAll, sameShape, scalar } from '../tensorLike'
 
 /** @internal A broadcasting binary primitive as an op. */
 export const binaryOp =
@@ -15,9 +15,11 @@ export const binaryOp =
     name: string,
   ) =>
   (a: TensorLike, b: TensorLike): Tensor => {
-    const [x, y] = liftAll(a, b) as [Tensor, Tensor]
-    broadcastOrThrow(name, x.shape, y.shape)
-    return bind(prim, [x, y], {})
+    // liftAll(a, b) written out (no rest array, no map): a number takes the other operand's dtype, float32 alone.
+    const x = typeof a === 'number' ? scalar(a, typeof b === 'number' ? 'float32' : b.dtype) : a
+    const y = typeof b === 'number' ? scalar(b, x.dtype) : b
+    if (!sameShape(x.shape, y.shape)) broadcastOrThrow(name, x.shape, y.shape)
+    return bind(prim, [x, y], NO_PARAMS)
   }
 
 /**
@@ -129,7 +131,7 @@ export const minimum: (a: TensorLike, b: TensorLike) => Tensor = /*#__PURE__*/ b
  * @category grad
  * @since 0.1.0
  */
-export const neg = (x: TensorLike): Tensor => bind('neg', liftAll(x), {})
+export const neg = (x: TensorLike): Tensor => bind('neg', liftAll(x), NO_PARAMS)
 
 /**
  * Elementwise difference with broadcasting, `add(a, neg(b))`.

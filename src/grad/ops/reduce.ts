@@ -120,9 +120,12 @@ export const min = (x: TensorLike, axis?: AxisOrOptions): Tensor => reduceOp('re
  */
 export function mean(x: TensorLike, axis?: AxisOrOptions): Tensor {
   const t = asTensor(x)
-  const axes = normAxes('mean', options(axis).axis, t.shape.length)
-  const n = axes.reduce((p, a) => p * t.shape[a]!, 1)
-  return div(sum(t, { ...options(axis), axis: axes }), n)
+  const o = options(axis)
+  const axes = normAxes('mean', o.axis, t.shape.length)
+  let n = 1
+  for (const a of axes) n *= t.shape[a]!
+  // sum(t, { ...o, axis: axes }) without normalising the axes a second time.
+  return div(axes.length === 0 ? t : bind('sum', [t], { axes, keepDims: o.keepDims ?? false }), n)
 }
 
 /**

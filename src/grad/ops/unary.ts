@@ -5,7 +5,7 @@
 import type { Tensor } from '../../core/tensor'
 import type { Primitive } from '../primitives'
 import { bind } from '../trace'
-import { type TensorLike, liftAll } from '../tensorLike'
+import { NO_PARAMS, type TensorLike, liftAll } from '../tensorLike'
 
 type UnaryPrimitive = Primitive &
   (
@@ -28,7 +28,7 @@ type UnaryPrimitive = Primitive &
 export const unaryOp =
   (prim: UnaryPrimitive) =>
   (x: TensorLike): Tensor =>
-    bind(prim, liftAll(x), {})
+    bind(prim, liftAll(x), NO_PARAMS)
 
 /**
  * Elementwise `eˣ`.

@@ -12,6 +12,7 @@ import { broadcastIfNeeded, sumTo } from '../ops/reduce'
 import { cast } from '../ops/shape'
 import { abs, cos, exp, expm1, log, log1p, rsqrt, sigmoid, sign, sin, sqrt, stopGradient, tanh } from '../ops/unary'
 import type { PrimitiveParams, Rule, RuleTable } from '../primitives'
+import { NO_PARAMS } from '../tensorLike'
 import { bind } from '../trace'
 
 type NoParamsRule = Rule<PrimitiveParams['add']>
@@ -140,14 +141,14 @@ export const elementwiseRules = {
   // reluMask pass that reads x, so no mask tensor is ever stored.
   relu: {
     impl: impls.relu,
-    jvp: ([x], [t]) => [bind('relu', [x!], {}), t ? bind('reluMask', [t, x!], {}) : null],
-    vjp: (ct, [x]) => [bind('reluMask', [ct, x!], {})],
+    jvp: ([x], [t]) => [bind('relu', [x!], NO_PARAMS), t ? bind('reluMask', [t, x!], NO_PARAMS) : null],
+    vjp: (ct, [x]) => [bind('reluMask', [ct, x!], NO_PARAMS)],
   },
   // Linear in ct with the constant mask of x: the same pass is its own JVP and VJP; x's derivative is 0 a.e.
   reluMask: {
     impl: impls.reluMask,
-    jvp: ([ct, x], [t]) => [bind('reluMask', [ct!, x!], {}), t ? bind('reluMask', [t, x!], {}) : null],
-    vjp: (c, [, x], _y, _p, needs) => [needs[0] ? bind('reluMask', [c, x!], {}) : null, null],
+    jvp: ([ct, x], [t]) => [bind('reluMask', [ct!, x!], NO_PARAMS), t ? bind('reluMask', [t, x!], NO_PARAMS) : null],
+    vjp: (c, [, x], _y, _p, needs) => [needs[0] ? bind('reluMask', [c, x!], NO_PARAMS) : null, null],
   },
   maximum: chooser(maximum, impls.maximum, greater),
   minimum: chooser(minimum, impls.minimum, less),

@@ -9,14 +9,20 @@ import { div, mul, neg, sub } from '../ops/arithmetic'
 import { exp } from '../ops/unary'
 import { equal } from '../ops/compare'
 import { keptShape, sumTo } from '../ops/reduce'
+import { sameShape } from '../tensorLike'
 import { broadcastTo, concat, pad, reshape, slice, transpose } from '../ops/shape'
 import type { AxesParams, Rule, RuleTable } from '../primitives'
 import { bind } from '../trace'
 import { addTangents, zerosOf } from './elementwise'
 
-/** The cotangent of a reduction's output, broadcast back to the input's shape. */
-const expand = (ct: Tensor, x: Tensor, p: AxesParams): Tensor =>
-  broadcastTo(p.keepDims ? ct : reshape(ct, keptShape(x.shape, p.axes)), x.shape)
+/**
+ * The cotangent of a reduction's output, broadcast back to the input's shape: the primitives the ops `reshape` and
+ * `broadcastTo` bind, without their checks (the shapes hold by construction; `x.shape` is already frozen).
+ */
+function expand(ct: Tensor, x: Tensor, p: AxesParams): Tensor {
+  const c = p.keepDims ? ct : bind('reshape', [ct], { shape: Object.freeze(keptShape(x.shape, p.axes)) })
+  return sameShape(c.shape, x.shape) ? c : bind('broadcastTo', [c], { shape: x.shape })
+}
 
 /** Weights of the elements that attain a max / min: 1/count where attained, 0 elsewhere (ties split evenly). */
 function chooserWeights(x: Tensor, y: Tensor, p: AxesParams): Tensor {
@@ -33,6 +39,11 @@ const chooser = (prim: 'reduceMax' | 'reduceMin'): Rule<AxesParams> => ({
   },
   vjp: (ct, [x], y, p) => [mul(expand(ct, x!, p), chooserWeights(x!, y, p))],
 })
+
+// The parameters of linear's VJP products and bias sum: frozen constants, not three literals per backward pass.
+const TRANS_A = Object.freeze({ transA: true })
+const TRANS_B = Object.freeze({ transB: true })
+const SUM_ROWS: AxesParams = Object.freeze({ axes: Object.freeze([0]), keepDims: false })
 
 /** Rules of the structural primitives. */
 export const structuralRules = {
@@ -128,9 +139,9 @@ export const structuralRules = {
       return [y, addTangents(t, tb ?? null, y.shape)]
     },
     vjp: (ct, [x, w], _y, _p, needs) => [
-      needs[0] ? bind('matmul', [ct, w!], { transB: true }) : null,
-      needs[1] ? bind('matmul', [x!, ct], { transA: true }) : null,
-      needs[2] ? bind('sum', [ct], { axes: [0], keepDims: false }) : null,
+      needs[0] ? bind('matmul', [ct, w!], TRANS_B) : null,
+      needs[1] ? bind('matmul', [x!, ct], TRANS_A) : null,
+      needs[2] ? bind('sum', [ct], SUM_ROWS) : null,
     ],
   },
   concat: {

@@ -53,9 +53,13 @@ export const wasmAvailable = (): boolean => wasmExports() !== null
 /** @internal Grows the module's memory to hold `bytes` bytes past BASE; returns a fresh Float32Array view of all of it. */
 export function heap(k: KernelExports, bytes: number): Float32Array {
   const need = BASE + bytes
-  const have = k.memory.buffer.byteLength
-  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE))
-  return new Float32Array(k.memory.buffer)
+  // `memory.buffer` is a call into the engine's API (not a field load): read once unless the memory grows.
+  let buffer = k.memory.buffer
+  if (need > buffer.byteLength) {
+    k.memory.grow(Math.ceil((need - buffer.byteLength) / PAGE))
+    buffer = k.memory.buffer
+  }
+  return new Float32Array(buffer)
 }
 
 /** @internal Elements per chunk of the streamed fused kernels (a multiple of 4). */

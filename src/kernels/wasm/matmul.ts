@@ -39,11 +39,15 @@ export interface OwnMemory {
 }
 
 function site(bytes: number, macs: number, threads: 1 | 2 | undefined, own: () => OwnMemory): Site {
-  const s = sharedKernels()
-  if (s !== null) {
-    const at = s.alloc(bytes)
-    const two = threads !== 1 && (threads === 2 || macs >= SPLIT_MIN_MACS) && s.threads() === 2
-    return { k: s.exports, f32: s.f32, parallel: two ? s.parallel : null, at, release: () => s.free(at) }
+  // Only a product split over two threads runs in the shared memory. One on this thread runs in the module's own
+  // memory (the same kernel, the same bits): the engine copies into a shared buffer with a relaxed word-by-word
+  // loop, several times the cost of the memcpy into an unshared one, and the operands are copied in on every call.
+  if (threads !== 1 && (threads === 2 || macs >= SPLIT_MIN_MACS)) {
+    const s = sharedKernels()
+    if (s !== null && s.threads() === 2) {
+      const at = s.alloc(bytes)
+      return { k: s.exports, f32: s.f32, parallel: s.parallel, at, release: () => s.free(at) }
+    }
   }
   const o = own()
   const view = o.heap(bytes)
