@@ -78,7 +78,7 @@ export async function time(
   return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]! }
 }
 
-export function emit(rows: readonly Row[]): void {
+export function emitRows(rows: readonly Row[]): void {
   process.stdout.write(`@@RESULT ${JSON.stringify(rows)}\n`)
 }
 
@@ -182,8 +182,11 @@ export async function runWorkload(
   impls: readonly Impl[],
   warmup: number,
   reps: number,
-  warmupMs = 0,
+  /** warmupMs: see {@link warmUp}; flops: floating-point operations per step, for a GFLOP/s column */
+  { warmupMs = 0, flops }: { readonly warmupMs?: number; readonly flops?: number } = {},
 ) {
+  const emit = (rows: readonly Row[]) =>
+    emitRows(flops === undefined ? rows : rows.map((r) => ({ ...r, gflops: flops / r.medianMs / 1e6 })))
   if (process.argv.includes('--list')) {
     process.stdout.write(`@@IMPLS ${JSON.stringify(impls.map((x) => x.impl))}\n`)
     return

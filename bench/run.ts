@@ -4,7 +4,7 @@
 // (--quick: fewer sizes and repetitions, written to bench/results/quick.tmp so it never replaces the full results;
 // --smoke: --quick's workloads with each implementation stepped once, no warm-up, written to bench/results/smoke.tmp:
 // what `npm test` runs, to show that every workload still runs; --only: written to bench/results/partial.tmp).
-// --isolate also times every implementation of the adam and mlp workloads alone in a process of its own (a peer
+// --isolate also times every implementation of every workload alone in a process of its own (a peer
 // sharing a process pays for descent's garbage) and adds the own-process medians and ratios next to the
 // shared-process ones. --steps-warmup warms up by step count only, as the bench did before round 4 of issue 13 (the
 // MLP rows then time part of V8's tier-up ramp: see lib.ts warmUp).
@@ -79,7 +79,7 @@ const matmul = (size: string, inQuick: boolean): Workload => ({
   args: [size],
   heads: MATMUL_HEADS,
   inQuick,
-  isolatable: false,
+  isolatable: true,
 })
 const WORKLOADS: readonly Workload[] = [
   adam('100000', 'adam-1e5', true),
