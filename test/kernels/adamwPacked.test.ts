@@ -50,8 +50,8 @@ function expectMatches(out: AdamwPackedOut, ins: Leaves, c: AdamwScalars, storeU
 }
 
 describe.runIf(wasmAvailable())('adamwPacked: every leaf of a tree in one kernel call', () => {
-  // Odd sizes (scalar tails of 1–3, leaves ending between 8-blocks), a single element, and the MLP's 64-64-10 leaves.
-  const shapes: number[][] = [[4096, 64, 640, 10], [1, 3, 5, 7, 8, 9, 13, 130], [2053], [17, 1, 1, 255]]
+  // Odd sizes (scalar tails of 1–3, leaves ending between 8-blocks), a single element, an empty leaf and the MLP's 64-64-10 leaves.
+  const shapes: number[][] = [[4096, 64, 640, 10], [1, 3, 5, 7, 8, 9, 13, 130], [2053], [17, 0, 1, 255]]
 
   it.each(shapes.map((s) => [s]))(
     'leaves %j: bit-identical to the TS kernel leaf by leaf, with each leaf’s Σu², Σp′², Σg²',
