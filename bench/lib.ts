@@ -11,8 +11,13 @@ export const smoke = process.argv.includes('--smoke')
 export const quick = smoke || process.argv.includes('--quick')
 /** The warm-up steps to run: none in a smoke run. */
 export const warmups = (n: number): number => (smoke ? 0 : n)
-/** The least warm-up time, in ms of the implementation's own steps: none in a smoke run, a tenth in a quick one. */
-export const warmupTime = (ms: number): number => (smoke ? 0 : quick ? ms / 10 : ms)
+/** --steps-warmup: warm up by step count only (the bench's method before round 4 of issue 13). */
+const stepsWarmupOnly = process.argv.includes('--steps-warmup')
+/**
+ * The least warm-up time, in ms of the implementation's own steps: none in a smoke run or with --steps-warmup, a
+ * tenth in a quick one.
+ */
+export const warmupTime = (ms: number): number => (smoke || stepsWarmupOnly ? 0 : quick ? ms / 10 : ms)
 
 /**
  * Steps `fn` at least `steps` times and for at least `ms` milliseconds. A step whose cost is mostly JavaScript (a
@@ -73,7 +78,7 @@ export async function time(
   return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]! }
 }
 
-export function emit(rows: readonly Row[]): void {
+export function emitRows(rows: readonly Row[]): void {
   process.stdout.write(`@@RESULT ${JSON.stringify(rows)}\n`)
 }
 
@@ -177,8 +182,11 @@ export async function runWorkload(
   impls: readonly Impl[],
   warmup: number,
   reps: number,
-  warmupMs = 0,
+  /** warmupMs: see {@link warmUp}; flops: floating-point operations per step, for a GFLOP/s column */
+  { warmupMs = 0, flops }: { readonly warmupMs?: number; readonly flops?: number } = {},
 ) {
+  const emit = (rows: readonly Row[]) =>
+    emitRows(flops === undefined ? rows : rows.map((r) => ({ ...r, gflops: flops / r.medianMs / 1e6 })))
   if (process.argv.includes('--list')) {
     process.stdout.write(`@@IMPLS ${JSON.stringify(impls.map((x) => x.impl))}\n`)
     return

@@ -1,12 +1,13 @@
-// npm run bench [-- --quick | --smoke] [-- --only adam-1e6,matmul-512] [-- --isolate]
+// npm run bench [-- --quick | --smoke] [-- --only adam-1e6,matmul-512] [-- --isolate] [-- --steps-warmup]
 // Runs every workload in its own Node process (tsx), the peers in the same process and run as descent, prints a
 // table per workload of medians after warm-up and the ratios descent/peer, and writes bench/results/latest.json
 // (--quick: fewer sizes and repetitions, written to bench/results/quick.tmp so it never replaces the full results;
 // --smoke: --quick's workloads with each implementation stepped once, no warm-up, written to bench/results/smoke.tmp:
 // what `npm test` runs, to show that every workload still runs; --only: written to bench/results/partial.tmp).
-// --isolate also times every implementation of the adam and mlp workloads alone in a process of its own (a peer
+// --isolate also times every implementation of every workload alone in a process of its own (a peer
 // sharing a process pays for descent's garbage) and adds the own-process medians and ratios next to the
-// shared-process ones.
+// shared-process ones. --steps-warmup warms up by step count only, as the bench did before round 4 of issue 13 (the
+// MLP rows then time part of V8's tier-up ramp: see lib.ts warmUp).
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -19,6 +20,7 @@ const root = resolve(here, '..')
 const smoke = process.argv.includes('--smoke')
 const quick = smoke || process.argv.includes('--quick')
 const isolate = process.argv.includes('--isolate')
+const stepsWarmup = process.argv.includes('--steps-warmup')
 const onlyArg = process.argv.indexOf('--only')
 const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : null
 
@@ -77,7 +79,7 @@ const matmul = (size: string, inQuick: boolean): Workload => ({
   args: [size],
   heads: MATMUL_HEADS,
   inQuick,
-  isolatable: false,
+  isolatable: true,
 })
 const WORKLOADS: readonly Workload[] = [
   adam('100000', 'adam-1e5', true),
@@ -106,6 +108,7 @@ function runScript(w: Workload, extra: readonly string[], tag: string): unknown 
     join(here, 'workloads', w.script),
     ...w.args,
     ...(smoke ? ['--smoke'] : quick ? ['--quick'] : []),
+    ...(stepsWarmup ? ['--steps-warmup'] : []),
     ...extra,
   ]
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })

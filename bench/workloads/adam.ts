@@ -11,6 +11,8 @@ const workload = `adam-${n.toExponential(0).replace('+', '')}`
 const [lr, b1, b2, eps, wd] = [1e-3, 0.9, 0.999, 1e-8, 1e-4]
 const reps = quick ? 3 : n >= 1e7 ? 11 : 31
 const warm = quick ? 1 : 3
+// And at least a second of steps below 1e7 (lib.ts warmUp), as for the MLP rows: every implementation is timed warm.
+const warmMs = n < 1e7 ? 1000 : 0
 const g0 = randomF32(n, 1, 0.1)
 const p0 = randomF32(n, 2)
 const scalars = (t: number) => ({
@@ -198,4 +200,4 @@ if (!(quick && n >= 1e7)) {
   })
 }
 
-await runWorkload(workload, impls, warm, reps)
+await runWorkload(workload, impls, warm, reps, { warmupMs: warmMs })

@@ -1,13 +1,14 @@
 // (d) matmul float32, GFLOP/s for each descent kernel (SIMD wasm on one and on two threads; from 512³ down also the
 // TS reference and gpu.js webasm), with TF.js (wasm; cpu up to 512³) and jax-js for reference.
-// Usage: tsx bench/workloads/matmul.ts [n | MxKxN] [--quick]. The one- and two-thread descent rows are timed
-// interleaved (one call of each in turn), so that a load change on a shared machine hits both alike.
+// Usage: tsx bench/workloads/matmul.ts [n | MxKxN] [--quick]. descent's SIMD rows, TF.js wasm and jax-js are timed
+// round-robin (one call of each in turn: lib.ts runWorkload), so that a load change on a shared machine hits them
+// alike; the slow rows (plain TS, gpu.js, TF.js cpu) run on their own after them.
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm'
 import { useGpu } from '../../src/gpu/index'
 import { matmul } from '../../src/kernels/dispatch'
 import { matmulWasm } from '../../src/kernels/wasm/index'
 import { whenThreadsReady } from '../../src/kernels/wasm/shared'
-import { type Row, emit, loadJax, loadTf, quick, randomF32, repetitions, time, warmups } from '../lib'
+import { type Impl, loadJax, loadTf, quick, randomF32, runWorkload } from '../lib'
 
 const arg = process.argv[2] ?? '512'
 const [M, K, N] = arg.includes('x') ? arg.split('x').map(Number) : [Number(arg), Number(arg), Number(arg)]
@@ -16,74 +17,69 @@ const [m, k, n] = [M!, K!, N!]
 const workload = `matmul-${arg}`
 const flops = 2 * m * k * n
 const small = m * k * n <= 512 ** 3
-const rows: Row[] = []
-const add = (impl: string, kind: Row['kind'], t: { median: number; min: number }, reps: number) =>
-  rows.push({ workload, impl, kind, medianMs: t.median, minMs: t.min, reps, gflops: flops / t.median / 1e6 })
 const a = randomF32(m * k, 1)
 const b = randomF32(k * n, 2)
 // Repetitions: about a second of work per implementation at full size, at least 5.
-const repsFor = (msGuess: number) => Math.max(5, Math.min(41, Math.round((quick ? 200 : 1000) / msGuess)))
-const simdReps = repetitions(repsFor(flops / 20e6))
+const reps = Math.max(5, Math.min(41, Math.round((quick ? 200 : 1000) / (flops / 20e6))))
+const slowReps = quick ? 2 : 5
+const impls: Impl[] = []
 
-{
-  const two = await whenThreadsReady()
-  const one = () => matmulWasm(a, b, m, k, n, { threads: 1 })
-  const both = () => matmulWasm(a, b, m, k, n)
-  for (let i = 0; i < warmups(2); i++) (one(), both())
-  const t1: number[] = []
-  const t2: number[] = []
-  for (let r = 0; r < simdReps; r++) {
-    let t0 = performance.now()
-    one()
-    t1.push(performance.now() - t0)
-    t0 = performance.now()
-    both()
-    t2.push(performance.now() - t0)
-  }
-  const stats = (ts: number[]) => {
-    ts.sort((x, y) => x - y)
-    return { median: ts[ts.length >> 1]!, min: ts[0]! }
-  }
-  add('descent matmul (SIMD wasm, 1 thread)', 'descent', stats(t1), simdReps)
-  add(`descent matmul (SIMD wasm, 2 threads${two ? '' : ': unavailable, ran on 1'})`, 'descent', stats(t2), simdReps)
+const simd = (threads: 1 | undefined) => async () => {
+  await whenThreadsReady()
+  return () => matmulWasm(a, b, m, k, n, { threads })
 }
-if (small) {
-  useGpu() // installs gpu.js (its WebAssembly mode in Node) for the kernel: 'gpu' row
-  for (const kernel of ['ts', 'gpu'] as const) {
-    const reps = repetitions(quick ? 2 : 5)
-    add(
-      `descent matmul (${kernel === 'gpu' ? 'gpu.js webasm' : 'plain TS'})`,
-      'descent',
-      await time(() => matmul(a, b, m, k, n, { kernel }), quick ? 1 : 2, reps),
-      reps,
-    )
-  }
-}
-for (const backend of small ? (['wasm', 'cpu'] as const) : (['wasm'] as const)) {
+impls.push({ impl: 'descent matmul (SIMD wasm, 1 thread)', kind: 'descent', make: simd(1) })
+impls.push({
+  impl: 'descent matmul (SIMD wasm, 2 threads)',
+  kind: 'descent',
+  make: simd(undefined),
+  note: 'two threads over shared memory where the worker is up (else one)',
+})
+const tfStep = (backend: 'wasm' | 'cpu') => async () => {
   const tf = await loadTf(backend)
   const [x, y] = [tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])]
-  const reps = backend === 'wasm' ? simdReps : repetitions(quick ? 2 : 5)
-  const threads = backend === 'wasm' ? ` (${tfWasm.getThreadsCount()} thread)` : ''
-  add(`TF.js ${backend} matMul${threads}`, 'peer', await time(() => tf.matMul(x, y).dispose(), 2, reps), reps)
+  return () => tf.matMul(x, y).dispose()
 }
-{
-  const jax = await loadJax()
-  const np = jax.numpy
-  const [x, y] = [np.array(a).reshape([m, k]), np.array(b).reshape([k, n])]
-  const mm = jax.jit((p: any, q: any) => np.matmul(p, q))
-  add(
-    'jax-js jit matmul (wasm)',
-    'peer',
-    await time(
-      async () => {
-        const c = mm(x.ref, y.ref) as any
-        await c.blockUntilReady()
-        c.dispose()
+impls.push({
+  impl: 'TF.js wasm matMul (1 thread)',
+  kind: 'peer',
+  make: async () => {
+    const step = await tfStep('wasm')()
+    if (tfWasm.getThreadsCount() !== 1) throw new Error(`TF.js wasm runs ${tfWasm.getThreadsCount()} threads here`)
+    return step
+  },
+})
+impls.push({
+  impl: 'jax-js jit matmul (wasm)',
+  kind: 'peer',
+  make: async () => {
+    const jax = await loadJax()
+    const np = jax.numpy
+    const [x, y] = [np.array(a).reshape([m, k]), np.array(b).reshape([k, n])]
+    const mm = jax.jit((p: any, q: any) => np.matmul(p, q))
+    return async () => {
+      const c = mm(x.ref, y.ref) as any
+      await c.blockUntilReady()
+      c.dispose()
+    }
+  },
+})
+if (small) {
+  for (const kernel of ['ts', 'gpu'] as const) {
+    impls.push({
+      impl: `descent matmul (${kernel === 'gpu' ? 'gpu.js webasm' : 'plain TS'})`,
+      kind: 'descent',
+      alone: true,
+      reps: slowReps,
+      warmup: quick ? 1 : 2,
+      make: () => {
+        if (kernel === 'gpu') useGpu() // installs gpu.js (its WebAssembly mode in Node) for the kernel: 'gpu'
+        return () => matmul(a, b, m, k, n, { kernel })
       },
-      2,
-      simdReps,
-    ),
-    simdReps,
-  )
+    })
+  }
+  // TF.js cpu on its own, after the others (switching TF.js backends per call would move the tensors).
+  impls.push({ impl: 'TF.js cpu matMul', kind: 'peer', alone: true, reps: slowReps, warmup: 2, make: tfStep('cpu') })
 }
-emit(rows)
+
+await runWorkload(workload, impls, 2, reps, { flops })

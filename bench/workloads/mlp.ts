@@ -183,4 +183,4 @@ if (!(quick && !small)) {
   })
 }
 
-await runWorkload(workload, impls, warm, reps, warmMs)
+await runWorkload(workload, impls, warm, reps, { warmupMs: warmMs })

@@ -3,7 +3,8 @@ import { type Tensor, fromStorage } from '../core/tensor'
 import * as tree from '../core/tree'
 import type { ExtraArgs, GradientTransformation, Leaf, PyTree } from '../core/types'
 import { adamwInArena } from '../kernels/fused/adamwArena'
-import { adamwFused } from '../kernels/fused/adamwFused'
+import { ADAMW_WASM_MIN, adamwFused } from '../kernels/fused/adamwFused'
+import { PACKED_MAX, adamwPacked } from '../kernels/fused/adamwPacked'
 import type { AdamwOut } from '../kernels/wasm/index'
 import { outputF32 } from '../kernels/outputF32'
 import { FRESH_MIN_BYTES, freshF32 } from '../kernels/wasm/shared'
@@ -121,6 +122,13 @@ type AdamFacts = Extract<Fusible, { kind: 'adamMoments' }>
 // worker thread (freshF32), the others skip the zero fill (outputF32).
 const fresh = (n: number): Float32Array => (n * 4 >= FRESH_MIN_BYTES ? freshF32(n) : outputF32(n))
 
+/** Whether a pure step over leaves of these sizes takes the packed kernel: from ADAMW_WASM_MIN to PACKED_MAX elements. */
+function packs(gs: readonly Float32Array[]): boolean {
+  let n = 0
+  for (const g of gs) n += (g.length + 3) & ~3
+  return n >= ADAMW_WASM_MIN && n <= PACKED_MAX
+}
+
 function adamTail(parts: readonly Part[]): FusedUpdate | null {
   const kinds = parts.map((p) => fusibleOf(p))
   const adam = kinds[0]
@@ -165,6 +173,15 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
     const gradSquares: number[] | null = sums !== null && sums.length > 2 ? [] : null
     let [su, sp] = [0, 0]
     const storeU = own.updates !== false && sums === null
+    // A pure step over a small tree: all leaves in one kernel call, into one fresh buffer (see adamwPacked).
+    const packed =
+      arena === null && !own.donate && packs(g32)
+        ? adamwPacked(p32, g32, m32, v32, c, {
+            storeU,
+            squares: sums !== null,
+            gradSquares: gradSquares !== null,
+          })
+        : null
     if (arena !== null) {
       for (let i = 0; i < gs.length; i++) {
         const shape = gs[i]!.shape
@@ -174,6 +191,19 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
         vOut.push(fromStorage(l.v, shape))
         uOut.push(fromStorage(l.u, shape))
         pOut.push(fromStorage(l.p, shape))
+      }
+    } else if (packed !== null) {
+      for (let i = 0; i < gs.length; i++) {
+        const shape = gs[i]!.shape
+        mOut.push(fromStorage(packed.m[i]!, shape))
+        vOut.push(fromStorage(packed.v[i]!, shape))
+        if (storeU) uOut.push(fromStorage(packed.u![i]!, shape))
+        pOut.push(fromStorage(packed.p[i]!, shape))
+        if (packed.squares !== null) {
+          su += packed.squares[3 * i]!
+          sp += packed.squares[3 * i + 1]!
+          gradSquares?.push(packed.squares[3 * i + 2]!)
+        }
       }
     } else {
       // Donated buffers are reused only where nothing else in this step reads them (no aliasing between leaves, with
