@@ -45,8 +45,12 @@ export interface Row {
   /** extra figure, e.g. GFLOP/s */
   readonly gflops?: number
   readonly note?: string
+  /** minor page faults per timed step (this process, every thread) */
+  readonly faultsPerStep?: number
   /** median when this implementation ran alone in its own process (`npm run bench -- --isolate`) */
   readonly ownMedianMs?: number
+  /** faults per step when it ran alone */
+  readonly ownFaultsPerStep?: number
 }
 
 /**
@@ -54,28 +58,38 @@ export interface Row {
  * implementations left queued; an asynchronous one until its promise settles. Then, untimed, the event loop turns
  * once, so that what a step leaves behind (promise callbacks, timers, finalizers) runs outside every timed region.
  */
-async function timedStep(fn: () => unknown): Promise<number> {
+async function timedStep(fn: () => unknown, faults: { n: number }): Promise<number> {
+  const f0 = minorFaults()
   const t0 = performance.now()
   const r = fn()
   if (r instanceof Promise) await r
   const dt = performance.now() - t0
+  faults.n += minorFaults() - f0
   await new Promise((resolve) => setImmediate(resolve))
   return dt
 }
+
+/**
+ * Minor page faults of this process so far (every thread): the first write to each 4 KiB page of fresh memory. A
+ * step that returns fresh arrays takes them; where faults are dear (~10 µs each under gVisor against well under 1 µs
+ * on a plain Linux kernel; bench/page-faults.ts) they explain much of the gap between a row's median and minimum.
+ */
+const minorFaults = (): number => process.resourceUsage().minorPageFault
 
 export async function time(
   fn: () => unknown | Promise<unknown>,
   warmup: number,
   reps: number,
   warmupMs = 0,
-): Promise<{ median: number; min: number }> {
+): Promise<{ median: number; min: number; faultsPerStep: number }> {
   await warmUp(fn, warmup, warmupMs)
   const ts: number[] = []
+  const faults = { n: 0 }
   for (let i = 0; i < repetitions(reps); i++) {
-    ts.push(await timedStep(fn))
+    ts.push(await timedStep(fn, faults))
   }
   ts.sort((a, b) => a - b)
-  return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]! }
+  return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]!, faultsPerStep: faults.n / ts.length }
 }
 
 export function emitRows(rows: readonly Row[]): void {
@@ -146,28 +160,30 @@ async function interleaved(
 ): Promise<Row[]> {
   for (let j = 0; j < impls.length; j++) await warmUp(steps[j]!, impls[j]!.warmup ?? warmup, warmupMs)
   const times = impls.map(() => [] as number[])
+  const faults = impls.map(() => ({ n: 0 }))
   for (let r = 0; r < repetitions(reps); r++) {
     // The order turns by one each round, so that no implementation always runs right after the same other one
     // (whose garbage, cache footprint and queued callbacks it would otherwise always inherit).
     for (let i = 0; i < impls.length; i++) {
       const j = (i + r) % impls.length
       if (r >= repetitions(impls[j]!.reps ?? reps)) continue
-      times[j]!.push(await timedStep(steps[j]!))
+      times[j]!.push(await timedStep(steps[j]!, faults[j]!))
     }
   }
   return impls.map((x, j) => {
     const ts = times[j]!.sort((a, b) => a - b)
-    return row(workload, x, ts[Math.floor(ts.length / 2)]!, ts[0]!, ts.length)
+    return row(workload, x, ts[Math.floor(ts.length / 2)]!, ts[0]!, ts.length, faults[j]!.n / ts.length)
   })
 }
 
-const row = (workload: string, x: Impl, medianMs: number, minMs: number, reps: number): Row => ({
+const row = (workload: string, x: Impl, medianMs: number, minMs: number, reps: number, faultsPerStep: number): Row => ({
   workload,
   impl: x.impl,
   kind: x.kind,
   medianMs,
   minMs,
   reps,
+  faultsPerStep,
   ...(x.note === undefined ? {} : { note: x.note }),
 })
 
@@ -197,7 +213,7 @@ export async function runWorkload(
     if (x === undefined) throw new RangeError(`--impl ${process.argv[at + 1]}: no such implementation`)
     const n = repetitions(x.reps ?? reps)
     const r = await time(await x.make(), x.warmup ?? warmup, n, warmupMs)
-    emit([row(workload, x, r.median, r.min, n)])
+    emit([row(workload, x, r.median, r.min, n, r.faultsPerStep)])
     return
   }
   const shared = impls.filter((x) => x.alone !== true)
@@ -207,7 +223,7 @@ export async function runWorkload(
   for (const x of impls.filter((y) => y.alone === true)) {
     const n = repetitions(x.reps ?? reps)
     const r = await time(await x.make(), x.warmup ?? warmup, n, warmupMs)
-    rows.push(row(workload, x, r.median, r.min, n))
+    rows.push(row(workload, x, r.median, r.min, n, r.faultsPerStep))
   }
   emit(rows)
 }

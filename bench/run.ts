@@ -125,13 +125,23 @@ for (const w of selected) {
   const shared = (runScript(w, [], '@@RESULT') ?? []) as Row[]
   if (isolate && w.isolatable) {
     const names = (runScript(w, ['--list'], '@@IMPLS') ?? []) as string[]
-    const own = new Map<string, number>()
+    const own = new Map<string, Row>()
     names.forEach((name, k) => {
       process.stderr.write(`bench: ${w.id} alone: ${name} …\n`)
       const r = runScript(w, ['--impl', String(k)], '@@RESULT') as Row[] | undefined
-      if (r?.[0] !== undefined) own.set(name, r[0].medianMs)
+      if (r?.[0] !== undefined) own.set(name, r[0])
     })
-    rows.push(...shared.map((r) => (own.has(r.impl) ? { ...r, ownMedianMs: own.get(r.impl)! } : r)))
+    rows.push(
+      ...shared.map((r) => {
+        const o = own.get(r.impl)
+        if (o === undefined) return r
+        return {
+          ...r,
+          ownMedianMs: o.medianMs,
+          ...(o.faultsPerStep === undefined ? {} : { ownFaultsPerStep: o.faultsPerStep }),
+        }
+      }),
+    )
   } else rows.push(...shared)
 }
 
@@ -144,11 +154,12 @@ for (const w of selected) {
   const heads = w.heads.map((h) => ({ ...h, row: rs.find((r) => r.kind === 'descent' && r.impl.startsWith(h.prefix)) }))
   const own = rs.some((r) => r.ownMedianMs !== undefined)
   const gf = rs.some((r) => r.gflops !== undefined)
+  const pf = rs.some((r) => r.faultsPerStep !== undefined)
   const lines = [
     `### ${w.id}`,
     '',
-    `| implementation | median ms | min ms |${own ? ' own process ms |' : ''}${gf ? ' GFLOP/s |' : ''}${heads.map((h) => ` ${h.label} ÷ this |`).join('')}`,
-    `|---|---|---|${own ? '---|' : ''}${gf ? '---|' : ''}${heads.map(() => '---|').join('')}`,
+    `| implementation | median ms | min ms |${own ? ' own process ms |' : ''}${gf ? ' GFLOP/s |' : ''}${pf ? ' page faults / step |' : ''}${heads.map((h) => ` ${h.label} ÷ this |`).join('')}`,
+    `|---|---|---|${own ? '---|' : ''}${gf ? '---|' : ''}${pf ? '---|' : ''}${heads.map(() => '---|').join('')}`,
   ]
   for (const r of rs) {
     const cells = heads.map(({ row: head }) => {
@@ -168,7 +179,9 @@ for (const w of selected) {
     const name = heads.some((h) => h.row === r) ? `**${r.impl}**` : r.impl
     const ownCell = own ? ` ${r.ownMedianMs === undefined ? '' : fmt(r.ownMedianMs)} |` : ''
     const gfCell = gf ? ` ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} |` : ''
-    lines.push(`| ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} |${ownCell}${gfCell} ${cells.join(' | ')} |`)
+    const ownFaults = r.ownFaultsPerStep === undefined ? '' : ` (own ${r.ownFaultsPerStep.toFixed(0)})`
+    const pfCell = pf ? ` ${r.faultsPerStep === undefined ? '' : r.faultsPerStep.toFixed(0)}${ownFaults} |` : ''
+    lines.push(`| ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} |${ownCell}${gfCell}${pfCell} ${cells.join(' | ')} |`)
   }
   // Issue 9: what trainStep's checks cost (target ≤ 10 %): the donated step with diagnostics on ÷ off.
   const checksOn = rs.find((r) => r.impl === 'descent trainStep(adamw, { donate: true })')
