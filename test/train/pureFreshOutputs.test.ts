@@ -78,6 +78,35 @@ describe('fresh arrays made ahead by the worker thread', () => {
     expect(freshF32(m).length).toBe(m)
     expect(taken() - before).toBe(two ? 1 : 0)
   })
+
+  it('a job posted while the worker faults arrays in is served before they are all made', async () => {
+    await whenFreshSettled()
+    const s = sharedKernels()
+    if (s === null) return expect(two).toBe(false)
+    // relu over two regions of 4 floats, one part each; the outputs start as NaN, so a written part shows.
+    const at = s.alloc(64)
+    const f = s.f32()
+    f.set([-1, 2, -3, 4, -5, 6, -7, 8], at / 4)
+    f.fill(NaN, at / 4 + 8, at / 4 + 16)
+    const done = (part: number) => s.f32()[at / 4 + 8 + part * 4 + 1] === 2 + part * 4
+    let settledWhenServed: boolean | undefined
+    freshF32(n + 8) // a new size: the worker starts faulting FRESH_AHEAD arrays of it in
+    s.parallel(
+      'relu',
+      [0, 1].map((part) => [at + part * 16, at + 32 + part * 16, 4]),
+      true,
+      () => {
+        // This thread waits (a bound, not a timing) for the worker to run a part before claiming any itself.
+        for (const end = Date.now() + 20_000; !done(0) && !done(1) && Date.now() < end;);
+        settledWhenServed = s.freshSettled()
+      },
+    )
+    expect(Array.from(s.f32().subarray(at / 4 + 8, at / 4 + 16))).toEqual([0, 2, 0, 4, 0, 6, 0, 8])
+    s.free(at)
+    // With two threads the worker ran its part between pages, while buffers were still to come.
+    if (two) expect(settledWhenServed).toBe(false)
+    await whenFreshSettled()
+  })
 })
 
 describe.runIf(wasmAvailable())('a pure applyGradients step with leaves over the size made ahead', () => {

@@ -200,31 +200,35 @@ const SERVE = `
     if (!sites.has(0)) return null
     let seen = 0
     let mail = 0
+    // Runs the parts of the job numbered seen that no thread has claimed yet.
+    const serveJob = () => {
+      for (;;) {
+        const v = Atomics.load(ctl, ${CLAIM})
+        if (v >>> 6 !== seen || (v & 63) >= ctl[${PARTS}]) break
+        const fns = sites.get(ctl[${MEM}])
+        if (fns === undefined) break
+        const published = Atomics.load(ctl, ${PUBLISHED})
+        if ((v & 63) >= published) {
+          Atomics.wait(ctl, ${PUBLISHED}, published, 50)
+          continue
+        }
+        if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue
+        const argc = ctl[${ARGC}]
+        try {
+          fns[ctl[${FN}]](...args.subarray((v & 63) * argc, ((v & 63) + 1) * argc))
+        } catch {
+          Atomics.store(ctl, ${STATUS}, 1)
+        }
+        Atomics.add(ctl, ${FINISHED}, 1)
+        Atomics.notify(ctl, ${FINISHED})
+      }
+    }
     const run = () => {
       for (;;) {
         if (Atomics.load(ctl, ${MAIL}) !== mail) return
         Atomics.wait(ctl, ${JOB}, seen)
         seen = Atomics.load(ctl, ${JOB})
-        for (;;) {
-          const v = Atomics.load(ctl, ${CLAIM})
-          if (v >>> 6 !== seen || (v & 63) >= ctl[${PARTS}]) break
-          const fns = sites.get(ctl[${MEM}])
-          if (fns === undefined) break
-          const published = Atomics.load(ctl, ${PUBLISHED})
-          if ((v & 63) >= published) {
-            Atomics.wait(ctl, ${PUBLISHED}, published, 50)
-            continue
-          }
-          if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue
-          const argc = ctl[${ARGC}]
-          try {
-            fns[ctl[${FN}]](...args.subarray((v & 63) * argc, ((v & 63) + 1) * argc))
-          } catch {
-            Atomics.store(ctl, ${STATUS}, 1)
-          }
-          Atomics.add(ctl, ${FINISHED}, 1)
-          Atomics.notify(ctl, ${FINISHED})
-        }
+        serveJob()
       }
     }
     const receive = (msg) => {
@@ -241,7 +245,15 @@ const SERVE = `
         for (let i = 0; i < msg.count; i++) {
           const buffer = new ArrayBuffer(msg.fresh)
           const bytes = new Uint8Array(buffer)
-          for (let at = 0; at < bytes.length; at += 4096) bytes[at] = 0
+          // A MiB of pages at a time, serving any job posted meanwhile first: faulting 40 MB in can take longer
+          // than a step (~100 ms where a fault costs 10 µs), and a split step or product must not wait for it.
+          for (let at = 0; at < bytes.length; at += 4096) {
+            if ((at & 0xfffff) === 0 && Atomics.load(ctl, ${JOB}) !== seen) {
+              seen = Atomics.load(ctl, ${JOB})
+              serveJob()
+            }
+            bytes[at] = 0
+          }
           port.postMessage(buffer, [buffer])
         }
       }
