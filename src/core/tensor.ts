@@ -57,8 +57,8 @@ class TensorImpl implements Tensor {
   declare readonly data: Float32Array | Float64Array
   constructor(data: TypedArray, shape: readonly number[], frozen: boolean) {
     this.dtype = data instanceof Float64Array ? 'float64' : 'float32'
-    // A frozen shape (another tensor's) is shared as is: nobody can write to it. `frozen` says so without asking the
-    // engine (Object.isFrozen is a call into the runtime, on every op's output).
+    // A frozen shape (another tensor's) is shared as is: nobody can write to it. `frozen` (from fromFreshShape) says
+    // so without asking the engine: Object.isFrozen is a call into the runtime.
     this.shape = frozen || Object.isFrozen(shape) ? shape : Object.freeze([...shape])
     this.size = data.length
     this.data = data

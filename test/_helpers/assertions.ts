@@ -60,6 +60,20 @@ export function expectTypedArraysEqual<T extends ArrayBufferView>(actual: T, exp
   expect(actual).toEqual(expected)
 }
 
+/**
+ * The same bytes, NaN payloads included (where a test claims bit-identity: toEqual, which
+ * {@link expectTypedArraysEqual} falls back to, takes any NaN for any other). A mismatch reports its first index.
+ */
+export function expectSameBits<T extends ArrayBufferView>(actual: T, expected: T): void {
+  const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+  expect(actual.constructor).toBe(expected.constructor)
+  const [x, y] = [bytes(actual), bytes(expected)]
+  if (x.equals(y)) return
+  let i = 0
+  while (i < Math.min(x.length, y.length) && x[i] === y[i]) i++
+  expect({ length: x.length, firstDifferentByte: i }).toEqual({ length: y.length, firstDifferentByte: -1 })
+}
+
 /** Asserts both trees have the same structure, and the same shape and dtype at every tensor leaf. */
 export function expectSameStructure(actual: PyTree, expected: PyTree): void {
   expect(tree.structure(actual)).toEqual(tree.structure(expected))

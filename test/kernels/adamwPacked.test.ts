@@ -5,7 +5,7 @@ import { type AdamwPackedOut, adamwPacked } from '../../src/kernels/fused/adamwP
 import { sumSquares32 } from '../../src/kernels/sumSquares'
 import { type AdamwScalars, wasmAvailable } from '../../src/kernels/wasm/index'
 import { f32, scalars } from '../_helpers/adamwInputs'
-import { expectTypedArraysEqual } from '../_helpers/assertions'
+import { expectSameBits } from '../_helpers/assertions'
 
 type Leaves = [p: Float32Array[], g: Float32Array[], m: Float32Array[], v: Float32Array[]]
 
@@ -40,10 +40,10 @@ function perLeaf([p, g, m, v]: Leaves, c: AdamwScalars) {
 function expectMatches(out: AdamwPackedOut, ins: Leaves, c: AdamwScalars, storeU: boolean): void {
   const want = perLeaf(ins, c)
   want.forEach((w, i) => {
-    expectTypedArraysEqual(out.p[i]!, w.p!)
-    expectTypedArraysEqual(out.m[i]!, w.m)
-    expectTypedArraysEqual(out.v[i]!, w.v)
-    if (storeU) expectTypedArraysEqual(out.u![i]!, w.u)
+    expectSameBits(out.p[i]!, w.p!)
+    expectSameBits(out.m[i]!, w.m)
+    expectSameBits(out.v[i]!, w.v)
+    if (storeU) expectSameBits(out.u![i]!, w.u)
     const got = [...out.squares!.subarray(3 * i, 3 * i + 3)]
     expect(got.map((x, j) => Object.is(x, w.squares[j]))).toEqual([true, true, true])
   })
@@ -66,6 +66,12 @@ describe.runIf(wasmAvailable())('adamwPacked: every leaf of a tree in one kernel
     },
   )
 
+  it('an empty tree: no leaves out, no sums', () => {
+    const out = adamwPacked([], [], [], [], scalars(1), { storeU: true, squares: true, gradSquares: true })!
+    expect([out.p, out.m, out.v, out.u]).toEqual([[], [], [], []])
+    expect(out.squares).toEqual(new Float64Array(0))
+  })
+
   test.prop([
     fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 6 }),
     fc.integer({ min: 1, max: 40 }),
@@ -74,7 +80,7 @@ describe.runIf(wasmAvailable())('adamwPacked: every leaf of a tree in one kernel
     const copies = ins.map((xs) => xs.map((a) => a.slice()))
     const c = scalars(t)
     expectMatches(adamwPacked(...ins, c, { storeU: true, squares: true, gradSquares: true })!, ins, c, true)
-    ins.forEach((xs, k) => xs.forEach((a, i) => expectTypedArraysEqual(a, copies[k]![i]!)))
+    ins.forEach((xs, k) => xs.forEach((a, i) => expectSameBits(a, copies[k]![i]!)))
   })
 
   it('fresh views of one new buffer, none an input’s, the padding between leaves 0; u and the sums only when asked', () => {
@@ -116,11 +122,11 @@ describe.runIf(wasmAvailable())('adamwPacked: every leaf of a tree in one kernel
         [a.m, b.m],
         [a.v, b.v],
       ] as const) {
-        x.forEach((xi, i) => expectTypedArraysEqual(xi, y[i]!))
+        x.forEach((xi, i) => expectSameBits(xi, y[i]!))
       }
-      expectTypedArraysEqual(a.squares!, b.squares!)
+      expectSameBits(a.squares!, b.squares!)
       // The state passed in is never written.
-      before.forEach((xs, k) => xs.forEach((x, i) => expectTypedArraysEqual(x, keep[k]![i]!)))
+      before.forEach((xs, k) => xs.forEach((x, i) => expectSameBits(x, keep[k]![i]!)))
     }
   })
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { matmul, matmulEpilogue } from '../../src/kernels/dispatch'
 import { matmulWasm, wasmAvailable } from '../../src/kernels/wasm/index'
 import { ELEMENTWISE_SPLIT_MIN, SPLIT_MIN_MACS, sharedKernels, whenThreadsReady } from '../../src/kernels/wasm/shared'
-import { expectTypedArraysEqual } from '../_helpers/assertions'
+import { expectSameBits } from '../_helpers/assertions'
 import { CASES, inputs } from './fixtures/matmulCases'
 
 const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')
@@ -45,7 +45,7 @@ describe.runIf(wasmAvailable())('matmul on two threads', () => {
       if (two) expect(sharedKernels()!.splits()).toBe(before + 2) // pack, then the product
       const single = matmulWasm(a, b, c.M, c.K, c.N, { ...options, threads: 1 })
       expect(sharedKernels()!.splits()).toBe(two ? before + 2 : before)
-      expectTypedArraysEqual(split, single)
+      expectSameBits(split, single)
     },
   )
 
@@ -68,7 +68,7 @@ describe.runIf(wasmAvailable())('matmul on two threads', () => {
         const before = sharedKernels()!.splits()
         const split = matmulWasm(a, b, M, K, N, { ...options, threads: 2 })
         expect(sharedKernels()!.splits()).toBe(two ? before + 2 : before)
-        expectTypedArraysEqual(matmulWasm(a, b, M, K, N, options), split)
+        expectSameBits(matmulWasm(a, b, M, K, N, options), split)
       }
     }
   })
@@ -130,9 +130,9 @@ describe.runIf(wasmAvailable())('matmul bias/ReLU epilogue', () => {
           const x = Math.fround(plain[i * N + j]! + bias![j]!)
           expected[i * N + j] = relu && x <= 0 ? 0 : x
         }
-      expectTypedArraysEqual(matmulWasm(a, b, M, K, N, { bias, relu }), expected)
+      expectSameBits(matmulWasm(a, b, M, K, N, { bias, relu }), expected)
       // The dispatcher's other kernels apply the same epilogue after their product.
-      expectTypedArraysEqual(matmulEpilogue(plain.slice(), N, bias, relu), expected)
+      expectSameBits(matmulEpilogue(plain.slice(), N, bias, relu), expected)
     }
   })
 
@@ -210,6 +210,6 @@ describe.runIf(sharedKernels() !== null)('elementwise kernels on two threads', (
     }
     const [split, single] = [run(true), run(false)]
     expect(split.length).toBe(withP ? 4 : 3)
-    split.forEach((x, i) => expectTypedArraysEqual(x, single[i]!))
+    split.forEach((x, i) => expectSameBits(x, single[i]!))
   })
 })

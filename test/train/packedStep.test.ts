@@ -96,4 +96,25 @@ describe.runIf(wasmAvailable())('the pure Adam step over a small tree (one packe
       ;[a, d] = [na, nd]
     }
   })
+
+  it('a pure step’s state (views of one buffer) passed on to donated steps: they never write the pure results', () => {
+    const opt = adamw(1e-2, { weightDecay: 1e-3 })
+    const pure = trainStep(loss, opt)
+    const donated = trainStep(loss, opt, { donate: true })
+    const [s1] = pure(initTrainState(params, opt), batchAt(0))
+    const [s2] = pure(s1, batchAt(1))
+    const snapshot = (s: typeof s1) =>
+      tree.leaves([s.params, s.optState as PyTree]).map((x) => (isTensor(x) ? x.data.slice() : x))
+    const [held1, held2] = [snapshot(s1), snapshot(s2)]
+    // The reference: the same steps, all pure.
+    let ref = s2
+    let d = s2
+    for (const t of [2, 4, 5]) {
+      ;[d] = donated(d, batchAt(t)) // (batch 3 holds a NaN)
+      ;[ref] = pure(ref, batchAt(t))
+      expect(snapshot(s1)).toEqual(held1)
+      expect(snapshot(s2)).toEqual(held2)
+    }
+    expectTreesEqual({ p: d.params, s: d.optState as PyTree }, { p: ref.params, s: ref.optState as PyTree })
+  })
 })

@@ -39,7 +39,8 @@ export interface AdamwPackedOut {
  * are. When p, m, v are themselves the views this function returned (the last pure step's state, passed back), they
  * are copied in as one range. The elements between leaves (padding) are computed on whatever they hold and set to 0
  * in the output, so no stale byte is observable through `.buffer`. Every element goes through the kernel's own
- * instructions, which the TS kernel and the SIMD kernel's scalar tail match bit for bit, and each leaf's sums of
+ * instructions, which the TS kernel matches bit for bit lane by lane (the host runs no scalar tail: every leaf starts
+ * and is padded to a multiple of 4 elements), and each leaf's sums of
  * squares are its own 8 float64 lanes filled by the SIMD `sumSquareLanes` over the leaf, then its last n mod 8
  * squares in order: the bits of `sumSquares32`. Inputs are never written. Null where WebAssembly SIMD is unavailable.
  */
@@ -130,6 +131,7 @@ function packedSource(
   vs: readonly Float32Array[],
   at: readonly number[],
 ): Float32Array | null {
+  if (ps.length === 0) return null
   const b = ps[0]!.buffer
   const o = ps[0]!.byteOffset
   const N = at[at.length - 1]!
