@@ -6,20 +6,17 @@
 import { type PyTree, type Tensor, adamw, initTrainState, ops, tensor, trainStep, valueAndGrad } from '../src/index'
 import { gradStats } from '../src/train/gradStats'
 import { stepChecks } from '../src/train/stepChecks'
-import { randomF32 } from './lib'
+import { mlpArrays } from './mlpProblem'
 
 const [roundsArg, repsArg] = process.argv.slice(2)
 const rounds = Number(roundsArg ?? 7)
 const reps = Number(repsArg ?? 15)
 const [din, dh, dout, batch] = [784, 256, 10, 128]
 
-const w1 = randomF32(din * dh, 1, Math.sqrt(2 / din))
-const w2 = randomF32(dh * dout, 2, Math.sqrt(2 / dh))
-const onehot = new Float32Array(batch * dout)
-for (let i = 0; i < batch; i++) onehot[i * dout + ((i * 7) % dout)] = 1
+const { w1, w2, xs, onehot } = mlpArrays(din, dh, dout, batch)
 type P = { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor }
 type B = { x: Tensor; y: Tensor }
-const data: B = { x: tensor(randomF32(batch * din, 3), [batch, din]), y: tensor(onehot, [batch, dout]) }
+const data: B = { x: tensor(xs, [batch, din]), y: tensor(onehot, [batch, dout]) }
 const loss = (p: P, b: B) => {
   const h = ops.relu(ops.add(ops.matmul(b.x, p.w1), p.b1))
   const logits = ops.add(ops.matmul(h, p.w2), p.b2)

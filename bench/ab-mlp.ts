@@ -7,7 +7,7 @@
 // internals differ (what docs/performance.md's later MLP A/Bs use). With `donate` both run trainStep({ donate: true }).
 import { resolve } from 'node:path'
 import * as current from '../src/index'
-import { randomF32 } from './lib'
+import { mlpArrays } from './mlpProblem'
 
 const [dir, sizes, batchArg, stepsArg, oldLoss, mode] = process.argv.slice(2)
 const donate = mode === 'donate'
@@ -17,11 +17,7 @@ const steps = Number(stepsArg ?? 100)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const old: any = await import(resolve(dir ?? '/tmp/old-mlp', 'src/index.ts'))
 
-const w1 = randomF32(din * dh, 1, Math.sqrt(2 / din))
-const w2 = randomF32(dh * dout, 2, Math.sqrt(2 / dh))
-const xs = randomF32(batch * din, 3)
-const onehot = new Float32Array(batch * dout)
-for (let i = 0; i < batch; i++) onehot[i * dout + ((i * 7) % dout)] = 1
+const { w1, w2, xs, onehot } = mlpArrays(din, dh, dout, batch)
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const stepper = (L: any, fused: boolean): (() => void) => {

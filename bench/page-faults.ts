@@ -5,10 +5,11 @@
 // are a large share of a pure step that no kernel work removes; the donated rows and the peers (whose arrays live in
 // a wasm heap they reuse) take few. Counts come from getrusage (process.resourceUsage().minorPageFault), this thread
 // and the worker together.
-import { adamw, applyGradients, initTrainState, ops, tensor, trainStep } from '../src/index'
+import { adamw, applyGradients, initTrainState, tensor, trainStep } from '../src/index'
 import { matmulWasm } from '../src/kernels/wasm/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
 import { randomF32 } from './lib'
+import { mlpProblem } from './mlpProblem'
 
 const steps = Number(process.argv[2] ?? 200)
 const faults = () => process.resourceUsage().minorPageFault
@@ -57,22 +58,10 @@ async function measure(name: string, step: () => unknown, n = steps): Promise<vo
 }
 
 function mlp(din: number, dh: number, dout: number, batch: number, donate: boolean): () => unknown {
-  const params = {
-    w1: tensor(randomF32(din * dh, 1, Math.sqrt(2 / din)), [din, dh]),
-    b1: tensor(new Float32Array(dh), [dh]),
-    w2: tensor(randomF32(dh * dout, 2, Math.sqrt(2 / dh)), [dh, dout]),
-    b2: tensor(new Float32Array(dout), [dout]),
-  }
-  const onehot = new Float32Array(batch * dout)
-  for (let i = 0; i < batch; i++) onehot[i * dout + ((i * 7) % dout)] = 1
-  const data = { x: tensor(randomF32(batch * din, 3), [batch, din]), y: tensor(onehot, [batch, dout]) }
-  const loss = (p: typeof params, b: typeof data) => {
-    const h = ops.relu(ops.linear(b.x, p.w1, p.b1))
-    return ops.neg(ops.mean(ops.sum(ops.mul(ops.logSoftmax(ops.linear(h, p.w2, p.b2), -1), b.y), { axis: 1 })))
-  }
+  const { params, data, loss } = mlpProblem(din, dh, dout, batch)
   const tx = adamw(1e-3)
   const step = trainStep(loss, tx, { donate })
-  let state = initTrainState(params, tx)
+  let state = initTrainState(params(), tx)
   return () => {
     state = step(state, data)[0]
   }

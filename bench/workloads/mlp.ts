@@ -2,8 +2,9 @@
 // and donated) and its plain API (valueAndGrad + update + applyUpdates) vs TF.js (variableGrads + applyGradients,
 // cpu and wasm) vs jax-js (jit of the whole step).
 // Usage: tsx bench/workloads/mlp.ts <in,hidden,out> <batch> [--quick] [--list | --impl <k>]
-import { type Tensor, adamw, applyUpdates, initTrainState, ops, tensor, trainStep, valueAndGrad } from '../../src/index'
-import { type Impl, loadJax, loadTf, quick, randomF32, runWorkload } from '../lib'
+import { adamw, applyUpdates, initTrainState, trainStep, valueAndGrad } from '../../src/index'
+import { type Impl, loadJax, loadTf, quick, runWorkload } from '../lib'
+import { type MlpParams, mlpProblem } from '../mlpProblem'
 
 const [din, dh, dout] = (process.argv[2] ?? '784,256,10').split(',').map(Number) as [number, number, number]
 const batch = Number(process.argv[3] ?? 128)
@@ -17,31 +18,13 @@ const warm = quick ? 2 : small ? 20 : 5
 const warmMs = small ? 2000 : 3000
 const impls: Impl[] = []
 
-const w1 = randomF32(din * dh, 1, Math.sqrt(2 / din))
-const w2 = randomF32(dh * dout, 2, Math.sqrt(2 / dh))
-const xs = randomF32(batch * din, 3)
-const labels = Array.from({ length: batch }, (_, i) => (i * 7) % dout)
-const onehot = new Float32Array(batch * dout)
-labels.forEach((c, i) => (onehot[i * dout + c] = 1))
-
-// descent
-type P = { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor }
-type B = { x: Tensor; y: Tensor }
-const params0 = (): P => ({
-  w1: tensor(w1.slice(), [din, dh]),
-  b1: tensor(new Float32Array(dh), [dh]),
-  w2: tensor(w2.slice(), [dh, dout]),
-  b2: tensor(new Float32Array(dout), [dout]),
-})
-const data: B = { x: tensor(xs, [batch, din]), y: tensor(onehot, [batch, dout]) }
-// The dense layers as a user writes them: linear (x·w + b in one op) and relu (one primitive). TF.js runs both its
-// forms: the ops (tf.add(tf.matMul) + tf.relu) and tf.fused.matMul with bias and relu (what tf.layers.dense calls);
-// jax-js's jit compiles the whole step.
-const loss = (p: P, b: B) => {
-  const h = ops.relu(ops.linear(b.x, p.w1, p.b1))
-  const logits = ops.linear(h, p.w2, p.b2)
-  return ops.neg(ops.mean(ops.sum(ops.mul(ops.logSoftmax(logits, -1), b.y), { axis: 1 })))
-}
+// descent's params, batch and loss (bench/mlpProblem.ts); the peers build theirs from the same arrays. The dense
+// layers as a user writes them: linear (x·w + b in one op) and relu (one primitive). TF.js runs both its forms: the
+// ops (tf.add(tf.matMul) + tf.relu) and tf.fused.matMul with bias and relu (what tf.layers.dense calls); jax-js's jit
+// compiles the whole step.
+const { arrays, params: params0, data, loss } = mlpProblem(din, dh, dout, batch)
+const { w1, w2, xs, onehot } = arrays
+type P = MlpParams
 
 // The train layer: trainStep = valueAndGrad, the fused adamw step (applyGradients) and the step's StepInfo (loss,
 // gradient/update/param norms, non-finite checks). Pure: new params and state every step.
