@@ -49,13 +49,15 @@ const toPlainDeep = (x: unknown, bits: (bytes: Uint8Array) => unknown): unknown 
   return x
 }
 
+/** The bytes a view covers (no copy). */
+const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+
 /**
  * `expect(actual).toEqual(expected)` for large typed arrays: vitest's deep equality takes seconds per million
  * entries, so equal bytes in arrays of the same type pass at once (equal bytes are Object.is-equal entries, what
  * toEqual compares), and anything else goes to toEqual for its verdict and diff.
  */
 export function expectTypedArraysEqual<T extends ArrayBufferView>(actual: T, expected: T): void {
-  const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
   if (actual.constructor === expected.constructor && bytes(actual).equals(bytes(expected))) return
   expect(actual).toEqual(expected)
 }
@@ -65,7 +67,6 @@ export function expectTypedArraysEqual<T extends ArrayBufferView>(actual: T, exp
  * {@link expectTypedArraysEqual} falls back to, takes any NaN for any other). A mismatch reports its first index.
  */
 export function expectSameBits<T extends ArrayBufferView>(actual: T, expected: T): void {
-  const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)
   expect(actual.constructor).toBe(expected.constructor)
   const [x, y] = [bytes(actual), bytes(expected)]
   if (x.equals(y)) return

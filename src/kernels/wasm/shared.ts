@@ -200,8 +200,9 @@ const SERVE = `
     if (!sites.has(0)) return null
     let seen = 0
     let mail = 0
-    // Runs the parts of the job numbered seen that no thread has claimed yet.
+    // Takes the job last posted and runs its parts that no thread has claimed yet.
     const serveJob = () => {
+      seen = Atomics.load(ctl, ${JOB})
       for (;;) {
         const v = Atomics.load(ctl, ${CLAIM})
         if (v >>> 6 !== seen || (v & 63) >= ctl[${PARTS}]) break
@@ -227,7 +228,6 @@ const SERVE = `
       for (;;) {
         if (Atomics.load(ctl, ${MAIL}) !== mail) return
         Atomics.wait(ctl, ${JOB}, seen)
-        seen = Atomics.load(ctl, ${JOB})
         serveJob()
       }
     }
@@ -248,10 +248,7 @@ const SERVE = `
           // A MiB of pages at a time, serving any job posted meanwhile first: faulting 40 MB in can take longer
           // than a step (~100 ms where a fault costs 10 µs), and a split step or product must not wait for it.
           for (let at = 0; at < bytes.length; at += 4096) {
-            if ((at & 0xfffff) === 0 && Atomics.load(ctl, ${JOB}) !== seen) {
-              seen = Atomics.load(ctl, ${JOB})
-              serveJob()
-            }
+            if ((at & 0xfffff) === 0 && Atomics.load(ctl, ${JOB}) !== seen) serveJob()
             bytes[at] = 0
           }
           port.postMessage(buffer, [buffer])
