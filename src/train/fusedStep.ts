@@ -6,8 +6,7 @@ import { adamwInArena } from '../kernels/fused/adamwArena'
 import { ADAMW_WASM_MIN, adamwFused } from '../kernels/fused/adamwFused'
 import { PACKED_MAX, adamwPacked } from '../kernels/fused/adamwPacked'
 import type { AdamwOut } from '../kernels/wasm/index'
-import { outputF32 } from '../kernels/outputF32'
-import { FRESH_MIN_BYTES, freshF32 } from '../kernels/wasm/shared'
+import { outputAheadF32 } from '../kernels/wasm/shared'
 import { adamScalars, float32Leaves } from '../transforms/_internal/adamKernel'
 import type { ScaleByAdamState } from '../transforms/scaleByAdam'
 import { bufferCounts } from './donation'
@@ -118,10 +117,6 @@ export function fusesGradients(optimizer: GradientTransformation<any>): boolean 
 
 type AdamFacts = Extract<Fusible, { kind: 'adamMoments' }>
 
-// Fresh outputs, which the kernel overwrites in full: large ones arrive with their pages already faulted in by the
-// worker thread (freshF32), the others skip the zero fill (outputF32).
-const fresh = (n: number): Float32Array => (n * 4 >= FRESH_MIN_BYTES ? freshF32(n) : outputF32(n))
-
 /** Whether a pure step over leaves of these sizes takes the packed kernel: from ADAMW_WASM_MIN to PACKED_MAX elements. */
 function packs(gs: readonly Float32Array[]): boolean {
   let n = 0
@@ -220,10 +215,10 @@ function adamKernelStep(adam: AdamFacts, wdTx: Part | null, applyWd: boolean, lr
           if (own.scratch !== null) own.scratch[i] = u
         }
         const out: AdamwOut = {
-          m: mine(m) ? m : fresh(n),
-          v: mine(v) ? v : fresh(n),
+          m: mine(m) ? m : outputAheadF32(n),
+          v: mine(v) ? v : outputAheadF32(n),
           u,
-          p: mine(p) ? p : fresh(n),
+          p: mine(p) ? p : outputAheadF32(n),
         }
         adamwFused(p, g, m, v, c, { out, storeU, squares: sums ?? undefined })
         if (sums !== null) {

@@ -14,6 +14,7 @@ import { wasmAvailable } from '../../src/kernels/wasm/index'
 import {
   FRESH_AHEAD,
   FRESH_MIN_BYTES,
+  FRESH_SIZES,
   freshF32,
   sharedKernels,
   whenFreshSettled,
@@ -66,17 +67,18 @@ describe('fresh arrays made ahead by the worker thread', () => {
     expect(got.filter((a) => a[n - 1] === 1).length).toBe(got.length)
   })
 
-  it('after a change of size, only arrays of the new size are handed out', async () => {
-    freshF32(n)
+  it('keeps arrays of the FRESH_SIZES sizes asked for most recently; one asked for longer ago is dropped', async () => {
+    const sizes = Array.from({ length: FRESH_SIZES + 1 }, (_, i) => n + 1024 * (i + 1))
+    // The first call of a size finds none made and asks the worker for FRESH_AHEAD of it.
+    for (const m of sizes) expect(freshF32(m).length).toBe(m)
     await whenFreshSettled()
-    const m = n + 4096
     const before = taken()
-    const first = freshF32(m)
-    expect(first.length).toBe(m)
-    expect(taken()).toBe(before) // the buffers made for n were dropped
+    for (const m of sizes.slice(1)) expect(freshF32(m).length).toBe(m)
+    expect(taken() - before).toBe(two ? FRESH_SIZES : 0)
+    // The first size was dropped when the last one was asked for: its arrays were left to the garbage collector.
+    expect(freshF32(sizes[0]!).length).toBe(sizes[0])
+    expect(taken() - before).toBe(two ? FRESH_SIZES : 0)
     await whenFreshSettled()
-    expect(freshF32(m).length).toBe(m)
-    expect(taken() - before).toBe(two ? 1 : 0)
   })
 
   it('a job posted while the worker faults arrays in is served before they are all made', async () => {
@@ -90,7 +92,9 @@ describe('fresh arrays made ahead by the worker thread', () => {
     f.fill(NaN, at / 4 + 8, at / 4 + 16)
     const done = (part: number) => s.f32()[at / 4 + 8 + part * 4 + 1] === 2 + part * 4
     let settledWhenServed: boolean | undefined
-    freshF32(n + 8) // a new size: the worker starts faulting FRESH_AHEAD arrays of it in
+    // A new size, 32 MiB: the worker starts faulting FRESH_AHEAD arrays of it in (~80 ms each where a fault costs
+    // 10 µs, ~10 ms on a plain kernel), long enough that this thread posts the job below before they are made.
+    freshF32((1 << 25) / 4 + 8)
     s.parallel(
       'relu',
       [0, 1].map((part) => [at + part * 16, at + 32 + part * 16, 4]),

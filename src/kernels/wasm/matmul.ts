@@ -1,6 +1,5 @@
-import { outputF32 } from '../outputF32'
 import type { KernelExports } from './module'
-import { SPLIT_MIN_MACS, sharedKernels } from './shared'
+import { SPLIT_MIN_MACS, outputAheadF32, sharedKernels } from './shared'
 
 /** Options of {@link matmulWasm}. */
 export interface MatmulOptions {
@@ -130,7 +129,7 @@ export function matmulSimd(
     }
 
     // Every element is copied in below, so a fresh result need not be zero-filled first.
-    const result = out ?? outputF32(M * N)
+    const result = out ?? outputAheadF32(M * N)
     const view = s.f32()
     const c = base + oc
     if (Np === N) result.set(view.subarray(c, c + M * N))

@@ -1,3 +1,5 @@
+import { outputF32 } from '../outputF32'
+import { freshPools } from './freshPools'
 import { KERNELS_WASM_SHARED_BASE64 } from './kernelsWasm'
 import { type KernelExports, type KernelName, type WasmMemory, PAGE, decode, wasmApi } from './module'
 
@@ -85,12 +87,13 @@ export interface SharedKernels {
   /**
    * A zero-filled Float32Array of `n` elements on an ordinary ArrayBuffer that nothing else references (like `new
    * Float32Array(n)`). From {@link FRESH_MIN_BYTES} on, in Node with the worker up, it is one the worker thread made
-   * ahead of time with every page already written (a fresh allocation that size is a new `mmap`, and its first touch
-   * costs a page fault per 4 KiB: ≈ 20 ms per 40 MB on the bench machine), transferred here; the worker then makes
-   * another. Up to {@link FRESH_AHEAD} buffers of the last size asked for are kept in flight (that much memory stays
-   * held while no step asks for them). When none is ready, a plain new array.
+   * ahead of time with every page already written (the first touch of a fresh page is a page fault: ≈ 10 µs per 4 KiB
+   * under gVisor, ≈ 100 ms per 40 MB), transferred here; the worker then makes another. Up to {@link FRESH_AHEAD}
+   * buffers of each of the {@link FRESH_SIZES} sizes asked for most recently are kept in flight, at most
+   * {@link FRESH_MAX_BYTES} in all (that much memory stays held while nothing asks for them). When none is ready,
+   * `orElse(n)` (default: a new zero-filled array).
    */
-  readonly fresh: (n: number) => Float32Array
+  readonly fresh: (n: number, orElse?: (n: number) => Float32Array) => Float32Array
   /** How many arrays {@link SharedKernels.fresh} took from the worker (tests). */
   readonly freshTaken: () => number
   /** True when every buffer asked of the worker has arrived (tests wait for it; see whenFreshSettled). */
@@ -139,13 +142,22 @@ export const SPLIT_MIN_MACS = 1 << 22
 export const ELEMENTWISE_SPLIT_MIN = 1 << 16
 
 /**
- * The smallest array {@link SharedKernels.fresh} asks the worker for, in bytes: glibc serves smaller allocations from
- * memory it reuses (its mmap threshold grows up to 32 MiB), so only larger ones arrive unfaulted.
+ * The smallest array {@link SharedKernels.fresh} asks the worker for, in bytes. glibc serves allocations under its
+ * mmap threshold (which grows up to 32 MiB) from memory it reuses, but only once the garbage collector has freed
+ * earlier ones, and it returns what it holds to the kernel whenever the free memory at the top of its heap passes
+ * twice that threshold: a 1024² matmul's 4 MiB result still took ~900 page faults a call, an Adam 1e6 pure step
+ * ~600 (docs/performance.md, "Fresh memory and page faults"). Below 1 MiB the faults per call are few.
  */
-export const FRESH_MIN_BYTES = 1 << 25
+export const FRESH_MIN_BYTES = 1 << 20
 
 /** Buffers of one size the worker makes ahead for {@link SharedKernels.fresh}: one step's three outputs. */
 export const FRESH_AHEAD = 3
+
+/** Sizes {@link SharedKernels.fresh} keeps buffers of at most (the ones asked for most recently). */
+export const FRESH_SIZES = 4
+
+/** Bytes {@link SharedKernels.fresh} keeps made ahead (in flight or ready) at most, over all sizes. */
+export const FRESH_MAX_BYTES = 1 << 28
 
 /** Parts of one parallel call at most, and the argument slots they share. */
 const MAX_PARTS = 63
@@ -245,10 +257,10 @@ const SERVE = `
         for (let i = 0; i < msg.count; i++) {
           const buffer = new ArrayBuffer(msg.fresh)
           const bytes = new Uint8Array(buffer)
-          // A MiB of pages at a time, serving any job posted meanwhile first: faulting 40 MB in can take longer
+          // 256 KiB of pages at a time, serving any job posted meanwhile first: faulting 40 MB in can take longer
           // than a step (~100 ms where a fault costs 10 µs), and a split step or product must not wait for it.
           for (let at = 0; at < bytes.length; at += 4096) {
-            if ((at & 0xfffff) === 0 && Atomics.load(ctl, ${JOB}) !== seen) serveJob()
+            if ((at & 0x3ffff) === 0 && Atomics.load(ctl, ${JOB}) !== seen) serveJob()
             bytes[at] = 0
           }
           port.postMessage(buffer, [buffer])
@@ -637,36 +649,23 @@ function create(): SharedKernels | null {
     return ready === 1 ? 'up' : ready === 0 ? 'starting' : 'failed'
   }
 
-  // Buffers asked of the worker and not received yet (`ahead`), received and not handed out yet (`ready`, all of
-  // one size: the last one asked for).
-  let ahead = 0
+  const pools = freshPools(FRESH_AHEAD, FRESH_SIZES, FRESH_MAX_BYTES)
   let taken = 0
-  let ready: ArrayBuffer[] = []
   const collect = (): void => {
-    if (take === null) return
-    for (let b = take(); b !== undefined; b = take()) {
-      ahead--
-      ready.push(b)
-    }
+    if (take !== null) for (let b = take(); b !== undefined; b = take()) pools.receive(b)
   }
-  const fresh = (n: number): Float32Array => {
-    const bytes = n * 4
-    if (bytes < FRESH_MIN_BYTES || threads() < 2 || take === null) return new Float32Array(n)
+  const fresh = (n: number, orElse: (k: number) => Float32Array = (k) => new Float32Array(k)): Float32Array => {
+    if (n * 4 < FRESH_MIN_BYTES || threads() < 2 || take === null) return orElse(n)
     collect()
-    // Buffers of another size (asked for before the size changed) are left to the garbage collector.
-    if (ready.some((b) => b.byteLength !== bytes)) ready = ready.filter((b) => b.byteLength === bytes)
-    const got = ready.pop()
-    if (ahead + ready.length < FRESH_AHEAD) {
-      mail({ fresh: bytes, count: FRESH_AHEAD - ahead - ready.length })
-      ahead = FRESH_AHEAD - ready.length
-    }
-    if (got === undefined) return new Float32Array(n)
+    const { got, more } = pools.ask(n * 4)
+    if (more > 0) mail({ fresh: n * 4, count: more })
+    if (got === undefined) return orElse(n)
     taken++
     return new Float32Array(got)
   }
   const freshSettled = (): boolean => {
     collect()
-    return ahead === 0
+    return pools.pending() === 0
   }
 
   return {
@@ -713,6 +712,15 @@ export function sharedKernels(): SharedKernels | null {
  */
 export function freshF32(n: number): Float32Array {
   return n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n) ?? new Float32Array(n)) : new Float32Array(n)
+}
+
+/**
+ * @internal An output array that the caller overwrites in full before anyone reads it (see {@link outputF32}): from
+ * {@link FRESH_MIN_BYTES} on, one the worker made ahead where it can (see {@link SharedKernels.fresh}), so that the
+ * kernel writing it takes no page faults.
+ */
+export function outputAheadF32(n: number): Float32Array {
+  return n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n, outputF32) ?? outputF32(n)) : outputF32(n)
 }
 
 /** @internal Resolves when every buffer asked of the worker for {@link SharedKernels.fresh} has arrived (tests). */
