@@ -6,9 +6,10 @@ import { DEFAULT_SEED } from '../_helpers/seed'
 const buffer = (bytes: number) => new ArrayBuffer(bytes)
 
 describe('freshPools: the bookkeeping of buffers made ahead', () => {
-  it('a new size asks for `ahead` buffers once, then hands out what arrives and asks for one more each', () => {
+  it('a new size asks for one buffer, the next ask for the rest of `ahead`; each one handed out is replaced', () => {
     const p = freshPools(3, 4, 1000)
-    expect(p.ask(8)).toEqual({ got: undefined, more: 3 })
+    expect(p.ask(8)).toEqual({ got: undefined, more: 1 })
+    expect(p.ask(8)).toEqual({ got: undefined, more: 2 })
     expect(p.ask(8)).toEqual({ got: undefined, more: 0 })
     expect(p.pending()).toBe(3)
     const [a, b] = [buffer(8), buffer(8)]
@@ -26,34 +27,44 @@ describe('freshPools: the bookkeeping of buffers made ahead', () => {
     const p = freshPools(2, 2, 1000)
     p.ask(8)
     p.ask(16)
-    p.ask(8) // 8 is now the most recent
-    expect(p.ask(24).more).toBe(2) // drops 16, asked for longest ago
+    expect(p.ask(8).more).toBe(1) // 8 is now the most recent, with its second buffer asked for
+    expect(p.ask(24).more).toBe(1) // drops 16, asked for longest ago
     expect(p.sizes()).toEqual([8, 24])
     p.receive(buffer(16))
-    expect(p.pending()).toBe(5)
-    expect(p.ask(16)).toEqual({ got: undefined, more: 2 }) // asked for anew; drops 8
+    expect(p.pending()).toBe(3)
+    expect(p.ask(16)).toEqual({ got: undefined, more: 1 }) // a new size again; drops 8
     expect(p.sizes()).toEqual([24, 16])
   })
 
   it('at most `maxBytes` in all: fewer buffers of a large size, older sizes dropped, a size over it never kept', () => {
     const p = freshPools(3, 4, 100)
-    expect(p.ask(40).more).toBe(2) // ⌊100 / 40⌋
-    expect(p.ask(30).more).toBe(3) // 2·40 + 3·30 > 100: 40 is dropped
+    p.ask(40)
+    expect(p.ask(40).more).toBe(1) // ⌊100 / 40⌋ = 2 in all
+    p.ask(30) // 2·40 + 3·30 > 100: 40 is dropped
     expect(p.sizes()).toEqual([30])
-    expect(p.ask(5).more).toBe(3) // 90 + 15 > 100: 30 is dropped
+    expect(p.ask(30).more).toBe(2)
+    p.ask(5) // 90 + 15 > 100: 30 is dropped
     expect(p.sizes()).toEqual([5])
     expect(p.ask(101)).toEqual({ got: undefined, more: 0 })
     expect(p.sizes()).toEqual([5])
   })
 
-  it('a buffer asked for before its size was dropped, arriving after it is asked for again, counts as a new one', () => {
+  it('buffers asked for before their size was dropped and arriving after it is asked for again are kept', () => {
     const p = freshPools(2, 1, 1000)
-    p.ask(8) // asks for 2
+    p.ask(8)
+    p.ask(8) // 2 of 8 asked for
     p.ask(16) // drops 8
-    expect(p.ask(8).more).toBe(2) // drops 16, asks for 2 more of 8 (4 in flight)
+    expect(p.ask(8).more).toBe(1) // drops 16; a new size: one more of 8 (3 in flight)
     const old = buffer(8)
     p.receive(old)
-    expect(p.ask(8)).toEqual({ got: old, more: 1 })
+    // The new request is served; the two older ones still in flight are not counted (kept when they arrive).
+    expect(p.ask(8)).toEqual({ got: old, more: 2 })
+    expect(p.pending()).toBe(5) // 3 of 8, 1 of 16 (dropped), 2 more of 8, less the one received
+    const [x, y] = [buffer(8), buffer(8)]
+    p.receive(x)
+    p.receive(y)
+    expect(p.ask(8).got).toBe(y)
+    expect(p.ask(8).got).toBe(x)
   })
 
   it('laws: never more than `sizes` sizes nor `maxBytes` asked ahead; a buffer is handed out at most once', () => {

@@ -48,7 +48,9 @@ describe('fresh arrays made ahead by the worker thread', () => {
   })
 
   it('large ones: zeroed, ordinary, never handed out twice; from the worker once it has made them', async () => {
-    freshF32(n) // asks the worker for FRESH_AHEAD of them
+    // The first call of a size asks the worker for one array, the next (none ready yet) for the rest of FRESH_AHEAD.
+    freshF32(n)
+    freshF32(n)
     expect(await whenFreshSettled()).toBe(two)
     const before = taken()
     const got = Array.from({ length: FRESH_AHEAD + 1 }, () => freshF32(n))
@@ -69,7 +71,7 @@ describe('fresh arrays made ahead by the worker thread', () => {
 
   it('keeps arrays of the FRESH_SIZES sizes asked for most recently; one asked for longer ago is dropped', async () => {
     const sizes = Array.from({ length: FRESH_SIZES + 1 }, (_, i) => n + 1024 * (i + 1))
-    // The first call of a size finds none made and asks the worker for FRESH_AHEAD of it.
+    // The first call of a size finds none made and asks the worker for one.
     for (const m of sizes) expect(freshF32(m).length).toBe(m)
     await whenFreshSettled()
     const before = taken()
@@ -92,8 +94,10 @@ describe('fresh arrays made ahead by the worker thread', () => {
     f.fill(NaN, at / 4 + 8, at / 4 + 16)
     const done = (part: number) => s.f32()[at / 4 + 8 + part * 4 + 1] === 2 + part * 4
     let settledWhenServed: boolean | undefined
-    // A new size, 32 MiB: the worker starts faulting FRESH_AHEAD arrays of it in (~80 ms each where a fault costs
-    // 10 µs, ~10 ms on a plain kernel), long enough that this thread posts the job below before they are made.
+    // A new size, 32 MiB, asked for twice: the worker starts faulting FRESH_AHEAD arrays of it in (~80 ms each where
+    // a fault costs 10 µs, ~10 ms on a plain kernel), long enough that this thread posts the job below before they
+    // are made.
+    freshF32((1 << 25) / 4 + 8)
     freshF32((1 << 25) / 4 + 8)
     s.parallel(
       'relu',
@@ -120,6 +124,7 @@ describe.runIf(wasmAvailable())('a pure applyGradients step with leaves over the
     const p0 = f32(n, 1, 2)
     const s0 = initTrainState({ w: tensor(p0, [n]) }, tx)
     // Warm the worker's buffers, so that the outputs below come from it where two threads run.
+    freshF32(n)
     freshF32(n)
     await whenFreshSettled()
     const before = taken()

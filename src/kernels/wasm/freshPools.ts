@@ -3,7 +3,9 @@
  * asked for and not received (`ahead`) and which are received and not handed out (`ready`). Sizes are kept in the
  * order last asked for; the ones asked for longest ago are dropped first, so that at most `sizes` sizes of `ahead`
  * buffers each, and at most `maxBytes` in all, are kept. A size too large for `maxBytes` even once is never kept.
- * Nothing here allocates or sends: `ask` says how many more buffers of the size to request.
+ * The first ask for a size requests one buffer, later ones up to `ahead`: a program that cycles through more sizes
+ * than are kept has one buffer made in vain per call, not `ahead`. Nothing here allocates or sends: `ask` says how
+ * many more buffers of the size to request.
  */
 export interface FreshPools {
   /** A ready buffer of `bytes` (undefined when none), and how many more of that size to ask for now. */
@@ -25,7 +27,8 @@ export function freshPools(ahead: number, sizes: number, maxBytes: number): Fres
     ask: (bytes) => {
       const count = countOf(bytes)
       if (count === 0) return { got: undefined, more: 0 }
-      const pool = pools.get(bytes) ?? { ahead: 0, ready: [] }
+      const known = pools.get(bytes)
+      const pool = known ?? { ahead: 0, ready: [] }
       pools.delete(bytes)
       pools.set(bytes, pool)
       let held = 0
@@ -36,7 +39,7 @@ export function freshPools(ahead: number, sizes: number, maxBytes: number): Fres
         pools.delete(size)
       }
       const got = pool.ready.pop()
-      const more = Math.max(0, count - pool.ahead - pool.ready.length)
+      const more = Math.max(0, (known === undefined ? 1 : count) - pool.ahead - pool.ready.length)
       pool.ahead += more
       pending += more
       return { got, more }

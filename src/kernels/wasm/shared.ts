@@ -89,9 +89,9 @@ export interface SharedKernels {
    * Float32Array(n)`). From {@link FRESH_MIN_BYTES} on, in Node with the worker up, it is one the worker thread made
    * ahead of time with every page already written (the first touch of a fresh page is a page fault: ≈ 10 µs per 4 KiB
    * under gVisor, ≈ 100 ms per 40 MB), transferred here; the worker then makes another. Up to {@link FRESH_AHEAD}
-   * buffers of each of the {@link FRESH_SIZES} sizes asked for most recently are kept in flight, at most
-   * {@link FRESH_MAX_BYTES} in all (that much memory stays held while nothing asks for them). When none is ready,
-   * `orElse(n)` (default: a new zero-filled array).
+   * buffers of each of the {@link FRESH_SIZES} sizes asked for most recently are kept in flight (one after the first
+   * call of a size), at most {@link FRESH_MAX_BYTES} in all (that much memory stays held while nothing asks for them;
+   * the bookkeeping is freshPools.ts). When none is ready, `orElse(n)` (default: a new zero-filled array).
    */
   readonly fresh: (n: number, orElse?: (n: number) => Float32Array) => Float32Array
   /** How many arrays {@link SharedKernels.fresh} took from the worker (tests). */
