@@ -159,6 +159,7 @@ describe('architecture', () => {
       'kernels/wasm/shared.ts shared': 'the shared-memory module, its allocator and its worker (kernel cache)',
       'kernels/dispatch.ts current': 'the backend choice (setBackend)',
       'kernels/dispatch.ts gpuCache': 'the gpu.js kernels (kernel cache)',
+      'kernels/primeMalloc.ts primed': 'whether the one allocation that primes glibc was made (set once, like a cache)',
       'grad/trace.ts nextLevel': 'the autodiff interpreter stack (dynamic scope, as in JAX; empty between calls)',
       'grad/trace.ts stack': 'the autodiff interpreter stack (dynamic scope, as in JAX; empty between calls)',
     }

@@ -1,3 +1,5 @@
+import { primeMalloc } from './primeMalloc'
+
 /**
  * @internal Fresh arrays for kernel outputs that the kernel overwrites in full before anyone reads them.
  *
@@ -32,6 +34,7 @@ export const OUTPUT_UNINIT_MIN = 512
  */
 export function outputF32(n: number): Float32Array {
   if (n < OUTPUT_UNINIT_MIN || allocUnsafeSlow === undefined) return new Float32Array(n)
+  primeMalloc()
   const b = allocUnsafeSlow(n * 4)
   return new Float32Array(b.buffer, b.byteOffset, n)
 }
