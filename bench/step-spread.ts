@@ -32,7 +32,8 @@ for (let i = 0; i < steps; i++) {
   await turn()
 }
 const sorted = [...ms].sort((x, y) => x - y)
-const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!.toFixed(2)
+const quantile = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!
+const at = (q: number) => quantile(q).toFixed(2)
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
 console.log(
   `MLP ${din}-${dh}-${dout} b${batch} trainStep pure, ${steps} steps` +
@@ -43,7 +44,7 @@ console.log(
   `  page faults / step: ${mean(fs).toFixed(1)}; steps with > 100: ` +
     `${((100 * fs.filter((f) => f > 100).length) / steps).toFixed(1)} %`,
 )
-const slow = Number(at(0.5)) * 1.15
+const slow = quantile(0.5) * 1.15
 console.log(
   `  slow steps (S) of the first 200: ${ms
     .slice(0, 200)

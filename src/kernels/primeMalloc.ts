@@ -30,11 +30,12 @@ let primed = false
 export function primeMalloc(): void {
   if (primed) return
   primed = true
-  const p = (globalThis as { process?: NodeProcess }).process
-  if (p?.versions?.node === undefined || p.platform !== 'linux' || p.env?.['DESCENT_MALLOC_PRIME'] === '0') return
   try {
+    // Reading the environment may throw where it is not allowed (Deno without --allow-env): then nothing is done.
+    const p = (globalThis as { process?: NodeProcess }).process
+    if (p?.versions?.node === undefined || p.platform !== 'linux' || p.env?.['DESCENT_MALLOC_PRIME'] === '0') return
     void new ArrayBuffer(PRIME_BYTES)
   } catch {
-    // Out of address space: nothing to gain.
+    // Out of address space, or no access to the environment: nothing to gain.
   }
 }

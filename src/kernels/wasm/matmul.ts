@@ -12,8 +12,9 @@ export interface MatmulOptions {
   /** Epilogue: then `x ≤ 0 ? +0 : x` (ReLU as `where(x ≤ 0, 0, x)`: NaN stays NaN). */
   readonly relu?: boolean | undefined
   /**
-   * 1: this thread only; 2: two threads whenever the worker is up (tests, benchmarks); default: two from
-   * SPLIT_MIN_MACS multiply-adds, backing off to one for a while after a call where the worker was late.
+   * 1: the product on this thread only; 2: two threads whenever the worker is up (tests, benchmarks); default: two
+   * from SPLIT_MIN_MACS multiply-adds, backing off to one for a while after a call where the worker was late. Either
+   * way a result from FRESH_MIN_BYTES comes with its pages written by the worker where it is up (outputAheadF32).
    */
   readonly threads?: 1 | 2 | undefined
 }

@@ -330,7 +330,8 @@ interface Started {
  * {@link SharedKernels}. `onFail` is called when a browser worker fails to load (a Content-Security-Policy without
  * blob: workers).
  */
-function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, onFail: () => void) => Started } {
+function wantedThreads():
+  { count: 1 } | { count: 2; takes: boolean; start: (data: WorkerData, onFail: () => void) => Started } {
   const proc = (globalThis as { process?: NodeProcess }).process
   const get = proc?.getBuiltinModule
   if (get !== undefined) {
@@ -341,6 +342,7 @@ function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, o
     if (wt === undefined || Worker === undefined || (os.availableParallelism?.() ?? 1) < 2) return { count: 1 }
     return {
       count: 2,
+      takes: true,
       start: (data) => {
         const { port1, port2 } = new wt.MessageChannel()
         port1.unref()
@@ -360,6 +362,7 @@ function wantedThreads(): { count: 1 } | { count: 2; start: (data: WorkerData, o
   if ((g.navigator?.hardwareConcurrency ?? 1) < 2) return { count: 1 }
   return {
     count: 2,
+    takes: false,
     start: (data, onFail) => {
       const w = new Worker(createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' })))
       w.onerror = onFail
@@ -655,7 +658,10 @@ function create(): SharedKernels | null {
     if (take !== null) for (let b = take(); b !== undefined; b = take()) pools.receive(b)
   }
   const fresh = (n: number, orElse: (k: number) => Float32Array = (k) => new Float32Array(k)): Float32Array => {
-    if (n * 4 < FRESH_MIN_BYTES || threads() < 2 || take === null) return orElse(n)
+    // Where the worker cannot send buffers back (browsers), it is not started for this.
+    if (n * 4 < FRESH_MIN_BYTES || wanted.count === 1 || !wanted.takes || threads() < 2 || take === null) {
+      return orElse(n)
+    }
     collect()
     const { got, more } = pools.ask(n * 4)
     if (more > 0) mail({ fresh: n * 4, count: more })
@@ -706,22 +712,23 @@ export function sharedKernels(): SharedKernels | null {
   return shared
 }
 
+/** From {@link FRESH_MIN_BYTES} on, one the worker made ahead where it can (see {@link SharedKernels.fresh}), else `orElse(n)`. */
+const ahead = (n: number, orElse: (n: number) => Float32Array): Float32Array =>
+  n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n, orElse) ?? orElse(n)) : orElse(n)
+
 /**
  * @internal A zero-filled Float32Array of `n` elements that nothing else references, as `new Float32Array(n)`; large
  * ones come with their pages already faulted in by the worker thread where it can (see {@link SharedKernels.fresh}).
  */
-export function freshF32(n: number): Float32Array {
-  return n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n) ?? new Float32Array(n)) : new Float32Array(n)
-}
+export const freshF32 = (n: number): Float32Array => ahead(n, (k) => new Float32Array(k))
 
 /**
  * @internal An output array that the caller overwrites in full before anyone reads it (see {@link outputF32}): from
  * {@link FRESH_MIN_BYTES} on, one the worker made ahead where it can (see {@link SharedKernels.fresh}), so that the
- * kernel writing it takes no page faults.
+ * kernel writing it takes no page faults. Also for products run on one thread (`threads: 1`): only the result's
+ * pages are written by the worker.
  */
-export function outputAheadF32(n: number): Float32Array {
-  return n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n, outputF32) ?? outputF32(n)) : outputF32(n)
-}
+export const outputAheadF32 = (n: number): Float32Array => ahead(n, outputF32)
 
 /** @internal Resolves when every buffer asked of the worker for {@link SharedKernels.fresh} has arrived (tests). */
 export async function whenFreshSettled(timeoutMs = 20_000): Promise<boolean> {
