@@ -88,6 +88,7 @@ describe('freshPools: the bookkeeping of buffers made ahead', () => {
           const p = freshPools(ahead, sizes, maxBytes)
           const inFlight: number[] = []
           const handedOut = new Set<ArrayBuffer>()
+          const received = new Set<ArrayBuffer>()
           // Bytes received and not handed out: an upper bound of what the pools can hold ready.
           let receivedBytes = 0
           for (const o of ops) {
@@ -103,7 +104,9 @@ describe('freshPools: the bookkeeping of buffers made ahead', () => {
               expect(p.sizes().length).toBeLessThanOrEqual(sizes)
             } else if (inFlight.length > 0) {
               const [bytes] = inFlight.splice(o.receive % inFlight.length, 1)
-              p.receive(buffer(bytes!))
+              const b = buffer(bytes!)
+              received.add(b)
+              p.receive(b)
               receivedBytes += bytes!
             }
             const inFlightBytes = inFlight.reduce((s, b) => s + b, 0)
@@ -112,6 +115,28 @@ describe('freshPools: the bookkeeping of buffers made ahead', () => {
             expect(p.held()).toBeGreaterThanOrEqual(inFlightBytes)
             expect(p.held() - inFlightBytes).toBeLessThanOrEqual(receivedBytes)
           }
+          // Drain: deliver what is in flight, then take every ready buffer of every kept size (asking for a kept
+          // size drops none). What comes out is exactly what held() counted, at most `ahead` of a size, each a
+          // buffer that arrived and was not handed out before.
+          for (const bytes of inFlight.splice(0)) {
+            const b = buffer(bytes)
+            received.add(b)
+            p.receive(b)
+          }
+          const held = p.held()
+          let collected = 0
+          for (const size of p.sizes()) {
+            let count = 0
+            for (let r = p.ask(size); r.got !== undefined; r = p.ask(size)) {
+              expect(received.has(r.got)).toBe(true)
+              expect(handedOut.has(r.got)).toBe(false)
+              handedOut.add(r.got)
+              collected += size
+              count++
+            }
+            expect(count).toBeLessThanOrEqual(ahead)
+          }
+          expect(collected).toBe(held)
         },
       ),
       { seed: DEFAULT_SEED, numRuns: 300 },

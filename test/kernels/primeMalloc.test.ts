@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
@@ -7,21 +7,35 @@ import { describe, expect, it } from 'vitest'
 const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header
   ?.glibcVersionRuntime
 
-/** Transparent huge pages on every anonymous mapping: faults then count 2 MiB pages, and the counts below mean nothing. */
+/**
+ * Transparent huge pages on every anonymous mapping (of 2 MiB, or of any size from Linux 6.8's per-size settings):
+ * faults then count larger pages, and the counts below mean nothing.
+ */
 const hugePagesAlways = (() => {
-  try {
-    return readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').includes('[always]')
-  } catch {
-    return false
+  const dir = '/sys/kernel/mm/transparent_hugepage'
+  const always = (file: string): boolean => {
+    try {
+      return readFileSync(file, 'utf8').includes('[always]')
+    } catch {
+      return false
+    }
   }
+  let sizes: string[] = []
+  try {
+    sizes = readdirSync(dir).filter((d) => d.startsWith('hugepages-'))
+  } catch {
+    // no per-size settings
+  }
+  return always(`${dir}/enabled`) || sizes.some((d) => always(`${dir}/${d}/enabled`))
 })()
 
 function child(prime: '0' | '1') {
   const script = resolve(__dirname, 'fixtures/primeMallocChild.ts')
-  // Without the settings that fix glibc's thresholds (which turn its dynamic threshold off either way).
+  // Without the settings that fix glibc's thresholds (which turn its dynamic threshold off either way) or replace
+  // its allocator.
   const env = Object.fromEntries(
     Object.entries({ ...process.env, DESCENT_MALLOC_PRIME: prime }).filter(
-      ([k]) => !k.startsWith('MALLOC_') && k !== 'GLIBC_TUNABLES',
+      ([k]) => !k.startsWith('MALLOC_') && k !== 'GLIBC_TUNABLES' && k !== 'LD_PRELOAD',
     ),
   )
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', env })
