@@ -76,8 +76,23 @@ describe('freshPools: the bookkeeping of buffers made ahead', () => {
     expect(p.ask(8)).toEqual({ got: y, more: 1 })
   })
 
+  it('a buffer that will not arrive (lost) stops counting as in flight, and is asked for again', () => {
+    const p = freshPools(2, 4, 1000)
+    p.ask(8)
+    expect(p.ask(8).more).toBe(1)
+    p.lost(8)
+    expect(p.pending()).toBe(1)
+    expect(p.held()).toBe(8)
+    expect(p.ask(8).more).toBe(1) // 2 wanted, 1 in flight
+    expect(p.pending()).toBe(2)
+  })
+
   it('laws: at most `sizes` sizes and `maxBytes` held; held covers what is in flight; no buffer handed out twice', () => {
-    const op = fc.oneof(fc.record({ ask: fc.constantFrom(8, 16, 24, 40, 64, 200) }), fc.record({ receive: fc.nat(50) }))
+    const op = fc.oneof(
+      fc.record({ ask: fc.constantFrom(8, 16, 24, 40, 64, 200) }),
+      fc.record({ receive: fc.nat(50) }),
+      fc.record({ lose: fc.nat(50) }),
+    )
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 4 }),
@@ -102,6 +117,8 @@ describe('freshPools: the bookkeeping of buffers made ahead', () => {
               }
               for (let i = 0; i < more; i++) inFlight.push(o.ask)
               expect(p.sizes().length).toBeLessThanOrEqual(sizes)
+            } else if ('lose' in o) {
+              if (inFlight.length > 0) p.lost(inFlight.splice(o.lose % inFlight.length, 1)[0]!)
             } else if (inFlight.length > 0) {
               const [bytes] = inFlight.splice(o.receive % inFlight.length, 1)
               const b = buffer(bytes!)

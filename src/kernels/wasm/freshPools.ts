@@ -13,6 +13,8 @@ export interface FreshPools {
   readonly ask: (bytes: number) => { readonly got: ArrayBuffer | undefined; readonly more: number }
   /** A buffer asked for has arrived (kept when its size still is and has room, else left to the garbage collector). */
   readonly receive: (buffer: ArrayBuffer) => void
+  /** A buffer of `bytes` asked for will not arrive (the other thread could not make it). */
+  readonly lost: (bytes: number) => void
   /** Buffers asked for and not received yet, over all sizes. */
   readonly pending: () => number
   /** Bytes asked for and not received yet, plus bytes received and not handed out. */
@@ -68,6 +70,12 @@ export function freshPools(ahead: number, sizes: number, maxBytes: number): Fres
       if (pool.ahead > 0) pool.ahead--
       pool.ready.push(buffer)
       readyBytes += bytes
+    },
+    lost: (bytes) => {
+      pending--
+      pendingBytes -= bytes
+      const pool = pools.get(bytes)
+      if (pool !== undefined && pool.ahead > 0) pool.ahead--
     },
     pending: () => pending,
     held: () => pendingBytes + readyBytes,

@@ -255,7 +255,14 @@ const SERVE = `
       } else if (msg.drop !== undefined) sites.delete(msg.drop)
       else if (msg.fresh !== undefined && port !== undefined) {
         for (let i = 0; i < msg.count; i++) {
-          const buffer = new ArrayBuffer(msg.fresh)
+          let buffer
+          try {
+            buffer = new ArrayBuffer(msg.fresh)
+          } catch {
+            // Out of memory: say so, so that the request stops counting as in flight.
+            port.postMessage({ lost: msg.fresh })
+            continue
+          }
           const bytes = new Uint8Array(buffer)
           // 256 KiB of pages at a time, serving any job posted meanwhile first: faulting 40 MB in can take longer
           // than a step (~100 ms where a fault costs 10 µs), and a split step or product must not wait for it.
@@ -319,7 +326,8 @@ interface BrowserGlobals {
 /** Posts a message to the worker (see SERVE). */
 type Post = (message: object) => void
 /** Takes the next buffer the worker sent back (Node), or undefined when none has arrived yet. */
-type Take = () => ArrayBuffer | undefined
+/** The next buffer the worker sent (or, where it could not make one, its size as `{ lost }`), if any. */
+type Take = () => ArrayBuffer | { readonly lost: number } | undefined
 interface Started {
   readonly post: Post
   readonly take: Take | null
@@ -350,7 +358,7 @@ function wantedThreads():
         w.unref()
         return {
           post: (message) => w.postMessage(message),
-          take: () => wt.receiveMessageOnPort(port1)?.message as ArrayBuffer | undefined,
+          take: () => wt.receiveMessageOnPort(port1)?.message as ReturnType<Take>,
         }
       },
     }
@@ -655,7 +663,11 @@ function create(): SharedKernels | null {
   const pools = freshPools(FRESH_AHEAD, FRESH_SIZES, FRESH_MAX_BYTES)
   let taken = 0
   const collect = (): void => {
-    if (take !== null) for (let b = take(); b !== undefined; b = take()) pools.receive(b)
+    if (take === null) return
+    for (let b = take(); b !== undefined; b = take()) {
+      if (b instanceof ArrayBuffer) pools.receive(b)
+      else pools.lost(b.lost)
+    }
   }
   const fresh = (n: number, orElse: (k: number) => Float32Array = (k) => new Float32Array(k)): Float32Array => {
     // Where the worker cannot send buffers back (browsers), it is not started for this.
