@@ -11,7 +11,8 @@ const batch = Number(process.argv[3] ?? 128)
 const workload = `mlp-${din}-${dh}-${dout}-b${batch}`
 const lr = 1e-3
 const small = din * dh < 1e4
-const reps = quick ? (small ? 10 : 3) : small ? 101 : 21
+// 61 timed rounds of the 784 model (≈ 5 s in process): with 21 its medians moved by up to 10 % between runs.
+const reps = quick ? (small ? 10 : 3) : small ? 101 : 61
 const warm = quick ? 2 : small ? 20 : 5
 // Warm-up by time as well (lib.ts warmUp): descent's small-model step is mostly JavaScript and reaches its steady
 // state only after ~500 steps (the curve: `npx tsx bench/warm-up.ts 64,64,10 32 5000`), the 784 one after ~300–500.
