@@ -84,6 +84,19 @@ describe.runIf(wasmAvailable())('matmul on two threads', () => {
     })
   })
 
+  it('where reading the environment throws (Deno without --allow-env): the default threads, same bytes', () => {
+    const r = child('noenv')
+    expect(r.shared).toBe(true)
+    expect(r.state).not.toBe('one')
+    expect(r.state === 'failed').toBe(false)
+    CASES.forEach((c, i) => {
+      const { a, b, bias } = inputs(c)
+      expect(r.products[i]).toBe(
+        bytes(matmulWasm(a, b, c.M, c.K, c.N, { transA: c.tA, transB: c.tB, bias, relu: c.relu })),
+      )
+    })
+  })
+
   it('DESCENT_THREADS=1 keeps every product on the calling thread, same bytes', () => {
     const r = child('env', { DESCENT_THREADS: '1' })
     expect(r).toMatchObject({ shared: true, state: 'one', splits: 0 })

@@ -343,7 +343,13 @@ function wantedThreads():
   const proc = (globalThis as { process?: NodeProcess }).process
   const get = proc?.getBuiltinModule
   if (get !== undefined) {
-    if (proc?.env?.['DESCENT_THREADS'] === '1') return { count: 1 }
+    let one = false
+    try {
+      one = proc?.env?.['DESCENT_THREADS'] === '1'
+    } catch {
+      // No access to the environment (Deno without --allow-env): the default.
+    }
+    if (one) return { count: 1 }
     const os = get('node:os') as { availableParallelism?: () => number }
     const wt = get('node:worker_threads') as NodeWorkerThreads | undefined
     const Worker = wt?.Worker
