@@ -15,13 +15,15 @@ import {
   FRESH_AHEAD,
   FRESH_MIN_BYTES,
   FRESH_SIZES,
-  freshF32,
   sharedKernels,
   whenFreshSettled,
   whenThreadsReady,
 } from '../../src/kernels/wasm/shared'
 import { f32, scalars } from '../_helpers/adamwInputs'
 import { expectTypedArraysEqual } from '../_helpers/assertions'
+
+/** A zero-filled array of `n` elements: from FRESH_MIN_BYTES one the worker made ahead where it can. */
+const freshF32 = (n: number): Float32Array => sharedKernels()?.fresh(n) ?? new Float32Array(n)
 
 // The smallest size the worker makes ahead, plus a scalar tail.
 const n = FRESH_MIN_BYTES / 4 + 3

@@ -325,8 +325,7 @@ interface BrowserGlobals {
 }
 /** Posts a message to the worker (see SERVE). */
 type Post = (message: object) => void
-/** Takes the next buffer the worker sent back (Node), or undefined when none has arrived yet. */
-/** The next buffer the worker sent (or, where it could not make one, its size as `{ lost }`), if any. */
+/** The next buffer the worker sent back (Node; where it could not make one, its size as `{ lost }`), if any. */
 type Take = () => ArrayBuffer | { readonly lost: number } | undefined
 interface Started {
   readonly post: Post
@@ -730,23 +729,14 @@ export function sharedKernels(): SharedKernels | null {
   return shared
 }
 
-/** From {@link FRESH_MIN_BYTES} on, one the worker made ahead where it can (see {@link SharedKernels.fresh}), else `orElse(n)`. */
-const ahead = (n: number, orElse: (n: number) => Float32Array): Float32Array =>
-  n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n, orElse) ?? orElse(n)) : orElse(n)
-
-/**
- * @internal A zero-filled Float32Array of `n` elements that nothing else references, as `new Float32Array(n)`; large
- * ones come with their pages already faulted in by the worker thread where it can (see {@link SharedKernels.fresh}).
- */
-export const freshF32 = (n: number): Float32Array => ahead(n, (k) => new Float32Array(k))
-
 /**
  * @internal An output array that the caller overwrites in full before anyone reads it (see {@link outputF32}): from
  * {@link FRESH_MIN_BYTES} on, one the worker made ahead where it can (see {@link SharedKernels.fresh}), so that the
  * kernel writing it takes no page faults. Also for products run on one thread (`threads: 1`): only the result's
  * pages are written by the worker.
  */
-export const outputAheadF32 = (n: number): Float32Array => ahead(n, outputF32)
+export const outputAheadF32 = (n: number): Float32Array =>
+  n * 4 >= FRESH_MIN_BYTES ? (sharedKernels()?.fresh(n, outputF32) ?? outputF32(n)) : outputF32(n)
 
 /** @internal Resolves when every buffer asked of the worker for {@link SharedKernels.fresh} has arrived (tests). */
 export async function whenFreshSettled(timeoutMs = 20_000): Promise<boolean> {
