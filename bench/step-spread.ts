@@ -1,6 +1,8 @@
 // The spread of a pure training step's time and the page faults behind its slow steps (issue 13, round 5).
 //   npx tsx bench/step-spread.ts [in,hidden,out] [batch] [steps]
 //   DESCENT_MALLOC_PRIME=0 npx tsx bench/step-spread.ts      # without glibc primed (src/kernels/primeMalloc.ts)
+//   GAP_MS=20 npx tsx bench/step-spread.ts                   # each step after a 20 ms sleep (a loop that waits for
+//                                                            # data or an animation frame); try with DESCENT_THREADS=1
 // A pure step's outputs are fresh memory; when glibc hands the heap top back after a collection, the next steps
 // write new pages, one minor fault per 4 KiB (≈ 10 µs under gVisor). Prints percentiles of the step time, the mean,
 // the faults per step (this thread and the worker), the share of steps with more than 100 faults, and which steps
@@ -13,7 +15,10 @@ const [din, dh, dout] = (process.argv[2] ?? '784,256,10').split(',').map(Number)
 const batch = Number(process.argv[3] ?? 128)
 const steps = Number(process.argv[4] ?? 1500)
 const faults = () => process.resourceUsage().minorPageFault
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+const gapMs = Number(process.env['GAP_MS'] ?? 0)
+// Between steps: one turn of the event loop, or a sleep of GAP_MS (both cores idle meanwhile).
+const turnNow = () => new Promise<void>((resolve) => setImmediate(resolve))
+const turn = () => (gapMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, gapMs)) : turnNow())
 
 await whenThreadsReady()
 const { params, data, loss } = mlpProblem(din, dh, dout, batch)
@@ -21,7 +26,7 @@ const tx = adamw(1e-3)
 const step = trainStep(loss, tx)
 let state = initTrainState(params(), tx)
 // Past V8's tier-up ramp (bench/warm-up.ts) before timing.
-for (let i = 0; i < 800; i++) (([state] = step(state, data)), await turn())
+for (let i = 0; i < 800; i++) (([state] = step(state, data)), await turnNow())
 const ms: number[] = []
 const fs: number[] = []
 for (let i = 0; i < steps; i++) {
@@ -37,7 +42,8 @@ const at = (q: number) => quantile(q).toFixed(2)
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
 console.log(
   `MLP ${din}-${dh}-${dout} b${batch} trainStep pure, ${steps} steps` +
-    ` (DESCENT_MALLOC_PRIME=${process.env['DESCENT_MALLOC_PRIME'] ?? 'default'}):`,
+    ` (DESCENT_MALLOC_PRIME=${process.env['DESCENT_MALLOC_PRIME'] ?? 'default'}` +
+    `, DESCENT_THREADS=${process.env['DESCENT_THREADS'] ?? 'default'}, GAP_MS=${gapMs}):`,
 )
 console.log(`  ms: p10 ${at(0.1)}, p50 ${at(0.5)}, p90 ${at(0.9)}, p99 ${at(0.99)}, mean ${mean(ms).toFixed(2)}`)
 console.log(
