@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { matmul, matmulEpilogue } from '../../src/kernels/dispatch'
 import { matmulWasm, wasmAvailable } from '../../src/kernels/wasm/index'
+import { ONE_JOB_MAX_MACS } from '../../src/kernels/wasm/matmul'
 import { ELEMENTWISE_SPLIT_MIN, SPLIT_MIN_MACS, sharedKernels, whenThreadsReady } from '../../src/kernels/wasm/shared'
 import { expectSameBits } from '../_helpers/assertions'
 import { CASES, inputs } from './fixtures/matmulCases'
@@ -16,6 +17,8 @@ function child(mode: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', script, mode], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
+    // The products' bytes as base64 (spawnSync's default limit, 1 MiB, would kill the child).
+    maxBuffer: 1 << 25,
   })
   expect(r.stderr).toBe('')
   expect(r.status).toBe(0)
@@ -34,17 +37,24 @@ describe.runIf(wasmAvailable())('matmul on two threads', () => {
     expect(sharedKernels()!.workerState()).toBe(expected ? 'up' : 'one')
   })
 
+  it('the cases split both ways: one job (packing as the parts are posted) and two (packing, then the product)', () => {
+    const macs = CASES.map((c) => c.M * c.K * c.N)
+    expect(macs.every((m) => m >= SPLIT_MIN_MACS)).toBe(true)
+    expect(macs.some((m) => m < ONE_JOB_MAX_MACS)).toBe(true)
+    expect(macs.some((m) => m >= ONE_JOB_MAX_MACS)).toBe(true)
+  })
+
   it.each(CASES.map((c) => [`${c.M}×${c.K}·${c.K}×${c.N} tA=${c.tA} tB=${c.tB}`, c] as const))(
     '%s: two threads give the bytes of one thread',
     (_, c) => {
-      expect(c.M * c.K * c.N).toBeGreaterThanOrEqual(SPLIT_MIN_MACS)
       const { a, b, bias } = inputs(c)
       const options = { transA: c.tA, transB: c.tB, bias, relu: c.relu }
+      const jobs = c.M * c.K * c.N < ONE_JOB_MAX_MACS ? 1 : 2
       const before = sharedKernels()!.splits()
       const split = matmulWasm(a, b, c.M, c.K, c.N, { ...options, threads: 2 })
-      if (two) expect(sharedKernels()!.splits()).toBe(before + 2) // pack, then the product
+      if (two) expect(sharedKernels()!.splits()).toBe(before + jobs)
       const single = matmulWasm(a, b, c.M, c.K, c.N, { ...options, threads: 1 })
-      expect(sharedKernels()!.splits()).toBe(two ? before + 2 : before)
+      expect(sharedKernels()!.splits()).toBe(two ? before + jobs : before)
       expectSameBits(split, single)
     },
   )
@@ -67,7 +77,7 @@ describe.runIf(wasmAvailable())('matmul on two threads', () => {
       for (const options of [{}, { transA: true }, { transB: true, bias, relu: true }]) {
         const before = sharedKernels()!.splits()
         const split = matmulWasm(a, b, M, K, N, { ...options, threads: 2 })
-        expect(sharedKernels()!.splits()).toBe(two ? before + 2 : before)
+        expect(sharedKernels()!.splits()).toBe(two ? before + 1 : before) // one job (under ONE_JOB_MAX_MACS)
         expectSameBits(matmulWasm(a, b, M, K, N, options), split)
       }
     }

@@ -23,8 +23,16 @@ export interface MatmulOptions {
 interface Site {
   readonly k: KernelExports
   readonly f32: () => Float32Array
-  /** Two threads over the same memory, when the product is worth splitting. */
-  readonly parallel: ((name: 'pack' | 'gemm', parts: readonly (readonly number[])[], force?: boolean) => void) | null
+  /** Two threads over the same memory, when the product is worth splitting (see SharedKernels.parallel). */
+  readonly parallel:
+    | ((
+        name: 'pack' | 'gemm',
+        parts: readonly (readonly number[])[],
+        force?: boolean,
+        alongside?: () => void,
+        prepare?: (part: number) => void,
+      ) => void)
+    | null
   /** Byte offset of the scratch area. */
   readonly at: number
   readonly release: () => void
@@ -53,6 +61,15 @@ function site(bytes: number, macs: number, threads: 1 | 2 | undefined, own: () =
   const view = o.heap(bytes)
   return { k: o.k, f32: () => view, parallel: null, at: o.base, release: () => {} }
 }
+
+/**
+ * Below this many multiply-adds a split product is one job: this thread packs while the worker wakes up, and each
+ * part is posted as soon as what it reads is packed. From it, two jobs (both threads pack, then both multiply): the
+ * packing, which grows like the operands, is worth splitting too. On the 2-vCPU bench machine the MLP 784-256-10
+ * trainStep (two products of 2.6·10⁷) took 0.94–0.98× the time of two jobs back to back and 0.965× with 30 ms of
+ * one-core work between steps, 1.01–1.07× after 20 ms sleeps (bench/ab-tree-mlp.ts; docs/performance.md, Round 6).
+ */
+export const ONE_JOB_MAX_MACS = 1 << 27
 
 /** Rows of C at least this wide are copied out with one `set` each, narrower ones element by element. */
 const ROW_SET_MIN = 64
@@ -106,27 +123,37 @@ export function matmulSimd(
     } else {
       const packArgs = [ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB] as const
       const gemmArgs = [ptr(oap), ptr(obp), ptr(oc), bias, K, Np] as const
-      // Parts on panel boundaries (4 rows, 8 columns), claimed by either thread: by rows, or by columns when there
-      // are too few rows for two threads. Packing is cut the same way over both matrices; the product waits for it.
-      const byRows = Mp >= 16
+      const oneJob = M * K * N < ONE_JOB_MAX_MACS
+      // Parts on panel boundaries (4 rows, 8 columns), claimed by either thread: by rows or by columns. Two jobs cut
+      // by rows (by columns when there are too few rows for two threads). One job cuts the dimension whose operand
+      // is the larger (the smaller is packed whole before part 0 is posted, the larger part by part).
+      const byRows = Mp >= 16 && (!oneJob || Np < 16 || M * K > K * N)
       const count = Math.max(2, Math.min(8, (byRows ? Mp / 4 : Np / 8) >> 2))
       // Boundary i of `count` parts of [0, total) in whole panels of `unit`.
       const at = (i: number, total: number, unit: number) => Math.round((i * total) / unit / count) * unit
-      const parts = Array.from({ length: count }, (_, i) => i)
-      s.parallel(
-        'pack',
-        parts.map((i) => [...packArgs, at(i, Mp, 4), at(i + 1, Mp, 4), at(i, Np, 8), at(i + 1, Np, 8)]),
-        force,
+      const rows = (i: number) => [at(i, Mp, 4), at(i + 1, Mp, 4)] as const
+      const cols = (i: number) => [at(i, Np, 8), at(i + 1, Np, 8)] as const
+      const parts = Array.from({ length: count }, (_, i) =>
+        byRows ? [...gemmArgs, ...rows(i), 0, Np, relu] : [...gemmArgs, 0, Mp, ...cols(i), relu],
       )
-      s.parallel(
-        'gemm',
-        parts.map((i) =>
-          byRows
-            ? [...gemmArgs, at(i, Mp, 4), at(i + 1, Mp, 4), 0, Np, relu]
-            : [...gemmArgs, 0, Mp, at(i, Np, 8), at(i + 1, Np, 8), relu],
-        ),
-        force,
-      )
+      if (oneJob) {
+        const k = s.k
+        // Direct calls (a spread argument list takes the engine's generic JS-to-wasm path).
+        const prepare = byRows
+          ? (i: number) => {
+              if (i === 0) k.packB(ptr(ob), ptr(obp), K, N, tB, 0, Np)
+              k.packA(ptr(oa), ptr(oap), M, K, tA, at(i, Mp, 4), at(i + 1, Mp, 4))
+            }
+          : (i: number) => {
+              if (i === 0) k.packA(ptr(oa), ptr(oap), M, K, tA, 0, Mp)
+              k.packB(ptr(ob), ptr(obp), K, N, tB, at(i, Np, 8), at(i + 1, Np, 8))
+            }
+        s.parallel('gemm', parts, force, undefined, prepare)
+      } else {
+        const packParts = Array.from({ length: count }, (_, i) => [...packArgs, ...rows(i), ...cols(i)])
+        s.parallel('pack', packParts, force)
+        s.parallel('gemm', parts, force)
+      }
     }
 
     // Every element is copied in below, so a fresh result need not be zero-filled first.
