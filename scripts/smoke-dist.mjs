@@ -253,7 +253,8 @@ console.log(`dist: ${Object.keys(names(esm)).length} function and class names th
   const a = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 500 - 1)
   const before = shared.sharedKernels().splits()
   const two = matmulWasm(a, a, n, n, n, { relu: true, threads: 2 })
-  assert.equal(shared.sharedKernels().splits(), before + 2, 'the product was split')
+  // One job: a product under ONE_JOB_MAX_MACS is packed by this thread as its parts are posted (src/kernels/wasm/matmul.ts).
+  assert.equal(shared.sharedKernels().splits(), before + 1, 'the product was split')
   assert.deepEqual(two, matmulWasm(a, a, n, n, n, { relu: true, threads: 1 }), 'two threads = one thread')
   for (const [format, d] of [
     ['esm', esm],
