@@ -66,8 +66,8 @@ function site(bytes: number, macs: number, threads: 1 | 2 | undefined, own: () =
  * Below this many multiply-adds a split product is one job: this thread packs while the worker wakes up, and each
  * part is posted as soon as what it reads is packed. From it, two jobs (both threads pack, then both multiply): the
  * packing, which grows like the operands, is worth splitting too. On the 2-vCPU bench machine the MLP 784-256-10
- * trainStep (two products of 2.6·10⁷) took 0.94–0.98× the time of two jobs back to back and 0.965× with 30 ms of
- * one-core work between steps, 1.01–1.07× after 20 ms sleeps (bench/ab-tree-mlp.ts; docs/performance.md, Round 6).
+ * trainStep (two products of 2.6·10⁷) took 0.960–0.992× the time of two jobs back to back, 0.949–0.977× with 30 ms of
+ * one-core work between steps and 0.994–1.022× after 20 ms sleeps (bench/ab-tree-mlp.ts; docs/performance.md, Round 6).
  */
 export const ONE_JOB_MAX_MACS = 1 << 27
 
