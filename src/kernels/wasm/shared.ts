@@ -183,15 +183,6 @@ const MAIL = 9
 // by one; the worker waits on it).
 const PUBLISHED = 10
 const ARGS_AT = 48
-/**
- * How long the worker looks for the next part of a job that this thread is still preparing (`prepare`: packing,
- * copying in) before it sleeps. Parts are published microseconds apart, and a publish that has to wake the worker
- * costs this thread 14–42 µs on the bench machine (docs/performance.md, Round 6). Bounded, and only inside a job: a
- * worker that kept spinning between jobs slowed the calling thread after idle time by a quarter and more. With it,
- * the MLP 784-256-10 trainStep took 0.941–0.952× the time back to back or after one-core work, 1.015–1.021× after
- * 20 ms sleeps (bench/ab-tree-mlp.ts).
- */
-const PUBLISH_SPIN_MS = 0.1
 
 /**
  * The worker's program, as a script (no file to resolve from dist/, ESM or CJS, or from a bundle): Node runs it with
@@ -231,11 +222,7 @@ const SERVE = `
         if (fns === undefined) break
         const published = Atomics.load(ctl, ${PUBLISHED})
         if ((v & 63) >= published) {
-          // The next part is being prepared (packed, copied in) by the calling thread, microseconds away: look again
-          // for a while before sleeping, so that publishing it need not wake this thread.
-          const until = performance.now() + ${PUBLISH_SPIN_MS}
-          while (Atomics.load(ctl, ${PUBLISHED}) === published && performance.now() < until);
-          if (Atomics.load(ctl, ${PUBLISHED}) === published) Atomics.wait(ctl, ${PUBLISHED}, published, 50)
+          Atomics.wait(ctl, ${PUBLISHED}, published, 50)
           continue
         }
         if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue
