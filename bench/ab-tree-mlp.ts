@@ -1,15 +1,18 @@
 // A/B in one process, interleaved step by step: the MLP trainStep (pure) of another checkout against this one's,
-// with the same data and model (bench/mlpProblem.ts's arrays) and something between steps (issue 13, round 6).
+// with the same data and model (bench/mlpProblem.ts, built with each tree's library) and something between steps
+// (issue 13, round 6).
 // Both trees' kernels load side by side, each with its own worker, which sleeps while the other tree steps.
-//   git archive HEAD src | (mkdir -p /tmp/old && tar -x -C /tmp/old) && ln -sfn "$PWD/node_modules" /tmp/old/
+//   git archive HEAD src package.json | (mkdir -p /tmp/old && tar -x -C /tmp/old)
+//   ln -sfn "$PWD/node_modules" /tmp/old/
 //   npx tsx bench/ab-tree-mlp.ts /tmp/old [784,256,10] [batch] [steps] [between]
 // between: `none` (one event-loop turn), `busy<ms>` (this thread computes, the other core idles: the bench's
 // round-robin, where single-threaded peers run between descent's steps) or `sleep<ms>` (both cores idle).
 // A tree against itself (an archive of HEAD) shows the noise: 0.99–1.00× here.
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import * as here from '../src/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
-import { mlpArrays } from './mlpProblem'
+import { mlpProblem } from './mlpProblem'
 
 const [dir, sizes, batchArg, stepsArg, between = 'none'] = process.argv.slice(2)
 if (dir === undefined)
@@ -19,6 +22,21 @@ const batch = Number(batchArg ?? 128)
 const steps = Number(stepsArg ?? 300)
 const WARM_UP = 600
 
+// Without the package.json ("type": "module") beside its src/, tsx compiles the other tree as CommonJS, which ran
+// ~5 % slower here: an A/B against such an archive measures the module format, not the change.
+const packageType = (() => {
+  try {
+    return (JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { type?: string }).type
+  } catch {
+    return undefined
+  }
+})()
+if (packageType !== 'module') {
+  throw new Error(
+    `${dir}/package.json with "type": "module" is missing: archive it with src (git archive <rev> src package.json)`,
+  )
+}
+
 type Lib = typeof here
 const other = (await import(resolve(dir, 'src/index.ts'))) as Lib
 const otherShared = (await import(resolve(dir, 'src/kernels/wasm/shared.ts'))) as {
@@ -27,26 +45,12 @@ const otherShared = (await import(resolve(dir, 'src/kernels/wasm/shared.ts'))) a
 await whenThreadsReady()
 await otherShared.whenThreadsReady?.()
 
-const arrays = mlpArrays(din, dh, dout, batch)
-/** The bench's MLP step (as bench/mlpProblem.ts) built from library `L`. */
+/** The bench's MLP step (bench/mlpProblem.ts) built from library `L`. */
 const stepper = (L: Lib): (() => void) => {
-  const { ops, tensor } = L
-  type P = { w1: here.Tensor; b1: here.Tensor; w2: here.Tensor; b2: here.Tensor }
-  type B = { x: here.Tensor; y: here.Tensor }
-  const loss = (p: P, b: B) => {
-    const h = ops.relu(ops.linear(b.x, p.w1, p.b1))
-    return ops.neg(ops.mean(ops.sum(ops.mul(ops.logSoftmax(ops.linear(h, p.w2, p.b2), -1), b.y), { axis: 1 })))
-  }
-  const data: B = { x: tensor(arrays.xs, [batch, din]), y: tensor(arrays.onehot, [batch, dout]) }
-  const params: P = {
-    w1: tensor(arrays.w1.slice(), [din, dh]),
-    b1: tensor(new Float32Array(dh), [dh]),
-    w2: tensor(arrays.w2.slice(), [dh, dout]),
-    b2: tensor(new Float32Array(dout), [dout]),
-  }
+  const { params, data, loss } = mlpProblem(din, dh, dout, batch, L)
   const tx = L.adamw(1e-3)
   const step = L.trainStep(loss, tx)
-  let state = L.initTrainState(params, tx)
+  let state = L.initTrainState(params(), tx)
   return () => {
     state = step(state, data)[0]
   }

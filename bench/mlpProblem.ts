@@ -1,7 +1,8 @@
 // The bench's MLP problem, one definition for every script that times it (bench/workloads/mlp.ts, the A/Bs, the
 // profiles): the same seeds, so that each trains the same model on the same batch. He-scaled weights, zero biases,
 // random inputs and one-hot labels (i · 7 mod dout), a ReLU hidden layer and a logSoftmax cross-entropy head.
-import { type Tensor, ops, tensor } from '../src/index'
+import * as descent from '../src/index'
+import type { Tensor } from '../src/index'
 import { randomF32 } from './lib'
 
 export type MlpParams = { w1: Tensor; b1: Tensor; w2: Tensor; b2: Tensor }
@@ -19,8 +20,15 @@ export function mlpArrays(din: number, dh: number, dout: number, batch: number) 
   }
 }
 
-/** descent's side: fresh params on each call (copies of the same arrays), the batch and the loss (linear + relu). */
-export function mlpProblem(din: number, dh: number, dout: number, batch: number) {
+/** The library the problem is built with: this tree's, or another checkout's (bench/ab-tree-mlp.ts). */
+export type MlpLibrary = Pick<typeof descent, 'ops' | 'tensor'>
+
+/**
+ * descent's side: fresh params on each call (copies of the same arrays), the batch and the loss (linear + relu),
+ * built with `library` (default: this tree's).
+ */
+export function mlpProblem(din: number, dh: number, dout: number, batch: number, library: MlpLibrary = descent) {
+  const { ops, tensor } = library
   const arrays = mlpArrays(din, dh, dout, batch)
   const params = (): MlpParams => ({
     w1: tensor(arrays.w1.slice(), [din, dh]),
