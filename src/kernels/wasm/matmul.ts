@@ -121,7 +121,6 @@ export function matmulSimd(
       s.k.pack(ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB, 0, Mp, 0, Np)
       s.k.gemm(ptr(oap), ptr(obp), ptr(oc), bias, K, Np, 0, Mp, 0, Np, relu)
     } else {
-      const packArgs = [ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB] as const
       const gemmArgs = [ptr(oap), ptr(obp), ptr(oc), bias, K, Np] as const
       const oneJob = M * K * N < ONE_JOB_MAX_MACS
       // Parts on panel boundaries (4 rows, 8 columns), claimed by either thread: by rows or by columns. Two jobs cut
@@ -150,6 +149,7 @@ export function matmulSimd(
             }
         s.parallel('gemm', parts, force, undefined, prepare)
       } else {
+        const packArgs = [ptr(oa), ptr(ob), ptr(oap), ptr(obp), M, K, N, tA, tB] as const
         const packParts = Array.from({ length: count }, (_, i) => [...packArgs, ...rows(i), ...cols(i)])
         s.parallel('pack', packParts, force)
         s.parallel('gemm', parts, force)
