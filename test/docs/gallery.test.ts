@@ -13,7 +13,7 @@ describe('docs/gallery.md', () => {
   it.each(numbered)('lists %s with the command that runs it', (file) => {
     const row = page.split('\n').find((l) => l.startsWith(`| [${file}](../examples/${file})`))
     expect(row, `a table row for examples/${file}`).toBeDefined()
-    expect(row).toContain(`\`npx tsx examples/${file}\``)
+    expect(row).toContain(`\`node scripts/run-example.mjs examples/${file}\``)
   })
 
   it('lists the browser demo and the Python scripts', () => {
