@@ -6,7 +6,7 @@
  * (`mnist[d].raw`: `mnist[d].length` images of 28 × 28 floats, row-major) and shuffle with a Fisher–Yates driven
  * by descent's PRNG, so every run sees the same split.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { type PRNGKey, randomUniform } from '../../src/index'
@@ -69,16 +69,24 @@ export function loadAllDigits(): MnistSet {
   let path: string | null = null
   try {
     path = digitsCachePath()
-    const bytes = readFileSync(path)
-    const counts = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + HEADER_BYTES))
-    const count = counts.reduce((n, c) => n + c, 0)
-    if (bytes.length === HEADER_BYTES + count * IMAGE_SIZE * 4 && counts.every((c) => c > 0)) {
-      const images = new Float32Array(count * IMAGE_SIZE)
-      new Uint8Array(images.buffer).set(bytes.subarray(HEADER_BYTES))
-      const labels = new Int32Array(count)
-      let i = 0
-      counts.forEach((c, d) => labels.fill(d, i, (i += c)))
-      return { images, labels, count }
+    // Read straight into the images' memory: a 31 MB buffer read and then copied costs as much again in page faults.
+    const fd = openSync(path, 'r')
+    try {
+      const counts = new Int32Array(NUM_CLASSES)
+      const count = readSync(fd, counts, 0, HEADER_BYTES, 0) === HEADER_BYTES ? counts.reduce((n, c) => n + c, 0) : 0
+      if (count > 0 && counts.every((c) => c > 0) && fstatSync(fd).size === HEADER_BYTES + count * IMAGE_SIZE * 4) {
+        const images = new Float32Array(count * IMAGE_SIZE)
+        const bytes = new Uint8Array(images.buffer)
+        for (let at = 0, n = 1; at < bytes.length && n > 0; at += n) {
+          n = readSync(fd, bytes, at, bytes.length - at, HEADER_BYTES + at)
+        }
+        const labels = new Int32Array(count)
+        let i = 0
+        counts.forEach((c, d) => labels.fill(d, i, (i += c)))
+        return { images, labels, count }
+      }
+    } finally {
+      closeSync(fd)
     }
   } catch {
     // no cache yet (or no package to resolve it from): read the JSON
