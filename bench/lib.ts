@@ -51,6 +51,10 @@ export interface Row {
   readonly ownMedianMs?: number
   /** faults per step when it ran alone */
   readonly ownFaultsPerStep?: number
+  /** with `--rounds N` (N > 1): the median of each of the N shared-process runs (`medianMs` is their median) */
+  readonly medianRunsMs?: readonly number[]
+  /** with `--rounds N` and `--isolate`: the median of each of the N own-process runs (`ownMedianMs` is their median) */
+  readonly ownMedianRunsMs?: readonly number[]
 }
 
 /**

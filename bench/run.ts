@@ -1,4 +1,4 @@
-// npm run bench [-- --quick | --smoke] [-- --only adam-1e6,matmul-512] [-- --isolate] [-- --steps-warmup]
+// npm run bench [-- --quick | --smoke] [-- --only adam-1e6,matmul-512] [-- --isolate] [-- --rounds N] [-- --steps-warmup]
 // Runs every workload in its own Node process (tsx), the peers in the same process and run as descent, prints a
 // table per workload of medians after warm-up and the ratios descent/peer, and writes bench/results/latest.json
 // (--quick: fewer sizes and repetitions, written to bench/results/quick.tmp so it never replaces the full results;
@@ -6,7 +6,10 @@
 // what `npm test` runs, to show that every workload still runs; --only: written to bench/results/partial.tmp).
 // --isolate also times every implementation of every workload alone in a process of its own (a peer
 // sharing a process pays for descent's garbage) and adds the own-process medians and ratios next to the
-// shared-process ones. --steps-warmup warms up by step count only, as the bench did before round 4 of issue 13 (the
+// shared-process ones. --rounds N runs each workload's processes N times, one round after another (the shared run,
+// then each implementation alone), and takes the median of the N process medians for each figure: the machine's
+// speed drifts by 1.3× and more within minutes here, and a single own-process run of each implementation, each at
+// another minute, compares phases as much as implementations. --steps-warmup warms up by step count only, as the bench did before round 4 of issue 13 (the
 // MLP rows then time part of V8's tier-up ramp: see lib.ts warmUp).
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -21,6 +24,11 @@ const smoke = process.argv.includes('--smoke')
 const quick = smoke || process.argv.includes('--quick')
 const isolate = process.argv.includes('--isolate')
 const stepsWarmup = process.argv.includes('--steps-warmup')
+const roundsArg = process.argv.indexOf('--rounds')
+const rounds = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : 1
+if (!Number.isInteger(rounds) || rounds < 1) {
+  throw new RangeError(`--rounds takes a whole number of rounds ≥ 1; got ${process.argv[roundsArg + 1]}`)
+}
 const onlyArg = process.argv.indexOf('--only')
 const only = onlyArg >= 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : null
 
@@ -120,32 +128,65 @@ function runScript(w: Workload, extra: readonly string[], tag: string): unknown 
   return JSON.parse(line.slice(tag.length + 1))
 }
 
+/** The median of the values (the mean of the middle two for an even count). */
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const h = s.length >> 1
+  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2
+}
+
+/** One row from the same implementation's rows of several runs: medians of the run medians (and of GFLOP/s). */
+function merged(runs: readonly Row[]): Row {
+  const first = runs[0]!
+  if (runs.length === 1) return first
+  const gflops = runs.flatMap((r) => (r.gflops === undefined ? [] : [r.gflops]))
+  const faults = runs.flatMap((r) => (r.faultsPerStep === undefined ? [] : [r.faultsPerStep]))
+  return {
+    ...first,
+    medianMs: median(runs.map((r) => r.medianMs)),
+    minMs: Math.min(...runs.map((r) => r.minMs)),
+    medianRunsMs: runs.map((r) => r.medianMs),
+    ...(gflops.length === 0 ? {} : { gflops: median(gflops) }),
+    ...(faults.length === 0 ? {} : { faultsPerStep: median(faults) }),
+  }
+}
+
 for (const w of selected) {
-  process.stderr.write(`bench: ${w.id} …\n`)
-  const shared = (runScript(w, [], '@@RESULT') ?? []) as Row[]
-  if (isolate && w.isolatable) {
-    const names = (runScript(w, ['--list'], '@@IMPLS') ?? []) as string[]
-    const own = new Map<string, Row>()
+  const shared: Row[][] = []
+  const own = new Map<string, Row[]>()
+  const names = isolate && w.isolatable ? ((runScript(w, ['--list'], '@@IMPLS') ?? []) as string[]) : []
+  for (let round = 0; round < rounds; round++) {
+    const of = rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''
+    process.stderr.write(`bench: ${w.id}${of} …\n`)
+    shared.push((runScript(w, [], '@@RESULT') ?? []) as Row[])
     names.forEach((name, k) => {
-      process.stderr.write(`bench: ${w.id} alone: ${name} …\n`)
+      process.stderr.write(`bench: ${w.id} alone: ${name}${of} …\n`)
       const r = runScript(w, ['--impl', String(k)], '@@RESULT') as Row[] | undefined
-      if (r?.[0] !== undefined) own.set(name, r[0])
+      if (r?.[0] !== undefined) own.set(name, [...(own.get(name) ?? []), r[0]])
     })
-    rows.push(
-      ...shared.map((r) => {
-        const o = own.get(r.impl)
-        if (o === undefined) return r
-        return {
-          ...r,
-          ownMedianMs: o.medianMs,
-          ...(o.faultsPerStep === undefined ? {} : { ownFaultsPerStep: o.faultsPerStep }),
-        }
-      }),
-    )
-  } else rows.push(...shared)
+  }
+  const impls = [...new Set(shared.flat().map((r) => r.impl))]
+  for (const impl of impls) {
+    const r = merged(shared.flatMap((run) => run.filter((x) => x.impl === impl)))
+    const o = own.get(impl)
+    if (o === undefined) {
+      rows.push(r)
+      continue
+    }
+    const ownFaults = o.flatMap((x) => (x.faultsPerStep === undefined ? [] : [x.faultsPerStep]))
+    rows.push({
+      ...r,
+      ownMedianMs: median(o.map((x) => x.medianMs)),
+      ...(o.length > 1 ? { ownMedianRunsMs: o.map((x) => x.medianMs) } : {}),
+      ...(ownFaults.length === 0 ? {} : { ownFaultsPerStep: median(ownFaults) }),
+    })
+  }
 }
 
 const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3))
+/** ` (a–b)`: the least and greatest of the runs' medians, when there were several. */
+const spread = (runs: readonly number[] | undefined) =>
+  runs === undefined || runs.length < 2 ? '' : ` (${fmt(Math.min(...runs))}–${fmt(Math.max(...runs))})`
 const ratios: { workload: string; descent: string; versus: string; ratio: number; ownProcessRatio?: number }[] = []
 const sections: string[] = []
 for (const w of selected) {
@@ -158,7 +199,7 @@ for (const w of selected) {
   const lines = [
     `### ${w.id}`,
     '',
-    `| implementation | median ms | min ms |${own ? ' own process ms |' : ''}${gf ? ' GFLOP/s |' : ''}${pf ? ' page faults / step |' : ''}${heads.map((h) => ` ${h.label} ÷ this |`).join('')}`,
+    `| implementation | median ms${rounds > 1 ? ' (runs)' : ''} | min ms |${own ? ` own process ms${rounds > 1 ? ' (runs)' : ''} |` : ''}${gf ? ' GFLOP/s |' : ''}${pf ? ' page faults / step |' : ''}${heads.map((h) => ` ${h.label} ÷ this |`).join('')}`,
     `|---|---|---|${own ? '---|' : ''}${gf ? '---|' : ''}${pf ? '---|' : ''}${heads.map(() => '---|').join('')}`,
   ]
   for (const r of rs) {
@@ -177,11 +218,13 @@ for (const w of selected) {
       return `${q.toFixed(2)}×${qOwn === undefined ? '' : ` (own ${qOwn.toFixed(2)}×)`}`
     })
     const name = heads.some((h) => h.row === r) ? `**${r.impl}**` : r.impl
-    const ownCell = own ? ` ${r.ownMedianMs === undefined ? '' : fmt(r.ownMedianMs)} |` : ''
+    const ownCell = own ? ` ${r.ownMedianMs === undefined ? '' : fmt(r.ownMedianMs) + spread(r.ownMedianRunsMs)} |` : ''
     const gfCell = gf ? ` ${r.gflops === undefined ? '' : r.gflops.toFixed(1)} |` : ''
     const ownFaults = r.ownFaultsPerStep === undefined ? '' : ` (own ${r.ownFaultsPerStep.toFixed(0)})`
     const pfCell = pf ? ` ${r.faultsPerStep === undefined ? '' : r.faultsPerStep.toFixed(0)}${ownFaults} |` : ''
-    lines.push(`| ${name} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} |${ownCell}${gfCell}${pfCell} ${cells.join(' | ')} |`)
+    lines.push(
+      `| ${name} | ${fmt(r.medianMs)}${spread(r.medianRunsMs)} | ${fmt(r.minMs)} |${ownCell}${gfCell}${pfCell} ${cells.join(' | ')} |`,
+    )
   }
   // Issue 9: what trainStep's checks cost (target ≤ 10 %): the donated step with diagnostics on ÷ off.
   const checksOn = rs.find((r) => r.impl === 'descent trainStep(adamw, { donate: true })')
@@ -219,7 +262,8 @@ const table = sections.join('\n\n')
 console.log(table)
 console.log(
   '\nratio = median of the bold descent row of that column ÷ median of this row (below 1: descent is faster)' +
-    (isolate ? '; (own …) = the same with every implementation timed alone in its own process.' : '.'),
+    (isolate ? '; (own …) = the same with every implementation timed alone in its own process' : '') +
+    (rounds > 1 ? `; every figure the median of ${rounds} runs (processes) of it, one round after another.` : '.'),
 )
 const loadAfter = loadavg()
 const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ')
@@ -248,6 +292,7 @@ writeFileSync(
       quick,
       smoke,
       isolate,
+      rounds,
       machine,
       loadAverage: { before: loadBefore, after: loadAfter },
       seconds: (Date.now() - started) / 1000,
