@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { resolve } from 'node:path'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
@@ -31,5 +33,25 @@ describe('scripts/run-example.mjs', () => {
     const missing = run('test/fixtures/runExample/nothing.ts')
     expect(missing.status).toBe(2)
     expect(missing.stderr).toContain('no such file: test/fixtures/runExample/nothing.ts')
+  })
+
+  it('builds again when a file the bundle was built from changes, and reuses the bundle while none does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-example-'))
+    const entry = join(dir, `probe-${basename(dir)}.ts`)
+    const bundle = resolve(root, 'node_modules/.cache/descent-examples', `probe-${basename(dir)}.mjs`)
+    try {
+      writeFileSync(entry, "import { value } from './dep'\nconsole.log(value)\n")
+      writeFileSync(join(dir, 'dep.ts'), 'export const value: number = 1\n')
+      expect(run(entry).stdout.trim()).toBe('1')
+      writeFileSync(join(dir, 'dep.ts'), 'export const value: number = 2\n')
+      expect(run(entry).stdout.trim()).toBe('2')
+      const built = statSync(bundle).mtimeMs
+      expect(run(entry).stdout.trim()).toBe('2')
+      expect(statSync(bundle).mtimeMs).toBe(built)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      rmSync(bundle, { force: true })
+      rmSync(`${bundle}.inputs.json`, { force: true })
+    }
   })
 })
