@@ -9,8 +9,8 @@
 // shared-process ones. --rounds N runs each workload's processes N times, one round after another (the shared run,
 // then each implementation alone), and takes the median of the N process medians for each figure: the machine's
 // speed drifts by 1.3× and more within minutes here, and a single own-process run of each implementation, each at
-// another minute, compares phases as much as implementations. --steps-warmup warms up by step count only, as the bench did before round 4 of issue 13 (the
-// MLP rows then time part of V8's tier-up ramp: see lib.ts warmUp).
+// another minute, compares phases as much as implementations. --steps-warmup warms up by step count only, as the
+// bench did before round 4 of issue 13 (the MLP rows then time part of V8's tier-up ramp: see lib.ts warmUp).
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'

@@ -77,13 +77,16 @@ export function loadAllDigits(): MnistSet {
       if (count > 0 && counts.every((c) => c > 0) && fstatSync(fd).size === HEADER_BYTES + count * IMAGE_SIZE * 4) {
         const images = new Float32Array(count * IMAGE_SIZE)
         const bytes = new Uint8Array(images.buffer)
-        for (let at = 0, n = 1; at < bytes.length && n > 0; at += n) {
+        let at = 0
+        for (let n = 1; at < bytes.length && n > 0; at += n) {
           n = readSync(fd, bytes, at, bytes.length - at, HEADER_BYTES + at)
         }
-        const labels = new Int32Array(count)
-        let i = 0
-        counts.forEach((c, d) => labels.fill(d, i, (i += c)))
-        return { images, labels, count }
+        if (at === bytes.length) {
+          const labels = new Int32Array(count)
+          let i = 0
+          counts.forEach((c, d) => labels.fill(d, i, (i += c)))
+          return { images, labels, count }
+        }
       }
     } finally {
       closeSync(fd)
