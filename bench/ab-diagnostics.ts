@@ -7,6 +7,7 @@ import { type PyTree, type Tensor, adamw, initTrainState, ops, tensor, trainStep
 import { gradStats } from '../src/train/gradStats'
 import { stepChecks } from '../src/train/stepChecks'
 import { mlpArrays } from './mlpProblem'
+import { median } from './lib'
 
 const [roundsArg, repsArg] = process.argv.slice(2)
 const rounds = Number(roundsArg ?? 7)
@@ -43,7 +44,6 @@ const on = stepper(true)
 const off = stepper(false)
 for (let i = 0; i < 5; i++) (on(), off())
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const ratios: number[] = []
 const onAll: number[] = []
 const offAll: number[] = []

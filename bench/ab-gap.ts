@@ -4,6 +4,7 @@
 //   npx tsx bench/ab-gap.ts [MxKxN[T],...] [calls] [sleep ms]     (T: op(A) transposed; sleep 0: back to back)
 import { matmulWasm } from '../src/kernels/wasm/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
+import { median } from './lib'
 
 const shapes = (process.argv[2] ?? '128x784x256,784x128x256T').split(',')
 const calls = Number(process.argv[3] ?? 100)
@@ -12,7 +13,6 @@ const WARM_UP = 20
 
 if (!(await whenThreadsReady())) console.log('(one thread only here: both rows run on this thread)')
 const pause = () => new Promise<void>((resolve) => (sleepMs > 0 ? setTimeout(resolve, sleepMs) : setImmediate(resolve)))
-const median = (xs: readonly number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1]!
 for (const shape of shapes) {
   const transA = shape.endsWith('T')
   const [M, K, N] = shape.replace('T', '').split('x').map(Number) as [number, number, number]

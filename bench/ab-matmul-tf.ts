@@ -5,7 +5,7 @@
 // the fresh result's first-touch page faults cost (bench/page-faults.ts; ~2.6 ms per MiB in the gVisor sandbox).
 //   npx tsx bench/ab-matmul-tf.ts [128x784x256,784x128x256,256,512,1024] [reps at 512³]
 import { matmulWasm } from '../src/kernels/wasm/index'
-import { loadTf, randomF32 } from './lib'
+import { loadTf, median, randomF32 } from './lib'
 
 const shapes = (process.argv[2] ?? '128x784x256,784x128x256,256,512,1024').split(',').map((s) => {
   const d = s.split('x').map(Number)
@@ -13,7 +13,6 @@ const shapes = (process.argv[2] ?? '128x784x256,784x128x256,256,512,1024').split
 })
 const reps512 = Number(process.argv[3] ?? 41)
 const tf = await loadTf('wasm')
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 for (const [M, K, N] of shapes) {
   const a = randomF32(M * K, 1)
   const b = randomF32(K * N, 2)

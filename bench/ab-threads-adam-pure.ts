@@ -4,6 +4,7 @@
 import { adamwWasm } from '../src/kernels/wasm/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
 import { f32, scalars } from '../test/_helpers/adamwInputs'
+import { median } from './lib'
 
 const n = Number(process.argv[2] ?? 200704)
 const reps = Number(process.argv[3] ?? 200)
@@ -19,9 +20,8 @@ for (let i = 0; i < reps; i++) {
     times[k].push(performance.now() - t0)
   }
 }
-const med = (a: number[]): number => a.sort((x, y) => x - y)[a.length >> 1]!
-const [o, t] = [med(times.one), med(times.two)]
+const [o, t] = [median(times.one), median(times.two)]
 console.log(
-  `n = ${n}${two ? '' : ' (no worker here: both one thread)'}: one thread ${o.toFixed(3)} ms (min ${times.one[0]!.toFixed(3)}), ` +
-    `two ${t.toFixed(3)} ms (min ${times.two[0]!.toFixed(3)}); speed two ÷ one ${(o / t).toFixed(2)}×`,
+  `n = ${n}${two ? '' : ' (no worker here: both one thread)'}: one thread ${o.toFixed(3)} ms (min ${Math.min(...times.one).toFixed(3)}), ` +
+    `two ${t.toFixed(3)} ms (min ${Math.min(...times.two).toFixed(3)}); speed two ÷ one ${(o / t).toFixed(2)}×`,
 )

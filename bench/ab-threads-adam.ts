@@ -6,12 +6,11 @@
 import { loadavg } from 'node:os'
 import { type AdamwArena, adamwInArena, newAdamwArena } from '../src/kernels/fused/adamwArena'
 import { ELEMENTWISE_SPLIT_MIN, whenThreadsReady } from '../src/kernels/wasm/shared'
-import { randomF32 } from './lib'
+import { median, randomF32 } from './lib'
 
 const sizes = (process.argv[2] ?? '8192,16384,32768,65536,131072,262144,1000000,10000000').split(',').map(Number)
 const reps = Number(process.argv[3] ?? 41)
 if (!(await whenThreadsReady())) throw new Error('ab-threads-adam: the worker did not start (one thread here)')
-const median = (ts: number[]) => ts.sort((x, y) => x - y)[ts.length >> 1]!
 const c = {
   b1: 0.9,
   b2: 0.999,

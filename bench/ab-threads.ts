@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os'
 import { matmulWasm } from '../src/kernels/wasm/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
-import { randomF32 } from './lib'
+import { median, randomF32 } from './lib'
 
 const [shapesArg, repsArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'))
 const library = process.argv.includes('--default')
@@ -15,7 +15,6 @@ const shapes = (shapesArg ?? '64x64x64,96x96x96,128x128x128,160x160x160,256x256x
   .map((s) => s.split('x').map(Number) as [number, number, number])
 const reps = Number(repsArg ?? 41)
 if (!(await whenThreadsReady())) throw new Error('ab-threads: the worker did not start (one thread here)')
-const median = (ts: number[]) => ts.sort((x, y) => x - y)[ts.length >> 1]!
 console.log(
   `load average before: ${loadavg()
     .map((x) => x.toFixed(2))

@@ -13,6 +13,7 @@ import { resolve } from 'node:path'
 import * as here from '../src/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
 import { mlpProblem } from './mlpProblem'
+import { median } from './lib'
 
 const [dir, sizes, batchArg, stepsArg, between = 'none'] = process.argv.slice(2)
 if (dir === undefined)
@@ -79,7 +80,6 @@ for (let r = 0; r < steps; r++) {
     times[name]!.push(performance.now() - t0)
   }
 }
-const median = (xs: readonly number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1]!
 const [a, b] = [median(times['other']!), median(times['this']!)]
 console.log(
   `MLP ${din}-${dh}-${dout} b${batch} trainStep pure, between steps: ${between}; medians of ${steps}: ` +

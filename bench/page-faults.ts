@@ -8,7 +8,7 @@
 import { adamw, applyGradients, initTrainState, tensor, trainStep } from '../src/index'
 import { matmulWasm } from '../src/kernels/wasm/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
-import { randomF32 } from './lib'
+import { median, randomF32 } from './lib'
 import { mlpProblem } from './mlpProblem'
 
 const steps = Number(process.argv[2] ?? 200)
@@ -33,7 +33,6 @@ async function freshCost(): Promise<void> {
     keep = arrays
     await turn()
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
   console.log(
     `fresh memory: ${median(fresh).toFixed(3)} ms per MiB on first write, ${median(again).toFixed(3)} ms per MiB ` +
       `written again (${keep.length} arrays of 4 MiB a round, 8 rounds)`,

@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Row } from './lib'
+import { type Row, median } from './lib'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..')
@@ -126,13 +126,6 @@ function runScript(w: Workload, extra: readonly string[], tag: string): unknown 
     return undefined
   }
   return JSON.parse(line.slice(tag.length + 1))
-}
-
-/** The median of the values (the mean of the middle two for an even count). */
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const h = s.length >> 1
-  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2
 }
 
 /** One row from the same implementation's rows of several runs: medians of the run medians (and of GFLOP/s). */

@@ -5,6 +5,7 @@
 // op count times these figures is its fixed cost (docs/performance.md, MLP section).
 //   npx tsx bench/trace-overhead.ts [n] [rounds]
 import { type Tensor, ops, tensor, valueAndGrad, vjp } from '../src/index'
+import { median } from './lib'
 
 const n = Number(process.argv[2] ?? 200)
 const rounds = Number(process.argv[3] ?? 300)
@@ -26,7 +27,6 @@ const chain =
     return ops.sum(y)
   }
 
-const median = (a: number[]): number => a.sort((p, q) => p - q)[a.length >> 1]!
 const time = (f: () => unknown): number => {
   const t0 = performance.now()
   f()

@@ -5,6 +5,7 @@
 import * as L from '../src/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
 import { mlpProblem } from './mlpProblem'
+import { median } from './lib'
 
 const [sizes, batchArg, stepsArg] = process.argv.slice(2)
 const [din, dh, dout] = (sizes ?? '784,256,10').split(',').map(Number) as [number, number, number]
@@ -23,7 +24,6 @@ for (let i = 0; i < steps; i++) {
   times.push(performance.now() - t0)
 }
 const elapsed = performance.now() - t00
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 const edges = [0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000].filter((e) => e < steps).concat(steps)
 let spent = 0
 for (let k = 0; k + 1 < edges.length; k++) {

@@ -1,5 +1,5 @@
 import type { KernelExports } from './module'
-import { SPLIT_MIN_MACS, outputAheadF32, sharedKernels } from './shared'
+import { SPLIT_MIN_MACS, type SharedKernels, outputAheadF32, sharedKernels } from './shared'
 
 /** Options of {@link matmulWasm}. */
 export interface MatmulOptions {
@@ -23,16 +23,8 @@ export interface MatmulOptions {
 interface Site {
   readonly k: KernelExports
   readonly f32: () => Float32Array
-  /** Two threads over the same memory, when the product is worth splitting (see SharedKernels.parallel). */
-  readonly parallel:
-    | ((
-        name: 'pack' | 'gemm',
-        parts: readonly (readonly number[])[],
-        force?: boolean,
-        alongside?: () => void,
-        prepare?: (part: number) => void,
-      ) => void)
-    | null
+  /** Two threads over the same memory, when the product is worth splitting. */
+  readonly parallel: SharedKernels['parallel'] | null
   /** Byte offset of the scratch area. */
   readonly at: number
   readonly release: () => void
