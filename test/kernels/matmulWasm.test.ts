@@ -110,6 +110,36 @@ describe.runIf(wasmAvailable())('matmulWasm', () => {
     }
   })
 
+  it('the bias + ReLU epilogue: the product, then f32(c + b) per element, then x ≤ 0 ? +0 : x, bit for bit', () => {
+    // K past the kernel's k block (256) and K = 0 included: the epilogue applies once, to the complete sums.
+    for (const [M, K, N] of [
+      [5, 7, 9],
+      [17, 300, 33],
+      [12, 784, 40],
+      [3, 0, 5],
+    ] as const) {
+      const a = rand(M * K, 5 * M + K)
+      const b = rand(K * N, 2 * K + N)
+      const bias = rand(N, N + 11)
+      bias[0] = -0
+      bias[1] = Number.NaN
+      const c = matmulWasm(a, b, M, K, N)
+      const plus = Float32Array.from(c, (x, i) => Math.fround(x + bias[i % N]!))
+      const relu = Float32Array.from(plus, (x) => (x <= 0 ? 0 : x))
+      for (const [options, want] of [
+        [{ bias }, plus],
+        [{ bias, relu: true }, relu],
+      ] as const) {
+        const got = matmulWasm(a, b, M, K, N, options)
+        expectEvery(
+          got.length,
+          (i) => Object.is(got[i], want[i]),
+          (i) => expect(got[i], `${M}×${K}·${N} element ${i}`).toBe(want[i]),
+        )
+      }
+    }
+  })
+
   it('rejects sizes that do not match the shape', () => {
     expect(() => matmulWasm(new Float32Array(5), new Float32Array(6), 2, 3, 2)).toThrow(RangeError)
   })
