@@ -32,7 +32,16 @@ export function packA(a: usize, ap: usize, M: i32, K: i32, transA: i32, i0: i32,
     // (its 4 rows are adjacent in each stored row), 4×4 transposes from a plain one; the rest element by element.
     if (ib + 4 <= M) {
       if (transA) {
-        for (; k0 < K; k0++) v128.store(base + <usize>k0 * 16, v128.load(a + (<usize>k0 * <usize>M + <usize>ib) * 4))
+        // Pointers stepped in a do-while (as in `micro`): V8's code for the indexed for loop took ~1.7× as long.
+        let src = a + <usize>ib * 4
+        let dst = base
+        const end = base + <usize>K * 16
+        if (dst < end) do {
+          v128.store(dst, v128.load(src))
+          src += <usize>M * 4
+          dst += 16
+        } while (dst < end)
+        k0 = K
       } else {
         const row = <usize>K * 4
         const r0 = a + <usize>ib * row
