@@ -6,24 +6,13 @@
 import { loadavg } from 'node:os'
 import { type AdamwArena, adamwInArena, newAdamwArena } from '../src/kernels/fused/adamwArena'
 import { ELEMENTWISE_SPLIT_MIN, whenThreadsReady } from '../src/kernels/wasm/shared'
+import { scalars as adamwScalars } from '../test/_helpers/adamwInputs'
 import { median, randomF32 } from './lib'
 
 const sizes = (process.argv[2] ?? '8192,16384,32768,65536,131072,262144,1000000,10000000').split(',').map(Number)
 const reps = Number(process.argv[3] ?? 41)
 if (!(await whenThreadsReady())) throw new Error('ab-threads-adam: the worker did not start (one thread here)')
-const c = {
-  b1: 0.9,
-  b2: 0.999,
-  bc1: 0.1,
-  bc2: 0.001,
-  bc1Next: 0.19,
-  eps: 1e-8,
-  epsRoot: 0,
-  wd: 1e-4,
-  applyWd: true,
-  s: -1e-3,
-  nesterov: false,
-}
+const c = adamwScalars(1, { wd: 1e-4 })
 /** An arena with a leaf of n elements, shared (a second leaf over the threshold makes it so) and bound by the worker. */
 async function arena(n: number): Promise<AdamwArena> {
   const a = newAdamwArena([n, n < ELEMENTWISE_SPLIT_MIN ? ELEMENTWISE_SPLIT_MIN : 0])!

@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import { adamwFused } from '../src/kernels/fused/adamwFused'
 import { matmulWasm } from '../src/kernels/wasm/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
+import { scalars as adamwScalars } from '../test/_helpers/adamwInputs'
 import { median, randomF32 } from './lib'
 
 const [dir, roundsArg] = process.argv.slice(2)
@@ -32,19 +33,7 @@ const otherShared = (await import(resolve(dir, 'src/kernels/wasm/shared.ts'))) a
 await whenThreadsReady()
 await otherShared.whenThreadsReady?.()
 
-const scalars = {
-  b1: 0.9,
-  b2: 0.999,
-  bc1: 1 - 0.9 ** 10,
-  bc2: 1 - 0.999 ** 10,
-  bc1Next: 1 - 0.9 ** 11,
-  eps: 1e-8,
-  epsRoot: 0,
-  wd: 1e-4,
-  applyWd: true,
-  s: -1e-3,
-  nesterov: false,
-}
+const scalars = adamwScalars(10, { wd: 1e-4 })
 
 interface Case {
   readonly name: string
