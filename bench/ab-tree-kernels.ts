@@ -2,36 +2,28 @@
 // matmul on one thread and on two (the MLP's two large products and 1024³) and the fused Adam step streamed through
 // the module's memory (`adamwFused`, p′ included, as the pure step calls it), with a check that both trees give the
 // same bits.
-//   git archive <rev> src package.json | (mkdir -p /tmp/old && tar -x -C /tmp/old)
-//   ln -sfn "$PWD/node_modules" /tmp/old/
+// The other checkout: see bench/otherCheckout.ts.
 //   npx tsx bench/ab-tree-kernels.ts /tmp/old [rounds]
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { adamwFused } from '../src/kernels/fused/adamwFused'
 import { matmulWasm } from '../src/kernels/wasm/index'
-import { whenThreadsReady } from '../src/kernels/wasm/shared'
 import { scalars as adamwScalars } from '../test/_helpers/adamwInputs'
 import { median, randomF32 } from './lib'
+import { otherCheckout } from './otherCheckout'
 
 const [dir, roundsArg] = process.argv.slice(2)
 if (dir === undefined) throw new RangeError('usage: tsx bench/ab-tree-kernels.ts <other checkout> [rounds]')
 const rounds = Number(roundsArg ?? 25)
-// The other tree must load as ES modules, as this one does (see bench/ab-tree-mlp.ts).
-const pkg = JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { type?: string }
-if (pkg.type !== 'module') throw new Error(`${dir}/package.json with "type": "module" is missing`)
 
 interface Kernels {
   readonly matmulWasm: typeof matmulWasm
   readonly adamwFused: typeof adamwFused
 }
 const here: Kernels = { matmulWasm, adamwFused }
+const load = await otherCheckout(dir)
 const other: Kernels = {
-  matmulWasm: ((await import(resolve(dir, 'src/kernels/wasm/index.ts'))) as Kernels).matmulWasm,
-  adamwFused: ((await import(resolve(dir, 'src/kernels/fused/adamwFused.ts'))) as Kernels).adamwFused,
+  matmulWasm: (await load<Kernels>('src/kernels/wasm/index.ts')).matmulWasm,
+  adamwFused: (await load<Kernels>('src/kernels/fused/adamwFused.ts')).adamwFused,
 }
-const otherShared = (await import(resolve(dir, 'src/kernels/wasm/shared.ts'))) as { whenThreadsReady?: () => unknown }
-await whenThreadsReady()
-await otherShared.whenThreadsReady?.()
 
 const scalars = adamwScalars(10, { wd: 1e-4 })
 

@@ -1,19 +1,15 @@
 // A/B in one process, interleaved step by step: the MLP trainStep (pure) of another checkout against this one's,
 // with the same data and model (bench/mlpProblem.ts, built with each tree's library) and something between steps
-// (issue 13, round 6).
+// (issue 13, round 6). The other checkout: see bench/otherCheckout.ts.
 // Both trees' kernels load side by side, each with its own worker, which sleeps while the other tree steps.
-//   git archive HEAD src package.json | (mkdir -p /tmp/old && tar -x -C /tmp/old)
-//   ln -sfn "$PWD/node_modules" /tmp/old/
 //   npx tsx bench/ab-tree-mlp.ts /tmp/old [784,256,10] [batch] [steps] [between]
 // between: `none` (one event-loop turn), `busy<ms>` (this thread computes, the other core idles: the bench's
 // round-robin, where single-threaded peers run between descent's steps) or `sleep<ms>` (both cores idle).
 // A tree against itself (an archive of HEAD) shows the noise: 0.99–1.00× here.
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import * as here from '../src/index'
-import { whenThreadsReady } from '../src/kernels/wasm/shared'
-import { mlpProblem } from './mlpProblem'
 import { median } from './lib'
+import { mlpProblem } from './mlpProblem'
+import { otherCheckout } from './otherCheckout'
 
 const [dir, sizes, batchArg, stepsArg, between = 'none'] = process.argv.slice(2)
 if (dir === undefined)
@@ -23,28 +19,8 @@ const batch = Number(batchArg ?? 128)
 const steps = Number(stepsArg ?? 300)
 const WARM_UP = 600
 
-// Without the package.json ("type": "module") beside its src/, tsx compiles the other tree as CommonJS, which ran
-// ~5 % slower here: an A/B against such an archive measures the module format, not the change.
-const packageType = (() => {
-  try {
-    return (JSON.parse(readFileSync(resolve(dir, 'package.json'), 'utf8')) as { type?: string }).type
-  } catch {
-    return undefined
-  }
-})()
-if (packageType !== 'module') {
-  throw new Error(
-    `${dir}/package.json with "type": "module" is missing: archive it with src (git archive <rev> src package.json)`,
-  )
-}
-
 type Lib = typeof here
-const other = (await import(resolve(dir, 'src/index.ts'))) as Lib
-const otherShared = (await import(resolve(dir, 'src/kernels/wasm/shared.ts'))) as {
-  whenThreadsReady?: () => Promise<boolean>
-}
-await whenThreadsReady()
-await otherShared.whenThreadsReady?.()
+const other = await (await otherCheckout(dir))<Lib>('src/index.ts')
 
 /** The bench's MLP step (bench/mlpProblem.ts) built from library `L`. */
 const stepper = (L: Lib): (() => void) => {

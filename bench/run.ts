@@ -166,12 +166,12 @@ for (const w of selected) {
       rows.push(r)
       continue
     }
-    const ownFaults = o.flatMap((x) => (x.faultsPerStep === undefined ? [] : [x.faultsPerStep]))
+    const alone = merged(o)
     rows.push({
       ...r,
-      ownMedianMs: median(o.map((x) => x.medianMs)),
-      ...(o.length > 1 ? { ownMedianRunsMs: o.map((x) => x.medianMs) } : {}),
-      ...(ownFaults.length === 0 ? {} : { ownFaultsPerStep: median(ownFaults) }),
+      ownMedianMs: alone.medianMs,
+      ...(alone.medianRunsMs === undefined ? {} : { ownMedianRunsMs: alone.medianRunsMs }),
+      ...(alone.faultsPerStep === undefined ? {} : { ownFaultsPerStep: alone.faultsPerStep }),
     })
   }
 }

@@ -133,11 +133,13 @@ export function matmulSimd(
         const prepare = byRows
           ? (i: number) => {
               if (i === 0) k.packB(ptr(ob), ptr(obp), K, N, tB, 0, Np)
-              k.packA(ptr(oa), ptr(oap), M, K, tA, at(i, Mp, 4), at(i + 1, Mp, 4))
+              const [i0, i1] = rows(i)
+              k.packA(ptr(oa), ptr(oap), M, K, tA, i0, i1)
             }
           : (i: number) => {
               if (i === 0) k.packA(ptr(oa), ptr(oap), M, K, tA, 0, Mp)
-              k.packB(ptr(ob), ptr(obp), K, N, tB, at(i, Np, 8), at(i + 1, Np, 8))
+              const [j0, j1] = cols(i)
+              k.packB(ptr(ob), ptr(obp), K, N, tB, j0, j1)
             }
         s.parallel('gemm', parts, force, undefined, prepare)
       } else {
