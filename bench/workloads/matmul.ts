@@ -21,9 +21,9 @@ const a = randomF32(m * k, 1)
 const b = randomF32(k * n, 2)
 // Repetitions: about a second of work per implementation at full size (at ~50 GFLOP/s, one thread's rate), at least 5.
 const reps = Math.max(5, Math.min(41, Math.round((quick ? 200 : 1000) / (flops / 50e6))))
-// Warm-up: at least a second of each implementation's own calls (a tenth with --quick). A fresh result from 1 MiB
-// faults its pages in until the allocator holds freed results to reuse: at 1024³ calls 2–11 of a new process took
-// ~860–1 230 page faults each, calls 70–199 ~60–200 (docs/performance.md, round 9); two calls of warm-up timed that ramp.
+// Warm-up: at least a second of each implementation's own calls (a tenth with --quick), as the other workloads. A
+// fresh result from 1 MiB faults its pages in until the allocator holds freed results to reuse; two warm-up calls
+// timed that start-up ramp (docs/performance.md, round 9).
 const warmMs = 1000
 const slowReps = quick ? 2 : 5
 const impls: Impl[] = []
