@@ -125,7 +125,8 @@ export interface AdamwOut {
 }
 
 /**
- * The fused Adam/AdamW step through the SIMD kernel (f64x2 arithmetic, bit-identical to {@link adamwFusedTs}).
+ * The fused Adam/AdamW step through the SIMD kernel (the direction in f32x4, the decay and scale in f64x2:
+ * assembly/kernels.ts), bit-identical to {@link adamwFusedTs}.
  * Reads p, g, m, v (copied into the module's memory, never written) and writes m′, v′, u (and p′ = p + u when
  * `out.p` is given) into `out`; with `storeU` false, u is not written (but for the scalar tail: its last n mod 4
  * elements). With `squares` (and `out.p`), also sets `squares` to [Σu², Σp′²], summed from each chunk while it is
