@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cpuCheck } from './cpuCheck'
 import { type Row, median } from './lib'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -108,6 +109,14 @@ const rows: Row[] = []
 const failures: string[] = []
 const started = Date.now()
 const loadBefore = loadavg()
+/**
+ * Per workload: each CPU's speed (bench/cpuCheck.ts) before each round and after the last, so that a table timed while
+ * the host slowed a vCPU says so. Not in --quick or --smoke runs (a check takes ~0.2 s a CPU).
+ */
+const cpuChecks = new Map<string, (number[] | null)[]>()
+const checkCpus = (id: string): void => {
+  if (!quick) cpuChecks.set(id, [...(cpuChecks.get(id) ?? []), cpuCheck()])
+}
 
 /** Runs a workload script with extra arguments; returns the payload of its `tag` line, or records a failure. */
 function runScript(w: Workload, extra: readonly string[], tag: string): unknown {
@@ -151,6 +160,7 @@ for (const w of selected) {
   for (let round = 0; round < rounds; round++) {
     const of = rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ''
     process.stderr.write(`bench: ${w.id}${of} …\n`)
+    checkCpus(w.id)
     shared.push((runScript(w, [], '@@RESULT') ?? []) as Row[])
     names.forEach((name, k) => {
       process.stderr.write(`bench: ${w.id} alone: ${name}${of} …\n`)
@@ -158,6 +168,7 @@ for (const w of selected) {
       if (r?.[0] !== undefined) own.set(name, [...(own.get(name) ?? []), r[0]])
     })
   }
+  checkCpus(w.id)
   const impls = [...new Set(shared.flat().map((r) => r.impl))]
   for (const impl of impls) {
     const r = merged(shared.flatMap((run) => run.filter((x) => x.impl === impl)))
@@ -249,6 +260,15 @@ for (const w of selected) {
     ratios.push({ workload: w.id, descent: two.impl, versus: one.impl, ratio: q })
     lines.push('', `two threads: ${q.toFixed(2)}× the speed of one (median of one thread ÷ median of two)`)
   }
+  const checks = cpuChecks.get(w.id)
+  if (checks !== undefined) {
+    const said = checks.map((c) => (c === null ? 'n/a' : c.map((t) => t.toFixed(1)).join(' / ')))
+    lines.push(
+      '',
+      `CPU check (ms of one fixed loop pinned to each CPU in turn, cpu0 / cpu1 / …; before each round, then after the ` +
+        `last; unequal figures: the host slowed a CPU): ${said.join(', ')}`,
+    )
+  }
   sections.push(lines.join('\n'))
 }
 const table = sections.join('\n\n')
@@ -288,6 +308,7 @@ writeFileSync(
       rounds,
       machine,
       loadAverage: { before: loadBefore, after: loadAfter },
+      cpuChecks: Object.fromEntries(cpuChecks),
       seconds: (Date.now() - started) / 1000,
       rows,
       ratios,
