@@ -10,7 +10,8 @@ const series: number[][] = []
 while (Date.now() < end) {
   const t0 = Date.now()
   const times = cpuCheck()
-  if (times === null) throw new Error('cpu-speeds.ts: needs Linux `taskset` (util-linux) and leave to set affinity')
+  if (times === null)
+    throw new Error('cpu-speeds.ts: needs Linux `taskset` (util-linux) and permission to set CPU affinity')
   series.push(times)
   console.log(
     `${new Date().toISOString().slice(11, 19)}  ${times.map((t, i) => `cpu${i} ${t.toFixed(1)} ms`).join('  ')}`,
