@@ -5,6 +5,7 @@
 // are a large share of a pure step that no kernel work removes; the donated rows and the peers (whose arrays live in
 // a wasm heap they reuse) take few. Counts come from getrusage (process.resourceUsage().minorPageFault), this thread
 // and the worker together.
+import { Worker } from 'node:worker_threads'
 import { adamw, applyGradients, initTrainState, tensor, trainStep } from '../src/index'
 import { matmulWasm } from '../src/kernels/wasm/index'
 import { whenThreadsReady } from '../src/kernels/wasm/shared'
@@ -76,8 +77,46 @@ function adam(n: number, donate: boolean): () => unknown {
   }
 }
 
+// ms per MiB to write fresh 40 MiB arrays (above glibc's 32 MiB mmap ceiling: each one mapped fresh, as a pure 10⁷
+// step's outputs are), three on this thread, then three on this thread and three on a worker at once: whether the
+// faults of a pure step could go twice as fast split over both threads (docs/performance.md, round 10).
+async function freshCostTwoThreads(): Promise<void> {
+  // Stringified for the worker, so nothing from this scope inside.
+  const fill = (count: number): void => {
+    for (let k = 0; k < count; k++) {
+      const b = new Uint8Array(40 << 20)
+      for (let i = 0; i < b.length; i += 4096) b[i] = 1
+    }
+  }
+  const w = new Worker(
+    `const { parentPort } = require('node:worker_threads')
+     const fill = ${fill.toString()}
+     parentPort.on('message', (count) => { fill(count); parentPort.postMessage(0) })`,
+    { eval: true },
+  )
+  const one: number[] = []
+  const two: number[] = []
+  for (let r = 0; r < 4; r++) {
+    const t0 = performance.now()
+    fill(3)
+    one.push((performance.now() - t0) / 120)
+    const t1 = performance.now()
+    const done = new Promise((resolve) => w.once('message', resolve))
+    w.postMessage(3)
+    fill(3)
+    await done
+    two.push((performance.now() - t1) / 240)
+  }
+  await w.terminate()
+  console.log(
+    `fresh 40 MiB arrays: ${median(one).toFixed(2)} ms per MiB on one thread, ${median(two).toFixed(2)} ms per MiB ` +
+      'of both with two threads writing at once (3 arrays a thread, 4 rounds)',
+  )
+}
+
 await whenThreadsReady()
 await freshCost()
+await freshCostTwoThreads()
 await measure('MLP 784-256-10 b128 trainStep pure', mlp(784, 256, 10, 128, false))
 await measure('MLP 784-256-10 b128 trainStep donated', mlp(784, 256, 10, 128, true))
 await measure('MLP 64-64-10 b32 trainStep pure', mlp(64, 64, 10, 32, false), steps * 10)
