@@ -11,6 +11,8 @@
 // speed drifts by 1.3× and more within minutes here, and a single own-process run of each implementation, each at
 // another minute, compares phases as much as implementations. --steps-warmup warms up by step count only, as the
 // bench did before round 4 of issue 13 (the MLP rows then time part of V8's tier-up ramp: see lib.ts warmUp).
+// Without --quick or --smoke, each table also gets the CPU check of bench/cpuCheck.ts (each CPU's speed before each
+// round and after the last): the host here slows a vCPU for seconds at a time (docs/performance.md, round 10).
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
@@ -115,7 +117,10 @@ const loadBefore = loadavg()
  */
 const cpuChecks = new Map<string, (number[] | null)[]>()
 const checkCpus = (id: string): void => {
-  if (!quick) cpuChecks.set(id, [...(cpuChecks.get(id) ?? []), cpuCheck()])
+  if (quick) return
+  const checks = cpuChecks.get(id) ?? []
+  checks.push(cpuCheck())
+  cpuChecks.set(id, checks)
 }
 
 /** Runs a workload script with extra arguments; returns the payload of its `tag` line, or records a failure. */
